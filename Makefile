@@ -1,0 +1,126 @@
+# slotslab - top-level Makefile.
+#
+#   make                 libraries and the CLI in build/ (O=dir elsewhere)
+#   make check           the whole test suite: unit tests, debug build under
+#                        Valgrind, ASan+UBSan, TSan, fuzzers, install test
+#   make test            unit and CLI tests of this build only
+#   make bench           the benchmark suite (FULL=1 for full sizes)
+#   make install         PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
+#   make defconfig | menuconfig | olddefconfig | savedefconfig | NAME_defconfig
+#   make clean
+#
+# The build is not recursive: each directory contributes a build.mk that
+# adds its sources to the variables below.
+
+.DEFAULT_GOAL := all
+include mk/common.mk
+
+LIB_SRCS   :=
+BENCH_SRCS :=
+CLI_MAIN   :=
+TOOL_SRCS  :=
+TEST_SRCS  :=
+include alloc/build.mk
+include objects/build.mk
+include bench/build.mk
+include tests/build.mk
+include mk/kconfig.mk
+
+LIB_OBJS   := $(call objs,$(LIB_SRCS))
+BENCH_OBJS := $(call objs,$(BENCH_SRCS))
+STATIC_LIB := $(O)/libslotslab.a
+SONAME     := libslotslab.so.$(VER_MAJOR)
+SHARED_LIB := $(O)/libslotslab.so.$(VERSION)
+CLI        := $(O)/slotslab
+BENCH_LIB  := $(O)/libslotslab-bench.a
+TOOLS      := $(patsubst bench/tools/%.c,$(O)/%,$(TOOL_SRCS))
+TESTS      := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS))
+VERSION_H  := $(O)/include/slotslab/version.h
+BENCH_LIBS := -luring
+
+.PHONY: all lib tools tests test check bench install uninstall clean distclean
+all: lib $(CLI) tools
+lib: $(STATIC_LIB) $(O)/libslotslab.so $(O)/slotslab.pc
+tools: $(TOOLS)
+tests: $(TESTS)
+
+$(LIB_OBJS) $(BENCH_OBJS) $(call objs,$(CLI_MAIN) $(TOOL_SRCS) $(TEST_SRCS)): $(VERSION_H)
+
+$(VERSION_H): include/slotslab/version.h.in VERSION
+	$(quiet) GEN $@
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/@VERSION@/$(VERSION)/' -e 's/@MAJOR@/$(VER_MAJOR)/' \
+		-e 's/@MINOR@/$(VER_MINOR)/' -e 's/@PATCH@/$(VER_PATCH)/' $< > $@.tmp && mv $@.tmp $@
+
+$(STATIC_LIB): $(LIB_OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS) libslotslab.map
+	$(quiet) LD $@
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libslotslab.map \
+		-Wl,-z,defs -o $@ $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS)
+
+$(O)/libslotslab.so: $(SHARED_LIB)
+	$(Q)ln -sf $(notdir $(SHARED_LIB)) $(O)/$(SONAME)
+	$(Q)ln -sf $(notdir $(SHARED_LIB)) $@
+
+$(O)/slotslab.pc: slotslab.pc.in VERSION
+	$(quiet) GEN $@
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+$(BENCH_LIB): $(BENCH_OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(CLI): $(call objs,$(CLI_MAIN)) $(BENCH_LIB) $(STATIC_LIB)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(BENCH_LIBS) $(LIBS)
+
+$(O)/%: $(O)/obj/bench/tools/%.o $(BENCH_LIB) $(STATIC_LIB)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(BENCH_LIBS) $(LIBS)
+
+$(O)/tests/%: $(O)/obj/tests/%.o $(BENCH_LIB) $(STATIC_LIB)
+	$(quiet) LD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka $(BENCH_LIBS) $(LIBS)
+
+# The test build needs cmocka and valgrind; the check target installs them.
+$(O)/.deps-test:
+	$(Q)scripts/install-deps.sh test
+	@mkdir -p $(O) && touch $@
+$(call objs,$(TEST_SRCS)): | $(O)/.deps-test
+
+test: all tests
+	$(Q)scripts/run-tests.sh $(O)
+
+check:
+	$(Q)scripts/check.sh
+
+bench: all
+	$(Q)scripts/bench.sh
+
+install: lib $(CLI)
+	install -d $(DESTDIR)$(INCLUDEDIR)/slotslab $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR)
+	install -m 644 include/slotslab/*.h $(VERSION_H) $(DESTDIR)$(INCLUDEDIR)/slotslab/
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/libslotslab.so
+	install -m 644 $(O)/slotslab.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+
+uninstall:
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/slotslab
+	rm -f $(DESTDIR)$(LIBDIR)/libslotslab.* $(DESTDIR)$(LIBDIR)/pkgconfig/slotslab.pc
+	rm -f $(DESTDIR)$(BINDIR)/slotslab
+
+clean:
+	rm -rf $(O)
+
+distclean: clean
+	rm -rf build .config .config.old results
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

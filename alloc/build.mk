@@ -1,0 +1,2 @@
+# alloc/build.mk - sources of libslotslab from alloc/.
+LIB_SRCS += $(wildcard alloc/*.c)

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alloc/internal.h - library-internal interfaces of the slab allocator.
+ *
+ * Layering inside alloc/ (each file owns one concept, as mimalloc does):
+ *
+ *   page.c      OS memory: 2 MiB chunks cut into naturally aligned blocks,
+ *               slab descriptors, large kmalloc mappings.  The only file
+ *               that calls mmap/munmap/madvise/mremap.
+ *   pagemap.c   address -> (cache id, slab descriptor), two-level radix.
+ *   slab.c      caches: creation, merging, order, slab lists, refill/flush,
+ *               bulk, shrink, destroy.
+ *   magazine.c  per-thread magazines and the per-cache depot.
+ *   kmalloc.c   size classes over slab caches, large blocks.
+ *   stats.c     kmem_cache_get_info, slabinfo, memory totals.
+ *
+ * Everything declared here has hidden visibility.
+ */
+#ifndef SLOTSLAB_ALLOC_INTERNAL_H
+#define SLOTSLAB_ALLOC_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <slotslab/slab.h>
+#include "internal/compiler.h"
+#include "internal/list.h"
+
+#pragma GCC visibility push(hidden)
+
+#define PAGE_SHIFT  12
+#define PAGE_SIZE   (1UL << PAGE_SHIFT)
+#define CHUNK_ORDER 9                          /* chunk = 2 MiB = order-9 block */
+#define CHUNK_SIZE  (PAGE_SIZE << CHUNK_ORDER)
+#define CACHE_LINE  64
+
+/* Cache ids tag page-map entries and index the thread caches; 0 = none. */
+#define MAX_CACHES  4096
+
+/* ---- slab descriptors (page.c) ---------------------------------------- */
+
+enum slab_list { SLAB_ON_NONE, SLAB_ON_PARTIAL, SLAB_ON_FULL, SLAB_ON_EMPTY };
+
+/*
+ * struct slab - one slab: a naturally aligned block of PAGE_SIZE << order
+ * bytes holding s->objects objects, described off-slab (like the kernel's
+ * struct slab overlaying struct page) so that objects keep the block's
+ * natural alignment and no object carries a header.
+ *
+ * Objects are at mem = base + colour_off, stride s->size.  Of them, the
+ * first @carved have been handed out at least once; the rest were never
+ * touched.  Invariant (under the cache's list_lock):
+ *     inuse + |freelist| + (objects - carved) == objects
+ *     list == EMPTY <=> inuse == 0;  list == FULL <=> inuse == objects
+ * "inuse" counts objects outside the slab: with users or in magazines.
+ *
+ * A large kmalloc block (cache == NULL) uses only base, chunk == NULL and
+ * large_size.
+ */
+struct slab {
+	struct kmem_cache *cache;
+	union {
+		void *freelist;        /* first free object, linked at s->offset */
+		size_t large_size;     /* mapped bytes of a large block */
+	};
+	char *base;
+	struct list_head lru;          /* on one of the cache's slab lists */
+	struct chunk *chunk;           /* page.c: the chunk the block is in */
+	unsigned int inuse;
+	unsigned int carved;
+	unsigned int colour_off;
+	unsigned char order;
+	unsigned char list;            /* enum slab_list */
+};
+
+static inline char *slab_mem(const struct slab *slab)
+{
+	return slab->base + slab->colour_off;
+}
+
+struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id);
+void page_slab_free(struct slab *slab);
+struct slab *page_large_alloc(size_t size);
+void page_large_free(struct slab *slab);
+int page_large_resize(struct slab *slab, size_t new_size);
+void *page_meta_map(size_t bytes);
+void page_meta_unmap(void *p, size_t bytes);
+void page_get_mem_info(struct slab_mem_info *info);
+void page_release(void *p, size_t bytes);
+
+/* ---- page map (pagemap.c) --------------------------------------------- */
+
+/*
+ * An entry packs the owning cache's id above bit 48 and the slab
+ * descriptor below: the free fast path checks the cache with one load and
+ * no descriptor access.  Entry 0: not ours.  Id 0 with a descriptor: a large
+ * kmalloc block (registered on its first page only).
+ */
+#define PM_ID_SHIFT   48
+#define PM_DESC_MASK  ((1UL << PM_ID_SHIFT) - 1)
+#define PM_ADDR_BITS  47
+#define PM_LEAF_BITS  15
+#define PM_ROOT_BITS  (PM_ADDR_BITS - PAGE_SHIFT - PM_LEAF_BITS)
+
+struct pm_leaf {
+	uint64_t e[1UL << PM_LEAF_BITS];
+};
+extern struct pm_leaf *pagemap_root[1UL << PM_ROOT_BITS];
+
+static __always_inline uint64_t pagemap_lookup(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct pm_leaf *leaf;
+
+	if (unlikely(a >> PM_ADDR_BITS))
+		return 0;
+	leaf = __atomic_load_n(&pagemap_root[a >> (PAGE_SHIFT + PM_LEAF_BITS)],
+			       __ATOMIC_ACQUIRE);
+	if (unlikely(!leaf))
+		return 0;
+	return READ_ONCE(leaf->e[(a >> PAGE_SHIFT) & ((1UL << PM_LEAF_BITS) - 1)]);
+}
+
+static inline unsigned int pm_id(uint64_t e)
+{
+	return (unsigned int)(e >> PM_ID_SHIFT);
+}
+
+static inline struct slab *pm_slab(uint64_t e)
+{
+	return (struct slab *)(uintptr_t)(e & PM_DESC_MASK);
+}
+
+int pagemap_set(const void *addr, size_t pages, struct slab *slab, unsigned int id);
+void pagemap_clear(const void *addr, size_t pages);
+
+/* ---- magazines (magazine.c) ------------------------------------------- */
+
+
+/* Kconfig ints exist only when their menu is enabled. */
+#ifdef CONFIG_SLAB_CPU_CACHE
+#define SLAB_MAG_ROUNDS CONFIG_SLAB_CPU_CACHE_SIZE
+#define SLAB_DEPOT_MAX  CONFIG_SLAB_DEPOT_MAGAZINES
+#else
+#define SLAB_MAG_ROUNDS 0
+#define SLAB_DEPOT_MAX  0
+#endif
+
+/*
+ * struct magazine - a stack of free object pointers (Bonwick & Adams).
+ * Owned by one thread (as loaded/previous) or by a depot list; never both.
+ * rounds is authoritative only while the magazine is not a thread's
+ * loaded one: the loaded magazine's count lives in tc_slot.avail.
+ */
+struct magazine {
+	struct magazine *next;         /* depot list */
+	unsigned int rounds;
+	unsigned int pad;
+	void *objs[];                  /* SLAB_MAG_ROUNDS of them */
+};
+
+/*
+ * struct tc_slot - one thread's magazines for one cache.
+ * Invariants: loaded == NULL <=> limit == 0;  avail <= limit == s->mag_size;
+ * prev != NULL whenever loaded != NULL; prev_avail is 0 or limit.  Written only by the owning thread
+ * (or by kmem_cache_destroy, when by contract the owner no longer uses the
+ * cache); other threads read avail and the counters with READ_ONCE.
+ */
+struct tc_slot {
+	unsigned int avail;            /* rounds in loaded */
+	unsigned int limit;
+	unsigned int prev_avail;       /* rounds in prev: 0 or limit */
+	struct magazine *loaded;
+	struct magazine *prev;
+	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */
+};
+
+struct tcache {
+	struct list_head list;         /* thread_caches, under slab_mutex */
+	struct tc_slot slot[MAX_CACHES];
+};
+
+extern __thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")));
+
+void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp);
+void mag_free_slow(struct kmem_cache *s, void *obj);
+unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n);
+unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n);
+void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
+void mag_flush_all_threads(struct kmem_cache *s);
+void mag_drain_depot(struct kmem_cache *s);
+void mag_cache_init(void);
+unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
+				 unsigned long *frees);
+
+/* ---- caches (slab.c) -------------------------------------------------- */
+
+/*
+ * struct kmem_cache - a cache of objects of one size.
+ *
+ * Lock order (also at the top of slab.c):
+ *   1. slab_mutex     cache list, ids, names, thread-cache registry
+ *   2. list_lock      this cache's slab lists and slab contents
+ *      depot_lock     this cache's depot (never held with list_lock)
+ *   3. page_lock      chunks, descriptors, page-map writes (page.c)
+ *
+ * Invariants: size == ALIGN_UP(MAX(object_size, offset + 8), align);
+ * objects * size + colours * colour_step <= PAGE_SIZE << order;
+ * nr_partial + nr_full + nr_empty == nr_slabs;  nr_empty <= min_partial
+ * after every operation but a shrink in progress.
+ */
+struct kmem_cache {
+	/* read-mostly, first line: what the fast paths touch */
+	unsigned int id;
+	unsigned int size;             /* stride */
+	unsigned int mag_size;         /* rounds per magazine; 0: no magazines */
+	unsigned int object_size;
+	unsigned long flags;
+	void (*ctor)(void *);
+	unsigned int offset;           /* free pointer offset in a free object */
+	unsigned int align;
+	unsigned int order;
+	unsigned int objects;          /* per slab */
+	unsigned int colours;          /* colour offsets cycled through */
+	unsigned int colour_step;
+	unsigned int min_partial;
+	int refcount;                  /* creates minus destroys (merging) */
+
+	/* slab layer */
+	pthread_mutex_t list_lock __attribute__((aligned(CACHE_LINE)));
+	struct list_head partial, full, empty;
+	unsigned long nr_partial, nr_full, nr_empty, nr_slabs;
+	unsigned int colour_next;
+
+	/* depot: stacks of full and empty magazines */
+	pthread_mutex_t depot_lock __attribute__((aligned(CACHE_LINE)));
+	struct magazine *depot_full, *depot_empty;
+	unsigned int depot_nfull, depot_nempty;
+
+	/* statistics not kept per thread (atomic adds, slow paths only) */
+	unsigned long st_allocs, st_frees;       /* direct and exited threads */
+	unsigned long st_alloc_slow, st_free_slow;
+	unsigned long st_slabs_alloc, st_slabs_free;
+	unsigned long st_depot_hit, st_depot_miss;
+	unsigned long st_bad_free;
+
+	/* naming, under slab_mutex */
+	char **names;                  /* every name the cache serves */
+	char *name0;                   /* storage for names while there is one */
+	unsigned int nr_names;
+	bool names_owned;              /* names were copied (user caches) */
+	struct list_head list;         /* slab_caches */
+	bool dead;                     /* destroyed with live objects */
+};
+
+extern pthread_mutex_t slab_mutex;
+extern pthread_mutex_t thread_lock;
+extern struct list_head slab_caches;
+extern struct list_head thread_caches;
+extern struct kmem_cache *cache_table[MAX_CACHES];
+
+void slab_init(void);
+int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
+		    size_t align, unsigned long flags);
+struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
+			       unsigned long flags, void (*ctor)(void *), bool copy_name);
+unsigned int slab_calculate_order(unsigned int size);
+void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp);
+void slab_free_direct(struct kmem_cache *s, void *obj);
+void kmalloc_init(void);
+size_t kmalloc_class_size(size_t size);
+unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp);
+void slab_put(struct kmem_cache *s, void **p, unsigned int n);
+void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
+
+static inline void stat_add(unsigned long *ctr, unsigned long v)
+{
+	if (IS_ENABLED(CONFIG_SLAB_STATS))
+		__atomic_fetch_add(ctr, v, __ATOMIC_RELAXED);
+}
+
+/* A per-thread counter: only its owner writes it, others may read it. */
+static __always_inline void stat_inc_local(unsigned long *ctr)
+{
+	if (IS_ENABLED(CONFIG_SLAB_STATS))
+		WRITE_ONCE(*ctr, READ_ONCE(*ctr) + 1);
+}
+
+/* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
+
+#include "alloc/hooks.h"
+
+/*
+ * slab_alloc - pop from the thread's loaded magazine; everything else is
+ * mag_alloc_slow().  No lock, no atomic read-modify-write.
+ */
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	struct tcache *tc = tls_tc;
+	void *obj;
+
+	if (likely(tc != NULL)) {
+		struct tc_slot *slot = &tc->slot[s->id];
+		unsigned int avail = slot->avail;
+
+		if (likely(avail != 0)) {
+			obj = slot->loaded->objs[avail - 1];
+			WRITE_ONCE(slot->avail, avail - 1);
+			stat_inc_local(&slot->allocs);
+			hook_alloc(s, obj, gfp);
+			return obj;
+		}
+	}
+	return mag_alloc_slow(s, gfp);
+}
+
+/*
+ * slab_free - push onto the thread's loaded magazine.  The caller has
+ * checked that @obj belongs to @s.
+ */
+static __always_inline void slab_free(struct kmem_cache *s, void *obj)
+{
+	struct tcache *tc = tls_tc;
+
+	hook_free(s, obj);
+	if (likely(tc != NULL)) {
+		struct tc_slot *slot = &tc->slot[s->id];
+		unsigned int avail = slot->avail;
+
+		if (likely(avail < slot->limit)) {
+			slot->loaded->objs[avail] = obj;
+			WRITE_ONCE(slot->avail, avail + 1);
+			stat_inc_local(&slot->frees);
+			return;
+		}
+	}
+	mag_free_slow(s, obj);
+}
+
+#pragma GCC visibility pop
+
+#endif /* SLOTSLAB_ALLOC_INTERNAL_H */

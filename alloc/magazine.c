@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+/*
+ * alloc/magazine.c - per-thread magazines and the per-cache depot
+ * (Bonwick & Adams, "Magazines and Vmem", USENIX 2001).
+ *
+ * 1. A magazine is a stack of up to s->mag_size free object pointers.  Each
+ *    thread has two per cache, "loaded" and "previous"; allocation pops from
+ *    loaded, free pushes onto it.  That is the fast path (internal.h): no
+ *    lock, no atomic read-modify-write, three dependent loads.
+ *
+ * 2. When loaded is empty on alloc: if previous is full, swap them; else
+ *    trade loaded for a full magazine from the depot; else fill loaded from
+ *    the slab layer in one locked batch.  When loaded is full on free: if
+ *    previous is empty, swap; else push previous (full) to the depot and
+ *    take an empty magazine back.  Previous is therefore always either full
+ *    or empty, and a thread that alternates allocs and frees around a
+ *    magazine boundary never reaches the depot (Bonwick's hysteresis).
+ *
+ * 3. The depot holds full and empty magazines under depot_lock.  It keeps
+ *    at most CONFIG_SLAB_DEPOT_MAGAZINES full ones; a full magazine beyond
+ *    that is emptied into the slabs, so the depot cannot pin unbounded
+ *    memory.  A producer thread and a consumer thread hand whole magazines
+ *    to each other through the depot: one lock round trip per magazine.
+ *
+ * 4. A free from another thread needs nothing special: magazines hold any
+ *    object of the cache, whoever allocated it, and objects go back to
+ *    their slabs under the cache's list_lock.
+ *
+ * 5. A thread's magazines live in a struct tcache, mapped on the thread's
+ *    first slow path and indexed by cache id.  A pthread key's destructor
+ *    returns every cached object to the slabs when the thread exits; later
+ *    allocations by that thread (from other destructors) bypass magazines.
+ *    All thread caches are on thread_caches (thread_lock), so that
+ *    kmem_cache_destroy() can empty every thread's magazines of the cache
+ *    it destroys and statistics can sum the per-thread counters.
+ *
+ * Counts: a thread's loaded count lives in tc_slot.avail and its previous
+ * count in tc_slot.prev_avail, never only inside the magazine, so that
+ * other threads can read what a thread caches without touching magazines
+ * the thread may hand away at any moment.  magazine.rounds is meaningful
+ * only in the depot.
+ */
+#include <string.h>
+
+#include "alloc/internal.h"
+
+__thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")));
+static __thread bool tls_tc_exited __attribute__((tls_model("initial-exec")));
+
+LIST_HEAD_DECL(thread_caches);
+pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t tc_key;
+static struct kmem_cache magazine_cache;
+
+#define DEPOT_MAX_FULL  SLAB_DEPOT_MAX
+#define DEPOT_MAX_EMPTY (DEPOT_MAX_FULL + 8)
+
+static struct magazine *mag_new(void)
+{
+	return slab_alloc(&magazine_cache, GFP_KERNEL);
+}
+
+static void mag_delete(struct magazine *m)
+{
+	if (m)
+		slab_free(&magazine_cache, m);
+}
+
+/* ---- thread caches ------------------------------------------------------ */
+
+/* Return every object @slot holds to the slabs and drop its magazines. */
+static void slot_flush(struct kmem_cache *s, struct tc_slot *slot)
+{
+	if (slot->loaded) {
+		slab_put(s, slot->loaded->objs, slot->avail);
+		slab_put(s, slot->prev->objs, slot->prev_avail);
+		mag_delete(slot->loaded);
+		mag_delete(slot->prev);
+		WRITE_ONCE(slot->limit, 0);
+		WRITE_ONCE(slot->avail, 0);
+		WRITE_ONCE(slot->prev_avail, 0);
+		WRITE_ONCE(slot->loaded, NULL);
+		WRITE_ONCE(slot->prev, NULL);
+	}
+	stat_add(&s->st_allocs, READ_ONCE(slot->allocs));
+	stat_add(&s->st_frees, READ_ONCE(slot->frees));
+	WRITE_ONCE(slot->allocs, 0);
+	WRITE_ONCE(slot->frees, 0);
+}
+
+/**
+ * mag_flush_thread_slot - empty this thread's magazines of @s into the slabs
+ */
+void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc)
+{
+	slot_flush(s, &tc->slot[s->id]);
+}
+
+/**
+ * mag_flush_all_threads - empty every thread's magazines of @s.
+ * Context: no thread uses @s any more (kmem_cache_destroy).
+ */
+void mag_flush_all_threads(struct kmem_cache *s)
+{
+	struct tcache *tc;
+
+	pthread_mutex_lock(&thread_lock);
+	list_for_each_entry(tc, &thread_caches, list)
+		slot_flush(s, &tc->slot[s->id]);
+	pthread_mutex_unlock(&thread_lock);
+}
+
+static void tc_destructor(void *arg)
+{
+	struct tcache *tc = arg;
+	struct kmem_cache *s;
+
+	tls_tc = NULL;
+	tls_tc_exited = true;
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each_entry(s, &slab_caches, list)
+		slot_flush(s, &tc->slot[s->id]);
+	pthread_mutex_lock(&thread_lock);
+	list_del(&tc->list);
+	pthread_mutex_unlock(&thread_lock);
+	pthread_mutex_unlock(&slab_mutex);
+	page_meta_unmap(tc, sizeof(*tc));
+}
+
+static struct tcache *tc_get(void)
+{
+	struct tcache *tc = tls_tc;
+
+	if (likely(tc) || tls_tc_exited)
+		return tc;
+	tc = page_meta_map(sizeof(*tc));
+	if (!tc)
+		return NULL;
+	pthread_mutex_lock(&thread_lock);
+	list_add(&tc->list, &thread_caches);
+	pthread_mutex_unlock(&thread_lock);
+	if (pthread_setspecific(tc_key, tc) != 0) {
+		pthread_mutex_lock(&thread_lock);
+		list_del(&tc->list);
+		pthread_mutex_unlock(&thread_lock);
+		page_meta_unmap(tc, sizeof(*tc));
+		return NULL;
+	}
+	tls_tc = tc;
+	return tc;
+}
+
+static bool slot_setup(struct kmem_cache *s, struct tc_slot *slot)
+{
+	struct magazine *a = mag_new(), *b = mag_new();
+
+	if (!a || !b) {
+		mag_delete(a);
+		mag_delete(b);
+		return false;
+	}
+	WRITE_ONCE(slot->loaded, a);
+	WRITE_ONCE(slot->prev, b);
+	WRITE_ONCE(slot->avail, 0);
+	WRITE_ONCE(slot->prev_avail, 0);
+	WRITE_ONCE(slot->limit, s->mag_size);
+	return true;
+}
+
+/* The slot of @s for this thread, set up; NULL if @s uses no magazines. */
+static struct tc_slot *slot_get(struct kmem_cache *s)
+{
+	struct tcache *tc;
+	struct tc_slot *slot;
+
+	if (!s->mag_size || !(tc = tc_get()))
+		return NULL;
+	slot = &tc->slot[s->id];
+	if (!slot->loaded && !slot_setup(s, slot))
+		return NULL;
+	return slot;
+}
+
+static void slot_swap(struct tc_slot *slot)
+{
+	struct magazine *m = slot->loaded;
+	unsigned int n = slot->avail;
+
+	WRITE_ONCE(slot->loaded, slot->prev);
+	WRITE_ONCE(slot->avail, slot->prev_avail);
+	WRITE_ONCE(slot->prev, m);
+	WRITE_ONCE(slot->prev_avail, n);
+}
+
+/* ---- depot -------------------------------------------------------------- */
+
+/*
+ * Trade the empty magazine @e for a full one from the depot.
+ * Return: the full magazine, or NULL (and @e is still the caller's).
+ */
+static struct magazine *depot_get_full(struct kmem_cache *s, struct magazine *e,
+				       gfp_t gfp)
+{
+	struct magazine *f, *drop = NULL;
+
+	if (gfp & __GFP_NOWAIT) {
+		if (pthread_mutex_trylock(&s->depot_lock))
+			return NULL;
+	} else {
+		pthread_mutex_lock(&s->depot_lock);
+	}
+	f = s->depot_full;
+	if (f) {
+		s->depot_full = f->next;
+		s->depot_nfull--;
+		if (s->depot_nempty < DEPOT_MAX_EMPTY) {
+			e->next = s->depot_empty;
+			s->depot_empty = e;
+			s->depot_nempty++;
+		} else {
+			drop = e;
+		}
+	}
+	pthread_mutex_unlock(&s->depot_lock);
+	mag_delete(drop);
+	stat_add(f ? &s->st_depot_hit : &s->st_depot_miss, 1);
+	return f;
+}
+
+/*
+ * Hand the full magazine @m (@n rounds) to the depot and return an empty
+ * magazine: one of the depot's, a new one, or @m itself emptied into the
+ * slabs when the depot is at its limit.  Never NULL.
+ */
+static struct magazine *depot_put_full(struct kmem_cache *s, struct magazine *m,
+				       unsigned int n)
+{
+	struct magazine *e = NULL;
+
+	pthread_mutex_lock(&s->depot_lock);
+	if (s->depot_nfull < DEPOT_MAX_FULL) {
+		e = s->depot_empty;
+		if (e) {
+			s->depot_empty = e->next;
+			s->depot_nempty--;
+			m->rounds = n;
+			m->next = s->depot_full;
+			s->depot_full = m;
+			s->depot_nfull++;
+		}
+	}
+	pthread_mutex_unlock(&s->depot_lock);
+	if (e)
+		return e;
+
+	if (DEPOT_MAX_FULL > 0 && (e = mag_new()) != NULL) {
+		pthread_mutex_lock(&s->depot_lock);
+		if (s->depot_nfull < DEPOT_MAX_FULL) {
+			m->rounds = n;
+			m->next = s->depot_full;
+			s->depot_full = m;
+			s->depot_nfull++;
+			m = NULL;
+		}
+		pthread_mutex_unlock(&s->depot_lock);
+		if (!m)
+			return e;
+		mag_delete(e);
+	}
+	slab_put(s, m->objs, n);
+	return m;
+}
+
+/** mag_drain_depot - empty the depot of @s into the slabs */
+void mag_drain_depot(struct kmem_cache *s)
+{
+	struct magazine *full, *empty, *next;
+
+	pthread_mutex_lock(&s->depot_lock);
+	full = s->depot_full;
+	empty = s->depot_empty;
+	s->depot_full = s->depot_empty = NULL;
+	s->depot_nfull = s->depot_nempty = 0;
+	pthread_mutex_unlock(&s->depot_lock);
+	for (; full; full = next) {
+		next = full->next;
+		slab_put(s, full->objs, full->rounds);
+		mag_delete(full);
+	}
+	for (; empty; empty = next) {
+		next = empty->next;
+		mag_delete(empty);
+	}
+}
+
+/* ---- slow paths ----------------------------------------------------------- */
+
+/**
+ * mag_alloc_slow - the thread's loaded magazine is empty (or there is
+ * none): swap, go to the depot, or refill from the slabs.
+ * Return: an object (hooks applied), or NULL.
+ */
+void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp)
+{
+	struct tc_slot *slot = slot_get(s);
+	unsigned int avail;
+	void *obj;
+
+	if (!slot) {
+		obj = slab_alloc_direct(s, gfp);
+		if (obj)
+			hook_alloc(s, obj, gfp);
+		return obj;
+	}
+	stat_add(&s->st_alloc_slow, 1);
+	if (slot->avail == 0) {
+		if (slot->prev_avail) {
+			slot_swap(slot);
+		} else {
+			struct magazine *f = depot_get_full(s, slot->loaded, gfp);
+
+			if (f) {
+				WRITE_ONCE(slot->loaded, f);
+				WRITE_ONCE(slot->avail, f->rounds);
+			} else {
+				unsigned int n = slab_take(s, slot->loaded->objs,
+							   s->mag_size, gfp);
+
+				if (n == 0)
+					return NULL;
+				WRITE_ONCE(slot->avail, n);
+			}
+		}
+	}
+	avail = slot->avail - 1;
+	obj = slot->loaded->objs[avail];
+	WRITE_ONCE(slot->avail, avail);
+	stat_inc_local(&slot->allocs);
+	hook_alloc(s, obj, gfp);
+	return obj;
+}
+
+/**
+ * mag_free_slow - the thread's loaded magazine is full (or there is none):
+ * swap, or trade the full previous magazine at the depot.  The object's
+ * hooks have run.
+ */
+void mag_free_slow(struct kmem_cache *s, void *obj)
+{
+	struct tc_slot *slot = slot_get(s);
+	unsigned int avail;
+
+	if (!slot) {
+		slab_free_direct(s, obj);
+		return;
+	}
+	stat_add(&s->st_free_slow, 1);
+	if (slot->avail == slot->limit) {
+		if (slot->prev_avail == 0) {
+			slot_swap(slot);
+		} else {
+			struct magazine *e = depot_put_full(s, slot->prev, slot->prev_avail);
+
+			WRITE_ONCE(slot->prev, slot->loaded);
+			WRITE_ONCE(slot->prev_avail, slot->avail);
+			WRITE_ONCE(slot->loaded, e);
+			WRITE_ONCE(slot->avail, 0);
+		}
+	}
+	avail = slot->avail;
+	slot->loaded->objs[avail] = obj;
+	WRITE_ONCE(slot->avail, avail + 1);
+	stat_inc_local(&slot->frees);
+}
+
+/**
+ * mag_alloc_bulk - take up to @n objects from this thread's loaded
+ * magazine of @s.  Return: how many (hooks not applied).
+ */
+unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
+{
+	struct tcache *tc = tls_tc;
+	struct tc_slot *slot;
+	unsigned int k;
+
+	if (!tc)
+		return 0;
+	slot = &tc->slot[s->id];
+	k = MIN(n, slot->avail);
+	memcpy(p, &slot->loaded->objs[slot->avail - k], k * sizeof(*p));
+	WRITE_ONCE(slot->avail, slot->avail - k);
+	if (IS_ENABLED(CONFIG_SLAB_STATS))
+		WRITE_ONCE(slot->allocs, slot->allocs + k);
+	return k;
+}
+
+/**
+ * mag_free_bulk - put up to @n objects into this thread's loaded magazine
+ * of @s.  Return: how many went in (hooks already applied by the caller).
+ */
+unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n)
+{
+	struct tcache *tc = tls_tc;
+	struct tc_slot *slot;
+	unsigned int k;
+
+	if (!tc)
+		return 0;
+	slot = &tc->slot[s->id];
+	k = MIN(n, slot->limit - slot->avail);
+	if (k)
+		memcpy(&slot->loaded->objs[slot->avail], p, k * sizeof(*p));
+	WRITE_ONCE(slot->avail, slot->avail + k);
+	if (IS_ENABLED(CONFIG_SLAB_STATS))
+		WRITE_ONCE(slot->frees, slot->frees + k);
+	return k;
+}
+
+/**
+ * mag_cached_objects - objects of @s held in magazines (all threads and
+ * the depot); adds the per-thread counters to *@allocs and *@frees.
+ * Context: any; takes thread_lock and depot_lock.
+ */
+unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
+				 unsigned long *frees)
+{
+	struct tcache *tc;
+	unsigned long n;
+
+	pthread_mutex_lock(&s->depot_lock);
+	n = (unsigned long)s->depot_nfull * s->mag_size;
+	pthread_mutex_unlock(&s->depot_lock);
+	pthread_mutex_lock(&thread_lock);
+	list_for_each_entry(tc, &thread_caches, list) {
+		struct tc_slot *slot = &tc->slot[s->id];
+
+		n += READ_ONCE(slot->avail) + READ_ONCE(slot->prev_avail);
+		*allocs += READ_ONCE(slot->allocs);
+		*frees += READ_ONCE(slot->frees);
+	}
+	pthread_mutex_unlock(&thread_lock);
+	return n;
+}
+
+/** mag_cache_init - set up the magazine cache and the thread-exit hook */
+void mag_cache_init(void)
+{
+	slab_boot_cache(&magazine_cache, "kmem_magazine",
+			sizeof(struct magazine) + MAX(SLAB_MAG_ROUNDS, 1) * sizeof(void *),
+			CACHE_LINE, SLAB_NO_CPU_CACHE);
+	pthread_key_create(&tc_key, tc_destructor);
+}

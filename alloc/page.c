@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: MIT
+/*
+ * alloc/page.c - the page allocator under the slabs: all OS memory.
+ *
+ * This is the only file that calls mmap, munmap, madvise and mremap.
+ *
+ * 1. Chunks.  Slab memory comes in chunks of CHUNK_SIZE (2 MiB) aligned to
+ *    2 MiB.  A chunk serves blocks of one order only (PAGE_SIZE << order
+ *    bytes), so every block is naturally aligned by construction, and a
+ *    free-block bitmap (512 bits at most) replaces a buddy system: no
+ *    coalescing, and no external fragmentation that costs RSS, because a
+ *    freed block's pages go back to the OS at once (MADV_DONTNEED) and a
+ *    chunk whose blocks are all free is unmapped.  Only address space is
+ *    "fragmented", and a 47-bit address space has plenty.
+ *    One mmap per 2 MiB instead of one per slab keeps the syscall count and
+ *    the number of VMAs low (a 40 MB cache of 4 KiB slabs costs 20 mmaps).
+ *
+ * 2. Descriptors.  Each slab has a 64-byte struct slab (see internal.h),
+ *    off-slab, from a pool of fixed-size records carved from 64 KiB
+ *    metadata mappings; chunk headers come from a second pool.  Off-slab
+ *    metadata keeps objects at the block's natural alignment and costs
+ *    64 bytes per slab (1.6 % of an order-0 slab, 0.2 % at order 3).
+ *
+ * 3. Large blocks.  kmalloc sizes above KMALLOC_MAX_CACHE_SIZE are mapped
+ *    directly, page aligned, registered in the page map on their first page
+ *    only, and resized with mremap.
+ *
+ * Lock: page_lock (innermost; see slab.c) guards the chunk lists, the pools
+ * and the counters.  System calls that map new memory run outside it; those
+ * that give memory back run outside it too, after the bookkeeping.
+ *
+ * Failure: every mapping failure returns NULL to the caller; nothing here
+ * aborts.  The process may be short of address space (RLIMIT_AS) or memory.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "alloc/internal.h"
+
+#define META_MAP_SIZE (64UL << 10)
+
+/*
+ * struct chunk - a 2 MiB chunk cut into blocks of one order.
+ * Invariant: nfree == popcount(free_map) <= nblocks == 512 >> order;
+ * on chunk_avail[order] <=> 0 < nfree.
+ */
+struct chunk {
+	struct list_head list;
+	char *base;
+	unsigned int order;
+	unsigned int nblocks;
+	unsigned int nfree;
+	uint64_t free_map[(1U << CHUNK_ORDER) / 64];
+};
+
+/* A pool of fixed-size metadata records.  Invariant: in_use <= carved. */
+struct meta_pool {
+	size_t size;
+	void *free;           /* singly linked through the first word */
+	char *bump, *end;
+	unsigned long in_use;
+};
+
+static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct list_head chunk_avail[CHUNK_ORDER + 1];
+static bool page_ready;
+static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
+static struct meta_pool chunk_pool = { .size = sizeof(struct chunk) };
+
+static struct {
+	unsigned long chunk_bytes, slab_bytes, large_bytes, meta_bytes;
+} page_stats;
+
+_Static_assert(sizeof(struct slab) == 64, "struct slab should fill one cache line");
+
+/* ---- OS primitives ------------------------------------------------------ */
+
+static void *os_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void os_unmap(void *p, size_t bytes)
+{
+	munmap(p, bytes);
+}
+
+/* Map @bytes aligned to @align (a power of two >= PAGE_SIZE). */
+static void *os_map_aligned(size_t bytes, size_t align)
+{
+	size_t over = bytes + align - PAGE_SIZE;
+	char *p = os_map(over), *q;
+
+	if (!p)
+		return NULL;
+	q = (char *)ALIGN_UP((uintptr_t)p, align);
+	if (q > p)
+		os_unmap(p, (size_t)(q - p));
+	if (q + bytes < p + over)
+		os_unmap(q + bytes, (size_t)(p + over - (q + bytes)));
+	return q;
+}
+
+/**
+ * page_release - give the pages of [p, p + bytes) back to the OS, keeping
+ * the mapping; the next touch faults in zeroed pages.
+ */
+void page_release(void *p, size_t bytes)
+{
+	madvise(p, bytes, MADV_DONTNEED);
+}
+
+/* ---- metadata pools ----------------------------------------------------- */
+
+static void *meta_alloc_locked(struct meta_pool *pool)
+{
+	void *p = pool->free;
+
+	if (p) {
+		pool->free = *(void **)p;
+	} else {
+		if (pool->bump == pool->end) {
+			char *m = os_map(META_MAP_SIZE);
+
+			if (!m)
+				return NULL;
+			__atomic_fetch_add(&page_stats.meta_bytes, META_MAP_SIZE,
+					   __ATOMIC_RELAXED);
+			pool->bump = m;
+			pool->end = m + META_MAP_SIZE / pool->size * pool->size;
+		}
+		p = pool->bump;
+		pool->bump += pool->size;
+	}
+	pool->in_use++;
+	memset(p, 0, pool->size);
+	return p;
+}
+
+static void meta_free_locked(struct meta_pool *pool, void *p)
+{
+	*(void **)p = pool->free;
+	pool->free = p;
+	pool->in_use--;
+}
+
+/**
+ * page_meta_map - map @bytes of zeroed metadata (page map leaves, thread
+ * caches), counted in meta_bytes.  Return: the memory, or NULL.
+ */
+void *page_meta_map(size_t bytes)
+{
+	void *p = os_map(bytes);
+
+	if (p)
+		__atomic_fetch_add(&page_stats.meta_bytes, bytes, __ATOMIC_RELAXED);
+	return p;
+}
+
+void page_meta_unmap(void *p, size_t bytes)
+{
+	os_unmap(p, bytes);
+	__atomic_fetch_sub(&page_stats.meta_bytes, bytes, __ATOMIC_RELAXED);
+}
+
+/* ---- chunks ------------------------------------------------------------- */
+
+static void page_init_locked(void)
+{
+	if (page_ready)
+		return;
+	for (unsigned int i = 0; i <= CHUNK_ORDER; i++)
+		INIT_LIST_HEAD(&chunk_avail[i]);
+	page_ready = true;
+}
+
+/* Map a chunk for blocks of @order and describe it; NULL on failure. */
+static struct chunk *chunk_create(unsigned int order)
+{
+	char *base = os_map_aligned(CHUNK_SIZE, CHUNK_SIZE);
+	struct chunk *c;
+
+	if (!base)
+		return NULL;
+	/* Keep RSS honest in 4 KiB steps unless huge pages were asked for. */
+	madvise(base, CHUNK_SIZE,
+		IS_ENABLED(CONFIG_SLAB_THP) ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+
+	pthread_mutex_lock(&page_lock);
+	c = meta_alloc_locked(&chunk_pool);
+	if (!c) {
+		pthread_mutex_unlock(&page_lock);
+		os_unmap(base, CHUNK_SIZE);
+		return NULL;
+	}
+	c->base = base;
+	c->order = order;
+	c->nblocks = 1U << (CHUNK_ORDER - order);
+	c->nfree = c->nblocks;
+	for (unsigned int i = 0; i < c->nblocks; i++)
+		c->free_map[i / 64] |= 1ULL << (i % 64);
+	list_add(&c->list, &chunk_avail[order]);
+	page_stats.chunk_bytes += CHUNK_SIZE;
+	pthread_mutex_unlock(&page_lock);
+	return c;
+}
+
+/* Take the lowest free block of a chunk on chunk_avail[order]. */
+static char *chunk_take_locked(unsigned int order, struct chunk **out)
+{
+	struct chunk *c;
+
+	if (list_empty(&chunk_avail[order]))
+		return NULL;
+	c = list_first_entry(&chunk_avail[order], struct chunk, list);
+	for (unsigned int w = 0; w < ARRAY_SIZE(c->free_map); w++) {
+		if (c->free_map[w]) {
+			unsigned int bit = (unsigned int)__builtin_ctzll(c->free_map[w]);
+			unsigned int i = w * 64 + bit;
+
+			c->free_map[w] &= ~(1ULL << bit);
+			if (--c->nfree == 0)
+				list_del(&c->list);
+			*out = c;
+			return c->base + ((size_t)i << (PAGE_SHIFT + order));
+		}
+	}
+	return NULL;	/* unreachable: nfree > 0 on the list */
+}
+
+/*
+ * Give a block back.  Return: the chunk's base if the chunk became
+ * entirely free and was unlinked (the caller unmaps it), else NULL.
+ */
+static char *chunk_give_locked(struct chunk *c, char *block)
+{
+	unsigned int i = (unsigned int)((size_t)(block - c->base) >> (PAGE_SHIFT + c->order));
+
+	c->free_map[i / 64] |= 1ULL << (i % 64);
+	if (c->nfree++ == 0)
+		list_add(&c->list, &chunk_avail[c->order]);
+	if (c->nfree < c->nblocks)
+		return NULL;
+	list_del(&c->list);
+	page_stats.chunk_bytes -= CHUNK_SIZE;
+	meta_free_locked(&chunk_pool, c);
+	return c->base;
+}
+
+/* ---- slabs -------------------------------------------------------------- */
+
+/**
+ * page_slab_alloc - a naturally aligned block of PAGE_SIZE << @order bytes
+ * with a zeroed descriptor, registered in the page map under @cache_id.
+ * Return: the descriptor (base, order and chunk set), or NULL.
+ */
+struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id)
+{
+	struct slab *slab;
+	struct chunk *c = NULL;
+	char *block;
+
+	if (order > CHUNK_ORDER)
+		return NULL;
+	pthread_mutex_lock(&page_lock);
+	page_init_locked();
+	slab = meta_alloc_locked(&slab_pool);
+	if (!slab)
+		goto fail;
+	while (!(block = chunk_take_locked(order, &c))) {
+		pthread_mutex_unlock(&page_lock);
+		if (!chunk_create(order)) {
+			pthread_mutex_lock(&page_lock);
+			goto fail;
+		}
+		pthread_mutex_lock(&page_lock);
+	}
+	page_stats.slab_bytes += PAGE_SIZE << order;
+	pthread_mutex_unlock(&page_lock);
+
+	slab->base = block;
+	slab->order = (unsigned char)order;
+	slab->chunk = c;
+	INIT_LIST_HEAD(&slab->lru);
+	if (pagemap_set(block, 1UL << order, slab, cache_id) == 0)
+		return slab;
+
+	pthread_mutex_lock(&page_lock);
+	page_stats.slab_bytes -= PAGE_SIZE << order;
+	block = chunk_give_locked(c, block);
+	if (block) {
+		pthread_mutex_unlock(&page_lock);
+		os_unmap(block, CHUNK_SIZE);
+		pthread_mutex_lock(&page_lock);
+	}
+fail:
+	if (slab)
+		meta_free_locked(&slab_pool, slab);
+	pthread_mutex_unlock(&page_lock);
+	return NULL;
+}
+
+/**
+ * page_slab_free - unregister a slab, give its pages back to the OS and
+ * free its descriptor.
+ *
+ * The pages are released before the block goes back on its chunk's free
+ * map: once there, another thread may take it, and a late MADV_DONTNEED
+ * would zero that thread's objects.
+ */
+void page_slab_free(struct slab *slab)
+{
+	size_t bytes = PAGE_SIZE << slab->order;
+	char *block = slab->base, *chunk_base;
+
+	pagemap_clear(block, 1UL << slab->order);
+	page_release(block, bytes);
+	pthread_mutex_lock(&page_lock);
+	page_stats.slab_bytes -= bytes;
+	chunk_base = chunk_give_locked(slab->chunk, block);
+	meta_free_locked(&slab_pool, slab);
+	pthread_mutex_unlock(&page_lock);
+	if (chunk_base)
+		os_unmap(chunk_base, CHUNK_SIZE);
+}
+
+/* ---- large blocks ------------------------------------------------------- */
+
+/**
+ * page_large_alloc - map @size bytes (rounded up to pages) for kmalloc,
+ * registered in the page map on the first page with cache id 0.
+ * Return: the descriptor (base, large_size), or NULL.
+ */
+struct slab *page_large_alloc(size_t size)
+{
+	size_t bytes = ALIGN_UP(size, PAGE_SIZE);
+	struct slab *d;
+	char *p;
+
+	if (bytes < size)
+		return NULL;
+	p = os_map(bytes);
+	if (!p)
+		return NULL;
+	pthread_mutex_lock(&page_lock);
+	d = meta_alloc_locked(&slab_pool);
+	if (d)
+		page_stats.large_bytes += bytes;
+	pthread_mutex_unlock(&page_lock);
+	if (!d) {
+		os_unmap(p, bytes);
+		return NULL;
+	}
+	d->base = p;
+	d->large_size = bytes;
+	INIT_LIST_HEAD(&d->lru);
+	if (pagemap_set(p, 1, d, 0) == 0)
+		return d;
+	page_large_free(d);
+	return NULL;
+}
+
+/** page_large_free - unmap a large block and free its descriptor */
+void page_large_free(struct slab *d)
+{
+	char *p = d->base;
+	size_t bytes = d->large_size;
+
+	pagemap_clear(p, 1);
+	os_unmap(p, bytes);
+	pthread_mutex_lock(&page_lock);
+	page_stats.large_bytes -= bytes;
+	meta_free_locked(&slab_pool, d);
+	pthread_mutex_unlock(&page_lock);
+}
+
+/**
+ * page_large_resize - grow or shrink a large block, keeping its contents.
+ *
+ * First in place; otherwise the pages move (mremap, no copy) into a region
+ * mapped and registered beforehand, so that every step that can fail comes
+ * before the block has moved.
+ * Return: 0, or -1 and the block is unchanged.
+ */
+int page_large_resize(struct slab *d, size_t new_size)
+{
+	size_t bytes = ALIGN_UP(new_size, PAGE_SIZE);
+	char *p;
+
+	if (bytes < new_size)
+		return -1;
+	if (bytes == d->large_size)
+		return 0;
+	p = mremap(d->base, d->large_size, bytes, 0);
+	if (p == MAP_FAILED) {
+		char *dst = os_map(bytes);
+
+		if (!dst)
+			return -1;
+		if (pagemap_set(dst, 1, d, 0) != 0) {
+			os_unmap(dst, bytes);
+			return -1;
+		}
+		p = mremap(d->base, d->large_size, bytes,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+		if (p == MAP_FAILED) {
+			pagemap_clear(dst, 1);
+			os_unmap(dst, bytes);
+			return -1;
+		}
+		pagemap_clear(d->base, 1);
+	}
+	pthread_mutex_lock(&page_lock);
+	page_stats.large_bytes += bytes - d->large_size;
+	pthread_mutex_unlock(&page_lock);
+	d->base = p;
+	d->large_size = bytes;
+	return 0;
+}
+
+/* ---- accounting --------------------------------------------------------- */
+
+void page_get_mem_info(struct slab_mem_info *info)
+{
+	pthread_mutex_lock(&page_lock);
+	info->chunk_bytes = page_stats.chunk_bytes;
+	info->slab_bytes = page_stats.slab_bytes;
+	info->large_bytes = page_stats.large_bytes;
+	info->meta_bytes = __atomic_load_n(&page_stats.meta_bytes, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&page_lock);
+	info->mapped_bytes = info->chunk_bytes + info->large_bytes + info->meta_bytes;
+}

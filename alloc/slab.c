@@ -1,0 +1,843 @@
+// SPDX-License-Identifier: MIT
+/*
+ * alloc/slab.c - object caches: the slab layer.
+ *
+ * The design is Bonwick's slab allocator (USENIX 1994) as the Linux kernel's
+ * SLUB refines it, under Bonwick & Adams' magazine layer (USENIX 2001,
+ * magazine.c):
+ *
+ * 1. A cache hands out objects of one size.  Its memory is slabs: naturally
+ *    aligned blocks of PAGE_SIZE << order bytes from page.c, described
+ *    off-slab by a struct slab.  The page map finds an object's slab and
+ *    cache from its address in O(1) (pagemap.c); objects carry no header.
+ *
+ * 2. The order is SLUB's calculate_order: the smallest order that holds at
+ *    least min_objects = 4 * (fls(nr_cpus) + 1) objects and leaves at most
+ *    1/16 of the slab unused, trying fewer objects before more waste; only
+ *    when no order up to CONFIG_SLAB_MAX_ORDER can reach 1/16 does the
+ *    bound relax to 1/8, then 1/4, as in SLUB.  Objects too large for the
+ *    maximum order get the smallest order that reaches 1/16 with one object.
+ *
+ * 3. Free objects inside a slab are linked through a free pointer stored in
+ *    the free object itself (SLUB), at offset 0, so a free object costs
+ *    nothing.  An index array (SLAB's bufctl) would cost 1-2 bytes per
+ *    object: 4-8 % of a 24-byte object, more than the footprint budget.
+ *    A cache with a constructor keeps its free pointer after the object
+ *    instead, so that a free object keeps its constructed state.
+ *    Fresh slabs are not threaded up front: objects are carved from the
+ *    never-used tail on demand, so a new slab's pages are touched only as
+ *    objects are handed out.
+ *
+ * 4. A slab is on exactly one list: partial (some objects out), full, or
+ *    empty.  At most min_partial empty slabs stay (CONFIG_SLAB_MIN_PARTIAL);
+ *    the rest return to the OS as soon as they empty.  kmem_cache_shrink()
+ *    returns all of them.  Allocation prefers partial slabs, so that empty
+ *    ones stay empty and can go.
+ *
+ * 5. Colouring: the space a slab leaves over shifts its first object by a
+ *    multiple of the cache line, cycling slab to slab, so that objects at
+ *    the same index in different slabs do not all map to the same cache
+ *    sets.  Only where the leftover is at least one line.
+ *
+ * 6. Constructors run once for every object when its slab is populated, and
+ *    never when a freed object is reused (object caching).
+ *
+ * 7. Caches of compatible size merge (SLUB's __kmem_cache_alias) unless they
+ *    have a constructor, debug flags or SLAB_NO_MERGE, or merging is off
+ *    (CONFIG_SLAB_MERGE_DEFAULT, SLOTSLAB_NOMERGE=1).  kmalloc caches never
+ *    take aliases, so object caches and kmalloc memory stay apart in the
+ *    accounting.
+ *
+ * Lock order:
+ *   1. slab_mutex              (global: cache list, ids, names)
+ *   2. thread_lock             (global: the registry of thread caches)
+ *   3. s->list_lock            (per cache: slab lists and slab contents)
+ *      s->depot_lock           (per cache: the depot; never nested with list_lock)
+ *   4. page_lock, pagemap_lock (page.c, pagemap.c: innermost)
+ * No lock is held while calling a constructor, and no list_lock of one
+ * cache is held while taking another's (magazines are allocated unlocked).
+ * kmalloc() may be called with slab_mutex held: a thread's first slow path
+ * registers its thread cache under thread_lock only.
+ *
+ * Slab states:  new -> (objects handed out) partial <-> full
+ *               partial -> empty -> (beyond min_partial, or shrink) freed
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc/internal.h"
+
+pthread_mutex_t slab_mutex = PTHREAD_MUTEX_INITIALIZER;
+LIST_HEAD_DECL(slab_caches);
+struct kmem_cache *cache_table[MAX_CACHES];
+
+static pthread_once_t slab_once = PTHREAD_ONCE_INIT;
+static uint64_t id_map[MAX_CACHES / 64];
+static bool slab_nomerge = !IS_ENABLED(CONFIG_SLAB_MERGE_DEFAULT);
+static unsigned int min_objects_default;
+
+/* The cache of struct kmem_cache itself: bootstrapped statically. */
+static struct kmem_cache kmem_cache_boot;
+
+/* ---- free pointers ------------------------------------------------------ */
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+	void *next;
+
+	vg_open(fp, sizeof(*fp));
+	next = *fp;
+	vg_close(fp, sizeof(*fp));
+	return next;
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *next)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+
+	vg_open_undefined(fp, sizeof(*fp));
+	*fp = next;
+	vg_close(fp, sizeof(*fp));
+}
+
+/* ---- geometry ----------------------------------------------------------- */
+
+static unsigned int fls_uint(unsigned int x)
+{
+	return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
+}
+
+/*
+ * The smallest order from which a slab holds @min_objs objects of @size
+ * and wastes at most 1/@fraction of itself; max_order + 1 if none does.
+ */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_objs,
+				    unsigned int max_order, unsigned int fraction)
+{
+	for (unsigned int order = 0; order <= max_order; order++) {
+		size_t slab = PAGE_SIZE << order;
+
+		if (slab < (size_t)min_objs * size)
+			continue;
+		if (slab % size <= slab / fraction)
+			return order;
+	}
+	return max_order + 1;
+}
+
+/**
+ * slab_calculate_order - SLUB's calculate_order(), see point 2 above.
+ * Return: the order, at most CHUNK_ORDER - 1.
+ */
+unsigned int slab_calculate_order(unsigned int size)
+{
+	unsigned int max_order = CONFIG_SLAB_MAX_ORDER;
+	unsigned int min_objs = min_objects_default;
+	unsigned int order;
+
+	if (min_objs == 0)
+		min_objs = 12;
+	/* Never ask for more objects than the largest slab could hold. */
+	min_objs = MIN(min_objs, (unsigned int)((PAGE_SIZE << max_order) / size));
+	for (unsigned int fraction = 16; fraction >= 4; fraction /= 2) {
+		for (unsigned int m = MAX(min_objs, 1U); m >= 1; m--) {
+			order = calc_slab_order(size, m, max_order, fraction);
+			if (order <= max_order)
+				return order;
+		}
+	}
+	order = calc_slab_order(size, 1, CHUNK_ORDER - 1, 16);
+	if (order < CHUNK_ORDER)
+		return order;
+	return calc_slab_order(size, 1, CHUNK_ORDER - 1, 1);
+}
+
+/* SLUB's calculate_alignment(). */
+static unsigned int calculate_alignment(unsigned long flags, size_t align, size_t size)
+{
+	size_t ralign = align;
+
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		size_t line = CACHE_LINE;
+
+		while (size <= line / 2 && line > sizeof(void *))
+			line /= 2;
+		ralign = MAX(ralign, line);
+	}
+	return (unsigned int)MAX(ralign, sizeof(void *));
+}
+
+static unsigned int magazine_rounds(const struct kmem_cache *s)
+{
+	unsigned int rounds = SLAB_MAG_ROUNDS;
+
+	if (rounds == 0 || (s->flags & (SLAB_NO_CPU_CACHE | SLAB_DEBUG_FLAGS)))
+		return 0;
+	/* At most 32 KiB of objects per magazine, at least 4 rounds. */
+	rounds = MIN(rounds, MAX(4U, (32U << 10) / s->size));
+	return rounds;
+}
+
+/* Fill in everything that follows from size, align, flags and ctor. */
+static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
+			unsigned long flags, void (*ctor)(void *))
+{
+	size_t stride;
+	size_t slab_bytes, left;
+
+	s->object_size = (unsigned int)size;
+	s->flags = flags;
+	s->ctor = ctor;
+	s->align = calculate_alignment(flags, align, size);
+	stride = MAX(size, sizeof(void *));
+	s->offset = 0;
+	if (ctor) {
+		/* Keep the free pointer out of the constructed object. */
+		s->offset = (unsigned int)ALIGN_UP(size, sizeof(void *));
+		stride = s->offset + sizeof(void *);
+	}
+	s->size = (unsigned int)ALIGN_UP(stride, (size_t)s->align);
+	s->order = slab_calculate_order(s->size);
+	slab_bytes = PAGE_SIZE << s->order;
+	s->objects = (unsigned int)(slab_bytes / s->size);
+	left = slab_bytes - (size_t)s->objects * s->size;
+	s->colour_step = MAX(s->align, (unsigned int)CACHE_LINE);
+	s->colours = (unsigned int)(left / s->colour_step) + 1;
+	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
+	s->mag_size = magazine_rounds(s);
+	s->refcount = 1;
+	pthread_mutex_init(&s->list_lock, NULL);
+	pthread_mutex_init(&s->depot_lock, NULL);
+	INIT_LIST_HEAD(&s->partial);
+	INIT_LIST_HEAD(&s->full);
+	INIT_LIST_HEAD(&s->empty);
+	INIT_LIST_HEAD(&s->list);
+}
+
+/* ---- ids and names (slab_mutex held) ----------------------------------- */
+
+static unsigned int id_alloc(void)
+{
+	for (unsigned int w = 0; w < ARRAY_SIZE(id_map); w++) {
+		uint64_t free_bits = ~id_map[w];
+
+		if (w == 0)
+			free_bits &= ~1ULL;	/* id 0 means "not a slab" */
+		if (free_bits) {
+			unsigned int b = (unsigned int)__builtin_ctzll(free_bits);
+
+			id_map[w] |= 1ULL << b;
+			return w * 64 + b;
+		}
+	}
+	return 0;
+}
+
+static void id_free(unsigned int id)
+{
+	id_map[id / 64] &= ~(1ULL << (id % 64));
+}
+
+/* Register @s under a new id with @name (not copied when @copy is false). */
+static int cache_register(struct kmem_cache *s, const char *name, bool copy)
+{
+	s->id = id_alloc();
+	if (!s->id) {
+		errno = ENOSPC;
+		return -1;
+	}
+	s->names = &s->name0;
+	s->nr_names = 1;
+	s->name0 = (char *)name;
+	s->names_owned = copy;
+	if (copy) {
+		size_t len = strlen(name) + 1;
+
+		s->name0 = kmalloc(len, GFP_KERNEL);
+		if (!s->name0) {
+			id_free(s->id);
+			errno = ENOMEM;
+			return -1;
+		}
+		memcpy(s->name0, name, len);
+	}
+	cache_table[s->id] = s;
+	list_add_tail(&s->list, &slab_caches);
+	return 0;
+}
+
+static void cache_unregister(struct kmem_cache *s)
+{
+	list_del(&s->list);
+	cache_table[s->id] = NULL;
+	id_free(s->id);
+	if (s->names_owned) {
+		for (unsigned int i = 0; i < s->nr_names; i++)
+			kfree(s->names[i]);
+	}
+	if (s->names != &s->name0)
+		kfree(s->names);
+}
+
+static int cache_add_alias(struct kmem_cache *s, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	char **names;
+	char *copy = kmalloc(len, GFP_KERNEL);
+
+	if (!copy)
+		return -1;
+	memcpy(copy, name, len);
+	names = kmalloc((s->nr_names + 1) * sizeof(*names), GFP_KERNEL);
+	if (!names) {
+		kfree(copy);
+		return -1;
+	}
+	memcpy(names, s->names, s->nr_names * sizeof(*names));
+	if (s->names != &s->name0)
+		kfree(s->names);
+	names[s->nr_names++] = copy;
+	s->names = names;
+	return 0;
+}
+
+/* Drop the newest alias called @name, if any. */
+static void cache_drop_alias(struct kmem_cache *s, const char *name)
+{
+	for (unsigned int i = s->nr_names; i-- > 1;) {
+		if (strcmp(s->names[i], name) == 0) {
+			kfree(s->names[i]);
+			memmove(&s->names[i], &s->names[i + 1],
+				(s->nr_names - i - 1) * sizeof(*s->names));
+			s->nr_names--;
+			return;
+		}
+	}
+}
+
+/* ---- initialisation ----------------------------------------------------- */
+
+static void slab_init_once(void)
+{
+	const char *e = getenv("SLOTSLAB_NOMERGE");
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (e && *e && strcmp(e, "0") != 0)
+		slab_nomerge = true;
+	min_objects_default = 4 * (fls_uint((unsigned int)MAX(cpus, 1L)) + 1);
+
+	pthread_mutex_lock(&slab_mutex);
+	cache_setup(&kmem_cache_boot, sizeof(struct kmem_cache),
+		    _Alignof(struct kmem_cache), SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+	cache_register(&kmem_cache_boot, "kmem_cache", false);
+	pthread_mutex_unlock(&slab_mutex);
+	mag_cache_init();
+	kmalloc_init();
+}
+
+void slab_init(void)
+{
+	pthread_once(&slab_once, slab_init_once);
+}
+
+/**
+ * slab_boot_cache - set up a statically allocated cache (for the
+ * allocator's own metadata) under a static @name.  Return: 0 or -1.
+ */
+int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
+		    size_t align, unsigned long flags)
+{
+	int ret;
+
+	cache_setup(s, size, align, flags | SLAB_NO_MERGE, NULL);
+	pthread_mutex_lock(&slab_mutex);
+	ret = cache_register(s, name, false);
+	pthread_mutex_unlock(&slab_mutex);
+	return ret;
+}
+
+/* ---- slabs -------------------------------------------------------------- */
+
+static struct slab *new_slab(struct kmem_cache *s)
+{
+	struct slab *slab = page_slab_alloc(s->order, s->id);
+	unsigned int colour;
+
+	if (!slab)
+		return NULL;
+	slab->cache = s;
+	colour = __atomic_fetch_add(&s->colour_next, 1, __ATOMIC_RELAXED) % s->colours;
+	slab->colour_off = colour * s->colour_step;
+	if (s->ctor) {
+		char *mem = slab_mem(slab);
+
+		for (unsigned int i = 0; i < s->objects; i++)
+			s->ctor(mem + (size_t)i * s->size);
+		slab->carved = 0;
+	}
+	vg_slab_new(slab->base, PAGE_SIZE << s->order);
+	stat_add(&s->st_slabs_alloc, 1);
+	return slab;
+}
+
+static void discard_slab(struct kmem_cache *s, struct slab *slab)
+{
+	vg_open_undefined(slab->base, PAGE_SIZE << s->order);
+	page_slab_free(slab);
+	stat_add(&s->st_slabs_free, 1);
+}
+
+static unsigned long *list_counter(struct kmem_cache *s, unsigned int list)
+{
+	switch (list) {
+	case SLAB_ON_PARTIAL: return &s->nr_partial;
+	case SLAB_ON_FULL:    return &s->nr_full;
+	default:              return &s->nr_empty;
+	}
+}
+
+static struct list_head *list_of(struct kmem_cache *s, unsigned int list)
+{
+	switch (list) {
+	case SLAB_ON_PARTIAL: return &s->partial;
+	case SLAB_ON_FULL:    return &s->full;
+	default:              return &s->empty;
+	}
+}
+
+/*
+ * Put @slab on the list its inuse count calls for.  An empty slab beyond
+ * min_partial leaves the cache and goes to @discard, to be freed once the
+ * lock is dropped.  list_lock held.
+ */
+static void relist(struct kmem_cache *s, struct slab *slab, struct list_head *discard)
+{
+	unsigned int want = slab->inuse == 0 ? SLAB_ON_EMPTY :
+			    slab->inuse == s->objects ? SLAB_ON_FULL : SLAB_ON_PARTIAL;
+
+	if (want == slab->list)
+		return;
+	if (slab->list != SLAB_ON_NONE) {
+		(*list_counter(s, slab->list))--;
+		list_del(&slab->lru);
+	}
+	if (want == SLAB_ON_EMPTY && discard && s->nr_empty >= s->min_partial) {
+		slab->list = SLAB_ON_NONE;
+		s->nr_slabs--;
+		list_add(&slab->lru, discard);
+		return;
+	}
+	slab->list = (unsigned char)want;
+	(*list_counter(s, want))++;
+	/* Partial slabs that just filled up sort behind fresher ones. */
+	list_add(&slab->lru, list_of(s, want));
+}
+
+static void discard_list(struct kmem_cache *s, struct list_head *discard)
+{
+	struct slab *slab, *tmp;
+
+	list_for_each_entry_safe(slab, tmp, discard, lru)
+		discard_slab(s, slab);
+}
+
+static int lock_list(struct kmem_cache *s, gfp_t gfp)
+{
+	if (gfp & __GFP_NOWAIT)
+		return pthread_mutex_trylock(&s->list_lock);
+	pthread_mutex_lock(&s->list_lock);
+	return 0;
+}
+
+/* Take up to @n free objects out of @slab into @p.  list_lock held. */
+static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
+				   void **p, unsigned int n)
+{
+	unsigned int k = 0;
+
+	while (k < n && slab->freelist) {
+		void *obj = slab->freelist;
+
+		slab->freelist = get_freepointer(s, obj);
+		p[k++] = obj;
+	}
+	if (k < n && slab->carved < s->objects) {
+		char *obj = slab_mem(slab) + (size_t)slab->carved * s->size;
+		unsigned int m = MIN(n - k, s->objects - slab->carved);
+
+		slab->carved += m;
+		for (unsigned int i = 0; i < m; i++, obj += s->size)
+			p[k++] = obj;
+	}
+	slab->inuse += k;
+	return k;
+}
+
+/**
+ * slab_take - take up to @n objects from the slab layer of @s
+ *
+ * Partial slabs first, then empty ones, then new slabs (mapped with the
+ * lock dropped).  Return: how many were taken; fewer than @n only when
+ * memory (or, with __GFP_NOWAIT, the lock) was not available.
+ */
+unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp)
+{
+	unsigned int got = 0;
+
+	if (n == 0 || lock_list(s, gfp))
+		return 0;
+	while (got < n) {
+		struct slab *slab;
+
+		if (!list_empty(&s->partial)) {
+			slab = list_first_entry(&s->partial, struct slab, lru);
+		} else if (!list_empty(&s->empty)) {
+			slab = list_first_entry(&s->empty, struct slab, lru);
+		} else {
+			pthread_mutex_unlock(&s->list_lock);
+			slab = new_slab(s);
+			pthread_mutex_lock(&s->list_lock);
+			if (!slab)
+				break;
+			s->nr_slabs++;
+			slab->list = SLAB_ON_NONE;
+		}
+		got += take_from_slab(s, slab, p + got, n - got);
+		relist(s, slab, NULL);
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	return got;
+}
+
+/**
+ * slab_put - return @n objects of @s to their slabs
+ *
+ * Every object must belong to @s (the callers have checked the page map).
+ * Slabs that empty beyond min_partial go back to the OS after the lock is
+ * dropped.
+ */
+void slab_put(struct kmem_cache *s, void **p, unsigned int n)
+{
+	struct list_head discard = LIST_HEAD_INIT(discard);
+
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&s->list_lock);
+	for (unsigned int i = 0; i < n; i++) {
+		struct slab *slab = pm_slab(pagemap_lookup(p[i]));
+
+		set_freepointer(s, p[i], slab->freelist);
+		slab->freelist = p[i];
+		slab->inuse--;
+		relist(s, slab, &discard);
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	discard_list(s, &discard);
+}
+
+/* ---- object-level slow paths without magazines ---------------------------- */
+
+/** slab_alloc_direct - one object straight from the slab layer */
+void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp)
+{
+	void *obj;
+
+	if (slab_take(s, &obj, 1, gfp) != 1)
+		return NULL;
+	stat_add(&s->st_allocs, 1);
+	return obj;
+}
+
+/** slab_free_direct - one object straight back to its slab */
+void slab_free_direct(struct kmem_cache *s, void *obj)
+{
+	slab_put(s, &obj, 1);
+	stat_add(&s->st_frees, 1);
+}
+
+/* Is @obj the start of an object of its slab? */
+static bool is_object_start(struct slab *slab, const void *obj)
+{
+	struct kmem_cache *s = slab->cache;
+	const char *mem = slab_mem(slab);
+	size_t off;
+
+	if ((const char *)obj < mem)
+		return false;
+	off = (size_t)((const char *)obj - mem);
+	return off % s->size == 0 && off / s->size < s->objects;
+}
+
+/**
+ * slab_bad_free - report a free of @obj to @s that the page map refuses:
+ * a pointer slotslab never handed out, a large kmalloc block, or an object
+ * of another cache.  An object of another cache goes back to that cache if
+ * it is an object's start (as the kernel's cache_from_obj() does); anything
+ * else is left alone, so no cache is corrupted.
+ */
+void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who)
+{
+	struct kmem_cache *owner;
+	struct slab *slab;
+
+	if (ZERO_OR_NULL_PTR(obj))
+		return;
+	stat_add(&s->st_bad_free, 1);
+	if (e == 0) {
+		fprintf(stderr, "slotslab: %s(%s): %p was not allocated by slotslab; ignored\n",
+			who, kmem_cache_name(s), obj);
+		return;
+	}
+	slab = pm_slab(e);
+	owner = pm_id(e) ? cache_table[pm_id(e)] : NULL;
+	if (!owner) {
+		fprintf(stderr, "slotslab: %s(%s): %p is a large kmalloc block; ignored\n",
+			who, kmem_cache_name(s), obj);
+		return;
+	}
+	if (!is_object_start(slab, obj)) {
+		fprintf(stderr, "slotslab: %s(%s): %p is inside an object of cache %s, "
+			"not an object's start; ignored\n", who, kmem_cache_name(s), obj,
+			kmem_cache_name(owner));
+		return;
+	}
+	fprintf(stderr, "slotslab: %s(%s): wrong cache: %p belongs to %s; freed there\n",
+		who, kmem_cache_name(s), obj, kmem_cache_name(owner));
+	slab_free(owner, (void *)obj);
+}
+
+/* ---- public API --------------------------------------------------------- */
+
+static bool can_merge(unsigned long flags, void (*ctor)(void *))
+{
+	return !slab_nomerge && !ctor &&
+	       !(flags & (SLAB_NO_MERGE | SLAB_NO_CPU_CACHE | SLAB_DEBUG_FLAGS));
+}
+
+/* SLUB's find_mergeable(); slab_mutex held. */
+static struct kmem_cache *find_mergeable(const struct kmem_cache *want)
+{
+	struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list) {
+		if (s->dead || !can_merge(s->flags, s->ctor))
+			continue;
+		if (s->size != want->size || s->size % want->align)
+			continue;
+		if ((s->flags ^ want->flags) & SLAB_HWCACHE_ALIGN)
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
+/**
+ * slab_create - kmem_cache_create() once the allocator is initialised;
+ * @copy_name false keeps a pointer to a static @name (kmalloc caches).
+ */
+struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
+			       unsigned long flags, void (*ctor)(void *), bool copy_name)
+{
+	struct kmem_cache probe, *s;
+	int err = EINVAL;
+
+	if (!name || size == 0 || size > SLAB_MAX_OBJECT_SIZE ||
+	    (align && (!IS_POWER_OF_2(align) || align > SLAB_MAX_ALIGN)))
+		goto fail;
+
+	pthread_mutex_lock(&slab_mutex);
+	if (can_merge(flags, ctor)) {
+		memset(&probe, 0, sizeof(probe));
+		cache_setup(&probe, size, align, flags, ctor);
+		s = find_mergeable(&probe);
+		if (s) {
+			err = ENOMEM;
+			if (cache_add_alias(s, name) != 0)
+				goto fail_unlock;
+			s->refcount++;
+			if (size > s->object_size)
+				s->object_size = (unsigned int)size;
+			pthread_mutex_unlock(&slab_mutex);
+			return s;
+		}
+	}
+	err = ENOMEM;
+	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL);
+	if (!s)
+		goto fail_unlock;
+	memset(s, 0, sizeof(*s));
+	cache_setup(s, size, align, flags, ctor);
+	if (cache_register(s, name, copy_name) != 0) {
+		err = errno;
+		slab_free(&kmem_cache_boot, s);
+		goto fail_unlock;
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return s;
+
+fail_unlock:
+	pthread_mutex_unlock(&slab_mutex);
+fail:
+	if (flags & SLAB_PANIC) {
+		fprintf(stderr, "slotslab: kmem_cache_create(%s, %zu, %zu): %s\n",
+			name ? name : "(null)", size, align, strerror(err));
+		abort();
+	}
+	errno = err;
+	return NULL;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     unsigned long flags, void (*ctor)(void *))
+{
+	slab_init();
+	return slab_create(name, size, align, flags, ctor, true);
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
+{
+	return slab_alloc(s, flags);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	uint64_t e = pagemap_lookup(obj);
+
+	if (unlikely(pm_id(e) != s->id)) {
+		slab_bad_free(s, obj, e, "kmem_cache_free");
+		return;
+	}
+	slab_free(s, obj);
+}
+
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)
+{
+	size_t got;
+
+	if (n == 0)
+		return 0;
+	got = mag_alloc_bulk(s, p, n > UINT32_MAX ? UINT32_MAX : (unsigned int)n);
+	while (got < n) {
+		unsigned int want = (unsigned int)MIN(n - got, (size_t)UINT32_MAX);
+		unsigned int k = slab_take(s, p + got, want, flags);
+
+		got += k;
+		if (k < want) {
+			kmem_cache_free_bulk(s, got, p);
+			return 0;
+		}
+		stat_add(&s->st_allocs, k);
+	}
+	for (size_t i = 0; i < n; i++)
+		hook_alloc(s, p[i], flags);
+	return (int)n;
+}
+
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		/* Group the longest run of valid objects, report the rest. */
+		size_t j = i;
+
+		while (j < n && p[j] && pm_id(pagemap_lookup(p[j])) == s->id) {
+			hook_free(s, p[j]);
+			j++;
+		}
+		while (i < j) {
+			unsigned int run = (unsigned int)MIN(j - i, (size_t)UINT32_MAX);
+			unsigned int k = mag_free_bulk(s, p + i, run);
+
+			slab_put(s, p + i + k, run - k);
+			stat_add(&s->st_frees, run - k);
+			i += run;
+		}
+		if (i < n) {
+			if (p[i])
+				slab_bad_free(s, p[i], pagemap_lookup(p[i]), "kmem_cache_free_bulk");
+			i++;
+		}
+	}
+}
+
+/* Free every empty slab of @s.  Return: whether any slab remains. */
+static int discard_empty(struct kmem_cache *s)
+{
+	struct list_head discard = LIST_HEAD_INIT(discard);
+	struct slab *slab, *tmp;
+	int ret;
+
+	pthread_mutex_lock(&s->list_lock);
+	list_for_each_entry_safe(slab, tmp, &s->empty, lru) {
+		list_move(&slab->lru, &discard);
+		slab->list = SLAB_ON_NONE;
+		s->nr_empty--;
+		s->nr_slabs--;
+	}
+	ret = s->nr_slabs != 0;
+	pthread_mutex_unlock(&s->list_lock);
+	discard_list(s, &discard);
+	return ret;
+}
+
+int kmem_cache_shrink(struct kmem_cache *s)
+{
+	if (tls_tc)
+		mag_flush_thread_slot(s, tls_tc);
+	mag_drain_depot(s);
+	return discard_empty(s);
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	unsigned long live = 0;
+	struct slab *slab;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&slab_mutex);
+	if (--s->refcount > 0) {
+		/* One creator of a merged cache leaves; the cache stays. */
+		if (s->nr_names > 1)
+			cache_drop_alias(s, s->names[s->nr_names - 1]);
+		pthread_mutex_unlock(&slab_mutex);
+		return;
+	}
+	mag_flush_all_threads(s);
+	mag_drain_depot(s);
+	discard_empty(s);
+	pthread_mutex_lock(&s->list_lock);
+	list_for_each_entry(slab, &s->partial, lru)
+		live += slab->inuse;
+	list_for_each_entry(slab, &s->full, lru)
+		live += slab->inuse;
+	pthread_mutex_unlock(&s->list_lock);
+	if (live) {
+		fprintf(stderr, "slotslab: kmem_cache_destroy %s: %lu object%s still "
+			"allocated; cache left in place\n", kmem_cache_name(s), live,
+			live == 1 ? "" : "s");
+		s->dead = true;
+		s->refcount = 1;
+		pthread_mutex_unlock(&slab_mutex);
+		return;
+	}
+	cache_unregister(s);
+	pthread_mutex_unlock(&slab_mutex);
+	pthread_mutex_destroy(&s->list_lock);
+	pthread_mutex_destroy(&s->depot_lock);
+	slab_free(&kmem_cache_boot, s);
+}
+
+unsigned int kmem_cache_size(struct kmem_cache *s)
+{
+	return s->object_size;
+}
+
+const char *kmem_cache_name(struct kmem_cache *s)
+{
+	return s->names[0];
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench/main.c - `slotslab COMMAND [ARGS]`: dispatch to the subcommands.
+ * Every command answers --help; unknown commands and options exit 2.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <slotslab/slab.h>
+#include "bench/cli.h"
+
+static const struct command commands[] = {
+	{ "slabinfo", cmd_slabinfo, "slab caches in /proc/slabinfo layout after a workload" },
+};
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "slotslab %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: slotslab COMMAND [ARGS...]\n\n"
+		"Slab allocator and slots-vs-dict object model experiments.\n\n"
+		"commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'slotslab COMMAND --help' describes a command.\n"
+		"'slotslab --version' prints the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("slotslab %s\n", slotslab_version());
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "slotslab: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal/compiler.h - compiler helpers shared by alloc/, objects/, bench/.
+ * Not installed.  Kconfig symbols come from the generated autoconf.h, which
+ * the build force-includes; IS_ENABLED() turns them into 0/1 expressions so
+ * that configured-out code is still compiled and type-checked, then dropped.
+ */
+#ifndef SLOTSLAB_INTERNAL_COMPILER_H
+#define SLOTSLAB_INTERNAL_COMPILER_H
+
+#include <stddef.h>
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#undef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#define __noinline      __attribute__((noinline))
+#define __cold          __attribute__((cold, noinline))
+#define __hidden        __attribute__((visibility("hidden")))
+#define __maybe_unused  __attribute__((unused))
+#define __printf(a, b)  __attribute__((format(printf, a, b)))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)   (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_POWER_OF_2(x) ((x) != 0 && ((x) & ((x) - 1)) == 0)
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/*
+ * Plain loads and stores of data another thread may read or write
+ * concurrently.  Relaxed atomics compile to ordinary moves on x86-64 and
+ * keep ThreadSanitizer informed.
+ */
+#define READ_ONCE(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_load_acquire(p)      __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)  __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+/* IS_ENABLED(CONFIG_FOO): 1 if autoconf.h defines CONFIG_FOO to 1, else 0. */
+#define __ARG_PLACEHOLDER_1 0,
+#define __take_second_arg(__ignored, val, ...) val
+#define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0)
+#define ___is_defined(val) ____is_defined(__ARG_PLACEHOLDER_##val)
+#define __is_defined(x) ___is_defined(x)
+#define IS_ENABLED(option) __is_defined(option)
+
+#endif

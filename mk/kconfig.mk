@@ -1,0 +1,40 @@
+# mk/kconfig.mk - Kconfig through Kconfiglib (Debian python3-kconfiglib).
+#
+# The pyenv python3 first on PATH cannot import Debian's packages, so every
+# call goes through $(PYTHON) (/usr/bin/python3).  A checkout without a
+# .config builds with configs/$(DEFCONFIG)_defconfig.
+
+KCONFIG_ENV := KCONFIG_CONFIG=$(KCONFIG_CONFIG) srctree=$(CURDIR)
+KCONFIG_RUN := $(KCONFIG_ENV) $(PYTHON) -m
+
+$(KCONFIG_CONFIG): | $(O)/.deps-build
+	$(quiet) DEFCONF $(DEFCONFIG)_defconfig
+	@mkdir -p $(dir $@)
+	$(Q)$(KCONFIG_RUN) defconfig --kconfig Kconfig configs/$(DEFCONFIG)_defconfig >/dev/null
+
+# olddefconfig first, so that a .config written before a new option appeared
+# still gets that option's default.
+$(AUTOCONF): $(KCONFIG_CONFIG) Kconfig $(wildcard */Kconfig) | $(O)/.deps-build
+	$(quiet) GEN $@
+	@mkdir -p $(dir $@)
+	$(Q)$(KCONFIG_RUN) olddefconfig Kconfig >/dev/null
+	$(Q)$(KCONFIG_RUN) genconfig --header-path $@.tmp Kconfig && mv $@.tmp $@
+
+.PHONY: defconfig menuconfig olddefconfig savedefconfig %_defconfig
+defconfig: | $(O)/.deps-build
+	@mkdir -p $(dir $(KCONFIG_CONFIG))
+	$(Q)$(KCONFIG_RUN) defconfig --kconfig Kconfig configs/default_defconfig
+
+%_defconfig: configs/%_defconfig | $(O)/.deps-build
+	@mkdir -p $(dir $(KCONFIG_CONFIG))
+	$(Q)$(KCONFIG_RUN) defconfig --kconfig Kconfig $<
+
+menuconfig: | $(O)/.deps-build
+	$(Q)$(KCONFIG_RUN) menuconfig Kconfig
+
+olddefconfig: | $(O)/.deps-build
+	$(Q)$(KCONFIG_RUN) olddefconfig Kconfig
+
+savedefconfig: $(KCONFIG_CONFIG) | $(O)/.deps-build
+	$(Q)$(KCONFIG_RUN) savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	@echo "wrote $(O)/defconfig"
