@@ -20,6 +20,7 @@ BENCH_SRCS :=
 CLI_MAIN   :=
 TOOL_SRCS  :=
 TEST_SRCS  :=
+TEST_PROGS :=
 include alloc/build.mk
 include objects/build.mk
 include bench/build.mk
@@ -34,9 +35,11 @@ SHARED_LIB := $(O)/libslotslab.so.$(VERSION)
 CLI        := $(O)/slotslab
 BENCH_LIB  := $(O)/libslotslab-bench.a
 TOOLS      := $(patsubst bench/tools/%.c,$(O)/%,$(TOOL_SRCS))
-TESTS      := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS))
+TESTS      := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS) $(TEST_PROGS))
 VERSION_H  := $(O)/include/slotslab/version.h
 BENCH_LIBS := -luring
+# Sanitizer runtimes are linked into executables, not shared libraries.
+ZDEFS      := $(if $(SANITIZE),,-Wl,-z,defs)
 
 .PHONY: all lib tools tests test check bench install uninstall clean distclean
 all: lib $(CLI) tools
@@ -44,7 +47,7 @@ lib: $(STATIC_LIB) $(O)/libslotslab.so $(O)/slotslab.pc
 tools: $(TOOLS)
 tests: $(TESTS)
 
-$(LIB_OBJS) $(BENCH_OBJS) $(call objs,$(CLI_MAIN) $(TOOL_SRCS) $(TEST_SRCS)): $(VERSION_H)
+$(LIB_OBJS) $(BENCH_OBJS) $(call objs,$(CLI_MAIN) $(TOOL_SRCS) $(TEST_SRCS) $(TEST_PROGS)): $(VERSION_H)
 
 $(VERSION_H): include/slotslab/version.h.in VERSION
 	$(quiet) GEN $@
@@ -59,16 +62,18 @@ $(STATIC_LIB): $(LIB_OBJS)
 $(SHARED_LIB): $(LIB_OBJS) libslotslab.map
 	$(quiet) LD $@
 	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libslotslab.map \
-		-Wl,-z,defs -o $@ $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS)
+		$(ZDEFS) -o $@ $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS)
 
 $(O)/libslotslab.so: $(SHARED_LIB)
 	$(Q)ln -sf $(notdir $(SHARED_LIB)) $(O)/$(SONAME)
 	$(Q)ln -sf $(notdir $(SHARED_LIB)) $@
 
+# The .pc file is written again by `make install`, for the PREFIX given there.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(O)/slotslab.pc: slotslab.pc.in VERSION
 	$(quiet) GEN $@
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(Q)$(PC_SED) $< > $@
 
 $(BENCH_LIB): $(BENCH_OBJS)
 	$(quiet) AR $@
@@ -91,7 +96,7 @@ $(O)/tests/%: $(O)/obj/tests/%.o $(BENCH_LIB) $(STATIC_LIB)
 $(O)/.deps-test:
 	$(Q)scripts/install-deps.sh test
 	@mkdir -p $(O) && touch $@
-$(call objs,$(TEST_SRCS)): | $(O)/.deps-test
+$(call objs,$(TEST_SRCS) $(TEST_PROGS)): | $(O)/.deps-test
 
 test: all tests
 	$(Q)scripts/run-tests.sh $(O)
@@ -109,7 +114,7 @@ install: lib $(CLI)
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/libslotslab.so
-	install -m 644 $(O)/slotslab.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(PC_SED) slotslab.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/slotslab.pc
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 
 uninstall:

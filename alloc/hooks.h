@@ -22,6 +22,11 @@
 #if IS_ENABLED(CONFIG_VALGRIND)
 #include <valgrind/memcheck.h>
 #else
+#undef VALGRIND_MALLOCLIKE_BLOCK
+#undef VALGRIND_FREELIKE_BLOCK
+#undef VALGRIND_MAKE_MEM_NOACCESS
+#undef VALGRIND_MAKE_MEM_UNDEFINED
+#undef VALGRIND_MAKE_MEM_DEFINED
 #define VALGRIND_MALLOCLIKE_BLOCK(addr, size, rz, zeroed) do { } while (0)
 #define VALGRIND_FREELIKE_BLOCK(addr, rz) do { } while (0)
 #define VALGRIND_MAKE_MEM_NOACCESS(addr, len) do { } while (0)
@@ -45,6 +50,16 @@ static __always_inline void hook_free(struct kmem_cache *s, void *obj)
 {
 	if (IS_ENABLED(CONFIG_VALGRIND))
 		VALGRIND_FREELIKE_BLOCK(obj, 0);
+}
+
+/*
+ * A magazine slot just popped: under Valgrind, forget the pointer, or the
+ * stale copy would keep a leaked object "still reachable" for memcheck.
+ */
+static __always_inline void hook_forget(void **slot)
+{
+	if (IS_ENABLED(CONFIG_VALGRIND))
+		*slot = NULL;
 }
 
 /* A slab's memory is inaccessible to users until objects are handed out. */

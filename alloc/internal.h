@@ -78,7 +78,8 @@ static inline char *slab_mem(const struct slab *slab)
 	return slab->base + slab->colour_off;
 }
 
-struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id);
+struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
+			     unsigned int colour);
 void page_slab_free(struct slab *slab);
 struct slab *page_large_alloc(size_t size);
 void page_large_free(struct slab *slab);
@@ -91,13 +92,16 @@ void page_release(void *p, size_t bytes);
 /* ---- page map (pagemap.c) --------------------------------------------- */
 
 /*
- * An entry packs the owning cache's id above bit 48 and the slab
- * descriptor below: the free fast path checks the cache with one load and
- * no descriptor access.  Entry 0: not ours.  Id 0 with a descriptor: a large
- * kmalloc block (registered on its first page only).
+ * An entry packs the owning cache's id above bit 48, the slab descriptor
+ * (64-byte aligned) in bits 6..47, and the slab's colour index in bits 0..5:
+ * the free fast path checks the cache and the object's offset with one
+ * load and no descriptor access.  Entry 0: not ours.  Id 0 with a
+ * descriptor: a large kmalloc block (registered on its first page only).
  */
-#define PM_ID_SHIFT   48
-#define PM_DESC_MASK  ((1UL << PM_ID_SHIFT) - 1)
+#define PM_ID_SHIFT    48
+#define PM_COLOURS     64
+#define PM_COLOUR_MASK ((uint64_t)PM_COLOURS - 1)
+#define PM_DESC_MASK   (((1UL << PM_ID_SHIFT) - 1) & ~PM_COLOUR_MASK)
 #define PM_ADDR_BITS  47
 #define PM_LEAF_BITS  15
 #define PM_ROOT_BITS  (PM_ADDR_BITS - PAGE_SHIFT - PM_LEAF_BITS)
@@ -131,7 +135,12 @@ static inline struct slab *pm_slab(uint64_t e)
 	return (struct slab *)(uintptr_t)(e & PM_DESC_MASK);
 }
 
-int pagemap_set(const void *addr, size_t pages, struct slab *slab, unsigned int id);
+static inline uint64_t pm_entry(struct slab *slab, unsigned int id, unsigned int colour)
+{
+	return (uint64_t)(uintptr_t)slab | ((uint64_t)id << PM_ID_SHIFT) | colour;
+}
+
+int pagemap_set(const void *addr, size_t pages, uint64_t entry);
 void pagemap_clear(const void *addr, size_t pages);
 
 /* ---- magazines (magazine.c) ------------------------------------------- */
@@ -225,6 +234,10 @@ struct kmem_cache {
 	unsigned int colour_step;
 	unsigned int min_partial;
 	int refcount;                  /* creates minus destroys (merging) */
+	/* the free check: offset of an object start within its slab */
+	uintptr_t slab_mask;           /* (PAGE_SIZE << order) - 1 */
+	uint64_t span;                 /* objects * size */
+	uint64_t div_magic;            /* UINT64_MAX / size + 1 (Lemire) */
 
 	/* slab layer */
 	pthread_mutex_t list_lock __attribute__((aligned(CACHE_LINE)));
@@ -286,6 +299,30 @@ static __always_inline void stat_inc_local(unsigned long *ctr)
 		WRITE_ONCE(*ctr, READ_ONCE(*ctr) + 1);
 }
 
+/*
+ * obj_offset_ok - is @p, which the page map entry @e places in a slab of
+ * @s, an object's start?  Slabs are naturally aligned, so the offset in the
+ * slab comes from the address; the colour from the entry.  Divisibility by
+ * the stride is one multiplication (Lemire, Kaser & Kurz 2019: for n < 2^32,
+ * n % d == 0 <=> n * c <= c - 1 with c = 2^64 / d rounded up).
+ */
+static __always_inline bool obj_offset_ok(const struct kmem_cache *s, const void *p,
+					  uint64_t e)
+{
+	uint64_t off = ((uintptr_t)p & s->slab_mask) -
+		       (e & PM_COLOUR_MASK) * s->colour_step;
+
+	return off < s->span && off * s->div_magic <= s->div_magic - 1;
+}
+
+/* obj_belongs - is @p an object's start in a slab of @s? */
+static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *p)
+{
+	uint64_t e = pagemap_lookup(p);
+
+	return pm_id(e) == s->id && obj_offset_ok(s, p, e);
+}
+
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
 #include "alloc/hooks.h"
@@ -305,6 +342,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
 
 		if (likely(avail != 0)) {
 			obj = slot->loaded->objs[avail - 1];
+			hook_forget(&slot->loaded->objs[avail - 1]);
 			WRITE_ONCE(slot->avail, avail - 1);
 			stat_inc_local(&slot->allocs);
 			hook_alloc(s, obj, gfp);

@@ -23,7 +23,8 @@
  *   size > KMALLOC_MAX_SIZE, or n * size overflowing in kmalloc_array: NULL
  *   kfree(NULL), kfree(ZERO_SIZE_PTR): nothing
  *   krealloc(p, 0)        frees p, returns ZERO_SIZE_PTR
- *   kfree of a pointer slotslab never handed out: reported on stderr, ignored
+ *   kfree of a pointer slotslab never handed out (foreign, or inside an
+ *   object): reported on stderr, ignored
  */
 #include <string.h>
 
@@ -135,15 +136,17 @@ void *kmalloc_array(size_t n, size_t size, gfp_t flags)
 static __cold void kfree_slow(const void *p, uint64_t e)
 {
 	struct slab *d = pm_slab(e);
+	const char *what;
 
 	if (ZERO_OR_NULL_PTR(p))
 		return;
-	if (e && d->base == (const char *)p) {
+	if (e && !pm_id(e) && d->base == (const char *)p) {
 		page_large_free(d);
 		return;
 	}
-	fprintf(stderr, "slotslab: kfree: %p %s; ignored\n", p,
-		e ? "is inside a large kmalloc block" : "was not allocated by slotslab");
+	what = !e ? "was not allocated by slotslab" :
+	       pm_id(e) ? "is not an object's start" : "is inside a large kmalloc block";
+	fprintf(stderr, "slotslab: kfree: %p %s; ignored\n", p, what);
 }
 
 void kfree(const void *p)
@@ -152,8 +155,12 @@ void kfree(const void *p)
 	unsigned int id = pm_id(e);
 
 	if (likely(id)) {
-		slab_free(READ_ONCE(cache_table[id]), (void *)p);
-		return;
+		struct kmem_cache *s = READ_ONCE(cache_table[id]);
+
+		if (likely(obj_offset_ok(s, p, e))) {
+			slab_free(s, (void *)p);
+			return;
+		}
 	}
 	kfree_slow(p, e);
 }
@@ -186,7 +193,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	}
 	old = ksize(p);
 	if (old == 0) {
-		fprintf(stderr, "slotslab: krealloc: %p was not allocated by slotslab\n", p);
+		if (!(flags & __GFP_NOWARN))
+			fprintf(stderr, "slotslab: krealloc: %p was not allocated by slotslab\n", p);
 		return NULL;
 	}
 	e = pagemap_lookup(p);

@@ -334,6 +334,7 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	}
 	avail = slot->avail - 1;
 	obj = slot->loaded->objs[avail];
+	hook_forget(&slot->loaded->objs[avail]);
 	WRITE_ONCE(slot->avail, avail);
 	stat_inc_local(&slot->allocs);
 	hook_alloc(s, obj, gfp);
@@ -387,7 +388,11 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 		return 0;
 	slot = &tc->slot[s->id];
 	k = MIN(n, slot->avail);
+	if (k == 0)
+		return 0;
 	memcpy(p, &slot->loaded->objs[slot->avail - k], k * sizeof(*p));
+	for (unsigned int i = 0; i < k; i++)
+		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
 	WRITE_ONCE(slot->avail, slot->avail - k);
 	if (IS_ENABLED(CONFIG_SLAB_STATS))
 		WRITE_ONCE(slot->allocs, slot->allocs + k);
@@ -408,8 +413,9 @@ unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n)
 		return 0;
 	slot = &tc->slot[s->id];
 	k = MIN(n, slot->limit - slot->avail);
-	if (k)
-		memcpy(&slot->loaded->objs[slot->avail], p, k * sizeof(*p));
+	if (k == 0)
+		return 0;
+	memcpy(&slot->loaded->objs[slot->avail], p, k * sizeof(*p));
 	WRITE_ONCE(slot->avail, slot->avail + k);
 	if (IS_ENABLED(CONFIG_SLAB_STATS))
 		WRITE_ONCE(slot->frees, slot->frees + k);

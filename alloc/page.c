@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 
 #include "alloc/internal.h"
+#include "alloc/hooks.h"
 
 #define META_MAP_SIZE (64UL << 10)
 
@@ -73,6 +74,8 @@ static struct {
 } page_stats;
 
 _Static_assert(sizeof(struct slab) == 64, "struct slab should fill one cache line");
+_Static_assert(sizeof(struct slab) % PM_COLOURS == 0,
+	       "descriptors must leave the page map's colour bits free");
 
 /* ---- OS primitives ------------------------------------------------------ */
 
@@ -255,10 +258,12 @@ static char *chunk_give_locked(struct chunk *c, char *block)
 
 /**
  * page_slab_alloc - a naturally aligned block of PAGE_SIZE << @order bytes
- * with a zeroed descriptor, registered in the page map under @cache_id.
+ * with a zeroed descriptor, registered in the page map under @cache_id
+ * and @colour.
  * Return: the descriptor (base, order and chunk set), or NULL.
  */
-struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id)
+struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
+			     unsigned int colour)
 {
 	struct slab *slab;
 	struct chunk *c = NULL;
@@ -286,7 +291,7 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id)
 	slab->order = (unsigned char)order;
 	slab->chunk = c;
 	INIT_LIST_HEAD(&slab->lru);
-	if (pagemap_set(block, 1UL << order, slab, cache_id) == 0)
+	if (pagemap_set(block, 1UL << order, pm_entry(slab, cache_id, colour)) == 0)
 		return slab;
 
 	pthread_mutex_lock(&page_lock);
@@ -358,7 +363,7 @@ struct slab *page_large_alloc(size_t size)
 	d->base = p;
 	d->large_size = bytes;
 	INIT_LIST_HEAD(&d->lru);
-	if (pagemap_set(p, 1, d, 0) == 0)
+	if (pagemap_set(p, 1, pm_entry(d, 0, 0)) == 0)
 		return d;
 	page_large_free(d);
 	return NULL;
@@ -401,7 +406,7 @@ int page_large_resize(struct slab *d, size_t new_size)
 
 		if (!dst)
 			return -1;
-		if (pagemap_set(dst, 1, d, 0) != 0) {
+		if (pagemap_set(dst, 1, pm_entry(d, 0, 0)) != 0) {
 			os_unmap(dst, bytes);
 			return -1;
 		}
@@ -414,6 +419,9 @@ int page_large_resize(struct slab *d, size_t new_size)
 		}
 		pagemap_clear(d->base, 1);
 	}
+	/* Memcheck leaves the grown part of a moved mapping inaccessible. */
+	if (bytes > d->large_size)
+		vg_open(p + d->large_size, bytes - d->large_size);
 	pthread_mutex_lock(&page_lock);
 	page_stats.large_bytes += bytes - d->large_size;
 	pthread_mutex_unlock(&page_lock);

@@ -6,7 +6,7 @@
  * entry per 4 KiB page (tcmalloc's PageMap2):
  *
  *     root[addr >> 27]  ->  leaf (256 KiB, covers 128 MiB)
- *     leaf->e[(addr >> 12) & 0x7fff]  =  cache id << 48 | struct slab *
+ *     leaf->e[(addr >> 12) & 0x7fff]  =  id << 48 | struct slab * | colour
  *
  * The root is 8 MiB of zero BSS, of which only the pages covering mapped
  * address ranges are ever touched; leaves are mapped on first use and never
@@ -44,14 +44,13 @@ static struct pm_leaf *leaf_get(uintptr_t a)
 }
 
 /**
- * pagemap_set - map @pages pages from @addr to (@id, @slab)
+ * pagemap_set - map @pages pages from @addr to @e (see pm_entry())
  * Return: 0, or -1 if a leaf could not be mapped (nothing is changed then
  * for the pages not yet set; the caller undoes with pagemap_clear).
  */
-int pagemap_set(const void *addr, size_t pages, struct slab *slab, unsigned int id)
+int pagemap_set(const void *addr, size_t pages, uint64_t e)
 {
 	uintptr_t a = (uintptr_t)addr;
-	uint64_t e = (uint64_t)(uintptr_t)slab | ((uint64_t)id << PM_ID_SHIFT);
 
 	for (size_t i = 0; i < pages; i++, a += PAGE_SIZE) {
 		struct pm_leaf *leaf = leaf_get(a);

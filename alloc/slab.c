@@ -15,8 +15,9 @@
  *    least min_objects = 4 * (fls(nr_cpus) + 1) objects and leaves at most
  *    1/16 of the slab unused, trying fewer objects before more waste; only
  *    when no order up to CONFIG_SLAB_MAX_ORDER can reach 1/16 does the
- *    bound relax to 1/8, then 1/4, as in SLUB.  Objects too large for the
- *    maximum order get the smallest order that reaches 1/16 with one object.
+ *    bound relax to 1/8, then 1/4, as in SLUB.  Objects that cannot get
+ *    under 1/4 within the maximum order (big ones) get the smallest order,
+ *    up to 256 pages, that reaches 1/16, else 1/8, and so on.
  *
  * 3. Free objects inside a slab are linked through a free pointer stored in
  *    the free object itself (SLUB), at offset 0, so a free object costs
@@ -149,10 +150,13 @@ unsigned int slab_calculate_order(unsigned int size)
 				return order;
 		}
 	}
-	order = calc_slab_order(size, 1, CHUNK_ORDER - 1, 16);
-	if (order < CHUNK_ORDER)
-		return order;
-	return calc_slab_order(size, 1, CHUNK_ORDER - 1, 1);
+	/* Big objects: leave the maximum order, as little as waste allows. */
+	for (unsigned int fraction = 16; fraction >= 1; fraction /= 2) {
+		order = calc_slab_order(size, 1, CHUNK_ORDER - 1, fraction);
+		if (order < CHUNK_ORDER)
+			return order;
+	}
+	return CHUNK_ORDER - 1;	/* unreachable: size <= SLAB_MAX_OBJECT_SIZE */
 }
 
 /* SLUB's calculate_alignment(). */
@@ -205,7 +209,10 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	s->objects = (unsigned int)(slab_bytes / s->size);
 	left = slab_bytes - (size_t)s->objects * s->size;
 	s->colour_step = MAX(s->align, (unsigned int)CACHE_LINE);
-	s->colours = (unsigned int)(left / s->colour_step) + 1;
+	s->colours = (unsigned int)MIN(left / s->colour_step + 1, (size_t)PM_COLOURS);
+	s->slab_mask = slab_bytes - 1;
+	s->span = s->objects * s->size;
+	s->div_magic = UINT64_MAX / s->size + 1;
 	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
 	s->mag_size = magazine_rounds(s);
 	s->refcount = 1;
@@ -264,7 +271,7 @@ static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 		}
 		memcpy(s->name0, name, len);
 	}
-	cache_table[s->id] = s;
+	WRITE_ONCE(cache_table[s->id], s);
 	list_add_tail(&s->list, &slab_caches);
 	return 0;
 }
@@ -272,7 +279,7 @@ static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 static void cache_unregister(struct kmem_cache *s)
 {
 	list_del(&s->list);
-	cache_table[s->id] = NULL;
+	WRITE_ONCE(cache_table[s->id], NULL);
 	id_free(s->id);
 	if (s->names_owned) {
 		for (unsigned int i = 0; i < s->nr_names; i++)
@@ -363,13 +370,13 @@ int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
 
 static struct slab *new_slab(struct kmem_cache *s)
 {
-	struct slab *slab = page_slab_alloc(s->order, s->id);
-	unsigned int colour;
+	unsigned int colour = __atomic_fetch_add(&s->colour_next, 1, __ATOMIC_RELAXED) %
+			      s->colours;
+	struct slab *slab = page_slab_alloc(s->order, s->id, colour);
 
 	if (!slab)
 		return NULL;
 	slab->cache = s;
-	colour = __atomic_fetch_add(&s->colour_next, 1, __ATOMIC_RELAXED) % s->colours;
 	slab->colour_off = colour * s->colour_step;
 	if (s->ctor) {
 		char *mem = slab_mem(slab);
@@ -558,19 +565,6 @@ void slab_free_direct(struct kmem_cache *s, void *obj)
 	stat_add(&s->st_frees, 1);
 }
 
-/* Is @obj the start of an object of its slab? */
-static bool is_object_start(struct slab *slab, const void *obj)
-{
-	struct kmem_cache *s = slab->cache;
-	const char *mem = slab_mem(slab);
-	size_t off;
-
-	if ((const char *)obj < mem)
-		return false;
-	off = (size_t)((const char *)obj - mem);
-	return off % s->size == 0 && off / s->size < s->objects;
-}
-
 /**
  * slab_bad_free - report a free of @obj to @s that the page map refuses:
  * a pointer slotslab never handed out, a large kmalloc block, or an object
@@ -581,7 +575,6 @@ static bool is_object_start(struct slab *slab, const void *obj)
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who)
 {
 	struct kmem_cache *owner;
-	struct slab *slab;
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
@@ -591,19 +584,20 @@ void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char
 			who, kmem_cache_name(s), obj);
 		return;
 	}
-	slab = pm_slab(e);
-	owner = pm_id(e) ? cache_table[pm_id(e)] : NULL;
+	owner = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;
 	if (!owner) {
 		fprintf(stderr, "slotslab: %s(%s): %p is a large kmalloc block; ignored\n",
 			who, kmem_cache_name(s), obj);
 		return;
 	}
-	if (!is_object_start(slab, obj)) {
-		fprintf(stderr, "slotslab: %s(%s): %p is inside an object of cache %s, "
+	if (!obj_offset_ok(owner, obj, e)) {
+		fprintf(stderr, "slotslab: %s(%s): %p is inside a slab of cache %s, "
 			"not an object's start; ignored\n", who, kmem_cache_name(s), obj,
 			kmem_cache_name(owner));
 		return;
 	}
+	if (owner == s)
+		return;	/* unreachable: the caller saw a mismatch */
 	fprintf(stderr, "slotslab: %s(%s): wrong cache: %p belongs to %s; freed there\n",
 		who, kmem_cache_name(s), obj, kmem_cache_name(owner));
 	slab_free(owner, (void *)obj);
@@ -706,7 +700,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
 	uint64_t e = pagemap_lookup(obj);
 
-	if (unlikely(pm_id(e) != s->id)) {
+	if (unlikely(pm_id(e) != s->id || !obj_offset_ok(s, obj, e))) {
 		slab_bad_free(s, obj, e, "kmem_cache_free");
 		return;
 	}
@@ -744,7 +738,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		/* Group the longest run of valid objects, report the rest. */
 		size_t j = i;
 
-		while (j < n && p[j] && pm_id(pagemap_lookup(p[j])) == s->id) {
+		while (j < n && p[j] && obj_belongs(s, p[j])) {
 			hook_free(s, p[j]);
 			j++;
 		}

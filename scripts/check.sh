@@ -1,0 +1,65 @@
+#!/bin/sh
+# check.sh - the whole test suite, as `make check` runs it.
+#
+#   1. default configuration: unit tests, CLI and install tests
+#   2. debug configuration (debug hooks + Valgrind client requests):
+#      the same tests, then every test program again under memcheck
+#   3. AddressSanitizer + UndefinedBehaviorSanitizer (clang)
+#   4. ThreadSanitizer (clang)
+#   5. libFuzzer targets, FUZZ_SECONDS each (default 30)
+#
+# Output is TAP, a "# summary" line per stage and a final verdict line.
+# CHECK_STAGES="default debug" runs a subset; J overrides make's -j.
+set -u
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh build test || exit 1
+J=${J:-$(nproc 2>/dev/null || echo 2)}
+STAGES=${CHECK_STAGES:-"default debug valgrind asan tsan fuzz"}
+failed=""
+start=$(date +%s)
+
+stage() {	# name, command...
+	name=$1; shift
+	echo "# ===== stage: $name"
+	t0=$(date +%s)
+	if "$@"; then
+		echo "# ===== stage $name passed ($(( $(date +%s) - t0 )) s)"
+	else
+		echo "# ===== stage $name FAILED ($(( $(date +%s) - t0 )) s)"
+		failed="$failed $name"
+	fi
+}
+
+want() { case " $STAGES " in *" $1 "*) return 0 ;; esac; return 1; }
+
+mkdir -p build
+if want default; then
+	stage default-build make -s -j"$J" O=build all tests
+	stage default scripts/run-tests.sh build
+fi
+if want debug || want valgrind; then
+	stage debug-build make -s -j"$J" O=build/debug DEFCONFIG=debug all tests
+	want debug && stage debug scripts/run-tests.sh build/debug
+	want valgrind && stage valgrind scripts/run-tests.sh build/debug --valgrind
+fi
+if want asan; then
+	stage asan-build make -s -j"$J" O=build/asan CC=clang SANITIZE=address,undefined all tests
+	stage asan env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-tests.sh build/asan --skip '^install$'
+fi
+if want tsan; then
+	stage tsan-build make -s -j"$J" O=build/tsan CC=clang SANITIZE=thread tests
+	stage tsan env TSAN_OPTIONS=halt_on_error=1 STRESS_SCALE=4 \
+		scripts/run-tests.sh build/tsan --skip '^(install|valgrind_memcheck)$'
+fi
+if want fuzz && [ -x scripts/fuzz.sh ]; then
+	stage fuzz scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-30}"
+fi
+
+echo "# check: $(( $(date +%s) - start )) s"
+if [ -n "$failed" ]; then
+	echo "# check FAILED:$failed"
+	exit 1
+fi
+echo "# check passed: $STAGES"

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/test_page.c - white-box tests of page.c and pagemap.c: natural
+ * alignment of slab blocks of every order, page-map entries for every page
+ * of a slab, foreign addresses, large blocks registered on their first
+ * page only, and chunks going back to the OS when their blocks are free.
+ */
+#include <sys/mman.h>
+
+#include "tests/testutil.h"
+#include "alloc/internal.h"
+
+static void test_natural_alignment_every_order(void **state)
+{
+	for (unsigned int order = 0; order < CHUNK_ORDER; order++) {
+		struct slab *s[5];
+
+		for (int i = 0; i < 5; i++) {
+			size_t bytes = PAGE_SIZE << order;
+
+			s[i] = page_slab_alloc(order, 77, (unsigned int)i);
+			assert_non_null(s[i]);
+			assert_int_equal((uintptr_t)s[i]->base % bytes, 0);
+			assert_int_equal(s[i]->order, order);
+			/* every page maps back to the descriptor, id and colour */
+			for (size_t off = 0; off < bytes; off += PAGE_SIZE) {
+				uint64_t e = pagemap_lookup(s[i]->base + off + 123);
+
+				assert_ptr_equal(pm_slab(e), s[i]);
+				assert_int_equal(pm_id(e), 77);
+				assert_int_equal(e & PM_COLOUR_MASK, (uint64_t)i);
+			}
+			memset(s[i]->base, 0x5a, bytes);	/* writable */
+		}
+		for (int i = 0; i < 5; i++) {
+			char *base = s[i]->base;
+
+			page_slab_free(s[i]);
+			assert_int_equal(pagemap_lookup(base), 0);
+		}
+	}
+}
+
+static void test_foreign_addresses(void **state)
+{
+	int local;
+	void *heap = malloc(100);
+	void *map = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_int_equal(pagemap_lookup(&local), 0);
+	assert_int_equal(pagemap_lookup(heap), 0);
+	assert_int_equal(pagemap_lookup(map), 0);
+	assert_int_equal(pagemap_lookup(NULL), 0);
+	assert_int_equal(pagemap_lookup((void *)(1UL << 47)), 0);
+	assert_int_equal(pagemap_lookup((void *)~0UL), 0);
+	free(heap);
+	munmap(map, 4096);
+}
+
+static void test_large_first_page_only(void **state)
+{
+	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1);
+
+	assert_non_null(d);
+	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
+	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
+	assert_int_equal(pm_id(pagemap_lookup(d->base)), 0);
+	assert_int_equal(pagemap_lookup(d->base + PAGE_SIZE), 0);
+	assert_int_equal(page_large_resize(d, 100 * PAGE_SIZE), 0);
+	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
+	page_large_free(d);
+}
+
+static void test_chunks_return_to_os(void **state)
+{
+	struct slab_mem_info before, during, after;
+	struct slab *s[2048];
+	unsigned int n = 2 * (1U << CHUNK_ORDER) + 7;	/* order-0 slabs: 3 chunks */
+
+	assert_true(n <= ARRAY_SIZE(s));
+	page_get_mem_info(&before);
+	for (unsigned int i = 0; i < n; i++) {
+		s[i] = page_slab_alloc(0, 5, 0);
+		assert_non_null(s[i]);
+	}
+	page_get_mem_info(&during);
+	assert_true(during.chunk_bytes >= before.chunk_bytes + 2 * CHUNK_SIZE);
+	assert_int_equal(during.slab_bytes, before.slab_bytes + n * PAGE_SIZE);
+	for (unsigned int i = 0; i < n; i++)
+		page_slab_free(s[i]);
+	page_get_mem_info(&after);
+	assert_int_equal(after.slab_bytes, before.slab_bytes);
+	assert_true(after.chunk_bytes <= before.chunk_bytes);
+	assert_int_equal(after.mapped_bytes,
+			 after.chunk_bytes + after.large_bytes + after.meta_bytes);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_natural_alignment_every_order),
+		cmocka_unit_test(test_foreign_addresses),
+		cmocka_unit_test(test_large_first_page_only),
+		cmocka_unit_test(test_chunks_return_to_os),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
