@@ -114,12 +114,12 @@ extern struct pm_leaf *pagemap_root[1UL << PM_ROOT_BITS];
 static __always_inline uint64_t pagemap_lookup(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
+	uintptr_t i = a >> (PAGE_SHIFT + PM_LEAF_BITS);
 	struct pm_leaf *leaf;
 
-	if (unlikely(a >> PM_ADDR_BITS))
-		return 0;
-	leaf = __atomic_load_n(&pagemap_root[a >> (PAGE_SHIFT + PM_LEAF_BITS)],
-			       __ATOMIC_ACQUIRE);
+	if (unlikely(i >= (1UL << PM_ROOT_BITS)))
+		return 0;	/* beyond the 47-bit user address space */
+	leaf = __atomic_load_n(&pagemap_root[i], __ATOMIC_ACQUIRE);
 	if (unlikely(!leaf))
 		return 0;
 	return READ_ONCE(leaf->e[(a >> PAGE_SHIFT) & ((1UL << PM_LEAF_BITS) - 1)]);
@@ -189,7 +189,14 @@ struct tcache {
 	struct tc_slot slot[MAX_CACHES];
 };
 
+/*
+ * A thread without magazines points tls_tc at tcache_empty, whose slots
+ * have avail == limit == 0: both fast paths then fall through to the slow
+ * path without a NULL test.  Nothing ever writes to tcache_empty.
+ */
+extern struct tcache tcache_empty;
 extern __thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")));
+
 
 void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp);
 void mag_free_slow(struct kmem_cache *s, void *obj);
@@ -221,6 +228,7 @@ unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
 struct kmem_cache {
 	/* read-mostly, first line: what the fast paths touch */
 	unsigned int id;
+	unsigned int tc_off;           /* offsetof(struct tcache, slot[id]) */
 	unsigned int size;             /* stride */
 	unsigned int mag_size;         /* rounds per magazine; 0: no magazines */
 	unsigned int object_size;
@@ -238,6 +246,7 @@ struct kmem_cache {
 	uintptr_t slab_mask;           /* (PAGE_SIZE << order) - 1 */
 	uint64_t span;                 /* objects * size */
 	uint64_t div_magic;            /* UINT64_MAX / size + 1 (Lemire) */
+	uint64_t div_limit;            /* div_magic - 1 */
 
 	/* slab layer */
 	pthread_mutex_t list_lock __attribute__((aligned(CACHE_LINE)));
@@ -299,6 +308,13 @@ static __always_inline void stat_inc_local(unsigned long *ctr)
 		WRITE_ONCE(*ctr, READ_ONCE(*ctr) + 1);
 }
 
+/* The slot of @s in the thread cache @tc. */
+static __always_inline struct tc_slot *tc_slot_of(struct tcache *tc,
+						  const struct kmem_cache *s)
+{
+	return (struct tc_slot *)((char *)tc + s->tc_off);
+}
+
 /*
  * obj_offset_ok - is @p, which the page map entry @e places in a slab of
  * @s, an object's start?  Slabs are naturally aligned, so the offset in the
@@ -312,7 +328,7 @@ static __always_inline bool obj_offset_ok(const struct kmem_cache *s, const void
 	uint64_t off = ((uintptr_t)p & s->slab_mask) -
 		       (e & PM_COLOUR_MASK) * s->colour_step;
 
-	return off < s->span && off * s->div_magic <= s->div_magic - 1;
+	return off < s->span && off * s->div_magic <= s->div_limit;
 }
 
 /* obj_belongs - is @p an object's start in a slab of @s? */
@@ -333,21 +349,17 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
  */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	struct tcache *tc = tls_tc;
+	struct tc_slot *slot = tc_slot_of(tls_tc, s);
+	unsigned int avail = slot->avail;
 	void *obj;
 
-	if (likely(tc != NULL)) {
-		struct tc_slot *slot = &tc->slot[s->id];
-		unsigned int avail = slot->avail;
-
-		if (likely(avail != 0)) {
-			obj = slot->loaded->objs[avail - 1];
-			hook_forget(&slot->loaded->objs[avail - 1]);
-			WRITE_ONCE(slot->avail, avail - 1);
-			stat_inc_local(&slot->allocs);
-			hook_alloc(s, obj, gfp);
-			return obj;
-		}
+	if (likely(avail != 0)) {
+		obj = slot->loaded->objs[avail - 1];
+		hook_forget(&slot->loaded->objs[avail - 1]);
+		WRITE_ONCE(slot->avail, avail - 1);
+		stat_inc_local(&slot->allocs);
+		hook_alloc(s, obj, gfp);
+		return obj;
 	}
 	return mag_alloc_slow(s, gfp);
 }
@@ -358,19 +370,15 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj)
 {
-	struct tcache *tc = tls_tc;
+	struct tc_slot *slot = tc_slot_of(tls_tc, s);
+	unsigned int avail = slot->avail;
 
 	hook_free(s, obj);
-	if (likely(tc != NULL)) {
-		struct tc_slot *slot = &tc->slot[s->id];
-		unsigned int avail = slot->avail;
-
-		if (likely(avail < slot->limit)) {
-			slot->loaded->objs[avail] = obj;
-			WRITE_ONCE(slot->avail, avail + 1);
-			stat_inc_local(&slot->frees);
-			return;
-		}
+	if (likely(avail < slot->limit)) {
+		slot->loaded->objs[avail] = obj;
+		WRITE_ONCE(slot->avail, avail + 1);
+		stat_inc_local(&slot->frees);
+		return;
 	}
 	mag_free_slow(s, obj);
 }

@@ -44,7 +44,8 @@
 
 #include "alloc/internal.h"
 
-__thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")));
+struct tcache tcache_empty;
+__thread struct tcache *tls_tc __attribute__((tls_model("initial-exec"))) = &tcache_empty;
 static __thread bool tls_tc_exited __attribute__((tls_model("initial-exec")));
 
 LIST_HEAD_DECL(thread_caches);
@@ -93,7 +94,7 @@ static void slot_flush(struct kmem_cache *s, struct tc_slot *slot)
  */
 void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc)
 {
-	slot_flush(s, &tc->slot[s->id]);
+	slot_flush(s, tc_slot_of(tc, s));
 }
 
 /**
@@ -106,7 +107,7 @@ void mag_flush_all_threads(struct kmem_cache *s)
 
 	pthread_mutex_lock(&thread_lock);
 	list_for_each_entry(tc, &thread_caches, list)
-		slot_flush(s, &tc->slot[s->id]);
+		slot_flush(s, tc_slot_of(tc, s));
 	pthread_mutex_unlock(&thread_lock);
 }
 
@@ -115,11 +116,11 @@ static void tc_destructor(void *arg)
 	struct tcache *tc = arg;
 	struct kmem_cache *s;
 
-	tls_tc = NULL;
+	tls_tc = &tcache_empty;
 	tls_tc_exited = true;
 	pthread_mutex_lock(&slab_mutex);
 	list_for_each_entry(s, &slab_caches, list)
-		slot_flush(s, &tc->slot[s->id]);
+		slot_flush(s, tc_slot_of(tc, s));
 	pthread_mutex_lock(&thread_lock);
 	list_del(&tc->list);
 	pthread_mutex_unlock(&thread_lock);
@@ -131,8 +132,10 @@ static struct tcache *tc_get(void)
 {
 	struct tcache *tc = tls_tc;
 
-	if (likely(tc) || tls_tc_exited)
+	if (likely(tc != &tcache_empty))
 		return tc;
+	if (tls_tc_exited)
+		return NULL;
 	tc = page_meta_map(sizeof(*tc));
 	if (!tc)
 		return NULL;
@@ -175,7 +178,7 @@ static struct tc_slot *slot_get(struct kmem_cache *s)
 
 	if (!s->mag_size || !(tc = tc_get()))
 		return NULL;
-	slot = &tc->slot[s->id];
+	slot = tc_slot_of(tc, s);
 	if (!slot->loaded && !slot_setup(s, slot))
 		return NULL;
 	return slot;
@@ -380,13 +383,9 @@ void mag_free_slow(struct kmem_cache *s, void *obj)
  */
 unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 {
-	struct tcache *tc = tls_tc;
-	struct tc_slot *slot;
+	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int k;
 
-	if (!tc)
-		return 0;
-	slot = &tc->slot[s->id];
 	k = MIN(n, slot->avail);
 	if (k == 0)
 		return 0;
@@ -405,13 +404,9 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
  */
 unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n)
 {
-	struct tcache *tc = tls_tc;
-	struct tc_slot *slot;
+	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int k;
 
-	if (!tc)
-		return 0;
-	slot = &tc->slot[s->id];
 	k = MIN(n, slot->limit - slot->avail);
 	if (k == 0)
 		return 0;
@@ -438,7 +433,7 @@ unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
 	pthread_mutex_unlock(&s->depot_lock);
 	pthread_mutex_lock(&thread_lock);
 	list_for_each_entry(tc, &thread_caches, list) {
-		struct tc_slot *slot = &tc->slot[s->id];
+		struct tc_slot *slot = tc_slot_of(tc, s);
 
 		n += READ_ONCE(slot->avail) + READ_ONCE(slot->prev_avail);
 		*allocs += READ_ONCE(slot->allocs);

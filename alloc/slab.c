@@ -13,8 +13,10 @@
  *
  * 2. The order is SLUB's calculate_order: the smallest order that holds at
  *    least min_objects = 4 * (fls(nr_cpus) + 1) objects and leaves at most
- *    1/16 of the slab unused, trying fewer objects before more waste; only
- *    when no order up to CONFIG_SLAB_MAX_ORDER can reach 1/16 does the
+ *    1/16 of the slab unused, trying fewer objects before more waste.  A
+ *    first pass prefers, within the maximum order, a slab that loses at
+ *    most 1/64 to leftover and descriptor together.  Only when no order up
+ *    to CONFIG_SLAB_MAX_ORDER can reach 1/16 does the
  *    bound relax to 1/8, then 1/4, as in SLUB.  Objects that cannot get
  *    under 1/4 within the maximum order (big ones) get the smallest order,
  *    up to 256 pages, that reaches 1/16, else 1/8, and so on.
@@ -113,24 +115,27 @@ static unsigned int fls_uint(unsigned int x)
 
 /*
  * The smallest order from which a slab holds @min_objs objects of @size
- * and wastes at most 1/@fraction of itself; max_order + 1 if none does.
+ * and loses at most 1/@fraction of itself to the space left over plus
+ * @overhead bytes; max_order + 1 if none does.
  */
 static unsigned int calc_slab_order(unsigned int size, unsigned int min_objs,
-				    unsigned int max_order, unsigned int fraction)
+				    unsigned int max_order, unsigned int fraction,
+				    size_t overhead)
 {
 	for (unsigned int order = 0; order <= max_order; order++) {
 		size_t slab = PAGE_SIZE << order;
 
 		if (slab < (size_t)min_objs * size)
 			continue;
-		if (slab % size <= slab / fraction)
+		if (slab % size + overhead <= slab / fraction)
 			return order;
 	}
 	return max_order + 1;
 }
 
 /**
- * slab_calculate_order - SLUB's calculate_order(), see point 2 above.
+ * slab_calculate_order - SLUB's calculate_order() after a first pass that
+ * looks for tight packing; see point 2 above.
  * Return: the order, at most CHUNK_ORDER - 1.
  */
 unsigned int slab_calculate_order(unsigned int size)
@@ -142,17 +147,26 @@ unsigned int slab_calculate_order(unsigned int size)
 	if (min_objs == 0)
 		min_objs = 12;
 	/* Never ask for more objects than the largest slab could hold. */
-	min_objs = MIN(min_objs, (unsigned int)((PAGE_SIZE << max_order) / size));
+	min_objs = MAX(1U, MIN(min_objs, (unsigned int)((PAGE_SIZE << max_order) / size)));
+	/*
+	 * Where an order up to the maximum loses at most 1/64 to leftover and
+	 * descriptor together, take it: memory is what this project measures,
+	 * and a larger slab costs only some slack in partially used slabs.
+	 * 72-byte objects: order 1 (1.5 % lost) rather than order 0 (3.1 %).
+	 */
+	order = calc_slab_order(size, min_objs, max_order, 64, sizeof(struct slab));
+	if (order <= max_order)
+		return order;
 	for (unsigned int fraction = 16; fraction >= 4; fraction /= 2) {
-		for (unsigned int m = MAX(min_objs, 1U); m >= 1; m--) {
-			order = calc_slab_order(size, m, max_order, fraction);
+		for (unsigned int m = min_objs; m >= 1; m--) {
+			order = calc_slab_order(size, m, max_order, fraction, 0);
 			if (order <= max_order)
 				return order;
 		}
 	}
 	/* Big objects: leave the maximum order, as little as waste allows. */
 	for (unsigned int fraction = 16; fraction >= 1; fraction /= 2) {
-		order = calc_slab_order(size, 1, CHUNK_ORDER - 1, fraction);
+		order = calc_slab_order(size, 1, CHUNK_ORDER - 1, fraction, 0);
 		if (order < CHUNK_ORDER)
 			return order;
 	}
@@ -213,6 +227,7 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	s->slab_mask = slab_bytes - 1;
 	s->span = s->objects * s->size;
 	s->div_magic = UINT64_MAX / s->size + 1;
+	s->div_limit = s->div_magic - 1;
 	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
 	s->mag_size = magazine_rounds(s);
 	s->refcount = 1;
@@ -256,6 +271,8 @@ static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 		errno = ENOSPC;
 		return -1;
 	}
+	s->tc_off = (unsigned int)(offsetof(struct tcache, slot) +
+				   s->id * sizeof(struct tc_slot));
 	s->names = &s->name0;
 	s->nr_names = 1;
 	s->name0 = (char *)name;
@@ -780,7 +797,7 @@ static int discard_empty(struct kmem_cache *s)
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
-	if (tls_tc)
+	if (tls_tc != &tcache_empty)
 		mag_flush_thread_slot(s, tls_tc);
 	mag_drain_depot(s);
 	return discard_empty(s);
