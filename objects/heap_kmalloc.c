@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/*
+ * objects/heap_kmalloc.c - heap back-end: the project's kmalloc.
+ *
+ * Blocks come from the kmalloc size classes (alloc/kmalloc.c: 8, every 16
+ * bytes to 128, then four classes per doubling); ksize() gives what a block
+ * holds.  No roundup method: heap.c probes ksize() once per size and
+ * memoises it, which is what the kernel's kmalloc_size_roundup() answers.
+ */
+#include "objects/internal.h"
+
+static void *km_malloc(void *ctx, size_t size)
+{
+	return kmalloc(size, GFP_KERNEL);
+}
+
+static void km_free(void *ctx, void *p)
+{
+	kfree(p);
+}
+
+static size_t km_usable(void *ctx, const void *p)
+{
+	return ksize(p);
+}
+
+static const char *km_impl(void *ctx)
+{
+	return "slotslab";
+}
+
+const struct om_heap_methods om_heap_kmalloc_methods = {
+	.name = "kmalloc",
+	.malloc = km_malloc,
+	.free = km_free,
+	.usable_size = km_usable,
+	.impl = km_impl,
+};
