@@ -3,8 +3,10 @@
  * bench/main.c - `slotslab COMMAND [ARGS]`: dispatch to the subcommands.
  * Every command answers --help; unknown commands and options exit 2.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <slotslab/slab.h>
@@ -12,6 +14,9 @@
 
 static const struct command commands[] = {
 	{ "slabinfo", cmd_slabinfo, "slab caches in /proc/slabinfo layout after a workload" },
+	{ "gen", cmd_gen, "generate the trace of a seed scenario" },
+	{ "info", cmd_info, "what a trace holds: events by kind, classes, peaks, threads" },
+	{ "convert", cmd_convert, "convert a trace between the text and binary formats" },
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)
@@ -28,6 +33,21 @@ void cli_error(const char *cmd, const char *fmt, ...)
 int cli_is_help(const char *arg)
 {
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *arg, uint64_t min,
+		  uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || *v < min || *v > max) {
+		cli_error(cmd, "%s wants a number from %llu to %llu, not '%s'", opt,
+			  (unsigned long long)min, (unsigned long long)max, arg);
+		return -1;
+	}
+	return 0;
 }
 
 static void usage(FILE *f)
