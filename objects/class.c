@@ -36,7 +36,9 @@
  *
  * States: declared -> instances and subclasses come and go -> destroyed
  * when it has neither; space destruction releases all classes, newest
- * first.
+ * first.  A destroyed class's cache goes with it, unless instances that
+ * moved to another class (rule 8, caches not merged) still live there: it
+ * is then destroyed with the space, when no instance is left.
  */
 #include <stdio.h>
 
@@ -97,8 +99,10 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 		cls->basic = b->basic;
 		cls->dict_off = b->dict_off;
 		cls->weakref_off = b->weakref_off;
-		memcpy(cls->slots, b->slots, b->nslots * sizeof(*cls->slots));
-		memcpy(cls->slot_off, b->slot_off, b->nslots * sizeof(*cls->slot_off));
+		if (b->nslots) {
+			memcpy(cls->slots, b->slots, b->nslots * sizeof(*cls->slots));
+			memcpy(cls->slot_off, b->slot_off, b->nslots * sizeof(*cls->slot_off));
+		}
 	} else {
 		cls->flags = varsize ? OMC_VARSIZE : 0;
 		cls->basic = t->hdr_size + (varsize ? 8 : 0);
@@ -261,14 +265,36 @@ out:
 	return err;
 }
 
+/*
+ * Destroy @cls's cache, unless instances that changed class (rule 8) still
+ * live in it: then it waits for the space's end, when no instance is left.
+ */
+static void release_cache(struct om_class *cls)
+{
+	struct om_space *sp = cls->space;
+	struct kmem_cache_info info;
+	struct kmem_cache **o;
+
+	if (!cls->cache)
+		return;
+	if (kmem_cache_get_info(cls->cache, &info) == 0 && info.active_objs) {
+		o = krealloc(sp->orphans, (sp->norphans + 1) * sizeof(*o), GFP_KERNEL);
+		if (o) {
+			sp->orphans = o;
+			sp->orphans[sp->norphans++] = cls->cache;
+			return;
+		}
+	}
+	kmem_cache_destroy(cls->cache);
+}
+
 void class_release(struct om_class *cls)
 {
 	struct om_space *sp = cls->space;
 
 	if (cls->type->class_fini && (cls->flags & OMC_DICT))
 		cls->type->class_fini(cls);
-	if (cls->cache)
-		kmem_cache_destroy(cls->cache);
+	release_cache(cls);
 	list_del(&cls->node);
 	sp->nclasses--;
 	if (cls->base)

@@ -218,6 +218,8 @@ struct om_space {
 	size_t weakrefs;               /* live weak reference objects */
 	struct om_bytes charged[NR_CHARGES];
 	struct om_bytes total, peak;
+	struct kmem_cache **orphans;   /* caches of destroyed classes that still */
+	size_t norphans;               /* hold instances which changed class */
 };
 
 #define OMC_SLOTS    OM_INFO_SLOTS

@@ -172,6 +172,9 @@ int om_space_destroy(struct om_space *sp)
 			       sp->objects, sp->weakrefs);
 	while (!list_empty(&sp->classes))
 		class_release(list_entry(sp->classes.prev, struct om_class, node));
+	for (size_t i = 0; i < sp->norphans; i++)
+		kmem_cache_destroy(sp->orphans[i]);
+	kfree(sp->orphans);
 	__atomic_sub_fetch(&sp->heap->users, 1, __ATOMIC_RELAXED);
 	if (sp->own_heap)
 		om_heap_destroy(sp->heap);
