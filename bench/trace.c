@@ -3,11 +3,14 @@
  * bench/trace.c - the trace API: opening (format detection), the reader's
  * entry points, and the writer's protocol.
  *
- * Reader: trace_open() opens a regular file, reads its first 8 bytes and
- * hands it to the binary reader when they are the binary magic
- * (trace_bin_read.c), to the text parser otherwise (trace_text.c).  Each format
- * fills events through its ops->next(); this file keeps the reader's final
- * states (ended, failed) so that every later call repeats the outcome.
+ * Reader: trace_open() opens a regular file, reads its first byte and
+ * hands it to the binary reader when it is 0x89, the first byte of the
+ * binary magic, which no text trace can start with (trace_bin_read.c
+ * checks the rest); to the text parser otherwise (trace_text.c).  So a
+ * binary trace cut inside its magic is still reported as a truncated
+ * binary trace.  Each format fills events through its ops->next(); this
+ * file keeps the reader's final states (ended, failed) so that every later
+ * call repeats the outcome.
  *
  * Writer: the output is written to a temporary file beside the target
  * (".NAME.tmp.PID.N", created with O_EXCL, mode 0666 & ~umask) and renamed
@@ -175,13 +178,13 @@ static struct trace *alloc_trace(const char *name)
 static struct trace *open_format(struct trace *t, const struct trace_opts *o,
 				 struct trace_error *err)
 {
-	uint8_t magic[sizeof(bin_magic)];
+	uint8_t first = 0;
 	int r;
 
-	if (t->src.size >= sizeof(magic) &&
-	    src_pread(&t->src, magic, sizeof(magic), 0, &t->err) != 0)
+	/* 0x89 starts the binary magic and is never the first byte of a text trace. */
+	if (t->src.size && src_pread(&t->src, &first, 1, 0, &t->err) != 0)
 		goto fail;
-	if (t->src.size >= sizeof(magic) && memcmp(magic, bin_magic, sizeof(magic)) == 0) {
+	if (first == bin_magic[0]) {
 		t->format = TRACE_FMT_BINARY;
 		r = bin_reader_open(t);
 	} else {

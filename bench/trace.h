@@ -403,6 +403,19 @@ void trace_writer_abort(struct trace_writer *w);
 int trace_class_print(const struct trace_class *c,
 		      int (*put)(void *ctx, char sep, const char *s, size_t len), void *ctx);
 
+/**
+ * trace_event_format - an event as its canonical text line
+ * @ev:   an event as a reader returns it (a TRACE_CLASS event prints its
+ *        declaration)
+ * @buf:  where to put the line, without a newline; truncated to fit
+ * @size: bytes at @buf
+ *
+ * For messages and tests: "@3 set 7 level 42", "class P slots=x base=B".
+ *
+ * Return: the length of the (possibly truncated) line in @buf.
+ */
+size_t trace_event_format(const struct trace_event *ev, char *buf, size_t size);
+
 /** trace_kind_name - "class", "new", ...; "?" for a bad kind */
 const char *trace_kind_name(unsigned int kind);
 

@@ -10,7 +10,8 @@
  * block per chunk.
  *
  * Per block: its index, payload length (the last block must end the file
- * exactly), CRC, and at its end the record count.  Per record: the kind
+ * exactly), CRC, zero padding, and at its end the record count.  So any
+ * single changed byte of a trace is detected.  Per record: the kind
  * byte (kind in range, reserved bits clear), varints that neither overflow
  * nor run past the payload, class ids of declared classes only, attribute
  * ids inside the table, power-of-two alignments.  At the end: the event
@@ -100,6 +101,10 @@ static int load_block(struct trace *t, struct bin_reader *br)
 		return corrupt(t, (int64_t)br->blk.off, "block %llu fails its checksum "
 			       "(stored %08x, computed %08x)", (unsigned long long)seq,
 			       get_u32(br->blk.p + 12), crc);
+	for (size_t i = BLOCK_HDR + len; i < br->blk.len; i++)
+		if (br->blk.p[i])
+			return corrupt(t, (int64_t)(br->blk.off + i), "block %llu: padding after "
+				       "its payload is not zero", (unsigned long long)seq);
 	br->blk_records = get_u32(br->blk.p + 8);
 	br->blk_seen = 0;
 	br->p = br->blk.p + BLOCK_HDR;
@@ -429,6 +434,10 @@ int bin_reader_open(struct trace *t)
 	}
 	if (src_pread(&t->src, h, sizeof(h), 0, &t->err) != 0)
 		return -1;
+	for (int i = 0; i < (int)sizeof(bin_magic); i++)
+		if (h[i] != bin_magic[i])
+			return corrupt(t, i, "not a binary trace: byte %d of the magic is 0x%02x, "
+				       "not 0x%02x", i, h[i], bin_magic[i]);
 	/* A later minor version keeps this layout; a later major one does not. */
 	if ((get_u32(h + 8) & 0xffff) != BIN_MAJOR)
 		return corrupt(t, 8, "binary trace version %u.%u; this reader reads %u.x",

@@ -181,14 +181,16 @@ static int parse_fail(struct cursor *c, enum trace_errcode code, const char *at,
 	return -1;
 }
 
-/* "expected WHAT, found 'TOK'" (or "found end of line"). */
+/* "expected WHAT, found 'TOK'" (or "found end of line", or the next byte). */
 static int expected(struct cursor *c, const char *what, const char *tok, size_t len,
 		    const char *why)
 {
 	char q[200];
 
-	if (!len)
+	if (!len && tok >= c->end)
 		return parse_fail(c, TRACE_ESYNTAX, tok, "expected %s, found end of line", what);
+	if (!len)	/* an empty name inside a token: show what follows */
+		len = 1;
 	trace_quote(q, sizeof(q), tok, len);
 	return parse_fail(c, TRACE_ESYNTAX, tok, "expected %s, found '%s'%s", what, q, why);
 }
@@ -589,26 +591,23 @@ int trace_class_print(const struct trace_class *c,
 	return r;
 }
 
-static int text_event(struct trace_writer *w, const struct trace_event *ev,
-		      const struct trace_class *cls, const struct trace_symbol *attr)
+/* "@TID " unless the thread is 0. */
+static char *format_prefix(char *p, const struct trace_event *ev)
 {
-	const struct trace_kind_info *k = &trace_kinds[ev->kind];
-	char *p;
-
-	if (wbuf_reserve(w, TEXT_EVENT_MAX) != 0)
-		return -1;
-	p = (char *)w->buf + w->len;
 	if (ev->tid) {
 		*p++ = '@';
 		p = put_u64(p, ev->tid);
 		*p++ = ' ';
 	}
-	if (ev->kind == TRACE_CLASS) {
-		w->len = (size_t)(p - (char *)w->buf);
-		if (trace_class_print(cls, put_token, w) != 0)
-			return -1;
-		return put_token(w, 0, "\n", 1);
-	}
+	return p;
+}
+
+/* The keyword and operands of a non-class event; at most TEXT_EVENT_MAX bytes. */
+static char *format_operands(char *p, const struct trace_event *ev,
+			     const struct trace_class *cls, const struct trace_symbol *attr)
+{
+	const struct trace_kind_info *k = &trace_kinds[ev->kind];
+
 	p = put_str(p, k->name, k->len);
 	for (const uint8_t *f = k->fields; *f; f++) {
 		*p++ = ' ';
@@ -621,10 +620,10 @@ static int text_event(struct trace_writer *w, const struct trace_event *ev,
 			p = put_u64(p, ev->old_id);
 			break;
 		case F_CLASS:
-			p = put_str(p, cls->name, cls->sym->len);
+			p = cls ? put_str(p, cls->name, cls->sym->len) : put_str(p, "?", 1);
 			break;
 		case F_ATTR:
-			p = put_str(p, attr->name, attr->len);
+			p = attr ? put_str(p, attr->name, attr->len) : put_str(p, "?", 1);
 			break;
 		case F_VALUE:
 			if (ev->value < 0)
@@ -639,6 +638,63 @@ static int text_event(struct trace_writer *w, const struct trace_event *ev,
 			break;
 		}
 	}
+	return p;
+}
+
+/* A put() for trace_class_print() into a fixed buffer, truncating. */
+struct bounded {
+	char *buf;
+	size_t len, size;	/* len < size: room for the NUL */
+};
+
+static int put_bounded(void *ctx, char sep, const char *s, size_t len)
+{
+	struct bounded *b = ctx;
+
+	if (sep && b->len + 1 < b->size)
+		b->buf[b->len++] = sep;
+	len = MIN(len, b->size - 1 - b->len);
+	memcpy(b->buf + b->len, s, len);
+	b->len += len;
+	return 0;
+}
+
+size_t trace_event_format(const struct trace_event *ev, char *buf, size_t size)
+{
+	struct bounded b = { .buf = buf, .size = size };
+	char line[TEXT_EVENT_MAX];
+	char *p = format_prefix(line, ev);
+
+	if (!size)
+		return 0;
+	if (ev->kind == 0 || ev->kind >= TRACE_NR_KINDS) {
+		snprintf(buf, size, "? kind %u", ev->kind);
+		return strlen(buf);
+	}
+	if (ev->kind != TRACE_CLASS)
+		p = format_operands(p, ev, ev->cls, ev->attr);
+	put_bounded(&b, 0, line, (size_t)(p - line));
+	if (ev->kind == TRACE_CLASS && ev->cls)
+		trace_class_print(ev->cls, put_bounded, &b);
+	buf[b.len] = '\0';
+	return b.len;
+}
+
+static int text_event(struct trace_writer *w, const struct trace_event *ev,
+		      const struct trace_class *cls, const struct trace_symbol *attr)
+{
+	char *p;
+
+	if (wbuf_reserve(w, TEXT_EVENT_MAX) != 0)
+		return -1;
+	p = format_prefix((char *)w->buf + w->len, ev);
+	if (ev->kind == TRACE_CLASS) {
+		w->len = (size_t)(p - (char *)w->buf);
+		if (trace_class_print(cls, put_token, w) != 0)
+			return -1;
+		return put_token(w, 0, "\n", 1);
+	}
+	p = format_operands(p, ev, cls, attr);
 	*p++ = '\n';
 	w->len = (size_t)(p - (char *)w->buf);
 	return 0;

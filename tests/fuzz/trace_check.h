@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/fuzz/trace_check.h - read a whole trace, checking what every event
+ * promises (struct trace_event, struct trace_class), and dump it as
+ * canonical text lines, or copy it to another trace.  Shared by the fuzz
+ * targets and the trace tests.
+ *
+ * The checks: a valid kind; the class of a class-using event declared, with
+ * an id below trace_nclasses() and the table's own pointer; a CLASS event
+ * declaring exactly the next class; attribute names the table's own, with
+ * ids below trace_nsymbols(); power-of-two alignments; unused fields zero.
+ * A broken promise aborts (a crash for the fuzzer, a failure for a test).
+ */
+#ifndef SLOTSLAB_TESTS_TRACE_CHECK_H
+#define SLOTSLAB_TESTS_TRACE_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/trace.h"
+
+#define check_that(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, #cond); \
+		abort(); \
+	} \
+} while (0)
+
+static inline void check_event(const struct trace *t, const struct trace_event *ev,
+			       uint32_t *classes_seen)
+{
+	const unsigned int k = ev->kind;
+	const int uses_class = k == TRACE_CLASS || k == TRACE_CLASSATTR || k == TRACE_NEW ||
+			       k == TRACE_SETCLASS;
+	const int uses_attr = k == TRACE_CLASSATTR || k == TRACE_SET || k == TRACE_GET ||
+			      k == TRACE_DEL;
+
+	check_that(k > 0 && k < TRACE_NR_KINDS);
+	check_that(uses_class == (ev->cls != NULL));
+	check_that(uses_attr == (ev->attr != NULL));
+	if (ev->cls) {
+		check_that(ev->cls->id < trace_nclasses(t));
+		check_that(trace_class(t, ev->cls->id) == ev->cls);
+		check_that(ev->cls->sym->id == ev->cls->id);
+		if (k == TRACE_CLASS)
+			check_that(ev->cls->id == (*classes_seen)++);
+		else
+			check_that(ev->cls->id < *classes_seen);
+		if (ev->cls->base)
+			check_that(ev->cls->base->id < ev->cls->id);
+	}
+	if (ev->attr) {
+		check_that(ev->attr->id < trace_nsymbols(t));
+		check_that(trace_symbol(t, ev->attr->id) == ev->attr);
+		check_that(strlen(ev->attr->name) == ev->attr->len);
+	}
+	if (k == TRACE_MEMALIGN)
+		check_that(ev->align && (ev->align & (ev->align - 1)) == 0);
+	if (k != TRACE_REALLOC)
+		check_that(ev->old_id == 0);
+	if (k != TRACE_SET && k != TRACE_CLASSATTR)
+		check_that(ev->value == 0);
+	if (k != TRACE_CALLOC && k != TRACE_MEMALIGN)
+		check_that(ev->nmemb == 0);
+}
+
+/*
+ * Read @t to its end; return its events as canonical text lines (malloc'ed,
+ * NUL-terminated) and set *@rc to trace_next()'s last result (0 or -1).
+ */
+static inline char *check_dump(struct trace *t, int *rc)
+{
+	size_t len = 0, cap = 4096;
+	char *out = malloc(cap);
+	struct trace_event ev;
+	uint32_t classes_seen = 0;
+
+	check_that(out);
+	out[0] = '\0';
+	while ((*rc = trace_next(t, &ev)) > 0) {
+		char line[1024];
+		size_t n;
+
+		check_event(t, &ev, &classes_seen);
+		n = trace_event_format(&ev, line, sizeof(line));
+		if (len + n + 2 > cap) {
+			cap = 2 * (len + n + 2);
+			out = realloc(out, cap);
+			check_that(out);
+		}
+		memcpy(out + len, line, n);
+		len += n;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	check_that(trace_next(t, &ev) == *rc);
+	return out;
+}
+
+/* The dump of the trace at @path, or NULL with *@err filled. */
+static inline char *check_dump_file(const char *path, const struct trace_opts *o,
+				    struct trace_error *err)
+{
+	struct trace *t = trace_open(path, o, err);
+	char *dump;
+	int rc;
+
+	if (!t)
+		return NULL;
+	dump = check_dump(t, &rc);
+	if (rc < 0) {
+		*err = *trace_error(t);
+		free(dump);
+		dump = NULL;
+	}
+	trace_close(t);
+	return dump;
+}
+
+/* Copy every event of @in, and its header, to @out: 0, or -1 with *@err filled. */
+static inline int check_copy(const char *in, const char *out, struct trace_error *err)
+{
+	struct trace *t = trace_open(in, NULL, err);
+	struct trace_writer *w;
+	struct trace_event ev;
+	uint32_t classes_seen = 0;
+	int rc;
+
+	if (!t)
+		return -1;
+	w = trace_writer_open(out, TRACE_FMT_AUTO, trace_header(t, NULL), err);
+	if (!w) {
+		trace_close(t);
+		return -1;
+	}
+	while ((rc = trace_next(t, &ev)) > 0) {
+		check_event(t, &ev, &classes_seen);
+		if (trace_write(w, &ev) != 0)
+			break;
+	}
+	if (rc < 0) {
+		*err = *trace_error(t);
+		trace_writer_abort(w);
+	} else if (rc > 0) {
+		*err = *trace_writer_error(w);
+		trace_writer_abort(w);
+		rc = -1;
+	} else {
+		rc = trace_writer_close(w, err);
+	}
+	trace_close(t);
+	return rc;
+}
+
+#endif
