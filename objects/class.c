@@ -60,10 +60,11 @@ static int check_slots(const struct om_class_def *def, const struct om_class *ba
 	uint64_t off;
 
 	for (size_t i = 0; i < def->nslots; i++) {
-		own[i] = def->slots[i] ? om_intern(def->slots[i]) : NULL;
+		if (!def->slots[i] || !def->slots[i][0])
+			return om_fail(OM_EINVAL, "class '%s': slot %zu has no name", def->name, i);
+		own[i] = om_intern(def->slots[i]);
 		if (!own[i])
-			return om_fail(def->slots[i] ? OM_ENOMEM : OM_EINVAL,
-				       "class '%s': slot %zu has no name", def->name, i);
+			return OM_ENOMEM;
 		for (size_t j = 0; j < i; j++) {
 			if (own[j] == own[i])
 				return om_fail(OM_EREDECL, "class '%s': slot '%s' declared twice",

@@ -29,6 +29,24 @@
 #define CONFIG_OM_DEFAULT_PROFILE "native"
 #endif
 
+/* The invariant on struct om_space, checked with CONFIG_OM_DEBUG. */
+static void space_check(const struct om_space *sp)
+{
+	size_t req = 0, held = 0;
+
+	if (!IS_ENABLED(CONFIG_OM_DEBUG))
+		return;
+	for (int k = 0; k < NR_CHARGES; k++) {
+		if (k != CHARGE_META) {
+			req += sp->charged[k].requested;
+			held += sp->charged[k].held;
+		}
+	}
+	OM_BUG_ON(req != sp->total.requested || held != sp->total.held);
+	OM_BUG_ON(sp->total.held < sp->total.requested);
+	OM_BUG_ON(sp->peak.requested < sp->total.requested || sp->peak.held < sp->total.held);
+}
+
 static void space_charge(struct om_space *sp, enum om_charge kind, size_t req, size_t held)
 {
 	bytes_add(&sp->charged[kind], req, held);
@@ -37,13 +55,16 @@ static void space_charge(struct om_space *sp, enum om_charge kind, size_t req, s
 	bytes_add(&sp->total, req, held);
 	sp->peak.requested = MAX(sp->peak.requested, sp->total.requested);
 	sp->peak.held = MAX(sp->peak.held, sp->total.held);
+	space_check(sp);
 }
 
 static void space_uncharge(struct om_space *sp, enum om_charge kind, size_t req, size_t held)
 {
+	OM_BUG_ON(sp->charged[kind].requested < req || sp->charged[kind].held < held);
 	bytes_sub(&sp->charged[kind], req, held);
 	if (kind != CHARGE_META)
 		bytes_sub(&sp->total, req, held);
+	space_check(sp);
 }
 
 void om_charge(struct om_class *cls, enum om_charge kind, size_t req, size_t held)
@@ -55,8 +76,10 @@ void om_charge(struct om_class *cls, enum om_charge kind, size_t req, size_t hel
 
 void om_uncharge(struct om_class *cls, enum om_charge kind, size_t req, size_t held)
 {
-	if (kind != CHARGE_WEAKREF)
+	if (kind != CHARGE_WEAKREF) {
+		OM_BUG_ON(cls->charged[kind].requested < req || cls->charged[kind].held < held);
 		bytes_sub(&cls->charged[kind], req, held);
+	}
 	space_uncharge(cls->space, kind, req, held);
 }
 

@@ -267,7 +267,12 @@ static void test_lifetimes(void **state)
 
 	assert_int_equal(om_space_create(NULL, &sp), 0);
 	assert_int_equal(om_space_create(NULL, &sp2), 0);
+	static const char *const unnamed[] = { "a", "" };
+	struct om_class_def noname = { "NoName", NULL, unnamed, 2, OM_CLASS_SLOTS };
+
 	assert_int_equal(om_class_create(sp, &bad, &cls), OM_EINVAL);
+	assert_int_equal(om_class_create(sp, &noname, &cls), OM_EINVAL);
+	assert_non_null(strstr(om_errmsg(), "no name"));
 	assert_int_equal(om_class_create(sp, &def, &cls), 0);
 	assert_int_equal(om_class_create(sp2, &def, &foreign), 0);
 	sub.base = foreign;

@@ -502,7 +502,8 @@ typedef int (*om_attr_fn)(const struct om_sym *name, om_value v, void *arg);
 
 /**
  * om_for_each_attr - call @fn for every attribute of the instance itself:
- * set slots in slot order, then dict entries in insertion order
+ * set slots in slot order, then dict entries in the dict's order (insertion
+ * order; under cpython27 the hash table's order, as CPython 2.7 iterates)
  * Return: 0, or the first non-zero value @fn returned.
  */
 SLOTSLAB_API int om_for_each_attr(const struct om_object *obj, om_attr_fn fn, void *arg);
