@@ -208,16 +208,21 @@ done:
 	return 0;
 }
 
+/* The active entry of @k in @obj's dict, or NULL. */
+static struct py27_entry *find_active(const struct om_object *obj, const struct om_sym *k)
+{
+	struct py27_dict *mp = py27_dict_of(obj);
+	struct py27_entry *ep = mp ? lookdict(mp, k) : NULL;
+
+	return ep && ep->me_key == k ? ep : NULL;
+}
+
 static int py27_get(const struct om_class *cls, const struct om_object *obj,
 		    const struct om_sym *k, om_value *out)
 {
-	struct py27_dict *mp = py27_dict_of(obj);
-	struct py27_entry *ep;
+	struct py27_entry *ep = find_active(obj, k);
 
-	if (!mp)
-		return OM_ENOATTR;
-	ep = lookdict(mp, k);
-	if (ep->me_key != k)
+	if (!ep)
 		return OM_ENOATTR;
 	*out = ep->me_value;
 	return 0;
@@ -225,17 +230,13 @@ static int py27_get(const struct om_class *cls, const struct om_object *obj,
 
 static int py27_del(struct om_class *cls, struct om_object *obj, const struct om_sym *k)
 {
-	struct py27_dict *mp = py27_dict_of(obj);
-	struct py27_entry *ep;
+	struct py27_entry *ep = find_active(obj, k);
 
-	if (!mp)
-		return OM_ENOATTR;
-	ep = lookdict(mp, k);
-	if (ep->me_key != k)
+	if (!ep)
 		return OM_ENOATTR;
 	ep->me_key = DUMMY;
 	ep->me_value = OM_NULL;
-	mp->ma_used--;
+	py27_dict_of(obj)->ma_used--;
 	return 0;
 }
 
