@@ -4,9 +4,12 @@
  * the leanest object header the rules allow.
  *
  * Object header: the class pointer, 8 bytes; no refcount (instances are
- * freed explicitly), no GC header.  A dict pointer and a weakref pointer
- * exist only in classes that have them (rule 1), so a slot instance with
- * n slots is 8 + 8n bytes and a dict instance 24 bytes plus its dict.
+ * freed explicitly), no GC header.  The class pointer cannot go: classes of
+ * one instance size share a merged slab cache, so the slab does not tell
+ * the class, and rule 8 changes an instance's class in place.  A dict
+ * pointer and a weakref pointer exist only in classes that have them
+ * (rule 1), so a slot instance with n slots is 8 + 8n bytes and a dict
+ * instance 24 bytes plus its dict.
  *
  * The dict (struct ndict) is one heap block, insertion-ordered, keyed by
  * symbol id.  Keys are interned, so a key compares as one 32-bit integer
