@@ -227,8 +227,9 @@ SLOTSLAB_API const char *om_profile_summary(const char *name);
 /**
  * struct om_space_config - how a space stores its objects
  * @profile: dict layout profile; NULL means CONFIG_OM_DEFAULT_PROFILE
- * @heap:    heap for dicts (and weak references); NULL makes a private
- *           kmalloc heap that the space owns
+ * @heap:    heap for dicts, weak references and heap-allocated instances
+ *           (variable-size classes, OM_SPACE_HEAP_INSTANCES); NULL makes a
+ *           private kmalloc heap that the space owns
  * @flags:   OM_SPACE_* bits
  */
 struct om_space_config {
