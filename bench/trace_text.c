@@ -717,7 +717,7 @@ static const struct trace_writer_ops text_writer_ops = {
 
 int text_writer_init(struct trace_writer *w)
 {
-	const char *p = w->header, *end = w->header + w->header_len;
+	const char *p = w->header, *end = p ? p + w->header_len : p;
 
 	w->ops = &text_writer_ops;
 	while (p < end) {

@@ -202,7 +202,7 @@ static void test_round_trips(void **state)
 	size_t len;
 	uint8_t *b;
 
-	write_varied_text(text, 60000);
+	write_varied_text(text, 30000);
 	convert(text, bin);
 	b = slurp(bin, &len);
 	assert_memory_equal(b, bin_magic, sizeof(bin_magic));
@@ -297,7 +297,7 @@ static void test_truncated(void **state)
 	uint8_t *b;
 	char what[64];
 
-	write_varied_text(text, 40000);
+	write_varied_text(text, 20000);
 	convert(text, bin);
 	b = slurp(bin, &len);
 	for (size_t n = 1; n < len; n += n < 200 || n > len - 200 ? 1 : 331) {
@@ -346,7 +346,7 @@ static void test_every_byte_changed(void **state)
 	}
 	free(b);
 	/* Several blocks: padding included, in a stride. */
-	write_varied_text(text, 40000);
+	write_varied_text(text, 20000);
 	convert(text, bin);
 	b = slurp(bin, &big);
 	for (size_t i = 0; i < big; i += 1009) {
@@ -531,7 +531,7 @@ static void test_block_checks(void **state)
 	size_t len;
 	uint8_t *b, *blk1;
 
-	write_varied_text(text, 40000);
+	write_varied_text(text, 20000);
 	convert(text, bin);
 	b = slurp(bin, &len);
 	bs = get_u32(b + 16);
