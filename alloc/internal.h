@@ -88,6 +88,8 @@ void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
 void page_get_mem_info(struct slab_mem_info *info);
 void page_release(void *p, size_t bytes);
+void page_fork_lock(void);
+void page_fork_unlock(void);
 
 /* ---- page map (pagemap.c) --------------------------------------------- */
 
@@ -142,6 +144,8 @@ static inline uint64_t pm_entry(struct slab *slab, unsigned int id, unsigned int
 
 int pagemap_set(const void *addr, size_t pages, uint64_t entry);
 void pagemap_clear(const void *addr, size_t pages);
+void pagemap_fork_lock(void);
+void pagemap_fork_unlock(void);
 
 /* ---- magazines (magazine.c) ------------------------------------------- */
 
@@ -206,6 +210,7 @@ void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
 void mag_flush_all_threads(struct kmem_cache *s);
 void mag_drain_depot(struct kmem_cache *s);
 void mag_cache_init(void);
+void mag_fork_child(void);
 unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
 				 unsigned long *frees);
 

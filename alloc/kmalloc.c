@@ -75,6 +75,15 @@ size_t kmalloc_class_size(size_t size)
 	return kmalloc_sizes[kmalloc_index(size)];
 }
 
+size_t kmalloc_size_roundup(size_t size)
+{
+	if (size == 0 || size > KMALLOC_MAX_SIZE)
+		return 0;
+	if (size <= KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_sizes[kmalloc_index(size)];
+	return ALIGN_UP(size, PAGE_SIZE);
+}
+
 void kmalloc_init(void)
 {
 	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++)

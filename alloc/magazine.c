@@ -443,6 +443,27 @@ unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
 	return n;
 }
 
+/**
+ * mag_fork_child - after fork(), only the forking thread exists: every
+ * other thread cache belongs to a thread that is gone.  Their objects go
+ * back to the slabs and the caches are unmapped.
+ * Context: the child, all allocator locks released, single-threaded.
+ */
+void mag_fork_child(void)
+{
+	struct tcache *tc, *tmp;
+	struct kmem_cache *s;
+
+	list_for_each_entry_safe(tc, tmp, &thread_caches, list) {
+		if (tc == tls_tc)
+			continue;
+		list_for_each_entry(s, &slab_caches, list)
+			slot_flush(s, tc_slot_of(tc, s));
+		list_del(&tc->list);
+		page_meta_unmap(tc, sizeof(*tc));
+	}
+}
+
 /** mag_cache_init - set up the magazine cache and the thread-exit hook */
 void mag_cache_init(void)
 {

@@ -430,6 +430,21 @@ int page_large_resize(struct slab *d, size_t new_size)
 	return 0;
 }
 
+/* ---- fork ---------------------------------------------------------------- */
+
+/* page_fork_lock / page_fork_unlock - hold page.c's lock across fork(). */
+void page_fork_lock(void)
+{
+	pthread_mutex_lock(&page_lock);
+	pagemap_fork_lock();
+}
+
+void page_fork_unlock(void)
+{
+	pagemap_fork_unlock();
+	pthread_mutex_unlock(&page_lock);
+}
+
 /* ---- accounting --------------------------------------------------------- */
 
 void page_get_mem_info(struct slab_mem_info *info)

@@ -77,3 +77,13 @@ void pagemap_clear(const void *addr, size_t pages)
 			WRITE_ONCE(leaf->e[(a >> PAGE_SHIFT) & ((1UL << PM_LEAF_BITS) - 1)], 0);
 	}
 }
+
+void pagemap_fork_lock(void)
+{
+	pthread_mutex_lock(&pagemap_lock);
+}
+
+void pagemap_fork_unlock(void)
+{
+	pthread_mutex_unlock(&pagemap_lock);
+}

@@ -60,7 +60,8 @@
  * No lock is held while calling a constructor, and no list_lock of one
  * cache is held while taking another's (magazines are allocated unlocked).
  * kmalloc() may be called with slab_mutex held: a thread's first slow path
- * registers its thread cache under thread_lock only.
+ * registers its thread cache under thread_lock only.  fork() takes them
+ * all, in this order (list_lock before depot_lock, caches in list order).
  *
  * Slab states:  new -> (objects handed out) partial <-> full
  *               partial -> empty -> (beyond min_partial, or shrink) freed
@@ -328,10 +329,12 @@ static int cache_add_alias(struct kmem_cache *s, const char *name)
 	return 0;
 }
 
-/* Drop the newest alias called @name, if any. */
+/* Drop the newest of the names called @name, if there are several. */
 static void cache_drop_alias(struct kmem_cache *s, const char *name)
 {
-	for (unsigned int i = s->nr_names; i-- > 1;) {
+	if (s->nr_names < 2)
+		return;
+	for (unsigned int i = s->nr_names; i-- > 0;) {
 		if (strcmp(s->names[i], name) == 0) {
 			kfree(s->names[i]);
 			memmove(&s->names[i], &s->names[i + 1],
@@ -343,6 +346,44 @@ static void cache_drop_alias(struct kmem_cache *s, const char *name)
 }
 
 /* ---- initialisation ----------------------------------------------------- */
+
+/*
+ * fork(): a child must not inherit a lock another thread held at the
+ * fork.  The handlers take every allocator lock in the documented order
+ * before fork and release them after, in parent and child; the child then
+ * reclaims what the threads that did not survive held in magazines.
+ */
+static void slab_fork_prepare(void)
+{
+	struct kmem_cache *s;
+
+	pthread_mutex_lock(&slab_mutex);
+	pthread_mutex_lock(&thread_lock);
+	list_for_each_entry(s, &slab_caches, list) {
+		pthread_mutex_lock(&s->list_lock);
+		pthread_mutex_lock(&s->depot_lock);
+	}
+	page_fork_lock();
+}
+
+static void slab_fork_release(void)
+{
+	struct kmem_cache *s;
+
+	page_fork_unlock();
+	list_for_each_entry(s, &slab_caches, list) {
+		pthread_mutex_unlock(&s->depot_lock);
+		pthread_mutex_unlock(&s->list_lock);
+	}
+	pthread_mutex_unlock(&thread_lock);
+	pthread_mutex_unlock(&slab_mutex);
+}
+
+static void slab_fork_child(void)
+{
+	slab_fork_release();
+	mag_fork_child();
+}
 
 static void slab_init_once(void)
 {
@@ -360,6 +401,7 @@ static void slab_init_once(void)
 	pthread_mutex_unlock(&slab_mutex);
 	mag_cache_init();
 	kmalloc_init();
+	pthread_atfork(slab_fork_prepare, slab_fork_release, slab_fork_child);
 }
 
 void slab_init(void)
@@ -803,7 +845,8 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	return discard_empty(s);
 }
 
-void kmem_cache_destroy(struct kmem_cache *s)
+/* kmem_cache_destroy() by the creator that named the cache @name. */
+static void cache_destroy(struct kmem_cache *s, const char *name)
 {
 	unsigned long live = 0;
 	struct slab *slab;
@@ -813,8 +856,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	pthread_mutex_lock(&slab_mutex);
 	if (--s->refcount > 0) {
 		/* One creator of a merged cache leaves; the cache stays. */
-		if (s->nr_names > 1)
-			cache_drop_alias(s, s->names[s->nr_names - 1]);
+		cache_drop_alias(s, name ? name : s->names[s->nr_names - 1]);
 		pthread_mutex_unlock(&slab_mutex);
 		return;
 	}
@@ -841,6 +883,16 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	pthread_mutex_destroy(&s->list_lock);
 	pthread_mutex_destroy(&s->depot_lock);
 	slab_free(&kmem_cache_boot, s);
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	cache_destroy(s, NULL);
+}
+
+void kmem_cache_destroy_named(struct kmem_cache *s, const char *name)
+{
+	cache_destroy(s, name);
 }
 
 unsigned int kmem_cache_size(struct kmem_cache *s)

@@ -40,6 +40,7 @@ static void test_every_size(void **state)
 		k = ksize(p);
 		assert_true(k >= size);
 		assert_int_equal(k, kmalloc_class_size(size));
+		assert_int_equal(k, kmalloc_size_roundup(size));
 		if (size > 128)
 			assert_true(k * 4 <= size * 5 + 4 * 32);
 		assert_int_equal((uintptr_t)p % (k >= 16 ? 16 : 8), 0);
@@ -78,6 +79,9 @@ static void test_zero_size(void **state)
 
 static void test_overflow(void **state)
 {
+	assert_int_equal(kmalloc_size_roundup(0), 0);
+	assert_int_equal(kmalloc_size_roundup(KMALLOC_MAX_SIZE + 1), 0);
+	assert_int_equal(kmalloc_size_roundup(10000), 12288);
 	assert_null(kmalloc(SIZE_MAX, GFP_KERNEL));
 	assert_null(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL));
 	assert_null(kmalloc_array(SIZE_MAX / 2, 3, GFP_KERNEL));

@@ -21,6 +21,18 @@
  * Is this process under a sanitizer or Valgrind?  Their shadow memory
  * makes address-space limits (RLIMIT_AS) meaningless.
  */
+static inline int test_under_tsan(void)
+{
+#if defined(__SANITIZE_THREAD__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
+
 static inline int test_under_instrumentation(void)
 {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

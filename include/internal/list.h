@@ -69,15 +69,32 @@ static inline void list_move_tail(struct list_head *n, struct list_head *head)
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 
-#define list_for_each_entry(pos, head, member)                               \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member);       \
-	     &pos->member != (head);                                          \
-	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+/*
+ * Iterate over entries.  Unlike the kernel's macros these never form an
+ * entry pointer from the list head itself (which is not inside an entry):
+ * that pointer would be misaligned, and UBSan rightly objects to touching
+ * a member through it.  The hidden cursor gets a unique name per use, so
+ * loops nest without shadowing.
+ */
+#define __LIST_CAT2(a, b) a##b
+#define __LIST_CAT(a, b) __LIST_CAT2(a, b)
+#define __LIST_UNIQ(name) __LIST_CAT(name, __COUNTER__)
 
-#define list_for_each_entry_safe(pos, n, head, member)                       \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member),       \
-	     n = list_entry(pos->member.next, __typeof__(*pos), member);      \
-	     &pos->member != (head);                                          \
-	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+#define __list_for_each_entry(pos, head, member, cur)                      \
+	for (struct list_head *cur = (head)->next;                            \
+	     cur != (head) && ((pos = list_entry(cur, __typeof__(*pos), member)), 1); \
+	     cur = cur->next)
+#define list_for_each_entry(pos, head, member) \
+	__list_for_each_entry(pos, head, member, __LIST_UNIQ(__list_cur))
+
+/* As list_for_each_entry, but @pos may be deleted; @n is kept for the
+ * kernel's signature and is not used. */
+#define __list_for_each_entry_safe(pos, n, head, member, cur, nxt)         \
+	for (struct list_head *cur = ((void)&(n), (head)->next), *nxt = cur->next; \
+	     cur != (head) && ((pos = list_entry(cur, __typeof__(*pos), member)), 1); \
+	     cur = nxt, nxt = cur->next)
+#define list_for_each_entry_safe(pos, n, head, member)                     \
+	__list_for_each_entry_safe(pos, n, head, member, __LIST_UNIQ(__list_cur), \
+				   __LIST_UNIQ(__list_nxt))
 
 #endif

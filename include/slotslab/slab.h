@@ -149,10 +149,24 @@ SLOTSLAB_API int kmem_cache_shrink(struct kmem_cache *s);
  *
  * Objects held in any thread's magazines return to the slabs first.  If
  * objects are still allocated the cache is not freed: a message on stderr
- * names the cache and the count, and the objects stay valid.
+ * names the cache and the count, and the objects stay valid.  A cache
+ * returned by several kmem_cache_create() calls (merged) lives until the
+ * last destroy.
  * Context: no other thread may use @s during or after the call.
  */
 SLOTSLAB_API void kmem_cache_destroy(struct kmem_cache *s);
+
+/**
+ * kmem_cache_destroy_named - kmem_cache_destroy() by the creator that
+ * passed @name to kmem_cache_create()
+ * @s:    the cache
+ * @name: that creator's name
+ *
+ * For a merged cache, kmem_cache_destroy() cannot know which creator
+ * leaves and drops the newest name from the list slabinfo shows; this
+ * variant drops @name.  Otherwise the same as kmem_cache_destroy().
+ */
+SLOTSLAB_API void kmem_cache_destroy_named(struct kmem_cache *s, const char *name);
 
 /** kmem_cache_size - object size of @s as asked for at creation */
 SLOTSLAB_API unsigned int kmem_cache_size(struct kmem_cache *s);
@@ -187,7 +201,9 @@ SLOTSLAB_API void *kmalloc_array(size_t n, size_t size, gfp_t flags);
  * kfree - free a block from kmalloc()
  * @p: the block; NULL and ZERO_SIZE_PTR are ignored
  *
- * A pointer slotslab did not hand out is reported on stderr and ignored.
+ * As in Linux 6.4 and later, an object of any cache may be freed with
+ * kfree(): the page map knows its cache.  A pointer slotslab did not hand
+ * out, or one inside an object, is reported on stderr and ignored.
  */
 SLOTSLAB_API void kfree(const void *p);
 
@@ -201,6 +217,15 @@ SLOTSLAB_API void kfree(const void *p);
  * Return: the block, or NULL (and @p untouched) on failure.
  */
 SLOTSLAB_API void *krealloc(const void *p, size_t new_size, gfp_t flags);
+
+/**
+ * kmalloc_size_roundup - the usable size kmalloc(@size) would give
+ *
+ * Return: the size class @size rounds up to, the page-rounded size for
+ * large blocks, 0 for @size 0 (kmalloc returns ZERO_SIZE_PTR) and for
+ * sizes above KMALLOC_MAX_SIZE (kmalloc returns NULL).
+ */
+SLOTSLAB_API size_t kmalloc_size_roundup(size_t size);
 
 /**
  * ksize - usable size of a kmalloc() block or slab object
