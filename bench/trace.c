@@ -139,6 +139,7 @@ int header_add_line(char **buf, size_t *buflen, const char *line, size_t len)
 
 	if (nul)
 		len = (size_t)(nul - line);
+	len = MIN(len, (size_t)TRACE_MAX_LINE - 2);	/* "# " + line fits a text line */
 	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
 		len--;
 	if (*buflen + len + 1 > TRACE_MAX_HEADER)

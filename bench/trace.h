@@ -73,6 +73,8 @@ enum trace_kind {
 #define TRACE_MAX_CLASSES  65536
 #define TRACE_MAX_SYMBOLS  (1u << 20)	/* distinct attribute names */
 #define TRACE_MAX_HEADER   65536	/* bytes of the comment header kept */
+/* A class declaration's canonical text, leaving room for a "@TID " prefix. */
+#define TRACE_MAX_CLASS_LINE (TRACE_MAX_LINE - 16)
 
 /**
  * struct trace_symbol - an interned name

@@ -141,7 +141,8 @@ void trace_quote(char *out, size_t outlen, const char *s, size_t len);
 /* ---- header comment (trace.c) ---------------------------------------- */
 
 /*
- * Canonical header text: each line cut at a NUL byte if it holds one,
+ * Canonical header text: each line cut at a NUL byte if it holds one and
+ * at TRACE_MAX_LINE - 2 bytes (so that "# " + line is a valid text line),
  * without trailing blanks (space, tab, CR) and ending in '\n'; at most
  * TRACE_MAX_HEADER bytes (whole lines; later lines are dropped).  Appends
  * @len bytes of one line to *@buf.  Return: 0, or -1 when out of memory.

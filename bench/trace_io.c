@@ -120,9 +120,7 @@ static int pread_full(struct trace_src *s, uint8_t *buf, size_t len, uint64_t of
 int src_pread(struct trace_src *s, void *buf, size_t len, uint64_t off, struct trace_error *err)
 {
 	if (off > s->size || len > s->size - off) {
-		uint64_t at = MIN(off, s->size);
-
-		trace_seterr(err, TRACE_ETRUNC, 0, s->name, 0, 0, (int64_t)at,
+		trace_seterr(err, TRACE_ETRUNC, 0, s->name, 0, 0, (int64_t)s->size,
 			     "truncated: the file ends at offset %llu, but %zu bytes are due "
 			     "at offset %llu", (unsigned long long)s->size, len,
 			     (unsigned long long)off);

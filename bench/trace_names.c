@@ -20,6 +20,8 @@
  *        appear twice in the same list;
  *      - rule 9: a base with variable-size instances (declared varsize, or
  *        inheriting it) accepts only empty slots.
+ *    And a limit: the canonical class line fits a text line with a thread
+ *    prefix (TRACE_MAX_CLASS_LINE), so every trace converts to text.
  *    The check stamps the ancestors' slot symbols with one epoch and the own
  *    slots with the next, in an array indexed by symbol id, so a declaration
  *    costs O(own slots + ancestors' slots).
@@ -293,6 +295,21 @@ static enum trace_errcode check_slots(struct classtab *ct, const struct class_de
 	return TRACE_OK;
 }
 
+/* Bytes of @d's canonical class line (trace_class_print()). */
+static size_t class_line_length(const struct class_decl *d)
+{
+	size_t n = 6 + d->len;
+
+	if (d->flags & TRACE_CF_SLOTS)
+		n += 7 + (d->nslots ? d->nslots - 1 : 0);
+	for (uint32_t i = 0; i < d->nslots; i++)
+		n += d->slots[i]->len;
+	n += d->flags & TRACE_CF_DICT ? 5 : 0;
+	n += d->flags & TRACE_CF_WEAKREF ? 8 : 0;
+	n += d->flags & TRACE_CF_VARSIZE ? 8 : 0;
+	return n + (d->base ? 6 + d->base->sym->len : 0);
+}
+
 static uint8_t resolve_flags(const struct class_decl *d)
 {
 	uint8_t eff = d->flags & TRACE_CF_VARSIZE;
@@ -338,6 +355,12 @@ const struct trace_class *classtab_declare(struct classtab *ct, const struct cla
 		snprintf(msg, msglen, "class '%.*s': more than %u %s", (int)d->len, d->name,
 			 d->nslots > TRACE_MAX_SLOTS ? TRACE_MAX_SLOTS : TRACE_MAX_CLASSES,
 			 d->nslots > TRACE_MAX_SLOTS ? "slots" : "classes in one trace");
+		return NULL;
+	}
+	if (class_line_length(d) > TRACE_MAX_CLASS_LINE) {
+		*code = TRACE_ELIMIT;
+		snprintf(msg, msglen, "class '%.*s': its declaration is longer than %d bytes",
+			 (int)d->len, d->name, TRACE_MAX_CLASS_LINE);
 		return NULL;
 	}
 	*code = check_slots(ct, d, msg, msglen);

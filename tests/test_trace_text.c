@@ -342,6 +342,32 @@ static void test_long_lines(void **state)
 	assert_non_null(dump);
 	assert_string_equal(dump, "free 1\n");
 	free(dump);
+	/* A class line that fits a line but leaves no room for a thread prefix. */
+	{
+		size_t len = (size_t)sprintf(text, "class A slots=s%018d", 0);
+
+		for (int k = 1; len <= TRACE_MAX_CLASS_LINE; k++)
+			len += (size_t)sprintf(text + len, ",s%018d", k);
+		assert_true(len > TRACE_MAX_CLASS_LINE && len <= TRACE_MAX_LINE);
+	}
+	dump = parse(text, NULL, &err);
+	assert_null(dump);
+	assert_int_equal(err.code, TRACE_ELIMIT);
+	assert_non_null(strstr(err.msg, "t.txt:1:7: class: class 'A': its declaration is "
+			       "longer than 65520 bytes"));
+	/* A header line is cut so that "# " and it still fit a line. */
+	memset(text, 'h', n);
+	text[0] = '#';
+	text[TRACE_MAX_LINE] = '\0';
+	{
+		struct trace *t = trace_open_mem("t.txt", text, TRACE_MAX_LINE, NULL, &err);
+		size_t len;
+
+		assert_non_null(t);
+		trace_header(t, &len);
+		assert_int_equal(len, TRACE_MAX_LINE - 2 + 1);
+		trace_close(t);
+	}
 	for (int tiny = 0; tiny < 2; tiny++) {
 		memset(text, 'x', n);
 		text[n] = '\0';

@@ -2,8 +2,8 @@
 /*
  * tests/fuzz/trace_check.h - read a whole trace, checking what every event
  * promises (struct trace_event, struct trace_class), and dump it as
- * canonical text lines, or copy it to another trace.  Shared by the fuzz
- * targets and the trace tests.
+ * canonical text lines, or copy it to another trace; and the bodies of the
+ * fuzz targets.  Shared by the fuzz targets (fuzz_*.c) and the trace tests.
  *
  * The checks: a valid kind; the class of a class-using event declared, with
  * an id below trace_nclasses() and the table's own pointer; a CLASS event
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/trace.h"
+#include "bench/trace_bin.h"
 
 #define check_that(cond) do { \
 	if (!(cond)) { \
@@ -72,18 +72,18 @@ static inline void check_event(const struct trace *t, const struct trace_event *
 static inline char *check_dump(struct trace *t, int *rc)
 {
 	size_t len = 0, cap = 4096;
-	char *out = malloc(cap);
+	char *out = malloc(cap), *line = malloc(TRACE_MAX_LINE + 1);
 	struct trace_event ev;
 	uint32_t classes_seen = 0;
 
-	check_that(out);
+	check_that(out && line);
 	out[0] = '\0';
 	while ((*rc = trace_next(t, &ev)) > 0) {
-		char line[1024];
 		size_t n;
 
 		check_event(t, &ev, &classes_seen);
-		n = trace_event_format(&ev, line, sizeof(line));
+		n = trace_event_format(&ev, line, TRACE_MAX_LINE + 1);
+		check_that(n <= TRACE_MAX_LINE);
 		if (len + n + 2 > cap) {
 			cap = 2 * (len + n + 2);
 			out = realloc(out, cap);
@@ -95,6 +95,7 @@ static inline char *check_dump(struct trace *t, int *rc)
 		out[len] = '\0';
 	}
 	check_that(trace_next(t, &ev) == *rc);
+	free(line);
 	return out;
 }
 
@@ -151,6 +152,97 @@ static inline int check_copy(const char *in, const char *out, struct trace_error
 	}
 	trace_close(t);
 	return rc;
+}
+
+/* ---- the fuzz targets' bodies (also run on the corpus by test_trace_fuzz) */
+
+/*
+ * Parse @size bytes at @data as @name; a failure must say where, a success
+ * must keep every promise, and its canonical text must parse back to the
+ * very same events.
+ */
+static inline void fuzz_parse(const uint8_t *data, size_t size, const char *name,
+			      const struct trace_opts *o)
+{
+	struct trace_error err;
+	struct trace *t = trace_open_mem(name, data, size, o, &err);
+	char *dump, *again;
+	int rc;
+
+	if (!t) {
+		check_that(err.code != TRACE_OK && strncmp(err.msg, name, strlen(name)) == 0);
+		return;
+	}
+	dump = check_dump(t, &rc);
+	if (rc < 0) {
+		check_that(trace_error(t)->code != TRACE_OK);
+		check_that(strncmp(trace_error(t)->msg, name, strlen(name)) == 0);
+	}
+	trace_close(t);
+	if (rc == 0) {
+		t = trace_open_mem("canonical.txt", dump, strlen(dump), NULL, &err);
+		check_that(t);
+		again = check_dump(t, &rc);
+		check_that(rc == 0 && strcmp(dump, again) == 0);
+		trace_close(t);
+		free(again);
+	}
+	free(dump);
+}
+
+/* Text: small chunks, so that lines straddle reads. */
+static inline void fuzz_text_one(const uint8_t *data, size_t size)
+{
+	static const struct trace_opts small = { .chunk = 61 };
+
+	if (size && data[0] == 0x89)	/* the binary target's */
+		return;
+	fuzz_parse(data, size, "fuzz.txt", &small);
+}
+
+/* Recompute every checksum a binary trace has, where its layout allows. */
+static inline void reseal_binary(uint8_t *b, size_t size)
+{
+	uint64_t hsize, bs, toff, tsize;
+
+	if (size < 64)
+		return;
+	hsize = get_u32(b + 12);
+	bs = get_u32(b + 16);
+	toff = get_u64(b + 40);
+	tsize = get_u64(b + 48);
+	if (toff <= size && tsize <= size - toff)
+		put_u32(b + 56, crc32c(0, b + toff, tsize));
+	if (bs >= 4096 && bs <= (1u << 20) && bs % 4096 == 0 && hsize >= 64 && hsize <= 4096 &&
+	    toff >= hsize && toff <= size) {
+		for (uint64_t off = hsize; off < toff; off += bs) {
+			uint64_t blen = MIN(bs, toff - off);
+			uint32_t plen = blen >= 16 ? get_u32(b + off + 4) : 0;
+
+			if (blen >= 16 && plen <= blen - 16)
+				put_u32(b + off + 12, crc32c(crc32c(0, b + off, 12), b + off + 16, plen));
+		}
+	}
+	put_u32(b + 60, crc32c(0, b, 60));
+}
+
+/*
+ * Binary: as it is (the checksums must catch mutations), then with its
+ * checksums recomputed, so that mutations reach the structural checks.
+ */
+static inline void fuzz_binary_one(const uint8_t *data, size_t size)
+{
+	uint8_t *copy;
+
+	fuzz_parse(data, size, "fuzz.bin", NULL);
+	if (size < 64 || data[0] != bin_magic[0])
+		return;
+	copy = malloc(size);
+	check_that(copy);
+	memcpy(copy, data, size);
+	reseal_binary(copy, size);
+	fuzz_parse(copy, size, "fuzz.bin", NULL);
+	free(copy);
 }
 
 #endif

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/fuzz/fuzz_text.c - libFuzzer target: the text trace parser.
+ * Built and run by scripts/fuzz.sh; the body is fuzz_text_one() in
+ * trace_check.h, which test_trace_fuzz also runs on the corpus.
+ */
+#include "tests/fuzz/trace_check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_text_one(data, size);
+	return 0;
+}
