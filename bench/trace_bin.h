@@ -79,7 +79,8 @@
 #define BLOCK_HDR      16
 #define BLOCK_MIN      4096u
 #define BLOCK_MAX      (1u << 20)
-#define RECORD_MAX     (1 + 5 + TRACE_MAX_FIELDS * 10)
+#define RECORD_MAX     (1 + 5 + TRACE_MAX_FIELDS * 10)	/* what a writer writes */
+#define RECORD_READ_MAX (1 + 10 + TRACE_MAX_FIELDS * 10)	/* what a reader may read */
 #define KIND_TID       0x80
 #define KIND_MASK      0x0f
 #define CLASS_HAS_BASE 0x10
@@ -130,18 +131,22 @@ static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
 	return p;
 }
 
-/* Decode a varint at *pp (< end): 0, or -1 when it overflows or runs past end. */
-static inline int get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+/*
+ * Decode a varint at *pp: 0, or -1 when it overflows or (if @checked) runs
+ * past @end.  Unchecked, it reads at most 10 bytes whatever they hold.
+ */
+static __always_inline int get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v,
+				      bool checked)
 {
 	const uint8_t *p = *pp;
 	uint64_t x = 0;
 
-	if (likely(p < end && *p < 0x80)) {
+	if (likely((!checked || p < end) && *p < 0x80)) {
 		*v = *p;
 		*pp = p + 1;
 		return 0;
 	}
-	for (unsigned int shift = 0; p < end && shift < 64; shift += 7) {
+	for (unsigned int shift = 0; (!checked || p < end) && shift < 64; shift += 7) {
 		uint8_t b = *p++;
 
 		if (shift == 63 && b > 1)

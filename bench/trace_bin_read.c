@@ -30,22 +30,33 @@
 #include "bench/trace_bin.h"
 
 /**
- * struct bin_reader - decoder state
- * @p, @end:   the unread part of the current block's payload
- * @blk:       the current block (chunk); @blk_records its declared count,
- *             @blk_seen the records decoded from it so far
+ * struct rec_cursor - where the decoder is in a block's payload
+ * @p, @end: the unread part of the payload
  * @tid, @prev_obj, @prev_block: the record context, reset per block
- * @declared:  classes declared by CLASS records so far (<= classes in table)
- * @events:    records decoded so far (== header events at the end)
+ * @seen:    records decoded from this block so far
+ *
+ * bin_next() keeps a copy in locals while it decodes, so that the hot loop
+ * works in registers.
+ */
+struct rec_cursor {
+	const uint8_t *p, *end;
+	uint32_t tid, seen;
+	uint64_t prev_obj, prev_block;
+};
+
+/**
+ * struct bin_reader - decoder state
+ * @cur:         the cursor (between calls of bin_next())
+ * @blk:         the current block (chunk); @blk_records its declared count
+ * @declared:    classes declared by CLASS records so far (<= the table's)
+ * @events:      records decoded so far (== @nevents at the end)
  */
 struct bin_reader {
 	uint32_t block_size;
 	uint64_t nevents, nblocks;
-	const uint8_t *p, *end;
+	struct rec_cursor cur;
 	struct src_chunk blk;
-	uint32_t blk_records, blk_seen;
-	uint32_t tid;
-	uint64_t prev_obj, prev_block;
+	uint32_t blk_records;
 	uint32_t declared;
 	uint64_t events;
 };
@@ -76,10 +87,10 @@ static int load_block(struct trace *t, struct bin_reader *br)
 	uint32_t len, crc;
 	int r;
 
-	if (br->blk.len && br->blk_seen != br->blk_records)
-		return corrupt(t, offset_of(br, br->p), "block %llu says it holds %u records "
+	if (br->blk.len && br->cur.seen != br->blk_records)
+		return corrupt(t, offset_of(br, br->cur.p), "block %llu says it holds %u records "
 			       "but holds %u", (unsigned long long)seq - 1, br->blk_records,
-			       br->blk_seen);
+			       br->cur.seen);
 	r = src_next(&t->src, &br->blk, &t->err);
 	if (r <= 0)
 		return r;
@@ -106,30 +117,27 @@ static int load_block(struct trace *t, struct bin_reader *br)
 			return corrupt(t, (int64_t)(br->blk.off + i), "block %llu: padding after "
 				       "its payload is not zero", (unsigned long long)seq);
 	br->blk_records = get_u32(br->blk.p + 8);
-	br->blk_seen = 0;
-	br->p = br->blk.p + BLOCK_HDR;
-	br->end = br->p + len;
-	br->tid = 0;
-	br->prev_obj = 0;
-	br->prev_block = 0;
+	br->cur = (struct rec_cursor){ .p = br->blk.p + BLOCK_HDR,
+				       .end = br->blk.p + BLOCK_HDR + len };
 	return 1;
 }
 
-static int decode_field(struct trace *t, struct bin_reader *br, enum trace_field f,
-			struct trace_event *ev, const uint8_t *rec)
+static __always_inline int decode_field(struct trace *t, struct bin_reader *br,
+					struct rec_cursor *c, enum trace_field f,
+					struct trace_event *ev, const uint8_t *rec, bool checked)
 {
 	uint64_t v;
 
-	if (unlikely(get_varint(&br->p, br->end, &v) != 0))
-		return corrupt(t, offset_of(br, br->p), "%s record: bad or cut-off varint "
+	if (unlikely(get_varint(&c->p, c->end, &v, checked) != 0))
+		return corrupt(t, offset_of(br, c->p), "%s record: bad or cut-off varint "
 			       "(record at offset %lld)", trace_kinds[ev->kind].name,
 			       (long long)offset_of(br, rec));
 	switch (f) {
 	case F_OBJ:
-		ev->id = br->prev_obj += unzigzag(v);
+		ev->id = c->prev_obj += unzigzag(v);
 		break;
 	case F_BLOCK:
-		ev->id = br->prev_block += unzigzag(v);
+		ev->id = c->prev_block += unzigzag(v);
 		break;
 	case F_OLDBLOCK:
 		ev->old_id = ev->id + unzigzag(v);
@@ -167,37 +175,88 @@ static int decode_field(struct trace *t, struct bin_reader *br, enum trace_field
 	return 0;
 }
 
-static int decode_record(struct trace *t, struct bin_reader *br, struct trace_event *ev)
+/*
+ * The operands of @kind, a constant wherever this is inlined: unrolled, so
+ * that the compiler reads the layout table at compile time and each kind
+ * decodes in straight-line code.
+ */
+static __always_inline int decode_fields(struct trace *t, struct bin_reader *br,
+					 struct rec_cursor *c, unsigned int kind,
+					 struct trace_event *ev, const uint8_t *rec, bool checked)
 {
-	const uint8_t *rec = br->p;
-	uint8_t b = *br->p++;
+	const uint8_t *f = trace_kinds[kind].fields;
+
+	_Static_assert(TRACE_MAX_FIELDS == 3, "unrolled for three operands");
+	if (!f[0])
+		return 0;
+	if (decode_field(t, br, c, f[0], ev, rec, checked) != 0)
+		return -1;
+	if (!f[1])
+		return 0;
+	if (decode_field(t, br, c, f[1], ev, rec, checked) != 0)
+		return -1;
+	if (!f[2])
+		return 0;
+	return decode_field(t, br, c, f[2], ev, rec, checked);
+}
+
+/*
+ * One record.  @checked: every byte read is checked against the payload's
+ * end; unchecked, the caller has made sure RECORD_READ_MAX bytes remain.
+ */
+static __always_inline int decode_record(struct trace *t, struct bin_reader *br,
+					 struct rec_cursor *c, struct trace_event *ev,
+					 bool checked)
+{
+	const uint8_t *rec = c->p;
+	uint8_t b = *c->p++;
 	unsigned int kind = b & KIND_MASK;
+	int r;
 
 	*ev = (struct trace_event){ .kind = (uint8_t)kind };
-	if (unlikely(kind == 0 || kind >= TRACE_NR_KINDS || (b & 0x70)))
-		return corrupt(t, offset_of(br, rec), "record kind byte 0x%02x is not an event",
-			       b);
-	if (b & KIND_TID) {
+	if (unlikely(b & ~KIND_MASK)) {
 		uint64_t tid;
 
-		if (get_varint(&br->p, br->end, &tid) != 0 || tid > UINT32_MAX)
+		if (b & 0x70)
+			return corrupt(t, offset_of(br, rec), "record kind byte 0x%02x is not "
+				       "an event", b);
+		if (get_varint(&c->p, c->end, &tid, checked) != 0 || tid > UINT32_MAX)
 			return corrupt(t, offset_of(br, rec), "%s record: bad thread id",
-				       trace_kinds[kind].name);
-		br->tid = (uint32_t)tid;
+				       trace_kind_name(kind));
+		c->tid = (uint32_t)tid;
 	}
-	ev->tid = br->tid;
-	if (kind == TRACE_CLASS) {
+	ev->tid = c->tid;
+	switch (kind) {
+#define KIND_CASE(k) case k: r = decode_fields(t, br, c, k, ev, rec, checked); break
+	KIND_CASE(TRACE_CLASSATTR);
+	KIND_CASE(TRACE_NEW);
+	KIND_CASE(TRACE_SET);
+	KIND_CASE(TRACE_GET);
+	KIND_CASE(TRACE_DEL);
+	KIND_CASE(TRACE_FREE);
+	KIND_CASE(TRACE_WEAKREF);
+	KIND_CASE(TRACE_SETCLASS);
+	KIND_CASE(TRACE_MALLOC);
+	KIND_CASE(TRACE_CALLOC);
+	KIND_CASE(TRACE_REALLOC);
+	KIND_CASE(TRACE_MEMALIGN);
+	KIND_CASE(TRACE_MFREE);
+#undef KIND_CASE
+	case TRACE_CLASS:
 		if (br->declared >= classtab_count(&t->classes))
 			return corrupt(t, offset_of(br, rec), "class record %u, but the class "
 				       "table holds %u classes", br->declared + 1,
 				       classtab_count(&t->classes));
 		ev->cls = t->classes.by_id[br->declared++];
+		r = 0;
+		break;
+	default:
+		return corrupt(t, offset_of(br, rec), "record kind byte 0x%02x is not an event",
+			       b);
 	}
-	for (const uint8_t *f = trace_kinds[kind].fields; *f; f++)
-		if (decode_field(t, br, *f, ev, rec) != 0)
-			return -1;
-	br->blk_seen++;
-	br->events++;
+	if (unlikely(r != 0))
+		return -1;
+	c->seen++;
 	return 0;
 }
 
@@ -217,23 +276,34 @@ static int check_end(struct trace *t, struct bin_reader *br)
 static ssize_t bin_next(struct trace *t, struct trace_event *evs, size_t n)
 {
 	struct bin_reader *br = t->priv;
-	size_t got = 0;
+	struct rec_cursor c = br->cur;
+	ssize_t got = 0;
+	int r = 0;
 
-	while (got < n) {
-		if (br->p == br->end) {
-			int r = load_block(t, br);
-
-			if (r < 0)
-				return -1;
-			if (r == 0)
-				return got ? (ssize_t)got : check_end(t, br);
+	while ((size_t)got < n) {
+		if (c.p == c.end) {
+			br->cur = c;
+			r = load_block(t, br);
+			c = br->cur;
+			if (r <= 0)
+				break;
 			continue;
 		}
-		if (decode_record(t, br, &evs[got]) != 0)
-			return -1;
+		if (likely(c.end - c.p >= RECORD_READ_MAX))
+			r = decode_record(t, br, &c, &evs[got], false);
+		else
+			r = decode_record(t, br, &c, &evs[got], true);
+		if (unlikely(r != 0))
+			break;
 		got++;
 	}
-	return (ssize_t)got;
+	br->cur = c;
+	br->events += (uint64_t)got;
+	if (r < 0)
+		return -1;
+	if (r == 0 && got == 0)
+		return check_end(t, br);
+	return got;
 }
 
 static void bin_close(struct trace *t)
@@ -257,7 +327,7 @@ static int tables_varint(struct tables *tb, uint64_t max, const char *what, uint
 {
 	const uint8_t *at = tb->p;
 
-	if (get_varint(&tb->p, tb->end, v) != 0 || *v > max)
+	if (get_varint(&tb->p, tb->end, v, true) != 0 || *v > max)
 		return corrupt(tb->t, (int64_t)(tb->off + (uint64_t)(at - tb->base)),
 			       "tables: bad %s", what);
 	return 0;
@@ -268,7 +338,7 @@ static int tables_id(struct tables *tb, uint64_t count, const char *what, uint64
 {
 	const uint8_t *at = tb->p;
 
-	if (get_varint(&tb->p, tb->end, v) != 0 || *v >= count)
+	if (get_varint(&tb->p, tb->end, v, true) != 0 || *v >= count)
 		return corrupt(tb->t, (int64_t)(tb->off + (uint64_t)(at - tb->base)),
 			       "tables: bad %s", what);
 	return 0;

@@ -46,7 +46,27 @@ struct trace_kind_info {
 	uint8_t fields[TRACE_MAX_FIELDS + 1];	/* F_END-terminated */
 };
 
-extern const struct trace_kind_info trace_kinds[TRACE_NR_KINDS];
+/*
+ * Static, so that every file sees its contents: the binary decoder
+ * specialises its loops per kind at compile time.
+ */
+static const struct trace_kind_info trace_kinds[TRACE_NR_KINDS] __maybe_unused = {
+	[TRACE_CLASS]     = { "class",     5, { F_END } },
+	[TRACE_CLASSATTR] = { "classattr", 9, { F_CLASS, F_ATTR, F_VALUE } },
+	[TRACE_NEW]       = { "new",       3, { F_OBJ, F_CLASS } },
+	[TRACE_SET]       = { "set",       3, { F_OBJ, F_ATTR, F_VALUE } },
+	[TRACE_GET]       = { "get",       3, { F_OBJ, F_ATTR } },
+	[TRACE_DEL]       = { "del",       3, { F_OBJ, F_ATTR } },
+	[TRACE_FREE]      = { "free",      4, { F_OBJ } },
+	[TRACE_WEAKREF]   = { "weakref",   7, { F_OBJ } },
+	[TRACE_SETCLASS]  = { "setclass",  8, { F_OBJ, F_CLASS } },
+	[TRACE_MALLOC]    = { "malloc",    6, { F_BLOCK, F_SIZE } },
+	[TRACE_CALLOC]    = { "calloc",    6, { F_BLOCK, F_NMEMB, F_SIZE } },
+	[TRACE_REALLOC]   = { "realloc",   7, { F_BLOCK, F_OLDBLOCK, F_SIZE } },
+	[TRACE_MEMALIGN]  = { "memalign",  8, { F_BLOCK, F_ALIGN, F_SIZE } },
+	[TRACE_MFREE]     = { "mfree",     5, { F_BLOCK } },
+};
+
 
 /* What a field is, for "expected ..." messages. */
 const char *trace_field_what(enum trace_field f);
