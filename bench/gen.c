@@ -172,12 +172,13 @@ const struct trace_class *gen_class(struct gen *g, const char *name, unsigned in
 
 	if (slots)
 		d.flags |= TRACE_CF_SLOTS;
-	for (const char *p = slots; p && *p && d.nslots < ARRAY_SIZE(names);) {
+	for (const char *p = slots; p && *p;) {
 		size_t n = strcspn(p, ",");
 		const struct trace_symbol *s = symtab_intern(&g->syms, p, n);
 
-		if (!s) {
-			gen_fail(g, TRACE_ENOMEM, "out of memory");
+		if (!s || d.nslots == ARRAY_SIZE(names)) {
+			gen_fail(g, s ? TRACE_ELIMIT : TRACE_ENOMEM, "class %s: %s", name,
+				 s ? "more slots than gen_class() takes" : "out of memory");
 			return NULL;
 		}
 		names[d.nslots++] = s;

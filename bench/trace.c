@@ -308,7 +308,8 @@ void trace_progress(const struct trace *t, uint64_t *done, uint64_t *total)
 
 size_t trace_memory(const struct trace *t)
 {
-	return sizeof(*t) + t->src.bufs_size + t->src.depth * sizeof(struct src_slot) +
+	return sizeof(*t) + t->src.bufs_size +
+	       (t->src.slots ? t->src.depth * sizeof(struct src_slot) : 0) +
 	       t->syms.bytes + t->classes.bytes + t->classes.names.bytes + t->header_len +
 	       t->priv_bytes;
 }

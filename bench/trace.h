@@ -175,7 +175,8 @@ enum trace_io {
 
 /**
  * struct trace_opts - reader options; a zeroed struct (or NULL) is the default
- * @io:       the read path
+ * @io:       the read path (TRACE_IO_MEMORY is what trace_open_mem() uses;
+ *            trace_open() takes it as TRACE_IO_DEFAULT)
  * @depth:    reads kept in flight by io_uring (0: CONFIG_TRACE_IO_DEPTH)
  * @chunk:    bytes per read of a text trace (0: CONFIG_TRACE_BLOCK_KB KiB);
  *            a binary trace is read a block at a time

@@ -67,7 +67,7 @@ void src_open_fd(struct trace_src *s, const char *name, int fd, uint64_t size,
 	s->name = name;
 	s->fd = fd;
 	s->size = size;
-	s->io = o->io == TRACE_IO_DEFAULT ? src_default_io() : o->io;
+	s->io = o->io == TRACE_IO_URING || o->io == TRACE_IO_READ ? o->io : src_default_io();
 	if (s->io == TRACE_IO_URING && !IS_ENABLED(CONFIG_TRACE_IO_URING))
 		s->io = TRACE_IO_READ;
 	s->depth = o->depth ? o->depth : CONFIG_TRACE_IO_DEPTH;
