@@ -4,6 +4,7 @@
  * Every command answers --help; unknown commands and options exit 2.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include <slotslab/slab.h>
 #include "bench/cli.h"
+#include "bench/trace.h"
 
 static const struct command commands[] = {
 	{ "slabinfo", cmd_slabinfo, "slab caches in /proc/slabinfo layout after a workload" },
@@ -50,6 +52,14 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *arg, uint64_t mi
 	return 0;
 }
 
+/* Ctrl-C and the like: no temporary trace file survives, then die of @sig. */
+static void on_fatal_signal(int sig)
+{
+	trace_remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: slotslab COMMAND [ARGS...]\n\n"
@@ -75,6 +85,9 @@ int main(int argc, char **argv)
 		printf("slotslab %s\n", slotslab_version());
 		return 0;
 	}
+	signal(SIGINT, on_fatal_signal);
+	signal(SIGTERM, on_fatal_signal);
+	signal(SIGHUP, on_fatal_signal);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

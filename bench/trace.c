@@ -17,6 +17,8 @@
  * over the target only when everything, including the last flush and
  * close(), succeeded.  On any failure the temporary file is removed: a
  * target never exists half written, and an old target stays untouched.
+ * A fatal signal need not leave it either: trace_remove_temps(), safe in
+ * a signal handler, removes the temporary files of the open writers.
  * trace_write() resolves an event's class and attribute by name in the
  * writer's own tables, so events may come from any reader or generator;
  * class declarations are re-checked (rules 5 and 9) on the way, so a writer
@@ -370,6 +372,42 @@ int wbuf_reserve(struct trace_writer *w, size_t n)
 	return wbuf_flush(w);
 }
 
+/*
+ * The temporary files of open writers, for trace_remove_temps() in a
+ * signal handler: slots claimed and cleared atomically.  A writer that
+ * finds the table full goes untracked; it still cleans up on every other
+ * path.
+ */
+static const char *live_temps[16];
+
+static void track_temp(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(live_temps); i++) {
+		const char *none = NULL;
+
+		if (__atomic_compare_exchange_n(&live_temps[i], &none, path, false,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+static void untrack_temp(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(live_temps); i++)
+		if (__atomic_load_n(&live_temps[i], __ATOMIC_RELAXED) == path)
+			__atomic_store_n(&live_temps[i], NULL, __ATOMIC_RELEASE);
+}
+
+void trace_remove_temps(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(live_temps); i++) {
+		const char *path = __atomic_load_n(&live_temps[i], __ATOMIC_ACQUIRE);
+
+		if (path)
+			unlink(path);
+	}
+}
+
 /* Create the temporary file beside w->path. */
 static int create_temp(struct trace_writer *w)
 {
@@ -384,8 +422,10 @@ static int create_temp(struct trace_writer *w)
 		snprintf(w->tmp_path, size, "%.*s.%s.tmp.%ld.%u", (int)dirlen, w->path,
 			 w->path + dirlen, (long)getpid(), n);
 		w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (w->fd >= 0)
+		if (w->fd >= 0) {
+			track_temp(w->tmp_path);
 			return 0;
+		}
 		if (errno != EEXIST)
 			break;
 	}
@@ -403,8 +443,10 @@ static void destroy_writer(struct trace_writer *w)
 		w->ops->destroy(w);
 	if (w->fd >= 0)
 		close(w->fd);
-	if (w->tmp_path)
+	if (w->tmp_path) {
+		untrack_temp(w->tmp_path);
 		unlink(w->tmp_path);
+	}
 	classtab_destroy(&w->classes);
 	symtab_destroy(&w->syms);
 	free(w->tmp_path);
@@ -598,6 +640,7 @@ int trace_writer_close(struct trace_writer *w, struct trace_error *err)
 			r = 0;
 	}
 	if (r == 0) {
+		untrack_temp(w->tmp_path);
 		free(w->tmp_path);
 		w->tmp_path = NULL;
 	} else if (err) {

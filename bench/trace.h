@@ -395,6 +395,17 @@ int trace_writer_close(struct trace_writer *w, struct trace_error *err);
 void trace_writer_abort(struct trace_writer *w);
 
 /**
+ * trace_remove_temps - remove the temporary files of all open writers
+ *
+ * For a handler of fatal signals, so that an interrupted writer leaves
+ * nothing behind; the writers themselves stay usable only for
+ * trace_writer_abort().
+ *
+ * Context: async-signal-safe.
+ */
+void trace_remove_temps(void);
+
+/**
  * trace_class_print - a class declaration in canonical text form
  * @c:   the class
  * @put: called for each piece in turn: first the separator @sep (0 for

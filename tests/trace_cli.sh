@@ -132,4 +132,23 @@ expect 2 "flip.bin: offset 64: corrupt: block 0 fails its checksum" "$S" convert
 [ ! -e "$tmp/flip.txt" ]
 ok $? "no output from a corrupt input"
 
+# Interrupted: the temporary file goes with the process.
+"$S" gen sweep -o "$tmp/big.txt" >/dev/null &
+pid=$!
+n=0
+while [ $n -lt 200 ] && ! ls -A "$tmp" | grep -q '^\.big\.txt\.tmp\.'; do
+	sleep 0.05
+	n=$((n + 1))
+done
+kill -INT $pid 2>/dev/null
+wait $pid
+st=$?
+if [ $st -eq 0 ]; then
+	_n=$((_n + 1))
+	echo "ok $_n - # SKIP gen finished before it could be interrupted"
+else
+	[ $st -eq 130 ] && ! ls -A "$tmp" | grep -q big
+	ok $? "gen interrupted by SIGINT leaves neither the trace nor its temporary file"
+fi
+
 finish
