@@ -15,11 +15,15 @@
  *   INT    = ['-'] decimal, -2^63 .. 2^63-1;  ALIGN: a power of two
  *
  * The last line may lack its '\n'; a line may be at most TRACE_MAX_LINE
- * bytes.  Every class used by an event, and every base, must be declared
- * on an earlier line; class lines are checked against rules 5 and 9 by
- * classtab_declare().  Anything else is fatal: the message names the file,
- * the line, the column of the offending token, the event, and what was
- * expected there.
+ * bytes, a class declaration at most TRACE_MAX_CLASS_LINE in canonical
+ * form (so that it can take a thread prefix), a trace at most
+ * TRACE_MAX_CLASSES classes, TRACE_MAX_SYMBOLS attribute names and
+ * TRACE_MAX_SLOTS slots per class line.  Comments are whole lines: a '#'
+ * after an event is an error.  Every class used by an event, and every
+ * base, must be declared on an earlier line; class lines are checked
+ * against rules 5 and 9 by classtab_declare().  Anything else is fatal:
+ * the message names the file, the line, the column of the offending
+ * token, the event, and what was expected there.
  *
  * Streaming: the file comes in chunks (trace_io.c).  A line inside one
  * chunk is parsed in place; a line that straddles chunks is assembled in a
@@ -30,12 +34,17 @@
  * and one following blank, become the trace's header (trace_header()),
  * which both formats keep.  Later comments and blank lines are dropped.
  *
- * Canonical form, as the writer prints it: one event per line, tokens
- * separated by one space, no leading or trailing blanks, "\n" line ends;
- * no "@0 " prefix (thread 0 is the default); numbers in plain decimal
- * (no leading zeros, "-0" is "0"); class options in the order slots=,
- * dict, weakref, base=, varsize; header lines as "# TEXT" ("#" when
- * empty), without trailing blanks; no other comments, no blank lines.
+ * Canonical form, as the writer prints it; this is all a conversion to
+ * binary and back changes (comments and blank lines aside):
+ *   - one event per line, tokens separated by one space, no leading or
+ *     trailing blanks, "\n" line ends (no "\r");
+ *   - no "@0 " prefix (thread 0 is the default);
+ *   - numbers in plain decimal: no leading zeros, "-0" is "0";
+ *   - class options in the order slots=, dict, weakref, base=, varsize;
+ *   - the header: the comment lines before the first event, as "# TEXT"
+ *     ("#" when empty), without trailing blanks, each cut at a NUL byte and
+ *     at TRACE_MAX_LINE - 2 bytes, TRACE_MAX_HEADER bytes in all (later
+ *     header lines are dropped); no other comments, no blank lines.
  * A canonical trace reads back to the same events and prints to the same
  * bytes.
  */
