@@ -444,21 +444,25 @@ unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
 }
 
 /**
- * mag_fork_child - after fork(), only the forking thread exists: every
- * other thread cache belongs to a thread that is gone.  Their objects go
- * back to the slabs and the caches are unmapped.
+ * mag_fork_child - after fork(), only the forking thread exists.  The
+ * other thread caches belong to threads that are gone; they are unlinked
+ * and unmapped, and what their magazines held stays allocated.
+ *
+ * Reclaiming it would not be safe: a thread may have been stopped halfway
+ * through a slow path, its slot then naming a magazine it had already
+ * handed to the depot, or the same magazine twice (a swap half done).  A
+ * torn slot flushed into the slabs would corrupt them.  So the child loses
+ * at most 2 magazines per cache per vanished thread, as glibc loses other
+ * threads' tcache entries.
  * Context: the child, all allocator locks released, single-threaded.
  */
 void mag_fork_child(void)
 {
 	struct tcache *tc, *tmp;
-	struct kmem_cache *s;
 
 	list_for_each_entry_safe(tc, tmp, &thread_caches, list) {
 		if (tc == tls_tc)
 			continue;
-		list_for_each_entry(s, &slab_caches, list)
-			slot_flush(s, tc_slot_of(tc, s));
 		list_del(&tc->list);
 		page_meta_unmap(tc, sizeof(*tc));
 	}

@@ -351,7 +351,7 @@ static void cache_drop_alias(struct kmem_cache *s, const char *name)
  * fork(): a child must not inherit a lock another thread held at the
  * fork.  The handlers take every allocator lock in the documented order
  * before fork and release them after, in parent and child; the child then
- * reclaims what the threads that did not survive held in magazines.
+ * drops the thread caches of the threads that did not survive.
  */
 static void slab_fork_prepare(void)
 {

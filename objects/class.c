@@ -143,6 +143,21 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	cls->size = cls->pre + cls->basic;
 }
 
+/* The name @cls gave kmem_cache_create(), so that it can leave by name. */
+static void cache_name(const struct om_class *cls, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", cache_prefix, cls->name);
+}
+
+/* Leave @cls's cache: a merged cache then stops listing the class. */
+static void cache_leave(struct om_class *cls)
+{
+	char name[128];
+
+	cache_name(cls, name, sizeof(name));
+	kmem_cache_destroy_named(cls->cache, name);
+}
+
 static int class_cache(struct om_class *cls)
 {
 	struct kmem_cache_info info;
@@ -152,7 +167,7 @@ static int class_cache(struct om_class *cls)
 		cls->stride = (uint32_t)heap_roundup(cls->space->heap, cls->size);
 		return 0;
 	}
-	snprintf(name, sizeof(name), "%s%s", cache_prefix, cls->name);
+	cache_name(cls, name, sizeof(name));
 	cls->cache = kmem_cache_create(name, cls->size, 8,
 				       (cls->space->flags & OM_SPACE_NO_MERGE) ? SLAB_NO_MERGE : 0,
 				       NULL);
@@ -251,7 +266,7 @@ int om_class_create(struct om_space *sp, const struct om_class_def *def, struct 
 		err = cls->type->class_init(cls);
 	if (err) {
 		if (cls->cache)
-			kmem_cache_destroy(cls->cache);
+			cache_leave(cls);
 		class_free_meta(cls);
 		goto out;
 	}
@@ -286,7 +301,7 @@ static void release_cache(struct om_class *cls)
 			return;
 		}
 	}
-	kmem_cache_destroy(cls->cache);
+	cache_leave(cls);
 }
 
 void class_release(struct om_class *cls)

@@ -4,8 +4,7 @@
  *
  * Blocks come from the kmalloc size classes (alloc/kmalloc.c: 8, every 16
  * bytes to 128, then four classes per doubling); ksize() gives what a block
- * holds.  No roundup method: heap.c probes ksize() once per size and
- * memoises it, which is what the kernel's kmalloc_size_roundup() answers.
+ * holds and kmalloc_size_roundup() what a request would get.
  */
 #include "objects/internal.h"
 
@@ -24,6 +23,13 @@ static size_t km_usable(void *ctx, const void *p)
 	return ksize(p);
 }
 
+static size_t km_roundup(void *ctx, size_t size)
+{
+	size_t r = kmalloc_size_roundup(size);
+
+	return r ? r : size;
+}
+
 static const char *km_impl(void *ctx)
 {
 	return "slotslab";
@@ -34,5 +40,6 @@ const struct om_heap_methods om_heap_kmalloc_methods = {
 	.malloc = km_malloc,
 	.free = km_free,
 	.usable_size = km_usable,
+	.roundup = km_roundup,
 	.impl = km_impl,
 };
