@@ -28,6 +28,9 @@
 
 #pragma GCC visibility push(hidden)
 
+/* Internal cache flag: not counted by fault injection unless named. */
+#define SLAB_NO_FAILSLAB 0x80000000UL
+
 #define PAGE_SHIFT  12
 #define PAGE_SIZE   (1UL << PAGE_SHIFT)
 #define CHUNK_ORDER 9                          /* chunk = 2 MiB = order-9 block */
@@ -71,6 +74,7 @@ struct slab {
 	unsigned int colour_off;
 	unsigned char order;
 	unsigned char list;            /* enum slab_list */
+	unsigned short rand_start;     /* CONFIG_SLAB_FREELIST_RANDOM: carve order start */
 };
 
 static inline char *slab_mem(const struct slab *slab)
@@ -202,8 +206,8 @@ extern struct tcache tcache_empty;
 extern __thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")));
 
 
-void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp);
-void mag_free_slow(struct kmem_cache *s, void *obj);
+void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip);
+void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip);
 unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n);
 unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n);
 void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
@@ -245,8 +249,16 @@ struct kmem_cache {
 	unsigned int objects;          /* per slab */
 	unsigned int colours;          /* colour offsets cycled through */
 	unsigned int colour_step;
+	unsigned int colour_first;     /* 1 for red-zoned caches: see debug.h */
 	unsigned int min_partial;
 	int refcount;                  /* creates minus destroys (merging) */
+	/* debug layout (debug.h); inuse == object_size without red zones */
+	unsigned int inuse;
+	unsigned int red_left_pad;
+	unsigned int track_off;
+	/* hardening */
+	uint64_t fp_secret;            /* CONFIG_SLAB_FREELIST_HARDENED */
+	unsigned int *random_seq;      /* CONFIG_SLAB_FREELIST_RANDOM: carve order */
 	/* the free check: offset of an object start within its slab */
 	uintptr_t slab_mask;           /* (PAGE_SIZE << order) - 1 */
 	uint64_t span;                 /* objects * size */
@@ -292,13 +304,64 @@ int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			       unsigned long flags, void (*ctor)(void *), bool copy_name);
 unsigned int slab_calculate_order(unsigned int size);
-void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp);
-void slab_free_direct(struct kmem_cache *s, void *obj);
+void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp, unsigned long ip);
+void slab_free_direct(struct kmem_cache *s, void *obj, unsigned long ip);
 void kmalloc_init(void);
 size_t kmalloc_class_size(size_t size);
 unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp);
 void slab_put(struct kmem_cache *s, void **p, unsigned int n);
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
+
+#include "alloc/hooks.h"
+#include "alloc/debug.h"
+
+/* failslab.c */
+extern bool failslab_armed;
+bool failslab_should_fail(const struct kmem_cache *s);
+void failslab_parse_env(void);
+
+/* Fail this allocation?  Compiled out without CONFIG_FAILSLAB. */
+static __always_inline bool should_failslab(const struct kmem_cache *s)
+{
+	return IS_ENABLED(CONFIG_FAILSLAB) && unlikely(READ_ONCE(failslab_armed)) &&
+	       failslab_should_fail(s);
+}
+
+#define _RET_IP_ ((unsigned long)__builtin_return_address(0))
+
+/*
+ * Free pointers.  With CONFIG_SLAB_FREELIST_HARDENED the stored value is
+ * ptr ^ secret ^ bswap(address it is stored at), as the kernel's
+ * freelist_ptr(): an overwrite by a leaked pointer or a small integer does
+ * not become a usable free pointer.  Only the slab layer reads them (slow
+ * paths), under list_lock.
+ */
+static inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
+{
+	if (!IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED))
+		return 0;
+	return s->fp_secret ^ __builtin_bswap64((uint64_t)(uintptr_t)fp);
+}
+
+static inline void *slab_get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+	void *next;
+
+	vg_open(fp, sizeof(*fp));
+	next = (void *)((uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp));
+	vg_close(fp, sizeof(*fp));
+	return next;
+}
+
+static inline void slab_set_freepointer(const struct kmem_cache *s, void *obj, void *next)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+
+	vg_open_undefined(fp, sizeof(*fp));
+	*fp = (void *)((uintptr_t)next ^ (uintptr_t)fp_mask(s, fp));
+	vg_close(fp, sizeof(*fp));
+}
 
 static inline void stat_add(unsigned long *ctr, unsigned long v)
 {
@@ -346,18 +409,18 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
-#include "alloc/hooks.h"
-
 /*
  * slab_alloc - pop from the thread's loaded magazine; everything else is
  * mag_alloc_slow().  No lock, no atomic read-modify-write.
  */
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 	void *obj;
 
+	if (should_failslab(s))
+		return NULL;
 	if (likely(avail != 0)) {
 		obj = slot->loaded->objs[avail - 1];
 		hook_forget(&slot->loaded->objs[avail - 1]);
@@ -366,26 +429,33 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp)
 		hook_alloc(s, obj, gfp);
 		return obj;
 	}
-	return mag_alloc_slow(s, gfp);
+	return mag_alloc_slow(s, gfp, ip);
 }
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.
+ * checked that @obj belongs to @s.  An object already on top of the
+ * magazine is being freed twice in a row: reported and ignored (the
+ * always-on double-free check costs one compare of a line in cache).
  */
-static __always_inline void slab_free(struct kmem_cache *s, void *obj)
+static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
-	hook_free(s, obj);
+	if (unlikely(avail && slot->loaded->objs[avail - 1] == obj)) {
+		debug_double_free(s, obj, ip);
+		return;
+	}
 	if (likely(avail < slot->limit)) {
+		hook_free(s, obj);
 		slot->loaded->objs[avail] = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;
 	}
-	mag_free_slow(s, obj);
+	hook_free(s, obj);
+	mag_free_slow(s, obj, ip);
 }
 
 #pragma GCC visibility pop

@@ -86,10 +86,18 @@ size_t kmalloc_size_roundup(size_t size)
 
 void kmalloc_init(void)
 {
-	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++)
+	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++) {
+		unsigned int size = kmalloc_sizes[i];
+		/*
+		 * Ask for the alignment the classes give anyway (16, and natural
+		 * for powers of two), so that it survives debug red zones.
+		 */
+		unsigned int align = IS_POWER_OF_2(size) ? size : 16;
+
 		WRITE_ONCE(kmalloc_caches[i],
-			   slab_create(kmalloc_names[i], kmalloc_sizes[i], 0,
+			   slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
 				       SLAB_NO_MERGE, NULL, false));
+	}
 }
 
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
@@ -98,7 +106,7 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (size > KMALLOC_MAX_SIZE)
+	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
 	d = page_large_alloc(size);
 	if (!d)
@@ -113,7 +121,7 @@ static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
 
 	slab_init();
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
-	return s ? slab_alloc(s, flags) : NULL;
+	return s ? slab_alloc(s, flags, _RET_IP_) : NULL;
 }
 
 void *kmalloc(size_t size, gfp_t flags)
@@ -125,7 +133,7 @@ void *kmalloc(size_t size, gfp_t flags)
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
 	if (unlikely(!s))
 		return kmalloc_uninit(size, flags);
-	return slab_alloc(s, flags);
+	return slab_alloc(s, flags, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t flags)
@@ -167,7 +175,7 @@ void kfree(const void *p)
 		struct kmem_cache *s = READ_ONCE(cache_table[id]);
 
 		if (likely(obj_offset_ok(s, p, e))) {
-			slab_free(s, (void *)p);
+			slab_free(s, (void *)p, _RET_IP_);
 			return;
 		}
 	}

@@ -58,13 +58,13 @@ static struct kmem_cache magazine_cache;
 
 static struct magazine *mag_new(void)
 {
-	return slab_alloc(&magazine_cache, GFP_KERNEL);
+	return slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
 }
 
 static void mag_delete(struct magazine *m)
 {
 	if (m)
-		slab_free(&magazine_cache, m);
+		slab_free(&magazine_cache, m, _RET_IP_);
 }
 
 /* ---- thread caches ------------------------------------------------------ */
@@ -303,14 +303,14 @@ void mag_drain_depot(struct kmem_cache *s)
  * none): swap, go to the depot, or refill from the slabs.
  * Return: an object (hooks applied), or NULL.
  */
-void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp)
+void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 {
 	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
 	void *obj;
 
 	if (!slot) {
-		obj = slab_alloc_direct(s, gfp);
+		obj = slab_alloc_direct(s, gfp, ip);
 		if (obj)
 			hook_alloc(s, obj, gfp);
 		return obj;
@@ -349,13 +349,13 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp)
  * swap, or trade the full previous magazine at the depot.  The object's
  * hooks have run.
  */
-void mag_free_slow(struct kmem_cache *s, void *obj)
+void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
 
 	if (!slot) {
-		slab_free_direct(s, obj);
+		slab_free_direct(s, obj, ip);
 		return;
 	}
 	stat_add(&s->st_free_slow, 1);
@@ -379,7 +379,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj)
 
 /**
  * mag_alloc_bulk - take up to @n objects from this thread's loaded
- * magazine of @s.  Return: how many (hooks not applied).
+ * magazine of @s.  Return: how many (hooks not applied, not counted).
  */
 unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 {
@@ -393,14 +393,13 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < k; i++)
 		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
 	WRITE_ONCE(slot->avail, slot->avail - k);
-	if (IS_ENABLED(CONFIG_SLAB_STATS))
-		WRITE_ONCE(slot->allocs, slot->allocs + k);
 	return k;
 }
 
 /**
  * mag_free_bulk - put up to @n objects into this thread's loaded magazine
- * of @s.  Return: how many went in (hooks already applied by the caller).
+ * of @s.  Return: how many went in (hooks already applied by the caller,
+ * not counted).
  */
 unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n)
 {
@@ -412,8 +411,6 @@ unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n)
 		return 0;
 	memcpy(&slot->loaded->objs[slot->avail], p, k * sizeof(*p));
 	WRITE_ONCE(slot->avail, slot->avail + k);
-	if (IS_ENABLED(CONFIG_SLAB_STATS))
-		WRITE_ONCE(slot->frees, slot->frees + k);
 	return k;
 }
 
@@ -473,6 +470,6 @@ void mag_cache_init(void)
 {
 	slab_boot_cache(&magazine_cache, "kmem_magazine",
 			sizeof(struct magazine) + MAX(SLAB_MAG_ROUNDS, 1) * sizeof(void *),
-			CACHE_LINE, SLAB_NO_CPU_CACHE);
+			CACHE_LINE, SLAB_NO_CPU_CACHE | SLAB_NO_FAILSLAB);
 	pthread_key_create(&tc_key, tc_destructor);
 }

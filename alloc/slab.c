@@ -19,7 +19,7 @@
  *    to CONFIG_SLAB_MAX_ORDER can reach 1/16 does the
  *    bound relax to 1/8, then 1/4, as in SLUB.  Objects that cannot get
  *    under 1/4 within the maximum order (big ones) get the smallest order,
- *    up to 256 pages, that reaches 1/16, else 1/8, and so on.
+ *    up to a whole chunk, that reaches 1/16, else 1/8, and so on.
  *
  * 3. Free objects inside a slab are linked through a free pointer stored in
  *    the free object itself (SLUB), at offset 0, so a free object costs
@@ -69,6 +69,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc/internal.h"
@@ -84,28 +86,6 @@ static unsigned int min_objects_default;
 
 /* The cache of struct kmem_cache itself: bootstrapped statically. */
 static struct kmem_cache kmem_cache_boot;
-
-/* ---- free pointers ------------------------------------------------------ */
-
-static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
-{
-	void **fp = (void **)((char *)obj + s->offset);
-	void *next;
-
-	vg_open(fp, sizeof(*fp));
-	next = *fp;
-	vg_close(fp, sizeof(*fp));
-	return next;
-}
-
-static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *next)
-{
-	void **fp = (void **)((char *)obj + s->offset);
-
-	vg_open_undefined(fp, sizeof(*fp));
-	*fp = next;
-	vg_close(fp, sizeof(*fp));
-}
 
 /* ---- geometry ----------------------------------------------------------- */
 
@@ -137,7 +117,7 @@ static unsigned int calc_slab_order(unsigned int size, unsigned int min_objs,
 /**
  * slab_calculate_order - SLUB's calculate_order() after a first pass that
  * looks for tight packing; see point 2 above.
- * Return: the order, at most CHUNK_ORDER - 1.
+ * Return: the order, at most CHUNK_ORDER (a slab never exceeds a chunk).
  */
 unsigned int slab_calculate_order(unsigned int size)
 {
@@ -167,11 +147,11 @@ unsigned int slab_calculate_order(unsigned int size)
 	}
 	/* Big objects: leave the maximum order, as little as waste allows. */
 	for (unsigned int fraction = 16; fraction >= 1; fraction /= 2) {
-		order = calc_slab_order(size, 1, CHUNK_ORDER - 1, fraction, 0);
-		if (order < CHUNK_ORDER)
+		order = calc_slab_order(size, 1, CHUNK_ORDER, fraction, 0);
+		if (order <= CHUNK_ORDER)
 			return order;
 	}
-	return CHUNK_ORDER - 1;	/* unreachable: size <= SLAB_MAX_OBJECT_SIZE */
+	return CHUNK_ORDER;	/* too big for any slab: cache_setup() finds 0 objects */
 }
 
 /* SLUB's calculate_alignment(). */
@@ -201,30 +181,110 @@ static unsigned int magazine_rounds(const struct kmem_cache *s)
 }
 
 /* Fill in everything that follows from size, align, flags and ctor. */
+static uint64_t random_u64(void)
+{
+	uint64_t x = 0;
+
+	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != sizeof(x)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		x = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)&x;
+	}
+	return x | 1;
+}
+
+static __thread uint64_t slab_rng;
+
+static uint64_t rng_next(void)
+{
+	uint64_t x = slab_rng ? slab_rng : random_u64();
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	slab_rng = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/*
+ * CONFIG_SLAB_FREELIST_RANDOM: a shuffled order (Fisher-Yates) in which new
+ * slabs hand out their objects, each slab starting at a random point of it,
+ * as the kernel's freelist randomisation does.  Metadata, mapped directly.
+ */
+static void setup_random_seq(struct kmem_cache *s)
+{
+	size_t bytes = ALIGN_UP((size_t)s->objects * sizeof(unsigned int), PAGE_SIZE);
+	unsigned int *seq;
+
+	if (!IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM) || s->objects < 2)
+		return;
+	seq = page_meta_map(bytes);
+	if (!seq)
+		return;		/* no shuffling for this cache: still correct */
+	for (unsigned int i = 0; i < s->objects; i++)
+		seq[i] = i;
+	for (unsigned int i = s->objects - 1; i > 0; i--) {
+		unsigned int j = (unsigned int)(rng_next() % (i + 1));
+		unsigned int t = seq[i];
+
+		seq[i] = seq[j];
+		seq[j] = t;
+	}
+	s->random_seq = seq;
+}
+
+static void free_random_seq(struct kmem_cache *s)
+{
+	if (s->random_seq)
+		page_meta_unmap(s->random_seq,
+				ALIGN_UP((size_t)s->objects * sizeof(unsigned int), PAGE_SIZE));
+	s->random_seq = NULL;
+}
+
 static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 			unsigned long flags, void (*ctor)(void *))
 {
 	size_t stride;
 	size_t slab_bytes, left;
 
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG))
+		flags &= ~SLAB_DEBUG_FLAGS;
+	if (ctor)
+		flags &= ~SLAB_POISON;	/* poison would destroy constructed state */
 	s->object_size = (unsigned int)size;
 	s->flags = flags;
 	s->ctor = ctor;
 	s->align = calculate_alignment(flags, align, size);
 	stride = MAX(size, sizeof(void *));
 	s->offset = 0;
+	s->inuse = (unsigned int)size;
+	s->red_left_pad = 0;
+	s->track_off = 0;
 	if (ctor) {
 		/* Keep the free pointer out of the constructed object. */
 		s->offset = (unsigned int)ALIGN_UP(size, sizeof(void *));
 		stride = s->offset + sizeof(void *);
 	}
 	s->size = (unsigned int)ALIGN_UP(stride, (size_t)s->align);
+	if (flags & SLAB_DEBUG_FLAGS)
+		debug_cache_layout(s);
 	s->order = slab_calculate_order(s->size);
 	slab_bytes = PAGE_SIZE << s->order;
-	s->objects = (unsigned int)(slab_bytes / s->size);
-	left = slab_bytes - (size_t)s->objects * s->size;
-	s->colour_step = MAX(s->align, (unsigned int)CACHE_LINE);
-	s->colours = (unsigned int)MIN(left / s->colour_step + 1, (size_t)PM_COLOURS);
+	if (s->red_left_pad) {
+		/* The left red zone rides in the colour (debug.h): one fixed colour. */
+		s->colour_first = 1;
+		s->colour_step = s->red_left_pad;
+		s->objects = (unsigned int)((slab_bytes - s->red_left_pad) / s->size);
+		s->colours = 1;
+	} else {
+		s->colour_first = 0;
+		s->objects = (unsigned int)(slab_bytes / s->size);
+		left = slab_bytes - (size_t)s->objects * s->size;
+		s->colour_step = MAX(s->align, (unsigned int)CACHE_LINE);
+		s->colours = (unsigned int)MIN(left / s->colour_step + 1, (size_t)PM_COLOURS);
+	}
+	s->fp_secret = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED) ? random_u64() : 0;
 	s->slab_mask = slab_bytes - 1;
 	s->span = s->objects * s->size;
 	s->div_magic = UINT64_MAX / s->size + 1;
@@ -392,11 +452,13 @@ static void slab_init_once(void)
 
 	if (e && *e && strcmp(e, "0") != 0)
 		slab_nomerge = true;
+	debug_parse_env();
+	failslab_parse_env();
 	min_objects_default = 4 * (fls_uint((unsigned int)MAX(cpus, 1L)) + 1);
 
 	pthread_mutex_lock(&slab_mutex);
-	cache_setup(&kmem_cache_boot, sizeof(struct kmem_cache),
-		    _Alignof(struct kmem_cache), SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+	cache_setup(&kmem_cache_boot, sizeof(struct kmem_cache), _Alignof(struct kmem_cache),
+		    SLAB_NO_MERGE | SLAB_NO_CPU_CACHE | SLAB_NO_FAILSLAB, NULL);
 	cache_register(&kmem_cache_boot, "kmem_cache", false);
 	pthread_mutex_unlock(&slab_mutex);
 	mag_cache_init();
@@ -418,7 +480,10 @@ int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
 {
 	int ret;
 
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
+		flags |= debug_flags_for(name);
 	cache_setup(s, size, align, flags | SLAB_NO_MERGE, NULL);
+	setup_random_seq(s);
 	pthread_mutex_lock(&slab_mutex);
 	ret = cache_register(s, name, false);
 	pthread_mutex_unlock(&slab_mutex);
@@ -429,21 +494,24 @@ int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
 
 static struct slab *new_slab(struct kmem_cache *s)
 {
-	unsigned int colour = __atomic_fetch_add(&s->colour_next, 1, __ATOMIC_RELAXED) %
-			      s->colours;
+	unsigned int colour = s->colour_first +
+		__atomic_fetch_add(&s->colour_next, 1, __ATOMIC_RELAXED) % s->colours;
 	struct slab *slab = page_slab_alloc(s->order, s->id, colour);
 
 	if (!slab)
 		return NULL;
 	slab->cache = s;
 	slab->colour_off = colour * s->colour_step;
+	if (s->random_seq)
+		slab->rand_start = (unsigned short)(rng_next() % s->objects);
 	if (s->ctor) {
 		char *mem = slab_mem(slab);
 
 		for (unsigned int i = 0; i < s->objects; i++)
 			s->ctor(mem + (size_t)i * s->size);
-		slab->carved = 0;
 	}
+	if (debug_on(s))
+		debug_init_slab(s, slab);
 	vg_slab_new(slab->base, PAGE_SIZE << s->order);
 	stat_add(&s->st_slabs_alloc, 1);
 	return slab;
@@ -526,17 +594,34 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 
 	while (k < n && slab->freelist) {
 		void *obj = slab->freelist;
+		void *next = slab_get_freepointer(s, obj);
 
-		slab->freelist = get_freepointer(s, obj);
+		if (debug_on(s) && !debug_freelist_ok(s, slab, obj, next)) {
+			/*
+			 * Cut the list at @obj: it and the free objects behind
+			 * it are quarantined, counted in use so that the slab
+			 * never empties and is never reused as a whole.
+			 * |freelist| was carved - inuse before this call.
+			 */
+			slab->inuse += slab->carved - slab->inuse - k;
+			slab->freelist = NULL;
+			break;
+		}
+		slab->freelist = next;
 		p[k++] = obj;
 	}
 	if (k < n && slab->carved < s->objects) {
-		char *obj = slab_mem(slab) + (size_t)slab->carved * s->size;
+		char *mem = slab_mem(slab);
 		unsigned int m = MIN(n - k, s->objects - slab->carved);
 
+		for (unsigned int i = 0; i < m; i++) {
+			unsigned int idx = slab->carved + i;
+
+			if (s->random_seq)
+				idx = s->random_seq[(slab->rand_start + idx) % s->objects];
+			p[k++] = mem + (size_t)idx * s->size;
+		}
 		slab->carved += m;
-		for (unsigned int i = 0; i < m; i++, obj += s->size)
-			p[k++] = obj;
 	}
 	slab->inuse += k;
 	return k;
@@ -595,7 +680,11 @@ void slab_put(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		struct slab *slab = pm_slab(pagemap_lookup(p[i]));
 
-		set_freepointer(s, p[i], slab->freelist);
+		if (unlikely(slab->freelist == p[i])) {
+			debug_double_free(s, p[i], 0);
+			continue;
+		}
+		slab_set_freepointer(s, p[i], slab->freelist);
 		slab->freelist = p[i];
 		slab->inuse--;
 		relist(s, slab, &discard);
@@ -606,20 +695,48 @@ void slab_put(struct kmem_cache *s, void **p, unsigned int n)
 
 /* ---- object-level slow paths without magazines ---------------------------- */
 
-/** slab_alloc_direct - one object straight from the slab layer */
-void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp)
+/**
+ * slab_alloc_direct - one object straight from the slab layer (hooks not
+ * applied).  A debug cache checks it first; a corrupt one stays
+ * quarantined and the next is tried.
+ */
+void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 {
 	void *obj;
 
-	if (slab_take(s, &obj, 1, gfp) != 1)
-		return NULL;
+	do {
+		if (slab_take(s, &obj, 1, gfp) != 1)
+			return NULL;
+	} while (debug_on(s) && !debug_alloc_ok(s, obj, ip));
 	stat_add(&s->st_allocs, 1);
 	return obj;
 }
 
-/** slab_free_direct - one object straight back to its slab */
-void slab_free_direct(struct kmem_cache *s, void *obj)
+/* A debug cache's free: checked under the list lock, refused if bad. */
+static void slab_free_debug(struct kmem_cache *s, void *obj, unsigned long ip)
 {
+	struct list_head discard = LIST_HEAD_INIT(discard);
+	struct slab *slab = pm_slab(pagemap_lookup(obj));
+
+	pthread_mutex_lock(&s->list_lock);
+	if (debug_free_ok(s, slab, obj, ip)) {
+		slab_set_freepointer(s, obj, slab->freelist);
+		slab->freelist = obj;
+		slab->inuse--;
+		relist(s, slab, &discard);
+		stat_add(&s->st_frees, 1);
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	discard_list(s, &discard);
+}
+
+/** slab_free_direct - one object straight back to its slab */
+void slab_free_direct(struct kmem_cache *s, void *obj, unsigned long ip)
+{
+	if (debug_on(s)) {
+		slab_free_debug(s, obj, ip);
+		return;
+	}
 	slab_put(s, &obj, 1);
 	stat_add(&s->st_frees, 1);
 }
@@ -634,32 +751,37 @@ void slab_free_direct(struct kmem_cache *s, void *obj)
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who)
 {
 	struct kmem_cache *owner;
+	char what[256];
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
 	stat_add(&s->st_bad_free, 1);
 	if (e == 0) {
-		fprintf(stderr, "slotslab: %s(%s): %p was not allocated by slotslab; ignored\n",
-			who, kmem_cache_name(s), obj);
+		snprintf(what, sizeof(what), "Invalid free: %s: %p was not allocated by slotslab",
+			 who, obj);
+		debug_bad_free(s, obj, what, "free ignored");
 		return;
 	}
 	owner = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;
 	if (!owner) {
-		fprintf(stderr, "slotslab: %s(%s): %p is a large kmalloc block; ignored\n",
-			who, kmem_cache_name(s), obj);
+		snprintf(what, sizeof(what), "Invalid free: %s: %p is a large kmalloc block",
+			 who, obj);
+		debug_bad_free(s, obj, what, "free ignored");
 		return;
 	}
 	if (!obj_offset_ok(owner, obj, e)) {
-		fprintf(stderr, "slotslab: %s(%s): %p is inside a slab of cache %s, "
-			"not an object's start; ignored\n", who, kmem_cache_name(s), obj,
-			kmem_cache_name(owner));
+		snprintf(what, sizeof(what), "Invalid free: %s: %p is inside a slab of cache %s, "
+			 "not an object's start (interior pointer)", who, obj,
+			 kmem_cache_name(owner));
+		debug_bad_free(s, obj, what, "free ignored");
 		return;
 	}
 	if (owner == s)
 		return;	/* unreachable: the caller saw a mismatch */
-	fprintf(stderr, "slotslab: %s(%s): wrong cache: %p belongs to %s; freed there\n",
-		who, kmem_cache_name(s), obj, kmem_cache_name(owner));
-	slab_free(owner, (void *)obj);
+	snprintf(what, sizeof(what), "Invalid free: %s: wrong cache: %p belongs to %s",
+		 who, obj, kmem_cache_name(owner));
+	debug_bad_free(s, obj, what, "freed to the cache it belongs to");
+	slab_free(owner, (void *)obj, 0);
 }
 
 /* ---- public API --------------------------------------------------------- */
@@ -701,6 +823,8 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 	    (align && (!IS_POWER_OF_2(align) || align > SLAB_MAX_ALIGN)))
 		goto fail;
 
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
+		flags |= debug_flags_for(name);
 	pthread_mutex_lock(&slab_mutex);
 	if (can_merge(flags, ctor)) {
 		memset(&probe, 0, sizeof(probe));
@@ -718,14 +842,22 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		}
 	}
 	err = ENOMEM;
-	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL);
+	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL, _RET_IP_);
 	if (!s)
 		goto fail_unlock;
 	memset(s, 0, sizeof(*s));
 	cache_setup(s, size, align, flags, ctor);
+	if (s->objects == 0) {
+		/* debug padding pushed the object past the largest slab */
+		err = EINVAL;
+		slab_free(&kmem_cache_boot, s, _RET_IP_);
+		goto fail_unlock;
+	}
+	setup_random_seq(s);
 	if (cache_register(s, name, copy_name) != 0) {
+		free_random_seq(s);
 		err = errno;
-		slab_free(&kmem_cache_boot, s);
+		slab_free(&kmem_cache_boot, s, _RET_IP_);
 		goto fail_unlock;
 	}
 	pthread_mutex_unlock(&slab_mutex);
@@ -752,7 +884,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
-	return slab_alloc(s, flags);
+	return slab_alloc(s, flags, _RET_IP_);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
@@ -763,26 +895,39 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 		slab_bad_free(s, obj, e, "kmem_cache_free");
 		return;
 	}
-	slab_free(s, obj);
+	slab_free(s, obj, _RET_IP_);
 }
 
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)
 {
 	size_t got;
 
-	if (n == 0)
+	if (n == 0 || should_failslab(s))
 		return 0;
-	got = mag_alloc_bulk(s, p, n > UINT32_MAX ? UINT32_MAX : (unsigned int)n);
-	while (got < n) {
-		unsigned int want = (unsigned int)MIN(n - got, (size_t)UINT32_MAX);
-		unsigned int k = slab_take(s, p + got, want, flags);
-
-		got += k;
-		if (k < want) {
-			kmem_cache_free_bulk(s, got, p);
-			return 0;
+	if (debug_on(s)) {
+		/* Every object checked one by one. */
+		for (got = 0; got < n; got++) {
+			p[got] = slab_alloc_direct(s, flags, _RET_IP_);
+			if (!p[got]) {
+				for (size_t i = 0; i < got; i++)
+					slab_free_direct(s, p[i], _RET_IP_);
+				return 0;
+			}
 		}
-		stat_add(&s->st_allocs, k);
+	} else {
+		got = mag_alloc_bulk(s, p, n > UINT32_MAX ? UINT32_MAX : (unsigned int)n);
+		while (got < n) {
+			unsigned int want = (unsigned int)MIN(n - got, (size_t)UINT32_MAX);
+			unsigned int k = slab_take(s, p + got, want, flags);
+
+			got += k;
+			if (k < want) {
+				/* Nothing left the allocator: put it all back. */
+				slab_put(s, p, (unsigned int)got);
+				return 0;
+			}
+		}
+		stat_add(&s->st_allocs, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		hook_alloc(s, p[i], flags);
@@ -799,16 +944,19 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 
 		while (j < n && p[j] && obj_belongs(s, p[j])) {
 			hook_free(s, p[j]);
+			if (debug_on(s))
+				slab_free_direct(s, p[j], _RET_IP_);
 			j++;
 		}
-		while (i < j) {
+		while (i < j && !debug_on(s)) {
 			unsigned int run = (unsigned int)MIN(j - i, (size_t)UINT32_MAX);
 			unsigned int k = mag_free_bulk(s, p + i, run);
 
 			slab_put(s, p + i + k, run - k);
-			stat_add(&s->st_frees, run - k);
+			stat_add(&s->st_frees, run);
 			i += run;
 		}
+		i = j;
 		if (i < n) {
 			if (p[i])
 				slab_bad_free(s, p[i], pagemap_lookup(p[i]), "kmem_cache_free_bulk");
@@ -882,7 +1030,8 @@ static void cache_destroy(struct kmem_cache *s, const char *name)
 	pthread_mutex_unlock(&slab_mutex);
 	pthread_mutex_destroy(&s->list_lock);
 	pthread_mutex_destroy(&s->depot_lock);
-	slab_free(&kmem_cache_boot, s);
+	free_random_seq(s);
+	slab_free(&kmem_cache_boot, s, _RET_IP_);
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)

@@ -98,15 +98,19 @@ int kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info)
 	return 0;
 }
 
-int kmem_cache_for_each(int (*fn)(struct kmem_cache *s, void *arg), void *arg)
+int kmem_cache_for_each(int (*fn)(struct kmem_cache *s, const struct kmem_cache_info *info,
+				  void *arg), void *arg)
 {
 	struct kmem_cache *s;
+	struct kmem_cache_info info;
+	char names[512];
 	int ret = 0;
 
 	slab_init();
 	pthread_mutex_lock(&slab_mutex);
 	list_for_each_entry(s, &slab_caches, list) {
-		ret = fn(s, arg);
+		get_info_locked(s, &info, names, sizeof(names));
+		ret = fn(s, &info, arg);
 		if (ret)
 			break;
 	}

@@ -14,7 +14,8 @@ B=build/bench
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 
 scripts/install-deps.sh build bench
-make -s -j"$J" O=$B DEFCONFIG=bench all
+make -s O=$B bench_defconfig >/dev/null
+make -s -j"$J" O=$B all
 mkdir -p "$OUT"
 start=$(date +%s)
 scripts/allocbench.sh $B "$OUT"

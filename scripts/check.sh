@@ -39,7 +39,8 @@ if want default; then
 	stage default scripts/run-tests.sh build
 fi
 if want debug || want valgrind; then
-	stage debug-build make -s -j"$J" O=build/debug DEFCONFIG=debug all tests
+	stage debug-build sh -c "make -s O=build/debug debug_defconfig >/dev/null &&
+		make -s -j$J O=build/debug all tests"
 	want debug && stage debug scripts/run-tests.sh build/debug
 	want valgrind && stage valgrind scripts/run-tests.sh build/debug --valgrind
 fi

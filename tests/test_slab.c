@@ -141,7 +141,7 @@ static void test_order_waste_bound(void **state)
 			assert_true(order <= CONFIG_SLAB_MAX_ORDER);
 		} else {
 			for (fraction = 16; fraction > 1; fraction /= 2)
-				if (order_reaches(size, CHUNK_ORDER - 1, fraction))
+				if (order_reaches(size, CHUNK_ORDER, fraction))
 					break;
 		}
 		if (waste > slab / fraction)

@@ -275,12 +275,16 @@ struct kmem_cache_info {
 SLOTSLAB_API int kmem_cache_get_info(struct kmem_cache *s, struct kmem_cache_info *info);
 
 /**
- * kmem_cache_for_each - call @fn for every cache, in creation order
+ * kmem_cache_for_each - call @fn for every cache, in creation order, with
+ * the cache's current state
  *
- * Stops and returns the first non-zero value @fn returns.  @fn must not
- * create or destroy caches.
+ * Stops and returns the first non-zero value @fn returns.  @fn runs with
+ * the list of caches locked: it must not create, destroy, shrink or query
+ * caches (it has @info); it may allocate.
  */
-SLOTSLAB_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *s, void *arg),
+SLOTSLAB_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *s,
+					       const struct kmem_cache_info *info,
+					       void *arg),
 				     void *arg);
 
 /** struct slab_mem_info - memory slotslab holds from the OS, in bytes */
@@ -309,6 +313,26 @@ SLOTSLAB_API int slab_get_mem_info(struct slab_mem_info *info);
  * Return: 0, or -1 with errno set if writing failed.
  */
 SLOTSLAB_API int slabinfo_write(FILE *f, unsigned int flags);
+
+/* ---- fault injection (CONFIG_FAILSLAB) --------------------------------- */
+
+/**
+ * slab_fault_inject - make chosen allocations fail, as SLOTSLAB_FAILSLAB
+ * does at start-up
+ * @spec: "nth:N" (fail exactly the Nth allocation from now), "after:N"
+ *        (fail every one after the Nth), "prob:P" (fail each with
+ *        probability P), each optionally followed by ",GLOB" to count only
+ *        caches whose name matches; NULL or "" switches it off
+ *
+ * Every kmem_cache_alloc, kmalloc and bulk allocation counts as one.  Set
+ * it while no other thread allocates.
+ * Return: 0, or -1 with errno EINVAL (bad @spec) or ENOSYS (built without
+ * CONFIG_FAILSLAB).
+ */
+SLOTSLAB_API int slab_fault_inject(const char *spec);
+
+/** slab_fault_count - allocations counted since slab_fault_inject() */
+SLOTSLAB_API unsigned long slab_fault_count(void);
 
 /* ---- version ----------------------------------------------------------- */
 

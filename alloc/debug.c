@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: MIT
+/*
+ * alloc/debug.c - catching corruption, saying exactly what happened, and
+ * carrying on (the kernel's slab_debug, SLUB's check_object & co).
+ *
+ * Run-time switch: SLOTSLAB_DEBUG=FLAGS[,GLOB...][;FLAGS[,GLOB...]...]
+ *   F  sanity checks: double free (freelist walk), freelist pointers
+ *   Z  red zones before and after every object
+ *   P  poisoning: free objects filled with 0x6b..0xa5, checked on reuse
+ *   U  the last allocating and freeing call site and thread of an object
+ *   -  nothing (to exempt caches from an earlier block)
+ * A block with globs applies to the caches whose name matches one
+ * (fnmatch); a block without applies to every other cache.  Bare
+ * SLOTSLAB_DEBUG=FZPU debugs every cache.  SLOTSLAB_DEBUG_ABORT=1 aborts
+ * after a report instead of carrying on.
+ *
+ * What is detected, and where:
+ *   double free            free: red zone already inactive (Z), object on
+ *                          its slab's freelist (F)
+ *   interior / wrong-cache / foreign pointer
+ *                          every free, every cache (slab.c's always-on
+ *                          check); the page map never touches unmapped memory
+ *   overrun, underrun      free: red zones (Z)
+ *   write after free       allocation: poison (P)
+ *   freelist corruption    allocation: a free pointer outside the slab or
+ *                          off an object boundary (F, and always with Z/P)
+ *
+ * Every report starts with "BUG <cache>: <what>", as the kernel's do, gives
+ * the object, its offset and index in the slab, the bytes that differ, the
+ * call sites (U), and the action taken.  The action always keeps the
+ * allocator consistent: a corrupt object is quarantined (left counted as in
+ * use, never handed out again), a bad free is ignored, a corrupt freelist
+ * is cut and the rest of it quarantined.
+ *
+ * Reports are formatted into a per-thread buffer and written with write(2):
+ * no stdio lock and no allocation, since they may run under a cache lock
+ * and slotslab may be the process's malloc.
+ */
+#include <dlfcn.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc/internal.h"
+#include "alloc/debug.h"
+
+#define MAX_BLOCKS 8
+#define MAX_GLOBS  8
+
+struct debug_block {
+	unsigned long flags;
+	unsigned int nglobs;
+	const char *globs[MAX_GLOBS];
+};
+
+static char env_copy[512];
+static struct debug_block blocks[MAX_BLOCKS];
+static unsigned int nblocks;
+static bool debug_abort;
+
+/* ---- configuration ------------------------------------------------------ */
+
+static unsigned long parse_flags(const char *s)
+{
+	unsigned long f = 0;
+
+	for (; *s; s++) {
+		switch (*s) {
+		case 'F': case 'f': f |= SLAB_CONSISTENCY_CHECKS; break;
+		case 'Z': case 'z': f |= SLAB_RED_ZONE; break;
+		case 'P': case 'p': f |= SLAB_POISON; break;
+		case 'U': case 'u': f |= SLAB_STORE_USER; break;
+		case '-': break;
+		default:
+			slab_report("slotslab: SLOTSLAB_DEBUG: unknown flag '%c' ignored "
+				    "(F, Z, P, U or -)\n", *s);
+		}
+	}
+	return f;
+}
+
+/**
+ * debug_parse_env - read SLOTSLAB_DEBUG and SLOTSLAB_DEBUG_ABORT once, at
+ * initialisation, before any cache exists.
+ */
+void debug_parse_env(void)
+{
+	const char *e = getenv("SLOTSLAB_DEBUG");
+	const char *a = getenv("SLOTSLAB_DEBUG_ABORT");
+	char *save = NULL, *blk;
+
+	debug_abort = a && *a && strcmp(a, "0") != 0;
+	if (!e || !*e)
+		return;
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG)) {
+		slab_report("slotslab: SLOTSLAB_DEBUG ignored: built without CONFIG_SLAB_DEBUG\n");
+		return;
+	}
+	snprintf(env_copy, sizeof(env_copy), "%s", e);
+	for (blk = strtok_r(env_copy, ";", &save); blk && nblocks < MAX_BLOCKS;
+	     blk = strtok_r(NULL, ";", &save)) {
+		struct debug_block *b = &blocks[nblocks++];
+		char *s2 = NULL, *tok = strtok_r(blk, ",", &s2);
+
+		b->flags = tok ? parse_flags(tok) : 0;
+		while ((tok = strtok_r(NULL, ",", &s2)) && b->nglobs < MAX_GLOBS)
+			b->globs[b->nglobs++] = tok;
+	}
+}
+
+/**
+ * debug_flags_for - the SLOTSLAB_DEBUG flags for the cache called @name
+ */
+unsigned long debug_flags_for(const char *name)
+{
+	const struct debug_block *all = NULL;
+
+	for (unsigned int i = 0; i < nblocks; i++) {
+		if (blocks[i].nglobs == 0) {
+			if (!all)
+				all = &blocks[i];
+			continue;
+		}
+		for (unsigned int g = 0; g < blocks[i].nglobs; g++)
+			if (fnmatch(blocks[i].globs[g], name, 0) == 0)
+				return blocks[i].flags;
+	}
+	return all ? all->flags : 0;
+}
+
+/**
+ * debug_cache_layout - place red zones, free pointer and tracks around the
+ * objects of a debug cache (see debug.h); sets inuse, offset, track_off,
+ * red_left_pad and size.  SLUB's calculate_sizes().
+ */
+void debug_cache_layout(struct kmem_cache *s)
+{
+	size_t size = ALIGN_UP((size_t)s->object_size, sizeof(void *));
+
+	if ((s->flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);		/* at least one word of right red zone */
+	s->inuse = (unsigned int)size;
+	if (s->flags & (SLAB_POISON | SLAB_RED_ZONE) || s->ctor) {
+		s->offset = (unsigned int)size;	/* keep the free pointer off the object */
+		size += sizeof(void *);
+	}
+	if (s->flags & SLAB_STORE_USER) {
+		s->track_off = (unsigned int)size;
+		size += 2 * sizeof(struct track);
+	}
+	s->red_left_pad = 0;
+	if (s->flags & SLAB_RED_ZONE) {
+		s->red_left_pad = (unsigned int)ALIGN_UP(sizeof(void *), (size_t)s->align);
+		size += s->red_left_pad;
+	}
+	s->size = (unsigned int)ALIGN_UP(size, (size_t)s->align);
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+static __thread char report_buf[4096];
+
+/**
+ * slab_report - printf to stderr without stdio or allocation
+ */
+void slab_report(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(report_buf, sizeof(report_buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(report_buf) - 1)
+		n = (int)sizeof(report_buf) - 1;
+	for (int off = 0; off < n;) {
+		ssize_t w = write(2, report_buf + off, (size_t)(n - off));
+
+		if (w <= 0)
+			break;
+		off += (int)w;
+	}
+}
+
+static void report_begin(struct kmem_cache *s, const char *what)
+{
+	slab_report("=============================================================================\n"
+		    "BUG %s: %s\n"
+		    "-----------------------------------------------------------------------------\n",
+		    kmem_cache_name(s), what);
+}
+
+static void report_end(const char *action)
+{
+	slab_report("Action: %s\n\n", action);
+	if (debug_abort) {
+		slab_report("slotslab: SLOTSLAB_DEBUG_ABORT is set: aborting\n");
+		abort();
+	}
+}
+
+static void print_caller(const char *label, const struct track *t)
+{
+	Dl_info di;
+	struct timespec ts;
+	long long age;
+
+	if (!t->addr) {
+		slab_report("%s: never\n", label);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	age = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec - (long long)t->when_ns;
+	if (dladdr((void *)t->addr, &di) && di.dli_sname)
+		slab_report("%s in %s+%#lx (%s) thread %d, %lld us ago\n", label, di.dli_sname,
+			    t->addr - (unsigned long)di.dli_saddr,
+			    di.dli_fname ? di.dli_fname : "?", t->tid, age / 1000);
+	else
+		slab_report("%s at %#lx thread %d, %lld us ago\n", label, t->addr, t->tid,
+			    age / 1000);
+}
+
+static void hexdump(const char *label, const unsigned char *p, size_t n)
+{
+	char line[3 * 16 + 1];
+
+	for (size_t off = 0; off < n; off += 16) {
+		size_t k = MIN((size_t)16, n - off), at = 0;
+
+		for (size_t i = 0; i < k; i++)
+			at += (size_t)snprintf(line + at, sizeof(line) - at, " %02x", p[off + i]);
+		slab_report("%-8s %p:%s\n", off ? "" : label, (const void *)(p + off), line);
+	}
+}
+
+static struct track *track_of(struct kmem_cache *s, void *obj, int which)
+{
+	return (struct track *)((char *)obj + s->track_off) + which;
+}
+
+/* Where @obj sits, its bytes around the object, and its history. */
+static void print_object(struct kmem_cache *s, struct slab *slab, void *obj)
+{
+	unsigned char *p = obj;
+	char *mem = slab_mem(slab);
+	size_t off = (size_t)((char *)obj - slab->base);
+	size_t n = s->object_size;
+
+	slab_report("Object %p: offset %#zx in slab %p (object %zu of %u, size %u)\n", obj,
+		    off, (void *)slab->base, (size_t)((char *)obj - mem) / s->size,
+		    s->objects, s->object_size);
+	if (s->flags & SLAB_RED_ZONE)
+		hexdump("Redzone", p - s->red_left_pad, s->red_left_pad);
+	if (n <= 96) {
+		hexdump("Object", p, n);
+	} else {
+		hexdump("Object", p, 64);
+		slab_report("         ... %zu bytes ...\n", n - 96);
+		hexdump("", p + n - 32, 32);
+	}
+	if (s->flags & SLAB_RED_ZONE)
+		hexdump("Redzone", p + n, s->inuse - n);
+	if (s->flags & SLAB_STORE_USER) {
+		print_caller("Allocated", track_of(s, obj, 0));
+		print_caller("Freed", track_of(s, obj, 1));
+	}
+}
+
+/* ---- object state ------------------------------------------------------- */
+
+static size_t slot_bytes(const struct kmem_cache *s)
+{
+	return s->size;
+}
+
+static void slot_open(struct kmem_cache *s, void *obj)
+{
+	vg_open((char *)obj - s->red_left_pad, slot_bytes(s));
+}
+
+static void slot_close(struct kmem_cache *s, void *obj)
+{
+	vg_close((char *)obj - s->red_left_pad, slot_bytes(s));
+}
+
+static void set_redzones(struct kmem_cache *s, void *obj, int val)
+{
+	if (!(s->flags & SLAB_RED_ZONE))
+		return;
+	memset((char *)obj - s->red_left_pad, val, s->red_left_pad);
+	memset((char *)obj + s->object_size, val, s->inuse - s->object_size);
+}
+
+static void poison(struct kmem_cache *s, void *obj)
+{
+	if (!(s->flags & SLAB_POISON))
+		return;
+	memset(obj, SLAB_POISON_FREE, s->object_size - 1);
+	((unsigned char *)obj)[s->object_size - 1] = SLAB_POISON_END;
+}
+
+static void set_track(struct kmem_cache *s, void *obj, int which, unsigned long ip)
+{
+	struct track *t;
+	struct timespec ts;
+
+	if (!(s->flags & SLAB_STORE_USER))
+		return;
+	t = track_of(s, obj, which);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t->addr = ip;
+	t->when_ns = (unsigned long)ts.tv_sec * 1000000000UL + (unsigned long)ts.tv_nsec;
+	t->tid = (int)gettid();
+}
+
+/*
+ * Do the @n bytes at @start all equal @val?  If not, report it as @what
+ * overwritten, with the range that differs.
+ */
+static bool check_bytes(struct kmem_cache *s, struct slab *slab, void *obj,
+			const char *what, const unsigned char *start, int val, size_t n)
+{
+	size_t first = n, last = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (start[i] != (unsigned char)val) {
+			if (first == n)
+				first = i;
+			last = i;
+		}
+	}
+	if (first == n)
+		return true;
+	report_begin(s, what);
+	slab_report("%p-%p @offset=%#tx: first byte %#x instead of %#x, %zu bytes differ\n",
+		    (const void *)(start + first), (const void *)(start + last),
+		    (const char *)(start + first) - (const char *)obj, start[first],
+		    (unsigned char)val, last - first + 1);
+	print_object(s, slab, obj);
+	return false;
+}
+
+/* Red zones at @val and, for a free object, poison intact?  Reports if not. */
+static bool check_object(struct kmem_cache *s, struct slab *slab, void *obj, int val)
+{
+	unsigned char *p = obj;
+
+	if (s->flags & SLAB_RED_ZONE) {
+		if (!check_bytes(s, slab, obj, "Left Redzone overwritten (underrun)",
+				 p - s->red_left_pad, val, s->red_left_pad))
+			return false;
+		if (!check_bytes(s, slab, obj, "Right Redzone overwritten (overrun)",
+				 p + s->object_size, val, s->inuse - s->object_size))
+			return false;
+	}
+	if ((s->flags & SLAB_POISON) && val == SLAB_RED_INACTIVE) {
+		if (!check_bytes(s, slab, obj, "Poison overwritten (write after free)",
+				 p, SLAB_POISON_FREE, s->object_size - 1) ||
+		    !check_bytes(s, slab, obj, "Poison overwritten (write after free)",
+				 p + s->object_size - 1, SLAB_POISON_END, 1))
+			return false;
+	}
+	return true;
+}
+
+/* ---- hooks -------------------------------------------------------------- */
+
+/**
+ * debug_init_slab - put every object of a new slab in the free state:
+ * red zones inactive, poisoned, no history
+ */
+void debug_init_slab(struct kmem_cache *s, struct slab *slab)
+{
+	char *mem = slab_mem(slab);
+
+	for (unsigned int i = 0; i < s->objects; i++) {
+		void *obj = mem + (size_t)i * s->size;
+
+		set_redzones(s, obj, SLAB_RED_INACTIVE);
+		poison(s, obj);
+		if (s->flags & SLAB_STORE_USER)
+			memset(track_of(s, obj, 0), 0, 2 * sizeof(struct track));
+	}
+}
+
+/**
+ * debug_alloc_ok - check an object about to be handed out
+ * Return: true, having marked it in use; false if it is corrupt (reported,
+ * and the caller quarantines it).
+ */
+bool debug_alloc_ok(struct kmem_cache *s, void *obj, unsigned long ip)
+{
+	struct slab *slab = pm_slab(pagemap_lookup(obj));
+	bool ok;
+
+	slot_open(s, obj);
+	ok = check_object(s, slab, obj, SLAB_RED_INACTIVE);
+	if (ok) {
+		set_redzones(s, obj, SLAB_RED_ACTIVE);
+		set_track(s, obj, 0, ip);
+	} else {
+		report_end("object quarantined: left allocated, never handed out again");
+	}
+	slot_close(s, obj);
+	return ok;
+}
+
+/* Is @obj on @slab's freelist?  Context: list_lock held. */
+static bool on_freelist(struct kmem_cache *s, struct slab *slab, void *obj)
+{
+	unsigned int steps = 0;
+
+	for (void *p = slab->freelist; p && steps <= s->objects; steps++) {
+		if (p == obj)
+			return true;
+		p = slab_get_freepointer(s, p);
+	}
+	return false;
+}
+
+static bool all_bytes(const unsigned char *p, int val, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (unsigned char)val)
+			return false;
+	return true;
+}
+
+/**
+ * debug_free_ok - check an object being freed
+ * Return: true, having marked it free (poisoned); false if the free must
+ * not happen: a double free (ignored) or a corrupt object (quarantined).
+ * Context: list_lock held.
+ */
+bool debug_free_ok(struct kmem_cache *s, struct slab *slab, void *obj, unsigned long ip)
+{
+	unsigned char *p = obj;
+	bool dfree = false, ok = true;
+
+	slot_open(s, obj);
+	if (s->flags & SLAB_RED_ZONE)
+		dfree = all_bytes(p - s->red_left_pad, SLAB_RED_INACTIVE, s->red_left_pad) &&
+			all_bytes(p + s->object_size, SLAB_RED_INACTIVE, s->inuse - s->object_size);
+	else if (s->flags & SLAB_CONSISTENCY_CHECKS)
+		dfree = on_freelist(s, slab, obj);
+	if (dfree) {
+		report_begin(s, "Object already free (double free)");
+		print_object(s, slab, obj);
+		if (s->flags & SLAB_STORE_USER)
+			print_caller("Freed again", &(struct track){ .addr = ip, .tid = (int)gettid() });
+		report_end("free ignored");
+		slot_close(s, obj);
+		return false;
+	}
+	ok = check_object(s, slab, obj, SLAB_RED_ACTIVE);
+	if (!ok) {
+		report_end("object quarantined: left allocated, never handed out again");
+	} else {
+		set_redzones(s, obj, SLAB_RED_INACTIVE);
+		poison(s, obj);
+		set_track(s, obj, 1, ip);
+	}
+	slot_close(s, obj);
+	return ok;
+}
+
+/**
+ * debug_freelist_ok - is @next, read from the free object @obj, a valid
+ * free pointer (NULL, or an object's start in the same slab)?
+ * Reports freelist corruption if not.  Context: list_lock held.
+ */
+bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void *next)
+{
+	char *mem = slab_mem(slab);
+	size_t off;
+
+	if (!next)
+		return true;
+	off = (size_t)((char *)next - mem);
+	if ((char *)next >= mem && off < (size_t)s->objects * s->size && off % s->size == 0)
+		return true;
+	report_begin(s, "Freepointer corrupt (freelist corruption)");
+	slab_report("Free object %p holds free pointer %p, not an object of slab %p\n",
+		    obj, next, (void *)slab->base);
+	print_object(s, slab, obj);
+	report_end("freelist cut here; the free objects it held are quarantined");
+	return false;
+}
+
+/**
+ * debug_double_free - the always-on fast-path check saw @obj freed twice
+ * in a row (it is on top of the thread's magazine)
+ */
+void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
+{
+	Dl_info di;
+
+	report_begin(s, "Object already free (double free)");
+	if (dladdr((void *)ip, &di) && di.dli_sname)
+		slab_report("Object %p freed again in %s+%#lx\n", obj, di.dli_sname,
+			    ip - (unsigned long)di.dli_saddr);
+	else
+		slab_report("Object %p freed again at %#lx\n", obj, ip);
+	report_end("free ignored");
+}
+
+/**
+ * debug_bad_free - report a free the page map refuses (slab.c's
+ * always-on check): @what happened, @action was taken
+ */
+void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
+		    const char *action)
+{
+	report_begin(s, what);
+	slab_report("Pointer %p\n", obj);
+	report_end(action);
+}
