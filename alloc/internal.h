@@ -172,9 +172,18 @@ void pagemap_fork_unlock(void);
 struct magazine {
 	struct magazine *next;         /* depot list */
 	unsigned int rounds;
-	unsigned int pad;
+	unsigned int pad;              /* 0 */
 	void *objs[];                  /* SLAB_MAG_ROUNDS of them */
 };
+
+/*
+ * MAG_HEAD_WORD: objs[-1] overlays (rounds, pad), a word below 2^16 since
+ * rounds <= 256 and pad == 0, while every object lies above
+ * vm.mmap_min_addr (65536).  The free fast path compares the object being
+ * freed with objs[avail - 1] without testing avail for 0.
+ */
+_Static_assert(offsetof(struct magazine, objs) - sizeof(void *) ==
+	       offsetof(struct magazine, rounds), "objs[-1] must be rounds/pad");
 
 /*
  * struct tc_slot - one thread's magazines for one cache.
@@ -436,20 +445,24 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
  * slab_free - push onto the thread's loaded magazine.  The caller has
  * checked that @obj belongs to @s.  An object already on top of the
  * magazine is being freed twice in a row: reported and ignored (the
- * always-on double-free check costs one compare of a line in cache).
+ * always-on double-free check costs one compare of a line in cache;
+ * mag_free_slow() makes the same check when the magazine is full).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
-	if (unlikely(avail && slot->loaded->objs[avail - 1] == obj)) {
-		debug_double_free(s, obj, ip);
-		return;
-	}
 	if (likely(avail < slot->limit)) {
+		void **top = &slot->loaded->objs[avail];
+
+		/* top[-1] with avail 0 is the magazine's header word (MAG_HEAD_WORD) */
+		if (unlikely(top[-1] == obj)) {
+			debug_double_free(s, obj, ip);
+			return;
+		}
 		hook_free(s, obj);
-		slot->loaded->objs[avail] = obj;
+		*top = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;

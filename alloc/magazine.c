@@ -58,7 +58,13 @@ static struct kmem_cache magazine_cache;
 
 static struct magazine *mag_new(void)
 {
-	return slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
+	struct magazine *m = slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
+
+	if (m) {
+		m->rounds = 0;	/* MAG_HEAD_WORD */
+		m->pad = 0;
+	}
+	return m;
 }
 
 static void mag_delete(struct magazine *m)
@@ -356,6 +362,10 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 
 	if (!slot) {
 		slab_free_direct(s, obj, ip);
+		return;
+	}
+	if (slot->avail && slot->loaded->objs[slot->avail - 1] == obj) {
+		debug_double_free(s, obj, ip);
 		return;
 	}
 	stat_add(&s->st_free_slow, 1);

@@ -3,12 +3,14 @@
 #
 #   scripts/run-tests.sh BUILD_DIR [--valgrind] [--only REGEX] [--skip REGEX]
 #
-# Every cmocka program $BUILD_DIR/tests/test_* runs with
-# CMOCKA_MESSAGE_OUTPUT=TAP; every tests/*.sh runs with O=BUILD_DIR and
+# Every cmocka program tests/test_NAME.c runs as BUILD_DIR/tests/test_NAME
+# with CMOCKA_MESSAGE_OUTPUT=TAP; every tests/*.sh runs with O=BUILD_DIR and
 # prints its own TAP.  --valgrind runs the programs under memcheck, where any
 # error fails the program (forked children are not checked: what vanished
-# threads held at a fork is leaked in the child by design).  The last line
-# is a summary:
+# threads held at a fork is leaked in the child by design).
+#
+# Up to J (default: the number of CPUs) run at once; their output is shown
+# whole, in order.  The last line is a summary:
 #   # summary: N programs, P passed, F failed (BUILD_DIR)
 # and the exit status is 1 if anything failed.
 set -u
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
 	--valgrind) vg="valgrind -q --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes" ;;
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
+	-h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -30,42 +33,68 @@ done
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export O
-total=0; passed=0; failed=""
-log=$(mktemp); trap 'rm -f "$log"' EXIT
+J=${J:-$(nproc 2>/dev/null || echo 2)}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+names=""
+pids=""
 
-run() {
-	name=$1; shift
-	total=$((total + 1))
-	echo "# --- $name"
-	"$@" >"$log" 2>&1
-	rc=$?
-	# cmocka prints skipped tests as "not ok N # SKIP"; TAP wants "ok".
-	sed 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' "$log"
-	if [ $rc -eq 0 ]; then
-		passed=$((passed + 1))
-	else
-		failed="$failed $name"
-		echo "# FAILED: $name (exit $rc)"
+wanted() { echo "$1" | grep -Eq "$only" && ! echo "$1" | grep -Eq "$skip"; }
+
+# Wait for the oldest running test while J are running.
+throttle() {
+	set -- $pids
+	if [ $# -ge "$J" ]; then
+		wait "$1" 2>/dev/null
+		shift
+		pids="$*"
 	fi
+}
+
+# Start "$@" as test $name in the background.
+start() {
+	name=$1; shift
+	throttle
+	( "$@" >"$work/$name.log" 2>&1; echo $? >"$work/$name.rc" ) &
+	pids="$pids $!"
+	names="$names $name"
 }
 
 for src in tests/test_*.c; do
 	name=$(basename "$src" .c)
+	wanted "$name" || continue
 	t=$O/tests/$name
-	[ -x "$t" ] || { echo "# missing: $t (not built)"; failed="$failed $name"; total=$((total + 1)); continue; }
-	echo "$name" | grep -Eq "$only" || continue
-	echo "$name" | grep -Eq "$skip" && continue
-	run "$name" $vg "$t"
+	if [ ! -x "$t" ]; then
+		echo "# missing: $t (not built)" >"$work/$name.log"
+		echo 127 >"$work/$name.rc"
+		names="$names $name"
+		continue
+	fi
+	start "$name" $vg "$t"
 done
 if [ -z "$vg" ]; then
 	for t in tests/*.sh; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
-		echo "$name" | grep -Eq "$only" || continue
-		echo "$name" | grep -Eq "$skip" && continue
-		run "$name" sh "$t"
+		wanted "$name" || continue
+		start "$name" sh "$t"
 	done
 fi
+wait
+
+total=0; passed=0; failed=""
+for name in $names; do
+	total=$((total + 1))
+	echo "# --- $name"
+	# cmocka prints skipped tests as "not ok N # SKIP"; TAP wants "ok".
+	sed 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' "$work/$name.log"
+	rc=$(cat "$work/$name.rc" 2>/dev/null || echo 1)
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed="$failed $name"
+		echo "# FAILED: $name (exit $rc)"
+	fi
+done
 
 echo "# summary: $total programs, $passed passed, $((total - passed)) failed ($O${vg:+, valgrind})"
 [ -z "$failed" ] || { echo "# failed:$failed"; exit 1; }
