@@ -25,6 +25,26 @@
  *    directly, page aligned, registered in the page map on their first page
  *    only, and resized with mremap.
  *
+ * 4. Dirty blocks.  A freed slab's block does not go back to the OS at
+ *    once: it waits, resident, on dirty[order] (newest first) with its
+ *    descriptor, so that a cache that empties and refills does not pay a
+ *    page fault and a page clearing per page each time (the kernel keeps
+ *    such pages in its page allocator; jemalloc calls them dirty and
+ *    decays them).  New slabs take the newest dirty block of their order
+ *    first.  A block dirty for longer than CONFIG_SLAB_DECAY_MS is purged,
+ *    oldest first: madvise(MADV_DONTNEED), then back to its chunk's free
+ *    map (and a chunk whose blocks are all free is unmapped).  Dirty
+ *    blocks were slabs a moment ago, so they never lift RSS above its
+ *    recent peak; a size limit would only make a mass free refault what
+ *    it frees (measured: with an 8 MiB limit, creating and freeing 100000
+ *    objects took twice as long).  Purging runs on the page-level slow
+ *    paths, at most every quarter of the decay time, and from
+ *    kmem_cache_shrink(), which purges everything.  With no allocator
+ *    activity at all, dirty blocks wait for the next (as in jemalloc
+ *    without background threads).  States of a block:
+ *        free (clean) -> slab -> dirty -> slab ...
+ *                                dirty -> (purge) -> free (clean)
+ *
  * Lock: page_lock (innermost; see slab.c) guards the chunk lists, the pools
  * and the counters.  System calls that map new memory run outside it; those
  * that give memory back run outside it too, after the bookkeeping.
@@ -35,6 +55,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "alloc/internal.h"
 #include "alloc/hooks.h"
@@ -65,6 +86,11 @@ struct meta_pool {
 
 static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct list_head chunk_avail[CHUNK_ORDER + 1];
+/* Dirty blocks by order, newest first; a descriptor's large_size holds the
+ * time it became dirty.  Invariant: dirty_bytes == sum of their sizes. */
+static struct list_head dirty[CHUNK_ORDER + 1];
+static unsigned long dirty_bytes;
+static uint64_t last_purge_ns;
 static bool page_ready;
 static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
 static struct meta_pool chunk_pool = { .size = sizeof(struct chunk) };
@@ -176,8 +202,10 @@ static void page_init_locked(void)
 {
 	if (page_ready)
 		return;
-	for (unsigned int i = 0; i <= CHUNK_ORDER; i++)
+	for (unsigned int i = 0; i <= CHUNK_ORDER; i++) {
 		INIT_LIST_HEAD(&chunk_avail[i]);
+		INIT_LIST_HEAD(&dirty[i]);
+	}
 	page_ready = true;
 }
 
@@ -256,36 +284,143 @@ static char *chunk_give_locked(struct chunk *c, char *block)
 
 /* ---- slabs -------------------------------------------------------------- */
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The oldest dirty block that must go: all of them with @all, else those
+ * past the decay time.  page_lock held.
+ */
+static struct slab *purge_victim_locked(uint64_t now, bool all)
+{
+	struct slab *oldest = NULL;
+
+	for (unsigned int o = 0; o <= CHUNK_ORDER; o++) {
+		struct slab *t;
+
+		if (list_empty(&dirty[o]))
+			continue;
+		t = list_entry(dirty[o].prev, struct slab, lru);
+		if (!oldest || t->large_size < oldest->large_size)
+			oldest = t;
+	}
+	if (!oldest)
+		return NULL;
+	if (all || now - oldest->large_size > (uint64_t)CONFIG_SLAB_DECAY_MS * 1000000ULL)
+		return oldest;
+	return NULL;
+}
+
+/*
+ * Give dirty blocks back to the OS: with @all every one, else the expired
+ * ones.  The madvise calls run unlocked, on blocks no list holds any more.
+ */
+static void purge_dirty(bool all)
+{
+	struct list_head victims = LIST_HEAD_INIT(victims);
+	struct slab *slab, *tmp;
+	uint64_t now = now_ns();
+	char *unmap[64];
+	unsigned int nunmap = 0;
+
+	pthread_mutex_lock(&page_lock);
+	if (!page_ready) {
+		pthread_mutex_unlock(&page_lock);
+		return;
+	}
+	WRITE_ONCE(last_purge_ns, now);
+	while ((slab = purge_victim_locked(now, all)) != NULL) {
+		list_move(&slab->lru, &victims);
+		dirty_bytes -= PAGE_SIZE << slab->order;
+	}
+	pthread_mutex_unlock(&page_lock);
+	if (list_empty(&victims))
+		return;
+
+	list_for_each_entry(slab, &victims, lru)
+		page_release(slab->base, PAGE_SIZE << slab->order);
+
+	pthread_mutex_lock(&page_lock);
+	list_for_each_entry_safe(slab, tmp, &victims, lru) {
+		char *chunk_base = chunk_give_locked(slab->chunk, slab->base);
+
+		meta_free_locked(&slab_pool, slab);
+		if (chunk_base) {
+			if (nunmap == ARRAY_SIZE(unmap)) {
+				pthread_mutex_unlock(&page_lock);
+				for (unsigned int i = 0; i < nunmap; i++)
+					os_unmap(unmap[i], CHUNK_SIZE);
+				nunmap = 0;
+				pthread_mutex_lock(&page_lock);
+			}
+			unmap[nunmap++] = chunk_base;
+		}
+	}
+	pthread_mutex_unlock(&page_lock);
+	for (unsigned int i = 0; i < nunmap; i++)
+		os_unmap(unmap[i], CHUNK_SIZE);
+}
+
+/** page_purge - return every dirty block to the OS (kmem_cache_shrink) */
+void page_purge(void)
+{
+	purge_dirty(true);
+}
+
+/* Purge what has expired, at most every quarter of the decay time. */
+static void purge_maybe(uint64_t now)
+{
+	if (now - READ_ONCE(last_purge_ns) > (uint64_t)CONFIG_SLAB_DECAY_MS * 1000000ULL / 4)
+		purge_dirty(false);
+}
+
 /**
  * page_slab_alloc - a naturally aligned block of PAGE_SIZE << @order bytes
  * with a zeroed descriptor, registered in the page map under @cache_id
- * and @colour.
+ * and @colour: the newest dirty block of that order, else a clean one.
+ * The block's contents are undefined.
  * Return: the descriptor (base, order and chunk set), or NULL.
  */
 struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			     unsigned int colour)
 {
-	struct slab *slab;
+	struct slab *slab = NULL;
 	struct chunk *c = NULL;
 	char *block;
+	uint64_t now = now_ns();
 
 	if (order > CHUNK_ORDER)
 		return NULL;
 	pthread_mutex_lock(&page_lock);
 	page_init_locked();
-	slab = meta_alloc_locked(&slab_pool);
-	if (!slab)
-		goto fail;
-	while (!(block = chunk_take_locked(order, &c))) {
-		pthread_mutex_unlock(&page_lock);
-		if (!chunk_create(order)) {
-			pthread_mutex_lock(&page_lock);
+	if (!list_empty(&dirty[order])) {
+		slab = list_first_entry(&dirty[order], struct slab, lru);
+		list_del(&slab->lru);
+		dirty_bytes -= PAGE_SIZE << order;
+		block = slab->base;
+		c = slab->chunk;
+		memset(slab, 0, sizeof(*slab));
+	} else {
+		slab = meta_alloc_locked(&slab_pool);
+		if (!slab)
 			goto fail;
+		while (!(block = chunk_take_locked(order, &c))) {
+			pthread_mutex_unlock(&page_lock);
+			if (!chunk_create(order)) {
+				pthread_mutex_lock(&page_lock);
+				goto fail;
+			}
+			pthread_mutex_lock(&page_lock);
 		}
-		pthread_mutex_lock(&page_lock);
 	}
 	page_stats.slab_bytes += PAGE_SIZE << order;
 	pthread_mutex_unlock(&page_lock);
+	purge_maybe(now);
 
 	slab->base = block;
 	slab->order = (unsigned char)order;
@@ -310,27 +445,23 @@ fail:
 }
 
 /**
- * page_slab_free - unregister a slab, give its pages back to the OS and
- * free its descriptor.
- *
- * The pages are released before the block goes back on its chunk's free
- * map: once there, another thread may take it, and a late MADV_DONTNEED
- * would zero that thread's objects.
+ * page_slab_free - unregister a slab and keep its block as dirty, for the
+ * next slab of its order or for the purge (see 4 above).
  */
 void page_slab_free(struct slab *slab)
 {
 	size_t bytes = PAGE_SIZE << slab->order;
-	char *block = slab->base, *chunk_base;
+	uint64_t now = now_ns();
 
-	pagemap_clear(block, 1UL << slab->order);
-	page_release(block, bytes);
+	pagemap_clear(slab->base, 1UL << slab->order);
 	pthread_mutex_lock(&page_lock);
 	page_stats.slab_bytes -= bytes;
-	chunk_base = chunk_give_locked(slab->chunk, block);
-	meta_free_locked(&slab_pool, slab);
+	slab->cache = NULL;
+	slab->large_size = now;
+	list_add(&slab->lru, &dirty[slab->order]);
+	dirty_bytes += bytes;
 	pthread_mutex_unlock(&page_lock);
-	if (chunk_base)
-		os_unmap(chunk_base, CHUNK_SIZE);
+	purge_maybe(now);
 }
 
 /* ---- large blocks ------------------------------------------------------- */
@@ -454,6 +585,7 @@ void page_get_mem_info(struct slab_mem_info *info)
 	info->slab_bytes = page_stats.slab_bytes;
 	info->large_bytes = page_stats.large_bytes;
 	info->meta_bytes = __atomic_load_n(&page_stats.meta_bytes, __ATOMIC_RELAXED);
+	info->dirty_bytes = dirty_bytes;
 	pthread_mutex_unlock(&page_lock);
 	info->mapped_bytes = info->chunk_bytes + info->large_bytes + info->meta_bytes;
 }

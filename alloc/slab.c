@@ -987,10 +987,14 @@ static int discard_empty(struct kmem_cache *s)
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
+	int ret;
+
 	if (tls_tc != &tcache_empty)
 		mag_flush_thread_slot(s, tls_tc);
 	mag_drain_depot(s);
-	return discard_empty(s);
+	ret = discard_empty(s);
+	page_purge();
+	return ret;
 }
 
 /* kmem_cache_destroy() by the creator that named the cache @name. */

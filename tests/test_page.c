@@ -91,9 +91,43 @@ static void test_chunks_return_to_os(void **state)
 		page_slab_free(s[i]);
 	page_get_mem_info(&after);
 	assert_int_equal(after.slab_bytes, before.slab_bytes);
+	/* freed blocks wait, resident, unless over the dirty limit... */
+	assert_true(after.dirty_bytes > 0);
+	/* ...until a purge gives them and their chunks back */
+	page_purge();
+	page_get_mem_info(&after);
+	assert_int_equal(after.dirty_bytes, 0);
 	assert_true(after.chunk_bytes <= before.chunk_bytes);
 	assert_int_equal(after.mapped_bytes,
 			 after.chunk_bytes + after.large_bytes + after.meta_bytes);
+}
+
+/* A freed block is reused, resident, by the next slab of its order. */
+static void test_dirty_block_reused(void **state)
+{
+	struct slab *a, *b;
+	struct slab_mem_info m;
+	char *base;
+
+	page_purge();
+	a = page_slab_alloc(2, 9, 0);
+	assert_non_null(a);
+	base = a->base;
+	memset(base, 0x77, PAGE_SIZE << 2);
+	page_slab_free(a);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, PAGE_SIZE << 2);
+	b = page_slab_alloc(2, 9, 0);
+	assert_ptr_equal(b->base, base);
+	assert_int_equal(b->cache, NULL);
+	assert_int_equal(b->inuse, 0);
+	assert_int_equal(pm_id(pagemap_lookup(base)), 9);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	page_slab_free(b);
+	page_purge();
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
 }
 
 int main(void)
@@ -103,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_addresses),
 		cmocka_unit_test(test_large_first_page_only),
 		cmocka_unit_test(test_chunks_return_to_os),
+		cmocka_unit_test(test_dirty_block_reused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -291,6 +291,7 @@ SLOTSLAB_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *s,
 struct slab_mem_info {
 	unsigned long chunk_bytes;  /* 2 MiB chunks mapped for slabs */
 	unsigned long slab_bytes;   /* of which cut into slabs now */
+	unsigned long dirty_bytes;  /* of which freed, kept resident for reuse */
 	unsigned long large_bytes;  /* kmalloc blocks mapped directly */
 	unsigned long meta_bytes;   /* descriptors, page map, magazines */
 	unsigned long mapped_bytes; /* everything above: the virtual footprint */
