@@ -27,53 +27,16 @@
 
 #include "bench/trace_bin.h"
 #include "tests/fuzz/trace_check.h"
+#include "tests/tmpfiles.h"
 
-static char *tmpdir;
-
-static int make_tmpdir(void **state)
+static int setup_tmpdir(void **state)
 {
-	char tmpl[] = "/tmp/test_trace_binary.XXXXXX";
-
-	tmpdir = strdup(mkdtemp(tmpl));
-	return tmpdir ? 0 : -1;
+	return test_tmpdir_create("test_trace_binary");
 }
 
-static int remove_tmpdir(void **state)
+static int teardown_tmpdir(void **state)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	free(tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A path in the test directory (one of 8 rotating buffers). */
-static const char *tpath(const char *name)
-{
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return test_tmpdir_remove();
 }
 
 /*
@@ -185,7 +148,7 @@ static void assert_same_events(const char *p1, const char *p2)
 static void assert_same_bytes(const char *p1, const char *p2)
 {
 	size_t l1, l2;
-	uint8_t *b1 = slurp(p1, &l1), *b2 = slurp(p2, &l2);
+	uint8_t *b1 = (uint8_t *)test_slurp(p1, &l1), *b2 = (uint8_t *)test_slurp(p2, &l2);
 
 	assert_int_equal(l1, l2);
 	assert_memory_equal(b1, b2, l1);
@@ -195,8 +158,8 @@ static void assert_same_bytes(const char *p1, const char *p2)
 
 static void test_round_trips(void **state)
 {
-	const char *text = tpath("varied.txt"), *bin = tpath("varied.bin");
-	const char *canon = tpath("canon.txt"), *bin2 = tpath("again.bin");
+	const char *text = test_tmpfile("varied.txt"), *bin = test_tmpfile("varied.bin");
+	const char *canon = test_tmpfile("canon.txt"), *bin2 = test_tmpfile("again.bin");
 	struct trace_error err;
 	struct trace *t;
 	size_t len;
@@ -204,7 +167,7 @@ static void test_round_trips(void **state)
 
 	write_varied_text(text, 30000);
 	convert(text, bin);
-	b = slurp(bin, &len);
+	b = (uint8_t *)test_slurp(bin, &len);
 	assert_memory_equal(b, bin_magic, sizeof(bin_magic));
 	assert_true(get_u64(b + 32) >= 3);	/* several blocks */
 	free(b);
@@ -219,15 +182,15 @@ static void test_round_trips(void **state)
 	assert_same_events(text, canon);
 	convert(canon, bin2);
 	assert_same_bytes(bin, bin2);		/* binary -> text -> binary */
-	convert(bin2, tpath("canon2.txt"));
-	assert_same_bytes(canon, tpath("canon2.txt"));	/* text -> binary -> text */
-	convert(bin, tpath("copy.bin"));
-	assert_same_bytes(bin, tpath("copy.bin"));	/* binary -> binary */
+	convert(bin2, test_tmpfile("canon2.txt"));
+	assert_same_bytes(canon, test_tmpfile("canon2.txt"));	/* text -> binary -> text */
+	convert(bin, test_tmpfile("copy.bin"));
+	assert_same_bytes(bin, test_tmpfile("copy.bin"));	/* binary -> binary */
 }
 
 static void test_empty_trace(void **state)
 {
-	const char *txt = tpath("empty.txt"), *bin = tpath("empty.bin");
+	const char *txt = test_tmpfile("empty.txt"), *bin = test_tmpfile("empty.bin");
 	struct trace_error err;
 	size_t len;
 	uint8_t *b;
@@ -235,7 +198,7 @@ static void test_empty_trace(void **state)
 
 	spit(txt, "", 0);
 	convert(txt, bin);
-	b = slurp(bin, &len);
+	b = (uint8_t *)test_slurp(bin, &len);
 	assert_int_equal(len, HEADER_SIZE + 3);	/* header text, symbols, classes: 0 */
 	free(b);
 	dump = check_dump_file(bin, NULL, &err);
@@ -247,7 +210,7 @@ static void test_empty_trace(void **state)
 /* Content decides, not the name. */
 static void test_detect_by_content(void **state)
 {
-	const char *text = tpath("small.bin"), *bin = tpath("small.txt.bin");
+	const char *text = test_tmpfile("small.bin"), *bin = test_tmpfile("small.txt.bin");
 	struct trace_error err;
 	struct trace *t;
 
@@ -257,8 +220,8 @@ static void test_detect_by_content(void **state)
 	assert_int_equal(trace_format(t), TRACE_FMT_TEXT);
 	trace_close(t);
 	convert(text, bin);
-	rename(bin, tpath("looks.txt"));
-	t = trace_open(tpath("looks.txt"), NULL, &err);
+	rename(bin, test_tmpfile("looks.txt"));
+	t = trace_open(test_tmpfile("looks.txt"), NULL, &err);
 	assert_non_null(t);
 	assert_int_equal(trace_format(t), TRACE_FMT_BINARY);
 	trace_close(t);
@@ -291,7 +254,7 @@ static void assert_damaged(const char *path, size_t size, bool first_byte, const
 
 static void test_truncated(void **state)
 {
-	const char *text = tpath("trunc.txt"), *bin = tpath("trunc.bin"), *cut = tpath("cut.bin");
+	const char *text = test_tmpfile("trunc.txt"), *bin = test_tmpfile("trunc.bin"), *cut = test_tmpfile("cut.bin");
 	struct trace_error err;
 	size_t len;
 	uint8_t *b;
@@ -299,7 +262,7 @@ static void test_truncated(void **state)
 
 	write_varied_text(text, 20000);
 	convert(text, bin);
-	b = slurp(bin, &len);
+	b = (uint8_t *)test_slurp(bin, &len);
 	for (size_t n = 1; n < len; n += n < 200 || n > len - 200 ? 1 : 331) {
 		spit(cut, b, n);
 		snprintf(what, sizeof(what), "cut at %zu of %zu", n, len);
@@ -320,7 +283,7 @@ static void test_truncated(void **state)
 
 static void test_every_byte_changed(void **state)
 {
-	const char *text = tpath("flip.txt"), *bin = tpath("flip.bin"), *bad = tpath("bad.bin");
+	const char *text = test_tmpfile("flip.txt"), *bin = test_tmpfile("flip.bin"), *bad = test_tmpfile("bad.bin");
 	size_t len, big;
 	uint8_t *b;
 	char what[64];
@@ -332,7 +295,7 @@ static void test_every_byte_changed(void **state)
 
 	spit(text, small, sizeof(small) - 1);
 	convert(text, bin);
-	b = slurp(bin, &len);
+	b = (uint8_t *)test_slurp(bin, &len);
 	for (size_t i = 0; i < len; i++) {
 		for (int m = 0; m < 2; m++) {
 			uint8_t saved = b[i];
@@ -348,7 +311,7 @@ static void test_every_byte_changed(void **state)
 	/* Several blocks: padding included, in a stride. */
 	write_varied_text(text, 20000);
 	convert(text, bin);
-	b = slurp(bin, &big);
+	b = (uint8_t *)test_slurp(bin, &big);
 	for (size_t i = 0; i < big; i += 1009) {
 		b[i] ^= 0x20;
 		spit(bad, b, big);
@@ -491,7 +454,7 @@ static const struct crafted {
 static void test_crafted(void **state)
 {
 	static uint8_t buf[8192];
-	const char *path = tpath("crafted.bin");
+	const char *path = test_tmpfile("crafted.bin");
 
 	for (size_t i = 0; i < ARRAY_SIZE(crafted); i++) {
 		const struct crafted *c = &crafted[i];
@@ -525,7 +488,7 @@ static void reseal(uint8_t *blk)
 /* Block-level checks on a real multi-block trace, checksums recomputed. */
 static void test_block_checks(void **state)
 {
-	const char *text = tpath("blk.txt"), *bin = tpath("blk.bin"), *bad = tpath("blkbad.bin");
+	const char *text = test_tmpfile("blk.txt"), *bin = test_tmpfile("blk.bin"), *bad = test_tmpfile("blkbad.bin");
 	uint32_t bs, plen;
 	struct trace_error err;
 	size_t len;
@@ -533,7 +496,7 @@ static void test_block_checks(void **state)
 
 	write_varied_text(text, 20000);
 	convert(text, bin);
-	b = slurp(bin, &len);
+	b = (uint8_t *)test_slurp(bin, &len);
 	bs = get_u32(b + 16);
 	blk1 = b + HEADER_SIZE + bs;
 	plen = get_u32(blk1 + 4);
@@ -582,5 +545,5 @@ int main(void)
 		cmocka_unit_test(test_block_checks),
 	};
 
-	return cmocka_run_group_tests_name("trace_binary", tests, make_tmpdir, remove_tmpdir);
+	return cmocka_run_group_tests_name("trace_binary", tests, setup_tmpdir, teardown_tmpdir);
 }

@@ -27,24 +27,16 @@
 
 #include "bench/gen.h"
 #include "tests/fuzz/trace_check.h"
-
-static char *tmpdir;
+#include "tests/tmpfiles.h"
 
 static int setup(void **state)
 {
-	char tmpl[] = "/tmp/test_trace_gen.XXXXXX";
-
-	tmpdir = strdup(mkdtemp(tmpl));
-	return tmpdir ? 0 : -1;
+	return test_tmpdir_create("test_trace_gen");
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	free(tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove();
 }
 
 static const char *generate(const char *scenario, const struct gen_params *p, const char *ext)
@@ -54,35 +46,17 @@ static const char *generate(const char *scenario, const struct gen_params *p, co
 	struct trace_error err;
 
 	i = (i + 1) % 4;
-	snprintf(path[i], sizeof(path[i]), "%s/%s-%llu-%u.%s", tmpdir, scenario,
+	snprintf(path[i], sizeof(path[i]), "%s/%s-%llu-%u.%s", test_tmpdir, scenario,
 		 (unsigned long long)p->seed, p->threads, ext);
 	if (gen_run(gen_find(scenario), p, path[i], NULL, &err) < 0)
 		fail_msg("%s", err.msg);
 	return path[i];
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static bool same_file(const char *a, const char *b)
 {
 	size_t la, lb;
-	char *x = slurp(a, &la), *y = slurp(b, &lb);
+	char *x = test_slurp(a, &la), *y = test_slurp(b, &lb);
 	bool same = la == lb && memcmp(x, y, la) == 0;
 
 	free(x);

@@ -34,26 +34,15 @@
 
 #include "bench/gen.h"
 #include "tests/fuzz/trace_check.h"
+#include "tests/tmpfiles.h"
 
-static char *tmpdir;
-
-static const char *tpath(const char *name)
-{
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
-
-/* Generate @scenario with @objects and @ops into @name (in tmpdir). */
+/* Generate @scenario with @objects and @ops into @name (in test_tmpdir). */
 static const char *generate(const char *scenario, uint64_t objects, uint64_t ops,
 			    unsigned int threads, const char *name)
 {
 	struct gen_params p = { .objects = objects, .ops = ops, .threads = threads,
 				.attrs = -1, .seed = 7 };
-	const char *path = tpath(name);
+	const char *path = test_tmpfile(name);
 	struct trace_error err;
 
 	if (gen_run(gen_find(scenario), &p, path, NULL, &err) < 0)
@@ -63,26 +52,20 @@ static const char *generate(const char *scenario, uint64_t objects, uint64_t ops
 
 static int setup(void **state)
 {
-	char tmpl[] = "/tmp/test_trace_io.XXXXXX";
 	struct trace_error err;
 
-	tmpdir = strdup(mkdtemp(tmpl));
-	if (!tmpdir)
+	if (test_tmpdir_create("test_trace_io") != 0)
 		return -1;
 	/* Several blocks, several threads, both formats. */
 	generate("churn", 1000, 12000, 3, "churn.bin");
 	generate("churn", 1000, 12000, 3, "churn.txt");
 	generate("malloc", 1000, 10000, 1, "malloc.bin");
-	return check_copy(tpath("malloc.bin"), tpath("malloc.trace"), &err);
+	return check_copy(test_tmpfile("malloc.bin"), test_tmpfile("malloc.trace"), &err);
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	free(tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove();
 }
 
 static bool uring_works(void)
@@ -113,23 +96,6 @@ static char *dump_with(const char *path, const struct trace_opts *o, const char 
 	return dump;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static void test_read_paths_agree(void **state)
 {
 	static const char *const files[] = { "churn.bin", "churn.txt", "malloc.bin",
@@ -137,7 +103,7 @@ static void test_read_paths_agree(void **state)
 	const char *uring = uring_works() ? "io_uring" : "read";
 
 	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
-		const char *path = tpath(files[f]);
+		const char *path = test_tmpfile(files[f]);
 		struct trace_opts o = { .io = TRACE_IO_READ };
 		char *ref = dump_with(path, &o, "read"), *dump, *mem;
 		struct trace_error err;
@@ -166,7 +132,7 @@ static void test_read_paths_agree(void **state)
 		dump = dump_with(path, &o, uring);
 		assert_string_equal(dump, ref);
 		free(dump);
-		mem = slurp(path, &len);
+		mem = test_slurp(path, &len);
 		t = trace_open_mem(path, mem, len, NULL, &err);
 		assert_non_null(t);
 		assert_string_equal(trace_io_name(t), "memory");
@@ -182,7 +148,7 @@ static void test_read_paths_agree(void **state)
 
 static void test_env_switch(void **state)
 {
-	const char *path = tpath("churn.bin");
+	const char *path = test_tmpfile("churn.bin");
 	char *a, *b;
 
 	setenv("SLOTSLAB_IO_URING", "0", 1);
@@ -201,12 +167,12 @@ static void test_env_switch(void **state)
 static void assert_shrink_detected(const char *name, enum trace_io io, uint64_t keep)
 {
 	struct trace_opts o = { .io = io, .depth = 2 };
-	const char *copy = tpath("shrink.tmp");
+	const char *copy = test_tmpfile("shrink.tmp");
 	struct trace_error err;
 	struct trace_event ev;
 	struct trace *t;
 	size_t len;
-	char *buf = slurp(tpath(name), &len);
+	char *buf = test_slurp(test_tmpfile(name), &len);
 	FILE *f;
 	int rc;
 
@@ -271,7 +237,7 @@ static void test_memory_bounded(void **state)
 		generate("churn", 1000, 200000, 1, large);	/* 1.2 M events */
 		for (enum trace_io io = TRACE_IO_URING; io <= TRACE_IO_READ; io++) {
 			struct trace_opts o = { .io = io, .depth = 4 };
-			size_t a = memory_after(tpath(small), &o), b = memory_after(tpath(large), &o);
+			size_t a = memory_after(test_tmpfile(small), &o), b = memory_after(test_tmpfile(large), &o);
 
 			print_message("# %s via %s: %zu bytes for %s, %zu for %s\n", formats[f],
 				      io == TRACE_IO_URING ? "io_uring" : "read", a, small, b, large);
@@ -282,10 +248,10 @@ static void test_memory_bounded(void **state)
 	}
 }
 
-/* Names in tmpdir that start with @prefix (temporary files included). */
+/* Names in test_tmpdir that start with @prefix (temporary files included). */
 static int count_entries(const char *prefix)
 {
-	DIR *d = opendir(tmpdir);
+	DIR *d = opendir(test_tmpdir);
 	struct dirent *e;
 	int n = 0;
 
@@ -322,7 +288,7 @@ static void test_writer_io_error(void **state)
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		struct trace_writer *w = trace_writer_open(tpath(names[i]), TRACE_FMT_AUTO,
+		struct trace_writer *w = trace_writer_open(test_tmpfile(names[i]), TRACE_FMT_AUTO,
 							   "limited", &err);
 
 		assert_non_null(w);
@@ -347,7 +313,7 @@ static void test_writer_io_error(void **state)
 static void test_writer_rejects(void **state)
 {
 	static const char text[] = "class A slots=x\nclass B base=A slots=y\nclass C\n";
-	const char *target = tpath("keep.bin");
+	const char *target = test_tmpfile("keep.bin");
 	struct trace_error err;
 	struct trace_event a, b, c;
 	struct trace_writer *w;
@@ -428,15 +394,15 @@ static void test_open_errors(void **state)
 {
 	struct trace_error err;
 
-	assert_null(trace_open(tmpdir, NULL, &err));
+	assert_null(trace_open(test_tmpdir, NULL, &err));
 	assert_int_equal(err.code, TRACE_EOPEN);
 	assert_non_null(strstr(err.msg, ": not a regular file"));
 	assert_int_equal(trace_error_status(&err), 2);
-	assert_null(trace_open(tpath("missing.bin"), NULL, &err));
+	assert_null(trace_open(test_tmpfile("missing.bin"), NULL, &err));
 	assert_int_equal(err.code, TRACE_EOPEN);
 	assert_int_equal(err.sys, ENOENT);
 	assert_non_null(strstr(err.msg, "missing.bin: cannot open: No such file or directory"));
-	assert_null(trace_writer_open(tpath("no/such/dir/x.bin"), TRACE_FMT_AUTO, NULL, &err));
+	assert_null(trace_writer_open(test_tmpfile("no/such/dir/x.bin"), TRACE_FMT_AUTO, NULL, &err));
 	assert_int_equal(err.code, TRACE_EOPEN);
 	assert_non_null(strstr(err.msg, "x.bin: cannot create a temporary file beside it"));
 }

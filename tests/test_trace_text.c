@@ -19,26 +19,14 @@
 
 #include "bench/trace.h"
 #include "tests/fuzz/trace_check.h"
+#include "tests/tmpfiles.h"
 
 static const struct trace_opts tiny_chunks = { .chunk = 7 };
 
 /* Parse @text from memory; the dump, or NULL with *err filled. */
 static char *parse(const char *text, const struct trace_opts *o, struct trace_error *err)
 {
-	struct trace *t = trace_open_mem("t.txt", text, strlen(text), o, err);
-	char *dump;
-	int rc;
-
-	if (!t)
-		return NULL;
-	dump = check_dump(t, &rc);
-	if (rc < 0) {
-		*err = *trace_error(t);
-		free(dump);
-		dump = NULL;
-	}
-	trace_close(t);
-	return dump;
+	return check_dump_opened(trace_open_mem("t.txt", text, strlen(text), o, err), err);
 }
 
 static const char all_kinds[] =
@@ -403,40 +391,14 @@ static void test_canonicalised(void **state)
 	free(dump);
 }
 
-static char *tmpdir;
-
 static int make_tmpdir(void **state)
 {
-	char tmpl[] = "/tmp/test_trace_text.XXXXXX";
-
-	tmpdir = strdup(mkdtemp(tmpl));
-	return tmpdir ? 0 : -1;
+	return test_tmpdir_create("test_trace_text");
 }
 
 static int remove_tmpdir(void **state)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	free(tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return test_tmpdir_remove();
 }
 
 /* Reading a trace and writing it as text gives the canonical text, byte for byte. */
@@ -448,7 +410,7 @@ static void test_writer_canonical(void **state)
 	struct trace_writer *w;
 	struct trace *t;
 
-	snprintf(path, sizeof(path), "%s/out.trace", tmpdir);
+	snprintf(path, sizeof(path), "%s/out.trace", test_tmpdir);
 	assert_int_equal(trace_format_for_path(path), TRACE_FMT_TEXT);
 	t = trace_open_mem("t.txt", all_kinds, strlen(all_kinds), &tiny_chunks, &err);
 	assert_non_null(t);
@@ -459,7 +421,7 @@ static void test_writer_canonical(void **state)
 	assert_int_equal(trace_writer_events(w), 20);
 	assert_int_equal(trace_writer_close(w, &err), 0);
 	trace_close(t);
-	out = slurp(path);
+	out = test_slurp(path, NULL);
 	assert_true(strncmp(out, "# a header line\n# second line\n", 30) == 0);
 	assert_string_equal(out + 30, all_kinds_canon);
 
@@ -467,7 +429,7 @@ static void test_writer_canonical(void **state)
 	t = trace_open(path, NULL, &err);
 	assert_non_null(t);
 	assert_int_equal(trace_format(t), TRACE_FMT_TEXT);
-	snprintf(path, sizeof(path), "%s/again.txt", tmpdir);
+	snprintf(path, sizeof(path), "%s/again.txt", test_tmpdir);
 	w = trace_writer_open(path, TRACE_FMT_AUTO, trace_header(t, NULL), &err);
 	assert_non_null(w);
 	while (trace_next(t, &ev) > 0)
@@ -475,7 +437,7 @@ static void test_writer_canonical(void **state)
 	assert_int_equal(trace_writer_close(w, &err), 0);
 	trace_close(t);
 	free(out);
-	out = slurp(path);
+	out = test_slurp(path, NULL);
 	assert_string_equal(out + 30, all_kinds_canon);
 	free(out);
 }

@@ -17,6 +17,8 @@
 #include <cmocka.h>
 #include <valgrind/valgrind.h>
 
+#include "internal/procfs.h"
+
 /*
  * Is this process under a sanitizer or Valgrind?  Their shadow memory
  * makes address-space limits (RLIMIT_AS) meaningless.
@@ -45,18 +47,10 @@ static inline int test_under_instrumentation(void)
 	return RUNNING_ON_VALGRIND;
 }
 
-/* Resident set size of this process in bytes, from /proc/self/statm. */
+/* Resident set size of this process in bytes. */
 static inline size_t test_rss_bytes(void)
 {
-	unsigned long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (size_t)sysconf(_SC_PAGESIZE);
+	return proc_rss_bytes();
 }
 
 /*

@@ -35,6 +35,7 @@
 
 #include <slotslab/slab.h>
 #include "internal/compiler.h"
+#include "internal/procfs.h"
 
 enum contender { C_SLAB, C_KMALLOC, C_MALLOC };
 
@@ -68,19 +69,6 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static size_t rss_bytes(void)
-{
-	unsigned long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
 static void die(const char *msg)
@@ -249,14 +237,14 @@ static void run_footprint(unsigned long n)
 	if (!p)
 		die("out of memory for the pointer array");
 	memset(p, 0xff, n * sizeof(*p));	/* the array's pages count in base */
-	base = rss_bytes();
+	base = proc_rss_bytes();
 	for (unsigned long i = 0; i < n; i++) {
 		p[i] = obj_alloc();
 		if (!p[i])
 			die("allocation failed");
 		memset(p[i], (int)i, obj_size);
 	}
-	full = rss_bytes();
+	full = proc_rss_bytes();
 	if (who == C_SLAB) {
 		struct kmem_cache_info info;
 
@@ -270,7 +258,7 @@ static void run_footprint(unsigned long n)
 		kmem_cache_shrink(cache);
 	else
 		malloc_trim(0);
-	after = rss_bytes();
+	after = proc_rss_bytes();
 	printf("{\"mode\":\"footprint\",\"contender\":\"%s\",\"size\":%zu,\"objects\":%lu,"
 	       "\"rss_growth_bytes\":%zu,\"payload_bytes\":%zu,\"rss_ratio\":%.4f,",
 	       contender_name(), obj_size, n, full - base, payload,

@@ -99,11 +99,12 @@ static inline char *check_dump(struct trace *t, int *rc)
 	return out;
 }
 
-/* The dump of the trace at @path, or NULL with *@err filled. */
-static inline char *check_dump_file(const char *path, const struct trace_opts *o,
-				    struct trace_error *err)
+/*
+ * The dump of @t, just opened (NULL if the open failed, *@err filled), which
+ * is closed; or NULL with *@err filled if reading fails.
+ */
+static inline char *check_dump_opened(struct trace *t, struct trace_error *err)
 {
-	struct trace *t = trace_open(path, o, err);
 	char *dump;
 	int rc;
 
@@ -117,6 +118,13 @@ static inline char *check_dump_file(const char *path, const struct trace_opts *o
 	}
 	trace_close(t);
 	return dump;
+}
+
+/* The dump of the trace at @path, or NULL with *@err filled. */
+static inline char *check_dump_file(const char *path, const struct trace_opts *o,
+				    struct trace_error *err)
+{
+	return check_dump_opened(trace_open(path, o, err), err);
 }
 
 /* Copy every event of @in, and its header, to @out: 0, or -1 with *@err filled. */
