@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "generate the trace of a seed scenario" },
 	{ "info", cmd_info, "what a trace holds: events by kind, classes, peaks, threads" },
 	{ "convert", cmd_convert, "convert a trace between the text and binary formats" },
+	{ "replay", cmd_replay, "replay a trace: footprint, speed, errors per layout and heap" },
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench/replay_mt.c - replay a multi-threaded trace on one thread per @TID,
+ * keeping the trace's order wherever an object or block passes between
+ * threads (what glibc's trace_run does with the sync points its converter
+ * computes, here computed as the trace streams by).
+ *
+ * Threads: the calling thread is the *dispatcher*; it reads the trace and
+ * hands each event to the *worker* of its thread id through a
+ * single-producer single-consumer ring.  A worker runs its events in order.
+ *
+ * Slots: the dispatcher maps every live object and block id to a *slot*
+ * (a place in a table of two words per slot: the object, or the block's
+ * pointer and size), taken from a free list at new/malloc and returned at
+ * free.  It remembers, per slot, the last event that touched it as
+ * (worker, sequence number in that worker's ring).  An event whose slot
+ * was last touched by another worker carries that pair as a *sync point*:
+ * the worker waits until the other worker has completed that many events.
+ * Each worker publishes its count of completed events with a release
+ * store; waiting is an acquire load, so the slot's contents (and whatever
+ * the earlier event did to the object) are visible.  A realloc touches two
+ * slots and may carry two sync points.  Sync points always name earlier
+ * events of the trace, so the earliest event not yet done can always run:
+ * no deadlock.
+ *
+ * Class events (class, classattr) change what every object sees: the
+ * dispatcher waits until every worker is idle and runs them itself.
+ *
+ * Serialisation: the object model serialises a space (object.h: one
+ * thread at a time), so object events take the space's mutex; malloc-level
+ * events run in parallel (kmalloc and malloc are thread-safe) and count
+ * their bytes with atomics.
+ *
+ * Determinism: every object's and block's events run in trace order, and
+ * class events at their place, so attribute errors, bad ids (decided by
+ * the dispatcher, in trace order), the checksum of values read, the peaks
+ * of live objects and blocks (counted by the dispatcher, in trace order)
+ * and the bytes live at the end are the same for every schedule.  Byte
+ * peaks, RSS and times depend on the schedule, as they would in the
+ * recorded program.
+ *
+ * Waiting: spin a little (pause), then sched_yield(): with more threads
+ * than cores, a waiter must let the thread it waits for run.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/progress.h"
+#include "bench/replay_internal.h"
+
+#define RING_SIZE   1024u		/* ops per worker ring, a power of two */
+#define CHUNK_SHIFT 14
+#define CHUNK_SLOTS (1u << CHUNK_SHIFT)
+#define MAX_CHUNKS  (1u << 18)		/* 2^32 slots */
+#define NO_SLOT     UINT32_MAX
+
+/**
+ * struct mt_op - one event, resolved by the dispatcher
+ * @ev:      the event (for messages; its names point into the reader)
+ * @ordinal: its place in the trace, from 1
+ * @sym, @cls: resolved attribute and class
+ * @slot, @slot2: the object or block slot; realloc: new (@slot) and old
+ *           (@slot2); NO_SLOT when unused
+ * @wait:    up to two sync points: (worker index << 48 | sequence), 0 none
+ */
+struct mt_op {
+	struct trace_event ev;
+	uint64_t ordinal;
+	const struct om_sym *sym;
+	struct om_class *cls;
+	uint32_t slot, slot2;
+	uint64_t wait[2];
+};
+
+/**
+ * struct mt_worker - a replay thread and its ring
+ * @head:  ops published by the dispatcher (release)
+ * @done:  ops completed by the worker (release); @done <= @head, and
+ *         @head - @done <= RING_SIZE
+ * @status, @f: the worker's fatal failure, if any
+ */
+struct mt_worker {
+	struct replay_worker w;
+	struct mt *mt;
+	struct mt_op *ring;
+	pthread_t th;
+	bool started;
+	int status;
+	uint64_t fail_ordinal;
+	struct replay_failure f;
+	uint64_t head __attribute__((aligned(64)));
+	uint64_t done __attribute__((aligned(64)));
+};
+
+/**
+ * struct mt - the threaded replay
+ * @chunks:  slot table: @chunks[i >> CHUNK_SHIFT][(i & mask) * 2 + word]
+ * @last:    per slot, the last touch (worker << 48 | seq), 0 for none
+ * @free:    free slot indices (a stack of @nfree), the dispatcher's
+ * @oslot, @bslot: object and block id -> slot + 1, the dispatcher's
+ */
+struct mt {
+	struct replay *rp;
+	struct mt_worker *workers;
+	uint32_t nworkers;
+	pthread_mutex_t space_lock;
+	uint64_t **chunks;
+	uint32_t nslots;
+	uint64_t *last;
+	uint32_t *free;
+	uint32_t nfree;
+	struct idmap oslot, bslot;
+	int finished;
+	int stop;
+	uint64_t live_objs, live_blks;
+};
+
+static __always_inline uint64_t *slot_at(const struct mt *mt, uint32_t i)
+{
+	return &mt->chunks[i >> CHUNK_SHIFT][(size_t)(i & (CHUNK_SLOTS - 1)) * 2];
+}
+
+static void wait_a_little(unsigned int *spins)
+{
+	if (++*spins < 64)
+		__builtin_ia32_pause();
+	else
+		sched_yield();
+}
+
+/* ---- workers -------------------------------------------------------------- */
+
+static void wait_sync(struct mt *mt, uint64_t point)
+{
+	struct mt_worker *other = &mt->workers[point >> 48];
+	uint64_t seq = point & ((1ull << 48) - 1);
+	unsigned int spins = 0;
+
+	while (smp_load_acquire(&other->done) < seq && !READ_ONCE(mt->stop))
+		wait_a_little(&spins);
+}
+
+static int run_block_op(struct mt *mt, struct mt_op *op)
+{
+	struct replay *rp = mt->rp;
+	const struct trace_event *ev = &op->ev;
+	uint64_t *e = op->slot != NO_SLOT ? slot_at(mt, op->slot) : NULL;
+	uint64_t *old = op->slot2 != NO_SLOT ? slot_at(mt, op->slot2) : NULL;
+	uint64_t nv[2];
+	int r;
+
+	switch (ev->kind) {
+	case TRACE_MFREE:
+		blk_free(rp, true, e);
+		return 0;
+	case TRACE_REALLOC:
+		if (!old)
+			break;			/* realloc of NULL: an allocation */
+		if (!e) {			/* realloc to size 0, result NULL: a free */
+			blk_free(rp, true, old);
+			return 0;
+		}
+		if (ev->size) {
+			r = blk_realloc(rp, true, ev->size, old, nv);
+		} else {
+			struct trace_event m = { .kind = TRACE_MALLOC };
+
+			r = blk_alloc(rp, true, &m, nv);
+			if (!r)
+				blk_free(rp, true, old);
+		}
+		if (!r) {
+			e[0] = nv[0];
+			e[1] = nv[1];
+		}
+		return r;
+	}
+	return blk_alloc(rp, true, ev, e);
+}
+
+static int run_op(struct mt_worker *mw, struct mt_op *op)
+{
+	struct mt *mt = mw->mt;
+	uint64_t *e = op->slot != NO_SLOT ? slot_at(mt, op->slot) : NULL;
+	int r = 0;
+
+	if (op->ev.kind >= TRACE_MALLOC)
+		return run_block_op(mt, op);
+	pthread_mutex_lock(&mt->space_lock);
+	switch (op->ev.kind) {
+	case TRACE_NEW:
+		r = obj_new(&mw->w, op->cls, e);
+		break;
+	case TRACE_SET:
+		r = obj_set(&mw->w, e, op->sym, op->ev.value);
+		break;
+	case TRACE_GET:
+		r = obj_get(&mw->w, e, op->sym);
+		break;
+	case TRACE_DEL:
+		r = obj_del(&mw->w, e, op->sym);
+		break;
+	case TRACE_FREE:
+		obj_free(e);
+		break;
+	case TRACE_WEAKREF:
+		r = obj_weakref(&mw->w, e);
+		break;
+	case TRACE_SETCLASS:
+		r = obj_setclass(&mw->w, e, op->cls);
+		break;
+	}
+	pthread_mutex_unlock(&mt->space_lock);
+	return r;
+}
+
+static void *worker_main(void *arg)
+{
+	struct mt_worker *mw = arg;
+	struct mt *mt = mw->mt;
+	uint64_t cost = mt->rp->r->clock_cost_ns;
+	unsigned int sample = mt->rp->o->sample;
+	uint64_t next = mw->done;
+
+	for (;;) {
+		unsigned int spins = 0;
+		struct mt_op *op;
+		int r;
+
+		while (smp_load_acquire(&mw->head) == next) {
+			if (smp_load_acquire(&mt->finished) && smp_load_acquire(&mw->head) == next)
+				return NULL;
+			wait_a_little(&spins);
+		}
+		op = &mw->ring[next & (RING_SIZE - 1)];
+		if (op->wait[0])
+			wait_sync(mt, op->wait[0]);
+		if (op->wait[1])
+			wait_sync(mt, op->wait[1]);
+		if (READ_ONCE(mt->stop))
+			return NULL;
+		if (unlikely(--mw->w.sample_left == 0) && sample) {
+			uint64_t t0 = metrics_now_ns(), d;
+
+			mw->w.sample_left = sample;
+			r = run_op(mw, op);
+			d = metrics_now_ns() - t0;
+			mw->w.kinds[op->ev.kind].sampled++;
+			mw->w.kinds[op->ev.kind].ns += d > cost ? d - cost : 0;
+		} else {
+			r = run_op(mw, op);
+		}
+		if (unlikely(r)) {
+			struct replay tmp = { .o = mt->rp->o, .r = mt->rp->r, .f = &mw->f };
+
+			mw->status = replay_fail_code(&tmp, r, op->ordinal, &op->ev);
+			mw->fail_ordinal = op->ordinal;
+			WRITE_ONCE(mt->stop, 1);
+			return NULL;
+		}
+		smp_store_release(&mw->done, ++next);
+	}
+}
+
+/* ---- the dispatcher --------------------------------------------------------- */
+
+static uint32_t worker_of(const struct mt *mt, uint32_t tid)
+{
+	const uint32_t *t = mt->rp->scan.tids;
+	uint32_t lo = 0, hi = mt->nworkers;
+
+	while (lo + 1 < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (t[mid] <= tid)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A free slot (its last touch kept), or NO_SLOT when out of memory. */
+static uint32_t take_slot(struct mt *mt)
+{
+	uint32_t i;
+
+	if (mt->nfree)
+		return mt->free[--mt->nfree];
+	i = mt->nslots;
+	if ((i >> CHUNK_SHIFT) >= MAX_CHUNKS)
+		return NO_SLOT;
+	if (!(i & (CHUNK_SLOTS - 1))) {
+		uint64_t *c = calloc(CHUNK_SLOTS * 2, sizeof(uint64_t));
+		uint64_t *last = realloc(mt->last, (i + CHUNK_SLOTS) * sizeof(*last));
+		uint32_t *fr = last ? realloc(mt->free, (i + CHUNK_SLOTS) * sizeof(*fr)) : NULL;
+
+		if (last)
+			mt->last = last;
+		if (fr)
+			mt->free = fr;
+		if (!c || !last || !fr) {
+			free(c);
+			return NO_SLOT;
+		}
+		memset(mt->last + i, 0, CHUNK_SLOTS * sizeof(*last));
+		mt->chunks[i >> CHUNK_SHIFT] = c;
+	}
+	mt->nslots++;
+	return i;
+}
+
+/* Wait until every worker has run everything it was given. */
+static void drain(struct mt *mt)
+{
+	for (uint32_t i = 0; i < mt->nworkers; i++) {
+		struct mt_worker *mw = &mt->workers[i];
+		unsigned int spins = 0;
+
+		while (smp_load_acquire(&mw->done) < READ_ONCE(mw->head) && !READ_ONCE(mt->stop))
+			wait_a_little(&spins);
+	}
+}
+
+/*
+ * Resolve @id in @map to its slot for event @op: @alloc to make it live
+ * (NO_SLOT back if it is live already), else to find it (NO_SLOT if it is
+ * not live); @drop to make it dead afterwards.  Return -1 when out of
+ * memory, else 0 with *@slot set.
+ */
+static int resolve(struct mt *mt, struct idmap *map, uint64_t id, bool alloc, bool drop,
+		   uint32_t *slot)
+{
+	uint64_t *e;
+	bool fresh;
+
+	*slot = NO_SLOT;
+	if (!alloc) {
+		e = idmap_find(map, id);
+		if (!e)
+			return 0;
+		*slot = (uint32_t)(*e - 1);
+		if (drop) {
+			idmap_remove(map, id, e);
+			mt->free[mt->nfree++] = *slot;
+		}
+		return 0;
+	}
+	e = idmap_insert(map, id, &fresh);
+	if (!e)
+		return -1;
+	if (!fresh)
+		return 0;
+	*slot = take_slot(mt);
+	if (*slot == NO_SLOT) {
+		idmap_remove(map, id, e);
+		return -1;
+	}
+	*e = *slot + 1ull;
+	return 0;
+}
+
+/* Sync point for @slot touched now by worker @wi, and the new last touch. */
+static uint64_t touch(struct mt *mt, uint32_t slot, uint32_t wi, uint64_t seq)
+{
+	uint64_t prev = mt->last[slot];
+
+	mt->last[slot] = (uint64_t)wi << 48 | seq;
+	return prev && (prev >> 48) != wi ? prev : 0;
+}
+
+/*
+ * Fill @op's slots for its event; 1 to hand it to a worker, 0 when the
+ * dispatcher is done with it (bad id counted, or nothing to do), or the
+ * exit status of a failure (negative codes are out of memory).
+ */
+static int prepare(struct mt *mt, struct mt_op *op)
+{
+	const struct trace_event *ev = &op->ev;
+	struct replay *rp = mt->rp;
+	op->slot = op->slot2 = NO_SLOT;
+	switch (ev->kind) {
+	case TRACE_NEW:
+		if (resolve(mt, &mt->oslot, ev->id, true, false, &op->slot))
+			return -1;
+		if (op->slot == NO_SLOT)
+			return replay_bad_id(rp, op->ordinal, ev, "new of an object id that is "
+					     "live") ? 2 : 0;
+		op->cls = rp->classes[ev->cls->id];
+		mt->live_objs++;
+		rp->r->objects_peak = MAX(rp->r->objects_peak, mt->live_objs);
+		return 1;
+	case TRACE_SET: case TRACE_GET: case TRACE_DEL:
+		op->sym = replay_sym(rp, ev->attr);
+		if (!op->sym)
+			return -1;
+		/* fall through */
+	case TRACE_FREE: case TRACE_WEAKREF: case TRACE_SETCLASS:
+		resolve(mt, &mt->oslot, ev->id, false, ev->kind == TRACE_FREE, &op->slot);
+		if (op->slot == NO_SLOT)
+			return replay_bad_id(rp, op->ordinal, ev, "no live object has this id") ?
+			       2 : 0;
+		if (ev->kind == TRACE_SETCLASS)
+			op->cls = rp->classes[ev->cls->id];
+		mt->live_objs -= ev->kind == TRACE_FREE;
+		return 1;
+	case TRACE_MFREE:
+		if (!ev->id)
+			return 0;
+		resolve(mt, &mt->bslot, ev->id, false, true, &op->slot);
+		if (op->slot == NO_SLOT)
+			return replay_bad_id(rp, op->ordinal, ev, "mfree of a block that is not "
+					     "live") ? 2 : 0;
+		mt->live_blks--;
+		return 1;
+	case TRACE_REALLOC:
+		if (ev->old_id) {
+			if (!ev->id && ev->size)
+				return 0;	/* a failed realloc changes nothing */
+			if (!idmap_find(&mt->bslot, ev->old_id))
+				return replay_bad_id(rp, op->ordinal, ev, "realloc of a block that "
+						     "is not live") ? 2 : 0;
+			if (ev->id && ev->id != ev->old_id && idmap_find(&mt->bslot, ev->id))
+				return replay_bad_id(rp, op->ordinal, ev, "realloc into a block id "
+						     "that is live") ? 2 : 0;
+			resolve(mt, &mt->bslot, ev->old_id, false, true, &op->slot2);
+			mt->live_blks--;
+		}
+		if (!ev->id)
+			return op->slot2 != NO_SLOT;
+		/* fall through */
+	default:		/* malloc, calloc, memalign, realloc into NEWID */
+		if (!ev->id)
+			return 0;
+		if (resolve(mt, &mt->bslot, ev->id, true, false, &op->slot))
+			return -1;
+		if (op->slot == NO_SLOT)
+			return replay_bad_id(rp, op->ordinal, ev, "allocation into a block id "
+					     "that is live") ? 2 : 0;
+		mt->live_blks++;
+		rp->r->blocks_peak = MAX(rp->r->blocks_peak, mt->live_blks);
+		return 1;
+	}
+}
+
+static int dispatch(struct mt *mt, const struct trace_event *ev, uint64_t ordinal,
+		    struct replay_worker *dw)
+{
+	struct replay *rp = mt->rp;
+	struct mt_worker *mw;
+	struct mt_op *op, tmp = { .ev = *ev, .ordinal = ordinal };
+	unsigned int spins = 0;
+	uint64_t seq;
+	uint32_t wi;
+	int r;
+
+	if (ev->kind == TRACE_CLASS || ev->kind == TRACE_CLASSATTR) {
+		const struct om_sym *sym;
+
+		drain(mt);
+		if (ev->kind == TRACE_CLASS) {
+			r = replay_declare_class(rp, ev->cls);
+		} else {
+			sym = replay_sym(rp, ev->attr);
+			r = sym ? replay_classattr(dw, rp->classes[ev->cls->id], sym, ev->value) :
+				  REPLAY_ENOMEM;
+		}
+		return r ? replay_fail_code(rp, r, ordinal, ev) : 0;
+	}
+	r = prepare(mt, &tmp);
+	if (r < 0)
+		return replay_fail_code(rp, REPLAY_ENOMEM, ordinal, ev);
+	if (r != 1)
+		return r;
+	wi = worker_of(mt, ev->tid);
+	mw = &mt->workers[wi];
+	seq = mw->head + 1;
+	if (tmp.slot != NO_SLOT)
+		tmp.wait[0] = touch(mt, tmp.slot, wi, seq);
+	if (tmp.slot2 != NO_SLOT)
+		tmp.wait[1] = touch(mt, tmp.slot2, wi, seq);
+	while (mw->head - smp_load_acquire(&mw->done) >= RING_SIZE) {
+		if (READ_ONCE(mt->stop))
+			return 0;
+		wait_a_little(&spins);
+	}
+	op = &mw->ring[mw->head & (RING_SIZE - 1)];
+	*op = tmp;
+	smp_store_release(&mw->head, seq);
+	return 0;
+}
+
+static int start_workers(struct mt *mt)
+{
+	for (uint32_t i = 0; i < mt->nworkers; i++) {
+		struct mt_worker *mw = &mt->workers[i];
+
+		mw->mt = mt;
+		mw->w.rp = mt->rp;
+		mw->w.shared = true;
+		mw->w.sample_left = mt->rp->o->sample ? mt->rp->o->sample : UINT32_MAX;
+		mw->ring = calloc(RING_SIZE, sizeof(*mw->ring));
+		if (!mw->ring || pthread_create(&mw->th, NULL, worker_main, mw) != 0)
+			return -1;
+		mw->started = true;
+	}
+	return 0;
+}
+
+/* The failure of the earliest event, among the workers' (and @status). */
+static int pick_failure(struct mt *mt, int status)
+{
+	struct mt_worker *first = NULL;
+
+	if (status)
+		return status;
+	for (uint32_t i = 0; i < mt->nworkers; i++) {
+		struct mt_worker *mw = &mt->workers[i];
+
+		if (mw->status && (!first || mw->fail_ordinal < first->fail_ordinal))
+			first = mw;
+	}
+	if (!first)
+		return 0;
+	*mt->rp->f = first->f;
+	return first->status;
+}
+
+static void free_slot_entry(uint64_t id, uint64_t *e, void *arg)
+{
+	struct mt *mt = arg;
+	uint64_t *s = slot_at(mt, (uint32_t)(*e - 1));
+
+	if (s[0])
+		obj_free(s);
+}
+
+static void free_block_entry(uint64_t id, uint64_t *e, void *arg)
+{
+	struct mt *mt = arg;
+	uint64_t *s = slot_at(mt, (uint32_t)(*e - 1));
+
+	if (s[0])
+		blk_free(mt->rp, true, s);
+}
+
+/* Free what the threaded replay left: live objects and blocks, slots, rings. */
+void replay_threads_end(struct replay *rp)
+{
+	struct mt *mt = rp->mt;
+
+	if (!mt)
+		return;
+	if (mt->oslot.tab)
+		idmap_for_each(&mt->oslot, free_slot_entry, mt);
+	if (mt->bslot.tab)
+		idmap_for_each(&mt->bslot, free_block_entry, mt);
+	for (uint32_t i = 0; mt->workers && i < mt->nworkers; i++)
+		free(mt->workers[i].ring);
+	for (uint32_t i = 0; mt->chunks && i < MAX_CHUNKS && mt->chunks[i]; i++)
+		free(mt->chunks[i]);
+	free(mt->chunks);
+	free(mt->workers);
+	free(mt->last);
+	free(mt->free);
+	idmap_destroy(&mt->oslot);
+	idmap_destroy(&mt->bslot);
+	pthread_mutex_destroy(&mt->space_lock);
+	free(mt);
+	rp->mt = NULL;
+}
+
+int replay_threads(struct replay *rp)
+{
+	struct replay_worker dw = { .rp = rp };
+	struct trace_event evs[REPLAY_BATCH];
+	uint64_t ordinal = 0, done, total;
+	const struct replay_scan *sc = &rp->scan;
+	struct progress pr;
+	struct mt *mt;
+	bool hash = idmap_choose(sc->max_obj, sc->nnew, sc->objects_peak, 1);
+	ssize_t n = 0;
+	int status = 0;
+
+	mt = calloc(1, sizeof(*mt));
+	if (!mt)
+		return replay_fail(rp, 1, 0, NULL, "out of memory starting the replay threads");
+	rp->mt = mt;
+	mt->rp = rp;
+	mt->nworkers = sc->ntids;
+	pthread_mutex_init(&mt->space_lock, NULL);
+	mt->workers = calloc(mt->nworkers, sizeof(*mt->workers));
+	mt->chunks = calloc(MAX_CHUNKS, sizeof(*mt->chunks));
+	if (!mt->workers || !mt->chunks ||
+	    idmap_init(&mt->oslot, hash, hash ? sc->objects_peak : sc->max_obj + 1, 1) != 0 ||
+	    idmap_init(&mt->bslot, true, sc->blocks_peak, 1) != 0 ||
+	    start_workers(mt) != 0) {
+		status = replay_fail(rp, 1, 0, NULL, "out of memory starting %u replay threads",
+				     mt->nworkers);
+		goto out;
+	}
+	trace_progress(rp->t, &done, &total);
+	progress_start(&pr, "replay", "bytes", total);
+	while (!status && !READ_ONCE(mt->stop) &&
+	       (n = trace_next_batch(rp->t, evs, REPLAY_BATCH)) > 0) {
+		for (ssize_t i = 0; i < n && !status && !READ_ONCE(mt->stop); i++)
+			status = dispatch(mt, &evs[i], ++ordinal, &dw);
+		if ((ordinal & (REPLAY_SAMPLE_EVERY - 1)) < (uint64_t)n)
+			rss_sample(&rp->r->rss);
+		trace_progress(rp->t, &done, &total);
+		progress_draw(&pr, done);
+	}
+	progress_end(&pr);
+	if (!status && n < 0) {
+		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s", trace_error(rp->t)->msg);
+		status = rp->f->status = trace_error_status(trace_error(rp->t));
+	}
+out:
+	if (status)
+		WRITE_ONCE(mt->stop, 1);
+	smp_store_release(&mt->finished, 1);
+	for (uint32_t i = 0; mt->workers && i < mt->nworkers; i++)
+		if (mt->workers[i].started)
+			pthread_join(mt->workers[i].th, NULL);
+	status = pick_failure(mt, status);
+	replay_merge_worker(rp, &dw);
+	for (uint32_t i = 0; mt->workers && i < mt->nworkers; i++)
+		replay_merge_worker(rp, &mt->workers[i].w);
+	rp->r->objects_end = mt->live_objs;
+	rp->r->blocks_end = mt->live_blks;
+	return status;
+}
