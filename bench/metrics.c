@@ -37,6 +37,7 @@
 
 #include <slotslab/slab.h>
 #include "bench/metrics.h"
+#include "internal/procfs.h"
 #include "generated/buildinfo.h"
 
 double metrics_now(void)
@@ -83,21 +84,7 @@ uint64_t metrics_clock_cost_ns(void)
 
 uint64_t rss_now(void)
 {
-	char buf[128];
-	unsigned long size, resident;
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%lu %lu", &size, &resident) != 2)
-		return 0;
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+	return proc_rss_bytes();
 }
 
 /* VmHWM from /proc/self/status, in bytes; 0 if unreadable. */

@@ -314,71 +314,106 @@ static int block_event(struct replay *rp, const struct trace_event *ev, uint64_t
 	return 0;
 }
 
+/* The live object @ev names, or NULL (counted or fatal: *@status). */
+static __always_inline uint64_t *live_obj(struct replay *rp, const struct trace_event *ev,
+					  uint64_t ordinal, int *status)
+{
+	uint64_t *e = idmap_find(&rp->objs, ev->id);
+
+	if (unlikely(!e))
+		*status = replay_bad_id(rp, ordinal, ev, "no live object has this id");
+	return e;
+}
+
+/* An attribute's symbol, or NULL when interning failed (*@status set). */
+static __always_inline const struct om_sym *attr_sym(struct replay *rp,
+						     const struct trace_event *ev,
+						     uint64_t ordinal, int *status)
+{
+	const struct om_sym *sym = replay_sym(rp, ev->attr);
+
+	if (unlikely(!sym))
+		*status = replay_fail_code(rp, REPLAY_ENOMEM, ordinal, ev);
+	return sym;
+}
+
+static __noinline int new_object(struct replay *rp, struct replay_worker *w,
+				 const struct trace_event *ev, uint64_t ordinal)
+{
+	bool fresh;
+	uint64_t *e = idmap_insert(&rp->objs, ev->id, &fresh);
+	int r;
+
+	if (unlikely(!e))
+		return replay_fail_code(rp, REPLAY_ENOMEM, ordinal, ev);
+	if (unlikely(!fresh))
+		return replay_bad_id(rp, ordinal, ev, "new of an object id that is live");
+	r = obj_new(w, rp->classes[ev->cls->id], e);
+	if (unlikely(r)) {
+		idmap_remove(&rp->objs, ev->id, e);
+		return replay_fail_code(rp, r, ordinal, ev);
+	}
+	note_live(rp);
+	return 0;
+}
+
 /* One event of a serial replay; 0, or the exit status of a failure. */
 static __always_inline int step(struct replay *rp, struct replay_worker *w,
 				const struct trace_event *ev, uint64_t ordinal)
 {
-	const struct om_sym *sym = NULL;
+	const struct om_sym *sym;
 	uint64_t *e;
-	bool fresh;
-	int r;
+	int status = 0, r;
 
 	switch (ev->kind) {
 	case TRACE_NEW:
-		e = idmap_insert(&rp->objs, ev->id, &fresh);
-		if (unlikely(!e))
-			return replay_fail_code(rp, REPLAY_ENOMEM, ordinal, ev);
-		if (unlikely(!fresh))
-			return replay_bad_id(rp, ordinal, ev, "new of an object id that is live");
-		r = obj_new(w, rp->classes[ev->cls->id], e);
-		if (unlikely(r)) {
-			idmap_remove(&rp->objs, ev->id, e);
-			return replay_fail_code(rp, r, ordinal, ev);
-		}
-		note_live(rp);
+		return new_object(rp, w, ev, ordinal);
+	case TRACE_SET:
+		if (!(sym = attr_sym(rp, ev, ordinal, &status)) ||
+		    !(e = live_obj(rp, ev, ordinal, &status)))
+			return status;
+		r = obj_set(w, e, sym, ev->value);
+		break;
+	case TRACE_GET:
+		if (!(sym = attr_sym(rp, ev, ordinal, &status)) ||
+		    !(e = live_obj(rp, ev, ordinal, &status)))
+			return status;
+		r = obj_get(w, e, sym);
+		break;
+	case TRACE_DEL:
+		if (!(sym = attr_sym(rp, ev, ordinal, &status)) ||
+		    !(e = live_obj(rp, ev, ordinal, &status)))
+			return status;
+		r = obj_del(w, e, sym);
+		break;
+	case TRACE_FREE:
+		if (!(e = live_obj(rp, ev, ordinal, &status)))
+			return status;
+		obj_free(e);
+		idmap_remove(&rp->objs, ev->id, e);
 		return 0;
-	case TRACE_SET: case TRACE_GET: case TRACE_DEL:
-		sym = replay_sym(rp, ev->attr);
-		if (unlikely(!sym))
-			return replay_fail_code(rp, REPLAY_ENOMEM, ordinal, ev);
-		/* fall through */
-	case TRACE_FREE: case TRACE_WEAKREF: case TRACE_SETCLASS:
-		e = idmap_find(&rp->objs, ev->id);
-		if (unlikely(!e))
-			return replay_bad_id(rp, ordinal, ev, "no live object has this id");
-		switch (ev->kind) {
-		case TRACE_SET:
-			r = obj_set(w, e, sym, ev->value);
-			break;
-		case TRACE_GET:
-			r = obj_get(w, e, sym);
-			break;
-		case TRACE_DEL:
-			r = obj_del(w, e, sym);
-			break;
-		case TRACE_FREE:
-			obj_free(e);
-			idmap_remove(&rp->objs, ev->id, e);
-			return 0;
-		case TRACE_WEAKREF:
-			r = obj_weakref(w, e);
-			break;
-		default:
-			r = obj_setclass(w, e, rp->classes[ev->cls->id]);
-			break;
-		}
-		return unlikely(r) ? replay_fail_code(rp, r, ordinal, ev) : 0;
+	case TRACE_WEAKREF:
+		if (!(e = live_obj(rp, ev, ordinal, &status)))
+			return status;
+		r = obj_weakref(w, e);
+		break;
+	case TRACE_SETCLASS:
+		if (!(e = live_obj(rp, ev, ordinal, &status)))
+			return status;
+		r = obj_setclass(w, e, rp->classes[ev->cls->id]);
+		break;
 	case TRACE_CLASS:
 		r = replay_declare_class(rp, ev->cls);
-		return r ? replay_fail_code(rp, r, ordinal, ev) : 0;
+		break;
 	case TRACE_CLASSATTR:
-		sym = replay_sym(rp, ev->attr);
-		r = sym ? replay_classattr(w, rp->classes[ev->cls->id], sym, ev->value) :
-			  REPLAY_ENOMEM;
-		return r ? replay_fail_code(rp, r, ordinal, ev) : 0;
+		if (!(sym = attr_sym(rp, ev, ordinal, &status)))
+			return status;
+		r = replay_classattr(w, rp->classes[ev->cls->id], sym, ev->value);
+		break;
 	default:
 		return block_event(rp, ev, ordinal);
 	}
+	return unlikely(r) ? replay_fail_code(rp, r, ordinal, ev) : 0;
 }
 
 static __noinline int step_timed(struct replay *rp, struct replay_worker *w,
@@ -393,6 +428,58 @@ static __noinline int step_timed(struct replay *rp, struct replay_worker *w,
 	return r;
 }
 
+/* One event, then the at_peak check: the loop for `slotslab slabinfo`. */
+static __noinline int step_peak(struct replay *rp, struct replay_worker *w,
+				const struct trace_event *ev, uint64_t ordinal)
+{
+	int r = step(rp, w, ev, ordinal);
+
+	if (!r && rp->live_peak && rp->objs.n + rp->blks.n >= rp->live_peak) {
+		rp->live_peak = 0;
+		rp->o->at_peak(rp->o->at_peak_arg);
+	}
+	return r;
+}
+
+/*
+ * A batch: runs of untimed events between the timed ones (one in
+ * opts.sample); @left counts down to the next timed event across batches.
+ */
+static __always_inline int run_batch(struct replay *rp, struct replay_worker *w,
+				     const struct trace_event *evs, size_t n, uint64_t base,
+				     uint32_t *left)
+{
+	uint32_t sample = rp->o->sample;
+	uint64_t cost = rp->r->clock_cost_ns;
+	size_t i = 0;
+	int status;
+
+	if (unlikely(rp->o->at_peak)) {
+		for (; i < n; i++)
+			if ((status = step_peak(rp, w, &evs[i], base + i + 1)))
+				return status;
+		return 0;
+	}
+	while (i < n) {
+		size_t stop = sample ? MIN(n, i + *left - 1) : n;
+		size_t ran = stop - i;
+
+		for (; i < stop; i++)
+			if (unlikely(status = step(rp, w, &evs[i], base + i + 1)))
+				return status;
+		if (!sample || i == n) {
+			*left -= (uint32_t)ran;
+			break;
+		}
+		/* *left - 1 untimed events ran: this one is timed. */
+		if ((status = step_timed(rp, w, &evs[i], base + i + 1, cost)))
+			return status;
+		i++;
+		*left = sample;
+	}
+	return 0;
+}
+
 static void sample_memory(struct replay *rp)
 {
 	struct slab_mem_info mi;
@@ -404,35 +491,21 @@ static void sample_memory(struct replay *rp)
 
 static int replay_serial(struct replay *rp)
 {
-	struct replay_worker w = { .rp = rp, .sample_left = rp->o->sample ? rp->o->sample : UINT32_MAX };
+	struct replay_worker w = { .rp = rp };
 	struct trace_event evs[REPLAY_BATCH];
 	uint64_t ordinal = 0, next_sample = REPLAY_SAMPLE_EVERY, done, total;
-	uint64_t cost = rp->r->clock_cost_ns;
-	bool peak_pending = rp->o->at_peak != NULL;
+	uint32_t left = rp->o->sample;
 	struct progress pr;
 	ssize_t n;
 	int status = 0;
 
 	trace_progress(rp->t, &done, &total);
 	progress_start(&pr, "replay", "bytes", total);
-	while (!status && (n = trace_next_batch(rp->t, evs, REPLAY_BATCH)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			ordinal++;
-			if (unlikely(--w.sample_left == 0)) {
-				w.sample_left = rp->o->sample ? rp->o->sample : UINT32_MAX;
-				status = rp->o->sample ? step_timed(rp, &w, &evs[i], ordinal, cost) :
-							 step(rp, &w, &evs[i], ordinal);
-			} else {
-				status = step(rp, &w, &evs[i], ordinal);
-			}
-			if (unlikely(status))
-				break;
-			if (unlikely(peak_pending) &&
-			    rp->objs.n + rp->blks.n >= rp->live_peak) {
-				peak_pending = false;
-				rp->o->at_peak(rp->o->at_peak_arg);
-			}
-		}
+	while ((n = trace_next_batch(rp->t, evs, REPLAY_BATCH)) > 0) {
+		status = run_batch(rp, &w, evs, (size_t)n, ordinal, &left);
+		if (status)
+			break;
+		ordinal += (uint64_t)n;
 		if (unlikely(ordinal >= next_sample)) {
 			next_sample = ordinal + REPLAY_SAMPLE_EVERY;
 			sample_memory(rp);

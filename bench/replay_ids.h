@@ -50,10 +50,10 @@ struct idmap {
  * @live_hint: the peak of live ids (sizes a hash)
  * @words:  entry size in words
  *
- * Dense when its array ((@max_id + 1) entries) costs at most twice what a
- * hash sized for @live_hint at load 1/2 would, or at most 1 MiB; ids a
- * program numbers from 1 upwards always qualify, addresses used as ids do
- * not.
+ * Dense when its array ((@max_id + 1) entries) costs at most 8 times what
+ * a hash sized for @live_hint at load 1/2 would, or at most 16 MiB; ids a
+ * program numbers from 1 upwards qualify unless most of them are long
+ * dead, addresses used as ids do not.
  *
  * Return: true for a hash.
  */
