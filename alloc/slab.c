@@ -985,16 +985,38 @@ static int discard_empty(struct kmem_cache *s)
 	return ret;
 }
 
-int kmem_cache_shrink(struct kmem_cache *s)
+/* Everything kmem_cache_shrink does but the purge of dirty blocks. */
+static int shrink_cache(struct kmem_cache *s)
 {
-	int ret;
-
 	if (tls_tc != &tcache_empty)
 		mag_flush_thread_slot(s, tls_tc);
 	mag_drain_depot(s);
-	ret = discard_empty(s);
+	return discard_empty(s);
+}
+
+int kmem_cache_shrink(struct kmem_cache *s)
+{
+	int ret = shrink_cache(s);
+
 	page_purge();
 	return ret;
+}
+
+size_t kmem_cache_shrink_all(void)
+{
+	struct slab_mem_info before, after;
+	struct kmem_cache *s;
+
+	slab_init();
+	page_get_mem_info(&before);
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each_entry(s, &slab_caches, list)
+		shrink_cache(s);
+	pthread_mutex_unlock(&slab_mutex);
+	page_purge();
+	page_get_mem_info(&after);
+	return (before.slab_bytes + before.dirty_bytes) -
+	       MIN(after.slab_bytes + after.dirty_bytes, before.slab_bytes + before.dirty_bytes);
 }
 
 /* kmem_cache_destroy() by the creator that named the cache @name. */

@@ -232,6 +232,25 @@ static void test_kfree_of_cache_object(void **state)
 	kmem_cache_destroy(s);
 }
 
+/* kmem_cache_shrink_all gives back what kmalloc's caches no longer use. */
+static void test_shrink_all(void **state)
+{
+	enum { N = 200000 };
+	void **p = malloc(N * sizeof(*p));
+	struct slab_mem_info m;
+	size_t released;
+
+	for (int i = 0; i < N; i++)
+		p[i] = kmalloc(100, GFP_KERNEL);
+	for (int i = 0; i < N; i++)
+		kfree(p[i]);
+	released = kmem_cache_shrink_all();
+	assert_true(released >= (size_t)N * 112 * 9 / 10);
+	assert_int_equal(slab_get_mem_info(&m), 0);
+	assert_int_equal(m.dirty_bytes, 0);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_krealloc_in_place_and_zero),
 		cmocka_unit_test(test_bad_kfree),
 		cmocka_unit_test(test_kfree_of_cache_object),
+		cmocka_unit_test(test_shrink_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

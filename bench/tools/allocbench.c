@@ -17,7 +17,8 @@
  *   prodcons   two threads: one allocates, the other frees what it is sent
  *   footprint  N live objects: RSS growth over the payload; then the oldest
  *              90 % are freed and memory handed back (kmem_cache_shrink,
- *              malloc_trim), and RSS over the live payload again
+ *              kmem_cache_shrink_all, malloc_trim: only glibc's does
+ *              anything), and RSS over the live payload again
  *
  * Output: one line of JSON per run, e.g.
  *   {"mode":"hot","contender":"slab","size":40,"ops":20000000,"ns_per_op":2.9}
@@ -256,6 +257,8 @@ static void run_footprint(unsigned long n)
 		obj_free(p[i]);
 	if (who == C_SLAB)
 		kmem_cache_shrink(cache);
+	else if (who == C_KMALLOC)
+		kmem_cache_shrink_all();
 	else
 		malloc_trim(0);
 	after = proc_rss_bytes();

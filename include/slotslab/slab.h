@@ -144,6 +144,16 @@ SLOTSLAB_API void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 SLOTSLAB_API int kmem_cache_shrink(struct kmem_cache *s);
 
 /**
+ * kmem_cache_shrink_all - kmem_cache_shrink() every cache, kmalloc's too
+ *
+ * The calling thread's magazines, every depot and every empty slab go back,
+ * and all freed slab memory is returned to the OS at once (as malloc_trim
+ * does for malloc).
+ * Return: bytes of slab memory given back to the OS.
+ */
+SLOTSLAB_API size_t kmem_cache_shrink_all(void);
+
+/**
  * kmem_cache_destroy - destroy a cache
  * @s: the cache; NULL is ignored
  *
