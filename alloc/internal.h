@@ -8,8 +8,10 @@
  *               slab descriptors, large kmalloc mappings.  The only file
  *               that calls mmap/munmap/madvise/mremap.
  *   pagemap.c   address -> (cache id, slab descriptor), two-level radix.
- *   slab.c      caches: creation, merging, order, slab lists, refill/flush,
- *               bulk, shrink, destroy.
+ *   slab_common.c  caches: geometry (order, colour, layout), ids and names,
+ *               merging, creation, destruction, initialisation, fork.
+ *   slab.c      the slab layer: slabs and their lists, refill/flush, the
+ *               always-on free check, bulk, shrink; the lock order.
  *   magazine.c  per-thread magazines and the per-cache depot.
  *   kmalloc.c   size classes over slab caches, large blocks.
  *   stats.c     kmem_cache_get_info, slabinfo, memory totals.
@@ -319,6 +321,8 @@ void slab_free_direct(struct kmem_cache *s, void *obj, unsigned long ip);
 void kmalloc_init(void);
 size_t kmalloc_class_size(size_t size);
 unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp);
+int slab_discard_empty(struct kmem_cache *s);
+uint64_t slab_random(void);
 void slab_put(struct kmem_cache *s, void **p, unsigned int n);
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
 
