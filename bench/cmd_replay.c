@@ -116,16 +116,19 @@ static int write_result(const char *out, bool json, const struct replay_opts *o,
 
 static int parse_choice(const char *opt, const char *arg, const char *const *names, int *v)
 {
+	char list[256] = "";
+	size_t len = 0;
+
 	for (int i = 0; names[i]; i++) {
 		if (strcmp(arg, names[i]) == 0) {
 			*v = i;
 			return 0;
 		}
+		len += (size_t)snprintf(list + len, sizeof(list) - MIN(len, sizeof(list)), " %s",
+					names[i]);
+		len = MIN(len, sizeof(list) - 1);
 	}
-	cli_error("replay", "%s wants one of:", opt);
-	for (int i = 0; names[i]; i++)
-		fprintf(stderr, " %s", names[i]);
-	fprintf(stderr, "; not '%s'\n", arg);
+	cli_error("replay", "%s wants one of:%s; not '%s'", opt, list, arg);
 	return -1;
 }
 

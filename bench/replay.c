@@ -109,12 +109,54 @@ int replay_fail(struct replay *rp, int status, uint64_t ordinal, const struct tr
 	return status;
 }
 
+/* What the allocation that failed was for, from its event. */
+static void what_failed(const struct replay *rp, const struct trace_event *ev, char *buf,
+			size_t len)
+{
+	const char *heap = rp->o->heap == REPLAY_HEAP_LIBC ? "the libc heap" : "the slab heap";
+
+	switch (ev ? ev->kind : 0) {
+	case TRACE_CLASS:
+		snprintf(buf, len, "declaring class '%s'", ev->cls->name);
+		break;
+	case TRACE_CLASSATTR:
+		snprintf(buf, len, "binding class attribute '%s' of '%s'", ev->attr->name,
+			 ev->cls->name);
+		break;
+	case TRACE_NEW:
+		snprintf(buf, len, "allocating an instance of '%s'", ev->cls->name);
+		break;
+	case TRACE_SET: case TRACE_GET: case TRACE_DEL:
+		snprintf(buf, len, "storing attribute '%s'", ev->attr->name);
+		break;
+	case TRACE_WEAKREF:
+		snprintf(buf, len, "allocating a weak reference");
+		break;
+	case TRACE_SETCLASS:
+		snprintf(buf, len, "moving an instance to class '%s'", ev->cls->name);
+		break;
+	case TRACE_CALLOC:
+		snprintf(buf, len, "allocating %llu x %llu bytes from %s",
+			 (unsigned long long)ev->nmemb, (unsigned long long)ev->size, heap);
+		break;
+	case TRACE_MALLOC: case TRACE_REALLOC: case TRACE_MEMALIGN:
+		snprintf(buf, len, "allocating %llu bytes from %s",
+			 (unsigned long long)ev->size, heap);
+		break;
+	default:
+		snprintf(buf, len, "in the replayer's own tables");
+		break;
+	}
+}
+
 int replay_fail_code(struct replay *rp, int code, uint64_t ordinal, const struct trace_event *ev)
 {
+	char what[200];
+
 	switch (code) {
 	case REPLAY_ENOMEM:
-		return replay_fail(rp, 1, ordinal, ev, "out of memory (%s)",
-				   om_errmsg()[0] ? om_errmsg() : "allocation failed");
+		what_failed(rp, ev, what, sizeof(what));
+		return replay_fail(rp, 1, ordinal, ev, "out of memory %s", what);
 	case REPLAY_EOVERFLOW:
 		return replay_fail(rp, 2, ordinal, ev, "expected a calloc whose size fits in "
 				   "memory, found NMEMB * SIZE overflowing");
@@ -436,7 +478,7 @@ static __noinline int step_peak(struct replay *rp, struct replay_worker *w,
 
 	if (!r && rp->live_peak && rp->objs.n + rp->blks.n >= rp->live_peak) {
 		rp->live_peak = 0;
-		rp->o->at_peak(rp->o->at_peak_arg);
+		rp->o->at_peak(rp->o->at_arg);
 	}
 	return r;
 }
@@ -644,8 +686,11 @@ int replay_run(const struct replay_opts *o, struct replay_result *r, struct repl
 	r->cpu_seconds = metrics_cpu_now() - c0;
 	rss_stop(&r->rss);
 	counters_close(&r->counters);
-	if (!status)
+	if (!status) {
 		collect(&rp);
+		if (o->at_end)
+			o->at_end(o->at_arg);
+	}
 out:
 	teardown(&rp);
 	return status;

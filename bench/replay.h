@@ -70,7 +70,9 @@ const char *replay_errkind_name(enum replay_errkind k);
  * @io:         the trace read path
  * @at_peak:    if set, called once, on the replaying thread, right after
  *              the first event at which live objects + live blocks reach
- *              their peak (forces a serial replay); @at_peak_arg its argument
+ *              their peak (forces a serial replay); @at_arg its argument
+ * @at_end:     if set, called once after the replay pass succeeded, while
+ *              what the trace left live is still allocated; @at_arg
  */
 struct replay_opts {
 	const char *path;
@@ -84,7 +86,8 @@ struct replay_opts {
 	unsigned int sample;
 	enum trace_io io;
 	void (*at_peak)(void *arg);
-	void *at_peak_arg;
+	void (*at_end)(void *arg);
+	void *at_arg;
 };
 
 #define REPLAY_DEFAULT_SAMPLE 64

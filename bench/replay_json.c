@@ -25,6 +25,7 @@
  *   decode_share          decode_seconds / seconds
  *   kinds.K.seconds       events of K * mean time of K's samples
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench/replay_internal.h"
@@ -263,6 +264,9 @@ int replay_result_json(FILE *f, const struct replay_opts *opts, const struct rep
 		if (r->bad_ids)
 			kstr(&o, "first_bad_id", r->bad_id_msg);
 	}
+	/* Fault injection armed: how many allocations it counted (tests sweep them). */
+	if (IS_ENABLED(CONFIG_FAILSLAB) && getenv("SLOTSLAB_FAILSLAB"))
+		ku64(&o, "failslab_allocations", slab_fault_count());
 	write_provenance(&o);
 	fputs("}\n", f);
 	return ferror(f) ? -1 : 0;

@@ -12,7 +12,11 @@
  * Slots: the dispatcher maps every live object and block id to a *slot*
  * (a place in a table of two words per slot: the object, or the block's
  * pointer and size), taken from a free list at new/malloc and returned at
- * free.  It remembers, per slot, the last event that touched it as
+ * free; object slots and block slots have free lists of their own, so a
+ * slot never changes kind.  A worker clears a slot's first word when it
+ * frees what the slot held, so the table holds exactly what is live, even
+ * when a failure stops the replay with events handed out but not run: the
+ * tear-down frees what the slots hold.  It remembers, per slot, the last event that touched it as
  * (worker, sequence number in that worker's ring).  An event whose slot
  * was last touched by another worker carries that pair as a *sync point*:
  * the worker waits until the other worker has completed that many events.
@@ -98,7 +102,9 @@ struct mt_worker {
  * struct mt - the threaded replay
  * @chunks:  slot table: @chunks[i >> CHUNK_SHIFT][(i & mask) * 2 + word]
  * @last:    per slot, the last touch (worker << 48 | seq), 0 for none
- * @free:    free slot indices (a stack of @nfree), the dispatcher's
+ * @is_block: per slot, whether it holds blocks (else objects)
+ * @free:    free slot indices per kind (0 objects, 1 blocks), stacks of
+ *           @nfree; the dispatcher's
  * @oslot, @bslot: object and block id -> slot + 1, the dispatcher's
  */
 struct mt {
@@ -109,8 +115,9 @@ struct mt {
 	uint64_t **chunks;
 	uint32_t nslots;
 	uint64_t *last;
-	uint32_t *free;
-	uint32_t nfree;
+	uint8_t *is_block;
+	uint32_t *free[2];
+	uint32_t nfree[2];
 	struct idmap oslot, bslot;
 	int finished;
 	int stop;
@@ -154,12 +161,14 @@ static int run_block_op(struct mt *mt, struct mt_op *op)
 	switch (ev->kind) {
 	case TRACE_MFREE:
 		blk_free(rp, true, e);
+		e[0] = 0;
 		return 0;
 	case TRACE_REALLOC:
 		if (!old)
 			break;			/* realloc of NULL: an allocation */
 		if (!e) {			/* realloc to size 0, result NULL: a free */
 			blk_free(rp, true, old);
+			old[0] = 0;
 			return 0;
 		}
 		if (ev->size) {
@@ -172,6 +181,7 @@ static int run_block_op(struct mt *mt, struct mt_op *op)
 				blk_free(rp, true, old);
 		}
 		if (!r) {
+			old[0] = 0;
 			e[0] = nv[0];
 			e[1] = nv[1];
 		}
@@ -204,6 +214,7 @@ static int run_op(struct mt_worker *mw, struct mt_op *op)
 		break;
 	case TRACE_FREE:
 		obj_free(e);
+		e[0] = 0;
 		break;
 	case TRACE_WEAKREF:
 		r = obj_weakref(&mw->w, e);
@@ -282,32 +293,48 @@ static uint32_t worker_of(const struct mt *mt, uint32_t tid)
 	return lo;
 }
 
-/* A free slot (its last touch kept), or NO_SLOT when out of memory. */
-static uint32_t take_slot(struct mt *mt)
+/* Grow every per-slot array to @n slots; 0 or -1. */
+static int grow_slot_arrays(struct mt *mt, uint32_t n)
+{
+	uint64_t *last = realloc(mt->last, n * sizeof(*last));
+	uint8_t *kind;
+	uint32_t *f0, *f1;
+
+	if (last)
+		mt->last = last;
+	kind = last ? realloc(mt->is_block, n) : NULL;
+	if (kind)
+		mt->is_block = kind;
+	f0 = kind ? realloc(mt->free[0], n * sizeof(*f0)) : NULL;
+	if (f0)
+		mt->free[0] = f0;
+	f1 = f0 ? realloc(mt->free[1], n * sizeof(*f1)) : NULL;
+	if (f1)
+		mt->free[1] = f1;
+	return f1 ? 0 : -1;
+}
+
+/* A free slot for a block or an object, or NO_SLOT when out of memory. */
+static uint32_t take_slot(struct mt *mt, bool block)
 {
 	uint32_t i;
 
-	if (mt->nfree)
-		return mt->free[--mt->nfree];
+	if (mt->nfree[block])
+		return mt->free[block][--mt->nfree[block]];
 	i = mt->nslots;
 	if ((i >> CHUNK_SHIFT) >= MAX_CHUNKS)
 		return NO_SLOT;
 	if (!(i & (CHUNK_SLOTS - 1))) {
 		uint64_t *c = calloc(CHUNK_SLOTS * 2, sizeof(uint64_t));
-		uint64_t *last = realloc(mt->last, (i + CHUNK_SLOTS) * sizeof(*last));
-		uint32_t *fr = last ? realloc(mt->free, (i + CHUNK_SLOTS) * sizeof(*fr)) : NULL;
 
-		if (last)
-			mt->last = last;
-		if (fr)
-			mt->free = fr;
-		if (!c || !last || !fr) {
+		if (!c || grow_slot_arrays(mt, i + CHUNK_SLOTS) != 0) {
 			free(c);
 			return NO_SLOT;
 		}
-		memset(mt->last + i, 0, CHUNK_SLOTS * sizeof(*last));
+		memset(mt->last + i, 0, CHUNK_SLOTS * sizeof(*mt->last));
 		mt->chunks[i >> CHUNK_SHIFT] = c;
 	}
+	mt->is_block[i] = block;
 	mt->nslots++;
 	return i;
 }
@@ -343,8 +370,10 @@ static int resolve(struct mt *mt, struct idmap *map, uint64_t id, bool alloc, bo
 			return 0;
 		*slot = (uint32_t)(*e - 1);
 		if (drop) {
+			bool block = mt->is_block[*slot];
+
 			idmap_remove(map, id, e);
-			mt->free[mt->nfree++] = *slot;
+			mt->free[block][mt->nfree[block]++] = *slot;
 		}
 		return 0;
 	}
@@ -353,7 +382,7 @@ static int resolve(struct mt *mt, struct idmap *map, uint64_t id, bool alloc, bo
 		return -1;
 	if (!fresh)
 		return 0;
-	*slot = take_slot(mt);
+	*slot = take_slot(mt, map == &mt->bslot);
 	if (*slot == NO_SLOT) {
 		idmap_remove(map, id, e);
 		return -1;
@@ -528,24 +557,6 @@ static int pick_failure(struct mt *mt, int status)
 	return first->status;
 }
 
-static void free_slot_entry(uint64_t id, uint64_t *e, void *arg)
-{
-	struct mt *mt = arg;
-	uint64_t *s = slot_at(mt, (uint32_t)(*e - 1));
-
-	if (s[0])
-		obj_free(s);
-}
-
-static void free_block_entry(uint64_t id, uint64_t *e, void *arg)
-{
-	struct mt *mt = arg;
-	uint64_t *s = slot_at(mt, (uint32_t)(*e - 1));
-
-	if (s[0])
-		blk_free(mt->rp, true, s);
-}
-
 /* Free what the threaded replay left: live objects and blocks, slots, rings. */
 void replay_threads_end(struct replay *rp)
 {
@@ -553,10 +564,16 @@ void replay_threads_end(struct replay *rp)
 
 	if (!mt)
 		return;
-	if (mt->oslot.tab)
-		idmap_for_each(&mt->oslot, free_slot_entry, mt);
-	if (mt->bslot.tab)
-		idmap_for_each(&mt->bslot, free_block_entry, mt);
+	for (uint32_t i = 0; i < mt->nslots; i++) {
+		uint64_t *e = slot_at(mt, i);
+
+		if (!e[0])
+			continue;
+		if (mt->is_block[i])
+			blk_free(rp, true, e);
+		else
+			obj_free(e);
+	}
 	for (uint32_t i = 0; mt->workers && i < mt->nworkers; i++)
 		free(mt->workers[i].ring);
 	for (uint32_t i = 0; mt->chunks && i < MAX_CHUNKS && mt->chunks[i]; i++)
@@ -564,7 +581,9 @@ void replay_threads_end(struct replay *rp)
 	free(mt->chunks);
 	free(mt->workers);
 	free(mt->last);
-	free(mt->free);
+	free(mt->is_block);
+	free(mt->free[0]);
+	free(mt->free[1]);
 	idmap_destroy(&mt->oslot);
 	idmap_destroy(&mt->bslot);
 	pthread_mutex_destroy(&mt->space_lock);
