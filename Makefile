@@ -40,9 +40,11 @@ VERSION_H  := $(O)/include/slotslab/version.h
 BENCH_LIBS := -luring
 # Sanitizer runtimes are linked into executables, not shared libraries.
 ZDEFS      := $(if $(SANITIZE),,-Wl,-z,defs)
+include malloc/build.mk
+include record/build.mk
 
 .PHONY: all lib tools tests test check bench install uninstall clean distclean
-all: lib $(CLI) tools
+all: lib $(CLI) tools $(MALLOC_TARGETS) $(RECORD_TARGETS)
 lib: $(STATIC_LIB) $(O)/libslotslab.so $(O)/slotslab.pc
 tools: $(TOOLS)
 tests: $(TESTS)

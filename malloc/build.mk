@@ -1,0 +1,46 @@
+# malloc/build.mk - the malloc replacement over kmalloc (malloc/README.md).
+#
+#   $(O)/libslotslab-malloc.so   LD_PRELOAD it; exports the malloc API only
+#   $(O)/libslotslab-malloc.a    link it into a program instead of libc's malloc
+#
+# Both hold malloc/*.o and the allocator objects they need.  The same
+# sources built with SLOTSLAB_MALLOC_PREFIX (slotslab_malloc, ...) go into
+# the test program tests/test_malloc, which then runs beside the process's
+# own malloc, and under the sanitizers.
+MALLOC_SRCS     := $(wildcard malloc/*.c)
+MALLOC_OBJS     := $(call objs,$(MALLOC_SRCS))
+MALLOC_PFX_OBJS := $(MALLOC_OBJS:.o=.pfx.o)
+ALLOC_OBJS      := $(filter $(O)/obj/alloc/%,$(LIB_OBJS))
+MALLOC_SO       := $(O)/libslotslab-malloc.so
+MALLOC_A        := $(O)/libslotslab-malloc.a
+MALLOC_TARGETS  := $(MALLOC_SO) $(MALLOC_A)
+
+# No builtin knowledge of malloc and friends inside their own definitions.
+$(MALLOC_OBJS) $(MALLOC_PFX_OBJS): ALL_CFLAGS += -fno-builtin
+$(MALLOC_OBJS) $(MALLOC_PFX_OBJS): $(VERSION_H)
+
+$(O)/obj/malloc/%.pfx.o: malloc/%.c $(AUTOCONF) | $(O)/.deps-build
+	$(quiet) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DSLOTSLAB_MALLOC_PREFIX -c -o $@ $<
+
+$(MALLOC_SO): $(MALLOC_OBJS) $(ALLOC_OBJS) malloc/malloc.map
+	$(quiet) LD $@
+	$(Q)$(CC) -shared -Wl,-soname,libslotslab-malloc.so -Wl,--version-script=malloc/malloc.map \
+		$(ZDEFS) -o $@ $(MALLOC_OBJS) $(ALLOC_OBJS) $(ALL_LDFLAGS) $(LIBS)
+
+$(MALLOC_A): $(MALLOC_OBJS) $(ALLOC_OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/tests/test_malloc: $(O)/obj/tests/test_malloc.o $(MALLOC_PFX_OBJS) $(BENCH_LIB) $(STATIC_LIB)
+	$(quiet) LD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka $(BENCH_LIBS) $(LIBS)
+
+# A program linked with the archive instead of libc's malloc (tests/malloc_static.sh).
+$(O)/tests/progs/malloc_check_static: $(O)/obj/tests/progs/malloc_check.o $(MALLOC_A)
+	$(quiet) LD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $(O)/obj/tests/progs/malloc_check.o -Wl,-u,malloc $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS)
+TESTS += $(O)/tests/progs/malloc_check_static

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * malloc/internal.h - what malloc.c and aligned.c share.
+ *
+ * The replacement is built twice from the same sources: with the standard
+ * names (malloc, free, ...) for libslotslab-malloc.so and .a, and with
+ * SLOTSLAB_MALLOC_PREFIX defined, which names every entry point
+ * slotslab_malloc, slotslab_free, ... so that the test programs can call
+ * it beside the process's own malloc (and under sanitizers, which bring
+ * their own).
+ */
+#ifndef SLOTSLAB_MALLOC_INTERNAL_H
+#define SLOTSLAB_MALLOC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <slotslab/slab.h>
+#include "internal/compiler.h"
+
+#ifdef SLOTSLAB_MALLOC_PREFIX
+#define MALLOC_API(name) slotslab_##name
+#include "malloc/slotslab_malloc.h"
+#else
+#define MALLOC_API(name) name
+#include <malloc.h>
+#include <stdlib.h>
+#endif
+
+/* The page kmalloc's large blocks are aligned to (x86-64). */
+#define MALLOC_PAGE 4096UL
+
+/*
+ * The strongest alignment every kmalloc block above the smallest class
+ * has: max_align_t.  The 8-byte class is 8-aligned, as jemalloc's and
+ * mimalloc's smallest classes are.
+ */
+#define MALLOC_MIN_ALIGN 16UL
+
+#pragma GCC visibility push(hidden)
+
+void *malloc_aligned(size_t align, size_t size);
+bool huge_owns(const void *p);
+void huge_free(void *p);
+size_t huge_usable_size(const void *p);
+
+/* Blocks aligned beyond a page exist: only then is huge_owns() asked. */
+extern unsigned long huge_live;
+
+/*
+ * maybe_huge - could @p be a block of huge_alloc()?  Those start on a
+ * page boundary; everything else costs one AND and a well-predicted branch.
+ */
+static __always_inline bool maybe_huge(const void *p)
+{
+	return unlikely(((uintptr_t)p & (MALLOC_PAGE - 1)) == 0) &&
+	       unlikely(READ_ONCE(huge_live) != 0) && huge_owns(p);
+}
+
+#pragma GCC visibility pop
+
+#endif

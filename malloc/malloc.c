@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/*
+ * malloc/malloc.c - the C and POSIX allocation functions over kmalloc.
+ *
+ * libslotslab-malloc.so (LD_PRELOAD) and libslotslab-malloc.a (linked into
+ * a program) define malloc, free, calloc, realloc, reallocarray,
+ * posix_memalign, aligned_alloc, memalign, valloc, pvalloc and
+ * malloc_usable_size; the dynamic linker then binds every caller to them,
+ * glibc's own internal calls included.  Each is a thin layer:
+ *
+ *   malloc(n)      kmalloc(n), n = 0 taken as 1: a unique pointer, never
+ *                  ZERO_SIZE_PTR, as glibc gives
+ *   free(p)        kfree(p); NULL does nothing
+ *   calloc(n, m)   kmalloc(n * m, __GFP_ZERO); ENOMEM if n * m overflows
+ *   realloc(p, n)  p NULL: malloc(n); n 0: free(p) and NULL (glibc's
+ *                  choice); else in place when n fits and its class is
+ *                  more than half the block (a shrink below half moves, so
+ *                  that a buffer trimmed after use gives its memory back);
+ *                  else krealloc (copy, or mremap for large blocks)
+ *   *memalign ...  aligned.c
+ *   malloc_usable_size(p)  ksize(p)
+ *
+ * Failures set errno to ENOMEM (EINVAL for a bad alignment), as POSIX
+ * wants; posix_memalign returns the code and leaves errno alone.
+ *
+ * Before constructors: the first call initialises the allocator through
+ * pthread_once (slab_init); the initialisation calls getenv, sysconf,
+ * pthread_key_create and pthread_atfork, none of which allocates in glibc
+ * 2.36 (tests/malloc_programs.sh runs programs from their first call on).
+ * Threads: kmalloc's fast paths are per-thread magazines; a block freed by
+ * another thread goes into that thread's magazine.  fork(): the allocator
+ * takes all its locks in pthread_atfork handlers registered on the first
+ * call, so they run after any handler registered later (which may
+ * allocate) and before it in the child.  aligned.c adds one lock of its
+ * own for huge alignments, handled the same way.
+ *
+ * What is not replaced: mallopt, malloc_trim, mallinfo2, malloc_stats and
+ * malloc_info stay glibc's and describe glibc's (unused) heap.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "malloc/internal.h"
+
+static __cold void *fail_nomem(void)
+{
+	errno = ENOMEM;
+	return NULL;
+}
+
+/**
+ * malloc - allocate @size bytes
+ * @size: bytes wanted; 0 gives a unique pointer
+ *
+ * Return: a block aligned to 16 bytes (8 for sizes up to 8), or NULL with
+ * errno ENOMEM.
+ * Context: any thread, also before constructors run.
+ */
+SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
+{
+	void *p = kmalloc(size + (size == 0), GFP_KERNEL);
+
+	if (unlikely(!p))
+		return fail_nomem();
+	return p;
+}
+
+/**
+ * free - free a block of any function here; NULL does nothing
+ *
+ * A pointer this allocator did not hand out is reported on stderr and
+ * ignored (kfree()).
+ */
+SLOTSLAB_API void MALLOC_API(free)(void *p)
+{
+	if (unlikely(!p))
+		return;
+	if (maybe_huge(p)) {
+		huge_free(p);
+		return;
+	}
+	kfree(p);
+}
+
+/**
+ * calloc - allocate @nmemb * @size zeroed bytes
+ *
+ * Return: the block, or NULL with errno ENOMEM (also when the product
+ * overflows).
+ */
+SLOTSLAB_API void *MALLOC_API(calloc)(size_t nmemb, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (unlikely(__builtin_mul_overflow(nmemb, size, &bytes)))
+		return fail_nomem();
+	p = kmalloc(bytes + (bytes == 0), GFP_KERNEL | __GFP_ZERO);
+	if (unlikely(!p))
+		return fail_nomem();
+	return p;
+}
+
+/* Any block to @size bytes by allocating, copying and freeing. */
+static void *realloc_move(void *p, size_t old, size_t size)
+{
+	void *q = MALLOC_API(malloc)(size);
+
+	if (q) {
+		memcpy(q, p, MIN(old, size));
+		MALLOC_API(free)(p);
+	}
+	return q;
+}
+
+/**
+ * realloc - resize block @p to @size bytes, keeping its contents
+ * @p:    the block; NULL allocates
+ * @size: 0 frees @p and returns NULL
+ *
+ * Return: the block (maybe @p), or NULL with errno ENOMEM and @p intact.
+ * A @p this allocator did not hand out is reported and gives NULL with
+ * errno EINVAL.
+ */
+SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
+{
+	size_t old;
+	void *q;
+
+	if (!p)
+		return MALLOC_API(malloc)(size);
+	if (size == 0) {
+		MALLOC_API(free)(p);
+		return NULL;
+	}
+	if (maybe_huge(p))
+		return realloc_move(p, huge_usable_size(p), size);
+	old = ksize(p);
+	if (unlikely(old == 0)) {
+		fprintf(stderr, "slotslab: realloc: %p was not allocated by slotslab\n", p);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (size <= old && old <= KMALLOC_MAX_CACHE_SIZE) {
+		if (kmalloc_size_roundup(size) > old / 2)
+			return p;
+		return realloc_move(p, old, size);
+	}
+	q = krealloc(p, size, GFP_KERNEL | __GFP_NOWARN);
+	if (unlikely(!q))
+		return fail_nomem();
+	return q;
+}
+
+/**
+ * reallocarray - realloc(@p, @nmemb * @size), failing with ENOMEM (and @p
+ * intact) when the product overflows
+ */
+SLOTSLAB_API void *MALLOC_API(reallocarray)(void *p, size_t nmemb, size_t size)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(nmemb, size, &bytes)))
+		return fail_nomem();
+	return MALLOC_API(realloc)(p, bytes);
+}
+
+/* Power-of-two @align >= 1: the block, or NULL with errno ENOMEM. */
+static void *alloc_aligned(size_t align, size_t size)
+{
+	void *p = malloc_aligned(align, size);
+
+	if (unlikely(!p))
+		return fail_nomem();
+	return p;
+}
+
+/**
+ * memalign - @size bytes aligned to @align (obsolete, glibc's semantics)
+ *
+ * An @align that is not a power of two is rounded up to one; 0 means no
+ * alignment.
+ * Return: the block, or NULL with errno EINVAL (@align above 2^63) or ENOMEM.
+ */
+SLOTSLAB_API void *MALLOC_API(memalign)(size_t align, size_t size)
+{
+	if (align > (SIZE_MAX >> 1) + 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (align > 1 && !IS_POWER_OF_2(align))
+		align = 1UL << (64 - __builtin_clzl(align));
+	return alloc_aligned(align ? align : 1, size);
+}
+
+/**
+ * aligned_alloc - @size bytes aligned to @align (C11)
+ *
+ * Return: the block, or NULL with errno EINVAL when @align is not a power
+ * of two (as glibc 2.38 and later, musl and jemalloc), or ENOMEM.
+ */
+SLOTSLAB_API void *MALLOC_API(aligned_alloc)(size_t align, size_t size)
+{
+	if (!IS_POWER_OF_2(align)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return alloc_aligned(align, size);
+}
+
+/**
+ * posix_memalign - store in *@memptr a block of @size bytes aligned to @align
+ *
+ * Return: 0; EINVAL when @align is not a power of two multiple of
+ * sizeof(void *); ENOMEM.  On failure *@memptr is untouched.  errno is
+ * never changed.
+ */
+SLOTSLAB_API int MALLOC_API(posix_memalign)(void **memptr, size_t align, size_t size)
+{
+	int saved = errno;
+	void *p;
+
+	if (!IS_POWER_OF_2(align) || align % sizeof(void *) != 0)
+		return EINVAL;
+	p = malloc_aligned(align, size);
+	errno = saved;
+	if (unlikely(!p))
+		return ENOMEM;
+	*memptr = p;
+	return 0;
+}
+
+/** valloc - @size bytes aligned to the page (obsolete) */
+SLOTSLAB_API void *MALLOC_API(valloc)(size_t size)
+{
+	return alloc_aligned(MALLOC_PAGE, size);
+}
+
+/** pvalloc - @size rounded up to whole pages, page aligned (obsolete) */
+SLOTSLAB_API void *MALLOC_API(pvalloc)(size_t size)
+{
+	size_t bytes = ALIGN_UP(size, MALLOC_PAGE);
+
+	if (bytes < size)
+		return fail_nomem();
+	return alloc_aligned(MALLOC_PAGE, bytes);
+}
+
+/**
+ * malloc_usable_size - bytes the caller may use in block @p
+ *
+ * Return: at least the size asked for: the size class, the page-rounded
+ * size of a large block; 0 for NULL or a pointer not handed out here.
+ */
+SLOTSLAB_API size_t MALLOC_API(malloc_usable_size)(void *p)
+{
+	if (!p)
+		return 0;
+	if (maybe_huge(p))
+		return huge_usable_size(p);
+	return ksize(p);
+}
