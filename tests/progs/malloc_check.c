@@ -8,7 +8,8 @@
  *   malloc_check which   print the file that defines malloc, then check
  *                        that the sizes are slotslab's: malloc(1) gives 8
  *                        usable bytes, malloc(8193) 12288, and glibc's own
- *                        allocations (strdup, fopen) are slotslab blocks
+ *                        allocations (strdup, fopen) are slotslab blocks,
+ *                        also one made by a constructor before main
  *   malloc_check api     every function under its real name: alignment,
  *                        usable size, realloc contents, calloc overflow,
  *                        errno, reallocarray
@@ -57,6 +58,14 @@ static void *(*volatile do_malloc)(size_t) = malloc;
 static void *(*volatile do_calloc)(size_t, size_t) = calloc;
 static void *(*volatile do_reallocarray)(void *, size_t, size_t) = reallocarray;
 
+/* Allocated before main, by a constructor: the allocator starts itself. */
+static char *ctor_block;
+
+__attribute__((constructor)) static void early(void)
+{
+	ctor_block = strdup("before main");
+}
+
 static void which(void)
 {
 	Dl_info info;
@@ -69,6 +78,8 @@ static void which(void)
 	CHECK(malloc_usable_size(p1) == 8);
 	CHECK(malloc_usable_size(p2) == 12288);
 	CHECK(malloc_usable_size(s) == 8);		/* glibc's strdup called our malloc */
+	CHECK(ctor_block && malloc_usable_size(ctor_block) == 16);
+	free(ctor_block);
 	CHECK(f != NULL);
 	free(p1);
 	free(p2);

@@ -1,0 +1,42 @@
+#!/bin/sh
+# malloc_api - the malloc replacement under its real names: through
+# LD_PRELOAD of libslotslab-malloc.so and linked with libslotslab-malloc.a,
+# tests/progs/malloc_check checks that slotslab serves every allocation
+# (glibc's own and a constructor's included), then the API, blocks freed
+# by other threads, and fork() while another thread allocates.  The same
+# program without the library is the control: it must not look like
+# slotslab.  Nothing may be reported on stderr.
+. tests/tap.inc
+SO=$O/libslotslab-malloc.so
+PROG=$O/tests/progs/malloc_check
+[ -f "$SO" ] && [ -x "$PROG" ] || skip_all "$SO or $PROG is not built"
+nm -D "$SO" | grep -q ' U __[at]san_' && skip_all "sanitizer build: the library needs the sanitizer's runtime"
+log=$(mktemp -d); trap 'rm -rf "$log"' EXIT
+plan 11
+
+env -u LD_PRELOAD "$PROG" which >/dev/null 2>&1
+[ $? -ne 0 ]
+ok $? "control: without the library, malloc is not slotslab's"
+
+for mode in which api threads fork; do
+	LD_PRELOAD=$SO "$PROG" $mode >"$log/out" 2>"$log/err"
+	r=$?
+	[ $mode = which ] && { grep -q "^malloc: .*libslotslab-malloc.so" "$log/out" || r=1; }
+	[ -s "$log/err" ] && r=1
+	[ $r -eq 0 ] || sed 's/^/# /' "$log/out" "$log/err"
+	ok $r "LD_PRELOAD: $mode"
+done
+for mode in which api threads fork; do
+	"$PROG"_static $mode >"$log/out" 2>"$log/err"
+	r=$?
+	[ $mode = which ] && { grep -q "^malloc: .*malloc_check_static" "$log/out" || r=1; }
+	[ -s "$log/err" ] && r=1
+	[ $r -eq 0 ] || sed 's/^/# /' "$log/out" "$log/err"
+	ok $r "linked with libslotslab-malloc.a: $mode"
+done
+nm -D --defined-only "$SO" | awk '{print $3}' | sort | tr '\n' ' ' >"$log/syms"
+[ "$(cat "$log/syms")" = "aligned_alloc calloc free malloc malloc_usable_size memalign posix_memalign pvalloc realloc reallocarray valloc " ]
+ok $? "the library exports the malloc API and nothing else: $(cat "$log/syms")"
+! nm -D --defined-only "$SO" | grep -q '@'
+ok $? "its symbols are unversioned, so they interpose malloc@GLIBC_2.2.5"
+finish
