@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "what a trace holds: events by kind, classes, peaks, threads" },
 	{ "convert", cmd_convert, "convert a trace between the text and binary formats" },
 	{ "replay", cmd_replay, "replay a trace: footprint, speed, errors per layout and heap" },
+	{ "record", cmd_record, "run a program and write the malloc-level trace of what it allocates" },
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)
