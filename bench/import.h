@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "bench/trace.h"
 
@@ -92,7 +93,7 @@ void importer_fini(struct importer *im);
 /** importer_alloc - @kind MALLOC, CALLOC (@aux nmemb) or MEMALIGN (@aux alignment) at @addr (0: failed) */
 int importer_alloc(struct importer *im, uint32_t tid, enum trace_kind kind, uint64_t addr,
 		   uint64_t size, uint64_t aux);
-/** importer_free - free the block at @addr */
+/** importer_free - free the block at @addr; 0 is free(NULL): nothing */
 int importer_free(struct importer *im, uint32_t tid, uint64_t addr);
 /**
  * importer_realloc - realloc(@old_addr, @size) gave @new_addr
@@ -139,5 +140,75 @@ void importer_summary(const struct importer *im, FILE *f);
  * (logs hold 0 and odd values that memalign rounds up)
  */
 uint64_t import_align(uint64_t align);
+
+/* ---- the importers' input (cmd_import.c) -------------------------------- */
+
+/**
+ * struct import_src - a log, read line by line; compressed ones (zstd,
+ * gzip) through the zstd or gzip program
+ * @name: the file name, for messages
+ * @line: the number of the line import_getline() returned last
+ */
+struct import_src {
+	const char *name;
+	unsigned long line;
+	FILE *f;
+	char *buf;
+	size_t cap;
+	int child;		/* the decompressor's pid, or 0 */
+	const char *via;	/* "zstd", "gzip" or NULL */
+};
+
+/**
+ * import_getline - the next line, without its newline
+ * @line: set to it; valid until the next call
+ * Return: its length, or -1 at the end (and on a read error, which
+ * import_src_close() reports)
+ */
+ssize_t import_getline(struct import_src *src, char **line);
+
+/**
+ * import_syntax - fill @err for a malformed line of @src:
+ * "NAME:LINE: message"; Return: -1
+ */
+int import_syntax(struct import_src *src, struct trace_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * struct import_format - one input format
+ * @name:    the --format argument
+ * @summary: one line for --help
+ * @help:    the format and its quirks, for --help
+ * @run:     read @src into @im; header lines that describe the input
+ *           (versions, counts) go to @notes.  Return: 0, or -1 with @err
+ *           filled (or im->failed set)
+ */
+struct import_format {
+	const char *name;
+	const char *summary;
+	const char *help;
+	int (*run)(struct import_src *src, struct importer *im, FILE *notes,
+		   struct trace_error *err);
+};
+
+extern const struct import_format import_mtrace;
+extern const struct import_format import_heaptrack;
+extern const struct import_format import_rep;
+
+/* A field of a line. */
+struct import_tok {
+	const char *s;
+	size_t len;
+};
+
+/**
+ * import_split - split @line at blanks into at most @max fields
+ * Return: how many it has; @max + 1 when there are more than @max
+ */
+size_t import_split(const char *line, struct import_tok *t, size_t max);
+
+/* Parse a hexadecimal field ("1f", "0x1f") or decimal one; false if it is none. */
+bool import_hex(const char *s, size_t len, uint64_t *v);
+bool import_dec(const char *s, size_t len, uint64_t *v);
 
 #endif

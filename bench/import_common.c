@@ -32,7 +32,7 @@ static size_t blk_hash(uint64_t addr, size_t cap)
 
 static struct blk *map_find(const struct blkmap *m, uint64_t addr)
 {
-	if (!m->cap)
+	if (!m->cap || !addr)
 		return NULL;
 	for (size_t i = blk_hash(addr, m->cap);; i = (i + 1) & (m->cap - 1)) {
 		if (m->tab[i].addr == addr)
@@ -198,6 +198,8 @@ int importer_free(struct importer *im, uint32_t tid, uint64_t addr)
 	struct blk *b = map_find(&im->live, addr);
 	uint64_t id;
 
+	if (!addr)
+		return im->failed ? -1 : 0;	/* free(NULL) */
 	if (!b) {
 		im->st.unmatched_frees++;
 		return im->failed ? -1 : 0;
@@ -317,4 +319,72 @@ void importer_summary(const struct importer *im, FILE *f)
 	if (s->failed)
 		fprintf(f, "failed allocations: %llu (written with block 0)\n",
 			(unsigned long long)s->failed);
+}
+
+/* ---- fields ---------------------------------------------------------------- */
+
+bool import_hex(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		len -= 2;
+	}
+	if (len == 0 || len > 16)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			return false;
+		x = x << 4 | d;
+	}
+	*v = x;
+	return true;
+}
+
+bool import_dec(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (len == 0 || len > 20)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' ||
+		    __builtin_mul_overflow(x, 10, &x) || __builtin_add_overflow(x, (uint64_t)(s[i] - '0'), &x))
+			return false;
+	}
+	*v = x;
+	return true;
+}
+
+size_t import_split(const char *line, struct import_tok *t, size_t max)
+{
+	size_t n = 0;
+
+	for (const char *p = line; *p;) {
+		const char *start;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+		if (n == max)
+			return max + 1;
+		t[n].s = start;
+		t[n].len = (size_t)(p - start);
+		n++;
+	}
+	return n;
 }

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "convert", cmd_convert, "convert a trace between the text and binary formats" },
 	{ "replay", cmd_replay, "replay a trace: footprint, speed, errors per layout and heap" },
 	{ "record", cmd_record, "run a program and write the malloc-level trace of what it allocates" },
+	{ "import", cmd_import, "another tool's allocation log (mtrace, heaptrack, rep) as a trace" },
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)
