@@ -6,6 +6,8 @@
  *
  * Phases of replay_run():
  *   1. first pass (replay_scan.c): figures, and the slots of --layout slots;
+ *      its reader stays open until the end, so that its buffers are not
+ *      recycled by a malloc the replay measures;
  *   2. set-up, untimed: the reader of the second pass, the heap
  *      (om_heap_create "kmalloc" or "libc"), the space (profile; for libc
  *      OM_SPACE_HEAP_INSTANCES, so that instances come from malloc too),
@@ -604,7 +606,8 @@ static int setup(struct replay *rp)
 		return replay_fail(rp, 1, 0, NULL, "out of memory for the block id map");
 	rp->r->idmap_objects = idmap_kind(&rp->objs);
 	rp->r->idmap_blocks = idmap_kind(&rp->blks);
-	rp->r->harness_bytes = rp->objs.bytes + rp->blks.bytes + trace_memory(rp->t);
+	rp->r->harness_bytes = rp->objs.bytes + rp->blks.bytes + trace_memory(rp->t) +
+			       (rp->t1 ? trace_memory(rp->t1) : 0);
 	rp->live_peak = s->objects_peak + s->blocks_peak;
 	return 0;
 }
@@ -635,6 +638,7 @@ static void teardown(struct replay *rp)
 	free(rp->classes);
 	free(rp->syms);
 	trace_close(rp->t);
+	trace_close(rp->t1);
 	replay_scan_free(&rp->scan);
 }
 
@@ -663,7 +667,7 @@ int replay_run(const struct replay_opts *o, struct replay_result *r, struct repl
 	r->decode_seconds = -1;
 	r->clock_cost_ns = metrics_clock_cost_ns();
 	counters_open(&r->counters, true);
-	status = replay_scan(o, &rp.scan, f);
+	status = replay_scan(o, &rp.scan, f, &rp.t1);
 	if (status)
 		return status;
 	r->prepass_seconds = rp.scan.seconds;

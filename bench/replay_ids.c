@@ -22,9 +22,16 @@
  *
  * A bucket is empty when its first entry word is 0 (replay_ids.h: stored
  * entries never have a zero first word).
+ *
+ * Memory: tables are mapped with mmap, not taken from malloc, and unmapped
+ * when freed.  A replay with --heap libc measures the process's malloc; a
+ * first pass's tables, freed into that malloc, would stay resident in it
+ * (tcmalloc, jemalloc keep freed memory) and be handed to the replay as if
+ * new, hiding its growth from the RSS figure.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bench/replay_ids.h"
 
@@ -62,20 +69,44 @@ static size_t bucket_words(const struct idmap *m)
 	return (size_t)m->words + 1;
 }
 
+void *harness_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, MAX(bytes, 1), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Touch every page now: a replay's RSS baseline includes its tables. */
+	memset(p, 0, bytes);
+	return p;
+}
+
+void *harness_grow(void *p, size_t old, size_t bytes)
+{
+	char *q;
+
+	if (!p)
+		return harness_alloc(bytes);
+	q = mremap(p, MAX(old, 1), bytes, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		return NULL;
+	memset(q + old, 0, bytes - old);
+	return q;
+}
+
+void harness_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, MAX(bytes, 1));
+}
+
 static int alloc_tab(struct idmap *m, size_t entries, size_t words_per)
 {
-	size_t bytes;
-
 	if (entries > SIZE_MAX / 8 / words_per)
 		return -1;
-	bytes = entries * words_per * 8;
-	m->tab = malloc(bytes ? bytes : 8);
-	if (!m->tab)
-		return -1;
-	/* Touch every page now: the replay's RSS baseline includes the map. */
-	memset(m->tab, 0, bytes);
-	m->bytes = bytes;
-	return 0;
+	m->bytes = entries * words_per * 8;
+	m->tab = harness_alloc(m->bytes);
+	return m->tab ? 0 : -1;
 }
 
 int idmap_init(struct idmap *m, bool hash, uint64_t cap, unsigned int words)
@@ -96,7 +127,7 @@ int idmap_init(struct idmap *m, bool hash, uint64_t cap, unsigned int words)
 
 void idmap_destroy(struct idmap *m)
 {
-	free(m->tab);
+	harness_free(m->tab, m->bytes);
 	m->tab = NULL;
 	m->bytes = 0;
 	m->cap = m->n = 0;
@@ -144,7 +175,7 @@ static int hash_grow(struct idmap *m)
 		memcpy(&bigger.tab[j * bw], b, bw * 8);
 	}
 	bigger.n = m->n;
-	free(m->tab);
+	harness_free(m->tab, m->bytes);
 	*m = bigger;
 	return 0;
 }
@@ -211,10 +242,9 @@ int idmap_dense_grow(struct idmap *m, uint64_t id)
 			return -1;
 		cap *= 2;
 	}
-	tab = realloc(m->tab, cap * m->words * 8);
+	tab = harness_grow(m->tab, m->bytes, cap * m->words * 8);
 	if (!tab)
 		return -1;
-	memset(tab + m->cap * m->words, 0, (cap - m->cap) * m->words * 8);
 	m->tab = tab;
 	m->cap = cap;
 	m->bytes = cap * m->words * 8;

@@ -73,6 +73,23 @@ bool idmap_choose(uint64_t max_id, uint64_t distinct_hint, uint64_t live_hint,
  */
 int idmap_init(struct idmap *m, bool hash, uint64_t cap, unsigned int words);
 
+/**
+ * harness_alloc - @bytes of zeroed memory mapped for the replayer itself,
+ * outside the malloc a replay may be measuring, every page touched
+ * Return: the memory, or NULL.
+ */
+void *harness_alloc(size_t bytes);
+
+/**
+ * harness_grow - grow @p (@old bytes, or NULL) to @bytes, the new part
+ * zeroed and touched
+ * Return: the memory, perhaps moved, or NULL (then @p is unchanged).
+ */
+void *harness_grow(void *p, size_t old, size_t bytes);
+
+/** harness_free - unmap what harness_alloc() gave; NULL is ignored */
+void harness_free(void *p, size_t bytes);
+
 /** idmap_destroy - free @m's memory */
 void idmap_destroy(struct idmap *m);
 

@@ -57,7 +57,13 @@ struct replay_scan {
 	double seconds;
 };
 
-int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct replay_failure *f);
+/*
+ * The first pass.  With @keep, the reader is not closed but handed back
+ * (its buffers then stay allocated through the replay, rather than being
+ * recycled by a malloc under measurement).
+ */
+int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct replay_failure *f,
+		struct trace **keep);
 void replay_scan_free(struct replay_scan *s);
 
 /**
@@ -113,7 +119,7 @@ struct replay_worker {
 
 /**
  * struct replay - one replay
- * @t:        the reader of the acting pass
+ * @t:        the reader of the acting pass; @t1 the first pass's, kept open
  * @classes:  om class per trace class id (NULL until declared); @nclasses
  * @syms:     om symbol per trace attribute id (NULL until first used)
  * @objs, @blks: id -> object (1 word) and id -> block (2 words), serial
@@ -126,7 +132,7 @@ struct replay {
 	struct replay_result *r;
 	struct replay_failure *f;
 	struct replay_scan scan;
-	struct trace *t;
+	struct trace *t, *t1;
 	struct om_heap *heap;
 	struct om_space *space;
 	const struct block_ops *bops;

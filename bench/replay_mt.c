@@ -57,6 +57,7 @@
 #define RING_SIZE   1024u		/* ops per worker ring, a power of two */
 #define CHUNK_SHIFT 14
 #define CHUNK_SLOTS (1u << CHUNK_SHIFT)
+#define CHUNK_BYTES (CHUNK_SLOTS * 2 * sizeof(uint64_t))
 #define MAX_CHUNKS  (1u << 18)		/* 2^32 slots */
 #define NO_SLOT     UINT32_MAX
 
@@ -101,6 +102,10 @@ struct mt_worker {
 /**
  * struct mt - the threaded replay
  * @chunks:  slot table: @chunks[i >> CHUNK_SHIFT][(i & mask) * 2 + word]
+ * @nslots, @cap: slots in use; room in the per-slot arrays
+ *
+ * All of it is harness memory (harness_alloc), outside the malloc a
+ * --heap libc replay measures.
  * @last:    per slot, the last touch (worker << 48 | seq), 0 for none
  * @is_block: per slot, whether it holds blocks (else objects)
  * @free:    free slot indices per kind (0 objects, 1 blocks), stacks of
@@ -113,7 +118,7 @@ struct mt {
 	uint32_t nworkers;
 	pthread_mutex_t space_lock;
 	uint64_t **chunks;
-	uint32_t nslots;
+	uint32_t nslots, cap;
 	uint64_t *last;
 	uint8_t *is_block;
 	uint32_t *free[2];
@@ -293,25 +298,27 @@ static uint32_t worker_of(const struct mt *mt, uint32_t tid)
 	return lo;
 }
 
-/* Grow every per-slot array to @n slots; 0 or -1. */
-static int grow_slot_arrays(struct mt *mt, uint32_t n)
+/* Grow every per-slot array from @old to @n slots; 0 or -1. */
+static int grow_slot_arrays(struct mt *mt, uint32_t old, uint32_t n)
 {
-	uint64_t *last = realloc(mt->last, n * sizeof(*last));
-	uint8_t *kind;
-	uint32_t *f0, *f1;
+	void *p;
 
-	if (last)
-		mt->last = last;
-	kind = last ? realloc(mt->is_block, n) : NULL;
-	if (kind)
-		mt->is_block = kind;
-	f0 = kind ? realloc(mt->free[0], n * sizeof(*f0)) : NULL;
-	if (f0)
-		mt->free[0] = f0;
-	f1 = f0 ? realloc(mt->free[1], n * sizeof(*f1)) : NULL;
-	if (f1)
-		mt->free[1] = f1;
-	return f1 ? 0 : -1;
+	p = harness_grow(mt->last, old * sizeof(*mt->last), n * sizeof(*mt->last));
+	if (!p)
+		return -1;
+	mt->last = p;
+	p = harness_grow(mt->is_block, old, n);
+	if (!p)
+		return -1;
+	mt->is_block = p;
+	for (int k = 0; k < 2; k++) {
+		p = harness_grow(mt->free[k], old * sizeof(uint32_t), n * sizeof(uint32_t));
+		if (!p)
+			return -1;
+		mt->free[k] = p;
+	}
+	mt->cap = n;
+	return 0;
 }
 
 /* A free slot for a block or an object, or NO_SLOT when out of memory. */
@@ -325,13 +332,12 @@ static uint32_t take_slot(struct mt *mt, bool block)
 	if ((i >> CHUNK_SHIFT) >= MAX_CHUNKS)
 		return NO_SLOT;
 	if (!(i & (CHUNK_SLOTS - 1))) {
-		uint64_t *c = calloc(CHUNK_SLOTS * 2, sizeof(uint64_t));
+		uint64_t *c = harness_alloc(CHUNK_BYTES);
 
-		if (!c || grow_slot_arrays(mt, i + CHUNK_SLOTS) != 0) {
-			free(c);
+		if (!c || grow_slot_arrays(mt, mt->cap, i + CHUNK_SLOTS) != 0) {
+			harness_free(c, CHUNK_BYTES);
 			return NO_SLOT;
 		}
-		memset(mt->last + i, 0, CHUNK_SLOTS * sizeof(*mt->last));
 		mt->chunks[i >> CHUNK_SHIFT] = c;
 	}
 	mt->is_block[i] = block;
@@ -530,7 +536,7 @@ static int start_workers(struct mt *mt)
 		mw->w.rp = mt->rp;
 		mw->w.shared = true;
 		mw->w.sample_left = mt->rp->o->sample ? mt->rp->o->sample : UINT32_MAX;
-		mw->ring = calloc(RING_SIZE, sizeof(*mw->ring));
+		mw->ring = harness_alloc(RING_SIZE * sizeof(*mw->ring));
 		if (!mw->ring || pthread_create(&mw->th, NULL, worker_main, mw) != 0)
 			return -1;
 		mw->started = true;
@@ -575,15 +581,15 @@ void replay_threads_end(struct replay *rp)
 			obj_free(e);
 	}
 	for (uint32_t i = 0; mt->workers && i < mt->nworkers; i++)
-		free(mt->workers[i].ring);
+		harness_free(mt->workers[i].ring, RING_SIZE * sizeof(struct mt_op));
 	for (uint32_t i = 0; mt->chunks && i < MAX_CHUNKS && mt->chunks[i]; i++)
-		free(mt->chunks[i]);
+		harness_free(mt->chunks[i], CHUNK_BYTES);
 	free(mt->chunks);
 	free(mt->workers);
-	free(mt->last);
-	free(mt->is_block);
-	free(mt->free[0]);
-	free(mt->free[1]);
+	harness_free(mt->last, mt->cap * sizeof(*mt->last));
+	harness_free(mt->is_block, mt->cap);
+	harness_free(mt->free[0], mt->cap * sizeof(uint32_t));
+	harness_free(mt->free[1], mt->cap * sizeof(uint32_t));
 	idmap_destroy(&mt->oslot);
 	idmap_destroy(&mt->bslot);
 	pthread_mutex_destroy(&mt->space_lock);

@@ -396,7 +396,8 @@ static int scan_fail(struct replay_failure *f, int status, const char *fmt, cons
 	return status;
 }
 
-int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct replay_failure *f)
+int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct replay_failure *f,
+		struct trace **keep)
 {
 	struct trace_opts topts = { .io = o->io };
 	struct scan_state st = { .slots = o->layout == REPLAY_LAYOUT_SLOTS };
@@ -456,7 +457,10 @@ out:
 	idmap_destroy(&st.cattrs);
 	free(st.weak);
 	free(st.group);
-	trace_close(t);
+	if (keep && !status)
+		*keep = t;
+	else
+		trace_close(t);
 	s->seconds = metrics_now() - t0;
 	if (status)
 		replay_scan_free(s);
