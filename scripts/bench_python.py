@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""bench_python.py - the same scenarios in real Python: CPython and PyPy.
+
+usage: bench_python.py --slotslab PATH [--out DIR] [--traces DIR]
+                       [--size smoke|default|full] [--python EXE] [--pypy EXE]
+                       [--scenarios a,b,...]
+
+Generates each scenario's text trace with `slotslab gen` (same generator,
+same seed as the C replays; smaller sizes, table SIZES, except myclass,
+which keeps the seeds' 262,144 objects) and replays it with
+scripts/pyreplay.py under
+  - Debian's CPython (/usr/bin/python3, 3.11): bytes per object from
+    tracemalloc, and in a separate run RSS growth per object;
+  - PyPy (pypy3), when installed: bytes per object from its GC's own
+    accounting (gc.get_stats(), after a full collection: PyPy has no
+    tracemalloc), and RSS growth per object; a missing pypy3 is reported as
+    unavailable (scripts/install-deps.sh optional installs it);
+for the layouts declared, slots and dict (declared only where it differs
+from dict), plus the attribute sweep (classes with K attributes, K as in
+bench_suite.py's SWEEP_POINTS) under CPython, with tracemalloc, as the
+reference points in ../shared/reference were measured.
+
+Output: DIR/python.json: one row per runtime x scenario x layout x measure,
+the sweep points, and which interpreters were found.  Exit status 1 when a
+replay fails, 2 on bad usage.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+import benchlib as bl
+from bench_suite import SWEEP_POINTS
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYREPLAY = os.path.join(HERE, "pyreplay.py")
+SIZES = {
+    "smoke": {"myclass": ["--objects", "2000"], "player": ["--objects", "1000"],
+              "student": ["--objects", "400"], "sweep": ["--objects", "20"],
+              "hybrid": ["--objects", "400"], "subclass": ["--objects", "300"],
+              "churn": ["--objects", "500", "--ops", "1000"]},
+    "default": {"myclass": ["--objects", "262144"], "player": ["--objects", "20000"],
+                "student": ["--objects", "10000"], "sweep": ["--objects", "100"],
+                "hybrid": ["--objects", "10000"], "subclass": ["--objects", "12000"],
+                "churn": ["--objects", "10000", "--ops", "20000"]},
+    "full": {"myclass": ["--objects", "262144"], "player": ["--objects", "1000000"],
+             "student": ["--objects", "100000"], "sweep": ["--objects", "10000"],
+             "hybrid": ["--objects", "200000"], "subclass": ["--objects", "120000"],
+             "churn": ["--objects", "100000"]},
+}
+SCENARIOS = ("myclass", "player", "student", "sweep", "hybrid", "subclass", "churn")
+
+
+def gen_text(slotslab, scenario, opts, path):
+    if os.path.exists(path):
+        os.unlink(path)
+    cmd = [slotslab, "gen", scenario] + opts + ["-o", path]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, env=dict(os.environ, SLOTSLAB_PROGRESS="0"))
+    if p.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr.strip()))
+    dict_only = True
+    with open(path) as f:
+        for line in f:
+            if line.startswith("class ") and " slots=" in line:
+                dict_only = False
+                break
+    return {"trace": path, "gen": " ".join(["slotslab", "gen", scenario] + opts),
+            "declared_is_dict": dict_only}
+
+
+def interpreters(a):
+    """[{runtime, executable, measures, available}]"""
+    out = []
+    py = a.python if os.access(a.python, os.X_OK) else None
+    out.append({"runtime": "cpython", "executable": a.python, "available": bool(py),
+                "measures": ["tracemalloc", "rss"]})
+    pypy = shutil.which(a.pypy) if a.pypy else None
+    out.append({"runtime": "pypy", "executable": pypy or a.pypy, "available": bool(pypy),
+                "measures": ["gcstats", "rss"]})
+    for i in out:
+        if i["available"]:
+            v = subprocess.run([i["executable"], "-c",
+                                "import sys,platform;print(platform.python_implementation(),"
+                                "sys.version.split()[0])"],
+                               stdout=subprocess.PIPE, universal_newlines=True)
+            i["version"] = v.stdout.strip() or None
+        else:
+            bl.note("bench_python: %s (%s) is not installed: reported as unavailable"
+                    % (i["runtime"], i["executable"]))
+    return out
+
+
+def pyreplay(exe, trace, layout, measure):
+    return bl.run_json([exe, PYREPLAY, trace, "--layout", layout, "--measure", measure])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap.add_argument("--slotslab", required=True, help="the slotslab CLI (for gen)")
+    ap.add_argument("--out", default="results")
+    ap.add_argument("--traces", help="where the text traces go (default OUT/traces)")
+    ap.add_argument("--size", choices=sorted(SIZES), default="default")
+    ap.add_argument("--python", default="/usr/bin/python3", help="CPython (default /usr/bin/python3)")
+    ap.add_argument("--pypy", default="pypy3", help="PyPy (default pypy3; '' for none)")
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    a = ap.parse_args()
+    a.scenarios = [s for s in a.scenarios.split(",") if s]
+    for s in a.scenarios:
+        if s not in SCENARIOS:
+            ap.error("unknown scenario '%s' (%s)" % (s, ", ".join(SCENARIOS)))
+    tdir = a.traces or os.path.join(a.out, "traces")
+    os.makedirs(tdir, exist_ok=True)
+    interp = interpreters(a)
+    avail = [i for i in interp if i["available"]]
+    rows, sweep = [], []
+    try:
+        scen = {}
+        for s in a.scenarios:
+            scen[s] = gen_text(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, "py-%s.txt" % s))
+        points, per_class = SWEEP_POINTS[a.size]
+        per_class = min(per_class, 2000 if a.size != "full" else per_class)
+        cpy = [i for i in avail if i["runtime"] == "cpython"]
+        njobs = sum(len(i["measures"]) for i in avail) * sum(
+            2 if scen[s]["declared_is_dict"] else 3 for s in a.scenarios)
+        njobs += len(points) * 2 * len(cpy)
+        prog = bl.Progress("python", njobs)
+        for s in a.scenarios:
+            layouts = ["slots", "dict"] + ([] if scen[s]["declared_is_dict"] else ["declared"])
+            for i in avail:
+                for layout in layouts:
+                    for m in i["measures"]:
+                        r = pyreplay(i["executable"], scen[s]["trace"], layout, m)
+                        r.update(scenario=s, gen=scen[s]["gen"])
+                        rows.append(r)
+                        prog.tick("%s %s %s %s" % (i["runtime"], s, layout, m))
+        for k in points:
+            path = os.path.join(tdir, "py-sweep-%02d.txt" % k)
+            gen_text(a.slotslab, "sweep", ["--attrs", str(k), "--objects", str(per_class)], path)
+            for i in cpy:
+                for layout in ("slots", "dict"):
+                    r = pyreplay(i["executable"], path, layout, "tracemalloc")
+                    sweep.append({"attrs": k, "runtime": r["runtime"],
+                                  "implementation": r["implementation"], "layout": layout,
+                                  "measure": "tracemalloc", "objects_peak": r["objects_peak"],
+                                  "bytes_per_object": r["bytes_per_object"]})
+                    prog.tick("%s sweep %d %s" % (i["runtime"], k, layout))
+    except RuntimeError as e:
+        bl.note("bench_python: %s" % e)
+        return 1
+    bl.write_json(os.path.join(a.out, "python.json"), {
+        "size": a.size, "interpreters": interp, "scenarios": scen,
+        "rows": rows, "sweep": sweep, "sweep_objects_per_class": per_class,
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

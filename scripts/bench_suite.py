@@ -1,0 +1,312 @@
+#!/usr/bin/python3
+"""bench_suite.py - generate the seed scenarios and replay every one of them
+under every layout, heap and dict profile, with the peer allocators.
+
+usage: bench_suite.py --slotslab PATH [--out DIR] [--traces DIR]
+                      [--size smoke|default|full] [--reps N]
+                      [--scenarios a,b,...] [--profiles a,b,...]
+
+Stages, each one writing into DIR (default results/):
+  1. `slotslab gen` writes each scenario's binary trace into --traces (default
+     DIR/traces) at the chosen size (table SIZES below; `full` is the sizes
+     DESIGN.md section 7 names);
+  2. replays: every scenario x layout (declared, slots, dict) x heap (slab;
+     libc with glibc and each installed peer through LD_PRELOAD) x profile
+     (native, cpython27, cpython311), --reps times.  Within a repetition the
+     contenders of a scenario run one after another in an order that rotates
+     and reverses from one repetition to the next; medians are reported, and
+     slots/dict ratios are taken within one repetition before their median
+     is.  `declared` is replayed only where it differs from `dict` (a trace
+     whose classes are all dict classes declares exactly the dict layout).
+     RSS growth is the peak RSS less that of a replay of an empty trace with
+     the same settings, measured in the same repetition;
+  3. sweep: `slotslab gen sweep --attrs K` for each K in SWEEP_POINTS, replayed
+     once per layout (slots, dict) x heap (slab, glibc) x profile: byte counts
+     are deterministic, so one run each.
+Output: DIR/replay.json (every run, the aggregated rows, ratios, sweep, the
+peers and the provenance).  Progress goes to stderr.  Exit status 1 when a
+replay fails, 2 on bad usage.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import benchlib as bl
+
+# scenario -> gen options, per size.  The default sizes keep `make bench`
+# under five minutes on two cores; `full` is DESIGN.md's; `smoke` is for
+# tests/bench_suite.sh.  myclass keeps the seeds' 262,144 objects (the
+# headline compares MiB with the seeds') except in smoke mode.
+SIZES = {
+    "smoke": {"myclass": ["--objects", "2000"], "player": ["--objects", "2000"],
+              "student": ["--objects", "400"], "sweep": ["--objects", "20"],
+              "hybrid": ["--objects", "400"], "subclass": ["--objects", "300"],
+              "churn": ["--objects", "1000", "--ops", "3000"]},
+    "default": {"myclass": ["--objects", "262144"], "player": ["--objects", "100000"],
+                "student": ["--objects", "20000"], "sweep": ["--objects", "1000"],
+                "hybrid": ["--objects", "50000"], "subclass": ["--objects", "30000"],
+                "churn": ["--objects", "100000", "--ops", "300000"]},
+    "full": {"myclass": ["--objects", "262144"], "player": ["--objects", "1000000"],
+             "student": ["--objects", "100000"], "sweep": ["--objects", "10000"],
+             "hybrid": ["--objects", "200000"], "subclass": ["--objects", "120000"],
+             "churn": ["--objects", "100000"]},
+}
+SCENARIOS = ("myclass", "player", "student", "sweep", "hybrid", "subclass", "churn")
+SWEEP_POINTS = {
+    "smoke": ([0, 2, 8], 100),
+    "default": ([0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 28, 32, 36, 40], 5000),
+    "full": (list(range(41)), 10000),
+}
+EMPTY_TRACE = "# no objects: the RSS baseline of a replay\nclass Empty\n"
+
+
+def gen(slotslab, scenario, opts, path):
+    if os.path.exists(path):
+        os.unlink(path)
+    cmd = [slotslab, "gen", scenario] + opts + ["-o", path]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, env=dict(os.environ, SLOTSLAB_PROGRESS="0"))
+    if p.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr.strip()))
+    info = bl.run_json([slotslab, "info", "--json", path])
+    return {"trace": path, "gen": " ".join(["slotslab", "gen", scenario] + opts),
+            "events": info.get("events"), "objects_peak": info.get("objects_peak"),
+            "kinds": info.get("kinds"), "classes": info.get("classes"),
+            "declared_is_dict": all(c.get("slots") is None for c in info.get("classes", []))}
+
+
+def heap_configs(peers):
+    """(heap, peer) pairs: the slab heap, then libc under every available peer."""
+    out = [("slab", None)]
+    out += [("libc", p) for p in peers if p["available"]]
+    return out
+
+
+def malloc_name(heap, peer):
+    return "slotslab" if heap == "slab" else peer["name"]
+
+
+def replay(slotslab, trace, layout, heap, peer, profile):
+    cmd = [slotslab, "replay", trace, "--layout", layout, "--heap", heap,
+           "--profile", profile, "--json"]
+    r = bl.run_json(cmd, env=dict(bl.preload_env(peer), SLOTSLAB_PROGRESS="0"))
+    r["_malloc"] = malloc_name(heap, peer)
+    return r
+
+
+def rss_base(r):
+    """The replay's own RSS baseline, when its JSON has one."""
+    for k in ("rss_base_bytes", "rss_start_bytes"):
+        if isinstance(r.get(k), (int, float)):
+            return r[k]
+    return None
+
+
+def order_of(contenders, rep):
+    n = len(contenders)
+    o = contenders[rep % n:] + contenders[:rep % n]
+    return o[::-1] if rep % 2 else o
+
+
+def run_matrix(a, scen, peers, empty):
+    """Every scenario's contenders, --reps times, alternated.  Returns the runs."""
+    runs = []
+    hc = heap_configs(peers)
+    total = 0
+    plan = []
+    for name in a.scenarios:
+        layouts = [l for l in bl.LAYOUTS
+                   if not (l == "declared" and scen[name]["declared_is_dict"])]
+        cont = [(l, h, p, prof) for l in layouts for (h, p) in hc for prof in a.profiles]
+        plan.append((name, cont))
+        total += len(cont) * a.reps
+    base_cont = [(h, p, prof) for (h, p) in hc for prof in a.profiles]
+    prog = bl.Progress("replay", total + len(base_cont) * a.reps)
+    for rep in range(a.reps):
+        # RSS baselines first, in this repetition
+        for h, p, prof in base_cont:
+            r = replay(a.slotslab, empty, "declared", h, p, prof)
+            runs.append(dict(r, _scenario="_empty", _rep=rep))
+            prog.tick("baseline %s/%s/%s" % (h, malloc_name(h, p), prof))
+        for name, cont in plan:
+            for l, h, p, prof in order_of(cont, rep):
+                r = replay(a.slotslab, scen[name]["trace"], l, h, p, prof)
+                runs.append(dict(r, _scenario=name, _rep=rep))
+                prog.tick("%s %s %s/%s %s" % (name, l, h, malloc_name(h, p), prof))
+    return runs
+
+
+def aggregate(runs, reps):
+    """Median rows per contender, and slots/dict ratios within a repetition."""
+    base = {}
+    for r in runs:
+        if r["_scenario"] == "_empty":
+            base[(r["_rep"], r["heap"], r["_malloc"], r["profile"])] = r.get("rss_peak_bytes")
+
+    def rss_delta(r):
+        b = rss_base(r)
+        src = "replay"
+        if b is None:
+            b = base.get((r["_rep"], r["heap"], r["_malloc"], r["profile"]))
+            src = "empty-trace replay"
+        peak, n = r.get("rss_peak_bytes"), r.get("objects_peak")
+        if b is None or peak is None or not n:
+            return None, src
+        return peak - b, src
+
+    groups = {}
+    for r in runs:
+        if r["_scenario"] == "_empty":
+            continue
+        key = (r["_scenario"], r["layout"], r["heap"], r["_malloc"], r["profile"])
+        groups.setdefault(key, []).append(r)
+    rows = []
+    for key, rs in groups.items():
+        scen, layout, heap, mal, prof = key
+        deltas = [rss_delta(r) for r in rs]
+        first = rs[0]
+        n = first.get("objects_peak")
+        med_delta = bl.median([d for d, _ in deltas])
+        counters = first.get("counters") or {}
+        row = {
+            "scenario": scen, "layout": layout, "heap": heap, "malloc": mal,
+            "profile": prof, "runs": len(rs),
+            "trace": first.get("trace"), "events": first.get("events"),
+            "objects_peak": n, "errors": first.get("errors"),
+            "bytes_requested_peak": bl.median([r.get("bytes_requested_peak") for r in rs]),
+            "bytes_footprint_peak": bl.median([r.get("bytes_footprint_peak") for r in rs]),
+            "bytes_per_object": bl.median([r.get("bytes_per_object") for r in rs]),
+            "rss_peak_bytes": bl.median([r.get("rss_peak_bytes") for r in rs]),
+            "rss_delta_bytes": med_delta,
+            "rss_delta_per_object": med_delta / n if med_delta is not None and n else None,
+            "rss_delta_from": deltas[0][1],
+            "seconds": bl.median([r.get("seconds") for r in rs]),
+            "events_per_sec": bl.median([r.get("events_per_sec") for r in rs]),
+            "events_per_sec_all": [r.get("events_per_sec") for r in rs],
+            "counters": {
+                "source": counters.get("source", "none"),
+                "cache_misses": bl.median([(r.get("counters") or {}).get("cache_misses") for r in rs]),
+                "l1d_misses": bl.median([(r.get("counters") or {}).get("l1d_misses") for r in rs]),
+                "instructions": bl.median([(r.get("counters") or {}).get("instructions") for r in rs]),
+            },
+        }
+        rows.append(row)
+
+    # slots/dict within each repetition, then the median
+    by = {}
+    for r in runs:
+        if r["_scenario"] == "_empty":
+            continue
+        by[(r["_scenario"], r["_rep"], r["heap"], r["_malloc"], r["profile"], r["layout"])] = r
+    ratios = []
+    seen = set()
+    for (scen, rep, heap, mal, prof, layout) in by:
+        k = (scen, heap, mal, prof)
+        if k in seen or layout not in ("slots", "dict"):
+            continue
+        seen.add(k)
+        fp, rss, eps = [], [], []
+        for rp in range(reps):
+            s, d = by.get((scen, rp, heap, mal, prof, "slots")), by.get((scen, rp, heap, mal, prof, "dict"))
+            if not s or not d:
+                continue
+            fp.append(bl.ratio(s.get("bytes_per_object"), d.get("bytes_per_object")))
+            ds, dd = rss_delta(s)[0], rss_delta(d)[0]
+            rss.append(bl.ratio(ds, dd) if ds is not None and dd is not None and dd > 0 else None)
+            eps.append(bl.ratio(s.get("events_per_sec"), d.get("events_per_sec")))
+        ratios.append({"scenario": scen, "heap": heap, "malloc": mal, "profile": prof,
+                       "slots_over_dict_bytes": bl.median(fp),
+                       "slots_over_dict_rss": bl.median(rss),
+                       "slots_over_dict_events_per_sec": bl.median(eps),
+                       "repetitions": len(fp)})
+    return rows, ratios
+
+
+def run_sweep(a, peers, tdir):
+    points, objects = SWEEP_POINTS[a.size]
+    glibc = [p for p in peers if p["name"] == "glibc"][0]
+    hc = [("slab", None), ("libc", glibc)]
+    out = []
+    prog = bl.Progress("sweep", len(points) * 2 * len(hc) * len(a.profiles))
+    for k in points:
+        path = os.path.join(tdir, "sweep-%02d.bin" % k)
+        gen(a.slotslab, "sweep", ["--attrs", str(k), "--objects", str(objects)], path)
+        for layout in ("slots", "dict"):
+            for h, p in hc:
+                for prof in a.profiles:
+                    r = replay(a.slotslab, path, layout, h, p, prof)
+                    n = r.get("objects_peak")
+                    req = r.get("bytes_requested_peak")
+                    out.append({"attrs": k, "layout": layout, "heap": h,
+                                "malloc": malloc_name(h, p), "profile": prof,
+                                "objects_peak": n,
+                                "bytes_per_object": r.get("bytes_per_object"),
+                                "requested_per_object": req / n if req is not None and n else None})
+                    prog.tick("attrs %d %s %s %s" % (k, layout, h, prof))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap.add_argument("--slotslab", required=True, help="the slotslab CLI to run")
+    ap.add_argument("--out", default="results", help="results directory (default results)")
+    ap.add_argument("--traces", help="where the traces go (default OUT/traces)")
+    ap.add_argument("--size", choices=sorted(SIZES), default="default")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions per contender (default 3)")
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    ap.add_argument("--profiles", default=",".join(bl.PROFILES))
+    ap.add_argument("--no-sweep", action="store_true", help="skip the attribute sweep")
+    a = ap.parse_args()
+    a.scenarios = [s for s in a.scenarios.split(",") if s]
+    a.profiles = [s for s in a.profiles.split(",") if s]
+    for s in a.scenarios:
+        if s not in SCENARIOS:
+            ap.error("unknown scenario '%s' (%s)" % (s, ", ".join(SCENARIOS)))
+    for p in a.profiles:
+        if p not in bl.PROFILES:
+            ap.error("unknown profile '%s' (%s)" % (p, ", ".join(bl.PROFILES)))
+    if a.reps < 1:
+        ap.error("--reps wants a number from 1")
+    if not os.access(a.slotslab, os.X_OK):
+        ap.error("%s is not an executable (make O=DIR?)" % a.slotslab)
+    if subprocess.run([a.slotslab, "replay", "--help"], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        bl.note("bench_suite: %s has no replay command" % a.slotslab)
+        return 1
+    tdir = a.traces or os.path.join(a.out, "traces")
+    os.makedirs(tdir, exist_ok=True)
+    peers = bl.peers()
+    for p in peers:
+        if not p["available"]:
+            bl.note("bench_suite: %s is not installed (%s): reported as unavailable"
+                    % (p["name"], p["library"]))
+    try:
+        scen = {}
+        prog = bl.Progress("gen", len(a.scenarios))
+        for s in a.scenarios:
+            scen[s] = gen(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, s + ".bin"))
+            prog.tick(scen[s]["gen"])
+        empty = os.path.join(tdir, "empty.txt")
+        with open(empty, "w") as f:
+            f.write(EMPTY_TRACE)
+        runs = run_matrix(a, scen, peers, empty)
+        rows, ratios = aggregate(runs, a.reps)
+        sweep = [] if a.no_sweep else run_sweep(a, peers, tdir)
+    except RuntimeError as e:
+        bl.note("bench_suite: %s" % e)
+        return 1
+    bl.write_json(os.path.join(a.out, "replay.json"), {
+        "provenance": bl.provenance(os.path.dirname(os.path.abspath(a.slotslab))),
+        "size": a.size, "repetitions": a.reps, "profiles": a.profiles,
+        "peers": peers, "scenarios": scen, "rows": rows, "ratios": ratios,
+        "sweep": sweep, "sweep_points": SWEEP_POINTS[a.size][0],
+        "runs": [{k: v for k, v in r.items()} for r in runs],
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
