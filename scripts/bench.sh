@@ -1,22 +1,131 @@
 #!/bin/sh
 # bench.sh - the benchmark suite, as `make bench` runs it.
 #
-# Builds the benchmark configuration (configs/bench_defconfig: what users
-# get, minus the statistics counters on the fast path) in build/bench,
-# installs the peer allocators and tools that are missing, and runs:
-#   - the allocator benchmark: slab vs glibc, jemalloc, mimalloc, tcmalloc
-# Results go to results/ (RESULTS=dir elsewhere); the summary is printed.
-# FULL=1 uses full sizes; REPS=N repetitions per measurement (default 5).
-set -eu
+#   scripts/bench.sh [-h|--help]
+#
+# Builds configs/bench_defconfig in build/bench (what users get, minus the
+# statistics counters on the fast path), installs what is missing
+# (scripts/install-deps.sh build bench), and runs these parts, in order:
+#   replay      every scenario (slotslab gen: myclass, player, student, sweep,
+#               hybrid, subclass, churn) x layout x heap x dict profile, the
+#               peer allocators through LD_PRELOAD, alternated, REPS times;
+#               the attribute sweep                    (scripts/bench_suite.py)
+#   python      the same scenarios in CPython and PyPy (scripts/bench_python.py)
+#   cachegrind  cache misses per attribute read, where the machine has no
+#               hardware counters                  (scripts/bench_cachegrind.py)
+#   alloc       the allocator benchmark                 (scripts/allocbench.sh)
+#   configcost  what each build option costs           (scripts/configcost.sh)
+#   objbench    object-model micro-benchmarks           (build/bench/objbench)
+# then writes RESULTS/bench.json, bench.csv, summary.md and the charts (PNG
+# and SVG; scripts/bench_report.py, scripts/bench_charts.py) and prints the
+# summary.  The default run takes about four minutes on two cores.
+#
+# Environment:
+#   FULL=1             DESIGN.md's full sizes (much longer)
+#   BENCH_SMOKE=1      tiny sizes, one repetition, parts replay python cachegrind
+#                      (what tests/bench_suite.sh runs)
+#   REPS=N             repetitions of every replay (default 3)
+#   ALLOC_REPS=N       allocbench repetitions (default 3)
+#   CONFIGCOST_REPS=N  configcost repetitions (default 2)
+#   BENCH_PARTS="..."  the parts to run (default all of the above)
+#   RESULTS=dir        where results go (default results/)
+#   BENCH_BUILD=dir    use the binaries already built in dir; build and install
+#                      nothing
+#   BENCH_TRACES=dir   where the generated traces go (default BUILD/traces)
+#   BENCH_PEER_LIBDIR=dir  where the peers' libraries are looked for (default
+#                      /usr/lib/x86_64-linux-gnu; a peer not found there is
+#                      reported as unavailable)
+#   BENCH_PYPY=exe     PyPy for the Python side (default pypy3; not required:
+#                      scripts/install-deps.sh optional installs it)
+#   J=N                make -j (default: the number of CPUs)
+# A part that fails is reported in the summary and makes the exit status 1;
+# the other parts still run.  Results from earlier runs are removed first.
+set -u
 cd "$(dirname "$0")/.."
-OUT=${RESULTS:-results}
-B=build/bench
-J=${J:-$(nproc 2>/dev/null || echo 2)}
 
-scripts/install-deps.sh build bench
-make -s O=$B bench_defconfig >/dev/null
-make -s -j"$J" O=$B all
-mkdir -p "$OUT"
+case "${1:-}" in
+-h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+"") ;;
+*) echo "bench.sh: unknown argument '$1' (--help)" >&2; exit 2 ;;
+esac
+
 start=$(date +%s)
-scripts/allocbench.sh $B "$OUT"
+OUT=${RESULTS:-results}
+PY=/usr/bin/python3
+J=${J:-$(nproc 2>/dev/null || echo 2)}
+size=default
+[ "${FULL:-0}" = 1 ] && size=full
+parts="replay python cachegrind alloc configcost objbench"
+reps=${REPS:-3}
+if [ "${BENCH_SMOKE:-0}" = 1 ]; then
+	size=smoke
+	parts="replay python cachegrind"
+	reps=${REPS:-1}
+fi
+parts=${BENCH_PARTS:-$parts}
+for p in $parts; do
+	case " replay python cachegrind alloc configcost objbench " in
+	*" $p "*) ;;
+	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
+	esac
+done
+want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
+
+if [ -n "${BENCH_BUILD:-}" ]; then
+	B=$BENCH_BUILD
+	for f in slotslab allocbench objbench; do
+		[ -x "$B/$f" ] || { echo "bench.sh: $B/$f is not built (make O=$B)" >&2; exit 1; }
+	done
+else
+	B=build/bench
+	scripts/install-deps.sh build bench || exit 1
+	make -s O=$B bench_defconfig >/dev/null && make -s -j"$J" O=$B all || exit 1
+fi
+[ -x $PY ] || { echo "bench.sh: $PY is missing (scripts/install-deps.sh build)" >&2; exit 1; }
+$PY -c 'import matplotlib' 2>/dev/null ||
+	{ echo "bench.sh: $PY cannot import matplotlib (scripts/install-deps.sh bench)" >&2; exit 1; }
+TRACES=${BENCH_TRACES:-$B/traces}
+mkdir -p "$OUT" "$TRACES" || exit 1
+for f in replay.json python.json cachegrind.json allocbench.json allocbench.jsonl allocbench.md \
+	 configcost.json configcost.jsonl configcost.md objbench.txt bench.json bench.csv summary.md \
+	 headline.png headline.svg footprint.png footprint.svg sweep.png sweep.svg \
+	 throughput.png throughput.svg cachemisses.png cachemisses.svg; do
+	rm -f "$OUT/$f"
+done
+
+failed=""
+part() {	# name, command...
+	name=$1; shift
+	want "$name" || return 0
+	t0=$(date +%s)
+	echo "== $name" >&2
+	if "$@"; then
+		echo "== $name: $(( $(date +%s) - t0 )) s" >&2
+	else
+		echo "== $name FAILED ($(( $(date +%s) - t0 )) s)" >&2
+		failed="$failed $name"
+	fi
+}
+objbench() { "$B/objbench" --quick > "$OUT/objbench.txt"; }
+
+S=$B/slotslab
+part replay $PY scripts/bench_suite.py --slotslab "$S" --out "$OUT" --traces "$TRACES" \
+	--size $size --reps "$reps"
+part python $PY scripts/bench_python.py --slotslab "$S" --out "$OUT" --traces "$TRACES" --size $size \
+	--pypy "${BENCH_PYPY:-pypy3}"
+part cachegrind $PY scripts/bench_cachegrind.py --slotslab "$S" --out "$OUT" --traces "$TRACES" \
+	--size $size --when-needed "$OUT/replay.json"
+# Their tables go into the summary; stdout is for the summary alone.
+allocbench() { REPS="${ALLOC_REPS:-3}" FULL="${FULL:-0}" scripts/allocbench.sh "$B" "$OUT" >/dev/null; }
+configcost() { REPS="${CONFIGCOST_REPS:-2}" J="$J" scripts/configcost.sh "$OUT" >/dev/null; }
+part alloc allocbench
+part configcost configcost
+part objbench objbench
+
+$PY scripts/bench_report.py --results "$OUT" --build "$B" --size $size --reps "$reps" \
+	--started "$start" --parts "$parts" || failed="$failed report"
 echo "bench: $(( $(date +%s) - start )) s; results in $OUT/"
+if [ -n "$failed" ]; then
+	echo "bench: FAILED:$failed" >&2
+	exit 1
+fi

@@ -10,7 +10,8 @@ Runs `valgrind --tool=cachegrind --cache-sim=yes` over `slotslab replay` of
 the player scenario (seed 002: a million players, then a get of `level` on
 every online player in random order, the cache-miss phase) at a reduced size
 (table OBJECTS), for each layout x heap x profile asked for (default slots
-and dict; slab and glibc; native and cpython311).  The simulated caches are
+and dict; slab and glibc; native and cpython311; with --size smoke only the
+slab heap and native).  The simulated caches are
 the machine's own, read from /sys/devices/system/cpu/cpu0/cache (L1 data
 and the last level), not Valgrind's guess from CPUID, which virtual machines
 often get wrong.
@@ -19,7 +20,10 @@ Reported per run, labelled source "cachegrind": D1 misses and LL misses
 (data, reads + writes), instructions, and per attribute read: the misses
 and instructions of the replay less those of the same trace with its get
 events removed, divided by the number of gets.  The difference isolates the
-read phase however the replayer inlines its code.  Output: DIR/cachegrind.json.
+read phase however the replayer inlines its code; it includes reading the get
+events from the trace, which two `replay --decode-only` runs (with and
+without the gets) measure on their own and report beside it ("decode").
+Output: DIR/cachegrind.json.
 
 With --when-needed REPLAY_JSON (bench_suite.py's output), nothing runs when
 the replays already carry hardware counters (source "perf"); the file then
@@ -176,9 +180,12 @@ def main():
     ap.add_argument("--size", choices=sorted(OBJECTS), default="default")
     ap.add_argument("--when-needed", metavar="REPLAY_JSON")
     ap.add_argument("--layouts", default="slots,dict")
-    ap.add_argument("--heaps", default="slab,libc")
-    ap.add_argument("--profiles", default="native,cpython311")
+    ap.add_argument("--heaps")
+    ap.add_argument("--profiles")
     a = ap.parse_args()
+    smoke = a.size == "smoke"
+    a.heaps = a.heaps or ("slab" if smoke else "slab,libc")
+    a.profiles = a.profiles or ("native" if smoke else "native,cpython311")
     layouts, heaps, profiles = (x.split(",") for x in (a.layouts, a.heaps, a.profiles))
     for v, allowed in ((layouts, bl.LAYOUTS), (heaps, ("slab", "libc")), (profiles, bl.PROFILES)):
         for x in v:
@@ -217,13 +224,23 @@ def main():
             opts.append("--%s=%d,%d,%d" % ((name,) + tuple(cfg[name])))
     glibc = [p for p in bl.peers() if p["name"] == "glibc"][0]
     combos = [(l, h, p) for l in layouts for h in heaps for p in profiles]
-    prog = bl.Progress("cachegrind", len(combos))
+    prog = bl.Progress("cachegrind", len(combos) + 1)
     cgout = os.path.join(tdir, "cachegrind.out.tmp")
+    env = dict(bl.preload_env(glibc), SLOTSLAB_PROGRESS="0")
+    try:
+        res = {}
+        for which, trace in (("full", full_t), ("noget", noget_t)):
+            res[which] = run_cachegrind([vg] + opts + ["--cachegrind-out-file=" + cgout, a.slotslab,
+                                                       "replay", trace, "--decode-only", "--json"],
+                                        env, cgout)
+        result["decode"] = dict(derive(res["full"], res["noget"], gets, events), raw=res)
+    except (RuntimeError, OSError) as e:
+        result["decode"] = {"unavailable": "cachegrind failed: %s" % e}
+    prog.tick("decode only")
     for layout, heap, prof in combos:
         row = {"scenario": "player", "layout": layout, "heap": heap,
                "malloc": "slotslab" if heap == "slab" else "glibc", "profile": prof,
                "source": "cachegrind", "objects": OBJECTS[a.size], "gets": gets}
-        env = dict(bl.preload_env(glibc), SLOTSLAB_PROGRESS="0")
         try:
             res = {}
             for which, trace in (("full", full_t), ("noget", noget_t)):

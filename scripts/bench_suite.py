@@ -18,8 +18,9 @@ Stages, each one writing into DIR (default results/):
      slots/dict ratios are taken within one repetition before their median
      is.  `declared` is replayed only where it differs from `dict` (a trace
      whose classes are all dict classes declares exactly the dict layout).
-     RSS growth is the peak RSS less that of a replay of an empty trace with
-     the same settings, measured in the same repetition;
+     Every replay also times a decode-only pass (--decode-share).  RSS growth
+     is the replay's rss_peak_bytes: peak RSS less the baseline it takes just
+     before the measured pass;
   3. sweep: `slotslab gen sweep --attrs K` for each K in SWEEP_POINTS, replayed
      once per layout (slots, dict) x heap (slab, glibc) x profile: byte counts
      are deterministic, so one run each.
@@ -58,8 +59,6 @@ SWEEP_POINTS = {
     "default": ([0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 28, 32, 36, 40], 5000),
     "full": (list(range(41)), 10000),
 }
-EMPTY_TRACE = "# no objects: the RSS baseline of a replay\nclass Empty\n"
-
 
 def gen(slotslab, scenario, opts, path):
     if os.path.exists(path):
@@ -89,18 +88,10 @@ def malloc_name(heap, peer):
 
 def replay(slotslab, trace, layout, heap, peer, profile):
     cmd = [slotslab, "replay", trace, "--layout", layout, "--heap", heap,
-           "--profile", profile, "--json"]
+           "--profile", profile, "--json", "--decode-share"]
     r = bl.run_json(cmd, env=dict(bl.preload_env(peer), SLOTSLAB_PROGRESS="0"))
     r["_malloc"] = malloc_name(heap, peer)
     return r
-
-
-def rss_base(r):
-    """The replay's own RSS baseline, when its JSON has one."""
-    for k in ("rss_base_bytes", "rss_start_bytes"):
-        if isinstance(r.get(k), (int, float)):
-            return r[k]
-    return None
 
 
 def order_of(contenders, rep):
@@ -109,7 +100,7 @@ def order_of(contenders, rep):
     return o[::-1] if rep % 2 else o
 
 
-def run_matrix(a, scen, peers, empty):
+def run_matrix(a, scen, peers):
     """Every scenario's contenders, --reps times, alternated.  Returns the runs."""
     runs = []
     hc = heap_configs(peers)
@@ -121,14 +112,8 @@ def run_matrix(a, scen, peers, empty):
         cont = [(l, h, p, prof) for l in layouts for (h, p) in hc for prof in a.profiles]
         plan.append((name, cont))
         total += len(cont) * a.reps
-    base_cont = [(h, p, prof) for (h, p) in hc for prof in a.profiles]
-    prog = bl.Progress("replay", total + len(base_cont) * a.reps)
+    prog = bl.Progress("replay", total)
     for rep in range(a.reps):
-        # RSS baselines first, in this repetition
-        for h, p, prof in base_cont:
-            r = replay(a.slotslab, empty, "declared", h, p, prof)
-            runs.append(dict(r, _scenario="_empty", _rep=rep))
-            prog.tick("baseline %s/%s/%s" % (h, malloc_name(h, p), prof))
         for name, cont in plan:
             for l, h, p, prof in order_of(cont, rep):
                 r = replay(a.slotslab, scen[name]["trace"], l, h, p, prof)
@@ -139,53 +124,35 @@ def run_matrix(a, scen, peers, empty):
 
 def aggregate(runs, reps):
     """Median rows per contender, and slots/dict ratios within a repetition."""
-    base = {}
-    for r in runs:
-        if r["_scenario"] == "_empty":
-            base[(r["_rep"], r["heap"], r["_malloc"], r["profile"])] = r.get("rss_peak_bytes")
-
-    def rss_delta(r):
-        b = rss_base(r)
-        src = "replay"
-        if b is None:
-            b = base.get((r["_rep"], r["heap"], r["_malloc"], r["profile"]))
-            src = "empty-trace replay"
-        peak, n = r.get("rss_peak_bytes"), r.get("objects_peak")
-        if b is None or peak is None or not n:
-            return None, src
-        return peak - b, src
-
     groups = {}
     for r in runs:
-        if r["_scenario"] == "_empty":
-            continue
         key = (r["_scenario"], r["layout"], r["heap"], r["_malloc"], r["profile"])
         groups.setdefault(key, []).append(r)
     rows = []
     for key, rs in groups.items():
         scen, layout, heap, mal, prof = key
-        deltas = [rss_delta(r) for r in rs]
         first = rs[0]
         n = first.get("objects_peak")
-        med_delta = bl.median([d for d, _ in deltas])
+        med_delta = bl.median([r.get("rss_peak_bytes") for r in rs])
         counters = first.get("counters") or {}
         row = {
             "scenario": scen, "layout": layout, "heap": heap, "malloc": mal,
             "profile": prof, "runs": len(rs),
             "trace": first.get("trace"), "events": first.get("events"),
             "objects_peak": n, "errors": first.get("errors"),
+            "errors_total": first.get("errors_total"), "bad_ids": first.get("bad_ids"),
             "bytes_requested_peak": bl.median([r.get("bytes_requested_peak") for r in rs]),
             "bytes_footprint_peak": bl.median([r.get("bytes_footprint_peak") for r in rs]),
             "bytes_per_object": bl.median([r.get("bytes_per_object") for r in rs]),
-            "rss_peak_bytes": bl.median([r.get("rss_peak_bytes") for r in rs]),
-            "rss_delta_bytes": med_delta,
+            "rss_peak_bytes": med_delta,
             "rss_delta_per_object": med_delta / n if med_delta is not None and n else None,
-            "rss_delta_from": deltas[0][1],
             "seconds": bl.median([r.get("seconds") for r in rs]),
+            "decode_share": bl.median([r.get("decode_share") for r in rs]),
             "events_per_sec": bl.median([r.get("events_per_sec") for r in rs]),
             "events_per_sec_all": [r.get("events_per_sec") for r in rs],
             "counters": {
                 "source": counters.get("source", "none"),
+                "unavailable": counters.get("unavailable"),
                 "cache_misses": bl.median([(r.get("counters") or {}).get("cache_misses") for r in rs]),
                 "l1d_misses": bl.median([(r.get("counters") or {}).get("l1d_misses") for r in rs]),
                 "instructions": bl.median([(r.get("counters") or {}).get("instructions") for r in rs]),
@@ -196,8 +163,6 @@ def aggregate(runs, reps):
     # slots/dict within each repetition, then the median
     by = {}
     for r in runs:
-        if r["_scenario"] == "_empty":
-            continue
         by[(r["_scenario"], r["_rep"], r["heap"], r["_malloc"], r["profile"], r["layout"])] = r
     ratios = []
     seen = set()
@@ -212,7 +177,7 @@ def aggregate(runs, reps):
             if not s or not d:
                 continue
             fp.append(bl.ratio(s.get("bytes_per_object"), d.get("bytes_per_object")))
-            ds, dd = rss_delta(s)[0], rss_delta(d)[0]
+            ds, dd = s.get("rss_peak_bytes"), d.get("rss_peak_bytes")
             rss.append(bl.ratio(ds, dd) if ds is not None and dd is not None and dd > 0 else None)
             eps.append(bl.ratio(s.get("events_per_sec"), d.get("events_per_sec")))
         ratios.append({"scenario": scen, "heap": heap, "malloc": mal, "profile": prof,
@@ -289,17 +254,19 @@ def main():
         for s in a.scenarios:
             scen[s] = gen(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, s + ".bin"))
             prog.tick(scen[s]["gen"])
-        empty = os.path.join(tdir, "empty.txt")
-        with open(empty, "w") as f:
-            f.write(EMPTY_TRACE)
-        runs = run_matrix(a, scen, peers, empty)
+        runs = run_matrix(a, scen, peers)
         rows, ratios = aggregate(runs, a.reps)
         sweep = [] if a.no_sweep else run_sweep(a, peers, tdir)
     except RuntimeError as e:
         bl.note("bench_suite: %s" % e)
         return 1
+    prov = bl.provenance(os.path.dirname(os.path.abspath(a.slotslab)))
+    # what the binary says of itself: the revision and compiler that built it
+    for k in ("revision", "config", "config_hash", "compiler", "cflags", "cpu", "kernel"):
+        if runs and runs[0].get(k) not in (None, ""):
+            prov[k] = runs[0][k].split() if k == "config" else runs[0][k]
     bl.write_json(os.path.join(a.out, "replay.json"), {
-        "provenance": bl.provenance(os.path.dirname(os.path.abspath(a.slotslab))),
+        "provenance": prov,
         "size": a.size, "repetitions": a.reps, "profiles": a.profiles,
         "peers": peers, "scenarios": scen, "rows": rows, "ratios": ratios,
         "sweep": sweep, "sweep_points": SWEEP_POINTS[a.size][0],

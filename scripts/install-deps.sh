@@ -6,7 +6,7 @@
 #
 # Groups:  build   compiler-side needs of `make` (Kconfiglib, liburing)
 #          test    make check (cmocka, valgrind, clang sanitizer runtimes)
-#          bench   make bench (perf, matplotlib, the peer allocators)
+#          bench   make bench (perf, matplotlib, valgrind for cachegrind, the peer allocators)
 #          all     every group above
 #          optional  pypy3 heaptrack hyperfine (never required)
 #
@@ -16,7 +16,7 @@ set -eu
 
 pkgs_build="python3-kconfiglib liburing-dev"
 pkgs_test="libcmocka-dev valgrind clang libclang-rt-14-dev"
-pkgs_bench="linux-perf python3-matplotlib libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
+pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
 pkgs_optional="pypy3 heaptrack hyperfine"
 
 want=""
