@@ -29,7 +29,10 @@ import sys
 
 import matplotlib
 matplotlib.use("Agg")
+import matplotlib.lines  # noqa: E402
+import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 import benchlib as bl  # noqa: E402
 
@@ -81,7 +84,7 @@ def chart_headline(b, out, written):
             for m in MALLOCS:
                 r = [x for x in rat if x["scenario"] == s and x["profile"] == prof and x["malloc"] == m]
                 if r and r[0]["slots_over_dict_bytes"] is not None:
-                    labels.append("%s\n%s" % (prof, m))
+                    labels.append("%s\n%s" % (prof, "slab" if m == "slotslab" else m))
                     vals.append(r[0]["slots_over_dict_bytes"])
                     colors.append({"native": "#2ca02c", "cpython27": "#9467bd",
                                    "cpython311": "#1f77b4"}[prof])
@@ -109,6 +112,7 @@ def chart_headline(b, out, written):
         ax.set_ylabel("slots / dict, bytes per object (ratio)")
         ax.set_ylim(0, 1.05)
     fig.suptitle(title + "\nshaded: 'slots save 40-60 %%'; %s" % subtitle(b), fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
     save(fig, out, "headline", written)
 
 
@@ -166,14 +170,17 @@ def chart_grid(b, out, name, title, ylabel, value, spread=None, with_python=Fals
                     ax.plot([x - w / 2, x + w / 2], [t, t], color="k", linewidth=1.5)
                 del bars
             ax.set_xticks(range(len(groups)))
-            ax.set_xticklabels(groups, fontsize=7, rotation=30)
+            ax.set_xticklabels(["slab" if g == "slotslab" else g for g in groups], fontsize=7,
+                               rotation=30)
             ax.set_title("%s, profile %s" % (s, prof), fontsize=9)
             if j == 0:
                 ax.set_ylabel(ylabel, fontsize=8)
-            if i == 0 and j == 0:
-                ax.legend(fontsize=7)
+    handles = [matplotlib.patches.Patch(color=LAYOUT_COLOR[l], label="layout " + l) for l in bl.LAYOUTS]
+    if with_python:
+        handles.append(matplotlib.lines.Line2D([], [], color="k", label="RSS growth per object"))
+    fig.legend(handles=handles, loc="upper right", fontsize=8, ncol=len(handles))
     fig.suptitle("%s\n%s" % (title, subtitle(b)), fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    fig.tight_layout(rect=(0, 0, 1, 0.965))
     save(fig, out, name, written)
 
 
@@ -185,7 +192,7 @@ def chart_sweep(b, out, reference, written):
         return
     profiles = b["settings"]["profiles"]
     py = [r for r in (b.get("python") or {}).get("sweep", []) if r["runtime"] == "cpython"]
-    fig, axes = plt.subplots(1, len(profiles), figsize=(6 * len(profiles), 5), squeeze=False,
+    fig, axes = plt.subplots(1, len(profiles), figsize=(6 * len(profiles), 6.5), squeeze=False,
                              sharey=True)
     for ax, prof in zip(axes[0], profiles):
         for lay in ("slots", "dict"):
@@ -215,12 +222,14 @@ def chart_sweep(b, out, reference, written):
                         label="%s: CPython 3.11.7 reference CSV" % lay)
         ax.set_title("profile %s" % prof)
         ax.set_xlabel("attributes per object")
-        ax.set_ylabel("bytes per object")
-        ax.set_ylim(bottom=0)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=6.5)
+        ax.set_ylabel("bytes per object (log scale)")
+        ax.set_yscale("log", base=2)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: "%g" % v))
+        ax.grid(alpha=0.3, which="both")
+    h, l = axes[0][0].get_legend_handles_labels()
+    fig.legend(h, l, loc="lower center", ncol=4, fontsize=8)
     fig.suptitle("%s\n%s" % (title, subtitle(b)), fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.tight_layout(rect=(0, 0.16, 1, 0.93))
     save(fig, out, "sweep", written)
 
 
