@@ -132,6 +132,10 @@ static int parse_choice(const char *opt, const char *arg, const char *const *nam
 	return -1;
 }
 
+/**
+ * cmd_replay - `slotslab replay`: parse the options, replay, write the result
+ * Return: the exit status (0, 1 at run time, 2 bad usage or input).
+ */
 int cmd_replay(int argc, char **argv)
 {
 	enum { O_LAYOUT = 256, O_HEAP, O_PROFILE, O_JSON, O_STRICT, O_SERIAL, O_DECODE,

@@ -99,6 +99,11 @@ static inline const char *idmap_kind(const struct idmap *m)
 	return m->hash ? "hash" : "dense";
 }
 
+/*
+ * The out-of-line halves of the inline functions below: the hash's find,
+ * insert (growing at load 1/2; NULL when that fails) and remove, and the
+ * dense array's growth to cover @id (0 or -1).  Use the inline ones.
+ */
 uint64_t *idmap_hash_find(const struct idmap *m, uint64_t id);
 uint64_t *idmap_hash_insert(struct idmap *m, uint64_t id);
 void idmap_hash_remove(struct idmap *m, uint64_t id);
@@ -167,7 +172,8 @@ static __always_inline void idmap_remove(struct idmap *m, uint64_t id, uint64_t 
 }
 
 /**
- * idmap_for_each - call @fn for every stored entry (order unspecified)
+ * idmap_for_each - call @fn for every stored entry (order unspecified);
+ * @fn may change entries' words but must not insert or remove
  */
 void idmap_for_each(const struct idmap *m, void (*fn)(uint64_t id, uint64_t *e, void *arg),
 		    void *arg);

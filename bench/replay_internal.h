@@ -64,6 +64,7 @@ struct replay_scan {
  */
 int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct replay_failure *f,
 		struct trace **keep);
+/** replay_scan_free - free what replay_scan() allocated in @s */
 void replay_scan_free(struct replay_scan *s);
 
 /**
@@ -148,9 +149,30 @@ struct replay {
 
 /* ---- replay.c: handlers shared by the serial and threaded loops ------- */
 
+/**
+ * replay_declare_class - create the om class for trace class @c, as the
+ * layout makes it (replay.c's design comment)
+ * @rp: the replay; @rp->classes[@c->id] receives the class
+ * @c:  the class, whose base is declared already
+ *
+ * Return: REPLAY_OK, REPLAY_ENOMEM, or REPLAY_EBADCLASS (om_errmsg() says
+ * why the object model refused it).
+ * Context: the replaying thread, no other thread using the space.
+ */
 int replay_declare_class(struct replay *rp, const struct trace_class *c);
+
+/**
+ * replay_classattr - bind class attribute @sym of @cls to @value
+ * Return: REPLAY_OK (a conflict is counted in @w) or REPLAY_ENOMEM.
+ */
 int replay_classattr(struct replay_worker *w, struct om_class *cls,
 		     const struct om_sym *sym, int64_t value);
+
+/**
+ * replay_sym_slow - intern attribute @s and remember it by its id
+ * Return: the symbol, or NULL when out of memory.
+ * Context: one thread (the serial loop, or the dispatcher).
+ */
 const struct om_sym *replay_sym_slow(struct replay *rp, const struct trace_symbol *s);
 
 /* The om symbol of attribute @s (interned on first use). */
@@ -260,32 +282,75 @@ static __always_inline int obj_setclass(struct replay_worker *w, uint64_t *entry
 
 /* ---- replay_heap.c: malloc-level events ---------------------------------- */
 
-/*
- * Allocate into @e (fresh) for MALLOC, CALLOC or MEMALIGN @ev, or for a
- * REALLOC of NULL (@ev->size bytes).
+/**
+ * blk_alloc - allocate a block on the replay's heap
+ * @rp:     the replay (@rp->bops, @rp->blocks)
+ * @shared: other workers count blocks too (atomics)
+ * @ev:     MALLOC, CALLOC or MEMALIGN, or a REALLOC of NULL (@ev->size bytes)
+ * @e:      the block entry to fill (2 words)
+ *
+ * Return: REPLAY_OK, REPLAY_ENOMEM, or REPLAY_EOVERFLOW (calloc).
  */
 int blk_alloc(struct replay *rp, bool shared, const struct trace_event *ev, uint64_t *e);
-/* REALLOC @old into @e (fresh, or == @old when the id is the same). */
+
+/**
+ * blk_realloc - resize block @old to @size > 0 bytes into entry @e
+ * (@e may be @old); on failure @old is untouched
+ * Return: REPLAY_OK or REPLAY_ENOMEM.
+ */
 int blk_realloc(struct replay *rp, bool shared, uint64_t size, uint64_t *old, uint64_t *e);
+
+/** blk_free - free the block of entry @e and uncount it */
 void blk_free(struct replay *rp, bool shared, uint64_t *e);
 
 /* ---- replay_mt.c -------------------------------------------------------- */
 
-/*
- * Replay with one thread per @TID: 0, or the exit status of a failure.
- * What is still live stays so until replay_threads_end().
+/**
+ * replay_threads - the second pass on one thread per @TID (replay_mt.c)
+ * @rp: the replay, set up; @rp->mt receives the threaded state
+ *
+ * What is still live stays so until replay_threads_end(), so that results
+ * can be read first.
+ * Return: 0, or the exit status of the failure of the earliest event.
  */
 int replay_threads(struct replay *rp);
+
+/** replay_threads_end - free what the threads left live, and their state */
 void replay_threads_end(struct replay *rp);
 
 /* ---- replay.c: failures ------------------------------------------------- */
 
+/**
+ * replay_fail - record a failure in @rp->f: "FILE: event N (TEXT): message"
+ * @status:  the exit status (1 or 2)
+ * @ordinal: the event's place in the trace, from 1
+ * @ev:      the event, or NULL for a failure outside any event
+ *
+ * Return: @status.
+ */
 int replay_fail(struct replay *rp, int status, uint64_t ordinal,
 		const struct trace_event *ev, const char *fmt, ...) __printf(5, 6);
+
+/**
+ * replay_fail_code - replay_fail() for a REPLAY_E* code: out of memory
+ * (status 1, naming what the failed allocation was for), calloc overflow or
+ * a refused class (status 2)
+ * Return: the status.
+ */
 int replay_fail_code(struct replay *rp, int code, uint64_t ordinal,
 		     const struct trace_event *ev);
+
+/**
+ * replay_bad_id - an event names an id that is not live (@what says how)
+ *
+ * Counted in bad_ids, the first one described; fatal under --strict.
+ * Return: 0 when counted, else the exit status (2).
+ * Context: one thread (the serial loop, or the dispatcher).
+ */
 int replay_bad_id(struct replay *rp, uint64_t ordinal, const struct trace_event *ev,
 		  const char *what);
+
+/** replay_merge_worker - add @w's counters to the results */
 void replay_merge_worker(struct replay *rp, const struct replay_worker *w);
 
 #endif
