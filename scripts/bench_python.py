@@ -13,8 +13,9 @@ scripts/pyreplay.py under
     tracemalloc, and in a separate run RSS growth per object;
   - PyPy (pypy3), when installed: bytes per object from its GC's own
     accounting (gc.get_stats(), after a full collection: PyPy has no
-    tracemalloc), and RSS growth per object; a missing pypy3 is reported as
-    unavailable (scripts/install-deps.sh optional installs it);
+    tracemalloc), and RSS growth per object for myclass and player; a missing
+    pypy3 is reported as unavailable (scripts/install-deps.sh optional
+    installs it);
 for the layouts declared, slots and dict (declared only where it differs
 from dict), plus the attribute sweep (classes with K attributes, K as in
 bench_suite.py's SWEEP_POINTS) under CPython, with tracemalloc, as the
@@ -50,6 +51,9 @@ SIZES = {
              "churn": ["--objects", "100000"]},
 }
 SCENARIOS = ("myclass", "player", "student", "sweep", "hybrid", "subclass", "churn")
+# PyPy's RSS growth is measured for these only: against the small traces of
+# the others it is mostly its JIT's code and GC arenas.
+HEADLINE = ("myclass", "player")
 
 
 def gen_text(slotslab, scenario, opts, path):
@@ -124,15 +128,18 @@ def main():
         points, per_class = SWEEP_POINTS[a.size]
         per_class = min(per_class, 2000 if a.size != "full" else per_class)
         cpy = [i for i in avail if i["runtime"] == "cpython"]
-        njobs = sum(len(i["measures"]) for i in avail) * sum(
-            2 if scen[s]["declared_is_dict"] else 3 for s in a.scenarios)
+        def measures(i, s):
+            return [m for m in i["measures"] if m != "rss" or i["runtime"] == "cpython"
+                    or s in HEADLINE]
+        njobs = sum(len(measures(i, s)) * (2 if scen[s]["declared_is_dict"] else 3)
+                    for i in avail for s in a.scenarios)
         njobs += len(points) * 2 * len(cpy)
         prog = bl.Progress("python", njobs)
         for s in a.scenarios:
             layouts = ["slots", "dict"] + ([] if scen[s]["declared_is_dict"] else ["declared"])
             for i in avail:
                 for layout in layouts:
-                    for m in i["measures"]:
+                    for m in measures(i, s):
                         r = pyreplay(i["executable"], scen[s]["trace"], layout, m)
                         r.update(scenario=s, gen=scen[s]["gen"])
                         rows.append(r)

@@ -398,8 +398,8 @@ class Report(object):
         out.append("")
         out.append("Errors count attribute errors (AttributeError or TypeError in Python), as the "
                    "trace headers predict for `declared`; PyPy takes weak references to slotted "
-                   "objects that CPython refuses.  PyPy's RSS growth includes its JIT's code and "
-                   "GC arenas, large against small traces.")
+                   "objects that CPython refuses.  PyPy's RSS growth (myclass and player only) "
+                   "includes its JIT's code and GC arenas.")
         out.append("")
         out.append(self.sweep_table())
         return "\n".join(out)
