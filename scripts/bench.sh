@@ -41,7 +41,7 @@
 # A part that fails is reported in the summary and makes the exit status 1;
 # the other parts still run.  Results from earlier runs are removed first.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 case "${1:-}" in
 -h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -64,8 +64,8 @@ if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 fi
 parts=${BENCH_PARTS:-$parts}
 for p in $parts; do
-	case " replay python cachegrind alloc configcost objbench " in
-	*" $p "*) ;;
+	case "$p" in
+	replay|python|cachegrind|alloc|configcost|objbench) ;;
 	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
 	esac
 done

@@ -326,8 +326,9 @@ class Report(object):
         out.append("player at %s players (%s gets of `level`, the read phase), simulated caches %s "
                    "(from %s).  Per attribute read: the run's misses less those of the same trace "
                    "without its gets, divided by the gets.  D1 and LL are data misses, reads and "
-                   "writes; the reduced size fits the simulated LL, so LL misses here are mostly "
-                   "compulsory and understate a million players'." % (
+                   "writes.  At this size the objects fit the simulated LL, so its misses are mostly "
+                   "compulsory and understate a million players'; `FULL=1` simulates 500,000 "
+                   "players, past a 32 MiB LL." % (
                        "{:,}".format(self.cg.get("objects", 0)), "{:,}".format(self.cg.get("gets") or 0),
                        ", ".join("%s %d KiB %d-way %d B lines" % (k, cfg[k][0] // 1024, cfg[k][1],
                                                                   cfg[k][2])

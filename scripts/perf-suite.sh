@@ -25,7 +25,7 @@
 # OUT/perf.md (default OUT: results) and prints the table.  BUILD defaults
 # to build/bench (built if missing, as bench.sh builds it).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 usage() { sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; }
 die() { echo "perf-suite.sh: $*" >&2; exit 2; }
