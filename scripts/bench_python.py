@@ -32,7 +32,7 @@ import subprocess
 import sys
 
 import benchlib as bl
-from bench_suite import SWEEP_POINTS
+from bench_suite import SWEEP_POINTS, gen
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYREPLAY = os.path.join(HERE, "pyreplay.py")
@@ -54,24 +54,6 @@ SCENARIOS = ("myclass", "player", "student", "sweep", "hybrid", "subclass", "chu
 # PyPy's RSS growth is measured for these only: against the small traces of
 # the others it is mostly its JIT's code and GC arenas.
 HEADLINE = ("myclass", "player")
-
-
-def gen_text(slotslab, scenario, opts, path):
-    if os.path.exists(path):
-        os.unlink(path)
-    cmd = [slotslab, "gen", scenario] + opts + ["-o", path]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, env=dict(os.environ, SLOTSLAB_PROGRESS="0"))
-    if p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr.strip()))
-    dict_only = True
-    with open(path) as f:
-        for line in f:
-            if line.startswith("class ") and " slots=" in line:
-                dict_only = False
-                break
-    return {"trace": path, "gen": " ".join(["slotslab", "gen", scenario] + opts),
-            "declared_is_dict": dict_only}
 
 
 def interpreters(a):
@@ -124,7 +106,7 @@ def main():
     try:
         scen = {}
         for s in a.scenarios:
-            scen[s] = gen_text(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, "py-%s.txt" % s))
+            scen[s] = gen(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, "py-%s.txt" % s))
         points, per_class = SWEEP_POINTS[a.size]
         per_class = min(per_class, 2000 if a.size != "full" else per_class)
         cpy = [i for i in avail if i["runtime"] == "cpython"]
@@ -146,7 +128,7 @@ def main():
                         prog.tick("%s %s %s %s" % (i["runtime"], s, layout, m))
         for k in points:
             path = os.path.join(tdir, "py-sweep-%02d.txt" % k)
-            gen_text(a.slotslab, "sweep", ["--attrs", str(k), "--objects", str(per_class)], path)
+            gen(a.slotslab, "sweep", ["--attrs", str(k), "--objects", str(per_class)], path)
             for i in cpy:
                 for layout in ("slots", "dict"):
                     r = pyreplay(i["executable"], path, layout, "tracemalloc")
