@@ -52,6 +52,7 @@ esac
 start=$(date +%s)
 OUT=${RESULTS:-results}
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1	# no scripts/__pycache__ in the tree
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full

@@ -27,6 +27,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
+export PYTHONDONTWRITEBYTECODE=1	# no scripts/__pycache__ in the tree
 usage() { sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; }
 die() { echo "perf-suite.sh: $*" >&2; exit 2; }
 
