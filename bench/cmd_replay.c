@@ -24,7 +24,7 @@ static void replay_usage(FILE *f)
 	fprintf(f, "usage: slotslab replay FILE [--layout declared|slots|dict] [--heap slab|libc]\n"
 		"                       [--profile NAME] [--json] [-o OUT] [--strict] [--serial]\n"
 		"                       [--decode-only] [--decode-share] [--sample N]\n"
-		"                       [--no-counters] [--io uring|read]\n\n"
+		"                       [--no-counters] [--no-touch] [--io uring|read]\n\n"
 		"Replay an allocation trace (text or binary) on the object model and a heap,\n"
 		"and report footprint, speed and counters.  A first pass reads the whole\n"
 		"trace (figures, thread ids, the slots of --layout slots); the second pass\n"
@@ -54,6 +54,8 @@ static void replay_usage(FILE *f)
 		"  --sample N         time one event in N alone, for the time per kind\n"
 		"                     (default %u; 0: none)\n"
 		"  --no-counters      do not open hardware counters\n"
+		"  --no-touch         do not write into malloc-level blocks (by default one\n"
+		"                     byte per page, as the program would use them)\n"
 		"  --io uring|read    how to read the trace (default: io_uring if it works)\n"
 		"  -h, --help         this text\n\n"
 		"Ids: an event naming an object or block id that is not live (free of an\n"
@@ -139,7 +141,7 @@ static int parse_choice(const char *opt, const char *arg, const char *const *nam
 int cmd_replay(int argc, char **argv)
 {
 	enum { O_LAYOUT = 256, O_HEAP, O_PROFILE, O_JSON, O_STRICT, O_SERIAL, O_DECODE,
-	       O_SHARE, O_SAMPLE, O_NOCNT, O_IO };
+	       O_SHARE, O_SAMPLE, O_NOCNT, O_NOTOUCH, O_IO };
 	static const struct option opts[] = {
 		{ "layout", required_argument, NULL, O_LAYOUT },
 		{ "heap", required_argument, NULL, O_HEAP },
@@ -152,6 +154,7 @@ int cmd_replay(int argc, char **argv)
 		{ "decode-share", no_argument, NULL, O_SHARE },
 		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ "no-counters", no_argument, NULL, O_NOCNT },
+		{ "no-touch", no_argument, NULL, O_NOTOUCH },
 		{ "io", required_argument, NULL, O_IO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -212,6 +215,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case O_NOCNT:
 			o.no_counters = true;
+			break;
+		case O_NOTOUCH:
+			o.no_touch = true;
 			break;
 		case O_IO:
 			if (parse_choice("--io", optarg, ios, &choice) != 0)

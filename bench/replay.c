@@ -85,17 +85,15 @@ static int vfail(struct replay *rp, int status, uint64_t ordinal, const struct t
 		 const char *fmt, va_list ap)
 {
 	char what[160], text[256] = "";
-	int n;
 
 	vsnprintf(what, sizeof(what), fmt, ap);
-	if (ev)
+	if (ev) {
 		trace_event_format(ev, text, sizeof(text));
-	if (ev)
-		n = snprintf(rp->f->msg, sizeof(rp->f->msg), "%s: event %llu (%s): %s",
-			     rp->o->path, (unsigned long long)ordinal, text, what);
-	else
-		n = snprintf(rp->f->msg, sizeof(rp->f->msg), "%s: %s", rp->o->path, what);
-	(void)n;
+		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s: event %llu (%s): %s",
+			 rp->o->path, (unsigned long long)ordinal, text, what);
+	} else {
+		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s: %s", rp->o->path, what);
+	}
 	rp->f->status = status;
 	return status;
 }
@@ -609,6 +607,9 @@ static int setup(struct replay *rp)
 	rp->r->harness_bytes = rp->objs.bytes + rp->blks.bytes + trace_memory(rp->t) +
 			       (rp->t1 ? trace_memory(rp->t1) : 0);
 	rp->live_peak = s->objects_peak + s->blocks_peak;
+	if (rp->r->replay_threads > 1 && replay_threads_setup(rp) != 0)
+		return replay_fail(rp, 1, 0, NULL, "out of memory starting %u replay threads",
+				   rp->r->replay_threads);
 	return 0;
 }
 
@@ -624,10 +625,13 @@ static void free_block(uint64_t id, uint64_t *e, void *arg)
 
 static void teardown(struct replay *rp)
 {
+	/* A threaded replay's id maps hold slots; its slots hold what is live. */
+	bool threaded = rp->mt != NULL;
+
 	replay_threads_end(rp);
-	if (rp->objs.tab)
+	if (!threaded && rp->objs.tab)
 		idmap_for_each(&rp->objs, free_object, rp);
-	if (rp->blks.tab)
+	if (!threaded && rp->blks.tab)
 		idmap_for_each(&rp->blks, free_block, rp);
 	idmap_destroy(&rp->objs);
 	idmap_destroy(&rp->blks);

@@ -66,6 +66,9 @@ const char *replay_errkind_name(enum replay_errkind k);
  * @serial:     replay a multi-threaded trace on one thread, in trace order
  * @decode_only: read the trace (one pass) without acting on it
  * @no_counters: do not open hardware counters
+ * @no_touch:   do not write into malloc-level blocks (by default one byte
+ *              per page of each block allocated or grown, as a program
+ *              would use it)
  * @sample:     time one event in @sample (0: none); see struct replay_kind
  * @io:         the trace read path
  * @at_peak:    if set, called once, on the replaying thread, right after
@@ -83,6 +86,7 @@ struct replay_opts {
 	bool serial;
 	bool decode_only;
 	bool no_counters;
+	bool no_touch;
 	unsigned int sample;
 	enum trace_io io;
 	void (*at_peak)(void *arg);

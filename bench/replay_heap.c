@@ -20,6 +20,12 @@
  * with plain arithmetic, so that a serial replay measures the allocator,
  * not the counting.
  *
+ * Touching: a program writes what it allocates, so every block is written
+ * once per page of the size asked for (one byte at the start of each 4 KiB)
+ * when it is allocated or grown; otherwise a large block's pages would never
+ * become resident and RSS would not show them.  --no-touch leaves blocks
+ * untouched (the allocator's own writes only).
+ *
  * Block id semantics (bench/trace.h): id 0 is NULL; "realloc N O 0"
  * frees O and, for N != 0, allocates a zero-size block as N.  A zero-size
  * allocation that the heap answers with NULL is live all the same
@@ -154,6 +160,17 @@ static __always_inline void account(struct replay_blocks *b, bool shared, int64_
 	b->nfree += (uint64_t)frees;
 }
 
+/* Write one byte in every page of the @size bytes at @p, as their user would. */
+static __always_inline void touch(const struct replay *rp, void *p, size_t size)
+{
+	volatile char *c = p;
+
+	if (rp->o->no_touch || !p || p == ZERO_SIZE_PTR)
+		return;
+	for (size_t off = 0; off < size; off += PAGE_BYTES)
+		c[off] = 1;
+}
+
 static size_t held_of(const struct block_ops *ops, uint64_t p)
 {
 	return p == BLOCK_NULL ? 0 : ops->usable((void *)(uintptr_t)p);
@@ -181,6 +198,7 @@ int blk_alloc(struct replay *rp, bool shared, const struct trace_event *ev, uint
 	}
 	if (!p && size)
 		return REPLAY_ENOMEM;
+	touch(rp, p, size);
 	e[0] = p ? (uint64_t)(uintptr_t)p : BLOCK_NULL;
 	e[1] = size;
 	account(&rp->blocks, shared, (int64_t)size, (int64_t)held_of(ops, e[0]), 1, 0);
@@ -196,6 +214,7 @@ int blk_realloc(struct replay *rp, bool shared, uint64_t size, uint64_t *old, ui
 	p = ops->realloc(old[0] == BLOCK_NULL ? NULL : (void *)(uintptr_t)old[0], size);
 	if (!p)
 		return REPLAY_ENOMEM;
+	touch(rp, p, size);
 	account(&rp->blocks, shared, (int64_t)size - (int64_t)old[1],
 		(int64_t)ops->usable(p) - (int64_t)old_held, 1, 1);
 	e[0] = (uint64_t)(uintptr_t)p;

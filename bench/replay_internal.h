@@ -306,8 +306,15 @@ void blk_free(struct replay *rp, bool shared, uint64_t *e);
 /* ---- replay_mt.c -------------------------------------------------------- */
 
 /**
+ * replay_threads_setup - before the baseline: the threads, their rings,
+ * and slots for the first pass's peaks (@rp->mt)
+ * Return: 0, or -1 when out of memory (replay_threads_end() cleans up).
+ */
+int replay_threads_setup(struct replay *rp);
+
+/**
  * replay_threads - the second pass on one thread per @TID (replay_mt.c)
- * @rp: the replay, set up; @rp->mt receives the threaded state
+ * @rp: the replay, set up by replay_threads_setup()
  *
  * What is still live stays so until replay_threads_end(), so that results
  * can be read first.

@@ -249,6 +249,8 @@ int replay_result_json(FILE *f, const struct replay_opts *opts, const struct rep
 	knum(&o, "decode_share", full && r->decode_seconds >= 0 && r->seconds > 0,
 	     r->decode_seconds / r->seconds);
 	write_kinds(&o, r);
+	key(&o, "touch");
+	fputs(full && !opts->no_touch ? "true" : "false", f);
 	open_obj(&o, "timing", &s);
 	ku64(&o, "sample", full ? opts->sample : 0);
 	ku64(&o, "clock_cost_ns", r->clock_cost_ns);

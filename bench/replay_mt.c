@@ -119,7 +119,9 @@ struct mt_worker {
  * @is_block: per slot, whether it holds blocks (else objects)
  * @free:    free slot indices per kind (0 objects, 1 blocks), stacks of
  *           @nfree; the dispatcher's
- * @oslot, @bslot: object and block id -> slot + 1, the dispatcher's
+ * @oslot, @bslot: object and block id -> slot + 1 (word 0), the dispatcher's:
+ *           the replay's own id maps (@rp->objs, @rp->blks), which a
+ *           threaded replay does not otherwise use
  * @finished, @stop: no more events will come; stop at once (a failure)
  *
  * The tables are harness memory (harness_alloc), outside the malloc a
@@ -136,7 +138,7 @@ struct mt {
 	uint8_t *is_block;
 	uint32_t *free[2];
 	uint32_t nfree[2];
-	struct idmap oslot, bslot;
+	struct idmap *oslot, *bslot;
 	int finished;
 	int stop;
 	uint64_t live_objs, live_blks;
@@ -444,7 +446,7 @@ static int resolve(struct mt *mt, struct idmap *map, uint64_t id, bool alloc, bo
 		return -1;
 	if (!fresh)
 		return 0;
-	*slot = take_slot(mt, map == &mt->bslot);
+	*slot = take_slot(mt, map == mt->bslot);
 	if (*slot == NO_SLOT) {
 		idmap_remove(map, id, e);
 		return -1;
@@ -474,7 +476,7 @@ static int prepare(struct mt *mt, struct mt_op *op)
 	op->slot = op->slot2 = NO_SLOT;
 	switch (ev->kind) {
 	case TRACE_NEW:
-		if (resolve(mt, &mt->oslot, ev->id, true, false, &op->slot))
+		if (resolve(mt, mt->oslot, ev->id, true, false, &op->slot))
 			return -1;
 		if (op->slot == NO_SLOT)
 			return replay_bad_id(rp, op->ordinal, ev, "new of an object id that is "
@@ -489,7 +491,7 @@ static int prepare(struct mt *mt, struct mt_op *op)
 			return -1;
 		/* fall through */
 	case TRACE_FREE: case TRACE_WEAKREF: case TRACE_SETCLASS:
-		resolve(mt, &mt->oslot, ev->id, false, ev->kind == TRACE_FREE, &op->slot);
+		resolve(mt, mt->oslot, ev->id, false, ev->kind == TRACE_FREE, &op->slot);
 		if (op->slot == NO_SLOT)
 			return replay_bad_id(rp, op->ordinal, ev, "no live object has this id") ?
 			       2 : 0;
@@ -500,7 +502,7 @@ static int prepare(struct mt *mt, struct mt_op *op)
 	case TRACE_MFREE:
 		if (!ev->id)
 			return 0;
-		resolve(mt, &mt->bslot, ev->id, false, true, &op->slot);
+		resolve(mt, mt->bslot, ev->id, false, true, &op->slot);
 		if (op->slot == NO_SLOT)
 			return replay_bad_id(rp, op->ordinal, ev, "mfree of a block that is not "
 					     "live") ? 2 : 0;
@@ -510,13 +512,13 @@ static int prepare(struct mt *mt, struct mt_op *op)
 		if (ev->old_id) {
 			if (!ev->id && ev->size)
 				return 0;	/* a failed realloc changes nothing */
-			if (!idmap_find(&mt->bslot, ev->old_id))
+			if (!idmap_find(mt->bslot, ev->old_id))
 				return replay_bad_id(rp, op->ordinal, ev, "realloc of a block that "
 						     "is not live") ? 2 : 0;
-			if (ev->id && ev->id != ev->old_id && idmap_find(&mt->bslot, ev->id))
+			if (ev->id && ev->id != ev->old_id && idmap_find(mt->bslot, ev->id))
 				return replay_bad_id(rp, op->ordinal, ev, "realloc into a block id "
 						     "that is live") ? 2 : 0;
-			resolve(mt, &mt->bslot, ev->old_id, false, true, &op->slot2);
+			resolve(mt, mt->bslot, ev->old_id, false, true, &op->slot2);
 			mt->live_blks--;
 		}
 		if (!ev->id)
@@ -525,7 +527,7 @@ static int prepare(struct mt *mt, struct mt_op *op)
 	default:		/* malloc, calloc, memalign, realloc into NEWID */
 		if (!ev->id)
 			return 0;
-		if (resolve(mt, &mt->bslot, ev->id, true, false, &op->slot))
+		if (resolve(mt, mt->bslot, ev->id, true, false, &op->slot))
 			return -1;
 		if (op->slot == NO_SLOT)
 			return replay_bad_id(rp, op->ordinal, ev, "allocation into a block id "
@@ -645,10 +647,48 @@ void replay_threads_end(struct replay *rp)
 	harness_free(mt->is_block, mt->cap);
 	harness_free(mt->free[0], mt->cap * sizeof(uint32_t));
 	harness_free(mt->free[1], mt->cap * sizeof(uint32_t));
-	idmap_destroy(&mt->oslot);
-	idmap_destroy(&mt->bslot);
 	free(mt);
 	rp->mt = NULL;
+}
+
+int replay_threads_setup(struct replay *rp)
+{
+	const struct replay_scan *sc = &rp->scan;
+	struct mt *mt = calloc(1, sizeof(*mt));
+
+	if (!mt)
+		return -1;
+	rp->mt = mt;
+	mt->rp = rp;
+	mt->nworkers = sc->ntids;
+	mt->oslot = &rp->objs;
+	mt->bslot = &rp->blks;
+	mt->workers = calloc(mt->nworkers, sizeof(*mt->workers));
+	mt->chunks = calloc(MAX_CHUNKS, sizeof(*mt->chunks));
+	if (!mt->workers || !mt->chunks)
+		return -1;
+	/*
+	 * Slots for the first pass's peaks now, so that they are in the RSS
+	 * baseline; stacked so that they are handed out lowest first.
+	 */
+	for (int k = 0; k < 2; k++) {
+		uint64_t want = k ? sc->blocks_peak : sc->objects_peak;
+
+		for (uint64_t i = 0; i < want; i++) {
+			uint32_t slot = take_slot(mt, k);
+
+			if (slot == NO_SLOT)
+				return -1;
+			mt->free[k][mt->nfree[k]++] = slot;
+		}
+		for (uint32_t i = 0, j = mt->nfree[k]; i + 1 < j; i++, j--) {
+			uint32_t t = mt->free[k][i];
+
+			mt->free[k][i] = mt->free[k][j - 1];
+			mt->free[k][j - 1] = t;
+		}
+	}
+	return start_workers(mt);
 }
 
 int replay_threads(struct replay *rp)
@@ -656,29 +696,11 @@ int replay_threads(struct replay *rp)
 	struct replay_worker dw = { .rp = rp };
 	struct trace_event evs[REPLAY_BATCH];
 	uint64_t ordinal = 0, done, total;
-	const struct replay_scan *sc = &rp->scan;
+	struct mt *mt = rp->mt;
 	struct progress pr;
-	struct mt *mt;
-	bool hash = idmap_choose(sc->max_obj, sc->nnew, sc->objects_peak, 1);
 	ssize_t n = 0;
 	int status = 0;
 
-	mt = calloc(1, sizeof(*mt));
-	if (!mt)
-		return replay_fail(rp, 1, 0, NULL, "out of memory starting the replay threads");
-	rp->mt = mt;
-	mt->rp = rp;
-	mt->nworkers = sc->ntids;
-	mt->workers = calloc(mt->nworkers, sizeof(*mt->workers));
-	mt->chunks = calloc(MAX_CHUNKS, sizeof(*mt->chunks));
-	if (!mt->workers || !mt->chunks ||
-	    idmap_init(&mt->oslot, hash, hash ? sc->objects_peak : sc->max_obj + 1, 1) != 0 ||
-	    idmap_init(&mt->bslot, true, sc->blocks_peak, 1) != 0 ||
-	    start_workers(mt) != 0) {
-		status = replay_fail(rp, 1, 0, NULL, "out of memory starting %u replay threads",
-				     mt->nworkers);
-		goto out;
-	}
 	trace_progress(rp->t, &done, &total);
 	progress_start(&pr, "replay", "bytes", total);
 	while (!status && !READ_ONCE(mt->stop) &&
@@ -695,7 +717,6 @@ int replay_threads(struct replay *rp)
 		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s", trace_error(rp->t)->msg);
 		status = rp->f->status = trace_error_status(trace_error(rp->t));
 	}
-out:
 	if (status)
 		WRITE_ONCE(mt->stop, 1);
 	smp_store_release(&mt->finished, 1);
