@@ -86,6 +86,12 @@ ok $? "--help documents every format and its quirks"
 
 # Live: log tests/progs/alloc_log with the tools themselves, where installed.
 P=$(cd "$O" && pwd)/tests/progs/alloc_log
+sanitized=$(nm "$P" 2>/dev/null | grep -c '__[at]san_init')
+if [ "$sanitized" -gt 0 ]; then
+	ok 0 "# SKIP sanitizer build: alloc_log cannot run under mtrace or heaptrack"
+	ok 0 "# SKIP sanitizer build: alloc_log cannot run under mtrace or heaptrack"
+	finish
+fi
 if [ -x "$P" ] && [ -n "$(ldconfig -p 2>/dev/null | grep libc_malloc_debug.so.0)" ]; then
 	MALLOC_TRACE="$tmp/live.mtrace" LD_PRELOAD=libc_malloc_debug.so.0 "$P" mtrace &&
 		"$S" import --format mtrace "$tmp/live.mtrace" -o "$tmp/live.txt" >/dev/null &&
