@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench/cli.h"
@@ -216,6 +217,14 @@ static void print_summary(const struct rec_set *set)
 	}
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static char *command_header(char **argv)
 {
 	size_t len = strlen("slotslab record -- \n") + 1;
@@ -248,6 +257,8 @@ int cmd_record(int argc, char **argv)
 	struct trace_error err;
 	struct rec_set set = { NULL, 0 };
 	int c, status, rc = 1, n = 0;
+	double t0, t1, t2;
+	uint64_t raw = 0;
 	pid_t root;
 
 	opterr = 0;
@@ -309,7 +320,9 @@ int cmd_record(int argc, char **argv)
 		cli_error("record", "%s: %s", dir, strerror(errno));
 		goto out;
 	}
+	t0 = now();
 	status = run(argv + optind, lib, abs, &root);
+	t1 = now();
 	if (status == -1) {
 		cli_error("record", "cannot run %s: %s", argv[optind], strerror(errno));
 		goto out;
@@ -328,7 +341,12 @@ int cmd_record(int argc, char **argv)
 		rc = trace_error_status(&err);
 		goto out;
 	}
+	t2 = now();
 	print_summary(&set);
+	for (size_t i = 0; i < set.n; i++)
+		raw += set.s[i].bytes;
+	printf("command %.3f s, conversion %.3f s, raw streams %.1f MB\n", t1 - t0, t2 - t1,
+	       (double)raw / 1e6);
 	rc = 0;
 	if (WIFSIGNALED(status)) {
 		cli_error("record", "%s was killed by signal %d; the trace holds what was recorded",

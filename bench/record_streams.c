@@ -91,6 +91,7 @@ static int scan_stream(struct rec_stream *s, struct trace_error *err)
 	if (fd < 0)
 		return scan_fail(err, TRACE_EOPEN, errno, s->path, "cannot open");
 	size = (uint64_t)lseek(fd, 0, SEEK_END);
+	s->bytes = size;
 	if (pread(fd, &s->hdr, sizeof(s->hdr), 0) != (ssize_t)sizeof(s->hdr) ||
 	    memcmp(s->hdr.magic, REC_MAGIC, sizeof(s->hdr.magic)) != 0 ||
 	    s->hdr.version != REC_VERSION || s->hdr.hdr_size != sizeof(s->hdr)) {

@@ -43,6 +43,7 @@ struct rec_tblocks {
  * @end_flags: REC_END_* of its end blocks, 0 when it has none: the
  *            process was killed, or outlived the recording
  * @lost:     events the recorder dropped for want of memory
+ * @bytes:    the stream file's size
  * @truncated: the file ends inside a block (the process died writing)
  * @th, @nth: blocks per thread, sorted by first sequence number
  * @want:     write a trace to @out (set by the caller)
@@ -59,6 +60,7 @@ struct rec_stream {
 	uint64_t events;
 	uint32_t end_flags;
 	uint64_t lost;
+	uint64_t bytes;
 	bool truncated;
 	struct rec_tblocks *th;
 	size_t nth;
