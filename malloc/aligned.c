@@ -275,7 +275,7 @@ void *malloc_aligned(size_t align, size_t size)
 	if (align > MALLOC_PAGE)
 		return huge_alloc(align, size);
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc(size, GFP_KERNEL);	/* page aligned */
+		return large_alloc(size, false);	/* page aligned */
 	cls = kmalloc_size_roundup(size);
 	if (align <= 8 || (align <= MALLOC_MIN_ALIGN && cls > 8))
 		return kmalloc(size, GFP_KERNEL);

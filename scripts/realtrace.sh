@@ -1,0 +1,192 @@
+#!/bin/sh
+# realtrace.sh - what real programs allocate, recorded on this machine with
+# `slotslab record` and replayed on slotslab's slab heap and on glibc,
+# jemalloc, mimalloc and tcmalloc.
+#
+#   scripts/realtrace.sh [BUILD_DIR] [OUT_DIR]      (defaults: build, results)
+#
+# BUILD_DIR must hold slotslab, libslotslab-record.so and
+# libslotslab-malloc.so (`make O=BUILD_DIR`).  The workloads:
+#   py-slots    PYTHONMALLOC=malloc python3 running the seeds' (000, 001)
+#               slots program: MyClass(1, 1) x 262,144 with __slots__
+#   py-noslots  the same program without __slots__ (a dict per object)
+#   gcc         gcc -O2 -g -c bench/replay.c: the trace of cc1 (--process largest)
+#   sqlite3     200,000 rows inserted, indexed, grouped (if sqlite3 is installed)
+#   sort        sort -S 8M --parallel=2 of 1,000,000 lines (FULL=1: 4,000,000)
+# Every trace is replayed REPS times (default 3) per contender, the order
+# rotating each time: slab (--heap slab), glibc (--heap libc), jemalloc,
+# mimalloc, tcmalloc (--heap libc under LD_PRELOAD), and, for information,
+# slotslab-malloc (--heap libc under LD_PRELOAD of libslotslab-malloc.so).
+# Each program also runs live REPS times under each allocator (LD_PRELOAD;
+# slotslab: libslotslab-malloc.so): its peak RSS (GNU time's %M, which
+# covers the children) and wall time.  And once plain, once under
+# `slotslab record`: what recording costs.
+#
+# Writes OUT_DIR/realtrace.json (every run, medians, goals), realtrace.csv,
+# realtrace.md (the tables, also printed) and, when /usr/bin/python3 has
+# matplotlib, realtrace.png and realtrace.svg.  The traces stay in
+# OUT_DIR/realtrace/ (`slotslab info` or `replay` them again).
+# Goals, per trace: the slab heap's peak RSS growth at most 1.05x the best
+# peer's, its events/s at least 0.9x the best peer's.
+set -eu
+B=${1:-build}
+OUT=${2:-results}
+REPS=${REPS:-3}
+LIBDIR=/usr/lib/x86_64-linux-gnu
+PY=/usr/bin/python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/.." && pwd)
+for f in "$B/slotslab" "$B/libslotslab-record.so" "$B/libslotslab-malloc.so"; do
+	[ -e "$f" ] || { echo "realtrace.sh: $f is not built (make O=$B)" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "realtrace.sh: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
+B=$(cd "$B" && pwd)
+S=$B/slotslab
+MALLOC_SO=$B/libslotslab-malloc.so
+mkdir -p "$OUT/realtrace"
+OUT=$(cd "$OUT" && pwd)
+T=$OUT/realtrace
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+raw=$T/runs.jsonl
+: >"$raw"
+export SLOTSLAB_PROGRESS=0
+lines=1000000
+[ "${FULL:-0}" = 1 ] && lines=4000000
+
+# Peers: name:library under $LIBDIR (glibc: the process's own).
+peers="glibc:"
+for p in jemalloc:libjemalloc.so.2 mimalloc:libmimalloc.so.2 tcmalloc:libtcmalloc_minimal.so.4; do
+	if [ -e "$LIBDIR/${p#*:}" ]; then
+		peers="$peers $p"
+	else
+		echo "realtrace.sh: ${p%%:*} is not installed; reported as unavailable" >&2
+	fi
+done
+preload_of() {	# contender -> the library to preload, '' for none
+	case "$1" in
+	slab|glibc) echo "" ;;
+	slotslab|slotslab-malloc) echo "$MALLOC_SO" ;;
+	*) for p in $peers; do [ "${p%%:*}" = "$1" ] && echo "$LIBDIR/${p#*:}"; done ;;
+	esac
+}
+rotate() {	# REP WORDS...: the words, rotated by REP
+	r=$1; shift
+	echo "$@" | tr ' ' '\n' | awk -v r="$r" 'NF {a[n++] = $0} END {for (i = 0; i < n; i++) print a[(i + r) % n]}'
+}
+emit() {	# JSON fields -> one line of runs.jsonl
+	printf '{%s}\n' "$1" >>"$raw"
+}
+
+# ---- the workloads -------------------------------------------------------------
+cat >"$work/slots.py" <<'PYEOF'
+class MyClass(object):
+        __slots__ = ['name', 'identifier']
+        def __init__(self, name, identifier):
+                self.name = name
+                self.identifier = identifier
+
+num = 1024*256
+x = [MyClass(1,1) for i in range(num)]
+PYEOF
+grep -v __slots__ "$work/slots.py" >"$work/noslots.py"
+cat >"$work/sqlite.sql" <<'SQLEOF'
+create table t(a integer, b text, c real);
+with recursive n(x) as (select 1 union all select x + 1 from n where x < 200000)
+insert into t select x, printf('%08x-%d', (x * 2654435761) % 4294967296, x % 97), x / 7.0 from n;
+create index tb on t(b);
+select count(*), sum(a), min(b), max(b) from t;
+select a % 10, count(*), avg(c) from t group by 1 order by 1;
+select b from t where b like '8%' order by b limit 5;
+SQLEOF
+awk -v n="$lines" 'BEGIN { x = 12345; for (i = 0; i < n; i++) {
+	x = (x * 1103515245 + 12345) % 2147483648; printf "%d,w%x,%d\n", x % 1000, x, i } }' >"$work/lines"
+GCC_ARGS="-O2 -g -I$SRC -I$SRC/include -I$B/include -include $B/include/generated/autoconf.h -D_GNU_SOURCE -std=gnu11 -c $SRC/bench/replay.c -o $work/replay.o"
+workloads="py-slots py-noslots gcc"
+command -v sqlite3 >/dev/null && workloads="$workloads sqlite3"
+workloads="$workloads sort"
+
+# The workloads as shell functions in a file, so that GNU time can run one in
+# a child shell: run_workload NAME [PRELOAD] runs it (with LD_PRELOAD=PRELOAD
+# for the program only), record_workload NAME TRACE records it.
+cat >"$work/fns.sh" <<FNEOF
+run_workload() {
+	case "\$1" in
+	py-slots) LD_PRELOAD=\$2 PYTHONMALLOC=malloc $PY "$work/slots.py" ;;
+	py-noslots) LD_PRELOAD=\$2 PYTHONMALLOC=malloc $PY "$work/noslots.py" ;;
+	gcc) LD_PRELOAD=\$2 gcc $GCC_ARGS ;;
+	sqlite3) rm -f "$work/db.sqlite"; LD_PRELOAD=\$2 sqlite3 "$work/db.sqlite" <"$work/sqlite.sql" ;;
+	sort) LD_PRELOAD=\$2 sort -S 8M --parallel=2 -t, -k2,2 "$work/lines" -o "$work/sorted" ;;
+	esac >/dev/null
+}
+record_workload() {
+	case "\$1" in
+	py-slots) PYTHONMALLOC=malloc "$S" record -o "\$2" -- $PY "$work/slots.py" ;;
+	py-noslots) PYTHONMALLOC=malloc "$S" record -o "\$2" -- $PY "$work/noslots.py" ;;
+	gcc) "$S" record --process largest -o "\$2" -- gcc $GCC_ARGS ;;
+	sqlite3) rm -f "$work/db.sqlite"; "$S" record -o "\$2" -- sqlite3 "$work/db.sqlite" <"$work/sqlite.sql" ;;
+	sort) "$S" record -o "\$2" -- sort -S 8M --parallel=2 -t, -k2,2 "$work/lines" -o "$work/sorted" ;;
+	esac
+}
+FNEOF
+. "$work/fns.sh"
+
+# timed NAME [PRELOAD]: run it under GNU time; prints "MAXRSS_KB SECONDS".
+timed() {
+	/usr/bin/time -f "%M %e" -o "$work/time" sh -c '. "$1"; run_workload "$2" "$3"' sh \
+		"$work/fns.sh" "$1" "${2:-}" 2>"$work/time.err" || {
+		echo "realtrace.sh: $1 failed:" >&2; cat "$work/time.err" >&2; exit 1; }
+	tail -1 "$work/time"
+}
+
+# ---- record ---------------------------------------------------------------------
+cd "$work"
+for w in $workloads; do
+	plain=$(timed "$w" | awk '{print $2}')
+	record_workload "$w" "$T/$w.bin" >"$work/rec.out" 2>"$work/rec.err" || {
+		echo "realtrace.sh: recording $w failed:" >&2; cat "$work/rec.err" >&2; exit 1; }
+	cost=$(sed -n 's/^command \([0-9.]*\) s, conversion \([0-9.]*\) s, raw streams \([0-9.]*\) MB$/"recorded_seconds": \1, "conversion_seconds": \2, "raw_mb": \3/p' "$work/rec.out")
+	emit "\"kind\": \"record\", \"trace\": \"$w\", \"plain_seconds\": $plain, $cost, \"info\": $("$S" info --json "$T/$w.bin")"
+	printf 'realtrace: recorded %s\n' "$w" >&2
+done
+
+# ---- replay ---------------------------------------------------------------------
+contenders="slab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)slotslab-malloc"
+ropts="--json --no-counters --sample 0"
+if "$S" replay --help | grep -q -- '--touch'; then
+	ropts="$ropts --touch"
+	touch_flag=true
+else
+	touch_flag=false
+fi
+rep=0
+while [ $rep -lt "$REPS" ]; do
+	for w in $workloads; do
+		for c in $(rotate $rep $contenders); do
+			heap=libc
+			[ "$c" = slab ] && heap=slab
+			LD_PRELOAD=$(preload_of "$c") "$S" replay "$T/$w.bin" --heap $heap $ropts \
+				>"$work/r.json" 2>"$work/r.err" || {
+				echo "realtrace.sh: replay of $w on $c failed:" >&2; cat "$work/r.err" >&2; exit 1; }
+			emit "\"kind\": \"replay\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"touch\": $touch_flag, \"result\": $(cat "$work/r.json")"
+		done
+	done
+	rep=$((rep + 1))
+	printf 'realtrace: replay round %d of %d done\n' $rep "$REPS" >&2
+done
+
+# ---- live: the programs themselves under each allocator ---------------------------
+live="slotslab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)"
+rep=0
+while [ $rep -lt "$REPS" ]; do
+	for w in $workloads; do
+		for c in $(rotate $rep $live); do
+			set -- $(timed "$w" "$(preload_of "$c")")
+			emit "\"kind\": \"live\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"maxrss_kb\": $1, \"seconds\": $2"
+		done
+	done
+	rep=$((rep + 1))
+	printf 'realtrace: live round %d of %d done\n' $rep "$REPS" >&2
+done
+
+cd "$SRC"
+$PY "$HERE/realtrace_report.py" "$raw" "$OUT" "$B"
