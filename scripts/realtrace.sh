@@ -11,16 +11,18 @@
 #               slots program: MyClass(1, 1) x 262,144 with __slots__
 #   py-noslots  the same program without __slots__ (a dict per object)
 #   gcc         gcc -O2 -g -c bench/replay.c: the trace of cc1 (--process largest)
-#   sqlite3     200,000 rows inserted, indexed, grouped (if sqlite3 is installed)
-#   sort        sort -S 8M --parallel=2 of 1,000,000 lines (FULL=1: 4,000,000)
+#   sqlite3     200,000 rows inserted, indexed, grouped; where sqlite3 is
+#               not installed, sort -S 8M --parallel=2 of 1,000,000 lines
+#               (FULL=1: 4,000,000) instead
 # Every trace is replayed REPS times (default 3) per contender, the order
 # rotating each time: slab (--heap slab), glibc (--heap libc), jemalloc,
 # mimalloc, tcmalloc (--heap libc under LD_PRELOAD), and, for information,
 # slotslab-malloc (--heap libc under LD_PRELOAD of libslotslab-malloc.so).
 # Each program also runs live REPS times under each allocator (LD_PRELOAD;
 # slotslab: libslotslab-malloc.so): its peak RSS (GNU time's %M, which
-# covers the children) and wall time.  And once plain, once under
-# `slotslab record`: what recording costs.
+# covers the children) and wall time; and under the recording library
+# (what `slotslab record` runs) against glibc, which the recorder passes
+# every call to: what recording costs.
 #
 # Writes OUT_DIR/realtrace.json (every run, medians, goals), realtrace.csv,
 # realtrace.md (the tables, also printed) and, when /usr/bin/python3 has
@@ -65,6 +67,7 @@ done
 preload_of() {	# contender -> the library to preload, '' for none
 	case "$1" in
 	slab|glibc) echo "" ;;
+	recording) echo "$B/libslotslab-record.so" ;;
 	slotslab|slotslab-malloc) echo "$MALLOC_SO" ;;
 	*) for p in $peers; do [ "${p%%:*}" = "$1" ] && echo "$LIBDIR/${p#*:}"; done ;;
 	esac
@@ -102,8 +105,11 @@ awk -v n="$lines" 'BEGIN { x = 12345; for (i = 0; i < n; i++) {
 	x = (x * 1103515245 + 12345) % 2147483648; printf "%d,w%x,%d\n", x % 1000, x, i } }' >"$work/lines"
 GCC_ARGS="-O2 -g -I$SRC -I$SRC/include -I$B/include -include $B/include/generated/autoconf.h -D_GNU_SOURCE -std=gnu11 -c $SRC/bench/replay.c -o $work/replay.o"
 workloads="py-slots py-noslots gcc"
-command -v sqlite3 >/dev/null && workloads="$workloads sqlite3"
-workloads="$workloads sort"
+if command -v sqlite3 >/dev/null; then
+	workloads="$workloads sqlite3"
+else
+	workloads="$workloads sort"
+fi
 
 # The workloads as shell functions in a file, so that GNU time can run one in
 # a child shell: run_workload NAME [PRELOAD] runs it (with LD_PRELOAD=PRELOAD
@@ -141,11 +147,10 @@ timed() {
 # ---- record ---------------------------------------------------------------------
 cd "$work"
 for w in $workloads; do
-	plain=$(timed "$w" | awk '{print $2}')
 	record_workload "$w" "$T/$w.bin" >"$work/rec.out" 2>"$work/rec.err" || {
 		echo "realtrace.sh: recording $w failed:" >&2; cat "$work/rec.err" >&2; exit 1; }
 	cost=$(sed -n 's/^command \([0-9.]*\) s, conversion \([0-9.]*\) s, raw streams \([0-9.]*\) MB$/"recorded_seconds": \1, "conversion_seconds": \2, "raw_mb": \3/p' "$work/rec.out")
-	emit "\"kind\": \"record\", \"trace\": \"$w\", \"plain_seconds\": $plain, $cost, \"info\": $("$S" info --json "$T/$w.bin")"
+	emit "\"kind\": \"record\", \"trace\": \"$w\", $cost, \"info\": $("$S" info --json "$T/$w.bin")"
 	printf 'realtrace: recorded %s\n' "$w" >&2
 done
 
@@ -175,12 +180,17 @@ while [ $rep -lt "$REPS" ]; do
 done
 
 # ---- live: the programs themselves under each allocator ---------------------------
-live="slotslab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)"
+live="slotslab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)recording"
+mkdir "$work/raw"
+export SLOTSLAB_RECORD_DIR=
 rep=0
 while [ $rep -lt "$REPS" ]; do
 	for w in $workloads; do
 		for c in $(rotate $rep $live); do
+			[ "$c" = recording ] && SLOTSLAB_RECORD_DIR=$work/raw
 			set -- $(timed "$w" "$(preload_of "$c")")
+			SLOTSLAB_RECORD_DIR=
+			rm -f "$work"/raw/*
 			emit "\"kind\": \"live\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"maxrss_kb\": $1, \"seconds\": $2"
 		done
 	done
