@@ -49,17 +49,6 @@ static void import_usage(FILE *f)
 
 /* ---- the input ------------------------------------------------------------ */
 
-static int src_fail(struct trace_error *err, enum trace_errcode code, int sys, const char *name,
-		    const char *what)
-{
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	err->sys = sys;
-	err->offset = -1;
-	snprintf(err->msg, sizeof(err->msg), "%.300s: %s%s%s", name, what, sys ? ": " : "",
-		 sys ? strerror(sys) : "");
-	return -1;
-}
 
 /* Open @path, through a decompressor when it is compressed.  Return: 0 or -1. */
 static int src_open(struct import_src *src, const char *path, struct trace_error *err)
@@ -71,10 +60,10 @@ static int src_open(struct import_src *src, const char *path, struct trace_error
 	memset(src, 0, sizeof(*src));
 	src->name = path;
 	if (fd < 0)
-		return src_fail(err, TRACE_EOPEN, errno, path, "cannot open");
+		return import_fail(err, TRACE_EOPEN, errno, path, "cannot open");
 	if (pread(fd, magic, sizeof(magic), 0) < 0) {
 		close(fd);
-		return src_fail(err, TRACE_EIO, errno, path, "cannot read");
+		return import_fail(err, TRACE_EIO, errno, path, "cannot read");
 	}
 	if (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
 		src->via = "zstd";
@@ -84,13 +73,13 @@ static int src_open(struct import_src *src, const char *path, struct trace_error
 		src->f = fdopen(fd, "r");
 		if (!src->f) {
 			close(fd);
-			return src_fail(err, TRACE_ENOMEM, errno, path, "cannot read");
+			return import_fail(err, TRACE_ENOMEM, errno, path, "cannot read");
 		}
 		return 0;
 	}
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		close(fd);
-		return src_fail(err, TRACE_EIO, errno, path, "pipe");
+		return import_fail(err, TRACE_EIO, errno, path, "pipe");
 	}
 	pid = fork();
 	if (pid == 0) {
@@ -104,13 +93,13 @@ static int src_open(struct import_src *src, const char *path, struct trace_error
 	close(pfd[1]);
 	if (pid < 0) {
 		close(pfd[0]);
-		return src_fail(err, TRACE_EIO, errno, path, "fork");
+		return import_fail(err, TRACE_EIO, errno, path, "fork");
 	}
 	src->child = pid;
 	src->f = fdopen(pfd[0], "r");
 	if (!src->f) {
 		close(pfd[0]);
-		return src_fail(err, TRACE_ENOMEM, errno, path, "cannot read");
+		return import_fail(err, TRACE_ENOMEM, errno, path, "cannot read");
 	}
 	return 0;
 }
@@ -132,12 +121,12 @@ static int src_close(struct import_src *src, struct trace_error *err)
 			snprintf(what, sizeof(what), "%s -dc failed (%s %d): not a valid %s file",
 				 src->via, WIFEXITED(status) ? "exit status" : "signal",
 				 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), src->via);
-			rc = src_fail(err, WIFEXITED(status) && WEXITSTATUS(status) == 127 ? TRACE_EIO :
+			rc = import_fail(err, WIFEXITED(status) && WEXITSTATUS(status) == 127 ? TRACE_EIO :
 				      TRACE_ECORRUPT, 0, src->name, what);
 		}
 	}
 	if (read_err && rc == 0)
-		rc = src_fail(err, TRACE_EIO, EIO, src->name, "read error");
+		rc = import_fail(err, TRACE_EIO, EIO, src->name, "read error");
 	memset(src, 0, sizeof(*src));
 	return rc;
 }
@@ -194,7 +183,7 @@ static int pass(const struct import_format *fmt, const char *path, struct import
 		if (im->w && trace_writer_error(im->w)->code != TRACE_OK)
 			*err = *trace_writer_error(im->w);
 		else
-			src_fail(err, TRACE_ENOMEM, ENOMEM, path, "importing");
+			import_fail(err, TRACE_ENOMEM, ENOMEM, path, "importing");
 	}
 	return rc;
 }
@@ -287,7 +276,7 @@ int cmd_import(int argc, char **argv)
 	h = fopen("/dev/null", "w");
 	if (!h || pass(fmt, in, &im, h, &err) != 0) {
 		if (!h)
-			src_fail(&err, TRACE_EIO, errno, "/dev/null", "cannot open");
+			import_fail(&err, TRACE_EIO, errno, "/dev/null", "cannot open");
 		if (h)
 			fclose(h);
 		importer_fini(&im);

@@ -168,6 +168,13 @@ struct import_src {
 ssize_t import_getline(struct import_src *src, char **line);
 
 /**
+ * import_fail - fill @err: "NAME: WHAT[: strerror(SYS)]" with @code
+ * Return: -1
+ */
+int import_fail(struct trace_error *err, enum trace_errcode code, int sys, const char *name,
+		const char *what);
+
+/**
  * import_syntax - fill @err for a malformed line of @src:
  * "NAME:LINE: message"; Return: -1
  */

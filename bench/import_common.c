@@ -14,6 +14,7 @@
  * 1/2), whatever the log's length.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,7 +322,19 @@ void importer_summary(const struct importer *im, FILE *f)
 			(unsigned long long)s->failed);
 }
 
-/* ---- fields ---------------------------------------------------------------- */
+/* ---- errors and fields ------------------------------------------------------- */
+
+int import_fail(struct trace_error *err, enum trace_errcode code, int sys, const char *name,
+		const char *what)
+{
+	memset(err, 0, sizeof(*err));
+	err->code = code;
+	err->sys = sys;
+	err->offset = -1;
+	snprintf(err->msg, sizeof(err->msg), "%.300s: %s%s%s", name, what, sys ? ": " : "",
+		 sys ? strerror(sys) : "");
+	return -1;
+}
 
 bool import_hex(const char *s, size_t len, uint64_t *v)
 {

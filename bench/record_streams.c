@@ -43,17 +43,6 @@
 
 /* ---- scanning ------------------------------------------------------------ */
 
-static int scan_fail(struct trace_error *err, enum trace_errcode code, int sys, const char *path,
-		     const char *what)
-{
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	err->sys = sys;
-	err->offset = -1;
-	snprintf(err->msg, sizeof(err->msg), "%.300s: %s%s%s", path, what, sys ? ": " : "",
-		 sys ? strerror(sys) : "");
-	return -1;
-}
 
 static struct rec_tblocks *thread_of(struct rec_stream *s, uint32_t tid)
 {
@@ -89,13 +78,13 @@ static int scan_stream(struct rec_stream *s, struct trace_error *err)
 	int rc = -1;
 
 	if (fd < 0)
-		return scan_fail(err, TRACE_EOPEN, errno, s->path, "cannot open");
+		return import_fail(err, TRACE_EOPEN, errno, s->path, "cannot open");
 	size = (uint64_t)lseek(fd, 0, SEEK_END);
 	s->bytes = size;
 	if (pread(fd, &s->hdr, sizeof(s->hdr), 0) != (ssize_t)sizeof(s->hdr) ||
 	    memcmp(s->hdr.magic, REC_MAGIC, sizeof(s->hdr.magic)) != 0 ||
 	    s->hdr.version != REC_VERSION || s->hdr.hdr_size != sizeof(s->hdr)) {
-		scan_fail(err, TRACE_ECORRUPT, 0, s->path,
+		import_fail(err, TRACE_ECORRUPT, 0, s->path,
 			  "not a libslotslab-record.so stream of this version");
 		goto out;
 	}
@@ -115,7 +104,7 @@ static int scan_stream(struct rec_stream *s, struct trace_error *err)
 
 			snprintf(what, sizeof(what), "corrupt block at offset %llu",
 				 (unsigned long long)off);
-			scan_fail(err, TRACE_ECORRUPT, 0, s->path, what);
+			import_fail(err, TRACE_ECORRUPT, 0, s->path, what);
 			goto out;
 		}
 		s->lost += bh.lost;
@@ -129,7 +118,7 @@ static int scan_stream(struct rec_stream *s, struct trace_error *err)
 		}
 		t = thread_of(s, bh.tid);
 		if (!t) {
-			scan_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "indexing");
+			import_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "indexing");
 			goto out;
 		}
 		if (t->n == t->cap) {
@@ -137,7 +126,7 @@ static int scan_stream(struct rec_stream *s, struct trace_error *err)
 			struct rec_bref *b = realloc(t->b, cap * sizeof(*b));
 
 			if (!b) {
-				scan_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "indexing");
+				import_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "indexing");
 				goto out;
 			}
 			t->b = b;
@@ -187,7 +176,7 @@ int rec_set_scan(struct rec_set *set, const char *dir, struct trace_error *err)
 
 	memset(set, 0, sizeof(*set));
 	if (!d)
-		return scan_fail(err, TRACE_EOPEN, errno, dir, "cannot open");
+		return import_fail(err, TRACE_EOPEN, errno, dir, "cannot open");
 	while ((de = readdir(d))) {
 		struct rec_stream *s;
 		long pid, gen;
@@ -200,7 +189,7 @@ int rec_set_scan(struct rec_set *set, const char *dir, struct trace_error *err)
 			if (!s) {
 				closedir(d);
 				rec_set_free(set);
-				return scan_fail(err, TRACE_ENOMEM, ENOMEM, dir, "scanning");
+				return import_fail(err, TRACE_ENOMEM, ENOMEM, dir, "scanning");
 			}
 			set->s = s;
 		}
@@ -436,7 +425,7 @@ static int follow(struct rec_stream *s, struct importer *im, struct snap_req *re
 	int rc = -1;
 
 	if (fd < 0) {
-		scan_fail(err, TRACE_EOPEN, errno, s->path, "cannot open");
+		import_fail(err, TRACE_EOPEN, errno, s->path, "cannot open");
 		goto out;
 	}
 	if (!cur || !h.c)
@@ -459,13 +448,13 @@ static int follow(struct rec_stream *s, struct importer *im, struct snap_req *re
 			if (take_snapshot(im, &reqs[next_req++]) != 0)
 				goto nomem;
 		if (cursor_event(c, fd, &e) != 0) {
-			scan_fail(err, errno == ENOMEM ? TRACE_ENOMEM : TRACE_EIO, errno, s->path,
+			import_fail(err, errno == ENOMEM ? TRACE_ENOMEM : TRACE_EIO, errno, s->path,
 				  "reading events");
 			goto out;
 		}
 		if (dispatch(im, c, e) != 0) {
 			if (errno == EINVAL && !im->failed)
-				scan_fail(err, TRACE_ECORRUPT, 0, s->path, "unknown event kind");
+				import_fail(err, TRACE_ECORRUPT, 0, s->path, "unknown event kind");
 			goto out;
 		}
 		if (!cursor_advance(c))
@@ -478,7 +467,7 @@ static int follow(struct rec_stream *s, struct importer *im, struct snap_req *re
 	rc = 0;
 	goto out;
 nomem:
-	scan_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
+	import_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
 out:
 	for (size_t i = 0; cur && i < s->nth; i++)
 		free(cur[i].ev);
@@ -514,7 +503,7 @@ static int convert_one(struct rec_set *set, struct rec_stream *s, const char *pr
 
 			if (!r) {
 				free(reqs);
-				return scan_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
+				return import_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
 			}
 			reqs = r;
 		}
@@ -525,7 +514,7 @@ static int convert_one(struct rec_set *set, struct rec_stream *s, const char *pr
 	importer_init(&im, NULL);
 	if (follow(s, &im, reqs, nreq, err) != 0) {
 		if (im.failed)
-			scan_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
+			import_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
 		goto out;
 	}
 	s->st = im.st;
@@ -543,7 +532,7 @@ static int convert_one(struct rec_set *set, struct rec_stream *s, const char *pr
 		if (trace_writer_error(w)->code != TRACE_OK)
 			*err = *trace_writer_error(w);
 		else if (im.failed)
-			scan_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
+			import_fail(err, TRACE_ENOMEM, ENOMEM, s->path, "converting");
 		trace_writer_abort(w);
 		goto out;
 	}
@@ -577,7 +566,7 @@ int rec_set_convert(struct rec_set *set, const char *header, struct trace_error 
 			p->need = true;
 	order = malloc((set->n ? set->n : 1) * sizeof(*order));
 	if (!order)
-		return scan_fail(err, TRACE_ENOMEM, ENOMEM, "record", "converting");
+		return import_fail(err, TRACE_ENOMEM, ENOMEM, "record", "converting");
 	for (size_t i = 0; i < set->n; i++)
 		if (set->s[i].need)
 			order[n++] = &set->s[i];

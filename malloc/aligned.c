@@ -11,7 +11,8 @@
  * malloc_usable_size() need no special case for it, in one of three ways:
  *
  * 1. align <= 16 (<= 8 for the 8-byte class) or size > 8192: plain
- *    kmalloc; the block is aligned enough already.
+ *    kmalloc (large.c's cache for the large ones); the block is aligned
+ *    enough already.
  *
  * 2. 16 < align <= 4096: let O = the size class of @size rounded up to a
  *    multiple of @align.  If O is a power of two, kmalloc(O) is naturally
@@ -19,9 +20,9 @@
  *    comes from a slab cache of O-byte objects aligned to @align
  *    ("malloc-a64-192"), created on first use and kept for the life of the
  *    process (never merged with another, so that ksize() is O).  kfree(),
- *    ksize() and krealloc() accept objects of any cache
- *    (the page map knows the cache), so these objects are freed and resized
- *    like any other.  The waste is O - class(size) < @align, and no more
+ *    ksize() and krealloc() accept objects of any cache (the page map
+ *    knows the cache), so these objects are freed and resized like any
+ *    other.  The waste is O - class(size) < @align, and no more
  *    than the rounding to O: memalign(64, 130) takes 192 bytes, not 256.
  *    At most 7 alignments x 256 sizes can ever exist; in practice a handful.
  *    A cache is created unlocked and published with a compare-and-swap;
@@ -42,7 +43,7 @@
  * registered with pthread_once on the first huge block; it nests inside
  * no other lock, and no other lock is taken while it is held.
  *
- * This file and the kernel are the only places in malloc/ that call mmap.
+ * This is the only file in malloc/ that calls mmap.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -41,7 +41,16 @@ SRC=$(cd "$HERE/.." && pwd)
 for f in "$B/slotslab" "$B/libslotslab-record.so" "$B/libslotslab-malloc.so"; do
 	[ -e "$f" ] || { echo "realtrace.sh: $f is not built (make O=$B)" >&2; exit 1; }
 done
-[ -x /usr/bin/time ] || { echo "realtrace.sh: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
+if [ ! -x /usr/bin/time ]; then
+	# GNU time measures the live runs; Debian's package is "time".
+	echo "realtrace.sh: installing GNU time (Debian package time)" >&2
+	if [ "$(id -u)" -eq 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >/dev/null || true
+	elif command -v sudo >/dev/null; then
+		sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >/dev/null || true
+	fi
+	[ -x /usr/bin/time ] || { echo "realtrace.sh: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
+fi
 B=$(cd "$B" && pwd)
 S=$B/slotslab
 MALLOC_SO=$B/libslotslab-malloc.so
