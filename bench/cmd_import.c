@@ -49,7 +49,6 @@ static void import_usage(FILE *f)
 
 /* ---- the input ------------------------------------------------------------ */
 
-
 /* Open @path, through a decompressor when it is compressed.  Return: 0 or -1. */
 static int src_open(struct import_src *src, const char *path, struct trace_error *err)
 {

@@ -43,7 +43,6 @@
 
 /* ---- scanning ------------------------------------------------------------ */
 
-
 static struct rec_tblocks *thread_of(struct rec_stream *s, uint32_t tid)
 {
 	struct rec_tblocks *t;
