@@ -205,7 +205,8 @@ int rec_set_scan(struct rec_set *set, const char *dir, struct trace_error *err)
 		}
 	}
 	closedir(d);
-	qsort(set->s, set->n, sizeof(*set->s), by_start);
+	if (set->n)
+		qsort(set->s, set->n, sizeof(*set->s), by_start);
 	/* Link each forked stream to its parent. */
 	for (size_t i = 0; i < set->n; i++) {
 		struct rec_stream *s = &set->s[i];
@@ -509,7 +510,8 @@ static int convert_one(struct rec_set *set, struct rec_stream *s, const char *pr
 		reqs[nreq].seq = c->hdr.fork_seq;
 		reqs[nreq++].child = c;
 	}
-	qsort(reqs, nreq, sizeof(*reqs), by_snap_seq);
+	if (nreq)
+		qsort(reqs, nreq, sizeof(*reqs), by_snap_seq);
 	importer_init(&im, NULL);
 	if (follow(s, &im, reqs, nreq, err) != 0) {
 		if (im.failed)
