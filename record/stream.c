@@ -65,6 +65,8 @@
 
 #include "record/internal.h"
 
+#define REC_FD_MIN 800	/* the stream's descriptor is at least this, when it can be */
+
 struct rec_buf {
 	struct rec_buf *next;
 	uint32_t tid;
@@ -169,7 +171,7 @@ static int stream_open_locked(void)
 	struct iovec iov;
 	char path[PATH_MAX];
 	ssize_t n;
-	int fd = -1;
+	int fd = -1, high;
 
 	if (g.fd >= 0)
 		return 0;
@@ -185,6 +187,16 @@ static int stream_open_locked(void)
 	if (fd < 0) {
 		g.enabled = false;	/* nowhere to write: stop recording */
 		return -1;
+	}
+	/*
+	 * Out of the way of the program's own descriptors: a program that
+	 * closes low descriptors and opens files must not get this one's
+	 * number, or the recorder would write into its file.
+	 */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, REC_FD_MIN);
+	if (high >= 0) {
+		close(fd);
+		fd = high;
 	}
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, REC_MAGIC, sizeof(h.magic));
