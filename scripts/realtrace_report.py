@@ -11,7 +11,12 @@ OUT_DIR/realtrace.{png,svg}.  The markdown is printed as well.
 
 Replay figures: rss_peak_bytes (the peak RSS less the baseline taken just
 before the measured pass), bytes_footprint_peak (what the heap held for
-live blocks, by usable sizes) and events_per_sec.  A replay that does not
+live blocks, by usable sizes), and speed as events per CPU second
+(events / cpu_seconds; events_per_sec, by the wall clock, is kept in the
+JSON and CSV): on a machine shared with other work the wall-clock rate
+swings by 2x from run to run, CPU time far less.  Live figures: peak RSS
+(GNU time, children included) and CPU seconds (user + system), wall
+seconds in the JSON.  A replay that does not
 write the blocks it allocates (no --touch) leaves memory nobody wrote out
 of RSS: then its RSS does not compare allocators, and the RSS goal is
 judged on the live runs, where the programs write their own memory.
@@ -67,6 +72,10 @@ def mev(r):
     return "unavailable" if r is None else "%.1f" % (r / 1e6)
 
 
+def sec(v):
+    return "unavailable" if v is None else "%.2f" % v
+
+
 def rel(r, who):
     return "unavailable" if r is None else "%.2f (%s)" % (r, who)
 
@@ -108,31 +117,35 @@ def summarise(runs):
                 "bytes_held_peak": med([x.get("bytes_footprint_peak") for x in rs]),
                 "bytes_requested_peak": med([x.get("bytes_requested_peak") for x in rs]),
                 "events_per_sec": med([x.get("events_per_sec") for x in rs]),
+                "events_per_cpu_sec": med([x["events"] / x["cpu_seconds"] for x in rs
+                                           if x.get("cpu_seconds")]),
                 "seconds": med([x.get("seconds") for x in rs]),
+                "cpu_seconds": med([x.get("cpu_seconds") for x in rs]),
             }
         for c in sorted({r["contender"] for r in lives if r["trace"] == t}):
             ls = [r for r in lives if r["trace"] == t and r["contender"] == c]
             e["live"][c] = {"runs": len(ls),
                             "maxrss_bytes": med([x["maxrss_kb"] * 1024 for x in ls]),
-                            "seconds": med([x["seconds"] for x in ls])}
+                            "seconds": med([x["seconds"] for x in ls]),
+                            "cpu_seconds": med([x.get("cpu_seconds") for x in ls])}
         rp, lv, g = e["replay"], e["live"], e["goals"]
         p_rss, v_rss = best(rp, "rss_growth_bytes", True)
-        p_spd, v_spd = best(rp, "events_per_sec", False)
+        p_spd, v_spd = best(rp, "events_per_cpu_sec", False)
         p_held, v_held = best(rp, "bytes_held_peak", True)
         p_lrss, v_lrss = best(lv, "maxrss_bytes", True)
-        p_ltime, v_ltime = best(lv, "seconds", True)
+        p_ltime, v_ltime = best(lv, "cpu_seconds", True)
         for who, live_name in (("slab", None), ("slotslab-malloc", "slotslab")):
             if who not in rp:
                 continue
             x = {
-                "speed_ratio": ratio(rp[who]["events_per_sec"], v_spd), "speed_peer": p_spd,
+                "speed_ratio": ratio(rp[who]["events_per_cpu_sec"], v_spd), "speed_peer": p_spd,
                 "replay_rss_ratio": ratio(rp[who]["rss_growth_bytes"], v_rss), "replay_rss_peer": p_rss,
                 "held_ratio": ratio(rp[who]["bytes_held_peak"], v_held), "held_peer": p_held,
             }
             if live_name and live_name in lv:
                 x["live_rss_ratio"] = ratio(lv[live_name]["maxrss_bytes"], v_lrss)
                 x["live_rss_peer"] = p_lrss
-                x["live_time_ratio"] = ratio(lv[live_name]["seconds"], v_ltime)
+                x["live_time_ratio"] = ratio(lv[live_name]["cpu_seconds"], v_ltime)
                 x["live_time_peer"] = p_ltime
             if touched:
                 rss = x["replay_rss_ratio"]
@@ -146,9 +159,9 @@ def summarise(runs):
             g[who] = x
         if "record" in e and "recording" in lv and "glibc" in lv:
             r = e["record"]
-            r["plain_seconds"] = lv["glibc"]["seconds"]
-            r["recording_seconds"] = lv["recording"]["seconds"]
-            r["slowdown"] = ratio(lv["recording"]["seconds"], lv["glibc"]["seconds"])
+            r["plain_seconds"] = lv["glibc"]["cpu_seconds"]
+            r["recording_seconds"] = lv["recording"]["cpu_seconds"]
+            r["slowdown"] = ratio(lv["recording"]["cpu_seconds"], lv["glibc"]["cpu_seconds"])
             r["plain_maxrss_bytes"] = lv["glibc"]["maxrss_bytes"]
             r["recording_maxrss_bytes"] = lv["recording"]["maxrss_bytes"]
         results.append(e)
@@ -165,7 +178,7 @@ def markdown(results, touched, meta):
           "`--heap libc` under `LD_PRELOAD`, `slotslab-malloc` `--heap libc` under "
           "`LD_PRELOAD=libslotslab-malloc.so` (the malloc replacement over kmalloc).  Each cell: "
           "RSS growth at the peak, MB / bytes held for live blocks at the peak, MB / million "
-          "events per second.  Medians of %d runs, contenders rotated.\n" % meta["repetitions"]]
+          "events per CPU second.  Medians of %d runs, contenders rotated.\n" % meta["repetitions"]]
     if not touched:
         md.append("The replayer does not write the blocks it allocates, so its RSS leaves out "
                   "memory nobody wrote and does not compare allocators (an allocator that keeps "
@@ -178,21 +191,23 @@ def markdown(results, touched, meta):
         for c in replay_cols:
             v = e["replay"].get(c)
             cells.append("unavailable" if not v else "%s / %s / %s" % (
-                mb(v["rss_growth_bytes"]), mb(v["bytes_held_peak"]), mev(v["events_per_sec"])))
+                mb(v["rss_growth_bytes"]), mb(v["bytes_held_peak"]), mev(v["events_per_cpu_sec"])))
         md.append("| %s | %s | %s |" % (e["trace"], e.get("events", "?"), " | ".join(cells)))
     md.append("")
     md.append("### The programs themselves under each allocator\n")
-    md.append("Peak RSS in MB (GNU time, children included) / wall time in s, medians; "
+    md.append("Peak RSS in MB (GNU time, children included) / CPU time in s (user + system), "
+              "medians; "
               "`slotslab` is `LD_PRELOAD=libslotslab-malloc.so`.\n")
     md.append("| trace | " + " | ".join(live_cols) + " |")
     md.append("|---|" + "---:|" * len(live_cols))
     for e in results:
-        cells = ["unavailable" if c not in e["live"] else "%s / %.2f" % (
-            mb(e["live"][c]["maxrss_bytes"]), e["live"][c]["seconds"]) for c in live_cols]
+        cells = ["unavailable" if c not in e["live"] else "%s / %s" % (
+            mb(e["live"][c]["maxrss_bytes"]), sec(e["live"][c]["cpu_seconds"])) for c in live_cols]
         md.append("| %s | %s |" % (e["trace"], " | ".join(cells)))
     md.append("")
     md.append("### Goals: RSS <= %.2fx and speed >= %.2fx the best peer\n" % (RSS_GOAL, SPEED_GOAL))
-    md.append("Ratios to the best peer of each trace (in brackets).  Speed: replay events/s.  "
+    md.append("Ratios to the best peer of each trace (in brackets).  Speed: replay events per "
+              "CPU second.  "
               "RSS: %s.  Held: bytes held for live blocks in the replay (usable sizes).\n" % (
                   "replay RSS growth" if touched else
                   "the live program's peak RSS (slab: libslotslab-malloc.so, which serves from it)"))
@@ -225,16 +240,16 @@ def markdown(results, touched, meta):
     md.append("Each program live under glibc and under the recording library "
               "(`libslotslab-record.so`, which passes every call on to glibc), medians; "
               "`slotslab record`'s conversion to a trace, once.\n")
-    md.append("| trace | events | threads | glibc s | recording s | slowdown | "
+    md.append("| trace | events | threads | glibc CPU s | recording CPU s | slowdown | "
               "peak RSS glibc / recording MB | conversion s | raw MB |")
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for e in results:
         r = e.get("record")
         if not r or r.get("slowdown") is None:
             continue
-        md.append("| %s | %s | %s | %.2f | %.2f | %.2fx | %s / %s | %s | %s |" % (
-            e["trace"], e.get("events"), e.get("threads"), r["plain_seconds"],
-            r["recording_seconds"], r["slowdown"], mb(r["plain_maxrss_bytes"]),
+        md.append("| %s | %s | %s | %s | %s | %.2fx | %s / %s | %s | %s |" % (
+            e["trace"], e.get("events"), e.get("threads"), sec(r["plain_seconds"]),
+            sec(r["recording_seconds"]), r["slowdown"], mb(r["plain_maxrss_bytes"]),
             mb(r["recording_maxrss_bytes"]), r["conversion_seconds"], r["raw_mb"]))
     md.append("")
     md.append("revision %s; compiler: %s; CPU: %s (%s CPUs); kernel %s; config: %s" % (
