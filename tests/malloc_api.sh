@@ -1,6 +1,7 @@
 #!/bin/sh
 # malloc_api - the malloc replacement under its real names: through
-# LD_PRELOAD of libslotslab-malloc.so and linked with libslotslab-malloc.a,
+# LD_PRELOAD of libslotslab-malloc.so and linked with libslotslab-malloc.a
+# (dynamically and with -static),
 # tests/progs/malloc_check checks that slotslab serves every allocation
 # (glibc's own and a constructor's included), then the API, blocks freed
 # by other threads, and fork() while another thread allocates.  The same
@@ -12,7 +13,7 @@ PROG=$O/tests/progs/malloc_check
 [ -f "$SO" ] && [ -x "$PROG" ] || skip_all "$SO or $PROG is not built"
 nm -D "$SO" | grep -q ' U __[at]san_' && skip_all "sanitizer build: the library needs the sanitizer's runtime"
 log=$(mktemp -d); trap 'rm -rf "$log"' EXIT
-plan 11
+plan 12
 
 env -u LD_PRELOAD "$PROG" which >/dev/null 2>&1
 [ $? -ne 0 ]
@@ -34,6 +35,19 @@ for mode in which api threads fork; do
 	[ $r -eq 0 ] || sed 's/^/# /' "$log/out" "$log/err"
 	ok $r "linked with libslotslab-malloc.a: $mode"
 done
+# Fully static: the archive must define everything glibc's malloc.o would.
+obj=$O/obj/tests/progs/malloc_check.o
+if cc -static -o "$log/full-static" "$obj" "$O/libslotslab-malloc.a" -lpthread 2>"$log/err"; then
+	r=0
+	for mode in which api threads fork; do
+		"$log/full-static" $mode >"$log/out" 2>"$log/err2" && [ ! -s "$log/err2" ] ||
+			{ r=1; sed 's/^/# /' "$log/out" "$log/err2"; }
+	done
+	ok $r "cc -static with libslotslab-malloc.a: which, api, threads, fork"
+else
+	sed 's/^/# /' "$log/err" | head -5
+	ok 0 "# SKIP cc -static does not link here (no static libc?)"
+fi
 nm -D --defined-only "$SO" | awk '{print $3}' | sort | tr '\n' ' ' >"$log/syms"
 [ "$(cat "$log/syms")" = "aligned_alloc calloc free malloc malloc_usable_size memalign posix_memalign pvalloc realloc reallocarray valloc " ]
 ok $? "the library exports the malloc API and nothing else: $(cat "$log/syms")"
