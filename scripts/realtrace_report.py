@@ -267,13 +267,13 @@ def chart(results, replay_cols, live_cols, out):
         print("realtrace: matplotlib is not available: no chart", file=sys.stderr)
         return
     names = [e["trace"] for e in results]
-    panels = [("replay speed / best peer (higher is better)", "replay", replay_cols,
-               "events_per_sec", False),
+    panels = [("replay events per CPU second / best peer (higher is better)", "replay",
+               replay_cols, "events_per_cpu_sec", False),
               ("replay bytes held / best peer (lower is better)", "replay", replay_cols,
                "bytes_held_peak", True),
               ("live peak RSS / best peer (lower is better)", "live", live_cols,
                "maxrss_bytes", True)]
-    fig, axes = plt.subplots(1, 3, figsize=(17, 4.8))
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5.6))
     for ax, (title, kind, who, key, lower) in zip(axes, panels):
         width = 0.8 / max(1, len(who))
         for i, c in enumerate(who):
@@ -287,7 +287,7 @@ def chart(results, replay_cols, live_cols, out):
         ax.set_xticks([x + width * (len(who) - 1) / 2 for x in range(len(names))])
         ax.set_xticklabels(names, rotation=20)
         ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
     fig.tight_layout()
     for ext in ("png", "svg"):
         fig.savefig(os.path.join(out, "realtrace." + ext))
