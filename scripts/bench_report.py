@@ -375,8 +375,18 @@ class Report(object):
             "profile %s, slab heap, at the C replay sizes." % MAIN_PROFILE)
         out.append("")
         head = ["scenario", "layout", "CPython B/obj", "CPython RSS B/obj", "PyPy B/obj",
-                "PyPy RSS B/obj", "model B/obj", "model RSS B/obj", "CPython errors", "model errors"]
+                "PyPy RSS B/obj", "model B/obj", "model RSS B/obj", "CPython errors/obj",
+                "model errors/obj"]
+        avail = {i["runtime"]: i["available"] for i in interp}
         rows = []
+
+        def cell(r, key, runtime):
+            if r:
+                return bl.fmt(r.get(key))
+            return "-" if avail.get(runtime) else "unavailable"
+
+        def per_obj(n, r):
+            return bl.fmt(bl.ratio(n, r.get("objects_peak")) if n is not None else None, "%.3f")
         for s in self.python.get("scenarios", {}):
             for l in bl.LAYOUTS:
                 c, cr = self.pyrow(s, "cpython", l, "tracemalloc"), self.pyrow(s, "cpython", l, "rss")
@@ -384,23 +394,23 @@ class Report(object):
                 m = self.row(s, l, "slotslab", MAIN_PROFILE)
                 if not any((c, cr, p, pr)):
                     continue
-
-                def errs(e):
-                    return "unavailable" if e is None else sum(e.values())
-                rows.append([s, l, bl.fmt(c and c["bytes_per_object"]),
-                             bl.fmt(cr and cr["rss_delta_per_object"]),
-                             bl.fmt(p and p["bytes_per_object"]),
-                             bl.fmt(pr and pr["rss_delta_per_object"]),
+                rows.append([s, l, cell(c, "bytes_per_object", "cpython"),
+                             cell(cr, "rss_delta_per_object", "cpython"),
+                             cell(p, "bytes_per_object", "pypy"),
+                             cell(pr, "rss_delta_per_object", "pypy"),
                              bl.fmt(m and m["bytes_per_object"]),
                              bl.fmt(m and m.get("rss_delta_per_object")),
-                             errs(c["errors"]) if c else "unavailable",
-                             bl.fmt(m.get("errors_total"), "%d") if m else "unavailable"])
+                             per_obj(sum(c["errors"].values()), c) if c else "unavailable",
+                             per_obj(m.get("errors_total"), m) if m else "unavailable"])
         out.append(mdtable(head, rows))
         out.append("")
-        out.append("Errors count attribute errors (AttributeError or TypeError in Python), as the "
-                   "trace headers predict for `declared`; PyPy takes weak references to slotted "
-                   "objects that CPython refuses.  PyPy's RSS growth (myclass and player only) "
-                   "includes its JIT's code and GC arenas.")
+        out.append("`-`: not measured in this run.  Errors are attribute errors (AttributeError or "
+                   "TypeError in Python) per object at the peak, the sizes being different; the "
+                   "trace headers predict them for `declared`.  Where they differ, the two "
+                   "runtimes differ: CPython refuses weak references to variable-size instances "
+                   "(tuple subclasses), PyPy takes weak references to slotted objects that "
+                   "CPython refuses.  PyPy's RSS growth (myclass and player only) includes its "
+                   "JIT's code and GC arenas.")
         out.append("")
         out.append(self.sweep_table())
         return "\n".join(out)
@@ -602,12 +612,15 @@ class Report(object):
         parts = []
         parts.append("# slotslab benchmark results")
         parts.append("")
+        load = p.get("loadavg")
         parts.append("revision %s; config %s (`%s`); compiler %s; CPU %s (%s online); kernel %s; "
-                     "%s; %s sizes%s, %s repetitions." % (
+                     "%s; %s sizes%s, %s repetitions; load average %s when the replays ended "
+                     "(other processes share these CPUs: timings are only as quiet as that)." % (
                          p["revision"], p.get("config_hash"), " ".join(
                              c.replace("CONFIG_", "") for c in p.get("config", [])) or "defaults",
                          p["compiler"], p["cpu"], p["cpus"], p["kernel"], p["date"], self.a.size,
-                         " (FULL=1)" if self.a.size == "full" else "", self.a.reps))
+                         " (FULL=1)" if self.a.size == "full" else "", self.a.reps,
+                         "%.2f / %.2f / %.2f" % tuple(load) if load else "unavailable"))
         parts.append("")
         for sec in (self.headline_text, self.alloc_text, self.cost_text, self.objbench_text_md,
                     self.fp_text, self.tp_text, self.cg_text, self.py_text):

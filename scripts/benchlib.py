@@ -172,6 +172,7 @@ def provenance(build_dir):
         "cpu": cpu_model(),
         "cpus": os.cpu_count(),
         "kernel": platform.release(),
+        "loadavg": list(os.getloadavg()),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
 

@@ -15,9 +15,10 @@ Classes:
             `slots=` a plain class (with __dict__ and __weakref__); a varsize
             class derives from tuple, as seed 003's variable-size bases do;
   slots     every class gets __slots__ = its declared slots plus every other
-            name the trace sets on its instances (a first pass finds them),
-            no __dict__, and __weakref__ only where the class line says
-            `weakref`;
+            name the trace sets on its instances (a first pass finds them)
+            but a class attribute's, no __dict__, and __weakref__ where the
+            class line says `weakref` or the trace takes weak references to
+            its instances (as `slotslab replay --layout slots` does);
   dict      every class is a plain class without __slots__.
 
 Events run as Python does them: setattr, getattr, delattr, weakref.ref,
@@ -104,7 +105,8 @@ def events_of(path):
 
 
 class ClassDecl(object):
-    __slots__ = ("name", "slots", "dict", "weakref", "base", "varsize", "names_set")
+    __slots__ = ("name", "slots", "dict", "weakref", "base", "varsize", "names_set",
+                 "weakrefd", "classattrs")
 
     def __init__(self, fields, path, n):
         if len(fields) < 2:
@@ -113,7 +115,9 @@ class ClassDecl(object):
         self.slots = None
         self.dict = self.weakref = self.varsize = False
         self.base = None
-        self.names_set = []
+        self.names_set = []       # names set on its instances, in order
+        self.weakrefd = False     # the trace takes weak references to them
+        self.classattrs = []      # names bound on the class
         for opt in fields[2:]:
             if opt.startswith("slots="):
                 self.slots = [s for s in opt[6:].split(",") if s]
@@ -156,6 +160,8 @@ def first_pass(path, keep):
             if len(p) != 4:
                 die("%s:%d: classattr: expected CLASS ATTR INT" % (path, n))
             a = (p[1], intern(p[2]), int(p[3]))
+            if p[1] in decls and a[1] not in decls[p[1]].classattrs:
+                decls[p[1]].classattrs.append(a[1])
         elif k in OBJECT_EVENTS:
             if len(p) < 2:
                 die("%s:%d: %s: expected an object id" % (path, n, k))
@@ -175,6 +181,10 @@ def first_pass(path, keep):
                     d = decls.get(cls_of.get(i))
                     if d is not None and a not in d.names_set:
                         d.names_set.append(a)
+            elif k == "weakref":
+                d = decls.get(cls_of.get(i))
+                if d is not None:
+                    d.weakrefd = True
             elif k == "setclass":
                 if len(p) != 3:
                     die("%s:%d: setclass: expected OBJ CLASS" % (path, n))
@@ -203,8 +213,7 @@ def first_pass_forked(path):
         try:
             fp = first_pass(path, False)
             msg = {"max_id": fp["max_id"], "events": fp["events"],
-                   "order": [[d.name, d.slots, d.dict, d.weakref, d.base, d.varsize,
-                              d.names_set] for d in fp["order"]]}
+                   "order": [[getattr(d, f) for f in ClassDecl.__slots__] for d in fp["order"]]}
             data = json.dumps(msg).encode()
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else 2
@@ -220,10 +229,10 @@ def first_pass_forked(path):
         sys.exit(2)
     msg = json.loads(data.decode())
     order = []
-    for name, slots, dct, wref, base, varsize, names_set in msg["order"]:
-        d = ClassDecl(["class", name], path, 0)
-        d.slots, d.dict, d.weakref, d.base, d.varsize = slots, dct, wref, base, varsize
-        d.names_set = names_set
+    for fields in msg["order"]:
+        d = ClassDecl(["class", fields[0]], path, 0)
+        for f, v in zip(ClassDecl.__slots__, fields):
+            setattr(d, f, v)
         order.append(d)
     return {"order": order, "max_id": msg["max_id"], "events": msg["events"]}
 
@@ -269,9 +278,14 @@ def make_classes(order, layout):
             slots = None
         elif layout == "slots":
             have = slot_names_of(base)
+            cattrs = set(d.classattrs)
+            for c in order:
+                if c.name != d.name and c.name in [b.__name__ for b in base.__mro__]:
+                    cattrs.update(c.classattrs)
             slots = [s for s in (d.slots or []) if s not in have]
-            slots += [s for s in d.names_set if s not in have and s not in slots]
-            if d.weakref and not has_attr_slot(base, "__weakref__"):
+            slots += [s for s in d.names_set if s not in have and s not in slots
+                      and s not in cattrs]
+            if (d.weakref or d.weakrefd) and not has_attr_slot(base, "__weakref__"):
                 slots.append("__weakref__")
         else:
             slots = None
