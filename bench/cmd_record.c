@@ -65,11 +65,15 @@ static void record_usage(FILE *f)
 		"  -h, --help       this text\n");
 }
 
-/* The recording library: $SLOTSLAB_RECORD_LIB, else beside this program. */
+/*
+ * The recording library: $SLOTSLAB_RECORD_LIB, else beside this program
+ * (a build directory), else in ../lib from it (an installed PREFIX/bin).
+ */
 static int find_lib(char *buf, size_t size)
 {
+	static const char *const where[] = { "%s/libslotslab-record.so", "%s/../lib/libslotslab-record.so" };
 	const char *env = getenv("SLOTSLAB_RECORD_LIB");
-	char self[PATH_MAX];
+	char self[PATH_MAX], *dir;
 	ssize_t n;
 
 	if (env && *env) {
@@ -80,9 +84,15 @@ static int find_lib(char *buf, size_t size)
 	if (n <= 0)
 		return -1;
 	self[n] = 0;
-	if ((size_t)snprintf(buf, size, "%s/libslotslab-record.so", dirname(self)) >= size)
-		return -1;
-	return access(buf, R_OK);
+	dir = dirname(self);
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
+		if ((size_t)snprintf(buf, size, where[i], dir) >= size)
+			return -1;
+		if (access(buf, R_OK) == 0)
+			return 0;
+	}
+	snprintf(buf, size, where[0], dir);	/* named in the message */
+	return -1;
 }
 
 static void remove_dir(const char *dir)
