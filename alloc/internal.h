@@ -60,7 +60,8 @@ enum slab_list { SLAB_ON_NONE, SLAB_ON_PARTIAL, SLAB_ON_FULL, SLAB_ON_EMPTY };
  * "inuse" counts objects outside the slab: with users or in magazines.
  *
  * A large kmalloc block (cache == NULL) uses only base, chunk == NULL and
- * large_size.
+ * large_size.  A descriptor waiting in page.c (a dirty slab block, a cached
+ * large block) keeps base, order or large_size, chunk, and freed_ms.
  */
 struct slab {
 	struct kmem_cache *cache;
@@ -71,7 +72,10 @@ struct slab {
 	char *base;
 	struct list_head lru;          /* on one of the cache's slab lists */
 	struct chunk *chunk;           /* page.c: the chunk the block is in */
-	unsigned int inuse;
+	union {
+		unsigned int inuse;
+		unsigned int freed_ms;   /* waiting in page.c: when it was freed */
+	};
 	unsigned int carved;
 	unsigned int colour_off;
 	unsigned char order;
@@ -87,7 +91,7 @@ static inline char *slab_mem(const struct slab *slab)
 struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			     unsigned int colour);
 void page_slab_free(struct slab *slab);
-struct slab *page_large_alloc(size_t size);
+struct slab *page_large_alloc(size_t size, bool *zeroed);
 void page_large_free(struct slab *slab);
 int page_large_resize(struct slab *slab, size_t new_size);
 void *page_meta_map(size_t bytes);

@@ -3,12 +3,16 @@
  * alloc/kmalloc.c - general-purpose allocation over slab caches.
  *
  * Size classes: 8, then every 16 bytes to 128, then four classes per
- * doubling up to KMALLOC_MAX_CACHE_SIZE (160 192 224 256 320 ... 7168 8192).
+ * doubling to 4 KiB (160 192 224 256 320 ... 3584 4096), then eight per
+ * doubling to KMALLOC_MAX_CACHE_SIZE, 32 KiB (4608 5120 ... 30720 32768).
  * This includes the kernel's classes (8 16 32 64 96 128 192 256 512 ...
- * 8192) and bounds internal fragmentation at 25 % above 128 bytes, where
- * the kernel's power-of-two classes waste up to 50 %: the same rounding
- * jemalloc and tcmalloc use, so that footprint comparisons with them
- * measure the allocators rather than their class tables.  Every class
+ * 8192) and bounds internal fragmentation at 25 % above 128 bytes and
+ * 12.5 % above 4 KiB, where the kernel's power-of-two classes waste up to
+ * 50 %: the rounding jemalloc and tcmalloc use, so that footprint
+ * comparisons with them measure the allocators rather than their class
+ * tables.  The finer steps above 4 KiB and the 32 KiB limit serve programs
+ * that allocate a page plus a header (sqlite3's 8,344-byte pages: a 9 KiB
+ * class, not a 12 KiB mapping) and many mid-sized buffers (a compiler's).  Every class
  * above 8 is a multiple of 16, so blocks are 16-byte aligned (max_align_t),
  * and a power-of-two class fills its slabs exactly, so its blocks are
  * naturally aligned, as the kernel guarantees.
@@ -16,7 +20,8 @@
  * The class index is computed, not looked up: no table in the cache.
  *
  * Larger blocks are mapped directly (page.c) and registered in the page map
- * with cache id 0; krealloc() moves them with mremap instead of copying.
+ * with cache id 0; krealloc() moves them with mremap instead of copying,
+ * and freed ones are kept a while for reuse (page.c, 3).
  *
  * Rules at the edges (as the kernel's):
  *   kmalloc(0)            ZERO_SIZE_PTR, which kfree/ksize/krealloc accept
@@ -30,25 +35,18 @@
 
 #include "alloc/internal.h"
 
-#define KMALLOC_CLASSES 33
+#define KMALLOC_CLASSES 53
 
 static const unsigned int kmalloc_sizes[KMALLOC_CLASSES] = {
 	8, 16, 32, 48, 64, 80, 96, 112, 128,
 	160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024,
-	1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
+	1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096,
+	4608, 5120, 5632, 6144, 6656, 7168, 7680, 8192,
+	9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384,
+	18432, 20480, 22528, 24576, 26624, 28672, 30720, 32768,
 };
 
-static const char *const kmalloc_names[KMALLOC_CLASSES] = {
-	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-48", "kmalloc-64",
-	"kmalloc-80", "kmalloc-96", "kmalloc-112", "kmalloc-128",
-	"kmalloc-160", "kmalloc-192", "kmalloc-224", "kmalloc-256",
-	"kmalloc-320", "kmalloc-384", "kmalloc-448", "kmalloc-512",
-	"kmalloc-640", "kmalloc-768", "kmalloc-896", "kmalloc-1k",
-	"kmalloc-1280", "kmalloc-1536", "kmalloc-1792", "kmalloc-2k",
-	"kmalloc-2560", "kmalloc-3k", "kmalloc-3584", "kmalloc-4k",
-	"kmalloc-5k", "kmalloc-6k", "kmalloc-7k", "kmalloc-8k",
-};
-
+static char kmalloc_names[KMALLOC_CLASSES][24];
 static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
 
 /* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
@@ -60,8 +58,11 @@ static __always_inline unsigned int kmalloc_index(size_t size)
 		return 0;
 	if (size <= 128)
 		return (unsigned int)((size + 15) >> 4);
-	lg = 63 - (unsigned int)__builtin_clzl(size - 1);	/* 7 .. 12 */
-	return 9 + (lg - 7) * 4 + (unsigned int)((size - 1 - (1UL << lg)) >> (lg - 2));
+	lg = 63 - (unsigned int)__builtin_clzl(size - 1);	/* 7 .. 14 */
+	if (lg < 12)	/* up to 4 KiB: four classes per doubling */
+		return 9 + (lg - 7) * 4 + (unsigned int)((size - 1 - (1UL << lg)) >> (lg - 2));
+	/* 4 KiB to 32 KiB: eight per doubling */
+	return 29 + (lg - 12) * 8 + (unsigned int)((size - 1 - (1UL << lg)) >> (lg - 3));
 }
 
 /**
@@ -88,6 +89,14 @@ void kmalloc_init(void)
 {
 	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++) {
 		unsigned int size = kmalloc_sizes[i];
+
+		if (size % 1024 == 0)
+			snprintf(kmalloc_names[i], sizeof(kmalloc_names[i]), "kmalloc-%uk", size / 1024);
+		else
+			snprintf(kmalloc_names[i], sizeof(kmalloc_names[i]), "kmalloc-%u", size);
+	}
+	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++) {
+		unsigned int size = kmalloc_sizes[i];
 		/*
 		 * Ask for the alignment the classes give anyway (16, and natural
 		 * for powers of two), so that it survives debug red zones.
@@ -103,15 +112,18 @@ void kmalloc_init(void)
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
 {
 	struct slab *d;
+	bool zeroed;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
-	d = page_large_alloc(size);
+	d = page_large_alloc(size, &zeroed);
 	if (!d)
 		return NULL;
-	/* Fresh mappings are zero: __GFP_ZERO costs nothing here. */
+	/* A fresh mapping is zero already; a reused block is not. */
+	if ((flags & __GFP_ZERO) && !zeroed)
+		memset(d->base, 0, size);
 	return d->base;
 }
 

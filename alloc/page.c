@@ -23,7 +23,12 @@
  *
  * 3. Large blocks.  kmalloc sizes above KMALLOC_MAX_CACHE_SIZE are mapped
  *    directly, page aligned, registered in the page map on their first page
- *    only, and resized with mremap.
+ *    only, and resized with mremap.  A freed one waits, resident and
+ *    unregistered, on large_cache (newest first) for CONFIG_SLAB_DECAY_MS,
+ *    for a request of between its size and 4/5 of it, as long as the cache
+ *    holds at most CONFIG_KMALLOC_LARGE_CACHE_KB: a program that frees and
+ *    allocates big buffers (a compiler's obstacks, a database's pages)
+ *    then pays no mmap, munmap and page faults each time.
  *
  * 4. Dirty blocks.  A freed slab's block does not go back to the OS at
  *    once: it waits, resident, on dirty[order] (newest first) with its
@@ -34,10 +39,14 @@
  *    first.  A block dirty for longer than CONFIG_SLAB_DECAY_MS is purged,
  *    oldest first: madvise(MADV_DONTNEED), then back to its chunk's free
  *    map (and a chunk whose blocks are all free is unmapped).  Dirty
- *    blocks were slabs a moment ago, so they never lift RSS above its
- *    recent peak; a size limit would only make a mass free refault what
- *    it frees (measured: with an 8 MiB limit, creating and freeing 100000
- *    objects took twice as long).  Purging runs on the page-level slow
+ *    blocks were slabs a moment ago; to keep them from lifting RSS above
+ *    its peak when the program moves on to other sizes, every clean block
+ *    or new large mapping handed out first purges as many bytes of the
+ *    oldest dirty and cached memory, as long as more than 1/16 of the
+ *    memory in use is kept (so RSS grows beyond the program's use by at
+ *    most that slack).  A fixed size limit instead would make a mass free
+ *    refault what it frees (measured: with an 8 MiB limit, creating and
+ *    freeing 100000 objects took twice as long).  Purging runs on the page-level slow
  *    paths, at most every quarter of the decay time, and from
  *    kmem_cache_shrink(), which purges everything.  With no allocator
  *    activity at all, dirty blocks wait for the next (as in jemalloc
@@ -86,11 +95,17 @@ struct meta_pool {
 
 static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct list_head chunk_avail[CHUNK_ORDER + 1];
-/* Dirty blocks by order, newest first; a descriptor's large_size holds the
- * time it became dirty.  Invariant: dirty_bytes == sum of their sizes. */
+/*
+ * Dirty slab blocks by order, and freed large blocks, newest first; each
+ * descriptor's freed_ms says when it was freed.
+ * Invariants: dirty_bytes == sum of the dirty blocks' sizes;
+ * large_cached == sum of the cached large blocks' large_size.
+ */
 static struct list_head dirty[CHUNK_ORDER + 1];
 static unsigned long dirty_bytes;
-static uint64_t last_purge_ns;
+static LIST_HEAD_DECL(large_cache);
+static unsigned long large_cached;
+static uint32_t last_purge_ms;
 static bool page_ready;
 static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
 static struct meta_pool chunk_pool = { .size = sizeof(struct chunk) };
@@ -284,19 +299,38 @@ static char *chunk_give_locked(struct chunk *c, char *block)
 
 /* ---- slabs -------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
+/* Milliseconds of CLOCK_MONOTONIC_COARSE, modulo 2^32 (49 days). */
+static uint32_t now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U);
+}
+
+/*
+ * Freed memory kept beyond 1/16 of what is in use, and at most @grow of it:
+ * what a growth of @grow bytes purges first.  page_lock held.
+ */
+static size_t growth_purge_locked(size_t grow)
+{
+	unsigned long kept = dirty_bytes + large_cached;
+	unsigned long slack = (page_stats.slab_bytes + page_stats.large_bytes) / 16;
+
+	return kept > slack ? MIN(grow, kept - slack) : 0;
+}
+
+/* Has the descriptor @d waited longer than the decay time? */
+static bool expired(const struct slab *d, uint32_t now)
+{
+	return (uint32_t)(now - d->freed_ms) > (uint32_t)CONFIG_SLAB_DECAY_MS;
 }
 
 /*
  * The oldest dirty block that must go: all of them with @all, else those
  * past the decay time.  page_lock held.
  */
-static struct slab *purge_victim_locked(uint64_t now, bool all)
+static struct slab *purge_victim_locked(uint32_t now, bool all)
 {
 	struct slab *oldest = NULL;
 
@@ -306,25 +340,64 @@ static struct slab *purge_victim_locked(uint64_t now, bool all)
 		if (list_empty(&dirty[o]))
 			continue;
 		t = list_entry(dirty[o].prev, struct slab, lru);
-		if (!oldest || t->large_size < oldest->large_size)
+		if (!oldest || (int32_t)(t->freed_ms - oldest->freed_ms) < 0)
 			oldest = t;
 	}
-	if (!oldest)
-		return NULL;
-	if (all || now - oldest->large_size > (uint64_t)CONFIG_SLAB_DECAY_MS * 1000000ULL)
+	if (oldest && (all || expired(oldest, now)))
 		return oldest;
 	return NULL;
 }
 
 /*
- * Give dirty blocks back to the OS: with @all every one, else the expired
- * ones.  The madvise calls run unlocked, on blocks no list holds any more.
+ * Move the cached large blocks that must go to @victims: all with @all,
+ * else the expired ones, those beyond the cache's limit, and the oldest
+ * until @want bytes are found.  Return: the bytes moved.  page_lock held.
  */
-static void purge_dirty(bool all)
+static size_t large_victims_locked(uint32_t now, bool all, size_t want,
+				   struct list_head *victims)
+{
+	size_t moved = 0;
+
+	while (!list_empty(&large_cache)) {
+		struct slab *d = list_entry(large_cache.prev, struct slab, lru);
+
+		if (!all && !expired(d, now) && moved >= want &&
+		    large_cached <= (unsigned long)CONFIG_KMALLOC_LARGE_CACHE_KB << 10)
+			break;
+		list_move(&d->lru, victims);
+		large_cached -= d->large_size;
+		moved += d->large_size;
+	}
+	return moved;
+}
+
+/* Unmap cached large blocks no list holds any more, and free their descriptors. */
+static void large_release(struct list_head *victims)
+{
+	struct slab *d, *tmp;
+
+	if (list_empty(victims))
+		return;
+	list_for_each_entry(d, victims, lru)
+		os_unmap(d->base, d->large_size);
+	pthread_mutex_lock(&page_lock);
+	list_for_each_entry_safe(d, tmp, victims, lru)
+		meta_free_locked(&slab_pool, d);
+	pthread_mutex_unlock(&page_lock);
+}
+
+/*
+ * Give freed memory back to the OS: with @all every dirty block and cached
+ * large block, else the expired ones, and the oldest until @want bytes have
+ * gone.  The madvise and munmap calls run unlocked, on blocks no list holds
+ * any more.
+ */
+static void purge(bool all, size_t want)
 {
 	struct list_head victims = LIST_HEAD_INIT(victims);
+	struct list_head large = LIST_HEAD_INIT(large);
 	struct slab *slab, *tmp;
-	uint64_t now = now_ns();
+	uint32_t now = now_ms();
 	char *unmap[64];
 	unsigned int nunmap = 0;
 
@@ -333,12 +406,17 @@ static void purge_dirty(bool all)
 		pthread_mutex_unlock(&page_lock);
 		return;
 	}
-	WRITE_ONCE(last_purge_ns, now);
-	while ((slab = purge_victim_locked(now, all)) != NULL) {
+	WRITE_ONCE(last_purge_ms, now);
+	while ((slab = purge_victim_locked(now, all || want > 0)) != NULL) {
+		size_t bytes = PAGE_SIZE << slab->order;
+
 		list_move(&slab->lru, &victims);
-		dirty_bytes -= PAGE_SIZE << slab->order;
+		dirty_bytes -= bytes;
+		want = want > bytes ? want - bytes : 0;
 	}
+	large_victims_locked(now, all, want, &large);
 	pthread_mutex_unlock(&page_lock);
+	large_release(&large);
 	if (list_empty(&victims))
 		return;
 
@@ -369,14 +447,14 @@ static void purge_dirty(bool all)
 /** page_purge - return every dirty block to the OS (kmem_cache_shrink) */
 void page_purge(void)
 {
-	purge_dirty(true);
+	purge(true, 0);
 }
 
 /* Purge what has expired, at most every quarter of the decay time. */
-static void purge_maybe(uint64_t now)
+static void purge_maybe(uint32_t now)
 {
-	if (now - READ_ONCE(last_purge_ns) > (uint64_t)CONFIG_SLAB_DECAY_MS * 1000000ULL / 4)
-		purge_dirty(false);
+	if ((uint32_t)(now - READ_ONCE(last_purge_ms)) > (uint32_t)CONFIG_SLAB_DECAY_MS / 4)
+		purge(false, 0);
 }
 
 /**
@@ -392,7 +470,8 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 	struct slab *slab = NULL;
 	struct chunk *c = NULL;
 	char *block;
-	uint64_t now = now_ns();
+	uint32_t now = now_ms();
+	size_t grow = 0;
 
 	if (order > CHUNK_ORDER)
 		return NULL;
@@ -417,10 +496,15 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			}
 			pthread_mutex_lock(&page_lock);
 		}
+		/* New memory is about to be touched: give back as much old. */
+		grow = growth_purge_locked(PAGE_SIZE << order);
 	}
 	page_stats.slab_bytes += PAGE_SIZE << order;
 	pthread_mutex_unlock(&page_lock);
-	purge_maybe(now);
+	if (grow)
+		purge(false, grow);
+	else
+		purge_maybe(now);
 
 	slab->base = block;
 	slab->order = (unsigned char)order;
@@ -451,13 +535,13 @@ fail:
 void page_slab_free(struct slab *slab)
 {
 	size_t bytes = PAGE_SIZE << slab->order;
-	uint64_t now = now_ns();
+	uint32_t now = now_ms();
 
 	pagemap_clear(slab->base, 1UL << slab->order);
 	pthread_mutex_lock(&page_lock);
 	page_stats.slab_bytes -= bytes;
 	slab->cache = NULL;
-	slab->large_size = now;
+	slab->freed_ms = now;
 	list_add(&slab->lru, &dirty[slab->order]);
 	dirty_bytes += bytes;
 	pthread_mutex_unlock(&page_lock);
@@ -466,19 +550,54 @@ void page_slab_free(struct slab *slab)
 
 /* ---- large blocks ------------------------------------------------------- */
 
+/* A cached block for @bytes: at least that big, at most 5/4 of it.  page_lock held. */
+static struct slab *large_cache_take_locked(size_t bytes)
+{
+	struct slab *d;
+
+	list_for_each_entry(d, &large_cache, lru) {
+		if (d->large_size >= bytes && d->large_size - bytes <= bytes / 4) {
+			list_del(&d->lru);
+			large_cached -= d->large_size;
+			return d;
+		}
+	}
+	return NULL;
+}
+
 /**
- * page_large_alloc - map @size bytes (rounded up to pages) for kmalloc,
- * registered in the page map on the first page with cache id 0.
+ * page_large_alloc - @size bytes (rounded up to pages) for kmalloc: a
+ * recently freed block of about that size, else a new mapping; registered
+ * in the page map on the first page with cache id 0.  *@zeroed tells
+ * whether the block is a fresh mapping (all zero) or a reused one.
  * Return: the descriptor (base, large_size), or NULL.
  */
-struct slab *page_large_alloc(size_t size)
+struct slab *page_large_alloc(size_t size, bool *zeroed)
 {
-	size_t bytes = ALIGN_UP(size, PAGE_SIZE);
+	size_t bytes = ALIGN_UP(size, PAGE_SIZE), grow = 0;
 	struct slab *d;
 	char *p;
 
 	if (bytes < size)
 		return NULL;
+	pthread_mutex_lock(&page_lock);
+	d = large_cache_take_locked(bytes);
+	if (d)
+		page_stats.large_bytes += d->large_size;
+	else
+		grow = growth_purge_locked(bytes);	/* new memory: old goes first */
+	pthread_mutex_unlock(&page_lock);
+	if (grow)
+		purge(false, grow);
+	*zeroed = d == NULL;
+	if (d) {
+		INIT_LIST_HEAD(&d->lru);
+		vg_open_undefined(d->base, d->large_size);
+		if (pagemap_set(d->base, 1, pm_entry(d, 0, 0)) == 0)
+			return d;
+		page_large_free(d);
+		return NULL;
+	}
 	p = os_map(bytes);
 	if (!p)
 		return NULL;
@@ -500,18 +619,36 @@ struct slab *page_large_alloc(size_t size)
 	return NULL;
 }
 
-/** page_large_free - unmap a large block and free its descriptor */
+/**
+ * page_large_free - unregister a large block and keep it for reuse (see 3
+ * above), or unmap it when it is too big to keep
+ */
 void page_large_free(struct slab *d)
 {
-	char *p = d->base;
+	struct list_head victims = LIST_HEAD_INIT(victims);
+	unsigned long limit = (unsigned long)CONFIG_KMALLOC_LARGE_CACHE_KB << 10;
 	size_t bytes = d->large_size;
+	uint32_t now = now_ms();
 
-	pagemap_clear(p, 1);
-	os_unmap(p, bytes);
+	pagemap_clear(d->base, 1);
 	pthread_mutex_lock(&page_lock);
 	page_stats.large_bytes -= bytes;
-	meta_free_locked(&slab_pool, d);
+	if (bytes <= limit / 4) {
+		d->freed_ms = now;
+		list_add(&d->lru, &large_cache);
+		large_cached += bytes;
+		large_victims_locked(now, false, 0, &victims);
+		d = NULL;
+	}
 	pthread_mutex_unlock(&page_lock);
+	large_release(&victims);
+	if (d) {
+		os_unmap(d->base, bytes);
+		pthread_mutex_lock(&page_lock);
+		meta_free_locked(&slab_pool, d);
+		pthread_mutex_unlock(&page_lock);
+	}
+	purge_maybe(now);
 }
 
 /**
@@ -585,7 +722,7 @@ void page_get_mem_info(struct slab_mem_info *info)
 	info->slab_bytes = page_stats.slab_bytes;
 	info->large_bytes = page_stats.large_bytes;
 	info->meta_bytes = __atomic_load_n(&page_stats.meta_bytes, __ATOMIC_RELAXED);
-	info->dirty_bytes = dirty_bytes;
+	info->dirty_bytes = dirty_bytes + large_cached;
 	pthread_mutex_unlock(&page_lock);
 	info->mapped_bytes = info->chunk_bytes + info->large_bytes + info->meta_bytes;
 }

@@ -10,9 +10,9 @@
  * without interior pointers, so that free(), realloc() and
  * malloc_usable_size() need no special case for it, in one of three ways:
  *
- * 1. align <= 16 (<= 8 for the 8-byte class) or size > 8192: plain
- *    kmalloc (large.c's cache for the large ones); the block is aligned
- *    enough already.
+ * 1. align <= 16 (<= 8 for the 8-byte class) or size > 32 KiB: plain
+ *    kmalloc (large blocks are page aligned); the block is aligned enough
+ *    already.
  *
  * 2. 16 < align <= 4096: let O = the size class of @size rounded up to a
  *    multiple of @align.  If O is a power of two, kmalloc(O) is naturally
@@ -276,7 +276,7 @@ void *malloc_aligned(size_t align, size_t size)
 	if (align > MALLOC_PAGE)
 		return huge_alloc(align, size);
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return large_alloc(size, false);	/* page aligned */
+		return kmalloc(size, GFP_KERNEL);	/* page aligned */
 	cls = kmalloc_size_roundup(size);
 	if (align <= 8 || (align <= MALLOC_MIN_ALIGN && cls > 8))
 		return kmalloc(size, GFP_KERNEL);

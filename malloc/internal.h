@@ -41,9 +41,6 @@
 #pragma GCC visibility push(hidden)
 
 void *malloc_aligned(size_t align, size_t size);
-void *large_alloc(size_t size, bool zero);
-void large_free(void *p, size_t bytes);
-size_t large_cached_bytes(void);
 bool huge_owns(const void *p);
 void huge_free(void *p);
 size_t huge_usable_size(const void *p);

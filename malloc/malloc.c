@@ -9,16 +9,16 @@
  * glibc's own internal calls included.  Each is a thin layer:
  *
  *   malloc(n)      kmalloc(n), n = 0 taken as 1: a unique pointer, never
- *                  ZERO_SIZE_PTR, as glibc gives; above 8 KiB through the
- *                  cache of freed large blocks (large.c)
- *   free(p)        kfree(p), or into that cache; NULL does nothing
+ *                  ZERO_SIZE_PTR, as glibc gives (kmalloc's size classes
+ *                  reach 32 KiB; above, it keeps freed blocks for reuse)
+ *   free(p)        kfree(p); NULL does nothing
  *   calloc(n, m)   kmalloc(n * m, __GFP_ZERO); ENOMEM if n * m overflows
  *   realloc(p, n)  p NULL: malloc(n); n 0: free(p) and NULL (glibc's
  *                  choice); a small block stays when n fits and its class
  *                  is more than half the block (a shrink below half moves,
  *                  so that a buffer trimmed after use gives its memory
  *                  back), else moves; a large block grows or shrinks in
- *                  place or by mremap (krealloc), or moves below 8 KiB
+ *                  place or by mremap (krealloc), or moves below 32 KiB
  *   *memalign ...  aligned.c
  *   malloc_usable_size(p)  ksize(p)
  *
@@ -61,34 +61,24 @@ static __cold void *fail_nomem(void)
  */
 SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
 {
-	void *p;
+	void *p = kmalloc(size + (size == 0), GFP_KERNEL);
 
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		p = large_alloc(size, false);
-	else
-		p = kmalloc(size + (size == 0), GFP_KERNEL);
 	if (unlikely(!p))
 		return fail_nomem();
 	return p;
 }
 
 /*
- * A page-aligned block: a huge one (aligned.c), a large one (into the
- * cache), or a slab object that happens to start a page.
+ * A page-aligned block: a huge one (aligned.c), or kmalloc's (a large
+ * block, or a slab object that happens to start a page).
  */
 static __cold void free_page_aligned(void *p)
 {
-	size_t bytes;
-
 	if (READ_ONCE(huge_live) && huge_owns(p)) {
 		huge_free(p);
 		return;
 	}
-	bytes = ksize(p);
-	if (bytes > KMALLOC_MAX_CACHE_SIZE)
-		large_free(p, bytes);
-	else
-		kfree(p);
+	kfree(p);
 }
 
 /**
@@ -121,10 +111,7 @@ SLOTSLAB_API void *MALLOC_API(calloc)(size_t nmemb, size_t size)
 
 	if (unlikely(__builtin_mul_overflow(nmemb, size, &bytes)))
 		return fail_nomem();
-	if (unlikely(bytes > KMALLOC_MAX_CACHE_SIZE))
-		p = large_alloc(bytes, true);
-	else
-		p = kmalloc(bytes + (bytes == 0), GFP_KERNEL | __GFP_ZERO);
+	p = kmalloc(bytes + (bytes == 0), GFP_KERNEL | __GFP_ZERO);
 	if (unlikely(!p))
 		return fail_nomem();
 	return p;

@@ -16,6 +16,9 @@
 #   alloc       the allocator benchmark                 (scripts/allocbench.sh)
 #   configcost  what each build option costs           (scripts/configcost.sh)
 #   objbench    object-model micro-benchmarks           (build/bench/objbench)
+#   realtrace   real programs (python3, gcc, sqlite3) recorded with
+#               `slotslab record` here and replayed on slab and the peers
+#                                                       (scripts/realtrace.sh)
 # then writes RESULTS/bench.json, bench.csv, summary.md and the charts (PNG
 # and SVG; scripts/bench_report.py, scripts/bench_charts.py) and prints the
 # summary.  The default run takes about four minutes on two cores.
@@ -27,6 +30,7 @@
 #   REPS=N             repetitions of every replay (default 3)
 #   ALLOC_REPS=N       allocbench repetitions (default 3)
 #   CONFIGCOST_REPS=N  configcost repetitions (default 2)
+#   REALTRACE_REPS=N   realtrace repetitions (default 2; 5 with FULL=1)
 #   BENCH_PARTS="..."  the parts to run (default all of the above)
 #   RESULTS=dir        where results go (default results/)
 #   BENCH_BUILD=dir    use the binaries already built in dir; build and install
@@ -56,7 +60,7 @@ export PYTHONDONTWRITEBYTECODE=1	# no scripts/__pycache__ in the tree
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full
-parts="replay python cachegrind alloc configcost objbench"
+parts="replay python cachegrind alloc configcost objbench realtrace"
 reps=${REPS:-3}
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	size=smoke
@@ -66,7 +70,7 @@ fi
 parts=${BENCH_PARTS:-$parts}
 for p in $parts; do
 	case "$p" in
-	replay|python|cachegrind|alloc|configcost|objbench) ;;
+	replay|python|cachegrind|alloc|configcost|objbench|realtrace) ;;
 	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
 	esac
 done
@@ -90,7 +94,8 @@ mkdir -p "$OUT" "$TRACES" || exit 1
 for f in replay.json python.json cachegrind.json allocbench.json allocbench.jsonl allocbench.md \
 	 configcost.json configcost.jsonl configcost.md objbench.txt bench.json bench.csv summary.md \
 	 headline.png headline.svg footprint.png footprint.svg sweep.png sweep.svg \
-	 throughput.png throughput.svg cachemisses.png cachemisses.svg; do
+	 throughput.png throughput.svg cachemisses.png cachemisses.svg \
+	 realtrace.json realtrace.csv realtrace.md realtrace.png realtrace.svg; do
 	rm -f "$OUT/$f"
 done
 
@@ -129,9 +134,15 @@ rm -f "$OUT/cachegrind.log"
 # Their tables go into the summary; stdout is for the summary alone.
 allocbench() { REPS="${ALLOC_REPS:-3}" FULL="${FULL:-0}" scripts/allocbench.sh "$B" "$OUT" >/dev/null; }
 configcost() { REPS="${CONFIGCOST_REPS:-2}" J="$J" scripts/configcost.sh "$OUT" >/dev/null; }
+realtrace() {
+	rreps=${REALTRACE_REPS:-2}
+	[ "${FULL:-0}" = 1 ] && rreps=${REALTRACE_REPS:-5}
+	REPS="$rreps" FULL="${FULL:-0}" scripts/realtrace.sh "$B" "$OUT" >/dev/null
+}
 part alloc allocbench
 part configcost configcost
 part objbench objbench
+part realtrace realtrace
 
 $PY scripts/bench_report.py --results "$OUT" --build "$B" --size $size --reps "$reps" \
 	--started "$start" --parts "$parts" || failed="$failed report"

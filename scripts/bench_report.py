@@ -13,6 +13,7 @@ asked for is "not run", one that was asked for and left nothing "failed"):
   allocbench.json, allocbench.md    scripts/allocbench.sh
   configcost.json, configcost.md    scripts/configcost.sh
   objbench.txt     build/objbench --quick
+  realtrace.json, realtrace.md      scripts/realtrace.sh
 then writes bench.json (everything, with the provenance), bench.csv (one row
 per measurement; a figure that could not be measured is "unavailable"),
 the charts (bench_charts.py) and summary.md, which opens with the seeds'
@@ -28,7 +29,7 @@ import time
 
 import benchlib as bl
 
-PARTS = ("replay", "python", "cachegrind", "alloc", "configcost", "objbench")
+PARTS = ("replay", "python", "cachegrind", "alloc", "configcost", "objbench", "realtrace")
 MAIN_PROFILE = "cpython311"
 SEED_N = {"myclass": 262144, "player": 1000000}
 HEADLINE_ATTRS = {"myclass": 2, "player": 4}
@@ -74,6 +75,7 @@ class Report(object):
         self.cg = bl.read_json(os.path.join(d, "cachegrind.json")) or {}
         self.alloc = bl.read_json(os.path.join(d, "allocbench.json"))
         self.cost = bl.read_json(os.path.join(d, "configcost.json"))
+        self.real = bl.read_json(os.path.join(d, "realtrace.json"))
         ob = os.path.join(d, "objbench.txt")
         self.objbench_text = open(ob).read() if os.path.exists(ob) else None
         self.prov = self.replay.get("provenance") or bl.provenance(a.build)
@@ -535,6 +537,19 @@ class Report(object):
                           r.get("hot_ratio"), "%.3f", lambda x: x <= 1.03, "<= 1.03")
         return "\n".join(out)
 
+    def realtrace_section(self):
+        md = os.path.join(self.a.results, "realtrace.md")
+        if not self.real or not os.path.exists(md):
+            return "## Real programs\n\n" + self.part_status("realtrace", False)
+        for e in self.real.get("traces", []):
+            g = (e.get("goals") or {}).get("slab") or {}
+            self.goal("real trace %s: slab peak RSS at most 1.05x the best peer" % e["trace"],
+                      "realtrace", g.get("replay_rss_ratio"), "%.2f", lambda x: x <= 1.05,
+                      "<= 1.05")
+            self.goal("real trace %s: slab throughput at least 0.9x the best peer" % e["trace"],
+                      "realtrace", g.get("speed_ratio"), "%.2f", lambda x: x >= 0.9, ">= 0.90")
+        return open(md).read().strip()
+
     def objbench_section(self):
         out = ["## Object model micro-benchmarks (objbench --quick)", ""]
         if not self.objbench_text:
@@ -640,7 +655,7 @@ class Report(object):
                          "%.2f / %.2f / %.2f" % tuple(load) if load else "unavailable"))
         parts.append("")
         for sec in (self.headline_text, self.alloc_text, self.cost_text, self.objbench_text_md,
-                    self.fp_text, self.tp_text, self.cg_text, self.py_text):
+                    self.real_text, self.fp_text, self.tp_text, self.cg_text, self.py_text):
             parts.append(sec)
             parts.append("")
         parts.append("## Goals (DESIGN.md, issue 4)")
@@ -671,6 +686,7 @@ class Report(object):
         self.alloc_text = self.alloc_section()
         self.cost_text = self.cost_section()
         self.objbench_text_md = self.objbench_section()
+        self.real_text = self.realtrace_section()
         self.fp_text = self.table_by(
             "Footprint per scenario: bytes per object at the peak",
             lambda r: r and r.get("bytes_per_object"), "%.1f",

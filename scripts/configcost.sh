@@ -31,11 +31,18 @@ names=""
 echo "$variants" | while IFS=: read -r name opts; do
 	o=build/cost-$name
 	mkdir -p "$o"
-	KCONFIG_CONFIG=$o/.config /usr/bin/python3 -m defconfig --kconfig Kconfig \
+	# Write the variant's .config aside; replace it only when it changed,
+	# so that an unchanged variant does not rebuild.
+	KCONFIG_CONFIG=$o/.config.new /usr/bin/python3 -m defconfig --kconfig Kconfig \
 		configs/bench_defconfig >/dev/null
 	if [ -n "$opts" ]; then
 		# shellcheck disable=SC2086
-		KCONFIG_CONFIG=$o/.config /usr/bin/python3 -m setconfig --kconfig Kconfig $opts >/dev/null
+		KCONFIG_CONFIG=$o/.config.new /usr/bin/python3 -m setconfig --kconfig Kconfig $opts >/dev/null
+	fi
+	if cmp -s "$o/.config.new" "$o/.config"; then
+		rm -f "$o/.config.new"
+	else
+		mv "$o/.config.new" "$o/.config"
 	fi
 	make -s -j"$J" O="$o" "$o/allocbench" >/dev/null
 done

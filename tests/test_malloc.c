@@ -342,61 +342,32 @@ static void test_huge_alignment_table(void **state)
 }
 
 /*
- * Large blocks (above 8 KiB) freed are kept for reuse: the same page count
- * comes back (or up to a quarter more), calloc gets it zeroed, and no more
- * than 2 MiB is kept in all.
+ * Large blocks (above 32 KiB) freed are kept for reuse by kmalloc: the same
+ * size comes back, calloc gets it zeroed, realloc from small takes it too.
  */
-static void test_large_cache(void **state)
+static void test_large_reuse(void **state)
 {
 	unsigned char *p, *q, *r;
-	void *many[200];
-	size_t before;
 
-	p = slotslab_malloc(20000);			/* 5 pages */
+	kmem_cache_shrink_all();	/* no earlier test's blocks in the cache */
+	p = slotslab_malloc(50000);
 	assert_non_null(p);
-	memset(p, 0xee, 20000);
-	before = large_cached_bytes();
+	memset(p, 0xee, 50000);
 	slotslab_free(p);
-	assert_int_equal(large_cached_bytes(), before + 5 * 4096);
-	q = slotslab_malloc(17000);			/* 5 pages again: the same block */
+	q = slotslab_malloc(49000);			/* the same 13 pages */
 	assert_ptr_equal(q, p);
-	assert_int_equal(large_cached_bytes(), before);
 	slotslab_free(q);
-	r = slotslab_calloc(1, 20000);			/* reused, and zeroed */
+	r = slotslab_calloc(1, 50000);			/* reused, and zeroed */
 	assert_ptr_equal(r, p);
-	for (size_t i = 0; i < 20000; i++)
+	for (size_t i = 0; i < 50000; i++)
 		assert_int_equal(r[i], 0);
 	slotslab_free(r);
-	q = slotslab_malloc(4 * 4096 + 1);		/* 5 pages: a quarter more than 4 is fine */
-	assert_ptr_equal(q, p);
-	assert_int_equal(slotslab_malloc_usable_size(q), 5 * 4096);
-	slotslab_free(q);
-	q = slotslab_malloc(3 * 4096);			/* 3 pages: 5 is too many */
-	assert_ptr_not_equal(q, p);
-	slotslab_free(q);
-
-	/* Small to large through realloc takes from the cache too. */
-	r = slotslab_malloc(100);
+	r = slotslab_malloc(100);			/* small to large through realloc */
 	fill(r, 100, 7);
-	r = slotslab_realloc(r, 17000);
+	r = slotslab_realloc(r, 50000);
 	assert_ptr_equal(r, p);
 	assert_true(check(r, 100, 7));
 	slotslab_free(r);
-
-	/* 200 blocks of 64 KiB: at most 2 MiB stays. */
-	for (int i = 0; i < 200; i++) {
-		many[i] = slotslab_malloc(65536);
-		assert_non_null(many[i]);
-		memset(many[i], i, 65536);
-	}
-	for (int i = 0; i < 200; i++)
-		slotslab_free(many[i]);
-	assert_true(large_cached_bytes() <= (2UL << 20));
-	assert_true(large_cached_bytes() >= (2UL << 20) - 65536);
-	/* Above 1 MiB nothing is kept. */
-	before = large_cached_bytes();
-	slotslab_free(slotslab_malloc(2 << 20));
-	assert_int_equal(large_cached_bytes(), before);
 }
 
 /* ---- threads: blocks cross from allocating threads to freeing ones ------ */
@@ -587,7 +558,7 @@ int main(void)
 		cmocka_unit_test(test_bad_alignments),
 		cmocka_unit_test(test_valloc_pvalloc),
 		cmocka_unit_test(test_huge_alignment_table),
-		cmocka_unit_test(test_large_cache),
+		cmocka_unit_test(test_large_reuse),
 		cmocka_unit_test(test_cross_thread_frees),
 		cmocka_unit_test(test_fork_while_allocating),
 		cmocka_unit_test(test_allocation_failure),

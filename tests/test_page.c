@@ -60,7 +60,8 @@ static void test_foreign_addresses(void **state)
 
 static void test_large_first_page_only(void **state)
 {
-	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1);
+	bool zeroed;
+	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &zeroed);
 
 	assert_non_null(d);
 	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
@@ -79,6 +80,7 @@ static void test_chunks_return_to_os(void **state)
 	unsigned int n = 2 * (1U << CHUNK_ORDER) + 7;	/* order-0 slabs: 3 chunks */
 
 	assert_true(n <= ARRAY_SIZE(s));
+	page_purge();	/* no dirty blocks of earlier tests in the way */
 	page_get_mem_info(&before);
 	for (unsigned int i = 0; i < n; i++) {
 		s[i] = page_slab_alloc(0, 5, 0);

@@ -53,7 +53,7 @@ typedef unsigned int gfp_t;
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 #define KMALLOC_MIN_SIZE       8
-#define KMALLOC_MAX_CACHE_SIZE 8192            /* larger: mapped directly */
+#define KMALLOC_MAX_CACHE_SIZE 32768           /* larger: mapped directly */
 #define KMALLOC_MAX_SIZE       (1UL << 40)     /* larger: NULL */
 
 #define SLAB_MAX_ALIGN         4096            /* largest alignment a cache accepts */
@@ -192,8 +192,10 @@ SLOTSLAB_API const char *kmem_cache_name(struct kmem_cache *s);
  * @flags: as for kmem_cache_alloc()
  *
  * Sizes up to KMALLOC_MAX_CACHE_SIZE come from size-class caches
- * ("kmalloc-<size>"); blocks are aligned to 16 bytes, and power-of-two sizes
- * to their size.  Larger sizes are mapped directly and page aligned.
+ * ("kmalloc-<size>": four per doubling to 4 KiB, eight to 32 KiB); blocks
+ * are aligned to 16 bytes, and power-of-two sizes to their size (up to
+ * 4 KiB when debugging).  Larger sizes are mapped directly, page aligned,
+ * and freed ones are kept a while for reuse.
  * Return: the block; ZERO_SIZE_PTR for @size 0; NULL if @size exceeds
  * KMALLOC_MAX_SIZE or memory is short.
  */
