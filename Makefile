@@ -109,7 +109,7 @@ check:
 bench: all
 	$(Q)scripts/bench.sh
 
-install: lib $(CLI)
+install: lib $(CLI) $(MALLOC_TARGETS) $(RECORD_TARGETS)
 	install -d $(DESTDIR)$(INCLUDEDIR)/slotslab $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR)
 	install -m 644 include/slotslab/*.h $(VERSION_H) $(DESTDIR)$(INCLUDEDIR)/slotslab/
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
@@ -117,11 +117,14 @@ install: lib $(CLI)
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/libslotslab.so
 	$(PC_SED) slotslab.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/slotslab.pc
+	install -m 755 $(MALLOC_SO) $(RECORD_SO) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(MALLOC_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/slotslab
-	rm -f $(DESTDIR)$(LIBDIR)/libslotslab.* $(DESTDIR)$(LIBDIR)/pkgconfig/slotslab.pc
+	rm -f $(DESTDIR)$(LIBDIR)/libslotslab.* $(DESTDIR)$(LIBDIR)/libslotslab-malloc.*
+	rm -f $(DESTDIR)$(LIBDIR)/libslotslab-record.so $(DESTDIR)$(LIBDIR)/pkgconfig/slotslab.pc
 	rm -f $(DESTDIR)$(BINDIR)/slotslab
 
 clean:

@@ -5,7 +5,7 @@
 . tests/tap.inc
 command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 6
+plan 8
 make -s O="$O" install PREFIX="$tmp/usr" >"$tmp/log" 2>&1
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
 ok $r "make install PREFIX=tmp"
@@ -25,4 +25,10 @@ cc -O2 -o "$tmp/ex-static" examples/slab_example.c $(pkg-config --cflags slotsla
 	"$tmp/usr/lib/libslotslab.a" $(pkg-config --libs-only-other --static slotslab) -lpthread -lm &&
 	"$tmp/ex-static" | grep -q "cache point"
 ok $? "the example links statically"
+[ -f "$tmp/usr/lib/libslotslab-malloc.so" ] && [ -f "$tmp/usr/lib/libslotslab-malloc.a" ] &&
+	[ -f "$tmp/usr/lib/libslotslab-record.so" ] && [ -x "$tmp/usr/bin/slotslab" ]
+ok $? "the malloc replacement, the recording library and the CLI are installed"
+echo 'int main(void){ return 0; }' > "$tmp/t.c" && cc -o "$tmp/t" "$tmp/t.c" &&
+	LD_PRELOAD="$tmp/usr/lib/libslotslab-malloc.so" "$tmp/t"
+ok $? "a program runs with the installed libslotslab-malloc.so preloaded"
 finish
