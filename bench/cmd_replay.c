@@ -240,7 +240,7 @@ int cmd_replay(int argc, char **argv)
 	o.path = argv[optind];
 	r = malloc(sizeof(*r));
 	if (!r) {
-		cli_error("replay", "out of memory");
+		cli_error("replay", "out of memory allocating the result");
 		return 1;
 	}
 	if (o.decode_only) {

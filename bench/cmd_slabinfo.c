@@ -100,7 +100,7 @@ static int trace_report(const char *path, struct replay_opts *o, unsigned int fl
 	int status;
 
 	if (!r) {
-		cli_error("slabinfo", "out of memory");
+		cli_error("slabinfo", "out of memory allocating the result");
 		return 1;
 	}
 	o->path = path;

@@ -53,6 +53,10 @@
  * @tids:   thread id -> 1
  * @group:  union-find parents over class ids (@ngroup of them)
  * @weak:   per class id: a weak reference was taken to an instance
+ *
+ * Invariants: @group[i] <= i, and @group[i] == i exactly for a group's
+ * representative (its smallest class id); @weak is meaningful at
+ * representatives.
  */
 struct scan_state {
 	struct idmap live, pairs, cattrs, tids;
