@@ -8,10 +8,12 @@
  *    2 MiB.  A chunk serves blocks of one order only (PAGE_SIZE << order
  *    bytes), so every block is naturally aligned by construction, and a
  *    free-block bitmap (512 bits at most) replaces a buddy system: no
- *    coalescing, and no external fragmentation that costs RSS, because a
- *    freed block's pages go back to the OS at once (MADV_DONTNEED) and a
- *    chunk whose blocks are all free is unmapped.  Only address space is
- *    "fragmented", and a 47-bit address space has plenty.
+ *    coalescing, and no external fragmentation that costs RSS for long,
+ *    because a freed block's pages go back to the OS (MADV_DONTNEED, after
+ *    the wait of 4 below) and a chunk whose blocks are all free is
+ *    unmapped.  Only address space is "fragmented", and a 47-bit address
+ *    space has plenty.  The price: freed memory of one order cannot serve
+ *    another until it has gone back to the OS and been faulted in again.
  *    One mmap per 2 MiB instead of one per slab keeps the syscall count and
  *    the number of VMAs low (a 40 MB cache of 4 KiB slabs costs 20 mmaps).
  *
@@ -46,8 +48,8 @@
  *    memory in use is kept (so RSS grows beyond the program's use by at
  *    most that slack).  A fixed size limit instead would make a mass free
  *    refault what it frees (measured: with an 8 MiB limit, creating and
- *    freeing 100000 objects took twice as long).  Purging runs on the page-level slow
- *    paths, at most every quarter of the decay time, and from
+ *    freeing 100000 objects took twice as long).  Purging runs on the
+ *    page-level slow paths, at most every quarter of the decay time, and from
  *    kmem_cache_shrink(), which purges everything.  With no allocator
  *    activity at all, dirty blocks wait for the next (as in jemalloc
  *    without background threads).  States of a block:
