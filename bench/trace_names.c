@@ -19,7 +19,11 @@
  *      - rule 5: an own slot may not repeat a slot of any ancestor, nor
  *        appear twice in the same list;
  *      - rule 9: a base with variable-size instances (declared varsize, or
- *        inheriting it) accepts only empty slots.
+ *        inheriting it) accepts only empty slots, and no '__weakref__'
+ *        slot (weakref with slots=) unless it has one already (CPython's
+ *        "__weakref__ slot disallowed" for subtypes of int or tuple);
+ *      - only a root class, or a subclass of a variable-size one, may be
+ *        variable-size (a fixed-size class cannot become variable-size).
  *    And a limit: the canonical class line fits a text line with a thread
  *    prefix (TRACE_MAX_CLASS_LINE), so every trace converts to text.
  *    The check stamps the ancestors' slot symbols with one epoch and the own
@@ -263,6 +267,19 @@ static enum trace_errcode check_slots(struct classtab *ct, const struct class_de
 		snprintf(msg, msglen, "class '%.*s': base class '%s' has variable-size "
 			 "instances and accepts only empty slots (rule 9), not slot '%s'",
 			 (int)d->len, d->name, d->base->name, d->slots[0]->name);
+		return TRACE_ECLASS;
+	}
+	if (d->base && (d->base->eff & TRACE_CF_VARSIZE) && (d->flags & TRACE_CF_SLOTS) &&
+	    (d->flags & TRACE_CF_WEAKREF) && !(d->base->eff & TRACE_CF_WEAKREF)) {
+		snprintf(msg, msglen, "class '%.*s': base class '%s' has variable-size "
+			 "instances and takes no weakref slot (rule 9)",
+			 (int)d->len, d->name, d->base->name);
+		return TRACE_ECLASS;
+	}
+	if (d->base && (d->flags & TRACE_CF_VARSIZE) && !(d->base->eff & TRACE_CF_VARSIZE)) {
+		snprintf(msg, msglen, "class '%.*s': varsize over fixed-size base class '%s' "
+			 "(a fixed-size class cannot become variable-size)",
+			 (int)d->len, d->name, d->base->name);
 		return TRACE_ECLASS;
 	}
 	if (ct->epoch >= UINT32_MAX - 2) {

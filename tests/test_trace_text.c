@@ -279,6 +279,11 @@ static const struct bad {
 	  "class 'U': base class 'T' has variable-size instances and accepts only empty slots (rule 9)" },
 	{ "class T slots= varsize\nclass U base=T slots=\nclass V base=U slots=b\n", TRACE_ECLASS, 3, 7,
 	  "base class 'U' has variable-size instances" },
+	{ "class T slots= varsize\nclass U base=T slots= weakref\n", TRACE_ECLASS, 2, 7,
+	  "class 'U': base class 'T' has variable-size instances and takes no weakref slot" },
+	/* Only a root, or a subclass of a varsize class, may be varsize. */
+	{ "class P\nclass Q slots=a base=P varsize\n", TRACE_ECLASS, 2, 7,
+	  "class 'Q': varsize over fixed-size base class 'P'" },
 };
 
 static void test_malformed(void **state)
