@@ -22,7 +22,7 @@ only="."
 skip='^$'
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--valgrind) vg="valgrind -q --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes" ;;
+	--valgrind) vg="valgrind -q --fair-sched=yes --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes" ;;
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
 	-h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
