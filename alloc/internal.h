@@ -4,9 +4,9 @@
  *
  * Layering inside alloc/ (each file owns one concept, as mimalloc does):
  *
- *   page.c      OS memory: 2 MiB chunks cut into naturally aligned blocks,
- *               slab descriptors, large kmalloc mappings.  The only file
- *               that calls mmap/munmap/madvise/mremap.
+ *   page.c      OS memory: 2 MiB chunks cut into naturally aligned blocks
+ *               by a buddy system, their descriptors, large kmalloc blocks.
+ *               The only file that calls mmap/munmap/madvise/mremap.
  *   pagemap.c   address -> (cache id, slab descriptor), two-level radix.
  *   slab_common.c  caches: geometry (order, colour, layout), ids and names,
  *               merging, creation, destruction, initialisation, fork.
@@ -59,9 +59,9 @@ enum slab_list { SLAB_ON_NONE, SLAB_ON_PARTIAL, SLAB_ON_FULL, SLAB_ON_EMPTY };
  *     list == EMPTY <=> inuse == 0;  list == FULL <=> inuse == objects
  * "inuse" counts objects outside the slab: with users or in magazines.
  *
- * A large kmalloc block (cache == NULL) uses only base, chunk == NULL and
- * large_size.  A descriptor waiting in page.c (a dirty slab block, a cached
- * large block) keeps base, order or large_size, chunk, and freed_ms.
+ * A large kmalloc block (cache == NULL) uses base, large_size and chunk
+ * (NULL when it is a mapping of its own).  A free block in page.c keeps
+ * base, order, chunk, freed_ms, and in carved its dirty pages.
  */
 struct slab {
 	struct kmem_cache *cache;
@@ -74,7 +74,7 @@ struct slab {
 	struct chunk *chunk;           /* page.c: the chunk the block is in */
 	union {
 		unsigned int inuse;
-		unsigned int freed_ms;   /* waiting in page.c: when it was freed */
+		unsigned int freed_ms;   /* free in page.c: when it was freed */
 	};
 	unsigned int carved;
 	unsigned int colour_off;

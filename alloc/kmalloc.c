@@ -19,9 +19,9 @@
  *
  * The class index is computed, not looked up: no table in the cache.
  *
- * Larger blocks are mapped directly (page.c) and registered in the page map
- * with cache id 0; krealloc() moves them with mremap instead of copying,
- * and freed ones are kept a while for reuse (page.c, 3).
+ * Larger blocks are whole pages from page.c (3 there: up to 1 MiB from the
+ * buddy system, beyond that a mapping each, which krealloc() moves with
+ * mremap instead of copying), registered in the page map with cache id 0.
  *
  * Rules at the edges (as the kernel's):
  *   kmalloc(0)            ZERO_SIZE_PTR, which kfree/ksize/krealloc accept
@@ -230,10 +230,15 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
 		struct slab *d = pm_slab(e);
 
-		/* Large to large: mremap, no copy; fresh pages are zero. */
-		if (new_size > KMALLOC_MAX_SIZE || page_large_resize(d, new_size) != 0)
+		/*
+		 * Large to large: in place where page.c can (a block in a
+		 * chunk shrinks; one mapped alone moves with mremap, no copy,
+		 * and its fresh pages are zero); else copied below.
+		 */
+		if (new_size > KMALLOC_MAX_SIZE)
 			return NULL;
-		return d->base;
+		if (page_large_resize(d, new_size) == 0)
+			return d->base;
 	}
 	if (new_size <= old && (pm_id(e) != 0 || new_size > old / 2)) {
 		/* Fits where it is (the kernel keeps the block too). */

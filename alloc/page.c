@@ -4,61 +4,78 @@
  *
  * This is the only file that calls mmap, munmap, madvise and mremap.
  *
- * 1. Chunks.  Slab memory comes in chunks of CHUNK_SIZE (2 MiB) aligned to
- *    2 MiB.  A chunk serves blocks of one order only (PAGE_SIZE << order
- *    bytes), so every block is naturally aligned by construction, and a
- *    free-block bitmap (512 bits at most) replaces a buddy system: no
- *    coalescing, and no external fragmentation that costs RSS for long,
- *    because a freed block's pages go back to the OS (MADV_DONTNEED, after
- *    the wait of 4 below) and a chunk whose blocks are all free is
- *    unmapped.  Only address space is "fragmented", and a 47-bit address
- *    space has plenty.  The price: freed memory of one order cannot serve
- *    another until it has gone back to the OS and been faulted in again.
- *    One mmap per 2 MiB instead of one per slab keeps the syscall count and
- *    the number of VMAs low (a 40 MB cache of 4 KiB slabs costs 20 mmaps).
+ * 1. Chunks, cut by a buddy system.  Memory comes in chunks of CHUNK_SIZE
+ *    (2 MiB) aligned to 2 MiB, and each chunk is a binary buddy system
+ *    (Knowlton 1965; Knuth vol. 1, 2.5; the Linux page allocator): a block
+ *    of order k is PAGE_SIZE << k bytes at a multiple of its size, so
+ *    every slab is naturally aligned by construction.  A request of order
+ *    k takes a free block of the smallest order >= k and frees the upper
+ *    halves it splits off; a freed block merges with its buddy (index ^
+ *    2^k) for as long as the buddy is one whole free block.  So memory one
+ *    order gave back serves every other order once its neighbours are
+ *    free too.  (The first design gave each chunk to one order, with a
+ *    bitmap and no merging: on a trace of gcc, freed 4 KiB slabs could not
+ *    become a 64 KiB buffer, and the replay spent a sixth of its time on
+ *    page faults of memory it had just given back.)  One mmap per 2 MiB
+ *    keeps the syscall count and the number of VMAs low.
  *
- * 2. Descriptors.  Each slab has a 64-byte struct slab (see internal.h),
- *    off-slab, from a pool of fixed-size records carved from 64 KiB
- *    metadata mappings; chunk headers come from a second pool.  Off-slab
- *    metadata keeps objects at the block's natural alignment and costs
- *    64 bytes per slab (1.6 % of an order-0 slab, 0.2 % at order 3).
+ * 2. Metadata: the kernel's struct page in miniature.  A chunk's metadata
+ *    is mapped apart from it, so that free pages are never written: per
+ *    page, the state and order of the block that starts there, and a
+ *    64-byte struct slab (internal.h) that describes that block, free or in
+ *    use.  Only pages that start a block are touched: 64 bytes per slab,
+ *    1.6 % of an order-0 slab, 0.2 % at order 3.  No descriptor is ever
+ *    allocated, so splitting, merging and freeing cannot fail, and objects
+ *    keep the block's natural alignment (no header in the slab).
  *
- * 3. Large blocks.  kmalloc sizes above KMALLOC_MAX_CACHE_SIZE are mapped
- *    directly, page aligned, registered in the page map on their first page
- *    only, and resized with mremap.  A freed one waits, resident and
- *    unregistered, on large_cache (newest first) for CONFIG_SLAB_DECAY_MS,
- *    for a request of between its size and 4/5 of it, as long as the cache
- *    holds at most CONFIG_KMALLOC_LARGE_CACHE_KB: a program that frees and
- *    allocates big buffers (a compiler's obstacks, a database's pages)
- *    then pays no mmap, munmap and page faults each time.
+ * 3. Large blocks.  kmalloc sizes above KMALLOC_MAX_CACHE_SIZE and up to
+ *    LARGE_CHUNK_MAX (1 MiB) come from the buddy system the way the
+ *    kernel's alloc_pages_exact() gives them: a block of the order that
+ *    holds the size, whose tail pages beyond it go back at once as smaller
+ *    blocks; freed, its pages go back as the aligned power-of-two pieces
+ *    they make, which merge again.  Larger sizes are mapped directly,
+ *    unmapped on free and resized with mremap.  Either kind is registered
+ *    in the page map on its first page only.
  *
- * 4. Dirty blocks.  A freed slab's block does not go back to the OS at
- *    once: it waits, resident, on dirty[order] (newest first) with its
- *    descriptor, so that a cache that empties and refills does not pay a
- *    page fault and a page clearing per page each time (the kernel keeps
- *    such pages in its page allocator; jemalloc calls them dirty and
- *    decays them).  New slabs take the newest dirty block of their order
- *    first.  A block dirty for longer than CONFIG_SLAB_DECAY_MS is purged,
- *    oldest first: madvise(MADV_DONTNEED), then back to its chunk's free
- *    map (and a chunk whose blocks are all free is unmapped).  Dirty
- *    blocks were slabs a moment ago; to keep them from lifting RSS above
- *    its peak when the program moves on to other sizes, every clean block
- *    or new large mapping handed out first purges as many bytes of the
- *    oldest dirty and cached memory, as long as more than 1/16 of the
- *    memory in use is kept (so RSS grows beyond the program's use by at
- *    most that slack).  A fixed size limit instead would make a mass free
- *    refault what it frees (measured: with an 8 MiB limit, creating and
- *    freeing 100000 objects took twice as long).  Purging runs on the
- *    page-level slow paths, at most every quarter of the decay time, and from
- *    kmem_cache_shrink(), which purges everything.  With no allocator
- *    activity at all, dirty blocks wait for the next (as in jemalloc
- *    without background threads).  States of a block:
- *        free (clean) -> slab -> dirty -> slab ...
- *                                dirty -> (purge) -> free (clean)
+ * 4. Dirty and clean free blocks.  A freed block does not go back to the
+ *    OS at once: it waits, resident ("dirty", as jemalloc says), so that
+ *    memory freed and used again does not pay a page fault and a page
+ *    clearing per page each time (the kernel keeps such pages in its page
+ *    allocator; jemalloc decays them).  Each order has two free lists:
+ *    dirty blocks, newest first, and clean ones, never touched or given
+ *    back.  A request takes a dirty block of the smallest order that
+ *    fits, else a clean one, else a new chunk.  A block split from a dirty
+ *    one is dirty, and a merged block is dirty when either half was: only
+ *    a clean block is known to read as zeros (the zeroed answer that
+ *    spares __GFP_ZERO a memset).  A dirty block counts the pages it may
+ *    hold resident (all of a freed block; split in halves, at least one
+ *    each) in dirty_bytes, and keeps the time it was freed (the newer of
+ *    two merged ones).  A block dirty for longer than CONFIG_SLAB_DECAY_MS
+ *    is purged, oldest first: madvise(MADV_DONTNEED), then it is clean and
+ *    merges with its clean and dirty buddies; a chunk that becomes one
+ *    clean free block is unmapped.  To keep freed memory from lifting RSS
+ *    above its peak when the program moves on to other sizes, every clean
+ *    block handed out first purges as many bytes of the oldest dirty
+ *    memory, as long as more than 1/16 of the memory in use is kept (so
+ *    RSS grows beyond the program's use by at most that slack).  A fixed
+ *    size limit instead would make a mass free refault what it frees
+ *    (measured: with an 8 MiB limit, creating and freeing 100000 objects
+ *    took twice as long).  Purging runs on the page-level slow paths, at
+ *    most every quarter of the decay time, and from kmem_cache_shrink(),
+ *    which purges everything.  With no allocator activity at all, dirty
+ *    blocks wait for the next (as in jemalloc without background threads).
  *
- * Lock: page_lock (innermost; see slab.c) guards the chunk lists, the pools
- * and the counters.  System calls that map new memory run outside it; those
- * that give memory back run outside it too, after the bookkeeping.
+ *    States of a block, kept for the page it starts at:
+ *        CLEAN -> USED -> DIRTY -> USED ...
+ *                         DIRTY -> PURGING -> CLEAN
+ *    and TAIL for a page inside a block.  Free blocks (DIRTY, CLEAN) and
+ *    used ones tile every chunk; a PURGING block is on no list and merges
+ *    with nothing until its madvise is done.
+ *
+ * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
+ * free lists, the pool and the counters.  System calls run outside it:
+ * new memory is mapped before it is linked, and memory goes back to the
+ * OS after the bookkeeping has taken it off every list.
  *
  * Failure: every mapping failure returns NULL to the caller; nothing here
  * aborts.  The process may be short of address space (RLIMIT_AS) or memory.
@@ -71,20 +88,27 @@
 #include "alloc/internal.h"
 #include "alloc/hooks.h"
 
-#define META_MAP_SIZE (64UL << 10)
+#define META_MAP_SIZE   (64UL << 10)
+#define CHUNK_PAGES     (1U << CHUNK_ORDER)
+#define LARGE_CHUNK_MAX (CHUNK_SIZE / 2)
+#define PURGE_BATCH     64
+
+enum page_state { PG_TAIL, PG_USED, PG_DIRTY, PG_CLEAN, PG_PURGING };
 
 /*
- * struct chunk - a 2 MiB chunk cut into blocks of one order.
- * Invariant: nfree == popcount(free_map) <= nblocks == 512 >> order;
- * on chunk_avail[order] <=> 0 < nfree.
+ * struct chunk - the metadata of one chunk, mapped apart from it.
+ * Invariants, for each page i: state[i] != PG_TAIL <=> a block starts at
+ * page i, of order order[i] (a large block: its first page; its size is
+ * desc[i].large_size), described by desc[i]; the blocks tile the chunk.
+ * A free block is DIRTY, on free_dirty[order], when one of its pages is
+ * set in dirty[], else CLEAN, on free_clean[order].
  */
 struct chunk {
-	struct list_head list;
+	struct slab desc[CHUNK_PAGES];
 	char *base;
-	unsigned int order;
-	unsigned int nblocks;
-	unsigned int nfree;
-	uint64_t free_map[(1U << CHUNK_ORDER) / 64];
+	uint64_t dirty[CHUNK_PAGES / 64];	/* pages freed and not purged since */
+	uint8_t state[CHUNK_PAGES];
+	uint8_t order[CHUNK_PAGES];
 };
 
 /* A pool of fixed-size metadata records.  Invariant: in_use <= carved. */
@@ -96,29 +120,28 @@ struct meta_pool {
 };
 
 static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct list_head chunk_avail[CHUNK_ORDER + 1];
 /*
- * Dirty slab blocks by order, and freed large blocks, newest first; each
- * descriptor's freed_ms says when it was freed.
- * Invariants: dirty_bytes == sum of the dirty blocks' sizes;
- * large_cached == sum of the cached large blocks' large_size.
+ * Free blocks by order; dirty ones newest first.  Each dirty descriptor's
+ * freed_ms says when it was freed and carved how many of its pages are
+ * dirty.  Invariant: dirty_bytes == PAGE_SIZE * sum of their carved.
  */
-static struct list_head dirty[CHUNK_ORDER + 1];
+static struct list_head free_dirty[CHUNK_ORDER + 1];
+static struct list_head free_clean[CHUNK_ORDER + 1];
 static unsigned long dirty_bytes;
-static LIST_HEAD_DECL(large_cache);
-static unsigned long large_cached;
 static uint32_t last_purge_ms;
 static bool page_ready;
+/* descriptors of large blocks mapped directly */
 static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
-static struct meta_pool chunk_pool = { .size = sizeof(struct chunk) };
 
 static struct {
-	unsigned long chunk_bytes, slab_bytes, large_bytes, meta_bytes;
+	unsigned long chunk_bytes, slab_bytes, large_bytes, direct_bytes, meta_bytes;
 } page_stats;
 
 _Static_assert(sizeof(struct slab) == 64, "struct slab should fill one cache line");
 _Static_assert(sizeof(struct slab) % PM_COLOURS == 0,
 	       "descriptors must leave the page map's colour bits free");
+_Static_assert(CHUNK_ORDER < 256 && LARGE_CHUNK_MAX > KMALLOC_MAX_CACHE_SIZE,
+	       "orders fit a byte; large blocks start above the size classes");
 
 /* ---- OS primitives ------------------------------------------------------ */
 
@@ -213,93 +236,18 @@ void page_meta_unmap(void *p, size_t bytes)
 	__atomic_fetch_sub(&page_stats.meta_bytes, bytes, __ATOMIC_RELAXED);
 }
 
-/* ---- chunks ------------------------------------------------------------- */
+/* ---- the buddy system --------------------------------------------------- */
 
 static void page_init_locked(void)
 {
 	if (page_ready)
 		return;
 	for (unsigned int i = 0; i <= CHUNK_ORDER; i++) {
-		INIT_LIST_HEAD(&chunk_avail[i]);
-		INIT_LIST_HEAD(&dirty[i]);
+		INIT_LIST_HEAD(&free_dirty[i]);
+		INIT_LIST_HEAD(&free_clean[i]);
 	}
 	page_ready = true;
 }
-
-/* Map a chunk for blocks of @order and describe it; NULL on failure. */
-static struct chunk *chunk_create(unsigned int order)
-{
-	char *base = os_map_aligned(CHUNK_SIZE, CHUNK_SIZE);
-	struct chunk *c;
-
-	if (!base)
-		return NULL;
-	/* Keep RSS honest in 4 KiB steps unless huge pages were asked for. */
-	madvise(base, CHUNK_SIZE,
-		IS_ENABLED(CONFIG_SLAB_THP) ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-
-	pthread_mutex_lock(&page_lock);
-	c = meta_alloc_locked(&chunk_pool);
-	if (!c) {
-		pthread_mutex_unlock(&page_lock);
-		os_unmap(base, CHUNK_SIZE);
-		return NULL;
-	}
-	c->base = base;
-	c->order = order;
-	c->nblocks = 1U << (CHUNK_ORDER - order);
-	c->nfree = c->nblocks;
-	for (unsigned int i = 0; i < c->nblocks; i++)
-		c->free_map[i / 64] |= 1ULL << (i % 64);
-	list_add(&c->list, &chunk_avail[order]);
-	page_stats.chunk_bytes += CHUNK_SIZE;
-	pthread_mutex_unlock(&page_lock);
-	return c;
-}
-
-/* Take the lowest free block of a chunk on chunk_avail[order]. */
-static char *chunk_take_locked(unsigned int order, struct chunk **out)
-{
-	struct chunk *c;
-
-	if (list_empty(&chunk_avail[order]))
-		return NULL;
-	c = list_first_entry(&chunk_avail[order], struct chunk, list);
-	for (unsigned int w = 0; w < ARRAY_SIZE(c->free_map); w++) {
-		if (c->free_map[w]) {
-			unsigned int bit = (unsigned int)__builtin_ctzll(c->free_map[w]);
-			unsigned int i = w * 64 + bit;
-
-			c->free_map[w] &= ~(1ULL << bit);
-			if (--c->nfree == 0)
-				list_del(&c->list);
-			*out = c;
-			return c->base + ((size_t)i << (PAGE_SHIFT + order));
-		}
-	}
-	return NULL;	/* unreachable: nfree > 0 on the list */
-}
-
-/*
- * Give a block back.  Return: the chunk's base if the chunk became
- * entirely free and was unlinked (the caller unmaps it), else NULL.
- */
-static char *chunk_give_locked(struct chunk *c, char *block)
-{
-	unsigned int i = (unsigned int)((size_t)(block - c->base) >> (PAGE_SHIFT + c->order));
-
-	c->free_map[i / 64] |= 1ULL << (i % 64);
-	if (c->nfree++ == 0)
-		list_add(&c->list, &chunk_avail[c->order]);
-	if (c->nfree < c->nblocks)
-		return NULL;
-	list_del(&c->list);
-	page_stats.chunk_bytes -= CHUNK_SIZE;
-	meta_free_locked(&chunk_pool, c);
-	return c->base;
-}
-
-/* ---- slabs -------------------------------------------------------------- */
 
 /* Milliseconds of CLOCK_MONOTONIC_COARSE, modulo 2^32 (49 days). */
 static uint32_t now_ms(void)
@@ -310,16 +258,253 @@ static uint32_t now_ms(void)
 	return (uint32_t)((uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U);
 }
 
+static unsigned int blk_index(const struct chunk *c, const struct slab *d)
+{
+	return (unsigned int)(d - c->desc);
+}
+
+/* The bits [i, end) of one word of a map, as a mask (end - i <= 64). */
+static uint64_t bits_mask(unsigned int i, unsigned int end)
+{
+	unsigned int lo = i % 64, n = end - i;
+
+	return n == 64 ? ~0ULL : ((1ULL << n) - 1) << lo;
+}
+
+/* The dirty pages among pages [i, end) of @c. */
+static unsigned int dirty_pages_in(const struct chunk *c, unsigned int i, unsigned int end)
+{
+	unsigned int n = 0;
+
+	while (i < end) {
+		unsigned int stop = MIN(end, (i / 64 + 1) * 64);
+
+		n += (unsigned int)__builtin_popcountll(c->dirty[i / 64] & bits_mask(i, stop));
+		i = stop;
+	}
+	return n;
+}
+
+/* Mark pages [i, end) of @c dirty (@dirty) or clean. */
+static void dirty_mark(struct chunk *c, unsigned int i, unsigned int end, bool dirty)
+{
+	while (i < end) {
+		unsigned int stop = MIN(end, (i / 64 + 1) * 64);
+
+		if (dirty)
+			c->dirty[i / 64] |= bits_mask(i, stop);
+		else
+			c->dirty[i / 64] &= ~bits_mask(i, stop);
+		i = stop;
+	}
+}
+
+/*
+ * Describe pages [i, i + 2^order) of @c as a free block and list it: dirty
+ * if one of its pages is (then it was freed at @freed_ms), else clean.
+ * page_lock held.
+ */
+static void blk_link_locked(struct chunk *c, unsigned int i, unsigned int order,
+			    uint32_t freed_ms)
+{
+	struct slab *d = &c->desc[i];
+	unsigned int dirty_pages = dirty_pages_in(c, i, i + (1U << order));
+
+	memset(d, 0, sizeof(*d));
+	d->base = c->base + ((size_t)i << PAGE_SHIFT);
+	d->chunk = c;
+	d->order = (unsigned char)order;
+	d->freed_ms = freed_ms;
+	d->carved = dirty_pages;
+	c->order[i] = (uint8_t)order;
+	if (dirty_pages) {
+		c->state[i] = PG_DIRTY;
+		list_add(&d->lru, &free_dirty[order]);
+		dirty_bytes += (unsigned long)dirty_pages << PAGE_SHIFT;
+	} else {
+		c->state[i] = PG_CLEAN;
+		list_add(&d->lru, &free_clean[order]);
+	}
+}
+
+/* Take the free block at page @i of @c off its list.  page_lock held. */
+static void blk_unlink_locked(struct chunk *c, unsigned int i)
+{
+	struct slab *d = &c->desc[i];
+
+	list_del(&d->lru);
+	if (c->state[i] == PG_DIRTY)
+		dirty_bytes -= (unsigned long)d->carved << PAGE_SHIFT;
+	c->state[i] = PG_TAIL;
+}
+
+/*
+ * blk_free_locked - pages [i, i + 2^order) of @c, aligned and on no list,
+ * whose dirty bits the caller has set, become free, merged with every free
+ * buddy on the way up; a dirty one was freed at @freed_ms.  page_lock held.
+ * Return: true when the chunk is now one clean free block (the caller
+ * drops it with chunk_drop_locked() and unmaps it).
+ */
+static bool blk_free_locked(struct chunk *c, unsigned int i, unsigned int order,
+			    uint32_t freed_ms)
+{
+	bool dirty = dirty_pages_in(c, i, i + (1U << order)) != 0;
+
+	c->state[i] = PG_TAIL;
+	while (order < CHUNK_ORDER) {
+		unsigned int b = i ^ (1U << order);
+		const struct slab *bd = &c->desc[b];
+
+		if ((c->state[b] != PG_DIRTY && c->state[b] != PG_CLEAN) || c->order[b] != order)
+			break;
+		if (c->state[b] == PG_DIRTY) {
+			if (!dirty || (int32_t)(bd->freed_ms - freed_ms) > 0)
+				freed_ms = bd->freed_ms;
+			dirty = true;
+		}
+		blk_unlink_locked(c, b);
+		i &= ~(1U << order);
+		order++;
+	}
+	blk_link_locked(c, i, order, freed_ms);
+	return order == CHUNK_ORDER && !dirty;
+}
+
+/*
+ * Free pages [i, end) of @c as the aligned power-of-two blocks they make.
+ * page_lock held.  Return: as blk_free_locked().
+ */
+static bool pieces_free_locked(struct chunk *c, unsigned int i, unsigned int end,
+			       uint32_t freed_ms)
+{
+	bool empty = false;
+
+	while (i < end) {
+		unsigned int o = i ? (unsigned int)__builtin_ctz(i) : CHUNK_ORDER;
+
+		while ((1U << o) > end - i)
+			o--;
+		empty |= blk_free_locked(c, i, o, freed_ms);
+		i += 1U << o;
+	}
+	return empty;
+}
+
+/* What blk_take_locked() found: the block's dirty pages, and when freed. */
+struct blk_origin {
+	unsigned int dirty_pages;	/* 0: clean, reads as zeros */
+	uint32_t freed_ms;
+};
+
+/*
+ * blk_take_locked - a block of @order: a dirty one of the smallest order
+ * that fits, else a clean one, split down to @order.  page_lock held.
+ * Return: its descriptor, zeroed but for base, chunk and order, with the
+ * block's state USED; or NULL when no chunk has room.
+ */
+static struct slab *blk_take_locked(unsigned int order, struct blk_origin *from)
+{
+	struct list_head *lists[2] = { free_dirty, free_clean };
+	struct slab *d = NULL;
+	struct chunk *c;
+	unsigned int o = order, i;
+
+	for (unsigned int l = 0; l < 2 && !d; l++)
+		for (o = order; o <= CHUNK_ORDER; o++)
+			if (!list_empty(&lists[l][o])) {
+				d = list_first_entry(&lists[l][o], struct slab, lru);
+				break;
+			}
+	if (!d)
+		return NULL;
+	c = d->chunk;
+	i = blk_index(c, d);
+	from->freed_ms = d->freed_ms;
+	blk_unlink_locked(c, i);
+	while (o > order) {
+		o--;
+		blk_link_locked(c, i + (1U << o), o, from->freed_ms);
+	}
+	from->dirty_pages = dirty_pages_in(c, i, i + (1U << order));
+	c->state[i] = PG_USED;
+	c->order[i] = (uint8_t)order;
+	d = &c->desc[i];
+	memset(d, 0, sizeof(*d));
+	d->base = c->base + ((size_t)i << PAGE_SHIFT);
+	d->chunk = c;
+	d->order = (unsigned char)order;
+	return d;
+}
+
+/* Map a chunk and its metadata and list it as one clean block; -1 on failure. */
+static int chunk_add(void)
+{
+	char *base = os_map_aligned(CHUNK_SIZE, CHUNK_SIZE);
+	struct chunk *c;
+
+	if (!base)
+		return -1;
+	/* Keep RSS honest in 4 KiB steps unless huge pages were asked for. */
+	madvise(base, CHUNK_SIZE,
+		IS_ENABLED(CONFIG_SLAB_THP) ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	c = page_meta_map(ALIGN_UP(sizeof(*c), PAGE_SIZE));
+	if (!c) {
+		os_unmap(base, CHUNK_SIZE);
+		return -1;
+	}
+	c->base = base;
+	pthread_mutex_lock(&page_lock);
+	page_init_locked();
+	blk_link_locked(c, 0, CHUNK_ORDER, 0);
+	page_stats.chunk_bytes += CHUNK_SIZE;
+	pthread_mutex_unlock(&page_lock);
+	return 0;
+}
+
+/* Unlist a chunk that is one clean free block.  page_lock held. */
+static void chunk_drop_locked(struct chunk *c)
+{
+	blk_unlink_locked(c, 0);
+	page_stats.chunk_bytes -= CHUNK_SIZE;
+}
+
+/* Unmap a dropped chunk and its metadata.  Unlocked. */
+static void chunk_unmap(struct chunk *c)
+{
+	os_unmap(c->base, CHUNK_SIZE);
+	page_meta_unmap(c, ALIGN_UP(sizeof(*c), PAGE_SIZE));
+}
+
+/*
+ * blk_alloc - a block of @order, adding a chunk when none has room.
+ * Return: its descriptor, with page_lock HELD; or NULL, unlocked.
+ */
+static struct slab *blk_alloc(unsigned int order, struct blk_origin *from)
+{
+	struct slab *d;
+
+	pthread_mutex_lock(&page_lock);
+	page_init_locked();
+	while (!(d = blk_take_locked(order, from))) {
+		pthread_mutex_unlock(&page_lock);
+		if (chunk_add() != 0)
+			return NULL;
+		pthread_mutex_lock(&page_lock);
+	}
+	return d;
+}
+
+/* ---- purging ------------------------------------------------------------ */
+
 /*
  * Freed memory kept beyond 1/16 of what is in use, and at most @grow of it:
  * what a growth of @grow bytes purges first.  page_lock held.
  */
 static size_t growth_purge_locked(size_t grow)
 {
-	unsigned long kept = dirty_bytes + large_cached;
 	unsigned long slack = (page_stats.slab_bytes + page_stats.large_bytes) / 16;
 
-	return kept > slack ? MIN(grow, kept - slack) : 0;
+	return dirty_bytes > slack ? MIN(grow, dirty_bytes - slack) : 0;
 }
 
 /* Has the descriptor @d waited longer than the decay time? */
@@ -329,8 +514,8 @@ static bool expired(const struct slab *d, uint32_t now)
 }
 
 /*
- * The oldest dirty block that must go: all of them with @all, else those
- * past the decay time.  page_lock held.
+ * The oldest dirty block that must go: any with @all, else one past the
+ * decay time.  page_lock held.
  */
 static struct slab *purge_victim_locked(uint32_t now, bool all)
 {
@@ -339,9 +524,9 @@ static struct slab *purge_victim_locked(uint32_t now, bool all)
 	for (unsigned int o = 0; o <= CHUNK_ORDER; o++) {
 		struct slab *t;
 
-		if (list_empty(&dirty[o]))
+		if (list_empty(&free_dirty[o]))
 			continue;
-		t = list_entry(dirty[o].prev, struct slab, lru);
+		t = list_entry(free_dirty[o].prev, struct slab, lru);
 		if (!oldest || (int32_t)(t->freed_ms - oldest->freed_ms) < 0)
 			oldest = t;
 	}
@@ -351,99 +536,57 @@ static struct slab *purge_victim_locked(uint32_t now, bool all)
 }
 
 /*
- * Move the cached large blocks that must go to @victims: all with @all,
- * else the expired ones, those beyond the cache's limit, and the oldest
- * until @want bytes are found.  Return: the bytes moved.  page_lock held.
- */
-static size_t large_victims_locked(uint32_t now, bool all, size_t want,
-				   struct list_head *victims)
-{
-	size_t moved = 0;
-
-	while (!list_empty(&large_cache)) {
-		struct slab *d = list_entry(large_cache.prev, struct slab, lru);
-
-		if (!all && !expired(d, now) && moved >= want &&
-		    large_cached <= (unsigned long)CONFIG_KMALLOC_LARGE_CACHE_KB << 10)
-			break;
-		list_move(&d->lru, victims);
-		large_cached -= d->large_size;
-		moved += d->large_size;
-	}
-	return moved;
-}
-
-/* Unmap cached large blocks no list holds any more, and free their descriptors. */
-static void large_release(struct list_head *victims)
-{
-	struct slab *d, *tmp;
-
-	if (list_empty(victims))
-		return;
-	list_for_each_entry(d, victims, lru)
-		os_unmap(d->base, d->large_size);
-	pthread_mutex_lock(&page_lock);
-	list_for_each_entry_safe(d, tmp, victims, lru)
-		meta_free_locked(&slab_pool, d);
-	pthread_mutex_unlock(&page_lock);
-}
-
-/*
- * Give freed memory back to the OS: with @all every dirty block and cached
- * large block, else the expired ones, and the oldest until @want bytes have
- * gone.  The madvise and munmap calls run unlocked, on blocks no list holds
- * any more.
+ * Give freed memory back to the OS: with @all every dirty block, else the
+ * expired ones, and the oldest until @want bytes have gone.  Victims are
+ * PURGING, on no list, while madvise runs unlocked; then they are clean
+ * free blocks, and chunks left entirely clean are unmapped.
  */
 static void purge(bool all, size_t want)
 {
-	struct list_head victims = LIST_HEAD_INIT(victims);
-	struct list_head large = LIST_HEAD_INIT(large);
-	struct slab *slab, *tmp;
 	uint32_t now = now_ms();
-	char *unmap[64];
-	unsigned int nunmap = 0;
 
-	pthread_mutex_lock(&page_lock);
-	if (!page_ready) {
-		pthread_mutex_unlock(&page_lock);
-		return;
-	}
-	WRITE_ONCE(last_purge_ms, now);
-	while ((slab = purge_victim_locked(now, all || want > 0)) != NULL) {
-		size_t bytes = PAGE_SIZE << slab->order;
+	for (;;) {
+		struct slab *victim[PURGE_BATCH];
+		struct chunk *dead[PURGE_BATCH];
+		unsigned int n = 0, ndead = 0;
+		struct slab *d;
 
-		list_move(&slab->lru, &victims);
-		dirty_bytes -= bytes;
-		want = want > bytes ? want - bytes : 0;
-	}
-	large_victims_locked(now, all, want, &large);
-	pthread_mutex_unlock(&page_lock);
-	large_release(&large);
-	if (list_empty(&victims))
-		return;
-
-	list_for_each_entry(slab, &victims, lru)
-		page_release(slab->base, PAGE_SIZE << slab->order);
-
-	pthread_mutex_lock(&page_lock);
-	list_for_each_entry_safe(slab, tmp, &victims, lru) {
-		char *chunk_base = chunk_give_locked(slab->chunk, slab->base);
-
-		meta_free_locked(&slab_pool, slab);
-		if (chunk_base) {
-			if (nunmap == ARRAY_SIZE(unmap)) {
-				pthread_mutex_unlock(&page_lock);
-				for (unsigned int i = 0; i < nunmap; i++)
-					os_unmap(unmap[i], CHUNK_SIZE);
-				nunmap = 0;
-				pthread_mutex_lock(&page_lock);
-			}
-			unmap[nunmap++] = chunk_base;
+		pthread_mutex_lock(&page_lock);
+		if (!page_ready) {
+			pthread_mutex_unlock(&page_lock);
+			return;
 		}
+		WRITE_ONCE(last_purge_ms, now);
+		while (n < PURGE_BATCH && (d = purge_victim_locked(now, all || want > 0))) {
+			size_t bytes = (size_t)d->carved << PAGE_SHIFT;
+
+			blk_unlink_locked(d->chunk, blk_index(d->chunk, d));
+			d->chunk->state[blk_index(d->chunk, d)] = PG_PURGING;
+			want = want > bytes ? want - bytes : 0;
+			victim[n++] = d;
+		}
+		pthread_mutex_unlock(&page_lock);
+		if (!n)
+			return;
+		for (unsigned int k = 0; k < n; k++)
+			page_release(victim[k]->base, PAGE_SIZE << victim[k]->order);
+		pthread_mutex_lock(&page_lock);
+		for (unsigned int k = 0; k < n; k++) {
+			struct chunk *c = victim[k]->chunk;
+			unsigned int i = blk_index(c, victim[k]), order = victim[k]->order;
+
+			dirty_mark(c, i, i + (1U << order), false);
+			if (blk_free_locked(c, i, order, 0)) {
+				chunk_drop_locked(c);
+				dead[ndead++] = c;
+			}
+		}
+		pthread_mutex_unlock(&page_lock);
+		for (unsigned int k = 0; k < ndead; k++)
+			chunk_unmap(dead[k]);
+		if (n < PURGE_BATCH)
+			return;
 	}
-	pthread_mutex_unlock(&page_lock);
-	for (unsigned int i = 0; i < nunmap; i++)
-		os_unmap(unmap[i], CHUNK_SIZE);
 }
 
 /** page_purge - return every dirty block to the OS (kmem_cache_shrink) */
@@ -459,154 +602,103 @@ static void purge_maybe(uint32_t now)
 		purge(false, 0);
 }
 
+/*
+ * After a block was handed out: purge what new memory displaces (@grow
+ * bytes, see 4 above), else what has expired.
+ */
+static void purge_after_alloc(size_t grow, uint32_t now)
+{
+	if (grow)
+		purge(false, grow);
+	else
+		purge_maybe(now);
+}
+
+/* ---- slabs -------------------------------------------------------------- */
+
 /**
  * page_slab_alloc - a naturally aligned block of PAGE_SIZE << @order bytes
  * with a zeroed descriptor, registered in the page map under @cache_id
- * and @colour: the newest dirty block of that order, else a clean one.
+ * and @colour: from a dirty block if there is one, else a clean one.
  * The block's contents are undefined.
  * Return: the descriptor (base, order and chunk set), or NULL.
  */
 struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			     unsigned int colour)
 {
-	struct slab *slab = NULL;
-	struct chunk *c = NULL;
-	char *block;
+	struct blk_origin from;
+	struct slab *slab;
+	struct chunk *c;
 	uint32_t now = now_ms();
 	size_t grow = 0;
+	bool empty;
 
 	if (order > CHUNK_ORDER)
 		return NULL;
-	pthread_mutex_lock(&page_lock);
-	page_init_locked();
-	if (!list_empty(&dirty[order])) {
-		slab = list_first_entry(&dirty[order], struct slab, lru);
-		list_del(&slab->lru);
-		dirty_bytes -= PAGE_SIZE << order;
-		block = slab->base;
-		c = slab->chunk;
-		memset(slab, 0, sizeof(*slab));
-	} else {
-		slab = meta_alloc_locked(&slab_pool);
-		if (!slab)
-			goto fail;
-		while (!(block = chunk_take_locked(order, &c))) {
-			pthread_mutex_unlock(&page_lock);
-			if (!chunk_create(order)) {
-				pthread_mutex_lock(&page_lock);
-				goto fail;
-			}
-			pthread_mutex_lock(&page_lock);
-		}
-		/* New memory is about to be touched: give back as much old. */
+	slab = blk_alloc(order, &from);
+	if (!slab)
+		return NULL;
+	if (!from.dirty_pages)	/* new memory is about to be touched: give back as much old */
 		grow = growth_purge_locked(PAGE_SIZE << order);
-	}
 	page_stats.slab_bytes += PAGE_SIZE << order;
 	pthread_mutex_unlock(&page_lock);
-	if (grow)
-		purge(false, grow);
-	else
-		purge_maybe(now);
+	purge_after_alloc(grow, now);
 
-	slab->base = block;
-	slab->order = (unsigned char)order;
-	slab->chunk = c;
-	INIT_LIST_HEAD(&slab->lru);
-	if (pagemap_set(block, 1UL << order, pm_entry(slab, cache_id, colour)) == 0)
+	if (pagemap_set(slab->base, 1UL << order, pm_entry(slab, cache_id, colour)) == 0)
 		return slab;
-
+	c = slab->chunk;
 	pthread_mutex_lock(&page_lock);
 	page_stats.slab_bytes -= PAGE_SIZE << order;
-	block = chunk_give_locked(c, block);
-	if (block) {
-		pthread_mutex_unlock(&page_lock);
-		os_unmap(block, CHUNK_SIZE);
-		pthread_mutex_lock(&page_lock);
-	}
-fail:
-	if (slab)
-		meta_free_locked(&slab_pool, slab);
+	empty = blk_free_locked(c, blk_index(c, slab), order, from.freed_ms);
+	if (empty)
+		chunk_drop_locked(c);
 	pthread_mutex_unlock(&page_lock);
+	if (empty)
+		chunk_unmap(c);
 	return NULL;
 }
 
 /**
  * page_slab_free - unregister a slab and keep its block as dirty, for the
- * next slab of its order or for the purge (see 4 above).
+ * next block of any order or for the purge (see 4 above).
  */
 void page_slab_free(struct slab *slab)
 {
-	size_t bytes = PAGE_SIZE << slab->order;
+	struct chunk *c = slab->chunk;
+	unsigned int order = slab->order;
 	uint32_t now = now_ms();
 
-	pagemap_clear(slab->base, 1UL << slab->order);
+	pagemap_clear(slab->base, 1UL << order);
 	pthread_mutex_lock(&page_lock);
-	page_stats.slab_bytes -= bytes;
-	slab->cache = NULL;
-	slab->freed_ms = now;
-	list_add(&slab->lru, &dirty[slab->order]);
-	dirty_bytes += bytes;
+	page_stats.slab_bytes -= PAGE_SIZE << order;
+	dirty_mark(c, blk_index(c, slab), blk_index(c, slab) + (1U << order), true);
+	blk_free_locked(c, blk_index(c, slab), order, now);
 	pthread_mutex_unlock(&page_lock);
 	purge_maybe(now);
 }
 
 /* ---- large blocks ------------------------------------------------------- */
 
-/* A cached block for @bytes: at least that big, at most 5/4 of it.  page_lock held. */
-static struct slab *large_cache_take_locked(size_t bytes)
+/* The smallest order of at least @pages pages. */
+static unsigned int order_of_pages(size_t pages)
 {
-	struct slab *d;
-
-	list_for_each_entry(d, &large_cache, lru) {
-		if (d->large_size >= bytes && d->large_size - bytes <= bytes / 4) {
-			list_del(&d->lru);
-			large_cached -= d->large_size;
-			return d;
-		}
-	}
-	return NULL;
+	return pages <= 1 ? 0 : (unsigned int)(64 - __builtin_clzl(pages - 1));
 }
 
-/**
- * page_large_alloc - @size bytes (rounded up to pages) for kmalloc: a
- * recently freed block of about that size, else a new mapping; registered
- * in the page map on the first page with cache id 0.  *@zeroed tells
- * whether the block is a fresh mapping (all zero) or a reused one.
- * Return: the descriptor (base, large_size), or NULL.
- */
-struct slab *page_large_alloc(size_t size, bool *zeroed)
+/* A large block above LARGE_CHUNK_MAX: its own mapping. */
+static struct slab *large_map(size_t bytes)
 {
-	size_t bytes = ALIGN_UP(size, PAGE_SIZE), grow = 0;
+	char *p = os_map(bytes);
 	struct slab *d;
-	char *p;
 
-	if (bytes < size)
-		return NULL;
-	pthread_mutex_lock(&page_lock);
-	d = large_cache_take_locked(bytes);
-	if (d)
-		page_stats.large_bytes += d->large_size;
-	else
-		grow = growth_purge_locked(bytes);	/* new memory: old goes first */
-	pthread_mutex_unlock(&page_lock);
-	if (grow)
-		purge(false, grow);
-	*zeroed = d == NULL;
-	if (d) {
-		INIT_LIST_HEAD(&d->lru);
-		vg_open_undefined(d->base, d->large_size);
-		if (pagemap_set(d->base, 1, pm_entry(d, 0, 0)) == 0)
-			return d;
-		page_large_free(d);
-		return NULL;
-	}
-	p = os_map(bytes);
 	if (!p)
 		return NULL;
 	pthread_mutex_lock(&page_lock);
 	d = meta_alloc_locked(&slab_pool);
-	if (d)
+	if (d) {
 		page_stats.large_bytes += bytes;
+		page_stats.direct_bytes += bytes;
+	}
 	pthread_mutex_unlock(&page_lock);
 	if (!d) {
 		os_unmap(p, bytes);
@@ -615,50 +707,99 @@ struct slab *page_large_alloc(size_t size, bool *zeroed)
 	d->base = p;
 	d->large_size = bytes;
 	INIT_LIST_HEAD(&d->lru);
-	if (pagemap_set(p, 1, pm_entry(d, 0, 0)) == 0)
-		return d;
-	page_large_free(d);
-	return NULL;
+	return d;
+}
+
+/* Give back a large block the page map no longer holds. */
+static void large_release(struct slab *d, uint32_t now)
+{
+	size_t bytes = d->large_size;
+	struct chunk *c = d->chunk;
+	unsigned int i, end;
+
+	if (!c) {
+		os_unmap(d->base, bytes);
+		pthread_mutex_lock(&page_lock);
+		page_stats.large_bytes -= bytes;
+		page_stats.direct_bytes -= bytes;
+		meta_free_locked(&slab_pool, d);
+		pthread_mutex_unlock(&page_lock);
+		return;
+	}
+	i = blk_index(c, d);
+	end = i + (unsigned int)(bytes >> PAGE_SHIFT);
+	pthread_mutex_lock(&page_lock);
+	page_stats.large_bytes -= bytes;
+	dirty_mark(c, i, end, true);
+	pieces_free_locked(c, i, end, now);
+	pthread_mutex_unlock(&page_lock);
+	purge_maybe(now);
 }
 
 /**
- * page_large_free - unregister a large block and keep it for reuse (see 3
- * above), or unmap it when it is too big to keep
+ * page_large_alloc - @size bytes (rounded up to pages) for kmalloc, page
+ * aligned: from the chunks up to LARGE_CHUNK_MAX (see 3 above), else a
+ * mapping of its own; registered in the page map on the first page with
+ * cache id 0.  *@zeroed tells whether the block reads as zeros.
+ * Return: the descriptor (base, large_size), or NULL.
  */
+struct slab *page_large_alloc(size_t size, bool *zeroed)
+{
+	size_t bytes = ALIGN_UP(size, PAGE_SIZE), grow = 0;
+	unsigned int pages = (unsigned int)(bytes >> PAGE_SHIFT), i;
+	uint32_t now = now_ms();
+	struct blk_origin from = { 0, 0 };
+	struct slab *d;
+
+	if (bytes < size)
+		return NULL;
+	if (bytes > LARGE_CHUNK_MAX) {
+		d = large_map(bytes);
+	} else {
+		unsigned int order = order_of_pages(pages);
+
+		d = blk_alloc(order, &from);
+		if (!d)
+			return NULL;
+		i = blk_index(d->chunk, d);
+		/* the tail beyond the size goes back at once (cannot empty the chunk) */
+		pieces_free_locked(d->chunk, i + pages, i + (1U << order), from.freed_ms);
+		from.dirty_pages = dirty_pages_in(d->chunk, i, i + pages);
+		d->large_size = bytes;
+		page_stats.large_bytes += bytes;
+		if (!from.dirty_pages)
+			grow = growth_purge_locked(bytes);
+		pthread_mutex_unlock(&page_lock);
+		purge_after_alloc(grow, now);
+	}
+	if (!d)
+		return NULL;
+	*zeroed = !from.dirty_pages;
+	if (from.dirty_pages)
+		vg_open_undefined(d->base, bytes);
+	else
+		vg_open(d->base, bytes);	/* what a purge gave back reads as zeros */
+	if (pagemap_set(d->base, 1, pm_entry(d, 0, 0)) == 0)
+		return d;
+	large_release(d, now);
+	return NULL;
+}
+
+/** page_large_free - unregister a large block and give its pages back */
 void page_large_free(struct slab *d)
 {
-	struct list_head victims = LIST_HEAD_INIT(victims);
-	unsigned long limit = (unsigned long)CONFIG_KMALLOC_LARGE_CACHE_KB << 10;
-	size_t bytes = d->large_size;
-	uint32_t now = now_ms();
-
 	pagemap_clear(d->base, 1);
-	pthread_mutex_lock(&page_lock);
-	page_stats.large_bytes -= bytes;
-	if (bytes <= limit / 4) {
-		d->freed_ms = now;
-		list_add(&d->lru, &large_cache);
-		large_cached += bytes;
-		large_victims_locked(now, false, 0, &victims);
-		d = NULL;
-	}
-	pthread_mutex_unlock(&page_lock);
-	large_release(&victims);
-	if (d) {
-		os_unmap(d->base, bytes);
-		pthread_mutex_lock(&page_lock);
-		meta_free_locked(&slab_pool, d);
-		pthread_mutex_unlock(&page_lock);
-	}
-	purge_maybe(now);
+	large_release(d, now_ms());
 }
 
 /**
  * page_large_resize - grow or shrink a large block, keeping its contents.
  *
- * First in place; otherwise the pages move (mremap, no copy) into a region
- * mapped and registered beforehand, so that every step that can fail comes
- * before the block has moved.
+ * A block in a chunk shrinks in place (its tail pages go back) and does
+ * not grow: the caller copies.  A block with a mapping of its own grows or
+ * shrinks in place when mremap can, else its pages move (no copy) into a
+ * region mapped and registered beforehand, so that every step that can
+ * fail comes before the block has moved.
  * Return: 0, or -1 and the block is unchanged.
  */
 int page_large_resize(struct slab *d, size_t new_size)
@@ -666,10 +807,27 @@ int page_large_resize(struct slab *d, size_t new_size)
 	size_t bytes = ALIGN_UP(new_size, PAGE_SIZE);
 	char *p;
 
-	if (bytes < new_size)
+	if (bytes < new_size || bytes == 0)
 		return -1;
 	if (bytes == d->large_size)
 		return 0;
+	if (d->chunk) {
+		struct chunk *c = d->chunk;
+		unsigned int i = blk_index(c, d);
+
+		if (bytes > d->large_size)
+			return -1;
+		unsigned int keep = i + (unsigned int)(bytes >> PAGE_SHIFT);
+		unsigned int end = i + (unsigned int)(d->large_size >> PAGE_SHIFT);
+
+		pthread_mutex_lock(&page_lock);
+		dirty_mark(c, keep, end, true);
+		pieces_free_locked(c, keep, end, now_ms());
+		page_stats.large_bytes -= d->large_size - bytes;
+		d->large_size = bytes;
+		pthread_mutex_unlock(&page_lock);
+		return 0;
+	}
 	p = mremap(d->base, d->large_size, bytes, 0);
 	if (p == MAP_FAILED) {
 		char *dst = os_map(bytes);
@@ -694,6 +852,7 @@ int page_large_resize(struct slab *d, size_t new_size)
 		vg_open(p + d->large_size, bytes - d->large_size);
 	pthread_mutex_lock(&page_lock);
 	page_stats.large_bytes += bytes - d->large_size;
+	page_stats.direct_bytes += bytes - d->large_size;
 	pthread_mutex_unlock(&page_lock);
 	d->base = p;
 	d->large_size = bytes;
@@ -724,7 +883,7 @@ void page_get_mem_info(struct slab_mem_info *info)
 	info->slab_bytes = page_stats.slab_bytes;
 	info->large_bytes = page_stats.large_bytes;
 	info->meta_bytes = __atomic_load_n(&page_stats.meta_bytes, __ATOMIC_RELAXED);
-	info->dirty_bytes = dirty_bytes + large_cached;
+	info->dirty_bytes = dirty_bytes;
+	info->mapped_bytes = page_stats.chunk_bytes + page_stats.direct_bytes + info->meta_bytes;
 	pthread_mutex_unlock(&page_lock);
-	info->mapped_bytes = info->chunk_bytes + info->large_bytes + info->meta_bytes;
 }

@@ -342,14 +342,16 @@ static void test_huge_alignment_table(void **state)
 }
 
 /*
- * Large blocks (above 32 KiB) freed are kept for reuse by kmalloc: the same
+ * Large blocks (above 32 KiB) freed are kept, resident, for reuse: the same
  * size comes back, calloc gets it zeroed, realloc from small takes it too.
  */
 static void test_large_reuse(void **state)
 {
-	unsigned char *p, *q, *r;
+	unsigned char *p, *q, *r, *small;
 
 	kmem_cache_shrink_all();	/* no earlier test's blocks in the cache */
+	small = slotslab_malloc(100);	/* its slab first: not in the way later */
+	fill(small, 100, 7);
 	p = slotslab_malloc(50000);
 	assert_non_null(p);
 	memset(p, 0xee, 50000);
@@ -362,12 +364,10 @@ static void test_large_reuse(void **state)
 	for (size_t i = 0; i < 50000; i++)
 		assert_int_equal(r[i], 0);
 	slotslab_free(r);
-	r = slotslab_malloc(100);			/* small to large through realloc */
-	fill(r, 100, 7);
-	r = slotslab_realloc(r, 50000);
-	assert_ptr_equal(r, p);
-	assert_true(check(r, 100, 7));
-	slotslab_free(r);
+	q = slotslab_realloc(small, 50000);		/* small to large through realloc */
+	assert_ptr_equal(q, p);
+	assert_true(check(q, 100, 7));
+	slotslab_free(q);
 }
 
 /* ---- threads: blocks cross from allocating threads to freeing ones ------ */

@@ -3,7 +3,9 @@
  * tests/test_page.c - white-box tests of page.c and pagemap.c: natural
  * alignment of slab blocks of every order, page-map entries for every page
  * of a slab, foreign addresses, large blocks registered on their first
- * page only, and chunks going back to the OS when their blocks are free.
+ * page only, chunks going back to the OS when their blocks are free, and
+ * the buddy system: freed blocks merge and serve other orders, dirty
+ * memory first, clean memory reading as zeros.
  */
 #include <sys/mman.h>
 
@@ -62,15 +64,31 @@ static void test_large_first_page_only(void **state)
 {
 	bool zeroed;
 	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &zeroed);
+	struct slab *big = page_large_alloc(CHUNK_SIZE, &zeroed);
+	char *base;
 
 	assert_non_null(d);
 	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
+	assert_int_equal((uintptr_t)d->base % PAGE_SIZE, 0);
 	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
 	assert_int_equal(pm_id(pagemap_lookup(d->base)), 0);
 	assert_int_equal(pagemap_lookup(d->base + PAGE_SIZE), 0);
-	assert_int_equal(page_large_resize(d, 100 * PAGE_SIZE), 0);
+	/* a block in a chunk shrinks in place and leaves growing to the caller */
+	base = d->base;
+	assert_int_equal(page_large_resize(d, 100 * PAGE_SIZE), -1);
+	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
+	assert_int_equal(page_large_resize(d, 3 * PAGE_SIZE), 0);
+	assert_ptr_equal(d->base, base);
+	assert_int_equal(d->large_size, 3 * PAGE_SIZE);
 	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
 	page_large_free(d);
+	/* a block mapped on its own grows with mremap and stays registered */
+	assert_non_null(big);
+	assert_null(big->chunk);
+	assert_int_equal(page_large_resize(big, 2 * CHUNK_SIZE), 0);
+	assert_int_equal(big->large_size, 2 * CHUNK_SIZE);
+	assert_ptr_equal(pm_slab(pagemap_lookup(big->base)), big);
+	page_large_free(big);
 }
 
 static void test_chunks_return_to_os(void **state)
@@ -100,8 +118,10 @@ static void test_chunks_return_to_os(void **state)
 	page_get_mem_info(&after);
 	assert_int_equal(after.dirty_bytes, 0);
 	assert_true(after.chunk_bytes <= before.chunk_bytes);
-	assert_int_equal(after.mapped_bytes,
-			 after.chunk_bytes + after.large_bytes + after.meta_bytes);
+	/* mapped: chunks, metadata and the large blocks mapped on their own */
+	assert_true(after.mapped_bytes >= after.chunk_bytes + after.meta_bytes);
+	assert_true(after.mapped_bytes <=
+		    after.chunk_bytes + after.meta_bytes + after.large_bytes);
 }
 
 /* A freed block is reused, resident, by the next slab of its order. */
@@ -132,6 +152,117 @@ static void test_dirty_block_reused(void **state)
 	assert_int_equal(m.dirty_bytes, 0);
 }
 
+/*
+ * Freed order-0 slabs merge with their buddies: eight of them, freed, are
+ * one dirty order-3 block (and more), which the next order-3 slab and a
+ * 24 KiB large block take, resident, before any clean memory.
+ */
+static void test_buddies_merge_across_orders(void **state)
+{
+	struct slab *s[8], *big, *t;
+	struct slab_mem_info m;
+	bool zeroed;
+	char *base;
+
+	page_purge();
+	big = page_slab_alloc(3, 4, 0);	/* an aligned 8-page block... */
+	assert_non_null(big);
+	base = big->base;
+	page_slab_free(big);
+	page_purge();			/* ...clean again, where we know it is */
+	for (int i = 0; i < 8; i++) {
+		s[i] = page_slab_alloc(0, 4, 0);
+		assert_non_null(s[i]);
+		memset(s[i]->base, 0x33, PAGE_SIZE);
+	}
+	for (int i = 0; i < 8; i++)
+		page_slab_free(s[i]);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 8 * PAGE_SIZE);
+	t = page_slab_alloc(3, 4, 0);	/* the eight pages, merged */
+	assert_non_null(t);
+	assert_ptr_equal(t->base, base);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	page_slab_free(t);
+	big = page_large_alloc(6 * PAGE_SIZE, &zeroed);	/* large blocks too */
+	assert_non_null(big);
+	assert_ptr_equal(big->base, base);
+	assert_false(zeroed);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 2 * PAGE_SIZE);	/* the tail went back */
+	page_large_free(big);
+	page_purge();
+}
+
+/*
+ * A block that was given back to the OS reads as zeros and says so; one
+ * split from a block with dirty pages elsewhere is clean if its own are.
+ */
+static void test_clean_reads_as_zeros(void **state)
+{
+	struct slab *a, *b, *c;
+	bool zeroed;
+
+	page_purge();
+	a = page_large_alloc(16 * PAGE_SIZE, &zeroed);
+	assert_non_null(a);
+	assert_true(zeroed);
+	memset(a->base, 0xab, 16 * PAGE_SIZE);
+	page_large_free(a);
+	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* the dirty one */
+	assert_ptr_equal(b->base, a->base);
+	assert_false(zeroed);
+	c = page_slab_alloc(0, 6, 0);	/* dirty memory is gone: a clean page */
+	assert_non_null(c);
+	page_large_free(b);
+	page_purge();
+	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);
+	assert_non_null(b);
+	assert_true(zeroed);
+	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
+		assert_int_equal(b->base[i], 0);
+	page_large_free(b);
+	page_slab_free(c);
+	page_purge();
+}
+
+/* With everything freed and purged, no chunk stays mapped. */
+static void test_purge_unmaps_chunks(void **state)
+{
+	struct slab *s[40];
+	struct slab_mem_info before, after;
+	bool zeroed;
+
+	page_purge();
+	page_get_mem_info(&before);
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
+		s[i] = i % 2 ? page_slab_alloc(i % 10, 3, 0) : page_large_alloc((i + 9) * PAGE_SIZE, &zeroed);
+		assert_non_null(s[i]);
+		memset(s[i]->base, 1, PAGE_SIZE);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i += 3) {
+		if (i % 2)
+			page_slab_free(s[i]);
+		else
+			page_large_free(s[i]);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
+		if (i % 3 == 0)
+			continue;
+		if (i % 2)
+			page_slab_free(s[i]);
+		else
+			page_large_free(s[i]);
+	}
+	page_purge();
+	page_get_mem_info(&after);
+	assert_int_equal(after.dirty_bytes, 0);
+	assert_int_equal(after.chunk_bytes, before.chunk_bytes);
+	assert_int_equal(after.slab_bytes, before.slab_bytes);
+	assert_int_equal(after.large_bytes, before.large_bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +271,9 @@ int main(void)
 		cmocka_unit_test(test_large_first_page_only),
 		cmocka_unit_test(test_chunks_return_to_os),
 		cmocka_unit_test(test_dirty_block_reused),
+		cmocka_unit_test(test_buddies_merge_across_orders),
+		cmocka_unit_test(test_clean_reads_as_zeros),
+		cmocka_unit_test(test_purge_unmaps_chunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,7 @@ typedef unsigned int gfp_t;
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 #define KMALLOC_MIN_SIZE       8
-#define KMALLOC_MAX_CACHE_SIZE 32768           /* larger: mapped directly */
+#define KMALLOC_MAX_CACHE_SIZE 32768           /* larger: whole pages */
 #define KMALLOC_MAX_SIZE       (1UL << 40)     /* larger: NULL */
 
 #define SLAB_MAX_ALIGN         4096            /* largest alignment a cache accepts */
@@ -194,8 +194,8 @@ SLOTSLAB_API const char *kmem_cache_name(struct kmem_cache *s);
  * Sizes up to KMALLOC_MAX_CACHE_SIZE come from size-class caches
  * ("kmalloc-<size>": four per doubling to 4 KiB, eight to 32 KiB); blocks
  * are aligned to 16 bytes, and power-of-two sizes to their size (up to
- * 4 KiB when debugging).  Larger sizes are mapped directly, page aligned,
- * and freed ones are kept a while for reuse.
+ * 4 KiB when debugging).  Larger sizes get whole pages, page aligned: up
+ * to 1 MiB from the page allocator's chunks, beyond that a mapping each.
  * Return: the block; ZERO_SIZE_PTR for @size 0; NULL if @size exceeds
  * KMALLOC_MAX_SIZE or memory is short.
  */
@@ -301,12 +301,14 @@ SLOTSLAB_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *s,
 
 /** struct slab_mem_info - memory slotslab holds from the OS, in bytes */
 struct slab_mem_info {
-	unsigned long chunk_bytes;  /* 2 MiB chunks mapped for slabs */
+	unsigned long chunk_bytes;  /* 2 MiB chunks mapped for slabs and large blocks */
 	unsigned long slab_bytes;   /* of which cut into slabs now */
 	unsigned long dirty_bytes;  /* of which freed, kept resident for reuse */
-	unsigned long large_bytes;  /* kmalloc blocks mapped directly */
+	unsigned long large_bytes;  /* kmalloc blocks above 32 KiB: up to 1 MiB in
+				       chunks, larger ones mapped on their own */
 	unsigned long meta_bytes;   /* descriptors, page map, magazines */
-	unsigned long mapped_bytes; /* everything above: the virtual footprint */
+	unsigned long mapped_bytes; /* chunks, large blocks mapped on their own and
+				       metadata: the virtual footprint */
 };
 
 /** slab_get_mem_info - fill @info; 0 on success */
