@@ -14,18 +14,6 @@ tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
 plan 44
 
-# expect STATUS PATTERN CMD...: CMD exits with STATUS and says PATTERN on stderr.
-expect() {
-	want=$1 pat=$2
-	shift 2
-	"$@" >"$log/out" 2>"$log/err"
-	got=$?
-	r=1
-	[ "$got" -eq "$want" ] && grep -q -e "$pat" "$log/err" && r=0
-	[ $r -eq 0 ] || { sed 's/^/# stderr: /' "$log/err"; echo "# exit $got"; }
-	ok $r "$(echo "$*" | sed "s|$tmp/||g") -> exit $want, '$pat'"
-}
-
 # json FILE EXPR: evaluate the Python expression EXPR with d = the JSON in FILE.
 json() {
 	$PY -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"

@@ -448,8 +448,9 @@ static void *churn(void *arg)
 	return NULL;
 }
 
-static int child_work(unsigned char *inherited)
+static int child_work(void *arg)
 {
+	unsigned char *inherited = arg;
 	void *v[1000];
 
 	if (!check(inherited, 5000, 9))
@@ -471,52 +472,31 @@ static int child_work(unsigned char *inherited)
 /*
  * fork() while another thread allocates (and takes the huge-alignment
  * lock): the child must not deadlock, must read, resize and free what it
- * inherited, and must allocate.  As in test_slab.c, the child reports
- * through shared memory and ends with SIGKILL: under memcheck a normal
- * exit would count what the vanished thread held as leaks, which after
- * fork() they are, by design.
+ * inherited, and must allocate (test_in_child(): in a forked child that
+ * ends with SIGKILL).
  */
 static void test_fork_while_allocating(void **state)
 {
-	volatile int *verdict;
 	pthread_t t;
 
 	if (test_under_tsan()) {
 		print_message("# skipped: ThreadSanitizer cannot fork a multi-threaded process\n");
 		skip();
 	}
-	verdict = mmap(NULL, sizeof(*verdict), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(verdict != MAP_FAILED);
 	churn_stop = 0;
 	assert_int_equal(pthread_create(&t, NULL, churn, NULL), 0);
 	for (int i = 0; i < 20; i++) {
 		unsigned char *mine = slotslab_malloc(5000);
-		int status;
-		pid_t pid;
+		char what[32];
 
 		fill(mine, 5000, 9);
-		*verdict = -1;
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			signal(SIGSEGV, SIG_DFL);
-			signal(SIGBUS, SIG_DFL);
-			signal(SIGABRT, SIG_DFL);
-			*verdict = child_work(mine);
-			kill(getpid(), SIGKILL);
-		}
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-			fail_msg("child %d did not finish its work (status %#x)", i, status);
-		if (*verdict != 0)
-			fail_msg("child %d: check %d failed", i, *verdict);
+		snprintf(what, sizeof(what), "fork %d", i);
+		test_in_child(child_work, mine, what);
 		assert_true(check(mine, 5000, 9));
 		slotslab_free(mine);
 	}
 	__atomic_store_n(&churn_stop, 1, __ATOMIC_RELAXED);
 	assert_int_equal(pthread_join(t, NULL), 0);
-	munmap((void *)verdict, sizeof(*verdict));
 }
 
 static void test_allocation_failure(void **state)

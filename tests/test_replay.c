@@ -56,19 +56,6 @@ static const char *write_trace(const char *name, const char *text)
 	return path;
 }
 
-static const char *generate(const char *scenario, uint64_t objects, unsigned int threads,
-			    const char *name)
-{
-	struct gen_params p = { .objects = objects, .threads = threads ? threads : 1,
-				.attrs = -1, .seed = 7 };
-	const char *path = test_tmpfile(name);
-	struct trace_error err;
-
-	if (gen_run(gen_find(scenario), &p, path, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	return path;
-}
-
 /* Replay @path with @o's settings (path filled in); the status. */
 static int run(struct replay_opts *o, const char *path, struct replay_result *r,
 	       struct replay_failure *f)
@@ -134,7 +121,7 @@ static void test_declared_errors(void **state)
 	struct replay_opts o = REPLAY_OPTS_INIT;
 
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
-		const char *path = generate(scenarios[i], 400, 1, "declared.txt");
+		const char *path = test_generate(scenarios[i], 400, 0, 1, "declared.txt");
 		struct replay_result *r = run_ok(&o, path);
 
 		assert_int_equal(total_errors(r), header_errors(path));
@@ -143,7 +130,7 @@ static void test_declared_errors(void **state)
 		free(r);
 	}
 	{
-		const char *path = generate("student", 400, 1, "student.txt");
+		const char *path = test_generate("student", 400, 0, 1, "student.txt");
 		struct replay_result *r = run_ok(&o, path);
 
 		assert_int_equal(r->errors[REPLAY_ERR_NO_ATTRIBUTE],
@@ -217,7 +204,7 @@ static void test_slots_first_pass(void **state)
 static void test_slots_saves_bytes(void **state)
 {
 	struct replay_opts o = REPLAY_OPTS_INIT;
-	const char *path = generate("player", 2000, 1, "player.bin");
+	const char *path = test_generate("player", 2000, 0, 1, "player.bin");
 	struct replay_result *slots, *dict;
 
 	o.layout = REPLAY_LAYOUT_SLOTS;
@@ -236,7 +223,7 @@ static void test_slots_saves_bytes(void **state)
 static void test_heaps(void **state)
 {
 	struct replay_opts o = REPLAY_OPTS_INIT;
-	const char *path = generate("myclass", 1000, 1, "myclass.bin");
+	const char *path = test_generate("myclass", 1000, 0, 1, "myclass.bin");
 	struct replay_result *r;
 
 	/* MyClass is a dict class: its dicts come from the heap (kmalloc). */
@@ -377,7 +364,7 @@ static void test_threads_deterministic(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *path = generate(cases[i].scenario, 600, cases[i].threads, "mt.bin");
+		const char *path = test_generate(cases[i].scenario, 600, 0, cases[i].threads, "mt.bin");
 		struct replay_opts o = REPLAY_OPTS_INIT;
 		struct replay_result *serial, *r;
 
@@ -408,7 +395,7 @@ static void test_malformed(void **state)
 	struct replay_result r;
 	struct replay_failure f;
 	const char *path = write_trace("bad.txt", "class P slots=x\nnew 1 P\nset 1 x\n");
-	const char *bin = generate("churn", 200, 1, "cut.bin");
+	const char *bin = test_generate("churn", 200, 0, 1, "cut.bin");
 	char *bytes;
 	size_t len;
 	FILE *out;
@@ -449,7 +436,7 @@ static void test_hooks_and_decode(void **state)
 {
 	struct replay_opts o = REPLAY_OPTS_INIT;
 	struct hooks h = { 0 };
-	const char *path = generate("churn", 300, 2, "hooks.bin");
+	const char *path = test_generate("churn", 300, 0, 2, "hooks.bin");
 	struct replay_result *r, d;
 	struct replay_failure f;
 
@@ -475,7 +462,7 @@ static void test_hooks_and_decode(void **state)
 static void test_sampled_timing(void **state)
 {
 	struct replay_opts o = REPLAY_OPTS_INIT;
-	const char *path = generate("churn", 300, 1, "timing.bin");
+	const char *path = test_generate("churn", 300, 0, 1, "timing.bin");
 	struct replay_result *r;
 	uint64_t sampled = 0;
 

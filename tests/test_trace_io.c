@@ -36,20 +36,6 @@
 #include "tests/fuzz/trace_check.h"
 #include "tests/tmpfiles.h"
 
-/* Generate @scenario with @objects and @ops into @name (in test_tmpdir). */
-static const char *generate(const char *scenario, uint64_t objects, uint64_t ops,
-			    unsigned int threads, const char *name)
-{
-	struct gen_params p = { .objects = objects, .ops = ops, .threads = threads,
-				.attrs = -1, .seed = 7 };
-	const char *path = test_tmpfile(name);
-	struct trace_error err;
-
-	if (gen_run(gen_find(scenario), &p, path, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	return path;
-}
-
 static int setup(void **state)
 {
 	struct trace_error err;
@@ -57,9 +43,9 @@ static int setup(void **state)
 	if (test_tmpdir_create("test_trace_io") != 0)
 		return -1;
 	/* Several blocks, several threads, both formats. */
-	generate("churn", 1000, 12000, 3, "churn.bin");
-	generate("churn", 1000, 12000, 3, "churn.txt");
-	generate("malloc", 1000, 10000, 1, "malloc.bin");
+	test_generate("churn", 1000, 12000, 3, "churn.bin");
+	test_generate("churn", 1000, 12000, 3, "churn.txt");
+	test_generate("malloc", 1000, 10000, 1, "malloc.bin");
 	return check_copy(test_tmpfile("malloc.bin"), test_tmpfile("malloc.trace"), &err);
 }
 
@@ -233,8 +219,8 @@ static void test_memory_bounded(void **state)
 
 		snprintf(small, sizeof(small), "mem-small.%s", formats[f]);
 		snprintf(large, sizeof(large), "mem-large.%s", formats[f]);
-		generate("churn", 1000, 10000, 1, small);	/* 65 k events */
-		generate("churn", 1000, 200000, 1, large);	/* 1.2 M events */
+		test_generate("churn", 1000, 10000, 1, small);	/* 65 k events */
+		test_generate("churn", 1000, 200000, 1, large);	/* 1.2 M events */
 		for (enum trace_io io = TRACE_IO_URING; io <= TRACE_IO_READ; io++) {
 			struct trace_opts o = { .io = io, .depth = 4 };
 			size_t a = memory_after(test_tmpfile(small), &o), b = memory_after(test_tmpfile(large), &o);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/tmpfiles.h - a temporary directory per test program, paths in it,
- * and reading a file whole.  Include after <cmocka.h>.
+ * reading a file whole, and (after bench/gen.h) generating a trace in it.
+ * Include after <cmocka.h>.
  */
 #ifndef SLOTSLAB_TESTS_TMPFILES_H
 #define SLOTSLAB_TESTS_TMPFILES_H
@@ -66,5 +67,25 @@ static inline char *test_slurp(const char *path, size_t *len)
 		*len = (size_t)n;
 	return buf;
 }
+
+#ifdef SLOTSLAB_BENCH_GEN_H
+/*
+ * test_generate - `slotslab gen SCENARIO --seed 7` into the file @name of
+ * test_tmpdir (text or binary by its suffix); @ops 0 and @threads 0 take
+ * the scenario's defaults.  Return: the path.
+ */
+static inline const char *test_generate(const char *scenario, uint64_t objects, uint64_t ops,
+					unsigned int threads, const char *name)
+{
+	struct gen_params p = { .objects = objects, .ops = ops, .threads = threads,
+				.attrs = -1, .seed = 7 };
+	const char *path = test_tmpfile(name);
+	struct trace_error err;
+
+	if (gen_run(gen_find(scenario), &p, path, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	return path;
+}
+#endif
 
 #endif

@@ -11,18 +11,6 @@ tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
 plan 48
 
-# expect STATUS PATTERN CMD...: CMD exits with STATUS and says PATTERN on stderr.
-expect() {
-	want=$1 pat=$2
-	shift 2
-	"$@" >"$log/out" 2>"$log/err"
-	got=$?
-	r=1
-	[ "$got" -eq "$want" ] && grep -q -e "$pat" "$log/err" && r=0
-	[ $r -eq 0 ] || { sed 's/^/# stderr: /' "$log/err"; echo "# exit $got"; }
-	ok $r "$(echo "$*" | sed "s|$tmp/||g") -> exit $want, '$pat'"
-}
-
 # No file but the ones named is left in $tmp (no temporary files).
 only_files() {
 	[ "$(cd "$tmp" && ls -A | sort | xargs)" = "$*" ]

@@ -8,7 +8,7 @@ command -v valgrind >/dev/null || skip_all "valgrind is not installed"
 prog=$O/tests/progs/memcheck_demo
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 
-expect() {	# case, pattern, description
+memcheck_reports() {	# case, pattern, description
 	valgrind --leak-check=full --error-exitcode=99 "$prog" "$1" >"$out" 2>&1
 	rc=$?
 	grep -q "$2" "$out" && [ $rc -eq 99 ]
@@ -18,10 +18,10 @@ expect() {	# case, pattern, description
 }
 
 plan 5
-expect uaf "Invalid write of size 1" "write after kmem_cache_free is reported"
-expect kuaf "Invalid read of size 1" "read after kfree is reported"
-expect uninit "Conditional jump or move depends on uninitialised value" "uninitialised read is reported"
-expect leak "definitely lost" "a lost object is reported as a leak"
+memcheck_reports uaf "Invalid write of size 1" "write after kmem_cache_free is reported"
+memcheck_reports kuaf "Invalid read of size 1" "read after kfree is reported"
+memcheck_reports uninit "Conditional jump or move depends on uninitialised value" "uninitialised read is reported"
+memcheck_reports leak "definitely lost" "a lost object is reported as a leak"
 valgrind --leak-check=full --error-exitcode=99 "$prog" clean >"$out" 2>&1
 ok $? "correct use is clean"
 finish
