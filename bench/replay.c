@@ -81,6 +81,12 @@ const char *replay_heap_name(enum replay_heap h)
 
 /* ---- failures ------------------------------------------------------------ */
 
+int replay_fail_trace(struct replay_failure *f, const struct trace_error *e)
+{
+	snprintf(f->msg, sizeof(f->msg), "%s", e->msg);
+	return f->status = trace_error_status(e);
+}
+
 static int vfail(struct replay *rp, int status, uint64_t ordinal, const struct trace_event *ev,
 		 const char *fmt, va_list ap)
 {
@@ -556,10 +562,8 @@ static int replay_serial(struct replay *rp)
 		progress_draw(&pr, done);
 	}
 	progress_end(&pr);
-	if (!status && n < 0) {
-		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s", trace_error(rp->t)->msg);
-		status = rp->f->status = trace_error_status(trace_error(rp->t));
-	}
+	if (!status && n < 0)
+		status = replay_fail_trace(rp->f, trace_error(rp->t));
 	replay_merge_worker(rp, &w);
 	rp->r->objects_end = rp->objs.n;
 	rp->r->blocks_end = rp->blks.n;
@@ -579,10 +583,8 @@ static int setup(struct replay *rp)
 	int e;
 
 	rp->t = trace_open(o->path, &topts, &err);
-	if (!rp->t) {
-		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s", err.msg);
-		return rp->f->status = trace_error_status(&err);
-	}
+	if (!rp->t)
+		return replay_fail_trace(rp->f, &err);
 	rp->bops = o->heap == REPLAY_HEAP_LIBC ? &replay_libc_ops : &replay_slab_ops;
 	e = om_heap_create(o->heap == REPLAY_HEAP_LIBC ? "libc" : "kmalloc", &rp->heap);
 	if (e == 0) {
@@ -716,8 +718,7 @@ double replay_decode(const struct replay_opts *o, struct replay_result *r,
 	ssize_t n;
 
 	if (!t) {
-		snprintf(f->msg, sizeof(f->msg), "%s", err.msg);
-		f->status = trace_error_status(&err);
+		replay_fail_trace(f, &err);
 		return -1;
 	}
 	t0 = metrics_now();
@@ -726,8 +727,7 @@ double replay_decode(const struct replay_opts *o, struct replay_result *r,
 			kinds[evs[i].kind]++;
 	secs = metrics_now() - t0;
 	if (n < 0) {
-		snprintf(f->msg, sizeof(f->msg), "%s", trace_error(t)->msg);
-		f->status = trace_error_status(trace_error(t));
+		replay_fail_trace(f, trace_error(t));
 		secs = -1;
 	} else if (r) {
 		r->format = trace_format(t) == TRACE_FMT_BINARY ? "binary" : "text";

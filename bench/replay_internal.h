@@ -339,6 +339,13 @@ int replay_fail(struct replay *rp, int status, uint64_t ordinal,
 		const struct trace_event *ev, const char *fmt, ...) __printf(5, 6);
 
 /**
+ * replay_fail_trace - record in @f what the trace reader reported in @e
+ * (its message names the file, and the line or offset)
+ * Return: the status: 2 for bad input, 1 for I/O.
+ */
+int replay_fail_trace(struct replay_failure *f, const struct trace_error *e);
+
+/**
  * replay_fail_code - replay_fail() for a REPLAY_E* code: out of memory
  * (status 1, naming what the failed allocation was for), calloc overflow or
  * a refused class (status 2)

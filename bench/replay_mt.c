@@ -713,10 +713,8 @@ int replay_threads(struct replay *rp)
 		progress_draw(&pr, done);
 	}
 	progress_end(&pr);
-	if (!status && n < 0) {
-		snprintf(rp->f->msg, sizeof(rp->f->msg), "%s", trace_error(rp->t)->msg);
-		status = rp->f->status = trace_error_status(trace_error(rp->t));
-	}
+	if (!status && n < 0)
+		status = replay_fail_trace(rp->f, trace_error(rp->t));
 	if (status)
 		WRITE_ONCE(mt->stop, 1);
 	smp_store_release(&mt->finished, 1);

@@ -418,7 +418,7 @@ int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct repla
 	memset(s, 0, sizeof(*s));
 	t = trace_open(o->path, &topts, &err);
 	if (!t)
-		return scan_fail(f, trace_error_status(&err), "%s", err.msg);
+		return replay_fail_trace(f, &err);
 	if (idmap_init(&st.tids, true, 4, 1) != 0 ||
 	    (st.slots && (idmap_init(&st.live, true, 1024, 1) != 0 ||
 			  idmap_init(&st.pairs, true, 64, 1) != 0 ||
@@ -440,8 +440,7 @@ int replay_scan(const struct replay_opts *o, struct replay_scan *s, struct repla
 	}
 	progress_end(&pr);
 	if (n == -1) {
-		status = scan_fail(f, trace_error_status(trace_error(t)), "%s",
-				   trace_error(t)->msg);
+		status = replay_fail_trace(f, trace_error(t));
 		goto out;
 	}
 	tids.v = malloc((st.tids.n + 1) * sizeof(*tids.v));
