@@ -97,7 +97,6 @@ int page_large_resize(struct slab *slab, size_t new_size);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
 void page_get_mem_info(struct slab_mem_info *info);
-void page_release(void *p, size_t bytes);
 void page_purge(void);
 void page_fork_lock(void);
 void page_fork_unlock(void);

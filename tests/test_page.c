@@ -196,12 +196,14 @@ static void test_buddies_merge_across_orders(void **state)
 }
 
 /*
- * A block that was given back to the OS reads as zeros and says so; one
- * split from a block with dirty pages elsewhere is clean if its own are.
+ * A block split from a dirty one is dirty only if its own pages are: the
+ * clean half reads as zeros and says so, as does a block given back to the
+ * OS by a purge.
  */
 static void test_clean_reads_as_zeros(void **state)
 {
-	struct slab *a, *b, *c;
+	struct slab *a, *b, *c, *d;
+	struct slab_mem_info m;
 	bool zeroed;
 
 	page_purge();
@@ -213,10 +215,25 @@ static void test_clean_reads_as_zeros(void **state)
 	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* the dirty one */
 	assert_ptr_equal(b->base, a->base);
 	assert_false(zeroed);
-	c = page_slab_alloc(0, 6, 0);	/* dirty memory is gone: a clean page */
+	c = page_slab_alloc(0, 6, 0);	/* keeps the chunk mapped across purges */
 	assert_non_null(c);
+	page_large_free(b);		/* dirty again, merged with clean buddies */
+	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* split towards it */
+	assert_ptr_equal(b->base, a->base);
+	assert_false(zeroed);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	d = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* a clean half of that split */
+	assert_non_null(d);
+	assert_true(zeroed);
+	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
+		assert_int_equal(d->base[i], 0);
+	memset(d->base, 0xcd, 16 * PAGE_SIZE);
+	page_large_free(d);
 	page_large_free(b);
-	page_purge();
+	page_purge();			/* given back: zeros from now on */
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
 	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);
 	assert_non_null(b);
 	assert_true(zeroed);
