@@ -16,23 +16,10 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "tests/pattern.h"
 #include "tests/testutil.h"
 #define SLOTSLAB_MALLOC_PREFIX
 #include "malloc/internal.h"
-
-static void fill(unsigned char *p, size_t n, unsigned int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)(seed + i * 7);
-}
-
-static int check(const unsigned char *p, size_t n, unsigned int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != (unsigned char)(seed + i * 7))
-			return 0;
-	return 1;
-}
 
 static void test_malloc_zero_is_unique(void **state)
 {
@@ -133,8 +120,8 @@ static void test_realloc_keeps_contents(void **state)
 
 		assert_non_null(q);
 		assert_true(slotslab_malloc_usable_size(q) >= n);
-		assert_true(check(q, MIN(have, n), 11));
-		fill(q, n, 11);
+		assert_true(pattern_intact(q, MIN(have, n), 11));
+		pattern_fill(q, n, 11);
 		p = q;
 		have = n;
 	}
@@ -154,32 +141,32 @@ static void test_realloc_edges(void **state)
 
 	/* A buffer trimmed far below its block moves and gives memory back. */
 	p = slotslab_malloc(4000);
-	fill(p, 4000, 3);
+	pattern_fill(p, 4000, 3);
 	q = slotslab_realloc(p, 100);
 	assert_non_null(q);
 	assert_int_equal(slotslab_malloc_usable_size(q), kmalloc_size_roundup(100));
-	assert_true(check(q, 100, 3));
+	assert_true(pattern_intact(q, 100, 3));
 
 	/* realloc(p, 0) frees and returns NULL, as glibc's. */
 	assert_null(slotslab_realloc(q, 0));
 
 	/* A failed realloc leaves the block alone. */
 	p = slotslab_malloc(30);
-	fill(p, 30, 5);
+	pattern_fill(p, 30, 5);
 	errno = 0;
 	assert_null(slotslab_realloc(p, KMALLOC_MAX_SIZE + 1));
 	assert_int_equal(errno, ENOMEM);
-	assert_true(check(p, 30, 5));
+	assert_true(pattern_intact(p, 30, 5));
 
 	/* reallocarray: overflow fails with ENOMEM and keeps the block. */
 	errno = 0;
 	assert_null(slotslab_reallocarray(p, SIZE_MAX / 4, 8));
 	assert_int_equal(errno, ENOMEM);
-	assert_true(check(p, 30, 5));
+	assert_true(pattern_intact(p, 30, 5));
 	q = slotslab_reallocarray(p, 100, 10);
 	assert_non_null(q);
 	assert_true(slotslab_malloc_usable_size(q) >= 1000);
-	assert_true(check(q, 30, 5));
+	assert_true(pattern_intact(q, 30, 5));
 	slotslab_free(q);
 }
 
@@ -216,14 +203,14 @@ static void test_alignments(void **state)
 					assert_int_equal((uintptr_t)p[k] % align, 0);
 				u = slotslab_malloc_usable_size(p[k]);
 				assert_true(u >= size);
-				fill(p[k], size, (unsigned int)k);
+				pattern_fill(p[k], size, (unsigned int)k);
 			}
 			/* realloc of an aligned block keeps its contents. */
 			p[0] = slotslab_realloc(p[0], size + 5000);
 			assert_non_null(p[0]);
-			assert_true(check(p[0], size, 0));
+			assert_true(pattern_intact(p[0], size, 0));
 			for (int k = 0; k < 3; k++) {
-				assert_true(k == 0 || check(p[k], size, (unsigned int)k));
+				assert_true(k == 0 || pattern_intact(p[k], size, (unsigned int)k));
 				slotslab_free(p[k]);
 			}
 		}
@@ -312,19 +299,19 @@ static void test_huge_alignment_table(void **state)
 		assert_non_null(p[i]);
 		assert_int_equal((uintptr_t)p[i] % align, 0);
 		assert_int_equal(slotslab_malloc_usable_size(p[i]), 4096);
-		fill(p[i], 100 + (size_t)i, (unsigned int)i);
+		pattern_fill(p[i], 100 + (size_t)i, (unsigned int)i);
 	}
 	assert_int_equal(READ_ONCE(huge_live), live0 + N);
 	for (int k = 0; k < N; k++) {
 		int i = (k * 379) % N;	/* 379 is prime to 700: every index once */
 
 		assert_true(huge_owns(p[i]));
-		assert_true(check(p[i], 100 + (size_t)i, (unsigned int)i));
+		assert_true(pattern_intact(p[i], 100 + (size_t)i, (unsigned int)i));
 		if (i % 5 == 0) {
 			p[i] = slotslab_realloc(p[i], 20000);	/* moves to kmalloc */
 			assert_non_null(p[i]);
 			assert_false(huge_owns(p[i]));
-			assert_true(check(p[i], 100 + (size_t)i, (unsigned int)i));
+			assert_true(pattern_intact(p[i], 100 + (size_t)i, (unsigned int)i));
 		}
 		slotslab_free(p[i]);
 		/* The other blocks are all still found. */
@@ -351,7 +338,7 @@ static void test_large_reuse(void **state)
 
 	kmem_cache_shrink_all();	/* no earlier test's blocks in the cache */
 	small = slotslab_malloc(100);	/* its slab first: not in the way later */
-	fill(small, 100, 7);
+	pattern_fill(small, 100, 7);
 	p = slotslab_malloc(50000);
 	assert_non_null(p);
 	memset(p, 0xee, 50000);
@@ -366,7 +353,7 @@ static void test_large_reuse(void **state)
 	slotslab_free(r);
 	q = slotslab_realloc(small, 50000);		/* small to large through realloc */
 	assert_ptr_equal(q, p);
-	assert_true(check(q, 100, 7));
+	assert_true(pattern_intact(q, 100, 7));
 	slotslab_free(q);
 }
 
@@ -397,7 +384,7 @@ static void *xt_worker(void *arg)
 		if (!mine)
 			return (void *)-1L;
 		memcpy(mine, &size, sizeof(size));
-		fill(mine + sizeof(size), size - sizeof(size), (unsigned int)size);
+		pattern_fill(mine + sizeof(size), size - sizeof(size), (unsigned int)size);
 		/* Take a block of the next thread (allocated there), give ours. */
 		theirs = __atomic_exchange_n(&xt_slot[(me + 1) % XT_THREADS][idx], NULL,
 					     __ATOMIC_ACQ_REL);
@@ -405,7 +392,7 @@ static void *xt_worker(void *arg)
 			size_t n;
 
 			memcpy(&n, theirs, sizeof(n));
-			bad += !check(theirs + sizeof(n), n - sizeof(n), (unsigned int)n);
+			bad += !pattern_intact(theirs + sizeof(n), n - sizeof(n), (unsigned int)n);
 			slotslab_free(theirs);
 		}
 		theirs = __atomic_exchange_n(&xt_slot[me][idx], mine, __ATOMIC_ACQ_REL);
@@ -453,10 +440,10 @@ static int child_work(void *arg)
 	unsigned char *inherited = arg;
 	void *v[1000];
 
-	if (!check(inherited, 5000, 9))
+	if (!pattern_intact(inherited, 5000, 9))
 		return 3;
 	inherited = slotslab_realloc(inherited, 50000);
-	if (!inherited || !check(inherited, 5000, 9))
+	if (!inherited || !pattern_intact(inherited, 5000, 9))
 		return 4;
 	slotslab_free(inherited);
 	for (int i = 0; i < 1000; i++) {
@@ -489,10 +476,10 @@ static void test_fork_while_allocating(void **state)
 		unsigned char *mine = slotslab_malloc(5000);
 		char what[32];
 
-		fill(mine, 5000, 9);
+		pattern_fill(mine, 5000, 9);
 		snprintf(what, sizeof(what), "fork %d", i);
 		test_in_child(child_work, mine, what);
-		assert_true(check(mine, 5000, 9));
+		assert_true(pattern_intact(mine, 5000, 9));
 		slotslab_free(mine);
 	}
 	__atomic_store_n(&churn_stop, 1, __ATOMIC_RELAXED);

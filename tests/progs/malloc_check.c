@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/pattern.h"
+
 static int failures;
 
 #define CHECK(cond) do {						\
@@ -38,20 +40,6 @@ static int failures;
 		failures++;						\
 	}								\
 } while (0)
-
-static void fill(unsigned char *p, size_t n, unsigned int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)(seed + i * 7);
-}
-
-static int intact(const unsigned char *p, size_t n, unsigned int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != (unsigned char)(seed + i * 7))
-			return 0;
-	return 1;
-}
 
 /* Keep the compiler from folding malloc/free pairs away. */
 static void *(*volatile do_malloc)(size_t) = malloc;
@@ -102,9 +90,9 @@ static void api(void)
 		p = do_malloc(size);
 		CHECK(p && (uintptr_t)p % (size > 8 ? 16 : 8) == 0);
 		CHECK(malloc_usable_size(p) >= size);
-		fill(p, size, 1);
+		pattern_fill(p, size, 1);
 		q = realloc(p, size * 5 + 3);
-		CHECK(q && intact(q, size, 1));
+		CHECK(q && pattern_intact(q, size, 1));
 		free(q);
 	}
 	errno = 0;
@@ -156,10 +144,10 @@ static void *worker(void *arg)
 
 		if (!mine)
 			return (void *)1L;
-		fill(mine, size < 16 ? size : 16, (unsigned int)me);
+		pattern_fill(mine, size < 16 ? size : 16, (unsigned int)me);
 		theirs = __atomic_exchange_n(&handoff[(me + 1) % T][i], NULL, __ATOMIC_ACQ_REL);
 		if (theirs) {
-			bad += !intact(theirs, 1, (unsigned int)((me + 1) % T));
+			bad += !pattern_intact(theirs, 1, (unsigned int)((me + 1) % T));
 			free(theirs);
 		}
 		theirs = __atomic_exchange_n(&handoff[me][i], mine, __ATOMIC_ACQ_REL);
@@ -208,12 +196,12 @@ static void forks(void)
 		int status = -1;
 		pid_t pid;
 
-		fill(mine, 3000, 4);
+		pattern_fill(mine, 3000, 4);
 		pid = fork();
 		if (pid == 0) {
 			unsigned char *grown = realloc(mine, 100000);
 			char *s = strdup("child");
-			int rc = !grown || !intact(grown, 3000, 4) || !s;
+			int rc = !grown || !pattern_intact(grown, 3000, 4) || !s;
 
 			free(grown);
 			free(s);
@@ -223,7 +211,7 @@ static void forks(void)
 		}
 		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-		CHECK(intact(mine, 3000, 4));
+		CHECK(pattern_intact(mine, 3000, 4));
 		free(mine);
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
