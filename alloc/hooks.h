@@ -5,7 +5,7 @@
  * is off (SLUB's stat() style), so the fast paths carry no #ifdef.
  *
  *   hook_alloc   object leaves the allocator: Valgrind sees a malloc'd
- *                block; __GFP_ZERO is honoured.
+ *                block; __GFP_ZERO is honoured.  Returns the object.
  *   hook_free    object comes back: Valgrind sees it freed, so memcheck
  *                reports any later access.
  *   vg_*         the allocator's own accesses to free objects (the free
@@ -18,6 +18,8 @@
 #define SLOTSLAB_ALLOC_HOOKS_H
 
 #include <string.h>
+
+void *slab_zero(const struct kmem_cache *s, void *obj);
 
 #if IS_ENABLED(CONFIG_VALGRIND)
 #include <valgrind/memcheck.h>
@@ -34,7 +36,7 @@
 #define VALGRIND_MAKE_MEM_DEFINED(addr, len) do { } while (0)
 #endif
 
-static __always_inline void hook_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
+static __always_inline void *hook_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
 {
 	if (IS_ENABLED(CONFIG_VALGRIND)) {
 		VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, 0);
@@ -43,7 +45,8 @@ static __always_inline void hook_alloc(struct kmem_cache *s, void *obj, gfp_t gf
 			VALGRIND_MAKE_MEM_DEFINED(obj, s->object_size);
 	}
 	if (unlikely(gfp & __GFP_ZERO))
-		memset(obj, 0, s->object_size);
+		return slab_zero(s, obj);	/* a tail call: no frame on the fast path */
+	return obj;
 }
 
 static __always_inline void hook_free(struct kmem_cache *s, void *obj)

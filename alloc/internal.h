@@ -276,9 +276,8 @@ struct kmem_cache {
 	unsigned int *random_seq;      /* CONFIG_SLAB_FREELIST_RANDOM: carve order */
 	/* the free check: offset of an object start within its slab */
 	uintptr_t slab_mask;           /* (PAGE_SIZE << order) - 1 */
-	uint64_t span;                 /* objects * size */
-	uint64_t div_magic;            /* UINT64_MAX / size + 1 (Lemire) */
-	uint64_t div_limit;            /* div_magic - 1 */
+	uint64_t div_magic;            /* floor(2^64 / size) + 1 */
+	uint64_t div_limit;            /* (objects - 1) * (div_magic * size mod 2^64) */
 
 	/* slab layer */
 	pthread_mutex_t list_lock __attribute__((aligned(CACHE_LINE)));
@@ -403,9 +402,20 @@ static __always_inline struct tc_slot *tc_slot_of(struct tcache *tc,
 /*
  * obj_offset_ok - is @p, which the page map entry @e places in a slab of
  * @s, an object's start?  Slabs are naturally aligned, so the offset in the
- * slab comes from the address; the colour from the entry.  Divisibility by
- * the stride is one multiplication (Lemire, Kaser & Kurz 2019: for n < 2^32,
- * n % d == 0 <=> n * c <= c - 1 with c = 2^64 / d rounded up).
+ * slab comes from the address; the colour from the entry.  Whether the
+ * offset is i * size with i < objects is one multiplication and one
+ * compare, after Lemire, Kaser & Kurz (2019).  With c = floor(2^64/size) + 1
+ * and e = c * size - 2^64 (0 < e <= size), the product off * c mod 2^64 is:
+ *   - i * e for off = i * size: it grows with i, so i < objects is
+ *     "at most (objects - 1) * e" (div_limit, below 2^32);
+ *   - at least c > 2^32 for any other off below 2^32 (slabs are at most
+ *     2 MiB), as r * c dominates and nothing wraps;
+ *   - at least c - e for an off that went "negative" (@p before the
+ *     colour, by m < size bytes: the colour never exceeds what the objects
+ *     leave over), as 2^64 - m * c >= c - e.
+ * So the bounds check costs no instruction of its own.  Every instruction
+ * here counts: where frees miss the cache, the out-of-order window holds
+ * more iterations of a caller's loop the shorter this path is.
  */
 static __always_inline bool obj_offset_ok(const struct kmem_cache *s, const void *p,
 					  uint64_t e)
@@ -413,7 +423,7 @@ static __always_inline bool obj_offset_ok(const struct kmem_cache *s, const void
 	uint64_t off = ((uintptr_t)p & s->slab_mask) -
 		       (e & PM_COLOUR_MASK) * s->colour_step;
 
-	return off < s->span && off * s->div_magic <= s->div_limit;
+	return off * s->div_magic <= s->div_limit;
 }
 
 /* obj_belongs - is @p an object's start in a slab of @s? */
@@ -443,8 +453,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 		hook_forget(&slot->loaded->objs[avail - 1]);
 		WRITE_ONCE(slot->avail, avail - 1);
 		stat_inc_local(&slot->allocs);
-		hook_alloc(s, obj, gfp);
-		return obj;
+		return hook_alloc(s, obj, gfp);
 	}
 	return mag_alloc_slow(s, gfp, ip);
 }

@@ -364,8 +364,7 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 	hook_forget(&slot->loaded->objs[avail]);
 	WRITE_ONCE(slot->avail, avail);
 	stat_inc_local(&slot->allocs);
-	hook_alloc(s, obj, gfp);
-	return obj;
+	return hook_alloc(s, obj, gfp);
 }
 
 /**

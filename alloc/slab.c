@@ -352,6 +352,12 @@ void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char
 	slab_free(owner, (void *)obj, 0);
 }
 
+/* __GFP_ZERO, out of line: the fast path then needs no stack frame. */
+__attribute__((noinline)) void *slab_zero(const struct kmem_cache *s, void *obj)
+{
+	return memset(obj, 0, s->object_size);
+}
+
 /* ---- public API --------------------------------------------------------- */
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)

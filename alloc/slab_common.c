@@ -254,9 +254,11 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	}
 	s->fp_secret = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED) ? random_u64() : 0;
 	s->slab_mask = slab_bytes - 1;
-	s->span = s->objects * s->size;
+	/* obj_offset_ok(): c = floor(2^64 / size) + 1, also for powers of two */
 	s->div_magic = UINT64_MAX / s->size + 1;
-	s->div_limit = s->div_magic - 1;
+	if (s->div_magic * s->size == 0)
+		s->div_magic++;
+	s->div_limit = (uint64_t)(s->objects - 1) * (s->div_magic * s->size);
 	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
 	s->mag_size = magazine_rounds(s);
 	s->refcount = 1;

@@ -5,7 +5,9 @@
  * of a slab, foreign addresses, large blocks registered on their first
  * page only, chunks going back to the OS when their blocks are free, and
  * the buddy system: freed blocks merge and serve other orders, dirty
- * memory first, clean memory reading as zeros.
+ * memory first, clean memory reading as zeros.  And the always-on free
+ * check built on the page map: obj_belongs() accepts exactly the object
+ * starts, byte by byte over whole slabs of many geometries.
  */
 #include <sys/mman.h>
 
@@ -280,6 +282,69 @@ static void test_purge_unmaps_chunks(void **state)
 	assert_int_equal(after.large_bytes, before.large_bytes);
 }
 
+/*
+ * obj_belongs() folds "offset < objects * size" into its divisibility test
+ * (internal.h).  Compare it with the plain definition at every byte of
+ * three slabs (so several colours) of caches of many shapes: sizes that
+ * are powers of two and not, cache-line aligned, red-zoned (the red zone
+ * rides in the colour), and slabs of several orders.
+ */
+static void test_object_start_check_every_byte(void **state)
+{
+	static const unsigned int sizes[] = {
+		8, 16, 24, 40, 64, 72, 96, 100, 128, 192, 200, 256, 640, 1000,
+		1024, 2048, 3000, 4096, 4104, 8192,
+	};
+	static const unsigned long flags[] = { 0, SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE };
+	enum { MAX_OBJS = 4096 };
+	void **objs = calloc(MAX_OBJS, sizeof(*objs));
+
+	assert_non_null(objs);
+	for (unsigned int f = 0; f < ARRAY_SIZE(flags); f++) {
+		for (unsigned int z = 0; z < ARRAY_SIZE(sizes); z++) {
+			struct kmem_cache *s = kmem_cache_create("geometry", sizes[z], 0,
+								 flags[f] | SLAB_NO_MERGE, NULL);
+			struct slab *seen[3];
+			unsigned int nseen = 0, n = 0;
+
+			assert_non_null(s);
+			while (nseen < ARRAY_SIZE(seen) && n < MAX_OBJS) {
+				struct slab *slab;
+				bool known = false;
+
+				objs[n] = kmem_cache_alloc(s, GFP_KERNEL);
+				assert_non_null(objs[n]);
+				slab = pm_slab(pagemap_lookup(objs[n++]));
+				for (unsigned int i = 0; i < nseen; i++)
+					known |= seen[i] == slab;
+				if (!known)
+					seen[nseen++] = slab;
+			}
+			assert_int_equal(nseen, ARRAY_SIZE(seen));
+			for (unsigned int i = 0; i < nseen; i++) {
+				const char *base = seen[i]->base, *mem = slab_mem(seen[i]);
+				size_t bytes = PAGE_SIZE << seen[i]->order;
+
+				for (const char *p = base; p < base + bytes; p++) {
+					bool start = p >= mem && (size_t)(p - mem) % s->size == 0 &&
+						     (size_t)(p - mem) / s->size < s->objects;
+
+					if (obj_belongs(s, p) != start)
+						fail_msg("size %u flags %#lx: byte %zu of a slab of "
+							 "order %u (colour offset %u) is %s",
+							 sizes[z], flags[f], (size_t)(p - base),
+							 seen[i]->order, seen[i]->colour_off,
+							 start ? "refused" : "accepted");
+				}
+			}
+			while (n)
+				kmem_cache_free(s, objs[--n]);
+			kmem_cache_destroy(s);
+		}
+	}
+	free(objs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_buddies_merge_across_orders),
 		cmocka_unit_test(test_clean_reads_as_zeros),
 		cmocka_unit_test(test_purge_unmaps_chunks),
+		cmocka_unit_test(test_object_start_check_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
