@@ -21,7 +21,7 @@ nm -D "$SO" | grep -q ' U __[at]san_' && skip_all "sanitizer build: the library 
 [ -n "${SLOTSLAB_IN_MALLOC_PROGRAMS:-}" ] && skip_all "already inside malloc_programs"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 PY=/usr/bin/python3
-plan 8
+plan 7
 
 # same NAME CMD...: CMD's output with glibc and with the library must match.
 # CMD runs in a fresh directory of its own, $tmp/{libc,slab}/NAME.

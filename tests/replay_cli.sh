@@ -12,7 +12,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 44
+plan 45
 
 # json FILE EXPR: evaluate the Python expression EXPR with d = the JSON in FILE.
 json() {
