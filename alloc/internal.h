@@ -37,6 +37,7 @@
 #define PAGE_SIZE   (1UL << PAGE_SHIFT)
 #define CHUNK_ORDER 9                          /* chunk = 2 MiB = order-9 block */
 #define CHUNK_SIZE  (PAGE_SIZE << CHUNK_ORDER)
+#define LARGE_CHUNK_MAX (CHUNK_SIZE / 2)        /* larger kmalloc blocks: a mapping each */
 #define CACHE_LINE  64
 
 /* Cache ids tag page-map entries and index the thread caches; 0 = none. */
