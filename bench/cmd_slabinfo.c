@@ -36,7 +36,10 @@ static void slabinfo_usage(FILE *f)
 		"Run a workload on the slab allocator, then print its caches in the\n"
 		"layout of /proc/slabinfo (version 2.1).\n\n"
 		"  TRACE         replay this trace on the slab heap (as `slotslab replay\n"
-		"                --heap slab`, on one thread) and report its caches\n"
+		"                --heap slab`, on one thread) and report its caches, after\n"
+		"                a line of what the allocator holds from the OS then (KiB:\n"
+		"                chunks, slabs and large blocks in them, freed pages kept\n"
+		"                resident, metadata, all mapped)\n"
 		"  --at peak     the report at the peak of live objects and blocks, right\n"
 		"                after the first event that reaches it (the default)\n"
 		"  --at end      the report after the last event, before what the trace\n"
@@ -64,6 +67,19 @@ struct snapshot {
 	bool failed;
 };
 
+/* One comment line: what the allocator holds from the OS, in KiB. */
+static void mem_summary(FILE *f)
+{
+	struct slab_mem_info m;
+
+	if (slab_get_mem_info(&m) != 0)
+		return;
+	fprintf(f, "# memory (KiB): chunks %lu, of which slabs %lu, large %lu, freed and "
+		"resident %lu; metadata %lu; mapped %lu\n", m.chunk_bytes >> 10,
+		m.slab_bytes >> 10, m.large_bytes >> 10, m.dirty_bytes >> 10,
+		m.meta_bytes >> 10, m.mapped_bytes >> 10);
+}
+
 static void take(struct snapshot *s, const char *when)
 {
 	FILE *f;
@@ -71,6 +87,8 @@ static void take(struct snapshot *s, const char *when)
 	if (s->buf || s->failed)
 		return;
 	f = open_memstream(&s->buf, &s->len);
+	if (f)
+		mem_summary(f);
 	if (!f || slabinfo_write(f, s->flags) != 0)
 		s->failed = true;
 	if (f && fclose(f) != 0)

@@ -149,8 +149,9 @@ ok $? "--sample 0: no time per kind, null"
 # slabinfo of a trace.
 "$S" slabinfo "$tmp/myclass.bin" --layout slots >"$log/out" 2>"$log/err" &&
 	grep -q "^# slotslab slabinfo .*myclass.bin: layout slots, profile native, taken at the peak$" "$log/out" &&
+	grep -Eq "^# memory \(KiB\): chunks [1-9][0-9]*, of which slabs [1-9][0-9]*, large [0-9]+, freed and resident [0-9]+; metadata [1-9][0-9]*; mapped [1-9][0-9]*$" "$log/out" &&
 	grep -q "^slabinfo - version: 2.1" "$log/out"
-ok $? "slabinfo TRACE: the report at the peak"
+ok $? "slabinfo TRACE: the report at the peak, after what the allocator holds"
 active=$(awk '$1 == "kmalloc-32" || $1 ~ /om:MyClass/ {s += $2} END {print s + 0}' "$log/out")
 [ "$active" -ge 500 ]
 ok $? "at the peak the 500 MyClass instances are in the report ($active active)"
