@@ -5,12 +5,12 @@
  * kmalloc's guarantees (include/slotslab/slab.h): every size class above 8
  * is 16-byte aligned, a power-of-two class is aligned to its size (up to
  * SLAB_MAX_ALIGN, 4096, so kmalloc-8k is 4096-aligned), and blocks above
- * KMALLOC_MAX_CACHE_SIZE are whole pages, page aligned.  An
+ * KMALLOC_MAX_CACHE_SIZE are mappings of their own, page aligned.  An
  * aligned request for @size bytes at @align is served without headers and
  * without interior pointers, so that free(), realloc() and
  * malloc_usable_size() need no special case for it, in one of three ways:
  *
- * 1. align <= 16 (<= 8 for the 8-byte class) or size > 8 KiB: plain
+ * 1. align <= 16 (<= 8 for the 8-byte class) or size > 32 KiB: plain
  *    kmalloc (large blocks are page aligned); the block is aligned enough
  *    already.
  *

@@ -10,7 +10,7 @@
  *
  *   malloc(n)      kmalloc(n), n = 0 taken as 1: a unique pointer, never
  *                  ZERO_SIZE_PTR, as glibc gives (kmalloc's size classes
- *                  reach 8 KiB; above, it keeps freed blocks for reuse)
+ *                  reach 32 KiB; above, it keeps freed blocks for reuse)
  *   free(p)        kfree(p); NULL does nothing
  *   calloc(n, m)   kmalloc(n * m, __GFP_ZERO); ENOMEM if n * m overflows
  *   realloc(p, n)  p NULL: malloc(n); n 0: free(p) and NULL (glibc's
@@ -18,7 +18,7 @@
  *                  is more than half the block (a shrink below half moves,
  *                  so that a buffer trimmed after use gives its memory
  *                  back), else moves; a large block grows or shrinks in
- *                  place or by mremap (krealloc), or moves below 8 KiB
+ *                  place or by mremap (krealloc), or moves below 32 KiB
  *   *memalign ...  aligned.c
  *   malloc_usable_size(p)  ksize(p)
  *

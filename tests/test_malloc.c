@@ -329,7 +329,7 @@ static void test_huge_alignment_table(void **state)
 }
 
 /*
- * Large blocks (above 8 KiB) freed are kept, resident, for reuse: the same
+ * Large blocks (above 32 KiB) freed are kept, resident, for reuse: the same
  * size comes back, calloc gets it zeroed, realloc from small takes it too.
  */
 static void test_large_reuse(void **state)

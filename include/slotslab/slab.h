@@ -53,7 +53,7 @@ typedef unsigned int gfp_t;
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 #define KMALLOC_MIN_SIZE       8
-#define KMALLOC_MAX_CACHE_SIZE 8192           /* larger: whole pages */
+#define KMALLOC_MAX_CACHE_SIZE 32768           /* larger: whole pages */
 #define KMALLOC_MAX_SIZE       (1UL << 40)     /* larger: NULL */
 
 #define SLAB_MAX_ALIGN         4096            /* largest alignment a cache accepts */
@@ -192,7 +192,7 @@ SLOTSLAB_API const char *kmem_cache_name(struct kmem_cache *s);
  * @flags: as for kmem_cache_alloc()
  *
  * Sizes up to KMALLOC_MAX_CACHE_SIZE come from size-class caches
- * ("kmalloc-<size>": four per doubling to 4 KiB, eight to 8 KiB); blocks
+ * ("kmalloc-<size>": four per doubling to 4 KiB, eight to 32 KiB); blocks
  * are aligned to 16 bytes, and power-of-two sizes to their size (up to
  * 4 KiB when debugging).  Larger sizes get whole pages, page aligned: up
  * to 1 MiB from the page allocator's chunks, beyond that a mapping each.
@@ -304,7 +304,7 @@ struct slab_mem_info {
 	unsigned long chunk_bytes;  /* 2 MiB chunks mapped for slabs and large blocks */
 	unsigned long slab_bytes;   /* of which cut into slabs now */
 	unsigned long dirty_bytes;  /* of which freed, kept resident for reuse */
-	unsigned long large_bytes;  /* kmalloc blocks above 8 KiB: up to 1 MiB in
+	unsigned long large_bytes;  /* kmalloc blocks above 32 KiB: up to 1 MiB in
 				       chunks, larger ones mapped on their own */
 	unsigned long meta_bytes;   /* descriptors, page map, magazines */
 	unsigned long mapped_bytes; /* chunks, large blocks mapped on their own and
