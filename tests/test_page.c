@@ -5,8 +5,8 @@
  * of a slab, foreign addresses, large blocks registered on their first
  * page only, chunks going back to the OS when their blocks are free, and
  * the buddy system: freed blocks merge and serve other orders, dirty
- * memory first, clean memory reading as zeros, new memory (a mostly clean
- * block, a mapping of its own) purging old dirty memory.  And the always-on free
+ * memory first, clean memory reading as zeros, new memory (a clean block,
+ * a mapping of its own) purging old dirty memory.  And the always-on free
  * check built on the page map: obj_belongs() accepts exactly the object
  * starts, byte by byte over whole slabs of many geometries.
  */
@@ -303,38 +303,6 @@ static void make_dirty(struct slab **x, unsigned int n)
 }
 
 /*
- * A dirty block may be partly clean: a large block of 129 pages, freed,
- * is dirty in 129 pages of its order-8 block and clean in the 127 of its
- * tail.  Taking that block brings 127 new pages, so it purges as much
- * older dirty memory (beyond the slack) as a clean block would; else RSS
- * grows by the clean part while the old dirty memory stays resident.
- */
-static void test_mostly_clean_block_purges(void **state)
-{
-	struct slab *x[64], *big, *t;
-	struct slab_mem_info m;
-	bool zeroed;
-	char *base;
-
-	page_purge();
-	make_dirty(x, ARRAY_SIZE(x));
-	big = page_large_alloc(PAGE_SIZE * ((1U << (CHUNK_ORDER - 2)) + 1), &zeroed);
-	assert_non_null(big);
-	base = big->base;
-	memset(base, 0x3c, big->large_size);
-	for (unsigned int i = 0; i < ARRAY_SIZE(x); i++)
-		page_slab_free(x[i]);
-	page_large_free(big);		/* the newest dirty block: taken first */
-	t = page_slab_alloc(CHUNK_ORDER - 1, 6, 0);
-	assert_non_null(t);
-	assert_ptr_equal(t->base, base);
-	page_get_mem_info(&m);
-	assert_true(m.dirty_bytes <= dirty_slack());
-	page_slab_free(t);
-	page_purge();
-}
-
-/*
  * New memory outside the chunks (a large block mapped on its own, or
  * grown by mremap) also purges older dirty memory first: a buffer grown
  * by doubling would otherwise leave its smaller copies resident.
@@ -439,7 +407,6 @@ int main(void)
 		cmocka_unit_test(test_buddies_merge_across_orders),
 		cmocka_unit_test(test_clean_reads_as_zeros),
 		cmocka_unit_test(test_purge_unmaps_chunks),
-		cmocka_unit_test(test_mostly_clean_block_purges),
 		cmocka_unit_test(test_direct_mapping_purges),
 		cmocka_unit_test(test_object_start_check_every_byte),
 	};
