@@ -19,22 +19,22 @@ env -u LD_PRELOAD "$PROG" which >/dev/null 2>&1
 [ $? -ne 0 ]
 ok $? "control: without the library, malloc is not slotslab's"
 
-for mode in which api threads fork; do
-	LD_PRELOAD=$SO "$PROG" $mode >"$log/out" 2>"$log/err"
-	r=$?
-	[ $mode = which ] && { grep -q "^malloc: .*libslotslab-malloc.so" "$log/out" || r=1; }
-	[ -s "$log/err" ] && r=1
-	[ $r -eq 0 ] || sed 's/^/# /' "$log/out" "$log/err"
-	ok $r "LD_PRELOAD: $mode"
-done
-for mode in which api threads fork; do
-	"$PROG"_static $mode >"$log/out" 2>"$log/err"
-	r=$?
-	[ $mode = which ] && { grep -q "^malloc: .*malloc_check_static" "$log/out" || r=1; }
-	[ -s "$log/err" ] && r=1
-	[ $r -eq 0 ] || sed 's/^/# /' "$log/out" "$log/err"
-	ok $r "linked with libslotslab-malloc.a: $mode"
-done
+# modes LABEL WHICH CMD...: CMD MODE for every mode passes, silently, and
+# "which" names WHICH as the malloc in use.
+modes() {
+	label=$1 which=$2
+	shift 2
+	for mode in which api threads fork; do
+		"$@" $mode >"$log/out" 2>"$log/err"
+		r=$?
+		[ $mode = which ] && { grep -q "^malloc: .*$which" "$log/out" || r=1; }
+		[ -s "$log/err" ] && r=1
+		[ $r -eq 0 ] || sed 's/^/# /' "$log/out" "$log/err"
+		ok $r "$label: $mode"
+	done
+}
+modes "LD_PRELOAD" "libslotslab-malloc.so" env LD_PRELOAD="$SO" "$PROG"
+modes "linked with libslotslab-malloc.a" "malloc_check_static" "$PROG"_static
 # Fully static: the archive must define everything glibc's malloc.o would.
 obj=$O/obj/tests/progs/malloc_check.o
 if cc -static -o "$log/full-static" "$obj" "$O/libslotslab-malloc.a" -lpthread 2>"$log/err"; then
