@@ -15,41 +15,53 @@
 .DEFAULT_GOAL := all
 include mk/common.mk
 
-LIB_SRCS   :=
-BENCH_SRCS :=
-CLI_MAIN   :=
-TOOL_SRCS  :=
-TEST_SRCS  :=
-TEST_PROGS :=
-include alloc/build.mk
-include objects/build.mk
-include bench/build.mk
-include tests/build.mk
-include mk/kconfig.mk
+# The configuration's CONFIG_* values, for build.mk files that choose
+# sources by them (not needed to clean or to write a configuration).
+ifeq ($(filter clean distclean %config,$(MAKECMDGOALS)),)
+-include $(KCONFIG_CONFIG)
+endif
 
-LIB_OBJS   := $(call objs,$(LIB_SRCS))
-BENCH_OBJS := $(call objs,$(BENCH_SRCS))
+# What the build makes; each build.mk adds its sources and rules.
 STATIC_LIB := $(O)/libslotslab.a
 SONAME     := libslotslab.so.$(VER_MAJOR)
 SHARED_LIB := $(O)/libslotslab.so.$(VERSION)
-CLI        := $(O)/slotslab
+TRACE_LIB  := $(O)/libslotslab-trace.a
 BENCH_LIB  := $(O)/libslotslab-bench.a
-TOOLS      := $(patsubst bench/tools/%.c,$(O)/%,$(TOOL_SRCS))
-TESTS      := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS) $(TEST_PROGS))
+CLI        := $(O)/slotslab
 VERSION_H  := $(O)/include/slotslab/version.h
-BENCH_LIBS := -luring
 # Sanitizer runtimes are linked into executables, not shared libraries.
 ZDEFS      := $(if $(SANITIZE),,-Wl,-z,defs)
+
+LIB_SRCS   :=
+TRACE_SRCS :=
+BENCH_SRCS :=
+CLI_SRCS   :=
+TOOL_SRCS  :=
+TEST_SRCS  :=
+TEST_PROGS :=
+TESTS      :=
+include mk/kconfig.mk
+include alloc/build.mk
+include objects/build.mk
+include trace/build.mk
+include bench/build.mk
 include malloc/build.mk
 include record/build.mk
+include tests/build.mk
+
+LIB_OBJS   := $(call objs,$(LIB_SRCS))
+TRACE_OBJS := $(call objs,$(TRACE_SRCS))
+BENCH_OBJS := $(call objs,$(BENCH_SRCS))
+CLI_OBJS   := $(call objs,$(CLI_SRCS))
+TOOLS      := $(patsubst bench/tools/%.c,$(O)/%,$(TOOL_SRCS))
 
 .PHONY: all lib tools tests test check bench install uninstall clean distclean
-all: lib $(CLI) tools $(MALLOC_TARGETS) $(RECORD_TARGETS)
+all: lib $(TRACE_LIB) $(CLI) tools $(MALLOC_TARGETS) $(RECORD_TARGETS)
 lib: $(STATIC_LIB) $(O)/libslotslab.so $(O)/slotslab.pc
 tools: $(TOOLS)
 tests: $(TESTS)
 
-$(LIB_OBJS) $(BENCH_OBJS) $(call objs,$(CLI_MAIN) $(TOOL_SRCS) $(TEST_SRCS) $(TEST_PROGS)): $(VERSION_H)
+$(LIB_OBJS) $(TRACE_OBJS) $(BENCH_OBJS) $(CLI_OBJS) $(call objs,$(TOOL_SRCS) $(TEST_SRCS) $(TEST_PROGS)): $(VERSION_H)
 
 $(VERSION_H): include/slotslab/version.h.in VERSION
 	$(quiet) GEN $@
@@ -77,22 +89,21 @@ $(O)/slotslab.pc: slotslab.pc.in VERSION
 	$(quiet) GEN $@
 	$(Q)$(PC_SED) $< > $@
 
+$(TRACE_LIB): $(TRACE_OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
 $(BENCH_LIB): $(BENCH_OBJS)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(CLI): $(call objs,$(CLI_MAIN)) $(BENCH_LIB) $(STATIC_LIB)
+$(CLI): $(CLI_OBJS) $(BENCH_LIB) $(TRACE_LIB) $(STATIC_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(BENCH_LIBS) $(LIBS)
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(TRACE_LIBS) $(LIBS)
 
-$(O)/%: $(O)/obj/bench/tools/%.o $(BENCH_LIB) $(STATIC_LIB)
+$(TOOLS): $(O)/%: $(O)/obj/bench/tools/%.o $(BENCH_LIB) $(TRACE_LIB) $(STATIC_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(BENCH_LIBS) $(LIBS)
-
-$(O)/tests/%: $(O)/obj/tests/%.o $(BENCH_LIB) $(STATIC_LIB)
-	$(quiet) LD $@
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka $(BENCH_LIBS) $(LIBS)
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(TRACE_LIBS) $(LIBS)
 
 # The test build needs cmocka and valgrind; the check target installs them.
 $(O)/.deps-test:

@@ -1,17 +1,24 @@
-# bench/build.mk - the CLI (bench/*.c, main in bench/main.c) and the
-# standalone benchmark programs (bench/tools/NAME.c -> $(O)/NAME).
-CLI_MAIN   := bench/main.c
-BENCH_SRCS += $(filter-out $(CLI_MAIN),$(wildcard bench/*.c))
+# bench/build.mk - the slotslab command and the benchmark programs
+# (bench/README.md).
+#
+#   libslotslab-bench.a   gen/, import/, replay/, metrics/: the subsystems
+#   slotslab              cli/: main.c, cli.c and one cmd_NAME.c per command,
+#                         linked with the archives above, the trace library
+#                         and libslotslab.a
+#   NAME                  tools/NAME.c, a stand-alone benchmark program
+BENCH_SRCS += $(wildcard bench/gen/*.c bench/import/*.c bench/replay/*.c bench/metrics/*.c)
+CLI_SRCS   += $(wildcard bench/cli/*.c)
 TOOL_SRCS  += $(wildcard bench/tools/*.c)
 
-# Provenance for benchmark results (bench/metrics.c): the git revision, the
-# .config and the compiler flags.  Regenerated on every make, but replaced
-# only when its contents change, so that nothing relinks needlessly.
+# Provenance for benchmark results (bench/metrics/metrics.c): the git
+# revision, the .config and the compiler flags.  Regenerated on every make,
+# but replaced only when its contents change, so that nothing relinks
+# needlessly.
 BUILDINFO_H := $(O)/include/generated/buildinfo.h
-$(O)/obj/bench/metrics.o: $(BUILDINFO_H)
+$(O)/obj/bench/metrics/metrics.o: $(BUILDINFO_H)
 $(BUILDINFO_H): FORCE $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(Q)bench/buildinfo.sh $(KCONFIG_CONFIG) $(CFLAGS) $(SAN_FLAGS) > $@.tmp
+	$(Q)bench/metrics/buildinfo.sh $(KCONFIG_CONFIG) $(CFLAGS) $(SAN_FLAGS) > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; printf '  %-8s %s\n' GEN $@; fi
 .PHONY: FORCE
 FORCE:

@@ -5,12 +5,12 @@
 #
 # Both hold malloc/*.o and the allocator objects they need.  The same
 # sources built with SLOTSLAB_MALLOC_PREFIX (slotslab_malloc, ...) go into
-# the test program tests/test_malloc, which then runs beside the process's
+# the test program tests/malloc/test_malloc, which then runs beside the process's
 # own malloc, and under the sanitizers.
 MALLOC_SRCS     := $(wildcard malloc/*.c)
 MALLOC_OBJS     := $(call objs,$(MALLOC_SRCS))
 MALLOC_PFX_OBJS := $(MALLOC_OBJS:.o=.pfx.o)
-ALLOC_OBJS      := $(filter $(O)/obj/alloc/%,$(LIB_OBJS))
+ALLOC_OBJS      := $(call objs,$(filter alloc/%,$(LIB_SRCS)))
 MALLOC_SO       := $(O)/libslotslab-malloc.so
 MALLOC_A        := $(O)/libslotslab-malloc.a
 MALLOC_TARGETS  := $(MALLOC_SO) $(MALLOC_A)
@@ -33,14 +33,17 @@ $(MALLOC_A): $(MALLOC_OBJS) $(ALLOC_OBJS)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/tests/test_malloc: $(O)/obj/tests/test_malloc.o $(MALLOC_PFX_OBJS) $(BENCH_LIB) $(STATIC_LIB)
+TEST_SRCS += tests/malloc/test_malloc.c
+TESTS     += $(O)/tests/malloc/test_malloc
+$(O)/tests/malloc/test_malloc: $(O)/obj/tests/malloc/test_malloc.o $(MALLOC_PFX_OBJS) $(STATIC_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka $(BENCH_LIBS) $(LIBS)
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka $(LIBS)
 
-# A program linked with the archive instead of libc's malloc (tests/malloc_static.sh).
-$(O)/tests/progs/malloc_check_static: $(O)/obj/tests/progs/malloc_check.o $(MALLOC_A)
+# A program linked with the archive instead of libc's malloc, for
+# tests/malloc/malloc_api.sh.
+$(O)/tests/malloc/progs/malloc_check_static: $(O)/obj/tests/malloc/progs/malloc_check.o $(MALLOC_A)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $(O)/obj/tests/progs/malloc_check.o -Wl,-u,malloc $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS)
-TESTS += $(O)/tests/progs/malloc_check_static
+	$(Q)$(CC) -o $@ $< -Wl,-u,malloc $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS)
+TESTS += $(O)/tests/malloc/progs/malloc_check_static

@@ -12,7 +12,7 @@
 
 #include "internal/compiler.h"
 #include "internal/list.h"
-#include "record/format.h"
+#include "trace/record_stream.h"
 
 #pragma GCC visibility push(hidden)
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * record/stream.c - the recorder's buffers, background writer and stream
- * files (format: record/format.h).
+ * files (format: trace/record_stream.h).
  *
  * 1. Each thread appends events to a 64 KiB buffer of its own, without a
  *    lock (internal.h, rec_put).  A full buffer is handed to the writer

@@ -26,7 +26,7 @@
 # Environment:
 #   FULL=1             DESIGN.md's full sizes (much longer)
 #   BENCH_SMOKE=1      tiny sizes, one repetition, parts replay python cachegrind
-#                      (what tests/bench_suite.sh runs)
+#                      (what tests/cli/bench_suite.sh runs)
 #   REPS=N             repetitions of every replay (default 3)
 #   ALLOC_REPS=N       allocbench repetitions (default 3)
 #   CONFIGCOST_REPS=N  configcost repetitions (default 2)

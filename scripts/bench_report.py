@@ -303,7 +303,7 @@ class Report(object):
                       "replay", r["events_per_sec"] / 1e6 if r and r.get("events_per_sec") else None,
                       "%.1f M/s", lambda x: x >= 30.0, ">= 30", why)
         dec = (self.cg.get("decode") or {}).get("instructions_per_get")
-        why = ("decoding is the replayer's (bench/trace_bin_read.c)%s" % (
+        why = ("decoding is the replayer's (trace/bin_read.c)%s" % (
             ": %.0f instructions per get event under cachegrind" % dec if dec else ""))
         # decode_share: a decode-only pass's time over the replay pass's
         for s in self.replay.get("scenarios", {}):
@@ -469,7 +469,7 @@ class Report(object):
         self.goal("profile cpython311 tracks real CPython 3.11 (sweep, every point measured "
                   "here and in the reference CSV)", "replay + CPython",
                   max(dev) * 100 if dev else None, "%.1f %% worst",
-                  lambda x: x <= 5.0, "within 5 % (tests/test_object_fidelity.c)")
+                  lambda x: x <= 5.0, "within 5 % (tests/objects/test_object_fidelity.c)")
         return "\n".join(out)
 
     def seed004(self, sw):

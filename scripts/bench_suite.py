@@ -37,7 +37,7 @@ import benchlib as bl
 
 # scenario -> gen options, per size.  The default sizes keep `make bench`
 # under five minutes on two cores; `full` is DESIGN.md's; `smoke` is for
-# tests/bench_suite.sh.  myclass keeps the seeds' 262,144 objects (the
+# tests/cli/bench_suite.sh.  myclass keeps the seeds' 262,144 objects (the
 # headline compares MiB with the seeds') except in smoke mode.
 SIZES = {
     "smoke": {"myclass": ["--objects", "2000"], "player": ["--objects", "2000"],

@@ -47,12 +47,12 @@ fi
 if want asan; then
 	stage asan-build make -s -j"$J" O=build/asan CC=clang SANITIZE=address,undefined all tests
 	stage asan env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		scripts/run-tests.sh build/asan --skip '^install$'
+		scripts/run-tests.sh build/asan --skip '^cli/install$'
 fi
 if want tsan; then
 	stage tsan-build make -s -j"$J" O=build/tsan CC=clang SANITIZE=thread tests
 	stage tsan env TSAN_OPTIONS=halt_on_error=1 STRESS_SCALE=4 \
-		scripts/run-tests.sh build/tsan --skip '^(install|valgrind_memcheck)$'
+		scripts/run-tests.sh build/tsan --skip '^(cli/install|alloc/valgrind_memcheck)$'
 fi
 if want fuzz && [ -x scripts/fuzz.sh ]; then
 	stage fuzz scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-30}"

@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [BUILD_DIR [SECONDS]]     defaults: build, 30
 #
 # Targets: tests/fuzz/fuzz_NAME.c -> BUILD_DIR/fuzz/fuzz_NAME, built with
-# clang -fsanitize=fuzzer,address,undefined against the trace sources of
+# clang -fsanitize=fuzzer,address,undefined against the trace library's sources of
 # bench/ (and BUILD_DIR's autoconf.h, generated if missing).  Each target
 # first replays tests/fuzz/regress/NAME/ (inputs that once crashed), then
 # fuzzes for SECONDS from tests/fuzz/corpus/NAME/ (read only: new inputs go
@@ -28,8 +28,13 @@ autoconf=$O/include/generated/autoconf.h
 
 out=$O/fuzz
 mkdir -p "$out"
-srcs="bench/trace.c bench/trace_names.c bench/trace_io.c bench/trace_text.c
-      bench/trace_bin_read.c bench/trace_bin_write.c bench/crc32c.c"
+# The trace library's sources, as trace/build.mk chooses them.
+srcs=$(ls trace/*.c | grep -v '^trace/io_uring\.c$')
+libs=""
+if grep -q '^#define CONFIG_TRACE_IO_URING 1' "$autoconf"; then
+	srcs="$srcs trace/io_uring.c"
+	libs=-luring
+fi
 flags="-std=gnu11 -g -O1 -D_GNU_SOURCE -I. -Iinclude -I$O/include -include $autoconf
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
@@ -40,7 +45,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	bin=$out/$name
 	echo "fuzz.sh: building $bin"
 	# shellcheck disable=SC2086
-	$CLANG $flags -o "$bin" "$src" $srcs -luring
+	$CLANG $flags -o "$bin" "$src" $srcs $libs
 	if [ -d "tests/fuzz/regress/$target" ] && [ -n "$(ls "tests/fuzz/regress/$target")" ]; then
 		echo "fuzz.sh: $name: replaying tests/fuzz/regress/$target"
 		"$bin" -runs=1 "tests/fuzz/regress/$target"/* 2>"$out/$name.regress.log" || {

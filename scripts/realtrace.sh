@@ -10,7 +10,7 @@
 #   py-slots    PYTHONMALLOC=malloc python3 running the seeds' (000, 001)
 #               slots program: MyClass(1, 1) x 262,144 with __slots__
 #   py-noslots  the same program without __slots__ (a dict per object)
-#   gcc         gcc -O2 -g -c bench/replay.c: the trace of cc1 (--process largest)
+#   gcc         gcc -O2 -g -c bench/replay/replay.c: the trace of cc1 (--process largest)
 #   sqlite3     200,000 rows inserted, indexed, grouped; where sqlite3 is
 #               not installed, sort -S 8M --parallel=2 of 1,000,000 lines
 #               (FULL=1: 4,000,000) instead
@@ -114,7 +114,7 @@ select b from t where b like '8%' order by b limit 5;
 SQLEOF
 awk -v n="$lines" 'BEGIN { x = 12345; for (i = 0; i < n; i++) {
 	x = (x * 1103515245 + 12345) % 2147483648; printf "%d,w%x,%d\n", x % 1000, x, i } }' >"$work/lines"
-GCC_ARGS="-O2 -g -I$SRC -I$SRC/include -I$B/include -include $B/include/generated/autoconf.h -D_GNU_SOURCE -std=gnu11 -c $SRC/bench/replay.c -o $work/replay.o"
+GCC_ARGS="-O2 -g -I$SRC -I$SRC/include -I$B/include -include $B/include/generated/autoconf.h -D_GNU_SOURCE -std=gnu11 -c $SRC/bench/replay/replay.c -o $work/replay.o"
 workloads="py-slots py-noslots gcc"
 if command -v sqlite3 >/dev/null; then
 	workloads="$workloads sqlite3"

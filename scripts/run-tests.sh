@@ -3,9 +3,11 @@
 #
 #   scripts/run-tests.sh BUILD_DIR [--valgrind] [--only REGEX] [--skip REGEX]
 #
-# Every cmocka program tests/test_NAME.c runs as BUILD_DIR/tests/test_NAME
-# with CMOCKA_MESSAGE_OUTPUT=TAP; every tests/*.sh runs with O=BUILD_DIR and
-# prints its own TAP.  --valgrind runs the programs under memcheck, where any
+# Every cmocka program tests/LAYER/test_NAME.c runs as
+# BUILD_DIR/tests/LAYER/test_NAME with CMOCKA_MESSAGE_OUTPUT=TAP; every
+# tests/LAYER/*.sh runs with O=BUILD_DIR and prints its own TAP.  A test is
+# named LAYER/NAME (alloc/test_slab, cli/trace_cli), which --only and
+# --skip match.  --valgrind runs the programs under memcheck, where any
 # error fails the program (forked children are not checked: what vanished
 # threads held at a fork is leaked in the child by design).
 #
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
 	--valgrind) vg="valgrind -q --fair-sched=yes --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes" ;;
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -54,27 +56,31 @@ throttle() {
 start() {
 	name=$1; shift
 	throttle
-	( "$@" >"$work/$name.log" 2>&1; echo $? >"$work/$name.rc" ) &
+	log=$work/$(echo "$name" | tr / .)
+	( "$@" >"$log.log" 2>&1; echo $? >"$log.rc" ) &
 	pids="$pids $!"
 	names="$names $name"
 }
 
-for src in tests/test_*.c; do
-	name=$(basename "$src" .c)
+for src in tests/*/test_*.c; do
+	name=${src#tests/}
+	name=${name%.c}
 	wanted "$name" || continue
 	t=$O/tests/$name
 	if [ ! -x "$t" ]; then
-		echo "# missing: $t (not built)" >"$work/$name.log"
-		echo 127 >"$work/$name.rc"
+		log=$work/$(echo "$name" | tr / .)
+		echo "# missing: $t (not built)" >"$log.log"
+		echo 127 >"$log.rc"
 		names="$names $name"
 		continue
 	fi
 	start "$name" $vg "$t"
 done
 if [ -z "$vg" ]; then
-	for t in tests/*.sh; do
+	for t in tests/*/*.sh; do
 		[ -f "$t" ] || continue
-		name=$(basename "$t" .sh)
+		name=${t#tests/}
+		name=${name%.sh}
 		wanted "$name" || continue
 		start "$name" sh "$t"
 	done
@@ -86,8 +92,9 @@ for name in $names; do
 	total=$((total + 1))
 	echo "# --- $name"
 	# cmocka prints skipped tests as "not ok N # SKIP"; TAP wants "ok".
-	sed 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' "$work/$name.log"
-	rc=$(cat "$work/$name.rc" 2>/dev/null || echo 1)
+	log=$work/$(echo "$name" | tr / .)
+	sed 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' "$log.log"
+	rc=$(cat "$log.rc" 2>/dev/null || echo 1)
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 	else

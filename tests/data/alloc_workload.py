@@ -1,5 +1,5 @@
 # alloc_workload.py - a Python program that allocates in many ways, for
-# tests/malloc_programs.sh: its output must be the same under every malloc.
+# tests/malloc/malloc_programs.sh: its output must be the same under every malloc.
 # Run with PYTHONHASHSEED=0 so that set and dict orders are reproducible.
 import hashlib
 import json

@@ -4,7 +4,7 @@
  * Built and run by scripts/fuzz.sh; the body is fuzz_text_one() in
  * trace_check.h, which test_trace_fuzz also runs on the corpus.
  */
-#include "tests/fuzz/trace_check.h"
+#include "tests/lib/trace_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench/import/import.h - turning address-level allocation logs into malloc-level
+ * trace events with stable block ids (import_common.c), for the importers
+ * (import_mtrace.c, import_heaptrack.c, import_rep.c) and the recorder's
+ * stream converter (record_streams.c).
+ *
+ * A log names blocks by address, and an address is reused as soon as its
+ * block is freed; a trace names them by id, never reused.  The importer
+ * keeps the live blocks in a hash map, address -> block, gives each new
+ * block the next id (1, 2, ...), and writes the trace events.  What a log
+ * gets wrong is counted, never fatal:
+ *   unmatched_frees     a free of an address not live (allocated before
+ *                       the log started, or by a call the log missed):
+ *                       dropped
+ *   unmatched_reallocs  a realloc of such an address: written as a malloc
+ *                       of the new block
+ *   implicit_frees      an allocation at an address still live (its free
+ *                       was missed): the old block is freed first
+ */
+#ifndef SLOTSLAB_BENCH_IMPORT_H
+#define SLOTSLAB_BENCH_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "trace/trace.h"
+
+/**
+ * struct blk - a live block
+ * @addr: its address in the log (never 0)
+ * @id:   its trace id
+ * @size: the size asked for
+ * @aux:  calloc: nmemb; memalign: the alignment; else 0
+ * @kind: TRACE_MALLOC, TRACE_CALLOC, TRACE_MEMALIGN or TRACE_REALLOC (the
+ *        event that made it)
+ */
+struct blk {
+	uint64_t addr;
+	uint64_t id;
+	uint64_t size;
+	uint64_t aux;
+	uint8_t kind;
+};
+
+/* Open addressing, linear probing, backward-shift deletion; addr 0 = empty. */
+struct blkmap {
+	struct blk *tab;
+	size_t cap;	/* a power of two, or 0 */
+	size_t n;
+};
+
+struct import_stats {
+	uint64_t events;		/* trace events written (or that would be) */
+	uint64_t allocs;		/* blocks made, realloc results included */
+	uint64_t unmatched_frees;
+	uint64_t unmatched_reallocs;
+	uint64_t implicit_frees;
+	uint64_t failed;		/* failed allocations (block 0) */
+	uint64_t inherited;		/* blocks given before the log's own events */
+	uint64_t peak_live;		/* most blocks live at once */
+	uint64_t peak_bytes;		/* most bytes (sizes asked for) live at once */
+	uint64_t live_bytes;
+};
+
+/**
+ * struct importer - address-level events in, trace events out
+ * @w:      the writer, or NULL to follow the log without writing (a
+ *          recorded parent process whose state at a fork() a child inherits)
+ * @failed: a write (trace_writer_error() says why) or an allocation failed;
+ *          every call then returns -1
+ */
+struct importer {
+	struct trace_writer *w;
+	struct blkmap live;
+	uint64_t next_id;
+	struct import_stats st;
+	bool failed;
+};
+
+/** importer_init - start with no live block; @w may be NULL */
+void importer_init(struct importer *im, struct trace_writer *w);
+/** importer_fini - free the map (not the writer) */
+void importer_fini(struct importer *im);
+
+/*
+ * The events, each at thread @tid (0: none).  Return: 0, or -1 when
+ * memory ran out (errno ENOMEM) or the writer failed.
+ */
+
+/** importer_alloc - @kind MALLOC, CALLOC (@aux nmemb) or MEMALIGN (@aux alignment) at @addr (0: failed) */
+int importer_alloc(struct importer *im, uint32_t tid, enum trace_kind kind, uint64_t addr,
+		   uint64_t size, uint64_t aux);
+/** importer_free - free the block at @addr; 0 is free(NULL): nothing */
+int importer_free(struct importer *im, uint32_t tid, uint64_t addr);
+/**
+ * importer_realloc - realloc(@old_addr, @size) gave @new_addr
+ *
+ * @old_addr 0: realloc(NULL); @new_addr 0 with @size 0: the block was
+ * freed; @new_addr 0 with @size > 0: the call failed and the block stays.
+ */
+int importer_realloc(struct importer *im, uint32_t tid, uint64_t new_addr, uint64_t old_addr,
+		     uint64_t size);
+/**
+ * importer_take - remove the block at @addr and return it in @out (the
+ * first half of a realloc whose two halves are apart, as the recorder
+ * logs them); false if @addr is not live
+ */
+bool importer_take(struct importer *im, uint64_t addr, struct blk *out);
+/**
+ * importer_realloc_taken - the second half: @old (from importer_take, or
+ * NULL when it found nothing at @old_addr) became @new_addr
+ */
+int importer_realloc_taken(struct importer *im, uint32_t tid, uint64_t new_addr,
+			   const struct blk *old, uint64_t old_addr, uint64_t size);
+/**
+ * importer_inherit - blocks live before the log starts (a forked child's
+ * parent's blocks): written as allocations, in the order given
+ */
+int importer_inherit(struct importer *im, uint32_t tid, const struct blk *blocks, size_t n);
+
+/**
+ * importer_snapshot - the live blocks, by id (oldest first)
+ * @n: set to their number
+ * Return: a malloc'ed array (NULL with *n == 0 when there is none, or
+ * without memory: then errno is ENOMEM)
+ */
+struct blk *importer_snapshot(const struct importer *im, size_t *n);
+
+/**
+ * importer_summary - the header lines that say what the log got wrong
+ * @f: where to write them ("unmatched: ..."), nothing when all matched
+ */
+void importer_summary(const struct importer *im, FILE *f);
+
+/**
+ * import_align - an alignment a trace accepts: a power of two, at least 1
+ * (logs hold 0 and odd values that memalign rounds up)
+ */
+uint64_t import_align(uint64_t align);
+
+/* ---- the importers' input (cmd_import.c) -------------------------------- */
+
+/**
+ * struct import_src - a log, read line by line; compressed ones (zstd,
+ * gzip) through the zstd or gzip program
+ * @name: the file name, for messages
+ * @line: the number of the line import_getline() returned last
+ */
+struct import_src {
+	const char *name;
+	unsigned long line;
+	FILE *f;
+	char *buf;
+	size_t cap;
+	int child;		/* the decompressor's pid, or 0 */
+	const char *via;	/* "zstd", "gzip" or NULL */
+};
+
+/**
+ * import_getline - the next line, without its newline
+ * @line: set to it; valid until the next call
+ * Return: its length, or -1 at the end (and on a read error, which
+ * import_src_close() reports)
+ */
+ssize_t import_getline(struct import_src *src, char **line);
+
+/**
+ * import_fail - fill @err: "NAME: WHAT[: strerror(SYS)]" with @code
+ * Return: -1
+ */
+int import_fail(struct trace_error *err, enum trace_errcode code, int sys, const char *name,
+		const char *what);
+
+/**
+ * import_syntax - fill @err for a malformed line of @src:
+ * "NAME:LINE: message"; Return: -1
+ */
+int import_syntax(struct import_src *src, struct trace_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * struct import_format - one input format
+ * @name:    the --format argument
+ * @summary: one line for --help
+ * @help:    the format and its quirks, for --help
+ * @run:     read @src into @im; header lines that describe the input
+ *           (versions, counts) go to @notes.  Return: 0, or -1 with @err
+ *           filled (or im->failed set)
+ */
+struct import_format {
+	const char *name;
+	const char *summary;
+	const char *help;
+	int (*run)(struct import_src *src, struct importer *im, FILE *notes,
+		   struct trace_error *err);
+};
+
+extern const struct import_format import_mtrace;
+extern const struct import_format import_heaptrack;
+extern const struct import_format import_rep;
+
+/* A field of a line. */
+struct import_tok {
+	const char *s;
+	size_t len;
+};
+
+/**
+ * import_split - split @line at blanks into at most @max fields
+ * Return: how many it has; @max + 1 when there are more than @max
+ */
+size_t import_split(const char *line, struct import_tok *t, size_t max);
+
+/* Parse a hexadecimal field ("1f", "0x1f") or decimal one; false if it is none. */
+bool import_hex(const char *s, size_t len, uint64_t *v);
+bool import_dec(const char *s, size_t len, uint64_t *v);
+
+#endif

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/alloc/test_kmalloc.c - kmalloc, kfree, krealloc, ksize: every class
+ * boundary, alignment, the edge rules (0, overflow, NULL, ZERO_SIZE_PTR),
+ * large blocks, contents kept across krealloc, and bad kfree reports.
+ */
+#include "tests/lib/testutil.h"
+#include "alloc/internal.h"
+
+/* The kernel's classes must all exist. */
+static const size_t kernel_classes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+static void test_kernel_classes_exist(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_classes); i++) {
+		void *p = kmalloc(kernel_classes[i], GFP_KERNEL);
+
+		assert_non_null(p);
+		assert_int_equal(ksize(p), kernel_classes[i]);
+		kfree(p);
+	}
+}
+
+/*
+ * Every size 1..KMALLOC_MAX_CACHE_SIZE: ksize is the class, at least the
+ * size, within 25 % above 128 bytes, and the block is aligned.
+ */
+static void test_every_size(void **state)
+{
+	size_t prev_class = 0;
+	unsigned int boundaries = 0;
+
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		unsigned char *p = kmalloc(size, GFP_KERNEL);
+		size_t k;
+
+		assert_non_null(p);
+		k = ksize(p);
+		assert_true(k >= size);
+		assert_int_equal(k, kmalloc_class_size(size));
+		assert_int_equal(k, kmalloc_size_roundup(size));
+		if (size > 128)
+			assert_true(k * 4 <= size * 5 + 4 * 32);	/* <= 25 % */
+		if (size > 4096)
+			assert_true(k * 8 <= size * 9 + 8 * 512);	/* <= 12.5 % */
+		assert_int_equal((uintptr_t)p % (k >= 16 ? 16 : 8), 0);
+		if (IS_POWER_OF_2(k) && k <= 4096)
+			assert_int_equal((uintptr_t)p % k, 0);	/* natural alignment */
+		p[0] = 1;
+		p[k - 1] = 2;	/* the whole class size is usable */
+		if (k != prev_class) {
+			/* size is the first of a new class: size - 1 was the last of the old */
+			assert_int_equal(prev_class, size - 1);
+			boundaries++;
+			prev_class = k;
+		}
+		kfree(p);
+	}
+	assert_int_equal(boundaries, 53);
+}
+
+static void test_zero_size(void **state)
+{
+	void *p = kmalloc(0, GFP_KERNEL);
+
+	assert_ptr_equal(p, ZERO_SIZE_PTR);
+	assert_true(ZERO_OR_NULL_PTR(p));
+	assert_int_equal(ksize(p), 0);
+	kfree(p);
+	kfree(NULL);
+	p = krealloc(ZERO_SIZE_PTR, 10, GFP_KERNEL);
+	assert_non_null(p);
+	assert_false(ZERO_OR_NULL_PTR(p));
+	assert_ptr_equal(krealloc(p, 0, GFP_KERNEL), ZERO_SIZE_PTR);
+	p = krealloc(NULL, 20, GFP_KERNEL);
+	assert_true(ksize(p) >= 20);
+	kfree(p);
+}
+
+static void test_overflow(void **state)
+{
+	assert_int_equal(kmalloc_size_roundup(0), 0);
+	assert_int_equal(kmalloc_size_roundup(KMALLOC_MAX_SIZE + 1), 0);
+	assert_int_equal(kmalloc_size_roundup(10000), 10240);
+	assert_int_equal(kmalloc_size_roundup(40000), 40960);
+	assert_null(kmalloc(SIZE_MAX, GFP_KERNEL));
+	assert_null(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL));
+	assert_null(kmalloc_array(SIZE_MAX / 2, 3, GFP_KERNEL));
+	assert_null(kmalloc_array((size_t)1 << 33, (size_t)1 << 33, GFP_KERNEL));
+	assert_null(krealloc(NULL, SIZE_MAX, GFP_KERNEL));
+}
+
+static void test_kzalloc_and_array(void **state)
+{
+	for (size_t size = 1; size <= 20000; size = size * 3 + 1) {
+		unsigned char *p = kmalloc(size, GFP_KERNEL);
+
+		memset(p, 0xCC, size);
+		kfree(p);
+		p = kzalloc(size, GFP_KERNEL);
+		for (size_t i = 0; i < size; i++)
+			assert_int_equal(p[i], 0);
+		kfree(p);
+	}
+	uint32_t *a = kmalloc_array(1000, sizeof(uint32_t), GFP_KERNEL | __GFP_ZERO);
+
+	assert_non_null(a);
+	assert_true(ksize(a) >= 4000);
+	assert_int_equal(a[999], 0);
+	kfree(a);
+}
+
+static void test_large(void **state)
+{
+	size_t sizes[] = { KMALLOC_MAX_CACHE_SIZE + 1, 100000, 1 << 20, (1 << 24) + 3 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		unsigned char *p = kmalloc(sizes[i], GFP_KERNEL);
+		struct slab_mem_info m;
+
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 4096, 0);
+		assert_true(ksize(p) >= sizes[i]);
+		assert_true(ksize(p) < sizes[i] + 4096);
+		assert_int_equal(slab_get_mem_info(&m), 0);
+		assert_true(m.large_bytes >= ksize(p));
+		p[0] = 1;
+		p[sizes[i] - 1] = 1;
+		assert_int_equal(ksize(p + 4096), 0);	/* not a block's start */
+		kfree(p);
+	}
+}
+
+static void fill(unsigned char *p, size_t n, unsigned int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 31 + seed);
+}
+
+static void check(const unsigned char *p, size_t n, unsigned int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (unsigned char)(i * 31 + seed))
+			fail_msg("byte %zu of %zu changed", i, n);
+}
+
+/* Grow from 1 byte to 4 MiB and back, checking the contents each step. */
+static void test_krealloc_keeps_contents(void **state)
+{
+	size_t size = 1;
+	unsigned char *p = kmalloc(size, GFP_KERNEL);
+
+	fill(p, size, 7);
+	while (size < (4u << 20)) {
+		size_t next = size * 2 + 3;
+
+		p = krealloc(p, next, GFP_KERNEL);
+		assert_non_null(p);
+		check(p, size, 7);
+		fill(p, next, 7);
+		size = next;
+	}
+	while (size > 1) {
+		size_t next = size / 3;
+
+		p = krealloc(p, next ? next : 1, GFP_KERNEL);
+		assert_non_null(p);
+		size = next ? next : 1;
+		check(p, size, 7);
+	}
+	kfree(p);
+}
+
+static void test_krealloc_in_place_and_zero(void **state)
+{
+	unsigned char *p = kmalloc(40, GFP_KERNEL), *q;
+
+	/* 40 lives in the 48 class: growing to 48 stays in place */
+	assert_ptr_equal(krealloc(p, 48, GFP_KERNEL), p);
+	memset(p, 0xEE, 48);
+	q = krealloc(p, 300, GFP_KERNEL | __GFP_ZERO);
+	assert_non_null(q);
+	for (int i = 0; i < 48; i++)
+		assert_int_equal(q[i], 0xEE);
+	for (int i = 48; i < 300; i++)
+		assert_int_equal(q[i], 0);
+	kfree(q);
+
+	/* Large to large moves pages, not bytes, and keeps them. */
+	p = kmalloc(1 << 20, GFP_KERNEL);
+	fill(p, 1 << 20, 3);
+	q = krealloc(p, 64 << 20, GFP_KERNEL);
+	assert_non_null(q);
+	check(q, 1 << 20, 3);
+	assert_int_equal(q[(64 << 20) - 1], 0);
+	q = krealloc(q, 2 << 20, GFP_KERNEL);
+	check(q, 1 << 20, 3);
+	assert_true(ksize(q) >= (2u << 20));
+	kfree(q);
+}
+
+static void test_bad_kfree(void **state)
+{
+	int local;
+	void *heap = malloc(64);
+	char *obj = kmalloc(64, GFP_KERNEL);
+	const char *err;
+
+	test_stderr_begin();
+	kfree(&local);
+	kfree(heap);
+	kfree(obj + 16);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "was not allocated by slotslab"));
+	assert_non_null(strstr(err, "is not an object's start"));
+	assert_int_equal(ksize(&local), 0);
+	assert_null(krealloc(&local, 10, GFP_KERNEL | __GFP_NOWARN));
+	free(heap);
+	kfree(obj);
+}
+
+/* Objects of caches created with kmem_cache_create may be kfree'd too. */
+static void test_kfree_of_cache_object(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("kfree_me", 120, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+	struct kmem_cache_info info;
+
+	assert_int_equal(ksize(p), 120);
+	kfree(p);
+	assert_int_equal(kmem_cache_get_info(s, &info), 0);
+	assert_int_equal(info.active_objs, 0);
+	kmem_cache_destroy(s);
+}
+
+/* kmem_cache_shrink_all gives back what kmalloc's caches no longer use. */
+static void test_shrink_all(void **state)
+{
+	enum { N = 200000 };
+	void **p = malloc(N * sizeof(*p));
+	struct slab_mem_info m;
+	size_t released;
+
+	for (int i = 0; i < N; i++)
+		p[i] = kmalloc(100, GFP_KERNEL);
+	for (int i = 0; i < N; i++)
+		kfree(p[i]);
+	released = kmem_cache_shrink_all();
+	assert_true(released >= (size_t)N * 112 * 9 / 10);
+	assert_int_equal(slab_get_mem_info(&m), 0);
+	assert_int_equal(m.dirty_bytes, 0);
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kernel_classes_exist),
+		cmocka_unit_test(test_every_size),
+		cmocka_unit_test(test_zero_size),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_kzalloc_and_array),
+		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_krealloc_keeps_contents),
+		cmocka_unit_test(test_krealloc_in_place_and_zero),
+		cmocka_unit_test(test_bad_kfree),
+		cmocka_unit_test(test_kfree_of_cache_object),
+		cmocka_unit_test(test_shrink_all),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

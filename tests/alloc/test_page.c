@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/alloc/test_page.c - white-box tests of page.c and pagemap.c: natural
+ * alignment of slab blocks of every order, page-map entries for every page
+ * of a slab, foreign addresses, large blocks registered on their first
+ * page only, chunks going back to the OS when their blocks are free, and
+ * the buddy system: freed blocks merge and serve other orders, dirty
+ * memory first, clean memory reading as zeros, new memory (a clean block,
+ * a mapping of its own) purging old dirty memory.  And the always-on free
+ * check built on the page map: obj_belongs() accepts exactly the object
+ * starts, byte by byte over whole slabs of many geometries.
+ */
+#include <sys/mman.h>
+
+#include "tests/lib/testutil.h"
+#include "alloc/internal.h"
+
+static void test_natural_alignment_every_order(void **state)
+{
+	for (unsigned int order = 0; order < CHUNK_ORDER; order++) {
+		struct slab *s[5];
+
+		for (int i = 0; i < 5; i++) {
+			size_t bytes = PAGE_SIZE << order;
+
+			s[i] = page_slab_alloc(order, 77, (unsigned int)i);
+			assert_non_null(s[i]);
+			assert_int_equal((uintptr_t)s[i]->base % bytes, 0);
+			assert_int_equal(s[i]->order, order);
+			/* every page maps back to the descriptor, id and colour */
+			for (size_t off = 0; off < bytes; off += PAGE_SIZE) {
+				uint64_t e = pagemap_lookup(s[i]->base + off + 123);
+
+				assert_ptr_equal(pm_slab(e), s[i]);
+				assert_int_equal(pm_id(e), 77);
+				assert_int_equal(e & PM_COLOUR_MASK, (uint64_t)i);
+			}
+			memset(s[i]->base, 0x5a, bytes);	/* writable */
+		}
+		for (int i = 0; i < 5; i++) {
+			char *base = s[i]->base;
+
+			page_slab_free(s[i]);
+			assert_int_equal(pagemap_lookup(base), 0);
+		}
+	}
+}
+
+static void test_foreign_addresses(void **state)
+{
+	int local;
+	void *heap = malloc(100);
+	void *map = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_int_equal(pagemap_lookup(&local), 0);
+	assert_int_equal(pagemap_lookup(heap), 0);
+	assert_int_equal(pagemap_lookup(map), 0);
+	assert_int_equal(pagemap_lookup(NULL), 0);
+	assert_int_equal(pagemap_lookup((void *)(1UL << 47)), 0);
+	assert_int_equal(pagemap_lookup((void *)~0UL), 0);
+	free(heap);
+	munmap(map, 4096);
+}
+
+static void test_large_first_page_only(void **state)
+{
+	bool zeroed;
+	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &zeroed);
+	struct slab *big = page_large_alloc(CHUNK_SIZE, &zeroed);
+	char *base;
+
+	assert_non_null(d);
+	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
+	assert_int_equal((uintptr_t)d->base % PAGE_SIZE, 0);
+	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
+	assert_int_equal(pm_id(pagemap_lookup(d->base)), 0);
+	assert_int_equal(pagemap_lookup(d->base + PAGE_SIZE), 0);
+	/* a block in a chunk shrinks in place and leaves growing to the caller */
+	base = d->base;
+	assert_int_equal(page_large_resize(d, 100 * PAGE_SIZE), -1);
+	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
+	assert_int_equal(page_large_resize(d, 3 * PAGE_SIZE), 0);
+	assert_ptr_equal(d->base, base);
+	assert_int_equal(d->large_size, 3 * PAGE_SIZE);
+	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
+	page_large_free(d);
+	/* a block mapped on its own grows with mremap and stays registered */
+	assert_non_null(big);
+	assert_null(big->chunk);
+	assert_int_equal(page_large_resize(big, 2 * CHUNK_SIZE), 0);
+	assert_int_equal(big->large_size, 2 * CHUNK_SIZE);
+	assert_ptr_equal(pm_slab(pagemap_lookup(big->base)), big);
+	page_large_free(big);
+}
+
+static void test_chunks_return_to_os(void **state)
+{
+	struct slab_mem_info before, during, after;
+	struct slab *s[2048];
+	unsigned int n = 2 * (1U << CHUNK_ORDER) + 7;	/* order-0 slabs: 3 chunks */
+
+	assert_true(n <= ARRAY_SIZE(s));
+	page_purge();	/* no dirty blocks of earlier tests in the way */
+	page_get_mem_info(&before);
+	for (unsigned int i = 0; i < n; i++) {
+		s[i] = page_slab_alloc(0, 5, 0);
+		assert_non_null(s[i]);
+	}
+	page_get_mem_info(&during);
+	assert_true(during.chunk_bytes >= before.chunk_bytes + 2 * CHUNK_SIZE);
+	assert_int_equal(during.slab_bytes, before.slab_bytes + n * PAGE_SIZE);
+	for (unsigned int i = 0; i < n; i++)
+		page_slab_free(s[i]);
+	page_get_mem_info(&after);
+	assert_int_equal(after.slab_bytes, before.slab_bytes);
+	/* freed blocks wait, resident, unless over the dirty limit... */
+	assert_true(after.dirty_bytes > 0);
+	/* ...until a purge gives them and their chunks back */
+	page_purge();
+	page_get_mem_info(&after);
+	assert_int_equal(after.dirty_bytes, 0);
+	assert_true(after.chunk_bytes <= before.chunk_bytes);
+	/* mapped: chunks, metadata and the large blocks mapped on their own */
+	assert_true(after.mapped_bytes >= after.chunk_bytes + after.meta_bytes);
+	assert_true(after.mapped_bytes <=
+		    after.chunk_bytes + after.meta_bytes + after.large_bytes);
+}
+
+/* A freed block is reused, resident, by the next slab of its order. */
+static void test_dirty_block_reused(void **state)
+{
+	struct slab *a, *b;
+	struct slab_mem_info m;
+	char *base;
+
+	page_purge();
+	a = page_slab_alloc(2, 9, 0);
+	assert_non_null(a);
+	base = a->base;
+	memset(base, 0x77, PAGE_SIZE << 2);
+	page_slab_free(a);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, PAGE_SIZE << 2);
+	b = page_slab_alloc(2, 9, 0);
+	assert_ptr_equal(b->base, base);
+	assert_int_equal(b->cache, NULL);
+	assert_int_equal(b->inuse, 0);
+	assert_int_equal(pm_id(pagemap_lookup(base)), 9);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	page_slab_free(b);
+	page_purge();
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+}
+
+/*
+ * Freed order-0 slabs merge with their buddies: eight of them, freed, are
+ * one dirty order-3 block (and more), which the next order-3 slab and a
+ * 24 KiB large block take, resident, before any clean memory.
+ */
+static void test_buddies_merge_across_orders(void **state)
+{
+	struct slab *s[8], *big, *t;
+	struct slab_mem_info m;
+	bool zeroed;
+	char *base;
+
+	page_purge();
+	big = page_slab_alloc(3, 4, 0);	/* an aligned 8-page block... */
+	assert_non_null(big);
+	base = big->base;
+	page_slab_free(big);
+	page_purge();			/* ...clean again, where we know it is */
+	for (int i = 0; i < 8; i++) {
+		s[i] = page_slab_alloc(0, 4, 0);
+		assert_non_null(s[i]);
+		memset(s[i]->base, 0x33, PAGE_SIZE);
+	}
+	for (int i = 0; i < 8; i++)
+		page_slab_free(s[i]);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 8 * PAGE_SIZE);
+	t = page_slab_alloc(3, 4, 0);	/* the eight pages, merged */
+	assert_non_null(t);
+	assert_ptr_equal(t->base, base);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	page_slab_free(t);
+	big = page_large_alloc(6 * PAGE_SIZE, &zeroed);	/* large blocks too */
+	assert_non_null(big);
+	assert_ptr_equal(big->base, base);
+	assert_false(zeroed);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 2 * PAGE_SIZE);	/* the tail went back */
+	page_large_free(big);
+	page_purge();
+}
+
+/*
+ * A block split from a dirty one is dirty only if its own pages are: the
+ * clean half reads as zeros and says so, as does a block given back to the
+ * OS by a purge.
+ */
+static void test_clean_reads_as_zeros(void **state)
+{
+	struct slab *a, *b, *c, *d;
+	struct slab_mem_info m;
+	bool zeroed;
+
+	page_purge();
+	a = page_large_alloc(16 * PAGE_SIZE, &zeroed);
+	assert_non_null(a);
+	assert_true(zeroed);
+	memset(a->base, 0xab, 16 * PAGE_SIZE);
+	page_large_free(a);
+	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* the dirty one */
+	assert_ptr_equal(b->base, a->base);
+	assert_false(zeroed);
+	c = page_slab_alloc(0, 6, 0);	/* keeps the chunk mapped across purges */
+	assert_non_null(c);
+	page_large_free(b);		/* dirty again, merged with clean buddies */
+	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* split towards it */
+	assert_ptr_equal(b->base, a->base);
+	assert_false(zeroed);
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	d = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* a clean half of that split */
+	assert_non_null(d);
+	assert_true(zeroed);
+	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
+		assert_int_equal(d->base[i], 0);
+	memset(d->base, 0xcd, 16 * PAGE_SIZE);
+	page_large_free(d);
+	page_large_free(b);
+	page_purge();			/* given back: zeros from now on */
+	page_get_mem_info(&m);
+	assert_int_equal(m.dirty_bytes, 0);
+	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);
+	assert_non_null(b);
+	assert_true(zeroed);
+	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
+		assert_int_equal(b->base[i], 0);
+	page_large_free(b);
+	page_slab_free(c);
+	page_purge();
+}
+
+/* With everything freed and purged, no chunk stays mapped. */
+static void test_purge_unmaps_chunks(void **state)
+{
+	struct slab *s[40];
+	struct slab_mem_info before, after;
+	bool zeroed;
+
+	page_purge();
+	page_get_mem_info(&before);
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
+		s[i] = i % 2 ? page_slab_alloc(i % 10, 3, 0) : page_large_alloc((i + 9) * PAGE_SIZE, &zeroed);
+		assert_non_null(s[i]);
+		memset(s[i]->base, 1, PAGE_SIZE);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i += 3) {
+		if (i % 2)
+			page_slab_free(s[i]);
+		else
+			page_large_free(s[i]);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
+		if (i % 3 == 0)
+			continue;
+		if (i % 2)
+			page_slab_free(s[i]);
+		else
+			page_large_free(s[i]);
+	}
+	page_purge();
+	page_get_mem_info(&after);
+	assert_int_equal(after.dirty_bytes, 0);
+	assert_int_equal(after.chunk_bytes, before.chunk_bytes);
+	assert_int_equal(after.slab_bytes, before.slab_bytes);
+	assert_int_equal(after.large_bytes, before.large_bytes);
+}
+
+/* Dirty bytes the growth purge may keep: 1/64 of the memory in use. */
+static unsigned long dirty_slack(void)
+{
+	struct slab_mem_info m;
+
+	page_get_mem_info(&m);
+	return (m.slab_bytes + m.large_bytes) / 64;
+}
+
+/* 64 order-0 slabs, written and freed: at least 256 KiB of dirty memory. */
+static void make_dirty(struct slab **x, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		x[i] = page_slab_alloc(0, 5, 0);
+		assert_non_null(x[i]);
+		memset(x[i]->base, 0x3c, PAGE_SIZE);
+	}
+}
+
+/*
+ * New memory outside the chunks (a large block mapped on its own, or
+ * grown by mremap) also purges older dirty memory first: a buffer grown
+ * by doubling would otherwise leave its smaller copies resident.
+ */
+static void test_direct_mapping_purges(void **state)
+{
+	struct slab *x[64], *d;
+	struct slab_mem_info m;
+	bool zeroed;
+
+	page_purge();
+	make_dirty(x, ARRAY_SIZE(x));
+	for (unsigned int i = 0; i < ARRAY_SIZE(x); i++)
+		page_slab_free(x[i]);
+	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &zeroed);
+	assert_non_null(d);
+	assert_null(d->chunk);
+	page_get_mem_info(&m);
+	assert_true(m.dirty_bytes <= dirty_slack());
+
+	make_dirty(x, ARRAY_SIZE(x));
+	for (unsigned int i = 0; i < ARRAY_SIZE(x); i++)
+		page_slab_free(x[i]);
+	assert_int_equal(page_large_resize(d, 2 * LARGE_CHUNK_MAX), 0);
+	page_get_mem_info(&m);
+	assert_true(m.dirty_bytes <= dirty_slack());
+	page_large_free(d);
+	page_purge();
+}
+
+/*
+ * obj_belongs() folds "offset < objects * size" into its divisibility test
+ * (internal.h).  Compare it with the plain definition at every byte of
+ * three slabs (so several colours) of caches of many shapes: sizes that
+ * are powers of two and not, cache-line aligned, red-zoned (the red zone
+ * rides in the colour), and slabs of several orders.
+ */
+static void test_object_start_check_every_byte(void **state)
+{
+	static const unsigned int sizes[] = {
+		8, 16, 24, 40, 64, 72, 96, 100, 128, 192, 200, 256, 640, 1000,
+		1024, 2048, 3000, 4096, 4104, 8192,
+	};
+	static const unsigned long flags[] = { 0, SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE };
+	enum { MAX_OBJS = 4096 };
+	void **objs = calloc(MAX_OBJS, sizeof(*objs));
+
+	assert_non_null(objs);
+	for (unsigned int f = 0; f < ARRAY_SIZE(flags); f++) {
+		for (unsigned int z = 0; z < ARRAY_SIZE(sizes); z++) {
+			struct kmem_cache *s = kmem_cache_create("geometry", sizes[z], 0,
+								 flags[f] | SLAB_NO_MERGE, NULL);
+			struct slab *seen[3];
+			unsigned int nseen = 0, n = 0;
+
+			assert_non_null(s);
+			while (nseen < ARRAY_SIZE(seen) && n < MAX_OBJS) {
+				struct slab *slab;
+				bool known = false;
+
+				objs[n] = kmem_cache_alloc(s, GFP_KERNEL);
+				assert_non_null(objs[n]);
+				slab = pm_slab(pagemap_lookup(objs[n++]));
+				for (unsigned int i = 0; i < nseen; i++)
+					known |= seen[i] == slab;
+				if (!known)
+					seen[nseen++] = slab;
+			}
+			assert_int_equal(nseen, ARRAY_SIZE(seen));
+			for (unsigned int i = 0; i < nseen; i++) {
+				const char *base = seen[i]->base, *mem = slab_mem(seen[i]);
+				size_t bytes = PAGE_SIZE << seen[i]->order;
+
+				for (const char *p = base; p < base + bytes; p++) {
+					bool start = p >= mem && (size_t)(p - mem) % s->size == 0 &&
+						     (size_t)(p - mem) / s->size < s->objects;
+
+					if (obj_belongs(s, p) != start)
+						fail_msg("size %u flags %#lx: byte %zu of a slab of "
+							 "order %u (colour offset %u) is %s",
+							 sizes[z], flags[f], (size_t)(p - base),
+							 seen[i]->order, seen[i]->colour_off,
+							 start ? "refused" : "accepted");
+				}
+			}
+			while (n)
+				kmem_cache_free(s, objs[--n]);
+			kmem_cache_destroy(s);
+		}
+	}
+	free(objs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_natural_alignment_every_order),
+		cmocka_unit_test(test_foreign_addresses),
+		cmocka_unit_test(test_large_first_page_only),
+		cmocka_unit_test(test_chunks_return_to_os),
+		cmocka_unit_test(test_dirty_block_reused),
+		cmocka_unit_test(test_buddies_merge_across_orders),
+		cmocka_unit_test(test_clean_reads_as_zeros),
+		cmocka_unit_test(test_purge_unmaps_chunks),
+		cmocka_unit_test(test_direct_mapping_purges),
+		cmocka_unit_test(test_object_start_check_every_byte),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,809 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/alloc/test_slab.c - kmem_cache_* behaviour: geometry, alignment,
+ * constructors, __GFP_ZERO, bulk operations, shrinking, destroy reports,
+ * wrong-cache and foreign-pointer checks, merging, statistics, slabinfo,
+ * GFP_NOWAIT, thread exit, and mmap failure.
+ *
+ * White-box where the public API cannot see (the list lock for GFP_NOWAIT,
+ * the order calculation); everything else through <slotslab/slab.h>.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "tests/lib/testutil.h"
+#include "alloc/internal.h"
+
+static struct kmem_cache_info info_of(struct kmem_cache *s)
+{
+	struct kmem_cache_info info;
+
+	assert_int_equal(kmem_cache_get_info(s, &info), 0);
+	return info;
+}
+
+/* ---- geometry ----------------------------------------------------------- */
+
+static const size_t sizes[] = {
+	1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 48, 63, 64, 65, 72, 96,
+	100, 127, 128, 129, 192, 255, 256, 257, 500, 511, 512, 513, 1000, 1024,
+	1025, 2000, 2048, 3000, 4096, 4097, 8192, 10000, 16384, 65536, 100000,
+	SLAB_MAX_OBJECT_SIZE,
+};
+static const size_t aligns[] = { 0, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096 };
+
+/* Allocate a few slabs' worth, check alignment and that objects are disjoint. */
+static void exercise_cache(struct kmem_cache *s, size_t size, size_t align)
+{
+	struct kmem_cache_info info = info_of(s);
+	size_t n = MIN((size_t)info.objs_per_slab * 3 + 1, (size_t)200);
+	unsigned char **objs = calloc(n, sizeof(*objs));
+
+	assert_non_null(objs);
+	assert_true(info.size >= size);
+	assert_true(info.align >= 8 && (align == 0 || info.align >= align));
+	for (size_t i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_non_null(objs[i]);
+		assert_int_equal((uintptr_t)objs[i] % info.align, 0);
+		assert_true(ksize(objs[i]) >= size);
+		memset(objs[i], (int)(i & 0xff), size);
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* Every byte still carries its owner's pattern: no overlap. */
+		assert_int_equal(objs[i][0], i & 0xff);
+		assert_int_equal(objs[i][size - 1], i & 0xff);
+		assert_int_equal(objs[i][size / 2], i & 0xff);
+	}
+	for (size_t i = 0; i < n; i++)
+		kmem_cache_free(s, objs[i]);
+	free(objs);
+}
+
+static void test_sizes_and_alignments(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(aligns); j++) {
+			for (int hw = 0; hw < 2; hw++) {
+				unsigned long flags = SLAB_NO_MERGE | (hw ? SLAB_HWCACHE_ALIGN : 0);
+				struct kmem_cache *s = kmem_cache_create("geom", sizes[i],
+									 aligns[j], flags, NULL);
+
+				assert_non_null(s);
+				exercise_cache(s, sizes[i], aligns[j]);
+				kmem_cache_destroy(s);
+			}
+		}
+	}
+}
+
+static void test_hwcache_align(void **state)
+{
+	static const struct { size_t size, align; } want[] = {
+		{ 8, 8 }, { 12, 16 }, { 20, 32 }, { 33, 64 }, { 40, 64 }, { 100, 64 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		struct kmem_cache *s = kmem_cache_create("hw", want[i].size, 0,
+							 SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE, NULL);
+
+		assert_non_null(s);
+		assert_int_equal(info_of(s).align, want[i].align);
+		assert_int_equal(info_of(s).size % want[i].align, 0);
+		kmem_cache_destroy(s);
+	}
+}
+
+static void test_bad_arguments(void **state)
+{
+	errno = 0;
+	assert_null(kmem_cache_create("zero", 0, 0, 0, NULL));
+	assert_int_equal(errno, EINVAL);
+	assert_null(kmem_cache_create("huge", SLAB_MAX_OBJECT_SIZE + 1, 0, 0, NULL));
+	assert_null(kmem_cache_create("align3", 64, 3, 0, NULL));
+	assert_null(kmem_cache_create("align8k", 64, 8192, 0, NULL));
+	assert_null(kmem_cache_create(NULL, 64, 0, 0, NULL));
+}
+
+/*
+ * Waste at most 1/16 of the slab wherever an order up to the maximum can;
+ * else at most 1/4 within the maximum order (SLUB's relaxation); objects
+ * that cannot get under 1/4 there go above it, back to 1/16.
+ */
+static bool order_reaches(unsigned int size, unsigned int max_order, unsigned int fraction)
+{
+	for (unsigned int o = 0; o <= max_order; o++) {
+		size_t sb = PAGE_SIZE << o;
+
+		if (sb >= size && sb % size <= sb / fraction)
+			return true;
+	}
+	return false;
+}
+
+static void test_order_waste_bound(void **state)
+{
+	for (unsigned int size = 8; size <= 262144; size += (size < 8192 ? 8 : 1000)) {
+		unsigned int order = slab_calculate_order(size);
+		size_t slab = PAGE_SIZE << order;
+		size_t waste = slab % size;
+		unsigned int fraction;
+
+		assert_true(slab >= size);
+		for (fraction = 16; fraction >= 4; fraction /= 2)
+			if (order_reaches(size, CONFIG_SLAB_MAX_ORDER, fraction))
+				break;
+		if (fraction >= 4) {
+			assert_true(order <= CONFIG_SLAB_MAX_ORDER);
+		} else {
+			for (fraction = 16; fraction > 1; fraction /= 2)
+				if (order_reaches(size, CHUNK_ORDER, fraction))
+					break;
+		}
+		if (waste > slab / fraction)
+			fail_msg("size %u: order %u wastes %zu of %zu (bound 1/%u)",
+				 size, order, waste, slab, fraction);
+	}
+}
+
+static void test_report_shows_order(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("order40", 40, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache_info info = info_of(s);
+
+	assert_int_equal(info.objs_per_slab, (PAGE_SIZE << info.order) / info.size);
+	assert_true(info.objs_per_slab >= 12);	/* SLUB's min_objects for 2+ CPUs */
+	kmem_cache_destroy(s);
+}
+
+/* ---- constructors and zeroing ------------------------------------------ */
+
+static unsigned long ctor_calls;
+
+static void ctor_magic(void *p)
+{
+	ctor_calls++;
+	((uint64_t *)p)[0] = 0xC0FFEEULL;
+	((uint64_t *)p)[1] = 0;
+}
+
+static void test_ctor_runs_once_per_object(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("ctor", 16, 0, 0, ctor_magic);
+	struct kmem_cache_info info;
+	uint64_t *objs[300];
+	unsigned long after_first;
+
+	ctor_calls = 0;
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	info = info_of(s);
+	/* Populating a slab constructs all of its objects, at once. */
+	assert_int_equal(ctor_calls, info.objs_per_slab * info.total_slabs);
+	assert_int_equal(objs[0][0], 0xC0FFEEULL);
+	for (int i = 1; i < 300; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	after_first = ctor_calls;
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(objs[i][0], 0xC0FFEEULL);
+		objs[i][1] = (uint64_t)i;	/* users may change state... */
+	}
+	for (int i = 0; i < 300; i++)
+		kmem_cache_free(s, objs[i]);
+	for (int i = 0; i < 300; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		/* ...the constructed part survives free and reuse */
+		assert_int_equal(objs[i][0], 0xC0FFEEULL);
+	}
+	assert_int_equal(ctor_calls, after_first);	/* no ctor on reuse */
+	for (int i = 0; i < 300; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_destroy(s);
+}
+
+static void test_gfp_zero(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("zero", 200, 0, SLAB_NO_MERGE, NULL);
+	unsigned char *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+	memset(p, 0xAB, 200);
+	kmem_cache_free(s, p);
+	p = kmem_cache_alloc(s, GFP_KERNEL | __GFP_ZERO);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(p[i], 0);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+/* ---- bulk --------------------------------------------------------------- */
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_bulk(void **state)
+{
+	enum { N = 5000 };
+	struct kmem_cache *s = kmem_cache_create("bulk", 48, 0, SLAB_NO_MERGE, NULL);
+	void **p = calloc(N, sizeof(*p));
+	void *kept;
+	struct kmem_cache_info info;
+
+	assert_int_equal(kmem_cache_alloc_bulk(s, GFP_KERNEL, 0, p), 0);
+	assert_int_equal(kmem_cache_alloc_bulk(s, GFP_KERNEL | __GFP_ZERO, N, p), N);
+	for (int i = 0; i < N; i++) {
+		assert_non_null(p[i]);
+		assert_int_equal(((uint64_t *)p[i])[5], 0);
+	}
+	qsort(p, N, sizeof(*p), cmp_ptr);
+	for (int i = 1; i < N; i++)
+		assert_true((char *)p[i] >= (char *)p[i - 1] + 48);
+	info = info_of(s);
+	assert_int_equal(info.active_objs, N);
+	if (info.stats_enabled)
+		assert_int_equal(info.allocs, N);
+
+	kept = p[7];
+	p[7] = NULL;	/* NULL entries are skipped */
+	kmem_cache_free_bulk(s, N, p);
+	info = info_of(s);
+	assert_int_equal(info.active_objs, 1);	/* the one we kept */
+	kmem_cache_free(s, kept);
+	kmem_cache_shrink(s);
+	free(p);
+}
+
+/* ---- shrink and memory -------------------------------------------------- */
+
+static void test_shrink_returns_memory(void **state)
+{
+	enum { N = 1 << 20 };	/* 64 MiB of 64-byte objects */
+	struct kmem_cache *s = kmem_cache_create("shrink", 64, 0, SLAB_NO_MERGE, NULL);
+	void **p = malloc(N * sizeof(*p));
+	size_t before, full, after;
+	struct kmem_cache_info info;
+
+	memset(p, 0xff, N * sizeof(*p));	/* the array's pages count before */
+	before = test_rss_bytes();
+	for (int i = 0; i < N; i++) {
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		memset(p[i], 1, 64);
+	}
+	full = test_rss_bytes();
+	/* Memcheck and sanitizers keep shadow memory that RSS includes. */
+	if (!test_under_instrumentation())
+		assert_true(full - before >= (size_t)N * 64 * 9 / 10);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(s, p[i]);
+	/* Freeing alone keeps at most min_partial empty slabs. */
+	info = info_of(s);
+	assert_true(info.empty_slabs <= CONFIG_SLAB_MIN_PARTIAL);
+	assert_int_equal(kmem_cache_shrink(s), 0);
+	info = info_of(s);
+	assert_int_equal(info.total_slabs, 0);
+	assert_int_equal(info.bytes_held, 0);
+	after = test_rss_bytes();
+	print_message("# rss: before %zu KiB, full %zu KiB, after shrink %zu KiB\n",
+		      before >> 10, full >> 10, after >> 10);
+	/* At least 95 % of what the objects took is back with the OS. */
+	if (!test_under_instrumentation())
+		assert_true(full - after >= (full - before) * 95 / 100);
+	free(p);
+	kmem_cache_destroy(s);
+}
+
+static void test_min_partial_kept(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("minpart", 512, 0,
+						 SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+	struct kmem_cache_info info = info_of(s);
+	size_t n = (size_t)info.objs_per_slab * (CONFIG_SLAB_MIN_PARTIAL + 4);
+	void **p = malloc(n * sizeof(*p));
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	info = info_of(s);
+	assert_int_equal(info.total_slabs, CONFIG_SLAB_MIN_PARTIAL + 4);
+	for (size_t i = 0; i < n; i++)
+		kmem_cache_free(s, p[i]);
+	info = info_of(s);
+	assert_int_equal(info.empty_slabs, CONFIG_SLAB_MIN_PARTIAL);
+	assert_int_equal(info.total_slabs, CONFIG_SLAB_MIN_PARTIAL);
+	assert_int_equal(kmem_cache_shrink(s), 0);
+	free(p);
+	kmem_cache_destroy(s);
+}
+
+/* ---- destroy ------------------------------------------------------------ */
+
+static void test_destroy_reports_leaks(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("leaky_cache", 100, 0, SLAB_NO_MERGE, NULL);
+	char *a = kmem_cache_alloc(s, GFP_KERNEL);
+	char *b = kmem_cache_alloc(s, GFP_KERNEL);
+	char *c = kmem_cache_alloc(s, GFP_KERNEL);
+	const char *err;
+
+	kmem_cache_free(s, b);
+	test_stderr_begin();
+	kmem_cache_destroy(s);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "leaky_cache"));
+	assert_non_null(strstr(err, "2 objects still allocated"));
+	/* The objects were not freed behind the user's back. */
+	memset(a, 1, 100);
+	memset(c, 2, 100);
+	assert_int_equal(info_of(s).active_objs, 2);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, c);
+	test_stderr_begin();
+	kmem_cache_destroy(s);
+	err = test_stderr_end();
+	assert_string_equal(err, "");
+}
+
+static void test_destroy_clean_is_silent(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("clean", 24, 0, SLAB_NO_MERGE, NULL);
+	void *p[1000];
+	const char *err;
+
+	for (int i = 0; i < 1000; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 1000; i++)
+		kmem_cache_free(s, p[i]);
+	test_stderr_begin();
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(NULL);
+	err = test_stderr_end();
+	assert_string_equal(err, "");
+}
+
+/* ---- bad frees ---------------------------------------------------------- */
+
+static void test_wrong_cache(void **state)
+{
+	struct kmem_cache *a = kmem_cache_create("cache_a", 64, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *b = kmem_cache_create("cache_b", 64, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(a, GFP_KERNEL);
+	const char *err;
+
+	test_stderr_begin();
+	kmem_cache_free(b, p);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "wrong cache"));
+	assert_non_null(strstr(err, "cache_a"));
+	assert_non_null(strstr(err, "cache_b"));
+	assert_int_equal(info_of(a).active_objs, 0);	/* freed to its own cache */
+	assert_int_equal(info_of(b).active_objs, 0);
+	if (info_of(b).stats_enabled)
+		assert_int_equal(info_of(b).bad_frees, 1);
+
+	/* An interior pointer is refused and changes nothing. */
+	p = kmem_cache_alloc(a, GFP_KERNEL);
+	test_stderr_begin();
+	kmem_cache_free(b, (char *)p + 8);
+	kmem_cache_free(a, (char *)p + 8);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "not an object's start"));
+	assert_int_equal(info_of(a).active_objs, 1);
+	kmem_cache_free(a, p);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+static void test_foreign_pointers(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("victim", 32, 0, SLAB_NO_MERGE, NULL);
+	void *objs[500];
+	int on_stack;
+	void *heap = malloc(32);
+	char *large = kmalloc(1 << 20, GFP_KERNEL);
+	struct kmem_cache_info before, after;
+	const char *err;
+
+	for (int i = 0; i < 500; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	before = info_of(s);
+	test_stderr_begin();
+	kmem_cache_free(s, &on_stack);
+	kmem_cache_free(s, heap);
+	kmem_cache_free(s, (void *)(uintptr_t)0xdead0000);
+	kmem_cache_free(s, (void *)~(uintptr_t)0xfff);	/* beyond user space */
+	kmem_cache_free(s, large);
+	kmem_cache_free(s, large + 4096);
+	kmem_cache_free(s, NULL);	/* not an error */
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "was not allocated by slotslab"));
+	assert_non_null(strstr(err, "large kmalloc block"));
+	after = info_of(s);
+	assert_int_equal(after.active_objs, before.active_objs);
+	assert_int_equal(after.cached_objs, before.cached_objs);
+	/* The cache still hands out distinct, usable objects. */
+	for (int i = 0; i < 500; i++)
+		kmem_cache_free(s, objs[i]);
+	for (int i = 0; i < 500; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		memset(objs[i], i, 32);
+	}
+	for (int i = 0; i < 500; i++) {
+		assert_int_equal(*(unsigned char *)objs[i], i & 0xff);
+		kmem_cache_free(s, objs[i]);
+	}
+	free(heap);
+	kfree(large);
+	kmem_cache_destroy(s);
+}
+
+/* ---- merging and names -------------------------------------------------- */
+
+static void test_merging(void **state)
+{
+	struct kmem_cache *a = kmem_cache_create("merge_a", 136, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("merge_b", 132, 0, 0, NULL);
+	struct kmem_cache *c = kmem_cache_create("merge_c", 136, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *d = kmem_cache_create("merge_d", 136, 0, 0, ctor_magic);
+
+	if (!IS_ENABLED(CONFIG_SLAB_MERGE_DEFAULT) || getenv("SLOTSLAB_NOMERGE")) {
+		assert_ptr_not_equal(a, b);
+	} else {
+		assert_ptr_equal(a, b);
+		assert_string_equal(info_of(a).name, "merge_a,merge_b");
+		assert_string_equal(kmem_cache_name(b), "merge_a");
+	}
+	assert_ptr_not_equal(a, c);
+	assert_ptr_not_equal(a, d);
+	kmem_cache_destroy(b);
+	assert_string_equal(info_of(a).name, "merge_a");
+	if (a == b) {
+		/* Creators may leave in any order with kmem_cache_destroy_named. */
+		struct kmem_cache *e = kmem_cache_create("merge_e", 136, 0, 0, NULL);
+
+		assert_ptr_equal(e, a);
+		assert_string_equal(info_of(a).name, "merge_a,merge_e");
+		kmem_cache_destroy_named(a, "merge_a");
+		assert_string_equal(info_of(e).name, "merge_e");
+		assert_string_equal(kmem_cache_name(e), "merge_e");
+	}
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(d);
+}
+
+/* ---- statistics and slabinfo -------------------------------------------- */
+
+static void test_stats(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("stats", 72, 0, SLAB_NO_MERGE, NULL);
+	void *p[1000];
+	struct kmem_cache_info info;
+
+	for (int i = 0; i < 1000; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 400; i++)
+		kmem_cache_free(s, p[i]);
+	info = info_of(s);
+	assert_int_equal(info.active_objs, 600);
+	assert_true(info.total_objs >= 1000);
+	assert_int_equal(info.total_objs, info.total_slabs * info.objs_per_slab);
+	assert_int_equal(info.bytes_held, info.total_slabs * (PAGE_SIZE << info.order));
+	assert_int_equal(info.bytes_active, 600 * 72);
+	assert_int_equal(info.total_slabs,
+			 info.partial_slabs + info.full_slabs + info.empty_slabs);
+	if (info.stats_enabled) {
+		assert_int_equal(info.allocs, 1000);
+		assert_int_equal(info.frees, 400);
+		assert_true(info.slabs_allocated >= info.total_slabs);
+	} else {
+		assert_int_equal(info.allocs, 0);
+	}
+	for (int i = 400; i < 1000; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_destroy(s);
+}
+
+static void test_slabinfo_layout(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("slabinfo_probe", 40, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache_info info;
+	void *p[100];
+	char line[1024], name[64];
+	unsigned long active, num, objsize, perslab, pages;
+	bool found = false;
+	FILE *f = tmpfile();
+
+	for (int i = 0; i < 100; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	info = info_of(s);
+	assert_int_equal(slabinfo_write(f, SLABINFO_STATS), 0);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "slabinfo - version: 2.1\n");
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_int_equal(strncmp(line, "# name", 6), 0);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lu %lu %lu %lu %lu", name, &active, &num,
+			   &objsize, &perslab, &pages) != 6)
+			fail_msg("bad line: %s", line);
+		if (strcmp(name, "slabinfo_probe") == 0) {
+			found = true;
+			assert_int_equal(active, 100);
+			assert_int_equal(num, info.total_objs);
+			assert_int_equal(objsize, 40);
+			assert_int_equal(perslab, info.objs_per_slab);
+			assert_int_equal(pages, 1UL << info.order);
+			assert_non_null(strstr(line, " : tunables "));
+			assert_non_null(strstr(line, " : slabdata "));
+			assert_non_null(strstr(line, " : stats "));
+		}
+	}
+	assert_true(found);
+	fclose(f);
+	for (int i = 0; i < 100; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_destroy(s);
+}
+
+/* ---- GFP_NOWAIT --------------------------------------------------------- */
+
+static void test_gfp_nowait(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("nowait", 64, 0,
+						 SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+	void *p = kmem_cache_alloc(s, GFP_NOWAIT);
+
+	assert_non_null(p);
+	/* With the slab lists busy, GFP_NOWAIT fails instead of waiting. */
+	pthread_mutex_lock(&s->list_lock);
+	assert_null(kmem_cache_alloc(s, GFP_NOWAIT));
+	pthread_mutex_unlock(&s->list_lock);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+struct thread_arg {
+	struct kmem_cache *s;
+	void **objs;
+	int n;
+};
+
+static void *alloc_and_keep_cached(void *arg)
+{
+	struct thread_arg *a = arg;
+
+	/* Allocate and free: the objects end up in this thread's magazines. */
+	for (int i = 0; i < a->n; i++)
+		a->objs[i] = kmem_cache_alloc(a->s, GFP_KERNEL);
+	for (int i = 0; i < a->n; i++)
+		kmem_cache_free(a->s, a->objs[i]);
+	return NULL;
+}
+
+static void test_thread_exit_returns_objects(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("texit", 56, 0, SLAB_NO_MERGE, NULL);
+	void *objs[100];
+	struct thread_arg a = { s, objs, 100 };
+	pthread_t t;
+	struct kmem_cache_info info;
+
+	assert_int_equal(pthread_create(&t, NULL, alloc_and_keep_cached, &a), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	info = info_of(s);
+	assert_int_equal(info.active_objs, 0);
+	assert_int_equal(info.cached_objs, 0);	/* nothing stranded in a dead thread */
+	if (info.stats_enabled) {
+		assert_int_equal(info.allocs, 100);	/* its counters were folded in */
+		assert_int_equal(info.frees, 100);
+	}
+	kmem_cache_destroy(s);
+}
+
+static void *free_all(void *arg)
+{
+	struct thread_arg *a = arg;
+
+	for (int i = 0; i < a->n; i++)
+		kmem_cache_free(a->s, a->objs[i]);
+	return NULL;
+}
+
+static void test_cross_thread_free(void **state)
+{
+	enum { N = 20000 };
+	struct kmem_cache *s = kmem_cache_create("xfree", 40, 0, SLAB_NO_MERGE, NULL);
+	void **objs = malloc(N * sizeof(*objs));
+	struct thread_arg a = { s, objs, N };
+	pthread_t t;
+
+	for (int i = 0; i < N; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_int_equal(pthread_create(&t, NULL, free_all, &a), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(info_of(s).active_objs, 0);
+	assert_int_equal(kmem_cache_shrink(s), 0);	/* every slab came back */
+	free(objs);
+	kmem_cache_destroy(s);
+}
+
+static void *destroy_other_threads_cache(void *arg)
+{
+	kmem_cache_destroy(arg);
+	return NULL;
+}
+
+static void test_destroy_flushes_all_threads(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("tflush", 88, 0, SLAB_NO_MERGE, NULL);
+	void *p[50];
+	pthread_t t;
+	const char *err;
+
+	/* This thread's magazines hold objects of s; another thread destroys s. */
+	for (int i = 0; i < 50; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 50; i++)
+		kmem_cache_free(s, p[i]);
+	assert_true(info_of(s).cached_objs > 0);
+	test_stderr_begin();
+	assert_int_equal(pthread_create(&t, NULL, destroy_other_threads_cache, s), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	err = test_stderr_end();
+	assert_string_equal(err, "");	/* no leak reported: the objects came home */
+}
+
+/* ---- fork --------------------------------------------------------------- */
+
+static int hammer_stop;
+
+static void *hammer(void *arg)
+{
+	struct kmem_cache *s = arg;
+	void *p[64];
+
+	while (!__atomic_load_n(&hammer_stop, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < 64; i++)
+			p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		for (int i = 0; i < 64; i++)
+			kmem_cache_free(s, p[i]);
+		for (int i = 0; i < 64; i++)
+			kfree(kmalloc((size_t)i * 17 + 1, GFP_KERNEL));
+	}
+	return NULL;
+}
+
+/* In the child of a fork: allocate, free, shrink, look.  0 if all is well. */
+static int fork_child_check(void *arg)
+{
+	struct kmem_cache *s = arg;
+	struct kmem_cache_info info;
+	void *p[1000];
+
+	for (int i = 0; i < 1000; i++)
+		if (!(p[i] = kmem_cache_alloc(s, GFP_KERNEL)))
+			return 1;
+	for (int i = 0; i < 1000; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_shrink(s);
+	if (kmem_cache_get_info(s, &info) != 0)
+		return 2;
+	if (info.cached_objs != 0)
+		return 3;
+	/*
+	 * What remains is what the vanished threads held at the fork, per
+	 * thread: up to 64 objects in hand, their two magazines (2 x 64) and
+	 * one magazine in transit between the depot and a slot (64).
+	 */
+	if (info.active_objs > 2 * (64 + 3 * 64))
+		return 4;
+	return 0;
+}
+
+/*
+ * fork() while other threads allocate: the child must not deadlock on a
+ * lock a vanished thread held, must be able to allocate, free and shrink,
+ * and loses no more than what the vanished threads held.
+ */
+static void test_fork_while_allocating(void **state)
+{
+	struct kmem_cache *s;
+	pthread_t t[2];
+
+	if (test_under_tsan()) {
+		/* TSan's runtime does not support fork() with threads running. */
+		print_message("# skipped: ThreadSanitizer cannot fork a multi-threaded process\n");
+		skip();
+	}
+	s = kmem_cache_create("forky", 48, 0, SLAB_NO_MERGE, NULL);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, hammer, s), 0);
+	for (int round = 0; round < 20; round++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "fork %d", round);
+		test_in_child(fork_child_check, s, what);
+	}
+	__atomic_store_n(&hammer_stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	kmem_cache_destroy(s);
+}
+
+/* ---- mmap failure ------------------------------------------------------- */
+
+/* In a child with a small address-space limit, allocation fails cleanly. */
+static void test_mmap_failure_gives_null(void **state)
+{
+	pid_t pid;
+	int status;
+
+	if (test_under_instrumentation()) {
+		print_message("# skipped: address-space limits mean nothing under sanitizers or Valgrind\n");
+		skip();
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl;
+		struct kmem_cache *s = kmem_cache_create("oom", 4000, 0, SLAB_NO_MERGE, NULL);
+		unsigned long n = 0;
+
+		if (!s)
+			_exit(10);
+		getrlimit(RLIMIT_AS, &rl);
+		rl.rlim_cur = 1UL << 30;	/* 1 GiB of address space */
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(11);
+		if (kmalloc(1UL << 31, GFP_KERNEL) != NULL)
+			_exit(12);
+		while (kmem_cache_alloc(s, GFP_KERNEL) != NULL) {
+			if (++n > (1UL << 30) / 4000)
+				_exit(13);	/* the limit did not bite */
+		}
+		if (n == 0)
+			_exit(14);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sizes_and_alignments),
+		cmocka_unit_test(test_hwcache_align),
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_order_waste_bound),
+		cmocka_unit_test(test_report_shows_order),
+		cmocka_unit_test(test_ctor_runs_once_per_object),
+		cmocka_unit_test(test_gfp_zero),
+		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_shrink_returns_memory),
+		cmocka_unit_test(test_min_partial_kept),
+		cmocka_unit_test(test_destroy_reports_leaks),
+		cmocka_unit_test(test_destroy_clean_is_silent),
+		cmocka_unit_test(test_wrong_cache),
+		cmocka_unit_test(test_foreign_pointers),
+		cmocka_unit_test(test_merging),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_slabinfo_layout),
+		cmocka_unit_test(test_gfp_nowait),
+		cmocka_unit_test(test_thread_exit_returns_objects),
+		cmocka_unit_test(test_cross_thread_free),
+		cmocka_unit_test(test_destroy_flushes_all_threads),
+		cmocka_unit_test(test_fork_while_allocating),
+		cmocka_unit_test(test_mmap_failure_gives_null),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# install - `make install` into a temporary prefix gives headers, both
+# libraries and slotslab.pc, and the example builds against it with
+# pkg-config and runs (shared library, then static).
+. tests/lib/tap.inc
+command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+plan 8
+make -s O="$O" install PREFIX="$tmp/usr" >"$tmp/log" 2>&1
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
+ok $r "make install PREFIX=tmp"
+[ -f "$tmp/usr/include/slotslab/slab.h" ] && [ -f "$tmp/usr/include/slotslab/version.h" ] &&
+	[ -f "$tmp/usr/lib/libslotslab.a" ] && [ -L "$tmp/usr/lib/libslotslab.so" ]
+ok $? "headers and libraries are installed"
+# The soname carries the major version.
+objdump -p "$tmp/usr/lib/libslotslab.so" 2>/dev/null | grep -q "SONAME *libslotslab.so.0"
+ok $? "the shared library's soname is libslotslab.so.0"
+export PKG_CONFIG_PATH="$tmp/usr/lib/pkgconfig"
+cc -O2 -Wall -Werror -o "$tmp/ex" examples/slab_example.c $(pkg-config --cflags --libs slotslab) 2>"$tmp/log"
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
+ok $r "the example builds with pkg-config --cflags --libs slotslab"
+LD_LIBRARY_PATH="$tmp/usr/lib" "$tmp/ex" | grep -q "cache point"
+ok $? "the example runs against the shared library"
+cc -O2 -o "$tmp/ex-static" examples/slab_example.c $(pkg-config --cflags slotslab) \
+	"$tmp/usr/lib/libslotslab.a" $(pkg-config --libs-only-other --static slotslab) -lpthread -lm &&
+	"$tmp/ex-static" | grep -q "cache point"
+ok $? "the example links statically"
+[ -f "$tmp/usr/lib/libslotslab-malloc.so" ] && [ -f "$tmp/usr/lib/libslotslab-malloc.a" ] &&
+	[ -f "$tmp/usr/lib/libslotslab-record.so" ] && [ -x "$tmp/usr/bin/slotslab" ]
+ok $? "the malloc replacement, the recording library and the CLI are installed"
+echo 'int main(void){ return 0; }' > "$tmp/t.c" && cc -o "$tmp/t" "$tmp/t.c" &&
+	LD_PRELOAD="$tmp/usr/lib/libslotslab-malloc.so" "$tmp/t"
+ok $? "a program runs with the installed libslotslab-malloc.so preloaded"
+finish

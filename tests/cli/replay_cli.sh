@@ -1,0 +1,163 @@
+#!/bin/sh
+# replay_cli - `slotslab replay` and `slotslab slabinfo TRACE` from the
+# command line: --help, bad usage (exit 2), the JSON result with every
+# field DESIGN.md section 7 pins (unmeasurable figures null, never 0),
+# -o written whole or not at all, malformed and corrupt input (exit 2 with
+# the file and line or offset, no result file), the unknown-id policy
+# (counted and reported; fatal with --strict), multi-threaded determinism,
+# decode-only runs, and the slabinfo report of a trace at its peak and end.
+. tests/lib/tap.inc
+S=$O/slotslab
+[ -x "$S" ] || skip_all "$S is not built"
+PY=/usr/bin/python3
+tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
+export SLOTSLAB_PROGRESS=0
+plan 45
+
+# json FILE EXPR: evaluate the Python expression EXPR with d = the JSON in FILE.
+json() {
+	$PY -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"
+}
+
+# Nothing but the named files in $tmp/out (no temporary files).
+only_out() {
+	[ "$(cd "$tmp/out" && ls -A | sort | xargs)" = "$*" ]
+}
+
+"$S" replay --help >"$log/out" 2>&1 && grep -q "^usage: slotslab replay FILE" "$log/out" &&
+	grep -q "bad_ids" "$log/out" && grep -q -- "--strict" "$log/out"
+ok $? "replay --help prints its usage and the unknown-id policy"
+"$S" slabinfo --help >"$log/out" 2>&1 && grep -q "slotslab slabinfo TRACE" "$log/out"
+ok $? "slabinfo --help documents the TRACE form"
+"$S" --help | grep -q "^  replay "
+ok $? "slotslab --help lists replay"
+
+"$S" gen student --objects 200 -o "$tmp/student.txt" >/dev/null &&
+	"$S" gen myclass --objects 500 -o "$tmp/myclass.bin" >/dev/null &&
+	"$S" gen churn --objects 300 --threads 3 -o "$tmp/churn3.bin" >/dev/null &&
+	"$S" gen malloc --objects 300 -o "$tmp/malloc.bin" >/dev/null
+ok $? "traces generated"
+
+expect 2 "which trace" "$S" replay
+expect 2 "one trace at a time" "$S" replay a b
+expect 2 "--layout wants one of: declared slots dict; not 'x'" "$S" replay --layout x "$tmp/student.txt"
+expect 2 "--heap wants one of: slab libc; not 'tc'" "$S" replay --heap tc "$tmp/student.txt"
+expect 2 "--profile wants one of: " "$S" replay --profile cpython99 "$tmp/student.txt"
+expect 2 "--sample wants a number" "$S" replay --sample -1 "$tmp/student.txt"
+expect 2 "unrecognized option" "$S" replay --frob "$tmp/student.txt"
+expect 2 "missing.bin: cannot open" "$S" replay "$tmp/missing.bin"
+expect 2 "--at wants peak or end" "$S" slabinfo --at top "$tmp/student.txt"
+expect 2 "apply to a trace" "$S" slabinfo --layout slots
+
+# The JSON result: every pinned field, the types they must have.
+"$S" replay "$tmp/student.txt" --layout slots --json >"$tmp/r.json" 2>"$log/err"
+ok $? "replay --json exits 0"
+json "$tmp/r.json" 'all(k in d for k in ("trace", "layout", "heap", "profile", "malloc", "events",
+	"objects_peak", "errors", "bytes_requested_peak", "bytes_footprint_peak", "bytes_per_object",
+	"rss_peak_bytes", "seconds", "events_per_sec", "counters",
+	"revision", "config", "compiler", "cpu"))'
+ok $? "the JSON has every field DESIGN.md pins, and the provenance"
+json "$tmp/r.json" 'd["layout"] == "slots" and d["heap"] == "slab" and d["malloc"] == "slotslab" and
+	d["profile"] == "native" and isinstance(d["events"], int) and d["events"] > 0 and
+	isinstance(d["errors"], dict) and d["errors_total"] == sum(d["errors"].values())'
+ok $? "layout, heap, malloc, profile, events and errors as asked"
+json "$tmp/r.json" 'all(k in d["counters"] for k in ("source", "cache_misses", "l1d_misses",
+	"instructions", "cycles")) and (d["counters"]["source"] == "perf" or
+	all(d["counters"][k] is None for k in ("cache_misses", "l1d_misses", "instructions", "cycles")))'
+ok $? "counters: null with source none where unmeasured, never 0"
+"$S" replay "$tmp/student.txt" --no-counters --json >"$tmp/n.json" &&
+	json "$tmp/n.json" 'd["counters"]["source"] == "none" and d["counters"]["instructions"] is None'
+ok $? "--no-counters: every counter null"
+"$S" replay "$tmp/malloc.bin" --json >"$tmp/m.json" &&
+	json "$tmp/m.json" 'd["objects_peak"] == 0 and d["blocks_peak"] > 0 and d["bytes_per_object"] > 0'
+ok $? "a malloc-level trace: blocks peak, bytes per block"
+printf 'class P slots=x\n' >"$tmp/empty.txt"
+"$S" replay "$tmp/empty.txt" --json >"$tmp/e.json" && json "$tmp/e.json" 'd["bytes_per_object"] is None'
+ok $? "no objects: bytes_per_object null, not 0"
+
+# The header's promise: errors counted as declared.
+want=$(sed -n 's/^# attribute errors with --layout declared: \([0-9]*\).*/\1/p' "$tmp/student.txt")
+"$S" replay "$tmp/student.txt" --json >"$tmp/d.json" && json "$tmp/d.json" "d['errors_total'] == $want"
+ok $? "declared: the $want attribute errors the header promises"
+"$S" replay "$tmp/student.txt" --layout dict --json >"$tmp/dd.json" &&
+	json "$tmp/dd.json" 'd["errors"]["no_dict"] == 0 and d["errors"]["no_weakref"] == 0'
+ok $? "dict: no set or weakref fails"
+
+# Both heaps.
+"$S" replay "$tmp/myclass.bin" --heap libc --json >"$tmp/l.json" &&
+	json "$tmp/l.json" 'd["heap"] == "libc" and d["malloc"] in ("glibc", "jemalloc", "mimalloc", "tcmalloc", "asan")'
+ok $? "--heap libc names the process's malloc"
+
+# -o: complete or absent.
+mkdir "$tmp/out"
+"$S" replay "$tmp/student.txt" --json -o "$tmp/out/r.json" >"$log/out" 2>&1 &&
+	[ ! -s "$log/out" ] && json "$tmp/out/r.json" 'd["events"] > 0' && only_out r.json
+ok $? "-o writes the result there, and nothing on stdout"
+"$S" replay "$tmp/student.txt" -o "$tmp/out/r.txt" && grep -q "^attribute errors" "$tmp/out/r.txt"
+ok $? "-o without --json: the text summary"
+rm -f "$tmp/out"/*
+
+# Malformed and corrupt input: exit 2, where and what, no result file.
+printf 'class P slots=x\nnew 1 P\nset 1 x\n' >"$tmp/bad.txt"
+expect 2 "bad.txt:3:[0-9]*: set: expected" "$S" replay "$tmp/bad.txt" --json -o "$tmp/out/r.json"
+only_out ""
+ok $? "a malformed line leaves no result file"
+head -c 2000 "$tmp/myclass.bin" >"$tmp/cut.bin"
+expect 2 "cut.bin: offset [0-9]*" "$S" replay "$tmp/cut.bin" --json -o "$tmp/out/r.json"
+only_out ""
+ok $? "a truncated binary leaves no result file"
+printf 'class P slots=a\nclass Q slots=a base=P\n' >"$tmp/class.txt"
+expect 2 "class.txt:2:.*already" "$S" replay "$tmp/class.txt"
+printf 'class P\nclass Q slots=a base=P varsize\n' >"$tmp/class2.txt"
+expect 2 "class2.txt:2:.*varsize over fixed-size base class 'P'" "$S" replay "$tmp/class2.txt"
+
+# Ids that are not live: counted and reported, or fatal with --strict.
+printf 'class P slots=x\nnew 1 P\nfree 2\nfree 1\nmfree 9\n' >"$tmp/ids.txt"
+"$S" replay "$tmp/ids.txt" --json >"$tmp/i.json" 2>"$log/err" &&
+	json "$tmp/i.json" 'd["bad_ids"] == 2 and "event 3 (free 2)" in d["first_bad_id"]' &&
+	grep -q "2 events named ids that were not live.*event 3 (free 2)" "$log/err"
+ok $? "unknown ids: counted in bad_ids, the first one reported"
+expect 2 "ids.txt: event 3 (free 2): no live object has this id" \
+	"$S" replay "$tmp/ids.txt" --strict --json -o "$tmp/out/r.json"
+only_out ""
+ok $? "--strict: fatal, no result file"
+
+# Threads: one per @TID, the same outcome every time and as a serial replay.
+fields='d["events"], d["errors"], d["checksum"], d["objects_peak"], d["objects_end"]'
+r=0
+"$S" replay "$tmp/churn3.bin" --serial --json >"$tmp/s.json" || r=1
+for i in 1 2 3; do
+	"$S" replay "$tmp/churn3.bin" --json >"$tmp/t$i.json" || r=1
+	$PY -c "import json; a=json.load(open('$tmp/s.json')); b=json.load(open('$tmp/t$i.json'));
+d=a; x=($fields); d=b; y=($fields); assert x == y, (x, y); assert b['replay_threads'] == 3" || r=1
+done
+ok $r "3 threads, 3 runs: the serial replay's events, errors, checksum and peaks"
+
+# Decode-only and the decode share.
+"$S" replay "$tmp/myclass.bin" --decode-only --json >"$tmp/do.json" &&
+	json "$tmp/do.json" 'd["mode"] == "decode-only" and d["events"] > 0 and d["errors"] is None and d["rss_peak_bytes"] is None'
+ok $? "--decode-only: events and seconds, the rest null"
+"$S" replay "$tmp/myclass.bin" --decode-share --json >"$tmp/ds.json" &&
+	json "$tmp/ds.json" 'd["decode_seconds"] > 0 and d["decode_share"] > 0'
+ok $? "--decode-share: decode_seconds and decode_share"
+"$S" replay "$tmp/myclass.bin" --json >"$tmp/nd.json" && json "$tmp/nd.json" 'd["decode_share"] is None'
+ok $? "without it, decode_share is null"
+"$S" replay "$tmp/myclass.bin" --sample 0 --json >"$tmp/ns.json" &&
+	json "$tmp/ns.json" 'all(k["ns_per_event"] is None for k in d["kinds"].values())'
+ok $? "--sample 0: no time per kind, null"
+
+# slabinfo of a trace.
+"$S" slabinfo "$tmp/myclass.bin" --layout slots >"$log/out" 2>"$log/err" &&
+	grep -q "^# slotslab slabinfo .*myclass.bin: layout slots, profile native, taken at the peak$" "$log/out" &&
+	grep -Eq "^# memory \(KiB\): chunks [1-9][0-9]*, of which slabs [1-9][0-9]*, large [0-9]+, freed and resident [0-9]+; metadata [1-9][0-9]*; mapped [1-9][0-9]*$" "$log/out" &&
+	grep -q "^slabinfo - version: 2.1" "$log/out"
+ok $? "slabinfo TRACE: the report at the peak, after what the allocator holds"
+active=$(awk '$1 == "kmalloc-32" || $1 ~ /om:MyClass/ {s += $2} END {print s + 0}' "$log/out")
+[ "$active" -ge 500 ]
+ok $? "at the peak the 500 MyClass instances are in the report ($active active)"
+"$S" slabinfo "$tmp/myclass.bin" --at end --stats >"$log/out" && grep -q "taken at the end" "$log/out"
+ok $? "slabinfo TRACE --at end"
+expect 2 "bad.txt:3:" "$S" slabinfo "$tmp/bad.txt"
+"$S" slabinfo --demo --objects 1000 | grep -q "^slabinfo - version: 2.1"
+ok $? "slabinfo --demo still works"
+finish

@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/malloc/test_malloc.c - the malloc replacement's semantics (malloc/), through
+ * its prefixed build (slotslab_malloc, ...), so that it runs beside the
+ * process's own malloc and under every sanitizer: malloc(0), alignment and
+ * usable sizes of every function, calloc zeroing and overflow, realloc
+ * contents across classes and large blocks, errno, the aligned caches and
+ * the huge-alignment table, blocks freed by other threads, fork() while
+ * another thread allocates, and allocation failure.  The same functions
+ * under their real names in real programs: tests/malloc_*.sh.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "tests/lib/pattern.h"
+#include "tests/lib/testutil.h"
+#define SLOTSLAB_MALLOC_PREFIX
+#include "malloc/internal.h"
+
+static void test_malloc_zero_is_unique(void **state)
+{
+	void *p[64];
+
+	for (int i = 0; i < 64; i++) {
+		p[i] = slotslab_malloc(0);
+		assert_non_null(p[i]);
+		assert_ptr_not_equal(p[i], ZERO_SIZE_PTR);
+		assert_true(slotslab_malloc_usable_size(p[i]) >= 1);
+		for (int j = 0; j < i; j++)
+			assert_ptr_not_equal(p[i], p[j]);
+	}
+	for (int i = 0; i < 64; i++)
+		slotslab_free(p[i]);
+	slotslab_free(NULL);
+	assert_int_equal(slotslab_malloc_usable_size(NULL), 0);
+}
+
+static void test_malloc_sizes_and_alignment(void **state)
+{
+	for (size_t size = 1; size <= 3 * KMALLOC_MAX_CACHE_SIZE; size += size < 512 ? 1 : 61) {
+		unsigned char *p = slotslab_malloc(size);
+		size_t u;
+
+		assert_non_null(p);
+		u = slotslab_malloc_usable_size(p);
+		assert_int_equal(u, kmalloc_size_roundup(size));
+		assert_int_equal((uintptr_t)p % (size > 8 ? 16 : 8), 0);
+		p[0] = 1;
+		p[u - 1] = 2;	/* all of the usable size may be written */
+		slotslab_free(p);
+	}
+}
+
+static void test_calloc_zeroes(void **state)
+{
+	unsigned char *p;
+
+	/* Dirty a block, free it, and get the same class back zeroed. */
+	for (int round = 0; round < 2; round++) {
+		p = slotslab_malloc(200);
+		assert_non_null(p);
+		memset(p, 0xa5, slotslab_malloc_usable_size(p));
+		slotslab_free(p);
+		p = slotslab_calloc(10, 20);
+		assert_non_null(p);
+		for (size_t i = 0; i < 200; i++)
+			assert_int_equal(p[i], 0);
+		slotslab_free(p);
+	}
+	p = slotslab_calloc(3, 10000);		/* large */
+	assert_non_null(p);
+	for (size_t i = 0; i < 30000; i++)
+		assert_int_equal(p[i], 0);
+	slotslab_free(p);
+	p = slotslab_calloc(0, 5);
+	assert_non_null(p);
+	slotslab_free(p);
+
+	errno = 0;
+	assert_null(slotslab_calloc(SIZE_MAX / 2, 3));	/* overflow */
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(slotslab_calloc((size_t)1 << 33, (size_t)1 << 33));
+	assert_int_equal(errno, ENOMEM);
+}
+
+static void test_enomem(void **state)
+{
+	errno = 0;
+	assert_null(slotslab_malloc(SIZE_MAX));
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(slotslab_malloc(KMALLOC_MAX_SIZE + 1));
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(slotslab_realloc(NULL, SIZE_MAX - 4096));
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(slotslab_pvalloc(SIZE_MAX - 10));
+	assert_int_equal(errno, ENOMEM);
+}
+
+/* Grow one block through every class into large blocks and back down. */
+static void test_realloc_keeps_contents(void **state)
+{
+	static const size_t steps[] = {
+		1, 8, 9, 24, 100, 128, 129, 700, 4096, 8192, 8193, 20000, 300000,
+		1 << 22, 300001, 20000, 9000, 8000, 3000, 100, 17, 1,
+	};
+	unsigned char *p = NULL;
+	size_t have = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		size_t n = steps[i];
+		unsigned char *q = slotslab_realloc(p, n);
+
+		assert_non_null(q);
+		assert_true(slotslab_malloc_usable_size(q) >= n);
+		assert_true(pattern_intact(q, MIN(have, n), 11));
+		pattern_fill(q, n, 11);
+		p = q;
+		have = n;
+	}
+	slotslab_free(p);
+}
+
+static void test_realloc_edges(void **state)
+{
+	unsigned char *p = slotslab_realloc(NULL, 50), *q;
+
+	assert_non_null(p);
+	assert_int_equal(slotslab_malloc_usable_size(p), 64);
+	/* Fits, and its class is more than half the block: stays. */
+	assert_ptr_equal(slotslab_realloc(p, 60), p);
+	assert_ptr_equal(slotslab_realloc(p, 40), p);
+	slotslab_free(p);
+
+	/* A buffer trimmed far below its block moves and gives memory back. */
+	p = slotslab_malloc(4000);
+	pattern_fill(p, 4000, 3);
+	q = slotslab_realloc(p, 100);
+	assert_non_null(q);
+	assert_int_equal(slotslab_malloc_usable_size(q), kmalloc_size_roundup(100));
+	assert_true(pattern_intact(q, 100, 3));
+
+	/* realloc(p, 0) frees and returns NULL, as glibc's. */
+	assert_null(slotslab_realloc(q, 0));
+
+	/* A failed realloc leaves the block alone. */
+	p = slotslab_malloc(30);
+	pattern_fill(p, 30, 5);
+	errno = 0;
+	assert_null(slotslab_realloc(p, KMALLOC_MAX_SIZE + 1));
+	assert_int_equal(errno, ENOMEM);
+	assert_true(pattern_intact(p, 30, 5));
+
+	/* reallocarray: overflow fails with ENOMEM and keeps the block. */
+	errno = 0;
+	assert_null(slotslab_reallocarray(p, SIZE_MAX / 4, 8));
+	assert_int_equal(errno, ENOMEM);
+	assert_true(pattern_intact(p, 30, 5));
+	q = slotslab_reallocarray(p, 100, 10);
+	assert_non_null(q);
+	assert_true(slotslab_malloc_usable_size(q) >= 1000);
+	assert_true(pattern_intact(q, 30, 5));
+	slotslab_free(q);
+}
+
+static const size_t aligned_sizes[] = { 0, 1, 8, 24, 100, 130, 1000, 4095, 4097, 5000, 8192, 12289 };
+
+/* Every power-of-two alignment from 1 to 4 MiB through every function. */
+static void test_alignments(void **state)
+{
+	for (size_t align = 1; align <= ((size_t)4 << 20); align <<= 1) {
+		for (size_t i = 0; i < ARRAY_SIZE(aligned_sizes); i++) {
+			size_t size = aligned_sizes[i];
+			unsigned char *p[3];
+			void *m = NULL;
+			int saved;
+
+			p[0] = slotslab_memalign(align, size);
+			p[1] = slotslab_aligned_alloc(align, size);
+			errno = 1234;
+			saved = slotslab_posix_memalign(&m, align, size);
+			if (align < sizeof(void *)) {
+				assert_int_equal(saved, EINVAL);
+				assert_null(m);
+				m = slotslab_malloc(size);
+			} else {
+				assert_int_equal(saved, 0);
+			}
+			assert_int_equal(errno, 1234);	/* posix_memalign keeps errno */
+			p[2] = m;
+			for (int k = 0; k < 3; k++) {
+				size_t u;
+
+				assert_non_null(p[k]);
+				if (k < 2 || align >= sizeof(void *))
+					assert_int_equal((uintptr_t)p[k] % align, 0);
+				u = slotslab_malloc_usable_size(p[k]);
+				assert_true(u >= size);
+				pattern_fill(p[k], size, (unsigned int)k);
+			}
+			/* realloc of an aligned block keeps its contents. */
+			p[0] = slotslab_realloc(p[0], size + 5000);
+			assert_non_null(p[0]);
+			assert_true(pattern_intact(p[0], size, 0));
+			for (int k = 0; k < 3; k++) {
+				assert_true(k == 0 || pattern_intact(p[k], size, (unsigned int)k));
+				slotslab_free(p[k]);
+			}
+		}
+	}
+}
+
+/* Aligned requests take O = class rounded to the alignment, not a power of two. */
+static void test_aligned_waste(void **state)
+{
+	void *p = slotslab_memalign(64, 130), *q = slotslab_memalign(32, 130);
+
+	assert_int_equal(slotslab_malloc_usable_size(p), 192);
+	assert_int_equal(slotslab_malloc_usable_size(q), 160);
+	slotslab_free(p);
+	slotslab_free(q);
+	p = slotslab_memalign(2048, 5000);	/* class 5120 -> 6144 */
+	assert_int_equal((uintptr_t)p % 2048, 0);
+	assert_int_equal(slotslab_malloc_usable_size(p), 6144);
+	slotslab_free(p);
+	p = slotslab_memalign(16, 8);		/* the 8-byte class is only 8-aligned */
+	assert_int_equal((uintptr_t)p % 16, 0);
+	slotslab_free(p);
+}
+
+static void test_bad_alignments(void **state)
+{
+	void *m = (void *)0x1;
+	void *p;
+
+	errno = 0;
+	assert_null(slotslab_aligned_alloc(24, 10));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(slotslab_aligned_alloc(0, 10));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(slotslab_posix_memalign(&m, 24, 10), EINVAL);
+	assert_int_equal(slotslab_posix_memalign(&m, 4, 10), EINVAL);
+	assert_int_equal(slotslab_posix_memalign(&m, 0, 10), EINVAL);
+	assert_ptr_equal(m, (void *)0x1);	/* untouched on failure */
+	assert_int_equal(slotslab_posix_memalign(&m, 64, SIZE_MAX - 100), ENOMEM);
+	assert_ptr_equal(m, (void *)0x1);
+	errno = 0;
+	assert_null(slotslab_memalign(((size_t)1 << 63) + 1, 10));
+	assert_int_equal(errno, EINVAL);
+
+	/* memalign rounds an odd alignment up, as glibc's. */
+	p = slotslab_memalign(24, 10);
+	assert_non_null(p);
+	assert_int_equal((uintptr_t)p % 32, 0);
+	slotslab_free(p);
+	p = slotslab_memalign(0, 10);
+	assert_non_null(p);
+	slotslab_free(p);
+}
+
+static void test_valloc_pvalloc(void **state)
+{
+	unsigned char *p = slotslab_valloc(10), *q = slotslab_pvalloc(5000), *r = slotslab_pvalloc(0);
+
+	assert_int_equal((uintptr_t)p % 4096, 0);
+	assert_int_equal((uintptr_t)q % 4096, 0);
+	assert_int_equal((uintptr_t)r % 4096, 0);
+	assert_true(slotslab_malloc_usable_size(p) >= 10);
+	assert_true(slotslab_malloc_usable_size(q) >= 8192);
+	assert_true(slotslab_malloc_usable_size(r) >= 4096);
+	memset(q, 1, 8192);
+	slotslab_free(p);
+	slotslab_free(q);
+	slotslab_free(r);
+}
+
+/*
+ * Alignments above a page: enough blocks to grow the table twice, freed in
+ * a scrambled order (backward-shift deletion), each findable throughout.
+ */
+static void test_huge_alignment_table(void **state)
+{
+	enum { N = 700 };
+	static unsigned char *p[N];
+	unsigned long live0 = READ_ONCE(huge_live);
+
+	for (int i = 0; i < N; i++) {
+		size_t align = (size_t)8192 << (i % 4);
+
+		p[i] = slotslab_aligned_alloc(align, 100 + (size_t)i);
+		assert_non_null(p[i]);
+		assert_int_equal((uintptr_t)p[i] % align, 0);
+		assert_int_equal(slotslab_malloc_usable_size(p[i]), 4096);
+		pattern_fill(p[i], 100 + (size_t)i, (unsigned int)i);
+	}
+	assert_int_equal(READ_ONCE(huge_live), live0 + N);
+	for (int k = 0; k < N; k++) {
+		int i = (k * 379) % N;	/* 379 is prime to 700: every index once */
+
+		assert_true(huge_owns(p[i]));
+		assert_true(pattern_intact(p[i], 100 + (size_t)i, (unsigned int)i));
+		if (i % 5 == 0) {
+			p[i] = slotslab_realloc(p[i], 20000);	/* moves to kmalloc */
+			assert_non_null(p[i]);
+			assert_false(huge_owns(p[i]));
+			assert_true(pattern_intact(p[i], 100 + (size_t)i, (unsigned int)i));
+		}
+		slotslab_free(p[i]);
+		/* The other blocks are all still found. */
+		if (k % 100 == 0)
+			for (int j = 0; j < N; j++) {
+				int gone = 0;
+
+				for (int m = 0; m <= k; m++)
+					gone |= (m * 379) % N == j;
+				if (!gone)
+					assert_true(huge_owns(p[j]));
+			}
+	}
+	assert_int_equal(READ_ONCE(huge_live), live0);
+}
+
+/*
+ * Large blocks (above 32 KiB) freed are kept, resident, for reuse: the same
+ * size comes back, calloc gets it zeroed, realloc from small takes it too.
+ */
+static void test_large_reuse(void **state)
+{
+	unsigned char *p, *q, *r, *small;
+
+	kmem_cache_shrink_all();	/* no earlier test's blocks in the cache */
+	small = slotslab_malloc(100);	/* its slab first: not in the way later */
+	pattern_fill(small, 100, 7);
+	p = slotslab_malloc(50000);
+	assert_non_null(p);
+	memset(p, 0xee, 50000);
+	slotslab_free(p);
+	q = slotslab_malloc(49000);			/* the same 13 pages */
+	assert_ptr_equal(q, p);
+	slotslab_free(q);
+	r = slotslab_calloc(1, 50000);			/* reused, and zeroed */
+	assert_ptr_equal(r, p);
+	for (size_t i = 0; i < 50000; i++)
+		assert_int_equal(r[i], 0);
+	slotslab_free(r);
+	q = slotslab_realloc(small, 50000);		/* small to large through realloc */
+	assert_ptr_equal(q, p);
+	assert_true(pattern_intact(q, 100, 7));
+	slotslab_free(q);
+}
+
+/* ---- threads: blocks cross from allocating threads to freeing ones ------ */
+
+#define XT_THREADS 4
+#define XT_ROUNDS  20000
+
+/* A block carries its size in its first bytes, its pattern after. */
+static unsigned char *volatile xt_slot[XT_THREADS][64];
+
+static void *xt_worker(void *arg)
+{
+	unsigned int me = (unsigned int)(uintptr_t)arg, seed = me * 2654435761u;
+	long bad = 0;
+
+	for (int r = 0; r < XT_ROUNDS; r++) {
+		unsigned int idx = (seed >> 20) % 64;
+		unsigned char *mine, *theirs;
+		size_t size;
+
+		seed = seed * 1103515245u + 12345u;
+		size = (seed >> 8) % 3000 + sizeof(size_t);
+		if (seed & 1)
+			mine = slotslab_memalign(64, size);
+		else
+			mine = slotslab_malloc(size);
+		if (!mine)
+			return (void *)-1L;
+		memcpy(mine, &size, sizeof(size));
+		pattern_fill(mine + sizeof(size), size - sizeof(size), (unsigned int)size);
+		/* Take a block of the next thread (allocated there), give ours. */
+		theirs = __atomic_exchange_n(&xt_slot[(me + 1) % XT_THREADS][idx], NULL,
+					     __ATOMIC_ACQ_REL);
+		if (theirs) {
+			size_t n;
+
+			memcpy(&n, theirs, sizeof(n));
+			bad += !pattern_intact(theirs + sizeof(n), n - sizeof(n), (unsigned int)n);
+			slotslab_free(theirs);
+		}
+		theirs = __atomic_exchange_n(&xt_slot[me][idx], mine, __ATOMIC_ACQ_REL);
+		slotslab_free(theirs);	/* our own old one, if nobody took it */
+	}
+	return (void *)bad;
+}
+
+static void test_cross_thread_frees(void **state)
+{
+	pthread_t t[XT_THREADS];
+
+	for (unsigned int i = 0; i < XT_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, xt_worker, (void *)(uintptr_t)i), 0);
+	for (unsigned int i = 0; i < XT_THREADS; i++) {
+		void *bad;
+
+		assert_int_equal(pthread_join(t[i], &bad), 0);
+		assert_ptr_equal(bad, NULL);
+	}
+	for (unsigned int i = 0; i < XT_THREADS; i++)
+		for (unsigned int j = 0; j < 64; j++)
+			slotslab_free(xt_slot[i][j]);
+}
+
+/* ---- fork while another thread allocates -------------------------------- */
+
+static volatile int churn_stop;
+
+static void *churn(void *arg)
+{
+	while (!__atomic_load_n(&churn_stop, __ATOMIC_RELAXED)) {
+		void *a = slotslab_malloc(48), *b = slotslab_memalign(128, 300);
+		void *c = slotslab_aligned_alloc(16384, 10);
+
+		slotslab_free(a);
+		slotslab_free(b);
+		slotslab_free(c);
+	}
+	return NULL;
+}
+
+static int child_work(void *arg)
+{
+	unsigned char *inherited = arg;
+	void *v[1000];
+
+	if (!pattern_intact(inherited, 5000, 9))
+		return 3;
+	inherited = slotslab_realloc(inherited, 50000);
+	if (!inherited || !pattern_intact(inherited, 5000, 9))
+		return 4;
+	slotslab_free(inherited);
+	for (int i = 0; i < 1000; i++) {
+		v[i] = i % 3 ? slotslab_malloc((size_t)i * 7) : slotslab_aligned_alloc(8192, 10);
+		if (!v[i])
+			return 5;
+	}
+	for (int i = 0; i < 1000; i++)
+		slotslab_free(v[i]);
+	return 0;
+}
+
+/*
+ * fork() while another thread allocates (and takes the huge-alignment
+ * lock): the child must not deadlock, must read, resize and free what it
+ * inherited, and must allocate (test_in_child(): in a forked child that
+ * ends with SIGKILL).
+ */
+static void test_fork_while_allocating(void **state)
+{
+	pthread_t t;
+
+	if (test_under_tsan()) {
+		print_message("# skipped: ThreadSanitizer cannot fork a multi-threaded process\n");
+		skip();
+	}
+	churn_stop = 0;
+	assert_int_equal(pthread_create(&t, NULL, churn, NULL), 0);
+	for (int i = 0; i < 20; i++) {
+		unsigned char *mine = slotslab_malloc(5000);
+		char what[32];
+
+		pattern_fill(mine, 5000, 9);
+		snprintf(what, sizeof(what), "fork %d", i);
+		test_in_child(child_work, mine, what);
+		assert_true(pattern_intact(mine, 5000, 9));
+		slotslab_free(mine);
+	}
+	__atomic_store_n(&churn_stop, 1, __ATOMIC_RELAXED);
+	assert_int_equal(pthread_join(t, NULL), 0);
+}
+
+static void test_allocation_failure(void **state)
+{
+	void *m = NULL;
+
+	if (slab_fault_inject("after:0") != 0) {
+		assert_int_equal(errno, ENOSYS);
+		skip();
+	}
+	errno = 0;
+	assert_null(slotslab_malloc(40));
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(slotslab_calloc(4, 10));
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(slotslab_memalign(256, 300));
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(slotslab_posix_memalign(&m, 64, 100), ENOMEM);
+	assert_null(m);
+	slab_fault_inject(NULL);
+	m = slotslab_malloc(40);
+	assert_non_null(m);
+	slotslab_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_malloc_zero_is_unique),
+		cmocka_unit_test(test_malloc_sizes_and_alignment),
+		cmocka_unit_test(test_calloc_zeroes),
+		cmocka_unit_test(test_enomem),
+		cmocka_unit_test(test_realloc_keeps_contents),
+		cmocka_unit_test(test_realloc_edges),
+		cmocka_unit_test(test_alignments),
+		cmocka_unit_test(test_aligned_waste),
+		cmocka_unit_test(test_bad_alignments),
+		cmocka_unit_test(test_valloc_pvalloc),
+		cmocka_unit_test(test_huge_alignment_table),
+		cmocka_unit_test(test_large_reuse),
+		cmocka_unit_test(test_cross_thread_frees),
+		cmocka_unit_test(test_fork_while_allocating),
+		cmocka_unit_test(test_allocation_failure),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
