@@ -452,7 +452,7 @@ static int load_header_text(struct tables *tb)
 
 		if (!nl)
 			nl = end;
-		if (header_add_line(&t->header, &t->header_len, s, (size_t)(nl - s)) != 0) {
+		if (trace_header_add_line(&t->header, &t->header_len, s, (size_t)(nl - s)) != 0) {
 			trace_seterr(&t->err, TRACE_ENOMEM, ENOMEM, t->name, 0, 0, -1,
 				     "out of memory");
 			return -1;

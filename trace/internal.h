@@ -1,23 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * trace/internal.h - what the trace readers and writers share:
- * the event layout table, name and class tables, the byte source, and the
- * reader and writer objects with their per-format operations.
+ * the event layout table, the byte source, and the reader and writer
+ * objects with their per-format operations.  Nothing outside trace/
+ * includes it (the layering check enforces that).
  *
  * Files:
- *   trace_names.c  symbol and class tables (rules 5 and 9 live here)
- *   trace_io.c     the byte source: io_uring ring, pread fallback, memory
- *   trace_text.c   text v1: parser and writer
- *   trace_bin.h    binary v1: the format, shared encoding helpers
- *   trace_bin_read.c, trace_bin_write.c   its reader and writer
+ *   trace.h        the public API: events, classes, symbols, readers, writers
+ *   tables.h, tables.c   symbol and class tables (rules 5 and 9 live here),
+ *                  public because generators build classes with them
+ *   outfile.h, outfile.c  files that appear only complete: temporary file,
+ *                  rename, removal on a fatal signal
+ *   io.c           the byte source: pread, memory; io_uring.c its ring
+ *   text.c         text v1: parser and writer
+ *   bin.h          binary v1: the format, shared encoding helpers
+ *   bin_read.c, bin_write.c   its reader and writer
  *   trace.c        open and format detection, the public entry points,
- *                  the writer's temporary-file protocol, error messages
+ *                  error messages
  *   crc32c.c       the checksum of binary blocks and tables
+ *   record_stream.h   the raw streams of libslotslab-record.so (record/
+ *                  writes them, bench/import/ reads them)
  */
-#ifndef SLOTSLAB_BENCH_TRACE_INTERNAL_H
-#define SLOTSLAB_BENCH_TRACE_INTERNAL_H
+#ifndef SLOTSLAB_TRACE_INTERNAL_H
+#define SLOTSLAB_TRACE_INTERNAL_H
 
-
+#include "trace/outfile.h"
+#include "trace/tables.h"
 #include "trace/trace.h"
 
 /*
@@ -70,105 +78,12 @@ static const struct trace_kind_info trace_kinds[TRACE_NR_KINDS] __maybe_unused =
 /* What a field is, for "expected ..." messages. */
 const char *trace_field_what(enum trace_field f);
 
-/* ---- names (trace_names.c) ------------------------------------------- */
-
-uint32_t name_hash(const char *s, size_t len);
-/* [A-Za-z_][A-Za-z0-9_]*, 1 to TRACE_MAX_NAME bytes */
-bool name_valid(const char *s, size_t len);
-
-/**
- * struct symtab - interned names with dense ids
- *
- * Invariants: by_id[i]->id == i for i < n; every symbol is in the hash at
- * the slot its hash probes to first free (linear probing); n <= max;
- * mask + 1 >= 2 * n (load at most 1/2).  Symbols never move: they live in
- * arena chunks freed only by symtab_destroy().
- */
-struct symtab {
-	struct trace_symbol **by_id;
-	uint32_t n, cap;
-	uint32_t *hash;		/* id + 1, or 0 for an empty slot */
-	uint32_t mask;
-	uint32_t max;
-	char *arena;		/* current chunk; its first word links the previous */
-	size_t arena_used, arena_size;
-	size_t bytes;		/* memory held, for trace_memory() */
-};
-
-int symtab_init(struct symtab *st, uint32_t max);
-void symtab_destroy(struct symtab *st);
-const struct trace_symbol *symtab_find(const struct symtab *st, const char *name,
-				       size_t len, uint32_t hash);
-/* The symbol for @name, added if new; NULL with errno ENOMEM or ENOSPC (max). */
-const struct trace_symbol *symtab_intern(struct symtab *st, const char *name, size_t len);
-
-/**
- * struct classtab - declared classes, by id and by name
- *
- * Invariants: by_id[i]->id == i == by_id[i]->sym->id for i < names.n;
- * by_id[i]->base, when set, is by_id[j] with j < i.
- */
-struct classtab {
-	struct symtab names;
-	struct trace_class **by_id;
-	uint32_t cap;
-	uint32_t *stamp;	/* per attribute symbol id: last declaration that marked it */
-	uint32_t nstamp;
-	uint32_t epoch;
-	size_t bytes;
-};
-
-/**
- * struct class_decl - a class line, before it is checked
- * @slots: own slot names, interned in the attribute table of the same reader
- *         or writer
- */
-struct class_decl {
-	const char *name;
-	size_t len;
-	uint8_t flags;
-	const struct trace_class *base;
-	const struct trace_symbol **slots;
-	uint32_t nslots;
-};
-
-int classtab_init(struct classtab *ct);
-void classtab_destroy(struct classtab *ct);
-static inline uint32_t classtab_count(const struct classtab *ct)
-{
-	return ct->names.n;
-}
-const struct trace_class *classtab_find(const struct classtab *ct, const char *name,
-					size_t len, uint32_t hash);
-/*
- * Declare @d.  Return: the class, or NULL with *code set (TRACE_ECLASS,
- * TRACE_ELIMIT, TRACE_ENOMEM) and @msg filled with what is wrong.
- */
-const struct trace_class *classtab_declare(struct classtab *ct, const struct class_decl *d,
-					   enum trace_errcode *code, char *msg, size_t msglen);
-
-/* ---- errors (trace.c) ------------------------------------------------- */
-
-/* Fill @e: "NAME:LINE:COL: ..." (line != 0), "NAME: offset N: ..." (off >= 0), else "NAME: ...". */
-void trace_seterr(struct trace_error *e, enum trace_errcode code, int sys, const char *name,
-		  unsigned long line, unsigned long col, int64_t off, const char *fmt, ...)
-	__printf(8, 9);
+/* ---- messages (trace.c) ---------------------------------------------- */
 
 /* Quote at most 40 bytes of @s as a message would: printable, escaped otherwise. */
 void trace_quote(char *out, size_t outlen, const char *s, size_t len);
 
-/* ---- header comment (trace.c) ---------------------------------------- */
-
-/*
- * Canonical header text: each line cut at a NUL byte if it holds one and
- * at TRACE_MAX_LINE - 2 bytes (so that "# " + line is a valid text line),
- * without trailing blanks (space, tab, CR) and ending in '\n'; at most
- * TRACE_MAX_HEADER bytes (whole lines; later lines are dropped).  Appends
- * @len bytes of one line to *@buf.  Return: 0, or -1 when out of memory.
- */
-int header_add_line(char **buf, size_t *buflen, const char *line, size_t len);
-
-/* ---- byte source (trace_io.c) ----------------------------------------- */
+/* ---- byte source (io.c) ----------------------------------------- */
 
 /**
  * struct trace_src - a file, streamed as consecutive chunks
@@ -331,7 +246,7 @@ struct trace_writer {
 	size_t header_len;
 	void *priv;
 	struct trace_error err;
-	char *tmp_path;
+	struct outfile out;	/* the temporary file; w->fd is out.fd */
 	char path[];
 };
 

@@ -509,7 +509,7 @@ static int read_header(struct trace *t, struct text_reader *tr)
 		p++;
 		if (p < end && is_blank(*p))
 			p++;
-		if (header_add_line(&t->header, &t->header_len, p, (size_t)(end - p)) != 0) {
+		if (trace_header_add_line(&t->header, &t->header_len, p, (size_t)(end - p)) != 0) {
 			trace_seterr(&t->err, TRACE_ENOMEM, ENOMEM, t->name, 0, 0, -1,
 				     "out of memory");
 			return -1;

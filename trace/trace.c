@@ -12,13 +12,11 @@
  * file keeps the reader's final states (ended, failed) so that every later
  * call repeats the outcome.
  *
- * Writer: the output is written to a temporary file beside the target
- * (".NAME.tmp.PID.N", created with O_EXCL, mode 0666 & ~umask) and renamed
- * over the target only when everything, including the last flush and
- * close(), succeeded.  On any failure the temporary file is removed: a
- * target never exists half written, and an old target stays untouched.
- * A fatal signal need not leave it either: trace_remove_temps(), safe in
- * a signal handler, removes the temporary files of the open writers.
+ * Writer: the output goes through trace/outfile.h, a temporary file beside
+ * the target renamed over it only when everything, including the last
+ * flush and close(), succeeded: a target never exists half written, an old
+ * target stays untouched, and trace_remove_temps() (safe in a signal
+ * handler) removes the temporary files of the open writers.
  * trace_write() resolves an event's class and attribute by name in the
  * writer's own tables, so events may come from any reader or generator;
  * class declarations are re-checked (rules 5 and 9) on the way, so a writer
@@ -117,7 +115,7 @@ void trace_quote(char *out, size_t outlen, const char *s, size_t len)
 	out[o] = '\0';
 }
 
-int header_add_line(char **buf, size_t *buflen, const char *line, size_t len)
+int trace_header_add_line(char **buf, size_t *buflen, const char *line, size_t len)
 {
 	const char *nul = memchr(line, '\0', len);
 	char *nb;
@@ -372,68 +370,24 @@ int wbuf_reserve(struct trace_writer *w, size_t n)
 	return wbuf_flush(w);
 }
 
-/*
- * The temporary files of open writers, for trace_remove_temps() in a
- * signal handler: slots claimed and cleared atomically.  A writer that
- * finds the table full goes untracked; it still cleans up on every other
- * path.
- */
-static const char *live_temps[16];
-
-static void track_temp(const char *path)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(live_temps); i++) {
-		const char *none = NULL;
-
-		if (__atomic_compare_exchange_n(&live_temps[i], &none, path, false,
-						__ATOMIC_RELEASE, __ATOMIC_RELAXED))
-			return;
-	}
-}
-
-static void untrack_temp(const char *path)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(live_temps); i++)
-		if (__atomic_load_n(&live_temps[i], __ATOMIC_RELAXED) == path)
-			__atomic_store_n(&live_temps[i], NULL, __ATOMIC_RELEASE);
-}
-
 void trace_remove_temps(void)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(live_temps); i++) {
-		const char *path = __atomic_load_n(&live_temps[i], __ATOMIC_ACQUIRE);
-
-		if (path)
-			unlink(path);
-	}
+	outfile_remove_temps();
 }
 
-/* Create the temporary file beside w->path. */
+/* Create the temporary file beside w->path (trace/outfile.h). */
 static int create_temp(struct trace_writer *w)
 {
-	const char *slash = strrchr(w->path, '/');
-	size_t dirlen = slash ? (size_t)(slash - w->path) + 1 : 0;
-	size_t size = strlen(w->path) + 48;
-
-	w->tmp_path = malloc(size);
-	if (!w->tmp_path)
-		return writer_io_error(w, ENOMEM, "allocation");
-	for (unsigned int n = 0; n < 1000; n++) {
-		snprintf(w->tmp_path, size, "%.*s.%s.tmp.%ld.%u", (int)dirlen, w->path,
-			 w->path + dirlen, (long)getpid(), n);
-		w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (w->fd >= 0) {
-			track_temp(w->tmp_path);
-			return 0;
-		}
-		if (errno != EEXIST)
-			break;
+	if (outfile_open(&w->out, w->path) == 0) {
+		w->fd = w->out.fd;
+		return 0;
 	}
+	if (errno == ENOMEM && !w->out.tmp)
+		return writer_io_error(w, ENOMEM, "allocation");
 	trace_seterr(&w->err, TRACE_EOPEN, errno, w->path, 0, 0, -1,
-		     "cannot create a temporary file beside it (%s): %s", w->tmp_path,
-		     strerror(errno));
-	free(w->tmp_path);
-	w->tmp_path = NULL;
+		     "cannot create a temporary file beside it (%s): %s",
+		     w->out.tmp ? w->out.tmp : "name too long", strerror(errno));
+	outfile_abort(&w->out);
 	return -1;
 }
 
@@ -441,15 +395,9 @@ static void destroy_writer(struct trace_writer *w)
 {
 	if (w->ops)
 		w->ops->destroy(w);
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->tmp_path) {
-		untrack_temp(w->tmp_path);
-		unlink(w->tmp_path);
-	}
+	outfile_abort(&w->out);
 	classtab_destroy(&w->classes);
 	symtab_destroy(&w->syms);
-	free(w->tmp_path);
 	free(w->header);
 	free(w->buf);
 	free(w);
@@ -479,7 +427,7 @@ struct trace_writer *trace_writer_open(const char *path, enum trace_format fmt,
 	for (const char *p = header; p && *p;) {
 		const char *nl = strchrnul(p, '\n');
 
-		if (header_add_line(&w->header, &w->header_len, p, (size_t)(nl - p)) != 0) {
+		if (trace_header_add_line(&w->header, &w->header_len, p, (size_t)(nl - p)) != 0) {
 			writer_io_error(w, ENOMEM, "allocation");
 			goto fail;
 		}
@@ -629,21 +577,15 @@ int trace_writer_close(struct trace_writer *w, struct trace_error *err)
 	int r = -1;
 
 	if (!w->failed && w->ops->finish(w) == 0) {
-		int fd = w->fd;
+		const char *what;
 
 		w->fd = -1;
-		if (close(fd) != 0)
-			writer_io_error(w, errno, "close");
-		else if (rename(w->tmp_path, w->path) != 0)
-			writer_io_error(w, errno, "rename");
+		if (outfile_commit(&w->out, &what) != 0)
+			writer_io_error(w, errno, what);
 		else
 			r = 0;
 	}
-	if (r == 0) {
-		untrack_temp(w->tmp_path);
-		free(w->tmp_path);
-		w->tmp_path = NULL;
-	} else if (err) {
+	if (r != 0 && err) {
 		*err = w->err;
 	}
 	destroy_writer(w);

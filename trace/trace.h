@@ -436,4 +436,22 @@ size_t trace_event_format(const struct trace_event *ev, char *buf, size_t size);
 /** trace_kind_name - "class", "new", ...; "?" for a bad kind */
 const char *trace_kind_name(unsigned int kind);
 
+/* ---- for producers of traces and trace errors ------------------------ */
+
+/* Fill @e: "NAME:LINE:COL: ..." (line != 0), "NAME: offset N: ..." (off >= 0), else "NAME: ...". */
+void trace_seterr(struct trace_error *e, enum trace_errcode code, int sys, const char *name,
+		  unsigned long line, unsigned long col, int64_t off, const char *fmt, ...)
+	__printf(8, 9);
+
+/* ---- header comment (trace.c) ---------------------------------------- */
+
+/*
+ * Canonical header text: each line cut at a NUL byte if it holds one and
+ * at TRACE_MAX_LINE - 2 bytes (so that "# " + line is a valid text line),
+ * without trailing blanks (space, tab, CR) and ending in '\n'; at most
+ * TRACE_MAX_HEADER bytes (whole lines; later lines are dropped).  Appends
+ * @len bytes of one line to *@buf.  Return: 0, or -1 when out of memory.
+ */
+int trace_header_add_line(char **buf, size_t *buflen, const char *line, size_t len);
+
 #endif

@@ -111,7 +111,7 @@ void gen_note(struct gen *g, const char *fmt, ...)
 	va_end(ap);
 	if (g->w)
 		gen_fail(g, TRACE_EINVAL, "header note after the first event: %s", line);
-	else if (header_add_line(&g->notes, &g->notes_len, line, strlen(line)) != 0)
+	else if (trace_header_add_line(&g->notes, &g->notes_len, line, strlen(line)) != 0)
 		gen_fail(g, TRACE_ENOMEM, "out of memory");
 }
 

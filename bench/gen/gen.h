@@ -17,7 +17,7 @@
 #define SLOTSLAB_BENCH_GEN_H
 
 #include "bench/metrics/progress.h"
-#include "trace/internal.h"
+#include "trace/tables.h"
 
 /**
  * struct gen_params - what the command line chose
