@@ -76,6 +76,7 @@ $(STATIC_LIB): $(LIB_OBJS)
 $(SHARED_LIB): $(LIB_OBJS) libslotslab.map
 	$(quiet) LD $@
 	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libslotslab.map \
+		-Wl,--no-undefined-version \
 		$(ZDEFS) -o $@ $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS)
 
 $(O)/libslotslab.so: $(SHARED_LIB)

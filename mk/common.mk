@@ -48,7 +48,7 @@ CFLAGS     ?= -O2 -g
 WARNINGS   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wpointer-arith -Wno-unused-parameter -Wvla
 # One PIC object set serves both libraries.  Library-internal symbols are
-# hidden; the exported ones are named in alloc/libslotslab.map.
+# hidden; the exported ones are named in libslotslab.map.
 BASE_CFLAGS := -std=gnu11 -fPIC -fvisibility=hidden -fno-semantic-interposition \
                -fno-strict-aliasing -D_GNU_SOURCE $(WARNINGS) -MMD -MP
 ifneq ($(findstring clang,$(CC)),)

@@ -1,11 +1,12 @@
 #!/bin/sh
 # install - `make install` into a temporary prefix gives headers, both
 # libraries and slotslab.pc, and the example builds against it with
-# pkg-config and runs (shared library, then static).
+# pkg-config and runs (shared library, then static); the library exports
+# exactly the API of its headers.
 . tests/lib/tap.inc
 command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 8
+plan 10
 make -s O="$O" install PREFIX="$tmp/usr" >"$tmp/log" 2>&1
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
 ok $r "make install PREFIX=tmp"
@@ -31,4 +32,17 @@ ok $? "the malloc replacement, the recording library and the CLI are installed"
 echo 'int main(void){ return 0; }' > "$tmp/t.c" && cc -o "$tmp/t" "$tmp/t.c" &&
 	LD_PRELOAD="$tmp/usr/lib/libslotslab-malloc.so" "$tmp/t"
 ok $? "a program runs with the installed libslotslab-malloc.so preloaded"
+# The ABI: the exported symbols are the functions the public headers mark
+# SLOTSLAB_API, and every one is listed by name in libslotslab.map.
+perl -0777 -ne 's/^#.*$//mg; while (/SLOTSLAB_API\b[^;{]*?\b(\w+)\s*\(/g) { print "$1\n" }' \
+	include/slotslab/*.h | sort -u >"$tmp/api"
+nm -D --defined-only "$tmp/usr/lib/libslotslab.so" | awk '$3 !~ /^SLOTSLAB_/ { sub(/@.*/, "", $3); print $3 }' |
+	sort -u >"$tmp/exported"
+diff "$tmp/api" "$tmp/exported" >"$tmp/diff"
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/diff"
+ok $r "libslotslab.so exports exactly the $(wc -l <"$tmp/api") SLOTSLAB_API functions of the headers"
+sed -n 's/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' libslotslab.map | sort -u >"$tmp/mapped"
+diff "$tmp/api" "$tmp/mapped" >"$tmp/diff"
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/diff"
+ok $r "libslotslab.map names each of them, and nothing else"
 finish
