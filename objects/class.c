@@ -3,7 +3,7 @@
  * objects/class.c - classes: declaration rules, instance layout, slab
  * caches, class attributes.
  *
- * Rules checked when a class is declared (DESIGN.md section 5):
+ * Rules checked when a class is declared (docs/DESIGN.md section 5):
  *   5. A subclass's slots are its base's, at the same offsets, then its
  *      own.  Naming a slot twice, or naming a base's slot again, is
  *      OM_EREDECL (CPython only wastes the space; the seeds ask for the

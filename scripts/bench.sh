@@ -24,7 +24,7 @@
 # summary.  The default run takes about four minutes on two cores.
 #
 # Environment:
-#   FULL=1             DESIGN.md's full sizes (much longer)
+#   FULL=1             docs/DESIGN.md's full sizes (much longer)
 #   BENCH_SMOKE=1      tiny sizes, one repetition, parts replay python cachegrind
 #                      (what tests/cli/bench_suite.sh runs)
 #   REPS=N             repetitions of every replay (default 3)

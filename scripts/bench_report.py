@@ -658,7 +658,7 @@ class Report(object):
                     self.real_text, self.fp_text, self.tp_text, self.cg_text, self.py_text):
             parts.append(sec)
             parts.append("")
-        parts.append("## Goals (DESIGN.md, issue 4)")
+        parts.append("## Goals (docs/DESIGN.md, issue 4)")
         parts.append("")
         parts.append(mdtable(["goal", "source", "figure", "criterion", "status", "note"],
                              self.goals))
@@ -704,7 +704,7 @@ class Report(object):
                 self.notes.append("%s is not installed (%s): its rows say unavailable "
                                   "(`scripts/install-deps.sh bench` installs it)." % (p["name"], p["library"]))
         if self.a.size != "full":
-            self.notes.append("Sizes are reduced (`%s`); `FULL=1 make bench` replays DESIGN.md's "
+            self.notes.append("Sizes are reduced (`%s`); `FULL=1 make bench` replays docs/DESIGN.md's "
                               "full sizes." % self.a.size)
 
 

@@ -9,7 +9,7 @@ usage: bench_suite.py --slotslab PATH [--out DIR] [--traces DIR]
 Stages, each one writing into DIR (default results/):
   1. `slotslab gen` writes each scenario's binary trace into --traces (default
      DIR/traces) at the chosen size (table SIZES below; `full` is the sizes
-     DESIGN.md section 7 names);
+     docs/DESIGN.md section 7 names);
   2. replays: every scenario x layout (declared, slots, dict) x heap (slab;
      libc with glibc and each installed peer through LD_PRELOAD) x profile
      (native, cpython27, cpython311), --reps times.  Within a repetition the
@@ -36,7 +36,7 @@ import sys
 import benchlib as bl
 
 # scenario -> gen options, per size.  The default sizes keep `make bench`
-# under five minutes on two cores; `full` is DESIGN.md's; `smoke` is for
+# under five minutes on two cores; `full` is docs/DESIGN.md's; `smoke` is for
 # tests/cli/bench_suite.sh.  myclass keeps the seeds' 262,144 objects (the
 # headline compares MiB with the seeds') except in smoke mode.
 SIZES = {

@@ -4,7 +4,7 @@ Provenance (git revision, .config, compiler, CPU) for every result, the
 peer allocators and how to preload them, medians, running a command that
 prints one JSON object, progress on stderr, and the one rule for figures
 that could not be measured: they are None in JSON and "unavailable" in
-tables, never 0 (DESIGN.md section 8).
+tables, never 0 (docs/DESIGN.md section 8).
 
 Imported by the bench_*.py scripts (run with /usr/bin/python3, whose
 directory is on sys.path); not a program of its own.

@@ -7,6 +7,7 @@
 #   3. AddressSanitizer + UndefinedBehaviorSanitizer (clang)
 #   4. ThreadSanitizer (clang)
 #   5. libFuzzer targets, FUZZ_SECONDS each (default 30)
+#   6. the layering check: every #include against its folder's README rules
 #
 # Output is TAP, a "# summary" line per stage and a final verdict line.
 # CHECK_STAGES="default debug" runs a subset; J overrides make's -j.
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh build test || exit 1
 J=${J:-$(nproc 2>/dev/null || echo 2)}
-STAGES=${CHECK_STAGES:-"default debug valgrind asan tsan fuzz"}
+STAGES=${CHECK_STAGES:-"layering default debug valgrind asan tsan fuzz"}
 failed=""
 start=$(date +%s)
 
@@ -34,6 +35,9 @@ stage() {	# name, command...
 want() { case " $STAGES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 mkdir -p build
+if want layering; then
+	stage layering /usr/bin/python3 scripts/ci/check_layering.py
+fi
 if want default; then
 	stage default-build make -s -j"$J" O=build all tests
 	stage default scripts/run-tests.sh build

@@ -4,7 +4,7 @@
 usage: PYTHON pyreplay.py TRACE.txt [--layout declared|slots|dict]
                           [--measure tracemalloc|gcstats|rss]
 
-The other side of `slotslab replay`: the same trace (text format v1, DESIGN.md
+The other side of `slotslab replay`: the same trace (text format v1, docs/DESIGN.md
 section 6) runs as real Python classes and instances in whatever interpreter
 runs this file (Debian's CPython 3.11, PyPy 3.9), and one JSON object comes
 out on stdout.

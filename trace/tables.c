@@ -13,7 +13,7 @@
  *
  * 2. A class table is a symbol table of class names plus one struct
  *    trace_class per name, with the same id.  classtab_declare() is the one
- *    place where DESIGN.md section 5's declaration rules are checked, for the
+ *    place where docs/DESIGN.md section 5's declaration rules are checked, for the
  *    text parser, the binary table loader and both writers:
  *      - the base must be declared already (callers resolve it by name);
  *      - rule 5: an own slot may not repeat a slot of any ancestor, nor
@@ -30,7 +30,7 @@
  *    slots with the next, in an array indexed by symbol id, so a declaration
  *    costs O(own slots + ancestors' slots).
  *
- * 3. Resolved flags (trace_class.eff) follow DESIGN.md 5: a class without
+ * 3. Resolved flags (trace_class.eff) follow docs/DESIGN.md 5: a class without
  *    slots= has a dict and takes weak references; a class with slots= has
  *    what its dict/weakref options ask for; a subclass inherits its base's
  *    dict, weakref and varsize.

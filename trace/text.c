@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * trace/text.c - text traces, v1 (DESIGN.md section 6): the streaming
+ * trace/text.c - text traces, v1 (docs/DESIGN.md section 6): the streaming
  * parser and the writer.
  *
  * Grammar (one event per line; "blank" is a space or a tab):

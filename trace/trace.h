@@ -2,11 +2,11 @@
 /*
  * trace/trace.h - allocation traces: one event model, two encodings.
  *
- * A trace is a sequence of events (DESIGN.md section 6): class declarations,
+ * A trace is a sequence of events (docs/DESIGN.md section 6): class declarations,
  * object events (new, set, get, del, free, weakref, setclass, classattr) and
  * malloc-level events (malloc, calloc, realloc, memalign, mfree), each
  * optionally tagged with a thread id.  The text form (v1) is pinned by
- * DESIGN.md; the binary form is described in trace_bin.h.  Readers tell the
+ * docs/DESIGN.md; the binary form is described in trace_bin.h.  Readers tell the
  * two apart by content; writers pick one from the output name.
  *
  * Reading:
@@ -29,7 +29,7 @@
  * its binary conversion), and a class is a struct trace_class with a dense
  * id in declaration order.  Both stay valid until trace_close().  A class is
  * usable from the TRACE_CLASS event that declares it on; rules 5 and 9 of
- * DESIGN.md section 5 have been checked by then, and its resolved flags
+ * docs/DESIGN.md section 5 have been checked by then, and its resolved flags
  * (inheritance applied) are in ->eff.
  *
  * The reader never tracks objects: its memory is its read buffers plus the

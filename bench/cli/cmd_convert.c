@@ -21,7 +21,7 @@
 static void convert_usage(FILE *f)
 {
 	fprintf(f, "usage: slotslab convert IN OUT\n\n"
-		"Convert a trace between the text format (v1, DESIGN.md section 6) and the\n"
+		"Convert a trace between the text format (v1, docs/DESIGN.md section 6) and the\n"
 		"binary format, without loss.  IN may be either (told apart by content);\n"
 		"OUT is text when its name ends in .txt or .trace, binary otherwise.\n"
 		"Comments other than the header at the top are dropped, and the text is\n"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench/cli/cmd_replay.c - `slotslab replay FILE [options]`: the command line
- * of the replayer (bench/replay/replay.h), DESIGN.md section 7.
+ * of the replayer (bench/replay/replay.h), docs/DESIGN.md section 7.
  *
  * Output: the results as text, or as one JSON object with --json, on
  * stdout or, with -o OUT, in OUT.  OUT is written to a temporary file
@@ -44,7 +44,7 @@ static void replay_usage(FILE *f)
 	for (const char *const *p = om_profile_names(); *p; p++)
 		fprintf(f, " %s", *p);
 	fprintf(f, "\n"
-		"  --json             one JSON object (DESIGN.md section 7) instead of text\n"
+		"  --json             one JSON object (docs/DESIGN.md section 7) instead of text\n"
 		"  -o, --output OUT   write the result to OUT (complete, or not at all)\n"
 		"  --strict           an event naming an id that is not live is fatal\n"
 		"  --serial           replay a multi-threaded (@TID) trace on one thread\n"
@@ -62,7 +62,7 @@ static void replay_usage(FILE *f)
 		"unknown id, set on a freed object, ...), or a new/malloc of an id that is,\n"
 		"changes nothing and is counted in bad_ids; the first one is reported on\n"
 		"stderr.  With --strict it is fatal instead (exit 2).  Attribute errors\n"
-		"(DESIGN.md section 5, rules 2, 3, 6, 7, 8) are counted by kind in errors.\n"
+		"(docs/DESIGN.md section 5, rules 2, 3, 6, 7, 8) are counted by kind in errors.\n"
 		"A malformed or corrupt trace, or a class the object model refuses, exits 2\n"
 		"naming the file and the line (or byte offset, or event); out of memory\n"
 		"exits 1 naming the event.  Neither leaves a result file.\n\n"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench/gen/gen.h - trace generators for the seed scenarios (DESIGN.md 7).
+ * bench/gen/gen.h - trace generators for the seed scenarios (docs/DESIGN.md 7).
  *
  * A scenario is one function plus one entry in gen_scenarios[]
  * (gen_scenarios.c).  It declares its classes with gen_class() and emits

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench/gen/scenarios.c - the scenarios of `slotslab gen` (DESIGN.md 7),
- * each built on a claim of the seed documents (../shared/seeds/).
+ * bench/gen/scenarios.c - the scenarios of `slotslab gen` (docs/DESIGN.md 7),
+ * each built on a claim about Python's __slots__ (docs/DESIGN.md section 1
+ * lists the seeds).
  *
  * Every scenario:
  *   - declares its classes first (dict classes where the seed's "before"

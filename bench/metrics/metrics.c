@@ -35,7 +35,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <slotslab/slab.h>
+#include <slotslab/version.h>
 #include "bench/metrics/metrics.h"
 #include "internal/procfs.h"
 #include "generated/buildinfo.h"
@@ -277,7 +277,7 @@ void build_info_get(struct build_info *bi)
 
 	memset(bi, 0, sizeof(*bi));
 	bi->revision = BUILDINFO_REVISION;
-	bi->version = slotslab_version();
+	bi->version = SLOTSLAB_VERSION;	/* of the build, not of a library loaded */
 	bi->config = config;
 #ifdef __clang__
 	bi->compiler = __VERSION__;

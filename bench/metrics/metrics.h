@@ -5,7 +5,7 @@
  * build and the machine).
  *
  * A figure that could not be measured is reported as unavailable (the
- * *_ok flags, or METRIC_NONE), never as 0 (DESIGN.md section 8).
+ * *_ok flags, or METRIC_NONE), never as 0 (docs/DESIGN.md section 8).
  */
 #ifndef SLOTSLAB_BENCH_METRICS_H
 #define SLOTSLAB_BENCH_METRICS_H
@@ -119,7 +119,7 @@ const char *counters_source(const struct counters *c);
  * struct build_info - what built this binary and where it runs
  * @revision: `git describe --always --dirty` at build time ("unknown"
  *            outside a checkout)
- * @version:  slotslab_version()
+ * @version:  SLOTSLAB_VERSION of the build
  * @config:   the .config's set options, "NAME=value" separated by spaces
  *            (CONFIG_ prefix dropped)
  * @config_hash: FNV-1a of @config, as 16 hex digits (to group results)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench/replay/json.c - a replay's results as one JSON object (the fields
- * DESIGN.md section 7 pins, then the explanations) or as a short text
+ * docs/DESIGN.md section 7 pins, then the explanations) or as a short text
  * summary.
  *
- * Unmeasured figures are JSON null, never 0 (DESIGN.md section 8): the
+ * Unmeasured figures are JSON null, never 0 (docs/DESIGN.md section 8): the
  * hardware counters where the machine has none, RSS where /proc cannot be
  * read, per-kind times of kinds no sample fell on, bytes per object of a
  * trace without objects, the decode share when no decode-only pass ran.

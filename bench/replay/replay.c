@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench/replay/replay.c - replay a trace on the object model and a heap
- * (DESIGN.md sections 6 and 7): set-up, the event handlers, the serial
+ * (docs/DESIGN.md sections 6 and 7): set-up, the event handlers, the serial
  * loop, results and tear-down.
  *
  * Phases of replay_run():
@@ -23,7 +23,7 @@
  *   6. tear-down, untimed, on every path: objects and blocks still live are
  *      freed, the space (with its classes) and the heap destroyed.
  *
- * Layouts (DESIGN.md section 7), per trace class:
+ * Layouts (docs/DESIGN.md section 7), per trace class:
  *   declared  the class line as written: slots=, dict, weakref, varsize;
  *   slots     OM_CLASS_SLOTS, no dict: the declared slots plus the names
  *             the first pass found (replay_scan.c says which), weakref only

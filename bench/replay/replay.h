@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench/replay/replay.h - replay an allocation trace on the object model and a
- * heap, and measure it (DESIGN.md sections 6 to 8).
+ * heap, and measure it (docs/DESIGN.md sections 6 to 8).
  *
  *	struct replay_opts o = REPLAY_OPTS_INIT;
  *	struct replay_result r;
@@ -42,7 +42,7 @@ enum replay_heap {
 	REPLAY_HEAP_LIBC,	/* everything from the process's malloc */
 };
 
-/* Attribute errors (DESIGN.md 5 rules 2, 3, 6, 7, 8), counted, never fatal. */
+/* Attribute errors (docs/DESIGN.md 5 rules 2, 3, 6, 7, 8), counted, never fatal. */
 enum replay_errkind {
 	REPLAY_ERR_NO_ATTRIBUTE,	/* get/del of a name the object lacks (rules 2, 3, 6) */
 	REPLAY_ERR_NO_DICT,		/* set of a name that is no slot, and no dict (rule 2) */

@@ -9,7 +9,7 @@
  *     or a hash for the ids (replay_ids.c) and sizes it;
  *   - a malformed or corrupt trace is reported here, before the replay
  *     has changed anything;
- *   - for --layout slots (DESIGN.md section 7), the names the trace sets
+ *   - for --layout slots (docs/DESIGN.md section 7), the names the trace sets
  *     on each class's instances.  An object's class is followed through
  *     "new" and "setclass" in a hash of live ids.
  *

@@ -7,7 +7,7 @@
  * declared attributes in *slots* (one 8-byte value each, in an object that
  * comes from a per-class slab cache) and other attributes in a per-instance
  * *hash dict* whose tables come from the heap.  The rules are those of
- * Python's __slots__ (DESIGN.md section 5); every byte is accounted per
+ * Python's __slots__ (docs/DESIGN.md section 5); every byte is accounted per
  * instance, per class, per space and per heap.
  *
  * Attribute names are interned symbols (om_intern), so no lookup hashes a
@@ -318,7 +318,7 @@ struct om_class_def {
  * @def: the declaration
  * @out: receives the class
  *
- * Inheritance (DESIGN.md 5, rules 5 and 9): a subclass has its base's slots
+ * Inheritance (docs/DESIGN.md 5, rules 5 and 9): a subclass has its base's slots
  * first, then its own; it has a dict if its base has one or it asks for one;
  * a dict class over a variable-size base gets no weakref field.  The
  * instance size follows from the layout and picks the class's slab cache

@@ -2,7 +2,7 @@
 # bench_suite - `make bench`'s suite in its smoke mode (BENCH_SMOKE=1: tiny
 # sizes, one repetition; replays, CPython/PyPy and cachegrind), on this
 # build's binaries: every output file exists and parses, the JSON has the
-# fields DESIGN.md section 7 pins, and what is missing -- peers that are not
+# fields docs/DESIGN.md section 7 pins, and what is missing -- peers that are not
 # installed, PyPy, hardware counters -- shows as unavailable or null, never
 # as 0.  Not the benchmark itself: that never runs inside `make check`.
 . tests/lib/tap.inc
@@ -71,7 +71,7 @@ for k in ("revision", "config", "compiler", "cpu"):
 assert set(b["scenarios"]) == {"myclass", "player", "student", "sweep", "hybrid", "subclass", "churn"}, b["scenarios"].keys()
 PY
 
-check "every replay has the fields DESIGN.md section 7 pins" <<'PY'
+check "every replay has the fields docs/DESIGN.md section 7 pins" <<'PY'
 import json, sys, os
 b = json.load(open(os.path.join(sys.argv[1], "bench.json")))
 pinned = ("trace", "layout", "heap", "profile", "malloc", "events", "objects_peak", "errors",

@@ -1,7 +1,7 @@
 #!/bin/sh
 # replay_cli - `slotslab replay` and `slotslab slabinfo TRACE` from the
 # command line: --help, bad usage (exit 2), the JSON result with every
-# field DESIGN.md section 7 pins (unmeasurable figures null, never 0),
+# field docs/DESIGN.md section 7 pins (unmeasurable figures null, never 0),
 # -o written whole or not at all, malformed and corrupt input (exit 2 with
 # the file and line or offset, no result file), the unknown-id policy
 # (counted and reported; fatal with --strict), multi-threaded determinism,
@@ -56,7 +56,7 @@ json "$tmp/r.json" 'all(k in d for k in ("trace", "layout", "heap", "profile", "
 	"objects_peak", "errors", "bytes_requested_peak", "bytes_footprint_peak", "bytes_per_object",
 	"rss_peak_bytes", "seconds", "events_per_sec", "counters",
 	"revision", "config", "compiler", "cpu"))'
-ok $? "the JSON has every field DESIGN.md pins, and the provenance"
+ok $? "the JSON has every field docs/DESIGN.md pins, and the provenance"
 json "$tmp/r.json" 'd["layout"] == "slots" and d["heap"] == "slab" and d["malloc"] == "slotslab" and
 	d["profile"] == "native" and isinstance(d["events"], int) and d["events"] > 0 and
 	isinstance(d["errors"], dict) and d["errors_total"] == sum(d["errors"].values())'

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/objects/test_object_rules.c - one test per rule of DESIGN.md section 5,
+ * tests/objects/test_object_rules.c - one test per rule of docs/DESIGN.md section 5,
  * each run under every dict layout profile (integration test: public API
  * only).  Every failing call is checked for its error code and for leaving
  * the instance, its class and its space exactly as they were.

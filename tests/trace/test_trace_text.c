@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/trace/test_trace_text.c - the text trace format v1 (DESIGN.md 6):
+ * tests/trace/test_trace_text.c - the text trace format v1 (docs/DESIGN.md 6):
  * parsing every event kind, the header, chunk boundaries, every class of
  * malformed line (with its file, line, column and what was expected),
  * class rules 5 and 9 at parse time, resolved class flags, and the
