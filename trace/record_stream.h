@@ -40,7 +40,7 @@ enum rec_kind {
 	REC_MEMALIGN,		/* a = block, b = alignment, c = size */
 	REC_FREE,		/* b = block (never 0) */
 	REC_REALLOC_BEGIN,	/* b = old block (never 0) */
-	REC_REALLOC,		/* a = new block (0: failed or freed), b = old block, c = size */
+	REC_REALLOC,		/* a = new block (0: failed, freed), b = old, c = size */
 };
 
 #define REC_SEQ_BITS 56

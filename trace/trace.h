@@ -194,7 +194,7 @@ struct trace_opts {
 enum trace_errcode {
 	TRACE_OK,
 	TRACE_ESYNTAX,		/* malformed text line */
-	TRACE_ECLASS,		/* class declaration breaks DESIGN 5 (rules 5, 9, unknown base) */
+	TRACE_ECLASS,		/* a class line breaks DESIGN 5 (rules 5, 9, unknown base) */
 	TRACE_ECORRUPT,		/* binary trace inconsistent */
 	TRACE_ETRUNC,		/* trace ends early */
 	TRACE_ELIMIT,		/* a TRACE_MAX_* limit exceeded */

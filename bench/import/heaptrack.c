@@ -154,7 +154,8 @@ static int line_event(struct ht_state *st, struct import_src *src, struct import
 		if (n != 2)
 			return import_syntax(src, err, "expected '- PTR' or '- INFO'");
 		if (st->kind != HT_INTERPRETED)
-			return importer_free(im, 0, v[0]);	/* raw, or nothing allocated yet */
+			/* raw, or nothing allocated yet */
+			return importer_free(im, 0, v[0]);
 		if (v[0] >= st->ninfo)
 			return import_syntax(src, err, "allocation info %llu was never defined ('a' line)",
 					     (unsigned long long)v[0]);

@@ -90,7 +90,10 @@ void importer_fini(struct importer *im);
  * memory ran out (errno ENOMEM) or the writer failed.
  */
 
-/** importer_alloc - @kind MALLOC, CALLOC (@aux nmemb) or MEMALIGN (@aux alignment) at @addr (0: failed) */
+/**
+ * importer_alloc - @kind MALLOC, CALLOC (@aux nmemb) or MEMALIGN (@aux
+ * alignment) at @addr (0: failed)
+ */
 int importer_alloc(struct importer *im, uint32_t tid, enum trace_kind kind, uint64_t addr,
 		   uint64_t size, uint64_t aux);
 /** importer_free - free the block at @addr; 0 is free(NULL): nothing */
