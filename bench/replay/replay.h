@@ -64,7 +64,10 @@ const char *replay_errkind_name(enum replay_errkind k);
  * @strict:     an event naming an id that is not live (or a new/malloc of a
  *              live one) is fatal (exit 2) instead of counted in bad_ids
  * @serial:     replay a multi-threaded trace on one thread, in trace order
- * @decode_only: read the trace (one pass) without acting on it
+ * @decode_only: read the trace (one pass) without acting on it: replay_run()
+ *              then fills only what replay_decode() does
+ * @decode_share: after the replay, time a decode-only pass of the same
+ *              trace (decode_seconds)
  * @no_counters: do not open hardware counters
  * @no_touch:   do not write into malloc-level blocks (by default one byte
  *              per page of each block allocated or grown, as a program
@@ -85,6 +88,7 @@ struct replay_opts {
 	bool strict;
 	bool serial;
 	bool decode_only;
+	bool decode_share;
 	bool no_counters;
 	bool no_touch;
 	unsigned int sample;
@@ -198,6 +202,9 @@ struct replay_failure {
  * @r:   filled with the results on success
  * @f:   filled on failure
  *
+ * With @o->decode_only, only a decode-only pass (replay_decode()) is made
+ * and timed (@r->decode_only set, @r->seconds its time); with
+ * @o->decode_share a decode-only pass follows a successful replay.
  * Everything the replay created is freed again before it returns, whatever
  * happened.
  * Return: 0, or @f->status.
