@@ -109,8 +109,6 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const layouts[] = { "declared", "slots", "dict", NULL };
-	static const char *const heaps[] = { "slab", "libc", NULL };
 	static const char *const ios[] = { "uring", "read", NULL };
 	struct replay_opts o = REPLAY_OPTS_INIT;
 	struct replay_result *r;
@@ -124,12 +122,12 @@ int cmd_replay(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LAYOUT:
-			if (cli_parse_choice("replay", "--layout", optarg, layouts, &choice) != 0)
+			if (cli_parse_choice("replay", "--layout", optarg, replay_layout_names, &choice) != 0)
 				return EXIT_USAGE;
 			o.layout = (enum replay_layout)choice;
 			break;
 		case O_HEAP:
-			if (cli_parse_choice("replay", "--heap", optarg, heaps, &choice) != 0)
+			if (cli_parse_choice("replay", "--heap", optarg, replay_heap_names, &choice) != 0)
 				return EXIT_USAGE;
 			o.heap = (enum replay_heap)choice;
 			break;

@@ -69,6 +69,19 @@ const char *replay_errkind_name(enum replay_errkind k)
 	return k < REPLAY_ERR_NR ? errkind_names[k] : "?";
 }
 
+const char *const replay_layout_names[] = {
+	[REPLAY_LAYOUT_DECLARED] = "declared",
+	[REPLAY_LAYOUT_SLOTS] = "slots",
+	[REPLAY_LAYOUT_DICT] = "dict",
+	NULL,
+};
+
+const char *const replay_heap_names[] = {
+	[REPLAY_HEAP_SLAB] = "slab",
+	[REPLAY_HEAP_LIBC] = "libc",
+	NULL,
+};
+
 const char *replay_layout_name(enum replay_layout l)
 {
 	return l == REPLAY_LAYOUT_SLOTS ? "slots" : l == REPLAY_LAYOUT_DICT ? "dict" : "declared";

@@ -223,6 +223,10 @@ double replay_decode(const struct replay_opts *o, struct replay_result *r,
 const char *replay_layout_name(enum replay_layout l);
 const char *replay_heap_name(enum replay_heap h);
 
+/* The names of the layouts and heaps, by enum value, then NULL (for options). */
+extern const char *const replay_layout_names[];
+extern const char *const replay_heap_names[];
+
 /** replay_bytes_per_object - footprint peak per live object (or block); < 0 if none */
 double replay_bytes_per_object(const struct replay_result *r);
 
@@ -234,5 +238,25 @@ int replay_result_json(FILE *f, const struct replay_opts *o, const struct replay
 
 /** replay_result_text - write @r as a human-readable summary */
 int replay_result_text(FILE *f, const struct replay_opts *o, const struct replay_result *r);
+
+/**
+ * replay_slabinfo - replay @o->path serially on the slab heap (with its
+ * layout and profile) and write the /proc/slabinfo report (slabinfo_write
+ * @flags), taken at the peak of live objects and blocks, or at the end with
+ * @at_end, to @out after three comment lines: the trace, layout, profile
+ * and when it was taken; the events and peaks; what the allocator holds
+ * from the OS (slabinfo.c)
+ * Return: 0, or @f->status (nothing written then).
+ */
+int replay_slabinfo(const struct replay_opts *o, unsigned int flags, bool at_end, FILE *out,
+		    struct replay_failure *f);
+
+/**
+ * replay_slabinfo_demo - run the demo workload instead of a trace (@n
+ * objects per cache) and write the report to @out
+ * Return: 0, or @f->status (1: out of memory, or writing failed).
+ */
+int replay_slabinfo_demo(unsigned long n, unsigned int flags, FILE *out,
+			 struct replay_failure *f);
 
 #endif
