@@ -234,6 +234,43 @@ const struct import_format *import_find_format(const char *name);
 int import_file(const struct import_format *fmt, const char *in, const char *out,
 		struct import_stats *st, struct trace_error *err);
 
+/* ---- recording a program (recorder.c) ------------------------------------ */
+
+/**
+ * struct recorder_opts - what `slotslab record` runs, and where it writes
+ * @argv:     the command, NULL-terminated (run through PATH)
+ * @out:      the trace (text when it ends in .txt or .trace, else binary)
+ * @which:    the process to write: "main", "largest", "all" (the others as
+ *            OUT.PID[.N]) or a program name
+ * @keep_raw: a directory to create and keep the raw streams in, or NULL
+ */
+struct recorder_opts {
+	char **argv;
+	const char *out;
+	const char *which;
+	const char *keep_raw;
+};
+
+/**
+ * struct recorder_failure - why recording failed, or what the command did
+ * @status: the exit status: 1 (run time, or the command failed), 2 (a
+ *          corrupt stream)
+ * @msg:    the message, without the "slotslab record: " prefix
+ */
+struct recorder_failure {
+	int status;
+	char msg[4352];
+};
+
+/**
+ * recorder_run - run @o->argv under libslotslab-record.so ($SLOTSLAB_RECORD_LIB,
+ * else beside this program, else in ../lib from it) and write its traces;
+ * a table of the processes recorded and the times go to @report
+ * Return: 0, or @f->status with @f->msg.  A command that failed or was
+ * killed returns 1 with the traces written.
+ */
+int recorder_run(const struct recorder_opts *o, FILE *report, struct recorder_failure *f);
+
 /* A field of a line. */
 struct import_tok {
 	const char *s;
