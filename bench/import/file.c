@@ -32,15 +32,6 @@ const struct import_format *import_find_format(const char *name)
 	return NULL;
 }
 
-static int out_of_memory(struct trace_error *err)
-{
-	memset(err, 0, sizeof(*err));
-	err->code = TRACE_ENOMEM;
-	err->offset = -1;
-	snprintf(err->msg, sizeof(err->msg), "out of memory");
-	return -1;
-}
-
 /* One pass over @path into @im.  Return: 0 or -1 with @err filled. */
 static int pass(const struct import_format *fmt, const char *path, struct importer *im,
 		FILE *notes, struct trace_error *err)
@@ -78,7 +69,7 @@ int import_file(const struct import_format *fmt, const char *in, const char *out
 
 	h = open_memstream(&header, &hlen);
 	if (!h)
-		return out_of_memory(err);
+		goto oom;
 	fprintf(h, "slotslab import --format %s %s\n", fmt->name, in);
 	importer_init(&im, NULL);
 	if (pass(fmt, in, &im, h, err) != 0) {
@@ -92,7 +83,7 @@ int import_file(const struct import_format *fmt, const char *in, const char *out
 	importer_fini(&im);
 	if (fclose(h) != 0 || !header) {
 		free(header);
-		return out_of_memory(err);
+		goto oom;
 	}
 
 	w = trace_writer_open(out, TRACE_FMT_AUTO, header, err);
@@ -114,4 +105,7 @@ int import_file(const struct import_format *fmt, const char *in, const char *out
 	*st = im.st;
 	importer_fini(&im);
 	return trace_writer_close(w, err);
+oom:
+	*err = (struct trace_error){ .code = TRACE_ENOMEM, .offset = -1, .msg = "out of memory" };
+	return -1;
 }

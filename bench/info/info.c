@@ -163,33 +163,17 @@ void info_print_text(FILE *f, const struct trace *t, const char *path, const str
 	fprintf(f, "%s\n", trace_nsymbols(t) > 64 ? " ..." : "");
 }
 
-static void print_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 void info_print_json(FILE *f, const struct trace *t, const char *path, const struct info *in)
 {
 	uint64_t done, total;
 
 	trace_progress(t, &done, &total);
 	fprintf(f, "{\"trace\": ");
-	print_json_string(f, path);
+	json_string(f, path);
 	fprintf(f, ", \"format\": \"%s\", \"bytes\": %llu, \"io\": \"%s\", \"header\": ",
 	       trace_format(t) == TRACE_FMT_BINARY ? "binary" : "text",
 	       (unsigned long long)total, trace_io_name(t));
-	print_json_string(f, trace_header(t, NULL));
+	json_string(f, trace_header(t, NULL));
 	fprintf(f, ", \"events\": %llu, \"kinds\": {", (unsigned long long)in->events);
 	for (int k = 1; k < TRACE_NR_KINDS; k++)
 		fprintf(f, "%s\"%s\": %llu", k > 1 ? ", " : "", trace_kind_name((unsigned int)k),
@@ -230,15 +214,6 @@ void info_print_json(FILE *f, const struct trace *t, const char *path, const str
 	fprintf(f, "]}\n");
 }
 
-static int out_of_memory(struct trace_error *err)
-{
-	memset(err, 0, sizeof(*err));
-	err->code = TRACE_ENOMEM;
-	err->offset = -1;
-	snprintf(err->msg, sizeof(err->msg), "out of memory");
-	return -1;
-}
-
 int info_read(struct info *in, struct trace *t, struct progress *pr, struct trace_error *err)
 {
 	struct trace_event evs[BATCH];
@@ -262,8 +237,11 @@ int info_read(struct info *in, struct trace *t, struct progress *pr, struct trac
 		return -1;
 	}
 	in->tids = n == 0 ? sorted_tids(&in->set) : NULL;
-	if (!in->tids)
-		return out_of_memory(err);
+	if (!in->tids) {
+		*err = (struct trace_error){ .code = TRACE_ENOMEM, .offset = -1,
+					     .msg = "out of memory" };
+		return -1;
+	}
 	in->ntids = in->set.n;
 	return 0;
 }

@@ -19,8 +19,8 @@
  *	info_print_text(stdout, t, path, &in);
  *	info_free(&in);
  *
- * Uses the trace API and the progress line only: nothing of allocators or
- * the object model.
+ * Uses the trace API and bench/metrics (the progress line, JSON strings)
+ * only: nothing of allocators or the object model.
  */
 #ifndef SLOTSLAB_BENCH_INFO_H
 #define SLOTSLAB_BENCH_INFO_H
@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/metrics/progress.h"
+#include "bench/metrics/metrics.h"
 #include "trace/trace.h"
 
 /**
