@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh [GROUP...]     default: all
 #
 # Groups:  build   compiler-side needs of `make` (Kconfiglib, liburing)
-#          test    make check (cmocka, valgrind, clang sanitizer runtimes)
+#          test    make check (cmocka, valgrind, clang sanitizer runtimes, strace
+#                  for the signal-injection tests of tests/cli)
 #          bench   make bench (perf, matplotlib, valgrind for cachegrind, the peer allocators)
 #          all     every group above
 #          optional  pypy3 heaptrack hyperfine (never required)
@@ -15,7 +16,7 @@
 set -eu
 
 pkgs_build="python3-kconfiglib liburing-dev"
-pkgs_test="libcmocka-dev valgrind clang libclang-rt-14-dev"
+pkgs_test="libcmocka-dev valgrind clang libclang-rt-14-dev strace"
 pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
 pkgs_optional="pypy3 heaptrack hyperfine"
 

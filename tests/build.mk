@@ -7,7 +7,10 @@
 #   alloc, objects   libslotslab.a
 #   trace            libslotslab-trace.a alone
 #   gen              libslotslab-bench.a and the trace library (no allocator)
+#   info             libslotslab-bench.a and the trace library (no allocator)
 #   replay           everything: the bench archive, trace, libslotslab.a
+#   cli              bench/cli/cli.o (the CLI's shared helpers) and the trace
+#                    library alone
 #   malloc           malloc/build.mk (the prefixed malloc objects)
 
 # $(call test_layer,LAYER,ARCHIVES,LIBS)
@@ -25,7 +28,9 @@ $(eval $(call test_layer,alloc,$(STATIC_LIB)))
 $(eval $(call test_layer,objects,$(STATIC_LIB)))
 $(eval $(call test_layer,trace,$(TRACE_LIB),$(TRACE_LIBS)))
 $(eval $(call test_layer,gen,$(BENCH_LIB) $(TRACE_LIB),$(TRACE_LIBS)))
+$(eval $(call test_layer,info,$(BENCH_LIB) $(TRACE_LIB),$(TRACE_LIBS)))
 $(eval $(call test_layer,replay,$(BENCH_LIB) $(TRACE_LIB) $(STATIC_LIB),$(TRACE_LIBS)))
+$(eval $(call test_layer,cli,$(O)/obj/bench/cli/cli.o $(TRACE_LIB),$(TRACE_LIBS)))
 
 TEST_PROGS += $(wildcard tests/*/progs/*.c)
 PROG_BINS  := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_PROGS))

@@ -4,17 +4,14 @@
  * of the replayer (bench/replay/replay.h), docs/DESIGN.md section 7.
  *
  * Output: the results as text, or as one JSON object with --json, on
- * stdout or, with -o OUT, in OUT.  OUT is written to a temporary file
- * beside it and renamed into place only once complete, and only when the
- * replay succeeded: a failed or interrupted replay leaves no partial
- * result.  Exit status: 0, 1 for failures at run time (out of memory,
+ * stdout or, with -o OUT, in OUT, through cli_write_output() (cli.c): OUT
+ * appears only complete, and only when the replay succeeded; a failed or
+ * interrupted replay leaves no partial result and no temporary file.  Exit status: 0, 1 for failures at run time (out of memory,
  * I/O), 2 for bad usage and bad input.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bench/cli/cli.h"
 #include "bench/replay/replay.h"
@@ -72,66 +69,19 @@ static void replay_usage(FILE *f)
 		"without them), never 0.\n", REPLAY_DEFAULT_SAMPLE);
 }
 
-/* Write the result to @out (NULL: stdout) through a temporary file. */
-static int write_result(const char *out, bool json, const struct replay_opts *o,
-			const struct replay_result *r)
+/* What cli_write_output() writes: the result, as JSON or text. */
+struct output {
+	bool json;
+	const struct replay_opts *o;
+	const struct replay_result *r;
+};
+
+static int write_result(FILE *f, void *arg)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, rc;
+	const struct output *out = arg;
 
-	if (!out) {
-		rc = json ? replay_result_json(stdout, o, r) : replay_result_text(stdout, o, r);
-		if (rc != 0 || fflush(stdout) != 0) {
-			cli_error("replay", "writing the result failed: %s", strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", out) >= sizeof(tmp)) {
-		cli_error("replay", "%s: name too long", out);
-		return EXIT_USAGE;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		cli_error("replay", "%s: cannot create: %s", tmp, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return 1;
-	}
-	rc = json ? replay_result_json(f, o, r) : replay_result_text(f, o, r);
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, out) != 0)
-		rc = -1;
-	if (rc != 0) {
-		cli_error("replay", "%s: writing the result failed: %s", out, strerror(errno));
-		unlink(tmp);
-		return 1;
-	}
-	return 0;
-}
-
-static int parse_choice(const char *opt, const char *arg, const char *const *names, int *v)
-{
-	char list[256] = "";
-	size_t len = 0;
-
-	for (int i = 0; names[i]; i++) {
-		if (strcmp(arg, names[i]) == 0) {
-			*v = i;
-			return 0;
-		}
-		len += (size_t)snprintf(list + len, sizeof(list) - MIN(len, sizeof(list)), " %s",
-					names[i]);
-		len = MIN(len, sizeof(list) - 1);
-	}
-	cli_error("replay", "%s wants one of:%s; not '%s'", opt, list, arg);
-	return -1;
+	return out->json ? replay_result_json(f, out->o, out->r) :
+			   replay_result_text(f, out->o, out->r);
 }
 
 /**
@@ -159,14 +109,12 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const layouts[] = { "declared", "slots", "dict", NULL };
-	static const char *const heaps[] = { "slab", "libc", NULL };
 	static const char *const ios[] = { "uring", "read", NULL };
 	struct replay_opts o = REPLAY_OPTS_INIT;
 	struct replay_result *r;
 	struct replay_failure f;
 	const char *out = NULL;
-	bool json = false, share = false;
+	bool json = false;
 	uint64_t v;
 	int c, choice, status;
 
@@ -174,18 +122,18 @@ int cmd_replay(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LAYOUT:
-			if (parse_choice("--layout", optarg, layouts, &choice) != 0)
+			if (cli_parse_choice("replay", "--layout", optarg, replay_layout_names, &choice) != 0)
 				return EXIT_USAGE;
 			o.layout = (enum replay_layout)choice;
 			break;
 		case O_HEAP:
-			if (parse_choice("--heap", optarg, heaps, &choice) != 0)
+			if (cli_parse_choice("replay", "--heap", optarg, replay_heap_names, &choice) != 0)
 				return EXIT_USAGE;
 			o.heap = (enum replay_heap)choice;
 			break;
 		case O_PROFILE:
 			if (!om_profile_summary(optarg)) {
-				parse_choice("--profile", optarg, om_profile_names(), &choice);
+				cli_parse_choice("replay", "--profile", optarg, om_profile_names(), &choice);
 				return EXIT_USAGE;
 			}
 			o.profile = optarg;
@@ -206,7 +154,7 @@ int cmd_replay(int argc, char **argv)
 			o.decode_only = true;
 			break;
 		case O_SHARE:
-			share = true;
+			o.decode_share = true;
 			break;
 		case O_SAMPLE:
 			if (cli_parse_u64("replay", "--sample", optarg, 0, UINT32_MAX, &v) != 0)
@@ -220,7 +168,7 @@ int cmd_replay(int argc, char **argv)
 			o.no_touch = true;
 			break;
 		case O_IO:
-			if (parse_choice("--io", optarg, ios, &choice) != 0)
+			if (cli_parse_choice("replay", "--io", optarg, ios, &choice) != 0)
 				return EXIT_USAGE;
 			o.io = choice == 0 ? TRACE_IO_URING : TRACE_IO_READ;
 			break;
@@ -243,22 +191,7 @@ int cmd_replay(int argc, char **argv)
 		cli_error("replay", "out of memory allocating the result");
 		return 1;
 	}
-	if (o.decode_only) {
-		memset(r, 0, sizeof(*r));
-		r->decode_only = true;
-		r->decode_seconds = -1;
-		r->clock_cost_ns = metrics_clock_cost_ns();
-		counters_open(&r->counters, true);
-		r->seconds = replay_decode(&o, r, &f);
-		status = r->seconds < 0 ? f.status : 0;
-	} else {
-		status = replay_run(&o, r, &f);
-		if (!status && share) {
-			r->decode_seconds = replay_decode(&o, NULL, &f);
-			if (r->decode_seconds < 0)
-				status = f.status;
-		}
-	}
+	status = replay_run(&o, r, &f);
 	if (status) {
 		cli_error("replay", "%s", f.msg);
 	} else {
@@ -267,7 +200,8 @@ int cmd_replay(int argc, char **argv)
 				  "bad_ids; --strict makes them fatal); the first: %s",
 				  (unsigned long long)r->bad_ids, r->bad_ids == 1 ? "" : "s",
 				  r->bad_id_msg);
-		status = write_result(out, json, &o, r);
+		status = cli_write_output("replay", out, write_result,
+					  &(struct output){ .json = json, .o = &o, .r = r });
 	}
 	free(r);
 	return status;

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench/cli/main.c - `slotslab COMMAND [ARGS]`: dispatch to the subcommands.
- * Every command answers --help; unknown commands and options exit 2.
+ * bench/cli/main.c - `slotslab COMMAND [ARGS]`: the command table, the
+ * usage, and the dispatch to the subcommands (cmd_NAME.c).  Every command
+ * answers --help; unknown commands and options exit 2.  A fatal signal
+ * (SIGINT, SIGTERM, SIGHUP) first removes every temporary output file
+ * (trace/outfile.h), then kills the process as it would have.
  */
-#include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <slotslab/slab.h>
 #include "bench/cli/cli.h"
-#include "trace/trace.h"
+#include "trace/outfile.h"
 
 static const struct command commands[] = {
 	{ "slabinfo", cmd_slabinfo, "slab caches in /proc/slabinfo layout after a workload" },
@@ -24,41 +24,10 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "another tool's allocation log (mtrace, heaptrack, rep) as a trace" },
 };
 
-void cli_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "slotslab %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_is_help(const char *arg)
-{
-	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
-}
-
-int cli_parse_u64(const char *cmd, const char *opt, const char *arg, uint64_t min,
-		  uint64_t max, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end || errno || *v < min || *v > max) {
-		cli_error(cmd, "%s wants a number from %llu to %llu, not '%s'", opt,
-			  (unsigned long long)min, (unsigned long long)max, arg);
-		return -1;
-	}
-	return 0;
-}
-
-/* Ctrl-C and the like: no temporary trace file survives, then die of @sig. */
+/* Ctrl-C and the like: no temporary output file survives, then die of @sig. */
 static void on_fatal_signal(int sig)
 {
-	trace_remove_temps();
+	outfile_remove_temps();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

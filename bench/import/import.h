@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench/import/import.h - turning address-level allocation logs into malloc-level
- * trace events with stable block ids (import_common.c), for the importers
- * (import_mtrace.c, import_heaptrack.c, import_rep.c) and the recorder's
- * stream converter (record_streams.c).
+ * trace events with stable block ids (common.c), for the importers
+ * (mtrace.c, heaptrack.c, rep.c, driven by file.c over source.c) and the
+ * recorder's stream converter (record.c).
  *
  * A log names blocks by address, and an address is reused as soon as its
  * block is freed; a trace names them by id, never reused.  The importer
@@ -144,7 +144,7 @@ void importer_summary(const struct importer *im, FILE *f);
  */
 uint64_t import_align(uint64_t align);
 
-/* ---- the importers' input (cmd_import.c) -------------------------------- */
+/* ---- the importers' input (source.c) ------------------------------------- */
 
 /**
  * struct import_src - a log, read line by line; compressed ones (zstd,
@@ -161,6 +161,19 @@ struct import_src {
 	int child;		/* the decompressor's pid, or 0 */
 	const char *via;	/* "zstd", "gzip" or NULL */
 };
+
+/**
+ * import_src_open - open @path (which must outlive @src) for reading, through
+ * zstd or gzip when it is compressed
+ * Return: 0, or -1 with @err filled.
+ */
+int import_src_open(struct import_src *src, const char *path, struct trace_error *err);
+
+/**
+ * import_src_close - close @src and reap its decompressor
+ * Return: 0, or -1 with @err filled when reading or decompressing failed.
+ */
+int import_src_close(struct import_src *src, struct trace_error *err);
 
 /**
  * import_getline - the next line, without its newline
@@ -204,6 +217,62 @@ struct import_format {
 extern const struct import_format import_mtrace;
 extern const struct import_format import_heaptrack;
 extern const struct import_format import_rep;
+
+/* ---- importing a file (file.c) ------------------------------------------ */
+
+/* Every format, then NULL. */
+extern const struct import_format *const import_formats[];
+
+/** import_find_format - the format called @name, or NULL */
+const struct import_format *import_find_format(const char *name);
+
+/**
+ * import_file - import the log @in, in format @fmt, into the trace @out
+ * (text when its name ends in .txt or .trace, else binary), in two passes:
+ * the first counts what the trace's header reports, the second writes
+ * @st: set to what was written, on success
+ * Return: 0, or -1 with @err filled (trace_error_status() gives the exit
+ * status); then no @out is left.
+ */
+int import_file(const struct import_format *fmt, const char *in, const char *out,
+		struct import_stats *st, struct trace_error *err);
+
+/* ---- recording a program (recorder.c) ------------------------------------ */
+
+/**
+ * struct recorder_opts - what `slotslab record` runs, and where it writes
+ * @argv:     the command, NULL-terminated (run through PATH)
+ * @out:      the trace (text when it ends in .txt or .trace, else binary)
+ * @which:    the process to write: "main", "largest", "all" (the others as
+ *            OUT.PID[.N]) or a program name
+ * @keep_raw: a directory to create and keep the raw streams in, or NULL
+ */
+struct recorder_opts {
+	char **argv;
+	const char *out;
+	const char *which;
+	const char *keep_raw;
+};
+
+/**
+ * struct recorder_failure - why recording failed, or what the command did
+ * @status: the exit status: 1 (run time, or the command failed), 2 (a
+ *          corrupt stream)
+ * @msg:    the message, without the "slotslab record: " prefix
+ */
+struct recorder_failure {
+	int status;
+	char msg[4352];
+};
+
+/**
+ * recorder_run - run @o->argv under libslotslab-record.so ($SLOTSLAB_RECORD_LIB,
+ * else beside this program, else in ../lib from it) and write its traces;
+ * a table of the processes recorded and the times go to @report
+ * Return: 0, or @f->status with @f->msg.  A command that failed or was
+ * killed returns 1 with the traces written.
+ */
+int recorder_run(const struct recorder_opts *o, FILE *report, struct recorder_failure *f);
 
 /* A field of a line. */
 struct import_tok {

@@ -295,21 +295,3 @@ void build_info_get(struct build_info *bi)
 	else
 		snprintf(bi->kernel, sizeof(bi->kernel), "unknown");
 }
-
-/* ---- JSON --------------------------------------------------------------- */
-
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}

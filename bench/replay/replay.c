@@ -69,6 +69,19 @@ const char *replay_errkind_name(enum replay_errkind k)
 	return k < REPLAY_ERR_NR ? errkind_names[k] : "?";
 }
 
+const char *const replay_layout_names[] = {
+	[REPLAY_LAYOUT_DECLARED] = "declared",
+	[REPLAY_LAYOUT_SLOTS] = "slots",
+	[REPLAY_LAYOUT_DICT] = "dict",
+	NULL,
+};
+
+const char *const replay_heap_names[] = {
+	[REPLAY_HEAP_SLAB] = "slab",
+	[REPLAY_HEAP_LIBC] = "libc",
+	NULL,
+};
+
 const char *replay_layout_name(enum replay_layout l)
 {
 	return l == REPLAY_LAYOUT_SLOTS ? "slots" : l == REPLAY_LAYOUT_DICT ? "dict" : "declared";
@@ -662,6 +675,15 @@ static void collect(struct replay *rp)
 		r->kinds[k].events = rp->scan.kinds[k];
 }
 
+/* --decode-only: one decode-only pass, timed, is the whole result. */
+static int decode_run(const struct replay_opts *o, struct replay_result *r,
+		      struct replay_failure *f)
+{
+	r->decode_only = true;
+	r->seconds = replay_decode(o, r, f);
+	return r->seconds < 0 ? f->status : 0;
+}
+
 int replay_run(const struct replay_opts *o, struct replay_result *r, struct replay_failure *f)
 {
 	struct replay rp = { .o = o, .r = r, .f = f };
@@ -673,6 +695,8 @@ int replay_run(const struct replay_opts *o, struct replay_result *r, struct repl
 	r->decode_seconds = -1;
 	r->clock_cost_ns = metrics_clock_cost_ns();
 	counters_open(&r->counters, true);
+	if (o->decode_only)
+		return decode_run(o, r, f);
 	status = replay_scan(o, &rp.scan, f, &rp.t1);
 	if (status)
 		return status;
@@ -703,6 +727,11 @@ int replay_run(const struct replay_opts *o, struct replay_result *r, struct repl
 	}
 out:
 	teardown(&rp);
+	if (!status && o->decode_share) {
+		r->decode_seconds = replay_decode(o, NULL, f);
+		if (r->decode_seconds < 0)
+			status = f->status;
+	}
 	return status;
 }
 

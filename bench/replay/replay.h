@@ -64,7 +64,10 @@ const char *replay_errkind_name(enum replay_errkind k);
  * @strict:     an event naming an id that is not live (or a new/malloc of a
  *              live one) is fatal (exit 2) instead of counted in bad_ids
  * @serial:     replay a multi-threaded trace on one thread, in trace order
- * @decode_only: read the trace (one pass) without acting on it
+ * @decode_only: read the trace (one pass) without acting on it: replay_run()
+ *              then fills only what replay_decode() does
+ * @decode_share: after the replay, time a decode-only pass of the same
+ *              trace (decode_seconds)
  * @no_counters: do not open hardware counters
  * @no_touch:   do not write into malloc-level blocks (by default one byte
  *              per page of each block allocated or grown, as a program
@@ -85,6 +88,7 @@ struct replay_opts {
 	bool strict;
 	bool serial;
 	bool decode_only;
+	bool decode_share;
 	bool no_counters;
 	bool no_touch;
 	unsigned int sample;
@@ -198,6 +202,9 @@ struct replay_failure {
  * @r:   filled with the results on success
  * @f:   filled on failure
  *
+ * With @o->decode_only, only a decode-only pass (replay_decode()) is made
+ * and timed (@r->decode_only set, @r->seconds its time); with
+ * @o->decode_share a decode-only pass follows a successful replay.
  * Everything the replay created is freed again before it returns, whatever
  * happened.
  * Return: 0, or @f->status.
@@ -216,6 +223,10 @@ double replay_decode(const struct replay_opts *o, struct replay_result *r,
 const char *replay_layout_name(enum replay_layout l);
 const char *replay_heap_name(enum replay_heap h);
 
+/* The names of the layouts and heaps, by enum value, then NULL (for options). */
+extern const char *const replay_layout_names[];
+extern const char *const replay_heap_names[];
+
 /** replay_bytes_per_object - footprint peak per live object (or block); < 0 if none */
 double replay_bytes_per_object(const struct replay_result *r);
 
@@ -227,5 +238,25 @@ int replay_result_json(FILE *f, const struct replay_opts *o, const struct replay
 
 /** replay_result_text - write @r as a human-readable summary */
 int replay_result_text(FILE *f, const struct replay_opts *o, const struct replay_result *r);
+
+/**
+ * replay_slabinfo - replay @o->path serially on the slab heap (with its
+ * layout and profile) and write the /proc/slabinfo report (slabinfo_write
+ * @flags), taken at the peak of live objects and blocks, or at the end with
+ * @at_end, to @out after three comment lines: the trace, layout, profile
+ * and when it was taken; the events and peaks; what the allocator holds
+ * from the OS (slabinfo.c)
+ * Return: 0, or @f->status (nothing written then).
+ */
+int replay_slabinfo(const struct replay_opts *o, unsigned int flags, bool at_end, FILE *out,
+		    struct replay_failure *f);
+
+/**
+ * replay_slabinfo_demo - run the demo workload instead of a trace (@n
+ * objects per cache) and write the report to @out
+ * Return: 0, or @f->status (1: out of memory, or writing failed).
+ */
+int replay_slabinfo_demo(unsigned long n, unsigned int flags, FILE *out,
+			 struct replay_failure *f);
 
 #endif

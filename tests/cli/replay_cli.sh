@@ -5,14 +5,17 @@
 # -o written whole or not at all, malformed and corrupt input (exit 2 with
 # the file and line or offset, no result file), the unknown-id policy
 # (counted and reported; fatal with --strict), multi-threaded determinism,
-# decode-only runs, and the slabinfo report of a trace at its peak and end.
+# decode-only runs, and the slabinfo report of a trace at its peak and end;
+# -o gets the umask's mode, and a replay interrupted by SIGINT or SIGTERM
+# while it writes -o leaves neither the result nor a temporary file (the
+# signal delivered at that system call by strace, where strace can trace).
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 45
+plan 48
 
 # json FILE EXPR: evaluate the Python expression EXPR with d = the JSON in FILE.
 json() {
@@ -96,6 +99,31 @@ ok $? "-o writes the result there, and nothing on stdout"
 "$S" replay "$tmp/student.txt" -o "$tmp/out/r.txt" && grep -q "^attribute errors" "$tmp/out/r.txt"
 ok $? "-o without --json: the text summary"
 rm -f "$tmp/out"/*
+(umask 027 && "$S" replay "$tmp/student.txt" -o "$tmp/out/r.txt") &&
+	[ "$(stat -c %a "$tmp/out/r.txt")" = 640 ]
+ok $? "-o: the result has the umask's mode (640 under umask 027)"
+rm -f "$tmp/out"/*
+
+# Interrupted while writing -o: strace delivers the signal as the result is
+# synced (SIGINT) or as its first bytes are written (SIGTERM).
+if strace -f -o /dev/null true 2>/dev/null; then
+	strace -f -o /dev/null -e trace=fsync -e inject=fsync:signal=INT \
+		"$S" replay "$tmp/student.txt" --json -o "$tmp/out/r.json" >/dev/null 2>&1
+	st=$?
+	[ $st -eq 130 ] && only_out ""
+	ok $? "replay -o interrupted by SIGINT at fsync: no result, no temporary file (exit $st)"
+	strace -f -o /dev/null -e trace=write -e 'inject=write:signal=TERM:when=1' \
+		"$S" replay "$tmp/student.txt" --json -o "$tmp/out/r.json" >/dev/null 2>&1
+	st=$?
+	[ $st -eq 143 ] && only_out ""
+	ok $? "replay -o killed by SIGTERM at its first write: no result, no temporary file (exit $st)"
+else
+	for what in "SIGINT at fsync" "SIGTERM at write"; do
+		_n=$((_n + 1))
+		echo "ok $_n - # SKIP replay -o interrupted by $what: strace cannot trace here"
+	done
+fi
+rm -f "$tmp/out"/* "$tmp/out"/.[!.]*
 
 # Malformed and corrupt input: exit 2, where and what, no result file.
 printf 'class P slots=x\nnew 1 P\nset 1 x\n' >"$tmp/bad.txt"

@@ -9,7 +9,7 @@ S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 48
+plan 49
 
 # No file but the ones named is left in $tmp (no temporary files).
 only_files() {
@@ -137,6 +137,17 @@ if [ $st -eq 0 ]; then
 else
 	[ $st -eq 130 ] && ! ls -A "$tmp" | grep -q big
 	ok $? "gen interrupted by SIGINT leaves neither the trace nor its temporary file"
+fi
+# The same, deterministically where strace can trace: SIGTERM at the first write.
+if strace -f -o /dev/null true 2>/dev/null; then
+	strace -f -o /dev/null -e trace=write -e 'inject=write:signal=TERM:when=1' \
+		"$S" gen myclass --objects 1000 -o "$tmp/big.bin" >/dev/null 2>&1
+	st=$?
+	[ $st -eq 143 ] && ! ls -A "$tmp" | grep -q big
+	ok $? "gen killed by SIGTERM at its first write leaves neither the trace nor its temporary file"
+else
+	_n=$((_n + 1))
+	echo "ok $_n - # SKIP gen killed by SIGTERM at its first write: strace cannot trace here"
 fi
 
 finish

@@ -19,6 +19,11 @@
  *    state on every run and as a serial replay.
  * 8. Malformed input: text with file:line:column, binary with its offset.
  * 9. The at_peak and at_end hooks, and the decode-only pass.
+ * 10. replay_run's decode-only mode and decode share (`replay --decode-only`,
+ *    `--decode-share`).
+ * 11. The slabinfo report of a trace (replay_slabinfo): at the peak it
+ *    shows every instance live, at the end what the trace left; a
+ *    malformed trace writes nothing; the demo workload.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -459,6 +464,98 @@ static void test_hooks_and_decode(void **state)
 	free(r);
 }
 
+static void test_decode_modes(void **state)
+{
+	struct replay_opts o = REPLAY_OPTS_INIT;
+	const char *path = test_generate("churn", 300, 0, 1, "decode.bin");
+	struct replay_result *full, *r;
+
+	(void)state;
+	full = run_ok(&o, path);
+	assert_false(full->decode_only);
+	assert_true(full->decode_seconds < 0);	/* not asked for */
+
+	o = (struct replay_opts)REPLAY_OPTS_INIT;
+	o.decode_only = true;
+	r = run_ok(&o, path);
+	assert_true(r->decode_only);
+	assert_int_equal(r->events, full->events);
+	assert_true(r->seconds >= 0);
+	assert_int_equal(r->objects_peak, 0);	/* nothing replayed */
+	for (int k = 0; k < TRACE_NR_KINDS; k++)
+		assert_int_equal(r->kinds[k].events, full->kinds[k].events);
+	free(r);
+
+	o = (struct replay_opts)REPLAY_OPTS_INIT;
+	o.decode_share = true;
+	r = run_ok(&o, path);
+	assert_false(r->decode_only);
+	assert_true(r->decode_seconds >= 0);
+	assert_int_equal(r->objects_peak, full->objects_peak);
+	free(r);
+	free(full);
+}
+
+/* Total active objects of the report's caches whose names contain @what. */
+static unsigned long active_in(const char *report, const char *what)
+{
+	unsigned long n = 0, active;
+	char name[128];
+
+	for (const char *p = report; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (*p != '#' && sscanf(p, "%127s %lu", name, &active) == 2 && strstr(name, what))
+			n += active;
+	return n;
+}
+
+static void test_slabinfo_report(void **state)
+{
+	const char *path = write_trace("slabinfo.txt",
+				       "class Obj slots=a,b\nnew 1 Obj\nnew 2 Obj\nnew 3 Obj\n"
+				       "free 1\nfree 2\nfree 3\nnew 4 Obj\n");
+	struct replay_opts o = REPLAY_OPTS_INIT;
+	struct replay_failure f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	o.path = path;
+	o.layout = REPLAY_LAYOUT_SLOTS;
+	o.no_counters = true;
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo(&o, 0, false, out, &f), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "slabinfo.txt: layout slots, profile native, taken at the peak\n"));
+	assert_non_null(strstr(buf, "# 8 events; peak 3 objects, 0 blocks; at the end 1 objects"));
+	assert_non_null(strstr(buf, "# memory (KiB): chunks "));
+	assert_non_null(strstr(buf, "slabinfo - version: 2.1"));
+	assert_int_equal(active_in(buf, "Obj"), 3);	/* all three live at the peak */
+	free(buf);
+
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo(&o, SLABINFO_STATS, true, out, &f), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "taken at the end\n"));
+	assert_int_equal(active_in(buf, "Obj"), 1);	/* what the trace left */
+	free(buf);
+
+	o.path = write_trace("slabinfo_bad.txt", "class P slots=x\nnew 1 P\nset 1 x\n");
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo(&o, 0, false, out, &f), 2);
+	fclose(out);
+	assert_int_equal(len, 0);	/* nothing written */
+	assert_non_null(strstr(f.msg, "slabinfo_bad.txt:3:"));
+	free(buf);
+
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo_demo(1000, 0, out, &f), 0);
+	fclose(out);
+	assert_true(active_in(buf, "") >= 1000);	/* half of 1000 MyClass and of 1000 Player */
+	assert_non_null(strstr(buf, "slabinfo - version: 2.1"));
+	free(buf);
+}
+
 static void test_sampled_timing(void **state)
 {
 	struct replay_opts o = REPLAY_OPTS_INIT;
@@ -495,6 +592,8 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_hooks_and_decode),
 		cmocka_unit_test(test_sampled_timing),
+		cmocka_unit_test(test_decode_modes),
+		cmocka_unit_test(test_slabinfo_report),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

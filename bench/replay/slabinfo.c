@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench/replay/slabinfo.c - the slab allocator's caches in the layout of
+ * /proc/slabinfo, after a workload: a trace replayed on the slab heap, or
+ * the built-in demo (`slotslab slabinfo`).
+ *
+ * A trace is replayed serially on the slab heap with the caller's layout
+ * and profile, and the report is taken at the peak: right after the first
+ * event at which live objects and blocks reach the peak the first pass
+ * counted (replay_opts.at_peak), when every class's cache is at its
+ * fullest.  With @at_end it is taken after the last event instead
+ * (replay_opts.at_end), before anything the trace left live is freed.
+ * Should the peak never be reached (a trace that frees ids that are not
+ * live counts lower than the replay does), the report falls back to the
+ * end, and says so.
+ *
+ * States of a snapshot: empty --take--> taken (buf, len, taken) or failed;
+ * it is taken at most once.  The report is captured in memory
+ * (open_memstream) when taken and written after the replay, so a failed
+ * replay writes nothing but leaves its error in the failure.
+ *
+ * The demo creates caches of the seed scenarios' instance sizes (the
+ * 2-slot MyClass and the 4-slot Player of seeds 000-002, as 8-byte slots
+ * behind a 16-byte header), fills them, frees a deterministic half, and
+ * makes kmalloc requests of every size class, so that every column of the
+ * report has something to show.  What it allocates stays allocated.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <slotslab/slab.h>
+#include "bench/replay/replay.h"
+#include "internal/compiler.h"
+
+/**
+ * struct snapshot - a slabinfo report taken during a replay
+ * @buf, @len: the report (open_memstream), NULL until taken
+ * @taken:     "peak" or "end"
+ * @failed:    writing the report failed
+ */
+struct snapshot {
+	unsigned int flags;
+	bool at_end;
+	char *buf;
+	size_t len;
+	const char *taken;
+	bool failed;
+};
+
+/* One comment line: what the allocator holds from the OS, in KiB. */
+static void mem_summary(FILE *f)
+{
+	struct slab_mem_info m;
+
+	if (slab_get_mem_info(&m) != 0)
+		return;
+	fprintf(f, "# memory (KiB): chunks %lu, of which slabs %lu, large %lu, freed and "
+		"resident %lu; metadata %lu; mapped %lu\n", m.chunk_bytes >> 10,
+		m.slab_bytes >> 10, m.large_bytes >> 10, m.dirty_bytes >> 10,
+		m.meta_bytes >> 10, m.mapped_bytes >> 10);
+}
+
+static void take(struct snapshot *s, const char *when)
+{
+	FILE *f;
+
+	if (s->buf || s->failed)
+		return;
+	f = open_memstream(&s->buf, &s->len);
+	if (f)
+		mem_summary(f);
+	if (!f || slabinfo_write(f, s->flags) != 0)
+		s->failed = true;
+	if (f && fclose(f) != 0)
+		s->failed = true;
+	s->taken = when;
+}
+
+static void at_peak(void *arg)
+{
+	struct snapshot *s = arg;
+
+	if (!s->at_end)
+		take(s, "peak");
+}
+
+static void at_end(void *arg)
+{
+	take(arg, "end");
+}
+
+static int fail(struct replay_failure *f, const char *msg)
+{
+	snprintf(f->msg, sizeof(f->msg), "%s", msg);
+	return f->status = 1;
+}
+
+int replay_slabinfo(const struct replay_opts *opts, unsigned int flags, bool end, FILE *out,
+		    struct replay_failure *f)
+{
+	struct snapshot snap = { .flags = flags, .at_end = end };
+	struct replay_result *r = malloc(sizeof(*r));
+	struct replay_opts o = *opts;
+	int status;
+
+	memset(f, 0, sizeof(*f));
+	if (!r)
+		return fail(f, "out of memory allocating the result");
+	o.heap = REPLAY_HEAP_SLAB;
+	o.serial = true;
+	o.decode_only = false;
+	o.decode_share = false;
+	o.at_peak = at_peak;
+	o.at_end = at_end;
+	o.at_arg = &snap;
+	status = replay_run(&o, r, f);
+	if (status) {
+		/* f says why */
+	} else if (snap.failed || !snap.buf) {
+		status = fail(f, "out of memory taking the report");
+	} else {
+		fprintf(out, "# slotslab slabinfo %s: layout %s, profile %s, taken at the %s%s\n"
+			"# %llu events; peak %llu objects, %llu blocks; at the end %llu objects, "
+			"%llu blocks\n", o.path, replay_layout_name(o.layout), r->profile,
+			snap.taken, !end && strcmp(snap.taken, "end") == 0 ?
+			" (the peak was never reached)" : "",
+			(unsigned long long)r->events, (unsigned long long)r->objects_peak,
+			(unsigned long long)r->blocks_peak, (unsigned long long)r->objects_end,
+			(unsigned long long)r->blocks_end);
+		fwrite(snap.buf, 1, snap.len, out);
+		if (fflush(out) != 0)
+			status = fail(f, "writing the report failed");
+	}
+	free(snap.buf);
+	free(r);
+	return status;
+}
+
+/* The demo workload; Return: 0, or -1 when memory ran out. */
+static int demo(unsigned long n)
+{
+	static const struct { const char *name; size_t size; } kinds[] = {
+		{ "MyClass", 16 + 2 * 8 }, { "Player", 16 + 4 * 8 },
+	};
+	void **objs = calloc(n, sizeof(*objs));
+	void *blocks[64];
+
+	if (!objs)
+		return -1;
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		struct kmem_cache *s = kmem_cache_create(kinds[k].name, kinds[k].size,
+							 0, 0, NULL);
+
+		if (!s)
+			goto fail;
+		for (unsigned long i = 0; i < n; i++) {
+			objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+			if (!objs[i])
+				goto fail;
+		}
+		for (unsigned long i = 0; i < n; i += 2)
+			kmem_cache_free(s, objs[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
+		blocks[i] = kmalloc((i + 1) * 128, GFP_KERNEL);
+	free(objs);
+	return 0;
+fail:
+	free(objs);
+	return -1;
+}
+
+int replay_slabinfo_demo(unsigned long n, unsigned int flags, FILE *out,
+			 struct replay_failure *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (demo(n) != 0)
+		return fail(f, "out of memory running the demo workload");
+	if (slabinfo_write(out, flags) != 0)
+		return fail(f, "writing the report failed");
+	return 0;
+}
