@@ -473,7 +473,7 @@ const struct scenario gen_scenarios[] = {
 	  "slab) at a constant number of live blocks; sizes 60 % 8-64 B, 25 % 65-512 B,\n"
 	  "12 % 513-4096 B, 3 % up to 64 KiB.",
 	  "--objects: live blocks (default 100000); --ops: operations (default 10 x --objects)",
-	  100000, 1000, run_malloc },
+	  100000, 1000, run_malloc, true },
 };
 
 const size_t gen_nscenarios = ARRAY_SIZE(gen_scenarios);
