@@ -12,6 +12,7 @@
 S=$O/slotslab
 [ -x "$S" ] && [ -x "$O/allocbench" ] && [ -x "$O/objbench" ] || skip_all "$O is not fully built (make O=$O)"
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 $PY -c 'import matplotlib' 2>/dev/null || skip_all "no matplotlib for $PY (scripts/install-deps.sh bench)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 plan 14
@@ -74,7 +75,7 @@ check "summary.md opens with the seeds' headline for myclass and player, per pro
 mkdir -p "$tmp/res/sections"
 printf '## Part B\n\nsecond\n' >"$tmp/res/sections/20-b.md"
 printf '## Part A\n\nfirst\n' >"$tmp/res/sections/10-a.md"
-PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=scripts $PY -m slotbench.report --results "$tmp/res" --build "$O" --size smoke \
+PYTHONPATH=scripts $PY -m slotbench.report --results "$tmp/res" --build "$O" --size smoke \
 	--parts "replay python cachegrind" --quiet 2>"$tmp/err" &&
 	tail -n 9 "$tmp/res/summary.md" | tr '\n' '|' |
 	grep -q "measured says \`unavailable\` (null in JSON), never 0.||## Part A||first||## Part B||second|$"

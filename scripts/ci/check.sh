@@ -1,6 +1,8 @@
 #!/bin/sh
 # check.sh - the whole test suite, as `make check` runs it.
 #
+#   scripts/ci/check.sh [-h|--help]
+#
 #   1. default configuration: unit tests, CLI and install tests
 #   2. debug configuration (debug hooks + Valgrind client requests):
 #      the same tests, then every test program again under memcheck
@@ -11,6 +13,11 @@
 # Output is TAP, a "# summary" line per stage and a final verdict line.
 # CHECK_STAGES="default debug" runs a subset; J overrides make's -j.
 set -u
+case "${1:-}" in
+-h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+"") ;;
+*) echo "check.sh: unknown argument '$1' (--help; CHECK_STAGES selects stages)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/../.."
 
 scripts/install-deps.sh build test || exit 1

@@ -14,6 +14,7 @@
 # copy it to tests/fuzz/regress/NAME/ to keep it as a regression test.
 set -eu
 
+case "${1:-}" in -h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 O=${1:-build}
 secs=${2:-30}
 case "$secs" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a number, not '$secs'" >&2; exit 2 ;; esac

@@ -30,7 +30,6 @@ the replays already carry hardware counters (source "perf"); the file then
 says so.  A missing valgrind, or a run that fails, is recorded as
 unavailable with the reason.  Exit status 0 unless the usage is wrong (2).
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -173,10 +172,7 @@ def hardware_counters(replay_json):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="python3 -m slotbench.cachegrind",
-                                 description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("cachegrind", __doc__)
     ap.add_argument("--slotslab", required=True)
     ap.add_argument("--out", default="results")
     ap.add_argument("--traces")

@@ -10,6 +10,7 @@ section 8).
 Imports the standard library only; every other slotbench module may
 import it.  Not a program of its own.
 """
+import argparse
 import hashlib
 import json
 import os
@@ -38,6 +39,15 @@ REFERENCE_CPYTHON311 = [(0, 32, 72), (1, 40, 80), (2, 48, 88), (3, 56, 96), (4, 
                         (10, 112, 160), (11, 120, 168), (12, 128, 176)]
 # Seeds 000 and 001: ipython_memory_usage, Python 3.4.3, 262,144 MyClass(1, 1)
 SEED_MYCLASS = {"objects": 262144, "slots_mib": 9.3008, "dict_mib": 22.6680}
+
+
+def argparser(module, doc):
+    """The ArgumentParser of `python3 -m slotbench.@module`, whose --help is
+    @doc, the module's docstring: its first line, then the rest as it is."""
+    lines = doc.split("\n")
+    return argparse.ArgumentParser(prog="python3 -m slotbench." + module, description=lines[0],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter,
+                                   epilog="\n".join(lines[1:]))
 
 
 def peers(libdir=None):

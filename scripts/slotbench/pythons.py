@@ -26,7 +26,6 @@ Output: DIR/python.json: one row per runtime x scenario x layout x measure,
 the sweep points, and which interpreters were found.  Exit status 1 when a
 replay fails, 2 on bad usage.
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -69,10 +68,7 @@ def pyreplay(exe, trace, layout, measure):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="python3 -m slotbench.pythons",
-                                 description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("pythons", __doc__)
     ap.add_argument("--slotslab", required=True, help="the slotslab CLI (for gen)")
     ap.add_argument("--out", default="results")
     ap.add_argument("--traces", help="where the text traces go (default OUT/traces)")

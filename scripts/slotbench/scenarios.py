@@ -18,7 +18,6 @@ at SIZE (exit 2 for an unknown scenario or size).
 
 Imports slotbench.common only.
 """
-import argparse
 import os
 import subprocess
 import sys
@@ -121,10 +120,7 @@ def gen(slotslab, scenario, opts, path):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="python3 -m slotbench.scenarios",
-                                 description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("scenarios", __doc__)
     ap.add_argument("--slotslab", required=True, help="the slotslab CLI (for gen --list)")
     ap.add_argument("--part", choices=("replay", "python"), default="replay",
                     help="whose sizes --options prints (default replay)")

@@ -29,7 +29,6 @@ Output: DIR/replay.json (every run, the aggregated rows, ratios, sweep, the
 peers and the provenance).  Progress goes to stderr.  Exit status 1 when a
 replay fails, 2 on bad usage.
 """
-import argparse
 import os
 import subprocess
 import sys
@@ -185,10 +184,7 @@ def run_sweep(a, peers, tdir):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="python3 -m slotbench.suite",
-                                 description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("suite", __doc__)
     ap.add_argument("--slotslab", required=True, help="the slotslab CLI to run")
     ap.add_argument("--out", default="results", help="results directory (default results)")
     ap.add_argument("--traces", help="where the traces go (default OUT/traces)")

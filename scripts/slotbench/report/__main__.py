@@ -1,5 +1,4 @@
 """python3 -m slotbench.report: see slotbench/report/__init__.py."""
-import argparse
 import os
 import subprocess
 import sys
@@ -49,10 +48,7 @@ def summary(ctx, texts, charts):
 
 
 def main():
-    doc = report.__doc__
-    ap = argparse.ArgumentParser(prog="python3 -m slotbench.report", description=doc.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(doc.split("\n")[1:]))
+    ap = bl.argparser("report", report.__doc__)
     ap.add_argument("--results", default="results")
     ap.add_argument("--build", default="build/bench", help="the build whose .config is reported")
     ap.add_argument("--size", default="default")

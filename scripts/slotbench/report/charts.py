@@ -23,7 +23,6 @@ A chart whose data are unavailable still gets its files, saying why.
 matplotlib comes from Debian (python3-matplotlib): run with /usr/bin/python3.
 Prints the files written, one per line.
 """
-import argparse
 import os
 import sys
 
@@ -278,10 +277,7 @@ def chart_cachemisses(b, out, written):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="python3 -m slotbench.report.charts",
-                                 description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("report.charts", __doc__)
     ap.add_argument("--results", default="results")
     ap.add_argument("--reference", default=bl.REFERENCE_CSV,
                     help="real CPython's points (default ../shared/reference/...; "
