@@ -4,7 +4,6 @@ replays had them, else what slotbench.cachegrind simulated.
 from slotbench import common as bl
 
 
-
 def section(ctx):
     out = ["## Cache misses", ""]
     hw = [r for r in ctx.rows if (r.get("counters") or {}).get("source") == "perf"]

@@ -4,7 +4,6 @@ profile.
 """
 
 
-
 def section(ctx):
     return ctx.table_by(
         "Footprint per scenario: bytes per object at the peak",

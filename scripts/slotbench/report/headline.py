@@ -9,7 +9,6 @@ SEED_N = {"myclass": 262144, "player": 1000000}
 HEADLINE_ATTRS = {"myclass": 2, "player": 4}
 
 
-
 def section(ctx):
     text = _table(ctx)
     _goals(ctx)

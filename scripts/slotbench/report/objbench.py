@@ -6,7 +6,6 @@ import re
 from slotbench import common as bl
 
 
-
 def parse_objbench(text):
     """The speed tables of objbench's text output, as rows."""
     rows, head = [], None

@@ -6,7 +6,6 @@ from slotbench import common as bl
 from slotbench.report.context import MAIN_PROFILE
 
 
-
 def section(ctx):
     out = ["## CPython and PyPy side by side", ""]
     if not ctx.python:

@@ -4,7 +4,6 @@ in realtrace.md, and the RSS and speed goals per trace.
 import os
 
 
-
 def section(ctx):
     md = os.path.join(ctx.a.results, "realtrace.md")
     if not ctx.real or not os.path.exists(md):

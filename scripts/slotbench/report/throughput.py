@@ -4,7 +4,6 @@ second, and the goals on churn's speed and on the share of trace decoding.
 from slotbench import common as bl
 
 
-
 def section(ctx):
     text = ctx.table_by(
         "Throughput: million replayed events per second",
