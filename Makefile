@@ -113,10 +113,10 @@ $(O)/.deps-test:
 $(call objs,$(TEST_SRCS) $(TEST_PROGS)): | $(O)/.deps-test
 
 test: all tests
-	$(Q)scripts/run-tests.sh $(O)
+	$(Q)scripts/ci/run-tests.sh $(O)
 
 check:
-	$(Q)scripts/check.sh
+	$(Q)scripts/ci/check.sh
 
 bench: all
 	$(Q)scripts/bench.sh

@@ -1,8 +1,12 @@
 # mk/kconfig.mk - Kconfig through Kconfiglib (Debian python3-kconfiglib).
 #
-# The pyenv python3 first on PATH cannot import Debian's packages, so every
-# call goes through $(PYTHON) (/usr/bin/python3).  A checkout without a
-# .config builds with configs/$(DEFCONFIG)_defconfig.
+# Every call goes through $(PYTHON) (mk/common.mk; default /usr/bin/python3,
+# the interpreter Debian's python3-kconfiglib installs into), never through
+# whatever python3 comes first on PATH, which may be another installation
+# (a virtualenv, pyenv, a distribution's other Python) that cannot import the
+# system's packages.  `make PYTHON=...` names an interpreter that can import
+# kconfiglib.  A checkout without a .config builds with
+# configs/$(DEFCONFIG)_defconfig.
 
 KCONFIG_ENV := KCONFIG_CONFIG=$(KCONFIG_CONFIG) srctree=$(CURDIR)
 KCONFIG_RUN := $(KCONFIG_ENV) $(PYTHON) -m

@@ -6,13 +6,13 @@
 # Builds configs/bench_defconfig in build/bench (what users get, minus the
 # statistics counters on the fast path), installs what is missing
 # (scripts/install-deps.sh build bench), and runs these parts, in order:
-#   replay      every scenario (slotslab gen: myclass, player, student, sweep,
-#               hybrid, subclass, churn) x layout x heap x dict profile, the
+#   replay      every scenario (`slotslab gen --list`: myclass, player, student,
+#               sweep, hybrid, subclass, churn) x layout x heap x dict profile, the
 #               peer allocators through LD_PRELOAD, alternated, REPS times;
-#               the attribute sweep                    (scripts/bench_suite.py)
-#   python      the same scenarios in CPython and PyPy (scripts/bench_python.py)
+#               the attribute sweep                    (slotbench.suite)
+#   python      the same scenarios in CPython and PyPy (slotbench.pythons)
 #   cachegrind  cache misses per attribute read, where the machine has no
-#               hardware counters, beside python (scripts/bench_cachegrind.py)
+#               hardware counters, beside python (slotbench.cachegrind)
 #   alloc       the allocator benchmark                 (scripts/allocbench.sh)
 #   configcost  what each build option costs           (scripts/configcost.sh)
 #   objbench    object-model micro-benchmarks           (build/bench/objbench)
@@ -20,8 +20,12 @@
 #               `slotslab record` here and replayed on slab and the peers
 #                                                       (scripts/realtrace.sh)
 # then writes RESULTS/bench.json, bench.csv, summary.md and the charts (PNG
-# and SVG; scripts/bench_report.py, scripts/bench_charts.py) and prints the
-# summary.  The default run takes about four minutes on two cores.
+# and SVG; slotbench.report, slotbench.report.charts) and prints the
+# summary.  The Python modules are scripts/slotbench/ (scripts/README.md).
+# A part added later writes RESULTS/<part>.json and one Markdown section,
+# RESULTS/sections/<NN>-<part>.md, which the summary includes after its own
+# sections, in name order.  The default run takes about four minutes on two
+# cores.
 #
 # Environment:
 #   FULL=1             docs/DESIGN.md's full sizes (much longer)
@@ -56,7 +60,8 @@ esac
 start=$(date +%s)
 OUT=${RESULTS:-results}
 PY=/usr/bin/python3
-export PYTHONDONTWRITEBYTECODE=1	# no scripts/__pycache__ in the tree
+export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
+export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"	# slotbench
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full
@@ -98,6 +103,7 @@ for f in replay.json python.json cachegrind.json allocbench.json allocbench.json
 	 realtrace.json realtrace.csv realtrace.md realtrace.png realtrace.svg; do
 	rm -f "$OUT/$f"
 done
+rm -f "$OUT"/sections/*.md
 
 failed=""
 part() {	# name, command...
@@ -115,18 +121,18 @@ part() {	# name, command...
 objbench() { "$B/objbench" --quick > "$OUT/objbench.txt"; }
 
 S=$B/slotslab
-part replay $PY scripts/bench_suite.py --slotslab "$S" --out "$OUT" --traces "$TRACES" \
+part replay $PY -m slotbench.suite --slotslab "$S" --out "$OUT" --traces "$TRACES" \
 	--size $size --reps "$reps"
 # The Python side and cachegrind measure bytes and simulated misses, which
 # the other's load cannot change: they share the two cores.  Nothing timed
 # runs beside them.
 cachegrind() {
-	$PY scripts/bench_cachegrind.py --slotslab "$S" --out "$OUT" --traces "$TRACES" \
+	$PY -m slotbench.cachegrind --slotslab "$S" --out "$OUT" --traces "$TRACES" \
 		--size $size --when-needed "$OUT/replay.json"
 }
 ( part cachegrind cachegrind; [ -z "$failed" ] ) 2>"$OUT/cachegrind.log" &
 cg=$!
-part python $PY scripts/bench_python.py --slotslab "$S" --out "$OUT" --traces "$TRACES" --size $size \
+part python $PY -m slotbench.pythons --slotslab "$S" --out "$OUT" --traces "$TRACES" --size $size \
 	--pypy "${BENCH_PYPY:-pypy3}"
 wait $cg || failed="$failed cachegrind"
 cat "$OUT/cachegrind.log" >&2
@@ -144,7 +150,7 @@ part configcost configcost
 part objbench objbench
 part realtrace realtrace
 
-$PY scripts/bench_report.py --results "$OUT" --build "$B" --size $size --reps "$reps" \
+$PY -m slotbench.report --results "$OUT" --build "$B" --size $size --reps "$reps" \
 	--started "$start" --parts "$parts" || failed="$failed report"
 echo "bench: $(( $(date +%s) - start )) s; results in $OUT/"
 if [ -n "$failed" ]; then

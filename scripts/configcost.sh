@@ -65,41 +65,7 @@ while [ "$rep" -lt "$REPS" ]; do
 done
 echo >&2
 
-/usr/bin/python3 - "$raw" "$OUT" "$names" <<'PY'
-import json, statistics, sys, subprocess
-raw, out, names = sys.argv[1], sys.argv[2], sys.argv[3].split()
-runs = [json.loads(l) for l in open(raw) if l.strip()]
-def med(v, mode):
-    x = [r["ns_per_op"] for r in runs if r["variant"] == v and r["mode"] == mode]
-    return statistics.median(x) if x else None
-what = {
-    "base": "configs/bench_defconfig",
-    "stats": "+ SLAB_STATS (the default config's counters)",
-    "debug-off": "+ SLAB_DEBUG, compiled in, switched off",
-    "failslab": "+ FAILSLAB, disarmed",
-    "hardened": "+ SLAB_FREELIST_HARDENED",
-    "random": "+ SLAB_FREELIST_RANDOM",
-    "valgrind-hooks": "+ VALGRIND client requests, outside Valgrind",
-    "no-magazines": "- SLAB_CPU_CACHE (every operation takes the list lock)",
-}
-base_hot, base_rnd = med("base", "hot"), med("base", "random")
-rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-lines = ["## Cost of build options (kmem_cache, 40-byte objects)", "",
-         "| build | hot pair ns/op | vs base | random replacement ns/op | vs base |",
-         "|---|---|---|---|---|"]
-rows = []
-for v in names:
-    h, r = med(v, "hot"), med(v, "random")
-    rows.append({"variant": v, "what": what.get(v, v), "hot_ns": h, "random_ns": r,
-                 "hot_ratio": h / base_hot if h and base_hot else None,
-                 "random_ratio": r / base_rnd if r and base_rnd else None})
-    lines.append("| %s | %.2f | %.3f | %.1f | %.3f |" % (what.get(v, v), h, h / base_hot, r, r / base_rnd))
-lines.append("")
-lines.append("Medians of %d alternating runs; revision %s.  Goal: SLAB_DEBUG compiled in "
-             "but off costs at most 1.03 of the base on the hot pair." %
-             (len([r for r in runs if r["variant"] == "base" and r["mode"] == "hot"]), rev))
-md = "\n".join(lines) + "\n"
-open(out + "/configcost.md", "w").write(md)
-json.dump({"revision": rev, "rows": rows, "runs": runs}, open(out + "/configcost.json", "w"), indent=1)
-print(md)
-PY
+# the table and JSON: scripts/slotbench/configcost.py
+# shellcheck disable=SC2086
+PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+	/usr/bin/python3 -m slotbench.configcost "$raw" "$OUT" $names

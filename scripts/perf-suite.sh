@@ -27,7 +27,9 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-export PYTHONDONTWRITEBYTECODE=1	# no scripts/__pycache__ in the tree
+export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
+export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"
+PY=/usr/bin/python3
 usage() { sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; }
 die() { echo "perf-suite.sh: $*" >&2; exit 2; }
 
@@ -99,11 +101,7 @@ elif [ $custom = 1 ]; then
 	stat "$(basename "$1" | sed 's/\.[a-z]*$//')" "$S" replay "$@" || failed=1
 else
 	for sc in $(echo "$scenarios" | tr ',' ' '); do
-		opts=$(/usr/bin/python3 -c "
-import sys; sys.path.insert(0, 'scripts')
-from bench_suite import SIZES
-print(' '.join(SIZES['$size'].get('$sc', ['?'])))") || exit 1
-		[ "$opts" = "?" ] && die "unknown scenario '$sc'"
+		opts=$($PY -m slotbench.scenarios --slotslab "$S" --options "$size" "$sc") || exit 2
 		t=$B/traces/perf-$sc.bin
 		# shellcheck disable=SC2086
 		SLOTSLAB_PROGRESS=0 "$S" gen "$sc" $opts -o "$t" >/dev/null || exit 1
@@ -115,53 +113,6 @@ print(' '.join(SIZES['$size'].get('$sc', ['?'])))") || exit 1
 	done
 fi
 
-/usr/bin/python3 - "$raw" "$OUT" "$events" <<'PY' || failed=1
-import json, os, sys
-raw, out, events = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-rows = {}
-order = []
-for line in open(raw):
-    name, value, unit, event = (line.rstrip("\n").split(",") + ["", "", "", ""])[:4]
-    if name not in rows:
-        rows[name] = {}
-        order.append(name)
-    if value.startswith("<"):
-        v = None
-        why = value.strip("<>")
-    else:
-        try:
-            v = float(value)
-        except ValueError:
-            v, why = None, value
-        else:
-            why = None
-    rows[name][event] = {"value": v, "unit": unit or None, "why": why}
-unsupported = sorted({e for r in rows.values() for e, c in r.items() if c["value"] is None})
-head = ["run"] + events
-lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-for n in order:
-    cells = []
-    for e in events:
-        c = rows[n].get(e)
-        if c is None:
-            cells.append("unavailable")
-        elif c["value"] is None:
-            cells.append(c["why"] or "unavailable")
-        else:
-            cells.append("%.0f%s" % (c["value"], " " + c["unit"] if c["unit"] else "")
-                         if c["value"] >= 100 else "%.2f%s" % (c["value"], " " + c["unit"] if c["unit"] else ""))
-    lines.append("| %s | %s |" % (n, " | ".join(cells)))
-md = "## perf stat\n\n" + "\n".join(lines) + "\n\n"
-if unsupported:
-    md += ("Not supported on this machine (perf says so; shown as such, never as 0): %s.  "
-           "scripts/bench_cachegrind.py measures cache misses by simulation instead.\n"
-           % ", ".join(unsupported))
-else:
-    md += "Every requested counter was counted.\n"
-open(os.path.join(out, "perf.md"), "w").write(md)
-json.dump({"events": events, "runs": [{"run": n, "counters": rows[n]} for n in order],
-           "unsupported": unsupported}, open(os.path.join(out, "perf.json"), "w"), indent=1)
-print(md, end="")
-PY
+$PY -m slotbench.perfstat "$raw" "$OUT" "$events" || failed=1
 rm -f "$raw"
 exit $failed

@@ -92,16 +92,8 @@ emit() {	# JSON fields -> one line of runs.jsonl
 }
 
 # ---- the workloads -------------------------------------------------------------
-cat >"$work/slots.py" <<'PYEOF'
-class MyClass(object):
-        __slots__ = ['name', 'identifier']
-        def __init__(self, name, identifier):
-                self.name = name
-                self.identifier = identifier
-
-num = 1024*256
-x = [MyClass(1,1) for i in range(num)]
-PYEOF
+# the seeds' program (000, 001), and the same without __slots__
+cp "$HERE/slotbench/workloads/myclass_slots.py" "$work/slots.py"
 grep -v __slots__ "$work/slots.py" >"$work/noslots.py"
 cat >"$work/sqlite.sql" <<'SQLEOF'
 create table t(a integer, b text, c real);
@@ -210,4 +202,4 @@ while [ $rep -lt "$REPS" ]; do
 done
 
 cd "$SRC"
-$PY "$HERE/realtrace_report.py" "$raw" "$OUT" "$B"
+PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}" $PY -m slotbench.realtrace "$raw" "$OUT" "$B"

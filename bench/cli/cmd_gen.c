@@ -14,7 +14,8 @@
 static void gen_usage(FILE *f)
 {
 	fprintf(f, "usage: slotslab gen SCENARIO [--objects N] [--ops N] [--threads T]\n"
-		"                    [--attrs K] [--seed S] -o FILE\n\n"
+		"                    [--attrs K] [--seed S] -o FILE\n"
+		"       slotslab gen --list\n\n"
 		"Generate the trace of a seed scenario.  The same options and seed give the\n"
 		"same bytes.  FILE is text when its name ends in .txt or .trace, binary\n"
 		"otherwise.  The trace opens with a comment header: the command that\n"
@@ -27,6 +28,8 @@ static void gen_usage(FILE *f)
 		"                     with 1 free in 8 on another thread (default 1: none)\n"
 		"  --attrs K          sweep only: just the class with K attributes (0 .. 40)\n"
 		"  --seed S           seed of the random stream (default 1)\n"
+		"  --list             the scenarios, one a line: NAME, a tab, \"objects\" or\n"
+		"                     \"malloc\" (what its events model), a tab, a summary\n"
 		"  -h, --help         this text\n\n"
 		"scenarios:\n");
 	for (size_t i = 0; i < gen_nscenarios; i++) {
@@ -42,6 +45,18 @@ static void gen_usage(FILE *f)
 	}
 }
 
+/* `gen --list`: what the benchmark harness takes its scenarios from. */
+static int gen_list(FILE *f)
+{
+	for (size_t i = 0; i < gen_nscenarios; i++) {
+		const struct scenario *sc = &gen_scenarios[i];
+
+		fprintf(f, "%s\t%s\t%s\n", sc->name, sc->malloc_level ? "malloc" : "objects",
+			sc->summary);
+	}
+	return fflush(f) == 0 && !ferror(f) ? 0 : 1;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -51,6 +66,7 @@ int cmd_gen(int argc, char **argv)
 		{ "attrs", required_argument, NULL, 'a' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +75,7 @@ int cmd_gen(int argc, char **argv)
 	const char *out = NULL;
 	struct trace_error err;
 	struct progress pr;
+	bool list = false;
 	uint64_t v;
 	int64_t events;
 	int c;
@@ -90,6 +107,9 @@ int cmd_gen(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'l':
+			list = true;
+			break;
 		case 'h':
 			gen_usage(stdout);
 			return 0;
@@ -97,6 +117,13 @@ int cmd_gen(int argc, char **argv)
 			gen_usage(stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (list) {
+		if (optind < argc || out) {
+			cli_error("gen", "--list takes no scenario and no other option");
+			return EXIT_USAGE;
+		}
+		return gen_list(stdout);
 	}
 	if (optind == argc) {
 		cli_error("gen", "which scenario? ('slotslab gen --help' lists them)");

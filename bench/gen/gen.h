@@ -47,6 +47,8 @@ struct gen;
  * @objects: default --objects
  * @ops:     default --ops as a multiple of --objects, in percent (0: none)
  * @run:     emit the events; 0, or -1 with the writer's error
+ * @malloc_level: true when the trace holds malloc events only, no objects
+ *           (`gen --list` says "malloc" instead of "objects")
  */
 struct scenario {
 	const char *name;
@@ -56,6 +58,7 @@ struct scenario {
 	uint64_t objects;
 	unsigned int ops;
 	int (*run)(struct gen *g);
+	bool malloc_level;
 };
 
 extern const struct scenario gen_scenarios[];

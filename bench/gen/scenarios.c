@@ -434,47 +434,47 @@ const struct scenario gen_scenarios[] = {
 	  "seeds 000, 001: x = [MyClass(1,1) for i in range(1024*256)] takes 9.30 MiB with\n"
 	  "__slots__ = ['name', 'identifier'] and 22.67 MiB without (0.41; 'slots save 40-50 %').\n"
 	  "MyClass is declared as noslots.py has it (a dict class); --layout slots gives slots.py.",
-	  "--objects: MyClass instances (default 262144)", 262144, 0, run_myclass },
+	  "--objects: MyClass instances (default 262144)", 262144, 0, run_myclass, false },
 	{ "player", "1,000,000 online Players with log-in/log-out churn (seed 002)",
 	  "seed 002: a game server keeps a Player(uid, name, stat, level) per online player,\n"
 	  "a million of them; __slots__ drops __dict__ and __weakref__ from every instance.\n"
 	  "Player is declared as the seed's Player (a dict class); --layout slots gives Player2.",
 	  "--objects: players online (default 1000000); --ops: churn operations\n"
-	  "(default half of --objects)", 1000000, 50, run_player },
+	  "(default half of --objects)", 1000000, 50, run_player, false },
 	{ "student", "a slot class rejecting dynamic attributes beside a dict class (seeds 000, 003)",
 	  "seeds 000, 003: a slot class rejects a name it does not declare (S1.score = 123 and\n"
 	  "b.dynamic_attr = 2 raise AttributeError, and so does b.__weakref__), while a dict\n"
 	  "class binds any name at run time and sees attributes bound on its class.",
 	  "--objects: Student instances (default 100000), plus a quarter as many of each\n"
-	  "of Ordinary and WithSlots", 100000, 0, run_student },
+	  "of Ordinary and WithSlots", 100000, 0, run_student, false },
 	{ "sweep", "41 classes with 0 to 40 attributes (seed 004)",
 	  "seed 004: a slot costs one pointer, an instance dict at least a pointer plus\n"
 	  "sys.getsizeof(dict()); about 35 or 36 attributes take as much memory as an empty\n"
 	  "instance dict.  Attrs0 .. Attrs40 are dict classes with K attributes a0 .. a{K-1}.",
 	  "--objects: instances per class (default 10000); --attrs K: only class AttrsK", 10000,
-	  0, run_sweep },
+	  0, run_sweep, false },
 	{ "hybrid", "fixed slots plus unpredictable dynamic attributes (seed 004's third way)",
 	  "seed 004, the third way: slots for the always-present attributes plus __dict__ for\n"
 	  "unpredictable ones, 'the least straightforward and most conditional memory savings'.\n"
 	  "Record has 4 slots and a dict; half the records get no dynamic attribute.",
-	  "--objects: Record instances (default 200000)", 200000, 0, run_hybrid },
+	  "--objects: Record instances (default 200000)", 200000, 0, run_hybrid, false },
 	{ "subclass", "inheritance: dict bases, slot extension, __class__, varsize (seed 003)",
 	  "seed 003 (DESIGN 5 rules 5, 8, 9): a subclass of a class with __dict__ has one; a\n"
 	  "slotted subclass lists only its new names; __class__ changes only between identical\n"
 	  "layouts; a variable-size base (like tuple) accepts only empty __slots__.",
-	  "--objects: instances, in rounds of 6 (default 120000)", 120000, 0, run_subclass },
+	  "--objects: instances, in rounds of 6 (default 120000)", 120000, 0, run_subclass, false },
 	{ "churn", "create/free churn at a steady population of slot objects",
 	  "the steady state behind the seeds' figures: objects die and are replaced at a\n"
 	  "constant population, so reuse, not growth, decides footprint and speed.\n"
 	  "Node has 3 slots (key, value, next).",
 	  "--objects: live Nodes (default 100000); --ops: replacements (default 10 x --objects)",
-	  100000, 1000, run_churn },
+	  100000, 1000, run_churn, false },
 	{ "malloc", "malloc-level churn: malloc, calloc, realloc, memalign, free",
 	  "malloc-level churn for the heap comparison (glibc, jemalloc, mimalloc, tcmalloc,\n"
 	  "slab) at a constant number of live blocks; sizes 60 % 8-64 B, 25 % 65-512 B,\n"
 	  "12 % 513-4096 B, 3 % up to 64 KiB.",
 	  "--objects: live blocks (default 100000); --ops: operations (default 10 x --objects)",
-	  100000, 1000, run_malloc },
+	  100000, 1000, run_malloc, true },
 };
 
 const size_t gen_nscenarios = ARRAY_SIZE(gen_scenarios);

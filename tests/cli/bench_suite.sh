@@ -4,14 +4,18 @@
 # build's binaries: every output file exists and parses, the JSON has the
 # fields docs/DESIGN.md section 7 pins, and what is missing -- peers that are not
 # installed, PyPy, hardware counters -- shows as unavailable or null, never
-# as 0.  Not the benchmark itself: that never runs inside `make check`.
+# as 0; and that the summary includes the fragments parts write in
+# RESULTS/sections.  The checks of the results are
+# tests/cli/bench_suite_checks.py.  Not the benchmark itself: that never runs
+# inside `make check`.
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] && [ -x "$O/allocbench" ] && [ -x "$O/objbench" ] || skip_all "$O is not fully built (make O=$O)"
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 $PY -c 'import matplotlib' 2>/dev/null || skip_all "no matplotlib for $PY (scripts/install-deps.sh bench)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 13
+plan 14
 
 sh scripts/bench.sh --help >"$tmp/help" 2>&1 && grep -q "BENCH_SMOKE" "$tmp/help"
 ok $? "bench.sh --help documents the smoke mode"
@@ -49,143 +53,31 @@ for c in headline footprint sweep throughput cachemisses; do
 done
 ok $r "every output file exists"
 
-check() {	# description, python code run on the results
-	what=$1; shift
-	$PY - "$tmp/res" "$@" >"$tmp/check" 2>&1
+check() {	# description, check (tests/cli/bench_suite_checks.py), arguments
+	what=$1 name=$2; shift 2
+	$PY tests/cli/bench_suite_checks.py "$name" "$tmp/res" "$@" >"$tmp/check" 2>&1
 	r=$?
 	[ $r -eq 0 ] || sed 's/^/# /' "$tmp/check"
 	ok $r "$what"
 }
 
-check "the JSON files parse; bench.json has its sections" <<'PY'
-import json, sys, os
-d = sys.argv[1]
-for f in ("bench.json", "replay.json", "python.json", "cachegrind.json"):
-    json.load(open(os.path.join(d, f)))
-b = json.load(open(os.path.join(d, "bench.json")))
-for k in ("provenance", "settings", "peers", "scenarios", "replays", "ratios", "sweep", "runs",
-          "cachegrind", "python", "goals", "charts"):
-    assert k in b, "bench.json lacks " + k
-for k in ("revision", "config", "compiler", "cpu"):
-    assert b["provenance"].get(k), "provenance lacks " + k
-assert set(b["scenarios"]) == {"myclass", "player", "student", "sweep", "hybrid", "subclass", "churn"}, b["scenarios"].keys()
-PY
+check "the JSON files parse; bench.json has its sections" json
+check "every replay has the fields DESIGN.md section 7 pins" replay_fields
+check "counters are numbers from perf, or null with source none; never 0 for unmeasured" counters
+check "missing peers are unavailable, never measured as 0" peers "$tmp/peers"
+check "bench.csv parses: one header, every row complete, nulls written as unavailable" csv
+check "the charts are PNG and SVG files" charts
+check "CPython is measured; a missing PyPy is unavailable" pythons
+check "summary.md opens with the seeds' headline for myclass and player, per profile" headline
 
-check "every replay has the fields docs/DESIGN.md section 7 pins" <<'PY'
-import json, sys, os
-b = json.load(open(os.path.join(sys.argv[1], "bench.json")))
-pinned = ("trace", "layout", "heap", "profile", "malloc", "events", "objects_peak", "errors",
-          "bytes_requested_peak", "bytes_footprint_peak", "bytes_per_object", "rss_peak_bytes",
-          "seconds", "events_per_sec", "counters")
-assert b["runs"], "no replays"
-for r in b["runs"]:
-    for k in pinned:
-        assert k in r, "a replay lacks %s: %s" % (k, r.get("trace"))
-    assert isinstance(r["errors"], dict), "errors is not an object"
-    for k in ("source", "cache_misses", "l1d_misses", "instructions"):
-        assert k in r["counters"], "counters lack " + k
-    assert r["malloc"] and (r["heap"] != "slab" or r["malloc"] == "slotslab"), r["malloc"]
-layouts = {(r["scenario"], r["layout"]) for r in b["replays"]}
-for s in b["scenarios"]:
-    assert (s, "slots") in layouts and (s, "dict") in layouts, s
-PY
-
-check "counters are numbers from perf, or null with source none; never 0 for unmeasured" <<'PY'
-import json, sys, os
-b = json.load(open(os.path.join(sys.argv[1], "bench.json")))
-for r in b["runs"]:
-    c = r["counters"]
-    vals = [c[k] for k in ("cache_misses", "l1d_misses", "instructions")]
-    if c["source"] == "none":
-        assert all(v is None for v in vals), c
-    else:
-        assert c["source"] == "perf", c
-cg = b["cachegrind"]
-hw = any(r["counters"]["source"] == "perf" for r in b["runs"])
-if not hw:
-    assert cg.get("unavailable") or cg["rows"], "no cache figures and no reason"
-    for r in cg["rows"]:
-        assert r["source"] == "cachegrind"
-        if r["unavailable"] is None:
-            assert isinstance(r["d1_misses"], int) and isinstance(r["ll_misses"], int)
-        else:
-            assert r["d1_misses"] is None and r["ll_misses_per_get"] is None
-PY
-
-check "missing peers are unavailable, never measured as 0" "$tmp/peers" <<'PY'
-import csv, json, sys, os
-d, peerdir = sys.argv[1], sys.argv[2]
-b = json.load(open(os.path.join(d, "bench.json")))
-have = set(os.listdir(peerdir))
-missing = [p["name"] for p in b["peers"] if p["library"] and os.path.basename(p["library"]) not in have]
-assert missing, "the test meant to hide a peer"
-for p in b["peers"]:
-    assert p["available"] == (p["name"] not in missing), p
-for m in missing:
-    assert not [r for r in b["runs"] if r["malloc"] == m], m + " was replayed"
-    rows = [r for r in csv.DictReader(open(os.path.join(d, "bench.csv"))) if r["malloc"] == m]
-    assert rows and all(r["bytes_per_object"] == "unavailable" for r in rows), m
-s = open(os.path.join(d, "summary.md")).read()
-for m in missing:
-    assert "%s is not installed" % m in s, m
-PY
-
-check "bench.csv parses: one header, every row complete, nulls written as unavailable" <<'PY'
-import csv, sys, os
-rows = list(csv.reader(open(os.path.join(sys.argv[1], "bench.csv"))))
-head = rows[0]
-for k in ("source", "scenario", "layout", "heap", "malloc", "profile", "bytes_per_object",
-          "rss_delta_per_object", "events_per_sec", "counters_source", "cache_misses",
-          "revision", "compiler", "cpu"):
-    assert k in head, k
-assert len(rows) > 10
-for r in rows[1:]:
-    assert len(r) == len(head), r
-sources = {r[head.index("source")] for r in rows[1:]}
-assert {"slotslab-replay", "slotslab-sweep", "cpython", "cachegrind"} <= sources, sources
-cm = head.index("cache_misses")
-for r in rows[1:]:
-    if r[0] == "slotslab-replay" and r[head.index("counters_source")] == "none":
-        assert r[cm] == "unavailable", r
-PY
-
-check "the charts are PNG and SVG files" <<'PY'
-import sys, os
-import xml.etree.ElementTree as ET
-d = sys.argv[1]
-for c in ("headline", "footprint", "sweep", "throughput", "cachemisses"):
-    assert open(os.path.join(d, c + ".png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n", c
-    assert ET.parse(os.path.join(d, c + ".svg")).getroot().tag.endswith("svg"), c
-PY
-
-check "CPython is measured; a missing PyPy is unavailable" <<'PY'
-import json, sys, os
-p = json.load(open(os.path.join(sys.argv[1], "python.json")))
-i = {x["runtime"]: x for x in p["interpreters"]}
-assert i["cpython"]["available"] and not i["pypy"]["available"]
-rows = [r for r in p["rows"] if r["runtime"] == "cpython"]
-assert {(r["scenario"], r["layout"]) for r in rows} >= {("myclass", "slots"), ("myclass", "dict")}
-for r in rows:
-    if r["measure"] == "tracemalloc":
-        assert r["bytes_per_object"] and r["bytes_per_object"] > 0, r
-assert not [r for r in p["rows"] if r["runtime"] == "pypy"]
-s = open(os.path.join(sys.argv[1], "summary.md")).read()
-assert "pypy: unavailable" in s
-PY
-
-check "summary.md opens with the seeds' headline for myclass and player, per profile" <<'PY'
-import sys, os
-s = open(os.path.join(sys.argv[1], "summary.md")).read()
-first = s.split("\n## ")[1]
-assert first.startswith("The seeds' headline"), first[:60]
-assert "0.41" in first and "9.30 / 22.67" in first
-for scen in ("myclass", "player"):
-    for prof in ("native", "cpython27", "cpython311"):
-        assert "| %s | slotslab, profile %s | slab |" % (scen, prof) in first, (scen, prof)
-    assert "| %s | CPython 3." % scen in first, scen
-for sec in ("## Allocator benchmark", "## Cost of build options", "## Object model micro",
-            "## Throughput", "## Cache misses", "## CPython and PyPy", "## Goals"):
-    assert sec in s, sec
-assert "not run (BENCH_PARTS=" in s
-PY
+# The report contract: every RESULTS/sections/*.md a part writes follows the
+# summary's own sections, in name order.
+mkdir -p "$tmp/res/sections"
+printf '## Part B\n\nsecond\n' >"$tmp/res/sections/20-b.md"
+printf '## Part A\n\nfirst\n' >"$tmp/res/sections/10-a.md"
+PYTHONPATH=scripts $PY -m slotbench.report --results "$tmp/res" --build "$O" --size smoke \
+	--parts "replay python cachegrind" --quiet 2>"$tmp/err" &&
+	tail -n 9 "$tmp/res/summary.md" | tr '\n' '|' |
+	grep -q "measured says \`unavailable\` (null in JSON), never 0.||## Part A||first||## Part B||second|$"
+ok $? "the summary ends with the fragments in RESULTS/sections, in name order"
 finish

@@ -9,7 +9,7 @@ S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 49
+plan 51
 
 # No file but the ones named is left in $tmp (no temporary files).
 only_files() {
@@ -25,10 +25,17 @@ for sc in myclass player student sweep hybrid subclass churn malloc; do
 	"$S" gen --help | grep -q "^  $sc " || { echo "# gen --help misses $sc"; r=1; }
 done
 ok $r "gen --help documents every scenario"
+"$S" gen --list >"$log/list" &&
+	[ "$(cut -f1 "$log/list" | xargs)" = "myclass player student sweep hybrid subclass churn malloc" ] &&
+	[ "$(cut -f2 "$log/list" | sort -u | xargs)" = "malloc objects" ] &&
+	grep -q "^malloc	malloc	malloc-level churn" "$log/list" &&
+	grep -q "^myclass	objects	MyClass(name, identifier)" "$log/list"
+ok $? "gen --list: one scenario a line, name, what it models and its summary, tab-separated"
 "$S" --help | grep -q "^  convert " && "$S" --help | grep -q "^  slabinfo "
 ok $? "slotslab --help lists the trace commands and slabinfo"
 
 expect 2 "which scenario" "$S" gen
+expect 2 "--list takes no scenario" "$S" gen --list myclass
 expect 2 "unknown scenario 'nope'" "$S" gen nope -o "$tmp/x"
 expect 2 "where to? (-o FILE)" "$S" gen myclass
 expect 2 "--objects wants a number from 1" "$S" gen myclass --objects 0 -o "$tmp/x"

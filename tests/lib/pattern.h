@@ -2,7 +2,7 @@
 /*
  * tests/lib/pattern.h - a byte pattern per seed, to show that a block's
  * contents survive (realloc, fork, other threads).  Header-only: the test
- * programs and the standalone ones under tests/progs/ share it.
+ * programs and the standalone ones under tests/LAYER/progs/ share it.
  */
 #ifndef SLOTSLAB_TESTS_PATTERN_H
 #define SLOTSLAB_TESTS_PATTERN_H

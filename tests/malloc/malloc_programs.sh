@@ -11,7 +11,7 @@
 #            (the build directory mapped to ., as it differs between the runs)
 #   sort     1,000,000 lines, two keys, two threads, small buffer (merges)
 #   sqlite3  200,000 rows, an index, aggregates (if sqlite3 is installed)
-#   suite    this project's own tests (scripts/run-tests.sh): the same
+#   suite    this project's own tests (scripts/ci/run-tests.sh): the same
 #            results with the library under every program and shell (but
 #            those that set SLOTSLAB_FAILSLAB, which fails this malloc too)
 . tests/lib/tap.inc
@@ -103,8 +103,8 @@ fi
 export SLOTSLAB_IN_MALLOC_PROGRAMS=1
 failslab=$(grep -l "SLOTSLAB_FAILSLAB=" tests/*/*.sh | grep -v malloc_programs | sed 's|tests/||; s|\.sh$||' | tr '\n' '|')
 skip="^(malloc/malloc_programs|alloc/valgrind_memcheck|${failslab}cli/record_.*)\$"
-scripts/run-tests.sh "$O" --skip "$skip" >"$tmp/suite-libc" 2>&1
-LD_PRELOAD=$SO scripts/run-tests.sh "$O" --skip "$skip" >"$tmp/suite-slab" 2>&1
+scripts/ci/run-tests.sh "$O" --skip "$skip" >"$tmp/suite-libc" 2>&1
+LD_PRELOAD=$SO scripts/ci/run-tests.sh "$O" --skip "$skip" >"$tmp/suite-slab" 2>&1
 r=$?
 for m in libc slab; do
 	# Which test of which program passed; descriptions may hold timings.

@@ -1,6 +1,8 @@
 #!/bin/sh
 # check.sh - the whole test suite, as `make check` runs it.
 #
+#   scripts/ci/check.sh [-h|--help]
+#
 #   1. default configuration: unit tests, CLI and install tests
 #   2. debug configuration (debug hooks + Valgrind client requests):
 #      the same tests, then every test program again under memcheck
@@ -12,7 +14,12 @@
 # Output is TAP, a "# summary" line per stage and a final verdict line.
 # CHECK_STAGES="default debug" runs a subset; J overrides make's -j.
 set -u
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+-h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+"") ;;
+*) echo "check.sh: unknown argument '$1' (--help; CHECK_STAGES selects stages)" >&2; exit 2 ;;
+esac
+cd "$(dirname "$0")/../.."
 
 scripts/install-deps.sh build test || exit 1
 J=${J:-$(nproc 2>/dev/null || echo 2)}
@@ -40,26 +47,26 @@ if want layering; then
 fi
 if want default; then
 	stage default-build make -s -j"$J" O=build all tests
-	stage default scripts/run-tests.sh build
+	stage default scripts/ci/run-tests.sh build
 fi
 if want debug || want valgrind; then
 	stage debug-build sh -c "make -s O=build/debug debug_defconfig >/dev/null &&
 		make -s -j$J O=build/debug all tests"
-	want debug && stage debug scripts/run-tests.sh build/debug
-	want valgrind && stage valgrind scripts/run-tests.sh build/debug --valgrind
+	want debug && stage debug scripts/ci/run-tests.sh build/debug
+	want valgrind && stage valgrind scripts/ci/run-tests.sh build/debug --valgrind
 fi
 if want asan; then
 	stage asan-build make -s -j"$J" O=build/asan CC=clang SANITIZE=address,undefined all tests
 	stage asan env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		scripts/run-tests.sh build/asan --skip '^cli/install$'
+		scripts/ci/run-tests.sh build/asan --skip '^cli/install$'
 fi
 if want tsan; then
 	stage tsan-build make -s -j"$J" O=build/tsan CC=clang SANITIZE=thread tests
 	stage tsan env TSAN_OPTIONS=halt_on_error=1 STRESS_SCALE=4 \
-		scripts/run-tests.sh build/tsan --skip '^(cli/install|alloc/valgrind_memcheck)$'
+		scripts/ci/run-tests.sh build/tsan --skip '^(cli/install|alloc/valgrind_memcheck)$'
 fi
-if want fuzz && [ -x scripts/fuzz.sh ]; then
-	stage fuzz scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-30}"
+if want fuzz && [ -x scripts/ci/fuzz.sh ]; then
+	stage fuzz scripts/ci/fuzz.sh build/fuzz "${FUZZ_SECONDS:-30}"
 fi
 
 echo "# check: $(( $(date +%s) - start )) s"

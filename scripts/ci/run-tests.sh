@@ -1,7 +1,7 @@
 #!/bin/sh
 # run-tests.sh - run one build's test programs and shell tests, as TAP.
 #
-#   scripts/run-tests.sh BUILD_DIR [--valgrind] [--only REGEX] [--skip REGEX]
+#   scripts/ci/run-tests.sh BUILD_DIR [--valgrind] [--only REGEX] [--skip REGEX]
 #
 # Every cmocka program tests/LAYER/test_NAME.c runs as
 # BUILD_DIR/tests/LAYER/test_NAME with CMOCKA_MESSAGE_OUTPUT=TAP; every

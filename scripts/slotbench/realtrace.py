@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""realtrace_report.py - the tables, JSON and chart of scripts/realtrace.sh.
+"""slotbench.realtrace - the tables, JSON and chart of scripts/realtrace.sh.
 
-    realtrace_report.py RUNS.jsonl OUT_DIR BUILD_DIR
+    python3 -m slotbench.realtrace RUNS.jsonl OUT_DIR BUILD_DIR
 
 Reads every run realtrace.sh logged (one JSON object per line: kind
 record, replay or live), takes medians per trace and contender, compares
@@ -28,56 +28,29 @@ and for libslotslab-malloc.so (the malloc replacement over kmalloc).
 import csv
 import json
 import os
-import platform
-import statistics
-import subprocess
 import sys
 
-PEERS = ["glibc", "jemalloc", "mimalloc", "tcmalloc"]
+from slotbench import common as bl
+
+PEERS = bl.peer_names()
 RSS_GOAL = 1.05
 SPEED_GOAL = 0.90
 
 
-def med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def ratio(a, b):
-    return None if a is None or not b else a / b
-
-
-def run(cmd):
-    try:
-        return subprocess.check_output(cmd, text=True, stderr=subprocess.DEVNULL).strip()
-    except Exception:
-        return "unknown"
-
-
-def cpu():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
-
-
 def mb(b):
-    return "unavailable" if b is None else "%.1f" % (b / 1e6)
+    """Bytes (or events) in millions, for a table."""
+    return bl.fmt(None if b is None else b / 1e6)
 
 
-def mev(r):
-    return "unavailable" if r is None else "%.1f" % (r / 1e6)
+mev = mb
 
 
 def sec(v):
-    return "unavailable" if v is None else "%.2f" % v
+    return bl.fmt(v, "%.2f")
 
 
 def rel(r, who):
-    return "unavailable" if r is None else "%.2f (%s)" % (r, who)
+    return bl.fmt(r, "%.2f (" + str(who).replace("%", "%%") + ")")
 
 
 def best(d, key, lower):
@@ -113,21 +86,21 @@ def summarise(runs):
             e["replay"][c] = {
                 "runs": len(rs),
                 "malloc": rs[0].get("malloc"),
-                "rss_growth_bytes": med([x.get("rss_peak_bytes") for x in rs]),
-                "bytes_held_peak": med([x.get("bytes_footprint_peak") for x in rs]),
-                "bytes_requested_peak": med([x.get("bytes_requested_peak") for x in rs]),
-                "events_per_sec": med([x.get("events_per_sec") for x in rs]),
-                "events_per_cpu_sec": med([x["events"] / x["cpu_seconds"] for x in rs
+                "rss_growth_bytes": bl.median([x.get("rss_peak_bytes") for x in rs]),
+                "bytes_held_peak": bl.median([x.get("bytes_footprint_peak") for x in rs]),
+                "bytes_requested_peak": bl.median([x.get("bytes_requested_peak") for x in rs]),
+                "events_per_sec": bl.median([x.get("events_per_sec") for x in rs]),
+                "events_per_cpu_sec": bl.median([x["events"] / x["cpu_seconds"] for x in rs
                                            if x.get("cpu_seconds")]),
-                "seconds": med([x.get("seconds") for x in rs]),
-                "cpu_seconds": med([x.get("cpu_seconds") for x in rs]),
+                "seconds": bl.median([x.get("seconds") for x in rs]),
+                "cpu_seconds": bl.median([x.get("cpu_seconds") for x in rs]),
             }
         for c in sorted({r["contender"] for r in lives if r["trace"] == t}):
             ls = [r for r in lives if r["trace"] == t and r["contender"] == c]
             e["live"][c] = {"runs": len(ls),
-                            "maxrss_bytes": med([x["maxrss_kb"] * 1024 for x in ls]),
-                            "seconds": med([x["seconds"] for x in ls]),
-                            "cpu_seconds": med([x.get("cpu_seconds") for x in ls])}
+                            "maxrss_bytes": bl.median([x["maxrss_kb"] * 1024 for x in ls]),
+                            "seconds": bl.median([x["seconds"] for x in ls]),
+                            "cpu_seconds": bl.median([x.get("cpu_seconds") for x in ls])}
         rp, lv, g = e["replay"], e["live"], e["goals"]
         p_rss, v_rss = best(rp, "rss_growth_bytes", True)
         p_spd, v_spd = best(rp, "events_per_cpu_sec", False)
@@ -138,20 +111,20 @@ def summarise(runs):
             if who not in rp:
                 continue
             x = {
-                "speed_ratio": ratio(rp[who]["events_per_cpu_sec"], v_spd), "speed_peer": p_spd,
-                "replay_rss_ratio": ratio(rp[who]["rss_growth_bytes"], v_rss), "replay_rss_peer": p_rss,
-                "held_ratio": ratio(rp[who]["bytes_held_peak"], v_held), "held_peer": p_held,
+                "speed_ratio": bl.ratio(rp[who]["events_per_cpu_sec"], v_spd), "speed_peer": p_spd,
+                "replay_rss_ratio": bl.ratio(rp[who]["rss_growth_bytes"], v_rss), "replay_rss_peer": p_rss,
+                "held_ratio": bl.ratio(rp[who]["bytes_held_peak"], v_held), "held_peer": p_held,
             }
             if live_name and live_name in lv:
-                x["live_rss_ratio"] = ratio(lv[live_name]["maxrss_bytes"], v_lrss)
+                x["live_rss_ratio"] = bl.ratio(lv[live_name]["maxrss_bytes"], v_lrss)
                 x["live_rss_peer"] = p_lrss
-                x["live_time_ratio"] = ratio(lv[live_name]["cpu_seconds"], v_ltime)
+                x["live_time_ratio"] = bl.ratio(lv[live_name]["cpu_seconds"], v_ltime)
                 x["live_time_peer"] = p_ltime
             if touched:
                 rss = x["replay_rss_ratio"]
             else:
                 # kmalloc is what libslotslab-malloc.so serves from: the live run is its footprint.
-                rss = ratio(lv["slotslab"]["maxrss_bytes"], v_lrss) if "slotslab" in lv else None
+                rss = bl.ratio(lv["slotslab"]["maxrss_bytes"], v_lrss) if "slotslab" in lv else None
             x["rss_judged_on"] = "replay" if touched else "live"
             x["rss_ratio"] = rss
             x["rss_met"] = rss is not None and rss <= RSS_GOAL
@@ -161,7 +134,7 @@ def summarise(runs):
             r = e["record"]
             r["plain_seconds"] = lv["glibc"]["cpu_seconds"]
             r["recording_seconds"] = lv["recording"]["cpu_seconds"]
-            r["slowdown"] = ratio(lv["recording"]["cpu_seconds"], lv["glibc"]["cpu_seconds"])
+            r["slowdown"] = bl.ratio(lv["recording"]["cpu_seconds"], lv["glibc"]["cpu_seconds"])
             r["plain_maxrss_bytes"] = lv["glibc"]["maxrss_bytes"]
             r["recording_maxrss_bytes"] = lv["recording"]["maxrss_bytes"]
         results.append(e)
@@ -294,15 +267,16 @@ def chart(results, replay_cols, live_cols, out):
 
 
 def main():
+    if len(sys.argv) != 4:
+        sys.stderr.write("usage: python3 -m slotbench.realtrace RUNS.jsonl OUT_DIR BUILD_DIR\n")
+        return 2
     raw, out, build = sys.argv[1:4]
     runs = [json.loads(line) for line in open(raw) if line.strip()]
     results, touched = summarise(runs)
-    cfg = os.path.join(build, ".config")
+    prov = bl.provenance(build)
     meta = {
-        "revision": run(["git", "rev-parse", "--short", "HEAD"]),
-        "compiler": run(["cc", "--version"]).splitlines()[0],
-        "cpu": cpu(), "cpus": os.cpu_count(), "kernel": platform.release(), "build": build,
-        "config": [l.strip() for l in open(cfg) if l.startswith("CONFIG_")] if os.path.exists(cfg) else [],
+        "revision": prov["revision"], "compiler": prov["compiler"], "cpu": prov["cpu"],
+        "cpus": prov["cpus"], "kernel": prov["kernel"], "build": build, "config": prov["config"],
         "repetitions": max([r.get("rep", 0) for r in runs] + [0]) + 1,
         "replay_touches_blocks": touched,
         "goals": {"rss": RSS_GOAL, "speed": SPEED_GOAL},
@@ -326,4 +300,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
-"""bench_python.py - the same scenarios in real Python: CPython and PyPy.
+"""slotbench.pythons - the same scenarios in real Python: CPython and PyPy.
 
-usage: bench_python.py --slotslab PATH [--out DIR] [--traces DIR]
+usage: python3 -m slotbench.pythons --slotslab PATH [--out DIR] [--traces DIR]
                        [--size smoke|default|full] [--python EXE] [--pypy EXE]
                        [--scenarios a,b,...]
 
-Generates each scenario's text trace with `slotslab gen` (same generator,
-same seed as the C replays; smaller sizes, table SIZES, except myclass,
+Generates the text trace of each scenario `slotslab gen --list` names for
+the object model, with `slotslab gen` (same generator, same seed as the C
+replays; smaller sizes, slotbench.scenarios' PYTHON_SIZES, except myclass,
 which keeps the seeds' 262,144 objects) and replays it with
-scripts/pyreplay.py under
+scripts/slotbench/pyreplay.py under
   - Debian's CPython (/usr/bin/python3, 3.11): bytes per object from
     tracemalloc, and in a separate run RSS growth per object;
   - PyPy (pypy3), when installed: bytes per object from its GC's own
@@ -18,39 +19,23 @@ scripts/pyreplay.py under
     installs it);
 for the layouts declared, slots and dict (declared only where it differs
 from dict), plus the attribute sweep (classes with K attributes, K as in
-bench_suite.py's SWEEP_POINTS) under CPython, with tracemalloc, as the
+slotbench.scenarios' SWEEP_POINTS) under CPython, with tracemalloc, as the
 reference points in ../shared/reference were measured.
 
 Output: DIR/python.json: one row per runtime x scenario x layout x measure,
 the sweep points, and which interpreters were found.  Exit status 1 when a
 replay fails, 2 on bad usage.
 """
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 
-import benchlib as bl
-from bench_suite import SWEEP_POINTS, gen
+from slotbench import common as bl
+from slotbench.scenarios import PYTHON_SIZES, SIZES, SWEEP_POINTS, chosen, gen, listed, options
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PYREPLAY = os.path.join(HERE, "pyreplay.py")
-SIZES = {
-    "smoke": {"myclass": ["--objects", "2000"], "player": ["--objects", "1000"],
-              "student": ["--objects", "400"], "sweep": ["--objects", "20"],
-              "hybrid": ["--objects", "400"], "subclass": ["--objects", "300"],
-              "churn": ["--objects", "500", "--ops", "1000"]},
-    "default": {"myclass": ["--objects", "262144"], "player": ["--objects", "20000"],
-                "student": ["--objects", "10000"], "sweep": ["--objects", "100"],
-                "hybrid": ["--objects", "10000"], "subclass": ["--objects", "12000"],
-                "churn": ["--objects", "10000", "--ops", "20000"]},
-    "full": {"myclass": ["--objects", "262144"], "player": ["--objects", "1000000"],
-             "student": ["--objects", "100000"], "sweep": ["--objects", "10000"],
-             "hybrid": ["--objects", "200000"], "subclass": ["--objects", "120000"],
-             "churn": ["--objects", "100000"]},
-}
-SCENARIOS = ("myclass", "player", "student", "sweep", "hybrid", "subclass", "churn")
+# a standalone file, run by path: it must run in CPython 2.7 to 3.13 and PyPy
+PYREPLAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyreplay.py")
 # PyPy's RSS growth is measured for these only: against the small traces of
 # the others it is mostly its JIT's code and GC arenas.
 HEADLINE = ("myclass", "player")
@@ -73,7 +58,7 @@ def interpreters(a):
                                stdout=subprocess.PIPE, universal_newlines=True)
             i["version"] = v.stdout.strip() or None
         else:
-            bl.note("bench_python: %s (%s) is not installed: reported as unavailable"
+            bl.note("pythons: %s (%s) is not installed: reported as unavailable"
                     % (i["runtime"], i["executable"]))
     return out
 
@@ -83,21 +68,23 @@ def pyreplay(exe, trace, layout, measure):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("pythons", __doc__)
     ap.add_argument("--slotslab", required=True, help="the slotslab CLI (for gen)")
     ap.add_argument("--out", default="results")
     ap.add_argument("--traces", help="where the text traces go (default OUT/traces)")
-    ap.add_argument("--size", choices=sorted(SIZES), default="default")
+    ap.add_argument("--size", choices=SIZES, default="default")
     ap.add_argument("--python", default="/usr/bin/python3", help="CPython (default /usr/bin/python3)")
     ap.add_argument("--pypy", default="pypy3", help="PyPy (default pypy3; '' for none)")
-    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    ap.add_argument("--scenarios", help="default: every one `slotslab gen --list` names")
     a = ap.parse_args()
-    a.scenarios = [s for s in a.scenarios.split(",") if s]
-    for s in a.scenarios:
-        if s not in SCENARIOS:
-            ap.error("unknown scenario '%s' (%s)" % (s, ", ".join(SCENARIOS)))
+    try:
+        known = listed(a.slotslab)
+        a.scenarios = chosen(a.scenarios, known) if a.scenarios is not None else known
+    except ValueError as e:
+        ap.error(str(e))
+    except RuntimeError as e:
+        bl.note("pythons: %s" % e)
+        return 1
     tdir = a.traces or os.path.join(a.out, "traces")
     os.makedirs(tdir, exist_ok=True)
     interp = interpreters(a)
@@ -106,7 +93,8 @@ def main():
     try:
         scen = {}
         for s in a.scenarios:
-            scen[s] = gen(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, "py-%s.txt" % s))
+            scen[s] = gen(a.slotslab, s, options(PYTHON_SIZES, a.size, s),
+                          os.path.join(tdir, "py-%s.txt" % s))
         points, per_class = SWEEP_POINTS[a.size]
         per_class = min(per_class, 2000 if a.size != "full" else per_class)
         cpy = [i for i in avail if i["runtime"] == "cpython"]
@@ -138,7 +126,7 @@ def main():
                                   "bytes_per_object": r["bytes_per_object"]})
                     prog.tick("%s sweep %d %s" % (i["runtime"], k, layout))
     except RuntimeError as e:
-        bl.note("bench_python: %s" % e)
+        bl.note("pythons: %s" % e)
         return 1
     bl.write_json(os.path.join(a.out, "python.json"), {
         "size": a.size, "interpreters": interp, "scenarios": scen,

@@ -2,7 +2,7 @@
 # fuzz.sh - build the trace parsers' libFuzzer targets and run each for a
 # bounded time from the seed corpus in the repository.
 #
-#   scripts/fuzz.sh [BUILD_DIR [SECONDS]]     defaults: build, 30
+#   scripts/ci/fuzz.sh [BUILD_DIR [SECONDS]]     defaults: build, 30
 #
 # Targets: tests/fuzz/fuzz_NAME.c -> BUILD_DIR/fuzz/fuzz_NAME, built with
 # clang -fsanitize=fuzzer,address,undefined against the trace library's sources of
@@ -14,10 +14,11 @@
 # copy it to tests/fuzz/regress/NAME/ to keep it as a regression test.
 set -eu
 
+case "${1:-}" in -h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 O=${1:-build}
 secs=${2:-30}
 case "$secs" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a number, not '$secs'" >&2; exit 2 ;; esac
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 CLANG=${CLANG:-clang}
 if ! command -v "$CLANG" >/dev/null 2>&1; then

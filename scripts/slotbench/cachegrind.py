@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""bench_cachegrind.py - cache misses from Valgrind's cache simulator, where
+"""slotbench.cachegrind - cache misses from Valgrind's cache simulator, where
 the machine has no hardware counters.
 
-usage: bench_cachegrind.py --slotslab PATH [--out DIR] [--traces DIR]
+usage: python3 -m slotbench.cachegrind --slotslab PATH [--out DIR] [--traces DIR]
                            [--size smoke|default|full] [--when-needed REPLAY_JSON]
                            [--layouts ...] [--heaps ...] [--profiles ...]
 
@@ -25,18 +25,17 @@ events from the trace, which two `replay --decode-only` runs (with and
 without the gets) measure on their own and report beside it ("decode").
 Output: DIR/cachegrind.json.
 
-With --when-needed REPLAY_JSON (bench_suite.py's output), nothing runs when
+With --when-needed REPLAY_JSON (slotbench.suite's output), nothing runs when
 the replays already carry hardware counters (source "perf"); the file then
 says so.  A missing valgrind, or a run that fails, is recorded as
 unavailable with the reason.  Exit status 0 unless the usage is wrong (2).
 """
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 
-import benchlib as bl
+from slotbench import common as bl
 
 # Players: the default keeps the working set (about 1.3-2 MB) far above D1
 # and far below a modern LL; FULL=1 goes past a 32 MiB LL.
@@ -173,9 +172,7 @@ def hardware_counters(replay_json):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("cachegrind", __doc__)
     ap.add_argument("--slotslab", required=True)
     ap.add_argument("--out", default="results")
     ap.add_argument("--traces")
@@ -204,7 +201,7 @@ def main():
     vg = shutil.which("valgrind")
     if not vg:
         result["unavailable"] = "valgrind is not installed (scripts/install-deps.sh test)"
-        bl.note("bench_cachegrind: " + result["unavailable"])
+        bl.note("cachegrind: " + result["unavailable"])
         bl.write_json(out_path, result)
         return 0
     cfg = cache_config()
@@ -215,7 +212,7 @@ def main():
         full_t, noget_t, gets, events = prepare(a.slotslab, a.size, tdir)
     except RuntimeError as e:
         result["unavailable"] = "could not prepare the traces: %s" % e
-        bl.note("bench_cachegrind: " + result["unavailable"])
+        bl.note("cachegrind: " + result["unavailable"])
         bl.write_json(out_path, result)
         return 0
     result["gets"] = gets

@@ -1,14 +1,16 @@
-"""benchlib.py - what the benchmark suite's scripts share.
+"""slotbench.common - what every part of the benchmark harness shares.
 
 Provenance (git revision, .config, compiler, CPU) for every result, the
-peer allocators and how to preload them, medians, running a command that
-prints one JSON object, progress on stderr, and the one rule for figures
-that could not be measured: they are None in JSON and "unavailable" in
-tables, never 0 (docs/DESIGN.md section 8).
+peer allocators and how to preload them, medians and ratios, Markdown
+tables, running a command that prints one JSON object, progress on
+stderr, and the one rule for figures that could not be measured: they
+are None in JSON and "unavailable" in tables, never 0 (docs/DESIGN.md
+section 8).
 
-Imported by the bench_*.py scripts (run with /usr/bin/python3, whose
-directory is on sys.path); not a program of its own.
+Imports the standard library only; every other slotbench module may
+import it.  Not a program of its own.
 """
+import argparse
 import hashlib
 import json
 import os
@@ -27,7 +29,8 @@ PEER_LIBS = (("glibc", None),
              ("tcmalloc", "libtcmalloc_minimal.so.4"))
 PROFILES = ("native", "cpython27", "cpython311")
 LAYOUTS = ("declared", "slots", "dict")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# the repository: scripts/slotbench/common.py is three levels down
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REFERENCE_CSV = os.path.join(ROOT, "..", "shared", "reference", "cpython311_bytes_per_object.csv")
 # The same points, for checkouts without ../shared: CPython 3.11.7, x86-64,
 # tracemalloc bytes per instance of 100,000, attribute values shared.
@@ -36,6 +39,15 @@ REFERENCE_CPYTHON311 = [(0, 32, 72), (1, 40, 80), (2, 48, 88), (3, 56, 96), (4, 
                         (10, 112, 160), (11, 120, 168), (12, 128, 176)]
 # Seeds 000 and 001: ipython_memory_usage, Python 3.4.3, 262,144 MyClass(1, 1)
 SEED_MYCLASS = {"objects": 262144, "slots_mib": 9.3008, "dict_mib": 22.6680}
+
+
+def argparser(module, doc):
+    """The ArgumentParser of `python3 -m slotbench.@module`, whose --help is
+    @doc, the module's docstring: its first line, then the rest as it is."""
+    lines = doc.split("\n")
+    return argparse.ArgumentParser(prog="python3 -m slotbench." + module, description=lines[0],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter,
+                                   epilog="\n".join(lines[1:]))
 
 
 def peers(libdir=None):
@@ -66,6 +78,11 @@ def preload_env(peer):
     return env
 
 
+def peer_names():
+    """The peers' names, glibc first."""
+    return [name for name, _ in PEER_LIBS]
+
+
 def median(values):
     v = [x for x in values if x is not None]
     return statistics.median(v) if v else None
@@ -78,6 +95,13 @@ def fmt(value, spec="%.1f"):
     if isinstance(value, str):
         return value
     return spec % value
+
+
+def mdtable(head, rows):
+    """A Markdown table: the header row, its rule and one line per row."""
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
 
 
 def ratio(a, b):

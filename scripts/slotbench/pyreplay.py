@@ -7,7 +7,9 @@ usage: PYTHON pyreplay.py TRACE.txt [--layout declared|slots|dict]
 The other side of `slotslab replay`: the same trace (text format v1, docs/DESIGN.md
 section 6) runs as real Python classes and instances in whatever interpreter
 runs this file (Debian's CPython 3.11, PyPy 3.9), and one JSON object comes
-out on stdout.
+out on stdout.  A standalone file, run by path (scripts/slotbench/pyreplay.py)
+by CPython 2.7 to 3.13 and PyPy: it imports the standard library only, never
+the slotbench package, and stays valid Python 2.7.
 
 Classes:
   declared  as the trace declares them: `slots=` becomes __slots__ (plus

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""bench_suite.py - generate the seed scenarios and replay every one of them
+"""slotbench.suite - generate the seed scenarios and replay every one of them
 under every layout, heap and dict profile, with the peer allocators.
 
-usage: bench_suite.py --slotslab PATH [--out DIR] [--traces DIR]
+usage: python3 -m slotbench.suite --slotslab PATH [--out DIR] [--traces DIR]
                       [--size smoke|default|full] [--reps N]
                       [--scenarios a,b,...] [--profiles a,b,...]
 
 Stages, each one writing into DIR (default results/):
   1. `slotslab gen` writes each scenario's binary trace into --traces (default
-     DIR/traces) at the chosen size (table SIZES below; `full` is the sizes
-     docs/DESIGN.md section 7 names);
+     DIR/traces) at the chosen size; the scenarios are those `slotslab gen
+     --list` names for the object model, sized by slotbench.scenarios'
+     REPLAY_SIZES (`full` is the sizes docs/DESIGN.md section 7 names);
   2. replays: every scenario x layout (declared, slots, dict) x heap (slab;
      libc with glibc and each installed peer through LD_PRELOAD) x profile
      (native, cpython27, cpython311), --reps times.  Within a repetition the
@@ -28,55 +29,12 @@ Output: DIR/replay.json (every run, the aggregated rows, ratios, sweep, the
 peers and the provenance).  Progress goes to stderr.  Exit status 1 when a
 replay fails, 2 on bad usage.
 """
-import argparse
 import os
 import subprocess
 import sys
 
-import benchlib as bl
-
-# scenario -> gen options, per size.  The default sizes keep `make bench`
-# under five minutes on two cores; `full` is docs/DESIGN.md's; `smoke` is for
-# tests/cli/bench_suite.sh.  myclass keeps the seeds' 262,144 objects (the
-# headline compares MiB with the seeds') except in smoke mode.
-SIZES = {
-    "smoke": {"myclass": ["--objects", "2000"], "player": ["--objects", "2000"],
-              "student": ["--objects", "400"], "sweep": ["--objects", "20"],
-              "hybrid": ["--objects", "400"], "subclass": ["--objects", "300"],
-              "churn": ["--objects", "1000", "--ops", "3000"]},
-    "default": {"myclass": ["--objects", "262144"], "player": ["--objects", "100000"],
-                "student": ["--objects", "20000"], "sweep": ["--objects", "1000"],
-                "hybrid": ["--objects", "50000"], "subclass": ["--objects", "30000"],
-                "churn": ["--objects", "100000", "--ops", "300000"]},
-    "full": {"myclass": ["--objects", "262144"], "player": ["--objects", "1000000"],
-             "student": ["--objects", "100000"], "sweep": ["--objects", "10000"],
-             "hybrid": ["--objects", "200000"], "subclass": ["--objects", "120000"],
-             "churn": ["--objects", "100000"]},
-}
-SCENARIOS = ("myclass", "player", "student", "sweep", "hybrid", "subclass", "churn")
-# Attribute counts replayed one class at a time.  The default set holds the
-# breakpoints: CPython 2.7's dict grows past 5 and past 21 entries (seed 004),
-# CPython 3.11 stops sharing keys past 30.
-SWEEP_POINTS = {
-    "smoke": ([0, 2, 8], 100),
-    "default": ([0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 21, 22, 24, 28, 30, 31, 32, 36, 40], 5000),
-    "full": (list(range(41)), 10000),
-}
-
-def gen(slotslab, scenario, opts, path):
-    if os.path.exists(path):
-        os.unlink(path)
-    cmd = [slotslab, "gen", scenario] + opts + ["-o", path]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, env=dict(os.environ, SLOTSLAB_PROGRESS="0"))
-    if p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr.strip()))
-    info = bl.run_json([slotslab, "info", "--json", path])
-    return {"trace": path, "gen": " ".join(["slotslab", "gen", scenario] + opts),
-            "events": info.get("events"), "objects_peak": info.get("objects_peak"),
-            "kinds": info.get("kinds"), "classes": info.get("classes"),
-            "declared_is_dict": all(c.get("slots") is None for c in info.get("classes", []))}
-
+from slotbench import common as bl
+from slotbench.scenarios import REPLAY_SIZES, SIZES, SWEEP_POINTS, chosen, gen, listed, options
 
 MISLABELLED = set()
 
@@ -102,7 +60,7 @@ def replay(slotslab, trace, layout, heap, peer, profile):
     got = r.get("malloc") or want
     if got != want and (want, got) not in MISLABELLED:
         MISLABELLED.add((want, got))
-        bl.note("bench_suite: asked for %s, the replayer runs on %s; labelled %s" % (want, got, got))
+        bl.note("suite: asked for %s, the replayer runs on %s; labelled %s" % (want, got, got))
     r["_malloc"] = got
     return r
 
@@ -226,52 +184,52 @@ def run_sweep(a, peers, tdir):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("suite", __doc__)
     ap.add_argument("--slotslab", required=True, help="the slotslab CLI to run")
     ap.add_argument("--out", default="results", help="results directory (default results)")
     ap.add_argument("--traces", help="where the traces go (default OUT/traces)")
-    ap.add_argument("--size", choices=sorted(SIZES), default="default")
+    ap.add_argument("--size", choices=SIZES, default="default")
     ap.add_argument("--reps", type=int, default=3, help="repetitions per contender (default 3)")
-    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    ap.add_argument("--scenarios", help="default: every one `slotslab gen --list` names")
     ap.add_argument("--profiles", default=",".join(bl.PROFILES))
     ap.add_argument("--no-sweep", action="store_true", help="skip the attribute sweep")
     a = ap.parse_args()
-    a.scenarios = [s for s in a.scenarios.split(",") if s]
-    a.profiles = [s for s in a.profiles.split(",") if s]
-    for s in a.scenarios:
-        if s not in SCENARIOS:
-            ap.error("unknown scenario '%s' (%s)" % (s, ", ".join(SCENARIOS)))
-    for p in a.profiles:
-        if p not in bl.PROFILES:
-            ap.error("unknown profile '%s' (%s)" % (p, ", ".join(bl.PROFILES)))
     if a.reps < 1:
         ap.error("--reps wants a number from 1")
     if not os.access(a.slotslab, os.X_OK):
         ap.error("%s is not an executable (make O=DIR?)" % a.slotslab)
+    try:
+        known = listed(a.slotslab)
+        a.scenarios = chosen(a.scenarios, known) if a.scenarios is not None else known
+        a.profiles = chosen(a.profiles, bl.PROFILES, "profile")
+    except ValueError as e:
+        ap.error(str(e))
+    except RuntimeError as e:
+        bl.note("suite: %s" % e)
+        return 1
     if subprocess.run([a.slotslab, "replay", "--help"], stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL).returncode != 0:
-        bl.note("bench_suite: %s has no replay command" % a.slotslab)
+        bl.note("suite: %s has no replay command" % a.slotslab)
         return 1
     tdir = a.traces or os.path.join(a.out, "traces")
     os.makedirs(tdir, exist_ok=True)
     peers = bl.peers()
     for p in peers:
         if not p["available"]:
-            bl.note("bench_suite: %s is not installed (%s): reported as unavailable"
+            bl.note("suite: %s is not installed (%s): reported as unavailable"
                     % (p["name"], p["library"]))
     try:
         scen = {}
         prog = bl.Progress("gen", len(a.scenarios))
         for s in a.scenarios:
-            scen[s] = gen(a.slotslab, s, SIZES[a.size][s], os.path.join(tdir, s + ".bin"))
+            scen[s] = gen(a.slotslab, s, options(REPLAY_SIZES, a.size, s),
+                          os.path.join(tdir, s + ".bin"))
             prog.tick(scen[s]["gen"])
         runs = run_matrix(a, scen, peers)
         rows, ratios = aggregate(runs, a.reps)
         sweep = [] if a.no_sweep else run_sweep(a, peers, tdir)
     except RuntimeError as e:
-        bl.note("bench_suite: %s" % e)
+        bl.note("suite: %s" % e)
         return 1
     prov = bl.provenance(os.path.dirname(os.path.abspath(a.slotslab)))
     # what the binary says of itself: the revision and compiler that built it

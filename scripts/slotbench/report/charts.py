@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""bench_charts.py - the benchmark suite's charts, PNG and SVG.
+"""slotbench.report.charts - the benchmark suite's charts, PNG and SVG.
 
-usage: /usr/bin/python3 bench_charts.py [--results DIR] [--reference CSV]
+usage: python3 -m slotbench.report.charts [--results DIR] [--reference CSV]
 
-Reads DIR/bench.json (written by bench_report.py) and draws, each into
+Reads DIR/bench.json (written by slotbench.report) and draws, each into
 DIR/NAME.png and DIR/NAME.svg:
   headline     slots/dict bytes per object for myclass and player, per
                profile and allocator, beside CPython's, PyPy's and the seeds'
@@ -23,7 +23,6 @@ A chart whose data are unavailable still gets its files, saying why.
 matplotlib comes from Debian (python3-matplotlib): run with /usr/bin/python3.
 Prints the files written, one per line.
 """
-import argparse
 import os
 import sys
 
@@ -34,7 +33,7 @@ import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
-import benchlib as bl  # noqa: E402
+from slotbench import common as bl  # noqa: E402
 
 LAYOUT_COLOR = {"declared": "#7f7f7f", "slots": "#1f77b4", "dict": "#d62728"}
 MALLOCS = ("slotslab", "glibc", "jemalloc", "mimalloc", "tcmalloc")
@@ -278,9 +277,7 @@ def chart_cachemisses(b, out, written):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap = bl.argparser("report.charts", __doc__)
     ap.add_argument("--results", default="results")
     ap.add_argument("--reference", default=bl.REFERENCE_CSV,
                     help="real CPython's points (default ../shared/reference/...; "
@@ -288,7 +285,7 @@ def main():
     a = ap.parse_args()
     b = bl.read_json(os.path.join(a.results, "bench.json"))
     if b is None:
-        ap.error("%s/bench.json does not exist (run bench_report.py first)" % a.results)
+        ap.error("%s/bench.json does not exist (run python3 -m slotbench.report first)" % a.results)
     written = []
     chart_headline(b, a.results, written)
     chart_grid(b, a.results, "footprint",

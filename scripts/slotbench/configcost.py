@@ -1,0 +1,68 @@
+"""slotbench.configcost - the table and JSON of scripts/configcost.sh.
+
+    python3 -m slotbench.configcost RUNS.jsonl OUT_DIR VARIANT...
+
+Reads every run configcost.sh logged (allocbench's JSON with the build
+variant added), takes the median ns/op of each variant's hot pair and
+random replacement, and their ratio to the base build's; writes
+OUT_DIR/configcost.md (the table, printed as well) and
+OUT_DIR/configcost.json.  VARIANT...: the variants, base first, in the
+table's order.
+
+Imports slotbench.common only.
+"""
+import json
+import os
+import sys
+
+from slotbench import common as bl
+
+# what each variant of configs/bench_defconfig switches
+WHAT = {
+    "base": "configs/bench_defconfig",
+    "stats": "+ SLAB_STATS (the default config's counters)",
+    "debug-off": "+ SLAB_DEBUG, compiled in, switched off",
+    "failslab": "+ FAILSLAB, disarmed",
+    "hardened": "+ SLAB_FREELIST_HARDENED",
+    "random": "+ SLAB_FREELIST_RANDOM",
+    "valgrind-hooks": "+ VALGRIND client requests, outside Valgrind",
+    "no-magazines": "- SLAB_CPU_CACHE (every operation takes the list lock)",
+}
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.stderr.write("usage: python3 -m slotbench.configcost RUNS.jsonl OUT_DIR VARIANT...\n")
+        return 2
+    raw, out, names = argv[0], argv[1], argv[2:]
+    with open(raw) as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+
+    def med(v, mode):
+        return bl.median([r["ns_per_op"] for r in runs if r["variant"] == v and r["mode"] == mode])
+    base_hot, base_rnd = med("base", "hot"), med("base", "random")
+    rev = bl.provenance("build/cost-base")["revision"]
+    table, rows = [], []
+    for v in names:
+        h, r = med(v, "hot"), med(v, "random")
+        rows.append({"variant": v, "what": WHAT.get(v, v), "hot_ns": h, "random_ns": r,
+                     "hot_ratio": bl.ratio(h, base_hot), "random_ratio": bl.ratio(r, base_rnd)})
+        table.append([WHAT.get(v, v), bl.fmt(h, "%.2f"), bl.fmt(bl.ratio(h, base_hot), "%.3f"),
+                      bl.fmt(r, "%.1f"), bl.fmt(bl.ratio(r, base_rnd), "%.3f")])
+    md = "\n".join([
+        "## Cost of build options (kmem_cache, 40-byte objects)", "",
+        bl.mdtable(["build", "hot pair ns/op", "vs base", "random replacement ns/op", "vs base"],
+                   table), "",
+        "Medians of %d alternating runs; revision %s.  Goal: SLAB_DEBUG compiled in "
+        "but off costs at most 1.03 of the base on the hot pair." %
+        (len([r for r in runs if r["variant"] == "base" and r["mode"] == "hot"]), rev)]) + "\n"
+    with open(os.path.join(out, "configcost.md"), "w") as f:
+        f.write(md)
+    bl.write_json(os.path.join(out, "configcost.json"),
+                  {"revision": rev, "rows": rows, "runs": runs})
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

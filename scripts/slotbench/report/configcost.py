@@ -1,0 +1,14 @@
+"""slotbench.report.configcost - "Cost of build options": the table
+scripts/configcost.sh left in configcost.md, and the SLAB_DEBUG goal.
+"""
+
+
+def section(ctx):
+    text, found = ctx.shell_table("Cost of build options", "configcost", ctx.cost, "configcost.md")
+    if not found:
+        return text
+    for r in ctx.cost.get("rows", []):
+        if r["variant"] == "debug-off":
+            ctx.goal("SLAB_DEBUG compiled in, switched off: hot pair cost vs base", "configcost",
+                     r.get("hot_ratio"), "%.3f", lambda x: x <= 1.03, "<= 1.03")
+    return text
