@@ -14,6 +14,9 @@
  *               always-on free check, bulk, shrink; the lock order.
  *   magazine.c  per-thread magazines and the per-cache depot.
  *   kmalloc.c   size classes over slab caches, large blocks.
+ *   debug.c     SLOTSLAB_DEBUG: red zones, poisoning, call sites, the
+ *               reports and the error convention (report or abort).
+ *   failslab.c  fault injection (SLOTSLAB_FAILSLAB).
  *   stats.c     kmem_cache_get_info, slabinfo, memory totals.
  *
  * Everything declared here has hidden visibility.
