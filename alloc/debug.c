@@ -11,8 +11,17 @@
  *   -  nothing (to exempt caches from an earlier block)
  * A block with globs applies to the caches whose name matches one
  * (fnmatch); a block without applies to every other cache.  Bare
- * SLOTSLAB_DEBUG=FZPU debugs every cache.  SLOTSLAB_DEBUG_ABORT=1 aborts
- * after a report instead of carrying on.
+ * SLOTSLAB_DEBUG=FZPU debugs every cache.
+ *
+ * The error convention, per interface (every report below follows it):
+ *   kernel  the kmem_cache API's (libslotslab): a "BUG <cache>:" report,
+ *           the object quarantined or the free ignored, the process
+ *           carries on, as SLUB does;
+ *   libc    the malloc replacement's (libslotslab-malloc, which defines
+ *           slab_libc_convention): one line "slotslab: <what>: ...", then
+ *           abort(), as glibc's "free(): double free detected".
+ *   SLOTSLAB_ERRORS=kernel|libc chooses the convention;
+ *   SLOTSLAB_DEBUG_ABORT=1|0 then forces the abort on or off.
  *
  * What is detected, and where:
  *   double free            free: red zone already inactive (Z), object on
@@ -59,7 +68,12 @@ struct debug_block {
 static char env_copy[512];
 static struct debug_block blocks[MAX_BLOCKS];
 static unsigned int nblocks;
-static bool debug_abort;
+static bool debug_abort;	/* abort() after a report */
+static bool debug_terse;	/* one line per error (the libc convention) */
+static __thread bool report_muted;	/* a terse report's details are not printed */
+
+/* Defined by malloc/malloc.c: a process whose malloc is slotslab's. */
+extern const bool slab_libc_convention __attribute__((weak, visibility("hidden")));
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -90,9 +104,20 @@ void debug_parse_env(void)
 {
 	const char *e = getenv("SLOTSLAB_DEBUG");
 	const char *a = getenv("SLOTSLAB_DEBUG_ABORT");
+	const char *conv = getenv("SLOTSLAB_ERRORS");
 	char *save = NULL, *blk;
+	bool libc = &slab_libc_convention != NULL;
 
-	debug_abort = a && *a && strcmp(a, "0") != 0;
+	if (conv && strcmp(conv, "libc") == 0)
+		libc = true;
+	else if (conv && strcmp(conv, "kernel") == 0)
+		libc = false;
+	else if (conv && *conv)
+		slab_report("slotslab: SLOTSLAB_ERRORS=%s ignored (kernel or libc)\n", conv);
+	debug_terse = libc;
+	debug_abort = libc;
+	if (a && *a)
+		debug_abort = strcmp(a, "0") != 0;
 	if (!e || !*e)
 		return;
 	if (!IS_ENABLED(CONFIG_SLAB_DEBUG)) {
@@ -171,6 +196,8 @@ void slab_report(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (report_muted)
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(report_buf, sizeof(report_buf), fmt, ap);
 	va_end(ap);
@@ -185,21 +212,60 @@ void slab_report(const char *fmt, ...)
 	}
 }
 
-static void report_begin(struct kmem_cache *s, const char *what)
+static const char *cache_name(struct kmem_cache *s)
 {
+	return s ? kmem_cache_name(s) : "kmalloc";
+}
+
+/*
+ * Start a report of @what about @obj (NULL: @what names the pointer).
+ * The libc convention prints one line and mutes the details that follow
+ * until report_end(); the kernel's prints the BUG banner.
+ */
+static void report_begin(struct kmem_cache *s, const void *obj, const char *what)
+{
+	if (debug_terse) {
+		if (obj)
+			slab_report("slotslab: %s: block %p of %zu bytes (%s)%s\n", what, obj,
+				    debug_obj_size(s, obj), cache_name(s),
+				    debug_abort ? "; aborting" : "");
+		else
+			slab_report("slotslab: %s%s\n", what, debug_abort ? "; aborting" : "");
+		report_muted = true;
+		return;
+	}
 	slab_report("=============================================================================\n"
 		    "BUG %s: %s\n"
 		    "-----------------------------------------------------------------------------\n",
-		    kmem_cache_name(s), what);
+		    cache_name(s), what);
 }
 
 static void report_end(const char *action)
 {
-	slab_report("Action: %s\n\n", action);
+	report_muted = false;
+	if (!debug_terse)
+		slab_report("Action: %s\n\n", action);
 	if (debug_abort) {
-		slab_report("slotslab: SLOTSLAB_DEBUG_ABORT is set: aborting\n");
+		if (!debug_terse)
+			slab_report("slotslab: SLOTSLAB_DEBUG_ABORT is set: aborting\n");
 		abort();
 	}
+}
+
+/** debug_libc_convention - do reports follow the C library's convention? */
+bool debug_libc_convention(void)
+{
+	return debug_terse;
+}
+
+/**
+ * debug_obj_size - the bytes the user asked for in @obj: kmalloc's
+ * requested size when the cache keeps it, else the object size
+ */
+size_t debug_obj_size(struct kmem_cache *s, const void *obj)
+{
+	(void)obj;
+	return s ? s->object_size : 0;
 }
 
 static void print_caller(const char *label, const struct track *t)
@@ -334,7 +400,7 @@ static bool check_bytes(struct kmem_cache *s, struct slab *slab, void *obj,
 	}
 	if (first == n)
 		return true;
-	report_begin(s, what);
+	report_begin(s, obj, what);
 	slab_report("%p-%p @offset=%#tx: first byte %#x instead of %#x, %zu bytes differ\n",
 		    (const void *)(start + first), (const void *)(start + last),
 		    (const char *)(start + first) - (const char *)obj, start[first],
@@ -447,7 +513,7 @@ bool debug_free_ok(struct kmem_cache *s, struct slab *slab, void *obj, unsigned 
 	else if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		dfree = on_freelist(s, slab, obj);
 	if (dfree) {
-		report_begin(s, "Object already free (double free)");
+		report_begin(s, obj, "double free detected (object already free)");
 		print_object(s, slab, obj);
 		if (s->flags & SLAB_STORE_USER)
 			print_caller("Freed again", &(struct track){ .addr = ip, .tid = (int)gettid() });
@@ -482,7 +548,7 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 	off = (size_t)((char *)next - mem);
 	if ((char *)next >= mem && off < (size_t)s->objects * s->size && off % s->size == 0)
 		return true;
-	report_begin(s, "Freepointer corrupt (freelist corruption)");
+	report_begin(s, obj, "Freepointer corrupt (freelist corruption)");
 	slab_report("Free object %p holds free pointer %p, not an object of slab %p\n",
 		    obj, next, (void *)slab->base);
 	print_object(s, slab, obj);
@@ -498,7 +564,7 @@ void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
 {
 	Dl_info di;
 
-	report_begin(s, "Object already free (double free)");
+	report_begin(s, obj, "double free detected (object already free)");
 	if (dladdr((void *)ip, &di) && di.dli_sname)
 		slab_report("Object %p freed again in %s+%#lx\n", obj, di.dli_sname,
 			    ip - (unsigned long)di.dli_saddr);
@@ -514,7 +580,7 @@ void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
 void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 		    const char *action)
 {
-	report_begin(s, what);
+	report_begin(s, NULL, what);
 	slab_report("Pointer %p\n", obj);
 	report_end(action);
 }

@@ -53,5 +53,7 @@ void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 		    const char *action);
 void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip);
 void slab_report(const char *fmt, ...) __printf(1, 2);
+size_t debug_obj_size(struct kmem_cache *s, const void *obj);
+bool debug_libc_convention(void);
 
 #endif

@@ -331,6 +331,8 @@ int slab_discard_empty(struct kmem_cache *s);
 uint64_t slab_random(void);
 void slab_put(struct kmem_cache *s, void **p, unsigned int n);
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
+void slab_invalid_free(const char *who, const void *p, uint64_t e);
+void kmalloc_invalid(const char *who, const void *p);
 
 #include "alloc/hooks.h"
 #include "alloc/debug.h"

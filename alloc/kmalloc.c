@@ -165,7 +165,6 @@ void *kmalloc_array(size_t n, size_t size, gfp_t flags)
 static __cold void kfree_slow(const void *p, uint64_t e)
 {
 	struct slab *d = pm_slab(e);
-	const char *what;
 
 	if (ZERO_OR_NULL_PTR(p))
 		return;
@@ -173,9 +172,35 @@ static __cold void kfree_slow(const void *p, uint64_t e)
 		page_large_free(d);
 		return;
 	}
-	what = !e ? "was not allocated by slotslab" :
-	       pm_id(e) ? "is not an object's start" : "is inside a large kmalloc block";
-	fprintf(stderr, "slotslab: kfree: %p %s; ignored\n", p, what);
+	slab_invalid_free(debug_libc_convention() ? "free" : "kfree", p, e);
+}
+
+/**
+ * slab_invalid_free - report a free by @who of @p, which is no block's
+ * start (page-map entry @e): never touched, the free ignored (or abort,
+ * as the error convention says)
+ */
+__cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
+{
+	char what[192];
+	const char *why;
+
+	if (!e)
+		why = (uintptr_t)p < PAGE_SIZE ? "a low address, never a block" :
+		      "was not allocated by slotslab (or is a large block freed already)";
+	else if (pm_id(e))
+		why = "is not an object's start (interior or unaligned pointer)";
+	else
+		why = "is inside a large kmalloc block, not its start";
+	snprintf(what, sizeof(what), "%s(): invalid pointer %p: %s", who, p, why);
+	debug_bad_free(pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL, p, what,
+		       "free ignored");
+}
+
+/** kmalloc_invalid - slab_invalid_free() for the malloc layer */
+__cold void kmalloc_invalid(const char *who, const void *p)
+{
+	slab_invalid_free(who, p, pagemap_lookup(p));
 }
 
 void kfree(const void *p)
@@ -223,7 +248,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	old = ksize(p);
 	if (old == 0) {
 		if (!(flags & __GFP_NOWARN))
-			fprintf(stderr, "slotslab: krealloc: %p was not allocated by slotslab\n", p);
+			slab_invalid_free("krealloc", p, pagemap_lookup(p));
 		return NULL;
 	}
 	e = pagemap_lookup(p);
