@@ -352,16 +352,19 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
 #define _RET_IP_ ((unsigned long)__builtin_return_address(0))
 
 /*
- * Free pointers.  With CONFIG_SLAB_FREELIST_HARDENED the stored value is
- * ptr ^ secret ^ bswap(address it is stored at), as the kernel's
- * freelist_ptr(): an overwrite by a leaked pointer or a small integer does
- * not become a usable free pointer.  Only the slab layer reads them (slow
- * paths), under list_lock.
+ * Free pointers.  The stored value is ptr ^ secret (a random per cache,
+ * bit 63 set), and with CONFIG_SLAB_FREELIST_HARDENED also ^ bswap(the
+ * address it is stored at), as the kernel's freelist_ptr(): an overwrite by
+ * a leaked pointer or a small integer does not become a usable free
+ * pointer.  The end of a freelist (NULL) is stored as the object itself,
+ * so that every free object's word decodes into its own slab.  The slab
+ * layer reads them (slow paths), under list_lock; the free fast path reads
+ * the word of the object being freed (free_mark_ok).
  */
-static inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
+static __always_inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
 {
 	if (!IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED))
-		return 0;
+		return s->fp_secret;
 	return s->fp_secret ^ __builtin_bswap64((uint64_t)(uintptr_t)fp);
 }
 
@@ -373,16 +376,55 @@ static inline void *slab_get_freepointer(const struct kmem_cache *s, void *obj)
 	vg_open(fp, sizeof(*fp));
 	next = (void *)((uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp));
 	vg_close(fp, sizeof(*fp));
-	return next;
+	return next == obj ? NULL : next;
 }
 
 static inline void slab_set_freepointer(const struct kmem_cache *s, void *obj, void *next)
 {
 	void **fp = (void **)((char *)obj + s->offset);
 
+	if (!next)
+		next = obj;
 	vg_open_undefined(fp, sizeof(*fp));
 	*fp = (void *)((uintptr_t)next ^ (uintptr_t)fp_mask(s, fp));
 	vg_close(fp, sizeof(*fp));
+}
+
+/*
+ * The always-on double-free check (glibc's tcache key, in slotslab's
+ * terms).  The free-pointer word of every free object holds an encoded
+ * free pointer: the next free object of the same slab, or for an object in
+ * a magazine or at the end of its slab's freelist the object itself.
+ * Decoded, it is an address in the object's own slab.  hook_alloc() writes
+ * 0 there as an object leaves, which decodes to the mask (bit 63 set, no
+ * address).  So an object being freed whose word decodes into its slab is
+ * free already (or its user wrote the cache's secret there, which it cannot
+ * know): the free is refused, however long ago the first free was and
+ * wherever the object went since (magazine, depot, freelist).  Costs a
+ * load and a compare on free and a store on allocation, in a line the
+ * caller touches anyway.
+ */
+static __always_inline bool free_mark_ok(const struct kmem_cache *s, void *obj)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+	uintptr_t t;
+
+	vg_open(fp, sizeof(*fp));
+	t = (uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp);
+	vg_close(fp, sizeof(*fp));
+	/* slab_mask is 2^k - 1: "differs above bit k" is "greater" */
+	return (t ^ (uintptr_t)obj) > s->slab_mask;
+}
+
+/* Check @obj as it is freed and mark it free (encoded NULL).  hook_free has run. */
+static __always_inline bool free_mark(struct kmem_cache *s, void *obj, unsigned long ip)
+{
+	if (unlikely(!free_mark_ok(s, obj))) {
+		debug_double_free(s, obj, ip);
+		return false;
+	}
+	slab_set_freepointer(s, obj, NULL);
+	return true;
 }
 
 static inline void stat_add(unsigned long *ctr, unsigned long v)
@@ -466,32 +508,23 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.  An object already on top of the
- * magazine is being freed twice in a row: reported and ignored (the
- * always-on double-free check costs one compare of a line in cache;
- * mag_free_slow() makes the same check when the magazine is full).
+ * checked that @obj belongs to @s.  An object free already, however long
+ * ago, is reported and the free ignored (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
-	if (likely(avail < slot->limit)) {
-		void **top = &slot->loaded->objs[avail];
-
-		/* top[-1] with avail 0 is the magazine's header word (MAG_HEAD_WORD) */
-		if (unlikely(top[-1] == obj)) {
-			debug_double_free(s, obj, ip);
-			return;
-		}
-		hook_free(s, obj);
-		*top = obj;
+	hook_free(s, obj);
+	if (likely(avail < slot->limit && free_mark_ok(s, obj))) {
+		slab_set_freepointer(s, obj, NULL);
+		slot->loaded->objs[avail] = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;
 	}
-	hook_free(s, obj);
-	mag_free_slow(s, obj, ip);
+	mag_free_slow(s, obj, ip);	/* a tail call: no frame on the fast path */
 }
 
 #pragma GCC visibility pop

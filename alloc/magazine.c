@@ -369,13 +369,17 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 
 /**
  * mag_free_slow - the thread's loaded magazine is full (or there is none):
- * swap, or trade the full previous magazine at the depot.  The object's
- * hooks have run.
+ * swap, or trade the full previous magazine at the depot; or @obj was
+ * free already (reported, ignored).  The object's hooks have run.
  */
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
-	struct tc_slot *slot = slot_get(s);
+	struct tc_slot *slot;
 	unsigned int avail;
+
+	if (!free_mark(s, obj, ip))
+		return;
+	slot = slot_get(s);
 
 	if (!slot) {
 		slab_free_direct(s, obj, ip);

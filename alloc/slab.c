@@ -422,6 +422,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 
 		while (j < n && p[j] && obj_belongs(s, p[j])) {
 			hook_free(s, p[j]);
+			if (!free_mark(s, p[j], _RET_IP_))
+				break;	/* free already: reported, skipped below */
 			if (debug_on(s))
 				slab_free_direct(s, p[j], _RET_IP_);
 			j++;
@@ -436,7 +438,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		}
 		i = j;
 		if (i < n) {
-			if (p[i])
+			if (p[i] && !obj_belongs(s, p[i]))
 				slab_bad_free(s, p[i], pagemap_lookup(p[i]), "kmem_cache_free_bulk");
 			i++;
 		}

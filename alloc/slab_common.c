@@ -252,7 +252,8 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 		s->colour_step = MAX(s->align, (unsigned int)CACHE_LINE);
 		s->colours = (unsigned int)MIN(left / s->colour_step + 1, (size_t)PM_COLOURS);
 	}
-	s->fp_secret = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED) ? random_u64() : 0;
+	/* Bit 63: a mask never decodes an address or 0 to an address (free_mark_ok). */
+	s->fp_secret = random_u64() | (1ULL << 63);
 	s->slab_mask = slab_bytes - 1;
 	/* obj_offset_ok(): c = floor(2^64 / size) + 1, also for powers of two */
 	s->div_magic = UINT64_MAX / s->size + 1;
