@@ -545,6 +545,13 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 
 	if (!next)
 		return true;
+	if (next == obj) {
+		/* free_mark() wrote over the link: freed while on the freelist */
+		report_begin(s, obj, "double free detected (object on its slab's freelist)");
+		print_object(s, slab, obj);
+		report_end("freelist cut here; the free objects it held are quarantined");
+		return false;
+	}
 	off = (size_t)((char *)next - mem);
 	if ((char *)next >= mem && off < (size_t)s->objects * s->size && off % s->size == 0)
 		return true;
@@ -557,8 +564,8 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 }
 
 /**
- * debug_double_free - the always-on fast-path check saw @obj freed twice
- * in a row (it is on top of the thread's magazine)
+ * debug_double_free - the always-on checks saw @obj freed twice: on top
+ * of the thread's magazine, in a magazine twice, or back to its slab twice
  */
 void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
 {

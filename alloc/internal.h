@@ -194,6 +194,8 @@ struct magazine {
  */
 _Static_assert(offsetof(struct magazine, objs) - sizeof(void *) ==
 	       offsetof(struct magazine, rounds), "objs[-1] must be rounds/pad");
+_Static_assert(offsetof(struct magazine, objs) == 2 * sizeof(void *),
+	       "objs[-2] must be the depot link, never an object");
 
 /*
  * struct tc_slot - one thread's magazines for one cache.
@@ -356,10 +358,31 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * bit 63 set), and with CONFIG_SLAB_FREELIST_HARDENED also ^ bswap(the
  * address it is stored at), as the kernel's freelist_ptr(): an overwrite by
  * a leaked pointer or a small integer does not become a usable free
- * pointer.  The end of a freelist (NULL) is stored as the object itself,
- * so that every free object's word decodes into its own slab.  The slab
- * layer reads them (slow paths), under list_lock; the free fast path reads
- * the word of the object being freed (free_mark_ok).
+ * pointer.  The end of a freelist (NULL) is stored as the object's address
+ * plus one.  The slab layer reads them under list_lock.
+ *
+ * The always-on double-free check (glibc's tcache key, in slotslab's
+ * terms) uses the same word.  Its states, decoded:
+ *   live        0 written by hook_alloc(), then the user's data: decodes
+ *               to the mask or beyond, never into the slab (the user would
+ *               have to know the secret)
+ *   freed       the object itself: written by every free (free_mark), a
+ *               blind store; the object sits in a magazine or the depot
+ *   on the freelist  the next free object of the slab, or obj + 1
+ * An object going back to its slab must read "freed" (slab_put), one
+ * taken off a freelist must link to another free object of its slab
+ * (take_from_slab: a second free overwrote the link with the object
+ * itself), and one the magazine layer's slow path hands out must decode
+ * into its slab (alloc_mark_ok); anything else was freed twice and is
+ * reported and dropped.  The free fast path adds a compare with the two
+ * objects freed last (slab_free).  Costs a store on free, in a line the
+ * caller has usually touched.
+ *
+ * Not caught at once: a second free with two or more frees of the same
+ * cache between, while the first copy is still in the thread's magazines
+ * (up to 2 x mag_size frees later); the fast path may hand such an object
+ * out twice (checking every allocation costs a load of a cold line:
+ * random replacement 1.9x).  SLOTSLAB_DEBUG=F catches every one.
  */
 static __always_inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
 {
@@ -368,63 +391,55 @@ static __always_inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
 	return s->fp_secret ^ __builtin_bswap64((uint64_t)(uintptr_t)fp);
 }
 
-static inline void *slab_get_freepointer(const struct kmem_cache *s, void *obj)
+static __always_inline uintptr_t fp_read(const struct kmem_cache *s, void *obj)
 {
 	void **fp = (void **)((char *)obj + s->offset);
-	void *next;
+	uintptr_t v;
 
 	vg_open(fp, sizeof(*fp));
-	next = (void *)((uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp));
+	v = (uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp);
 	vg_close(fp, sizeof(*fp));
-	return next == obj ? NULL : next;
+	return v;
+}
+
+static __always_inline void fp_write(const struct kmem_cache *s, void *obj, uintptr_t v)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+
+	vg_open_undefined(fp, sizeof(*fp));
+	*fp = (void *)(v ^ (uintptr_t)fp_mask(s, fp));
+	vg_close(fp, sizeof(*fp));
+}
+
+static inline void *slab_get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	uintptr_t next = fp_read(s, obj);
+
+	return next == (uintptr_t)obj + 1 ? NULL : (void *)next;
 }
 
 static inline void slab_set_freepointer(const struct kmem_cache *s, void *obj, void *next)
 {
-	void **fp = (void **)((char *)obj + s->offset);
-
-	if (!next)
-		next = obj;
-	vg_open_undefined(fp, sizeof(*fp));
-	*fp = (void *)((uintptr_t)next ^ (uintptr_t)fp_mask(s, fp));
-	vg_close(fp, sizeof(*fp));
+	fp_write(s, obj, next ? (uintptr_t)next : (uintptr_t)obj + 1);
 }
 
-/*
- * The always-on double-free check (glibc's tcache key, in slotslab's
- * terms).  The free-pointer word of every free object holds an encoded
- * free pointer: the next free object of the same slab, or for an object in
- * a magazine or at the end of its slab's freelist the object itself.
- * Decoded, it is an address in the object's own slab.  hook_alloc() writes
- * 0 there as an object leaves, which decodes to the mask (bit 63 set, no
- * address).  So an object being freed whose word decodes into its slab is
- * free already (or its user wrote the cache's secret there, which it cannot
- * know): the free is refused, however long ago the first free was and
- * wherever the object went since (magazine, depot, freelist).  Costs a
- * load and a compare on free and a store on allocation, in a line the
- * caller touches anyway.
- */
-static __always_inline bool free_mark_ok(const struct kmem_cache *s, void *obj)
+/* Mark @obj freed (a blind store).  hook_free has run. */
+static __always_inline void free_mark(const struct kmem_cache *s, void *obj)
 {
-	void **fp = (void **)((char *)obj + s->offset);
-	uintptr_t t;
+	fp_write(s, obj, (uintptr_t)obj);
+}
 
-	vg_open(fp, sizeof(*fp));
-	t = (uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp);
-	vg_close(fp, sizeof(*fp));
+/* Was @obj freed, not freed twice and handed out since?  (slab_put) */
+static inline bool free_marked(const struct kmem_cache *s, void *obj)
+{
+	return fp_read(s, obj) == (uintptr_t)obj;
+}
+
+/* May @obj leave a magazine: does its word decode into its own slab? */
+static __always_inline bool alloc_mark_ok(const struct kmem_cache *s, void *obj)
+{
 	/* slab_mask is 2^k - 1: "differs above bit k" is "greater" */
-	return (t ^ (uintptr_t)obj) > s->slab_mask;
-}
-
-/* Check @obj as it is freed and mark it free (encoded NULL).  hook_free has run. */
-static __always_inline bool free_mark(struct kmem_cache *s, void *obj, unsigned long ip)
-{
-	if (unlikely(!free_mark_ok(s, obj))) {
-		debug_double_free(s, obj, ip);
-		return false;
-	}
-	slab_set_freepointer(s, obj, NULL);
-	return true;
+	return (fp_read(s, obj) ^ (uintptr_t)obj) <= s->slab_mask;
 }
 
 static inline void stat_add(unsigned long *ctr, unsigned long v)
@@ -508,23 +523,35 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.  An object free already, however long
- * ago, is reported and the free ignored (free_mark).
+ * checked that @obj belongs to @s.  An object freed twice in a row, or
+ * with one other free between, is on top of the magazine: reported at
+ * once and ignored (two compares of a line in cache; top[-1] and top[-2]
+ * with avail 0 are the magazine's header words, MAG_HEAD_WORD, never an
+ * object).  Any other second free is caught where the object would be
+ * handed out or go back to its slab (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
-	hook_free(s, obj);
-	if (likely(avail < slot->limit && free_mark_ok(s, obj))) {
-		slab_set_freepointer(s, obj, NULL);
-		slot->loaded->objs[avail] = obj;
+	if (likely(avail < slot->limit)) {
+		void **top = &slot->loaded->objs[avail];
+
+		if (unlikely(top[-1] == obj || top[-2] == obj)) {
+			debug_double_free(s, obj, ip);
+			return;
+		}
+		hook_free(s, obj);
+		free_mark(s, obj);
+		*top = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;
 	}
-	mag_free_slow(s, obj, ip);	/* a tail call: no frame on the fast path */
+	hook_free(s, obj);
+	free_mark(s, obj);
+	mag_free_slow(s, obj, ip);
 }
 
 #pragma GCC visibility pop

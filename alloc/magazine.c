@@ -339,6 +339,7 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 		return obj;
 	}
 	stat_add(&s->st_alloc_slow, 1);
+again:
 	if (slot->avail == 0) {
 		if (slot->prev_avail) {
 			slot_swap(slot);
@@ -363,29 +364,31 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 	obj = slot->loaded->objs[avail];
 	hook_forget(&slot->loaded->objs[avail]);
 	WRITE_ONCE(slot->avail, avail);
+	if (unlikely(!alloc_mark_ok(s, obj))) {
+		/* In the magazine twice, or freed twice and handed out since. */
+		debug_double_free(s, obj, 0);
+		goto again;
+	}
 	stat_inc_local(&slot->allocs);
 	return hook_alloc(s, obj, gfp);
 }
 
 /**
  * mag_free_slow - the thread's loaded magazine is full (or there is none):
- * swap, or trade the full previous magazine at the depot; or @obj was
- * free already (reported, ignored).  The object's hooks have run.
+ * swap, or trade the full previous magazine at the depot.  The object's
+ * hooks have run and it is marked freed.
  */
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
-	struct tc_slot *slot;
+	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
-
-	if (!free_mark(s, obj, ip))
-		return;
-	slot = slot_get(s);
 
 	if (!slot) {
 		slab_free_direct(s, obj, ip);
 		return;
 	}
-	if (slot->avail && slot->loaded->objs[slot->avail - 1] == obj) {
+	if ((slot->avail && slot->loaded->objs[slot->avail - 1] == obj) ||
+	    (slot->avail > 1 && slot->loaded->objs[slot->avail - 2] == obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
@@ -424,7 +427,15 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < k; i++)
 		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
 	WRITE_ONCE(slot->avail, slot->avail - k);
-	return k;
+	/* Drop the objects freed twice (alloc_mark_ok). */
+	n = 0;
+	for (unsigned int i = 0; i < k; i++) {
+		if (likely(alloc_mark_ok(s, p[i])))
+			p[n++] = p[i];
+		else
+			debug_double_free(s, p[i], 0);
+	}
+	return n;
 }
 
 /**

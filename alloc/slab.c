@@ -164,7 +164,8 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 		void *obj = slab->freelist;
 		void *next = slab_get_freepointer(s, obj);
 
-		if (debug_on(s) && !debug_freelist_ok(s, slab, obj, next)) {
+		/* Always checked: a second free overwrites the link (free_mark). */
+		if (!debug_freelist_ok(s, slab, obj, next)) {
 			/*
 			 * Cut the list at @obj: it and the free objects behind
 			 * it are quarantined, counted in use so that the slab
@@ -176,6 +177,7 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 			break;
 		}
 		slab->freelist = next;
+		free_mark(s, obj);	/* out of the slab: as a freed object */
 		p[k++] = obj;
 	}
 	if (k < n && slab->carved < s->objects) {
@@ -187,7 +189,8 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 
 			if (s->random_seq)
 				idx = s->random_seq[(slab->rand_start + idx) % s->objects];
-			p[k++] = mem + (size_t)idx * s->size;
+			p[k] = mem + (size_t)idx * s->size;
+			free_mark(s, p[k++]);	/* free, as alloc_mark_ok() expects */
 		}
 		slab->carved += m;
 	}
@@ -248,7 +251,8 @@ void slab_put(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		struct slab *slab = pm_slab(pagemap_lookup(p[i]));
 
-		if (unlikely(slab->freelist == p[i])) {
+		if (unlikely(!free_marked(s, p[i]))) {
+			/* on the freelist already: freed twice */
 			debug_double_free(s, p[i], 0);
 			continue;
 		}
@@ -287,6 +291,11 @@ static void slab_free_debug(struct kmem_cache *s, void *obj, unsigned long ip)
 	struct slab *slab = pm_slab(pagemap_lookup(obj));
 
 	pthread_mutex_lock(&s->list_lock);
+	if (!free_marked(s, obj)) {
+		pthread_mutex_unlock(&s->list_lock);
+		debug_double_free(s, obj, ip);
+		return;
+	}
 	if (debug_free_ok(s, slab, obj, ip)) {
 		slab_set_freepointer(s, obj, slab->freelist);
 		slab->freelist = obj;
@@ -387,8 +396,10 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)
 		for (got = 0; got < n; got++) {
 			p[got] = slab_alloc_direct(s, flags, _RET_IP_);
 			if (!p[got]) {
-				for (size_t i = 0; i < got; i++)
+				for (size_t i = 0; i < got; i++) {
+					free_mark(s, p[i]);
 					slab_free_direct(s, p[i], _RET_IP_);
+				}
 				return 0;
 			}
 		}
@@ -401,6 +412,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)
 			got += k;
 			if (k < want) {
 				/* Nothing left the allocator: put it all back. */
+				for (size_t i = 0; i < got; i++)
+					free_mark(s, p[i]);
 				slab_put(s, p, (unsigned int)got);
 				return 0;
 			}
@@ -422,8 +435,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 
 		while (j < n && p[j] && obj_belongs(s, p[j])) {
 			hook_free(s, p[j]);
-			if (!free_mark(s, p[j], _RET_IP_))
-				break;	/* free already: reported, skipped below */
+			free_mark(s, p[j]);
 			if (debug_on(s))
 				slab_free_direct(s, p[j], _RET_IP_);
 			j++;
@@ -438,7 +450,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		}
 		i = j;
 		if (i < n) {
-			if (p[i] && !obj_belongs(s, p[i]))
+			if (p[i])
 				slab_bad_free(s, p[i], pagemap_lookup(p[i]), "kmem_cache_free_bulk");
 			i++;
 		}
