@@ -224,6 +224,7 @@ static const char *cache_name(struct kmem_cache *s)
  */
 static void report_begin(struct kmem_cache *s, const void *obj, const char *what)
 {
+	slab_init();	/* the convention is read there: a free may come first */
 	if (debug_terse) {
 		if (obj)
 			slab_report("slotslab: %s: block %p of %zu bytes (%s)%s\n", what, obj,
