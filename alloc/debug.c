@@ -176,6 +176,10 @@ void debug_cache_layout(struct kmem_cache *s)
 		s->track_off = (unsigned int)size;
 		size += 2 * sizeof(struct track);
 	}
+	if (s->flags & SLAB_RED_ZONE) {
+		s->orig_off = (unsigned int)size;
+		size += sizeof(size_t);
+	}
 	s->red_left_pad = 0;
 	if (s->flags & SLAB_RED_ZONE) {
 		s->red_left_pad = (unsigned int)ALIGN_UP(sizeof(void *), (size_t)s->align);
@@ -265,8 +269,33 @@ bool debug_libc_convention(void)
  */
 size_t debug_obj_size(struct kmem_cache *s, const void *obj)
 {
-	(void)obj;
-	return s ? s->object_size : 0;
+	if (!s)
+		return 0;
+	if (s->orig_off && obj) {
+		size_t n;
+
+		vg_open((char *)obj + s->orig_off, sizeof(n));
+		n = *(const size_t *)((const char *)obj + s->orig_off);
+		vg_close((char *)obj + s->orig_off, sizeof(n));
+		if (n <= s->object_size)
+			return n;
+	}
+	return s->object_size;
+}
+
+/**
+ * debug_set_orig_size - @obj, in use, holds @size bytes for its user: keep
+ * the size, and make the bytes from it to the object's end red zone
+ * (SLUB's kmalloc red zone).  No-op without Z.
+ */
+void debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
+{
+	if (!s->orig_off || size > s->object_size)
+		return;
+	vg_open((char *)obj + s->orig_off, sizeof(size));
+	*(size_t *)((char *)obj + s->orig_off) = size;
+	vg_close((char *)obj + s->orig_off, sizeof(size));
+	memset((char *)obj + size, SLAB_RED_ACTIVE, s->object_size - size);
 }
 
 static void print_caller(const char *label, const struct track *t)
@@ -316,9 +345,10 @@ static void print_object(struct kmem_cache *s, struct slab *slab, void *obj)
 	size_t off = (size_t)((char *)obj - slab->base);
 	size_t n = s->object_size;
 
-	slab_report("Object %p: offset %#zx in slab %p (object %zu of %u, size %u)\n", obj,
-		    off, (void *)slab->base, (size_t)((char *)obj - mem) / s->size,
-		    s->objects, s->object_size);
+	slab_report("Object %p: offset %#zx in slab %p (object %zu of %u, size %u, "
+		    "in use %zu)\n", obj, off, (void *)slab->base,
+		    (size_t)((char *)obj - mem) / s->size, s->objects, s->object_size,
+		    debug_obj_size(s, obj));
 	if (s->flags & SLAB_RED_ZONE)
 		hexdump("Redzone", p - s->red_left_pad, s->red_left_pad);
 	if (n <= 96) {
@@ -416,8 +446,13 @@ static bool check_object(struct kmem_cache *s, struct slab *slab, void *obj, int
 	unsigned char *p = obj;
 
 	if (s->flags & SLAB_RED_ZONE) {
+		size_t orig = val == SLAB_RED_ACTIVE ? debug_obj_size(s, obj) : s->object_size;
+
 		if (!check_bytes(s, slab, obj, "Left Redzone overwritten (underrun)",
 				 p - s->red_left_pad, val, s->red_left_pad))
+			return false;
+		if (!check_bytes(s, slab, obj, "kmalloc Redzone overwritten (overrun)",
+				 p + orig, val, s->object_size - orig))
 			return false;
 		if (!check_bytes(s, slab, obj, "Right Redzone overwritten (overrun)",
 				 p + s->object_size, val, s->inuse - s->object_size))
@@ -467,6 +502,8 @@ bool debug_alloc_ok(struct kmem_cache *s, void *obj, unsigned long ip)
 	ok = check_object(s, slab, obj, SLAB_RED_INACTIVE);
 	if (ok) {
 		set_redzones(s, obj, SLAB_RED_ACTIVE);
+		if (s->orig_off)
+			*(size_t *)((char *)obj + s->orig_off) = s->object_size;
 		set_track(s, obj, 0, ip);
 	} else {
 		report_end("object quarantined: left allocated, never handed out again");

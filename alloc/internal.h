@@ -277,6 +277,7 @@ struct kmem_cache {
 	unsigned int inuse;
 	unsigned int red_left_pad;
 	unsigned int track_off;
+	unsigned int orig_off;         /* Z: the size kmalloc was asked for; 0: none */
 	/* hardening */
 	uint64_t fp_secret;            /* CONFIG_SLAB_FREELIST_HARDENED */
 	unsigned int *random_seq;      /* CONFIG_SLAB_FREELIST_RANDOM: carve order */
@@ -335,6 +336,8 @@ void slab_put(struct kmem_cache *s, void **p, unsigned int n);
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
 void slab_invalid_free(const char *who, const void *p, uint64_t e);
 void kmalloc_invalid(const char *who, const void *p);
+void kmalloc_resized(const void *p, size_t size);
+size_t kmalloc_capacity(const void *p);
 
 #include "alloc/hooks.h"
 #include "alloc/debug.h"
@@ -499,11 +502,17 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
+void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size);
+
 /*
- * slab_alloc - pop from the thread's loaded magazine; everything else is
- * mag_alloc_slow().  No lock, no atomic read-modify-write.
+ * slab_alloc_sized - pop from the thread's loaded magazine; everything else
+ * is mag_alloc_slow(), or for kmalloc (@size != 0, the size asked for)
+ * kmalloc_alloc_slow(), which also gives a red-zoned cache the size
+ * (debug caches have no magazines: every allocation takes the slow path).
+ * No lock, no atomic read-modify-write.
  */
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
+static __always_inline void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp,
+					      unsigned long ip, size_t size)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
@@ -518,7 +527,14 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 		stat_inc_local(&slot->allocs);
 		return hook_alloc(s, obj, gfp);
 	}
+	if (size)
+		return kmalloc_alloc_slow(s, gfp, ip, size);
 	return mag_alloc_slow(s, gfp, ip);
+}
+
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
+{
+	return slab_alloc_sized(s, gfp, ip, 0);
 }
 
 /*

@@ -133,7 +133,20 @@ static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
 
 	slab_init();
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
-	return s ? slab_alloc(s, flags, _RET_IP_) : NULL;
+	return s ? slab_alloc_sized(s, flags, _RET_IP_, size) : NULL;
+}
+
+/**
+ * kmalloc_alloc_slow - kmalloc's slow path: an object, and for a red-zoned
+ * cache the requested @size kept, the bytes beyond it red (SLUB's orig_size)
+ */
+void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size)
+{
+	void *obj = mag_alloc_slow(s, gfp, ip);
+
+	if (obj && debug_on(s))
+		debug_set_orig_size(s, obj, size);
+	return obj;
 }
 
 void *kmalloc(size_t size, gfp_t flags)
@@ -145,7 +158,7 @@ void *kmalloc(size_t size, gfp_t flags)
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
 	if (unlikely(!s))
 		return kmalloc_uninit(size, flags);
-	return slab_alloc(s, flags, _RET_IP_);
+	return slab_alloc_sized(s, flags, _RET_IP_, size);
 }
 
 void *kzalloc(size_t size, gfp_t flags)
@@ -197,6 +210,19 @@ __cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
 		       "free ignored");
 }
 
+/**
+ * kmalloc_resized - block @p keeps its place at @size bytes: a red-zoned
+ * one moves its red zone there
+ */
+void kmalloc_resized(const void *p, size_t size)
+{
+	uint64_t e = pagemap_lookup(p);
+	struct kmem_cache *s = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;
+
+	if (s && debug_on(s) && obj_offset_ok(s, p, e))
+		debug_set_orig_size(s, (void *)p, size);
+}
+
 /** kmalloc_invalid - slab_invalid_free() for the malloc layer */
 __cold void kmalloc_invalid(const char *who, const void *p)
 {
@@ -219,7 +245,12 @@ void kfree(const void *p)
 	kfree_slow(p, e);
 }
 
-size_t ksize(const void *p)
+/**
+ * kmalloc_capacity - the bytes block @p can hold where it is: its size
+ * class or its pages; 0 for NULL, ZERO_SIZE_PTR or a pointer slotslab did
+ * not hand out
+ */
+size_t kmalloc_capacity(const void *p)
 {
 	uint64_t e;
 
@@ -231,6 +262,16 @@ size_t ksize(const void *p)
 	if (e && pm_slab(e)->base == (const char *)p)
 		return pm_slab(e)->large_size;
 	return 0;
+}
+
+size_t ksize(const void *p)
+{
+	size_t n = kmalloc_capacity(p);
+
+	/* The caller may use it all: a red-zoned block gives up its kmalloc red zone. */
+	if (n && n <= KMALLOC_MAX_CACHE_SIZE)
+		kmalloc_resized(p, n);
+	return n;
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t flags)
@@ -245,7 +286,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		kfree(p);
 		return ZERO_SIZE_PTR;
 	}
-	old = ksize(p);
+	old = kmalloc_capacity(p);
 	if (old == 0) {
 		if (!(flags & __GFP_NOWARN))
 			slab_invalid_free("krealloc", p, pagemap_lookup(p));
@@ -267,6 +308,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	}
 	if (new_size <= old && (pm_id(e) != 0 || new_size > old / 2)) {
 		/* Fits where it is (the kernel keeps the block too). */
+		kmalloc_resized(p, new_size);
 		return (void *)p;
 	}
 	q = kmalloc(new_size, flags & ~__GFP_ZERO);

@@ -229,6 +229,7 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	s->inuse = (unsigned int)size;
 	s->red_left_pad = 0;
 	s->track_off = 0;
+	s->orig_off = 0;
 	if (ctor) {
 		/* Keep the free pointer out of the constructed object. */
 		s->offset = (unsigned int)ALIGN_UP(size, sizeof(void *));

@@ -164,15 +164,17 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 	}
 	if (maybe_huge(p))
 		return realloc_move(p, huge_usable_size(p), size);
-	old = ksize(p);
+	old = kmalloc_capacity(p);
 	if (unlikely(old == 0)) {
 		kmalloc_invalid("realloc", p);
 		errno = EINVAL;
 		return NULL;
 	}
 	if (old <= KMALLOC_MAX_CACHE_SIZE) {
-		if (size <= old && kmalloc_size_roundup(size) > old / 2)
+		if (size <= old && kmalloc_size_roundup(size) > old / 2) {
+			kmalloc_resized(p, size);
 			return p;
+		}
 		return realloc_move(p, old, size);
 	}
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
