@@ -47,6 +47,7 @@ static const unsigned int kmalloc_sizes[KMALLOC_CLASSES] = {
 };
 
 static char kmalloc_names[KMALLOC_CLASSES][24];
+static bool large_redzone;	/* SLOTSLAB_DEBUG=Z for "kmalloc-large" */
 static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
 
 /* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
@@ -107,6 +108,62 @@ void kmalloc_init(void)
 			   slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
 				       SLAB_NO_MERGE, NULL, false));
 	}
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
+		large_redzone = debug_flags_for("kmalloc-large") & SLAB_RED_ZONE;
+}
+
+/*
+ * Large blocks under SLOTSLAB_DEBUG=Z (the name "kmalloc-large"): the
+ * block is LARGE_RZ bytes longer than asked for; from the size asked for
+ * to the last word the bytes are SLAB_RED_ACTIVE, and the last word holds
+ * the size.  kfree() checks them (an overrun of up to the rest of the page,
+ * or any longer one that runs over it); krealloc() always moves such a
+ * block.  The block still starts on a page, so no left red zone.
+ */
+#define LARGE_RZ 64
+
+static size_t *large_rz_size(const struct slab *d)
+{
+	return (size_t *)(d->base + d->large_size) - 1;
+}
+
+/* The size asked for, for a red-zoned large block; else 0. */
+static size_t large_rz_orig(const struct slab *d)
+{
+	size_t n;
+
+	if (!large_redzone)
+		return 0;
+	n = *large_rz_size(d);
+	return n < d->large_size - sizeof(size_t) ? n : 0;
+}
+
+/* Are the red zone bytes of large block @d intact?  Reports if not. */
+static bool large_rz_ok(struct slab *d)
+{
+	size_t n = large_rz_orig(d), end = d->large_size - sizeof(size_t);
+	char what[160];
+
+	if (!large_redzone)
+		return true;
+	for (size_t i = n; n && i < end; i++) {
+		if ((unsigned char)d->base[i] != SLAB_RED_ACTIVE) {
+			snprintf(what, sizeof(what), "Redzone overwritten (overrun): large kmalloc "
+				 "block %p of %zu bytes, byte %zu is %#x instead of %#x", d->base, n,
+				 i, (unsigned char)d->base[i], SLAB_RED_ACTIVE);
+			debug_bad_free(NULL, d->base, what,
+				       "block quarantined: left allocated, never handed out again");
+			return false;
+		}
+	}
+	if (!n) {
+		snprintf(what, sizeof(what), "Redzone overwritten (overrun): large kmalloc block "
+			 "%p: its size word is gone", d->base);
+		debug_bad_free(NULL, d->base, what,
+			       "block quarantined: left allocated, never handed out again");
+		return false;
+	}
+	return true;
 }
 
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
@@ -118,12 +175,17 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
-	d = page_large_alloc(size, &zeroed);
+	slab_init();	/* reads SLOTSLAB_DEBUG */
+	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : 0), &zeroed);
 	if (!d)
 		return NULL;
 	/* A fresh mapping is zero already; a reused block is not. */
 	if ((flags & __GFP_ZERO) && !zeroed)
 		memset(d->base, 0, size);
+	if (large_redzone) {
+		memset(d->base + size, SLAB_RED_ACTIVE, d->large_size - sizeof(size_t) - size);
+		*large_rz_size(d) = size;
+	}
 	return d->base;
 }
 
@@ -182,7 +244,8 @@ static __cold void kfree_slow(const void *p, uint64_t e)
 	if (ZERO_OR_NULL_PTR(p))
 		return;
 	if (e && !pm_id(e) && d->base == (const char *)p) {
-		page_large_free(d);
+		if (large_rz_ok(d))
+			page_large_free(d);
 		return;
 	}
 	slab_invalid_free(debug_libc_convention() ? "free" : "kfree", p, e);
@@ -260,7 +323,7 @@ size_t kmalloc_capacity(const void *p)
 	if (pm_id(e))
 		return READ_ONCE(cache_table[pm_id(e)])->object_size;
 	if (e && pm_slab(e)->base == (const char *)p)
-		return pm_slab(e)->large_size;
+		return large_rz_orig(pm_slab(e)) ?: pm_slab(e)->large_size;
 	return 0;
 }
 
@@ -293,7 +356,9 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		return NULL;
 	}
 	e = pagemap_lookup(p);
-	if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
+	if (pm_id(e) == 0 && large_redzone) {
+		/* a red-zoned large block always moves */
+	} else if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
 		struct slab *d = pm_slab(e);
 
 		/*
@@ -306,7 +371,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		if (page_large_resize(d, new_size) == 0)
 			return d->base;
 	}
-	if (new_size <= old && (pm_id(e) != 0 || new_size > old / 2)) {
+	if (new_size <= old && (pm_id(e) != 0 || (new_size > old / 2 && !large_redzone))) {
 		/* Fits where it is (the kernel keeps the block too). */
 		kmalloc_resized(p, new_size);
 		return (void *)p;
