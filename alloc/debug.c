@@ -629,3 +629,13 @@ void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 	slab_report("Pointer %p\n", obj);
 	report_end(action);
 }
+
+/**
+ * debug_invalid_state - slab_validate() or page_validate() found @what
+ * broken (@s NULL: the page layer)
+ */
+void debug_invalid_state(struct kmem_cache *s, const char *what)
+{
+	report_begin(s, NULL, what);
+	report_end("none: reported");
+}

@@ -491,6 +491,8 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	int ret = shrink_cache(s);
 
 	page_purge();
+	if (debug_on(s) && (s->flags & SLAB_CONSISTENCY_CHECKS))
+		kmem_cache_validate(s);
 	return ret;
 }
 
@@ -511,3 +513,101 @@ size_t kmem_cache_shrink_all(void)
 	       MIN(after.slab_bytes + after.dirty_bytes, before.slab_bytes + before.dirty_bytes);
 }
 
+
+/* ---- validation --------------------------------------------------------- */
+
+static unsigned int slab_broken(struct kmem_cache *s, const struct slab *slab, const char *what)
+{
+	char msg[192];
+
+	snprintf(msg, sizeof(msg), "slab_validate: slab %p: %s", (void *)slab->base, what);
+	debug_invalid_state(s, msg);
+	return 1;
+}
+
+/* One slab of @s, found on list @list.  list_lock held. */
+static unsigned int validate_one(struct kmem_cache *s, struct slab *slab, unsigned int list)
+{
+	char *mem = slab_mem(slab);
+	unsigned int n = 0, free_objs = 0, want;
+	uint64_t e = pagemap_lookup(slab->base + slab->colour_off);
+	const char *bad;
+
+	if (slab->cache != s)
+		n += slab_broken(s, slab, "on the lists of another cache");
+	if (slab->list != list)
+		n += slab_broken(s, slab, "its list field names another list");
+	if (slab->order != s->order)
+		n += slab_broken(s, slab, "order differs from its cache's");
+	if (pm_id(e) != s->id || pm_slab(e) != slab)
+		n += slab_broken(s, slab, "the page map does not point at it");
+	if ((bad = page_slab_check(slab)))
+		n += slab_broken(s, slab, bad);
+	if (slab->inuse > slab->carved || slab->carved > s->objects)
+		n += slab_broken(s, slab, "inuse <= carved <= objects does not hold");
+	want = slab->inuse == 0 ? SLAB_ON_EMPTY :
+	       slab->inuse == s->objects ? SLAB_ON_FULL : SLAB_ON_PARTIAL;
+	if (want != list)
+		n += slab_broken(s, slab, "on the wrong list for its inuse count");
+	for (void *p = slab->freelist; p; p = slab_get_freepointer(s, p)) {
+		size_t off = (size_t)((char *)p - mem);
+
+		if ((char *)p < mem || off >= (size_t)s->objects * s->size || off % s->size) {
+			n += slab_broken(s, slab, "freelist leaves the slab or an object's start");
+			break;
+		}
+		if (++free_objs > s->objects) {
+			n += slab_broken(s, slab, "freelist loops");
+			break;
+		}
+	}
+	/* A cut freelist (quarantine) counts its objects in use: never more free. */
+	if (n == 0 && slab->inuse + free_objs > slab->carved)
+		n += slab_broken(s, slab, "inuse + |freelist| exceeds the objects carved");
+	return n;
+}
+
+/**
+ * slab_validate - check what internal.h writes down for cache @s: each slab
+ * on the list its inuse count calls for, its descriptor, page-map entry and
+ * pages in order, its freelist inside it; the list counters.  Reports each
+ * broken invariant (SLUB's validate_slab()).  Return: how many.
+ */
+unsigned int slab_validate(struct kmem_cache *s)
+{
+	static const unsigned int lists[] = { SLAB_ON_PARTIAL, SLAB_ON_FULL, SLAB_ON_EMPTY };
+	unsigned int n = 0;
+	unsigned long count[3] = { 0, 0, 0 };
+	struct slab *slab;
+
+	pthread_mutex_lock(&s->list_lock);
+	for (unsigned int l = 0; l < 3; l++)
+		list_for_each_entry(slab, list_of(s, lists[l]), lru) {
+			n += validate_one(s, slab, lists[l]);
+			count[l]++;
+		}
+	if (count[0] != s->nr_partial || count[1] != s->nr_full || count[2] != s->nr_empty ||
+	    s->nr_partial + s->nr_full + s->nr_empty != s->nr_slabs) {
+		pthread_mutex_unlock(&s->list_lock);
+		debug_invalid_state(s, "slab_validate: the list counters differ from the lists");
+		return n + 1;
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	return n;
+}
+
+int kmem_cache_validate(struct kmem_cache *s)
+{
+	unsigned int n = 0;
+
+	slab_init();
+	if (s) {
+		n = slab_validate(s);
+	} else {
+		pthread_mutex_lock(&slab_mutex);
+		list_for_each_entry(s, &slab_caches, list)
+			n += slab_validate(s);
+		pthread_mutex_unlock(&slab_mutex);
+	}
+	return (int)(n + page_validate());
+}

@@ -576,6 +576,8 @@ static void cache_destroy(struct kmem_cache *s, const char *name)
 	mag_flush_all_threads(s);
 	mag_drain_depot(s);
 	slab_discard_empty(s);
+	if (debug_on(s) && (s->flags & SLAB_CONSISTENCY_CHECKS))
+		slab_validate(s);	/* F: what is left must still be sound */
 	pthread_mutex_lock(&s->list_lock);
 	list_for_each_entry(slab, &s->partial, lru)
 		live += slab->inuse;
