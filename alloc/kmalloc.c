@@ -202,7 +202,8 @@ static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
  * kmalloc_alloc_slow - kmalloc's slow path: an object, and for a red-zoned
  * cache the requested @size kept, the bytes beyond it red (SLUB's orig_size)
  */
-void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size)
+__attribute__((noinline)) void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp,
+						 unsigned long ip, size_t size)
 {
 	void *obj = mag_alloc_slow(s, gfp, ip);
 
