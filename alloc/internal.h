@@ -544,17 +544,19 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
  * slab_free - push onto the thread's loaded magazine.  The caller has
  * checked that @obj belongs to @s.  An object freed twice in a row, or
  * with one other free between, is on top of the magazine: reported at
- * once and ignored (two compares of a line in cache; top[-1] and top[-2]
- * with avail 0 are the magazine's header words, MAG_HEAD_WORD, never an
- * object).  Any other second free is caught where the object would be
- * handed out or go back to its slab (free_mark).
+ * once and ignored (two compares of a line in cache).  The fast path takes
+ * a magazine holding 2 to limit - 1 objects (one unsigned compare: with
+ * limit 0, avail - 2 is never below limit - 2); mag_free_slow() makes the
+ * same check across the previous magazine.  Any other second free is
+ * caught where the object would be handed out or go back to its slab
+ * (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
-	if (likely(avail < slot->limit)) {
+	if (likely(avail - 2 < slot->limit - 2)) {
 		void **top = &slot->loaded->objs[avail];
 
 		if (unlikely(top[-1] == obj || top[-2] == obj)) {

@@ -373,10 +373,29 @@ again:
 	return hook_alloc(s, obj, gfp);
 }
 
+/*
+ * Is @obj one of the two objects on top of the loaded magazine, or, when
+ * it holds fewer than two, on top of the previous one: freed twice with at
+ * most one free between?
+ */
+static bool freed_last(const struct tc_slot *slot, const void *obj)
+{
+	unsigned int a = slot->avail, b = slot->prev_avail;
+
+	if (a && slot->loaded->objs[a - 1] == obj)
+		return true;
+	if (a > 1)
+		return slot->loaded->objs[a - 2] == obj;
+	if (b && slot->prev->objs[b - 1] == obj)
+		return true;
+	return a == 0 && b > 1 && slot->prev->objs[b - 2] == obj;
+}
+
 /**
- * mag_free_slow - the thread's loaded magazine is full (or there is none):
- * swap, or trade the full previous magazine at the depot.  The object's
- * hooks have run and it is marked freed.
+ * mag_free_slow - the thread's loaded magazine is full or holds fewer
+ * than two objects (or there is none): the double-free check across both
+ * magazines, then swap, or trade the full previous magazine at the depot.
+ * The object's hooks have run and it is marked freed.
  */
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
@@ -387,8 +406,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 		slab_free_direct(s, obj, ip);
 		return;
 	}
-	if ((slot->avail && slot->loaded->objs[slot->avail - 1] == obj) ||
-	    (slot->avail > 1 && slot->loaded->objs[slot->avail - 2] == obj)) {
+	if (freed_last(slot, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
