@@ -556,6 +556,11 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
+	/* Under Valgrind, before hook_free tells memcheck of a second free. */
+	if (IS_ENABLED(CONFIG_VALGRIND) && unlikely(alloc_mark_ok(s, obj))) {
+		debug_double_free(s, obj, ip);
+		return;
+	}
 	if (likely(avail - 2 < slot->limit - 2)) {
 		void **top = &slot->loaded->objs[avail];
 
@@ -570,8 +575,6 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 		stat_inc_local(&slot->frees);
 		return;
 	}
-	hook_free(s, obj);
-	free_mark(s, obj);
 	mag_free_slow(s, obj, ip);
 }
 

@@ -394,20 +394,22 @@ static bool freed_last(const struct tc_slot *slot, const void *obj)
 /**
  * mag_free_slow - the thread's loaded magazine is full or holds fewer
  * than two objects (or there is none): the double-free check across both
- * magazines, then swap, or trade the full previous magazine at the depot.
- * The object's hooks have run and it is marked freed.
+ * magazines, then hook_free() and the mark, then swap, or trade the full
+ * previous magazine at the depot.
  */
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
 
-	if (!slot) {
-		slab_free_direct(s, obj, ip);
+	if (slot && freed_last(slot, obj)) {
+		debug_double_free(s, obj, ip);
 		return;
 	}
-	if (freed_last(slot, obj)) {
-		debug_double_free(s, obj, ip);
+	hook_free(s, obj);
+	free_mark(s, obj);
+	if (!slot) {
+		slab_free_direct(s, obj, ip);
 		return;
 	}
 	stat_add(&s->st_free_slow, 1);

@@ -434,6 +434,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		size_t j = i;
 
 		while (j < n && p[j] && obj_belongs(s, p[j])) {
+			if (IS_ENABLED(CONFIG_VALGRIND) && alloc_mark_ok(s, p[j]))
+				break;	/* free already: reported below, before memcheck sees it */
 			hook_free(s, p[j]);
 			free_mark(s, p[j]);
 			if (debug_on(s))
@@ -450,7 +452,9 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		}
 		i = j;
 		if (i < n) {
-			if (p[i])
+			if (p[i] && obj_belongs(s, p[i]))
+				debug_double_free(s, p[i], _RET_IP_);
+			else if (p[i])
 				slab_bad_free(s, p[i], pagemap_lookup(p[i]), "kmem_cache_free_bulk");
 			i++;
 		}
