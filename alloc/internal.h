@@ -281,7 +281,7 @@ struct kmem_cache {
 	unsigned int track_off;
 	unsigned int orig_off;         /* Z: the size kmalloc was asked for; 0: none */
 	/* hardening */
-	uint64_t fp_secret;            /* CONFIG_SLAB_FREELIST_HARDENED */
+	uint64_t fp_secret;            /* free pointer mask: random, bit 63 set */
 	unsigned int *random_seq;      /* CONFIG_SLAB_FREELIST_RANDOM: carve order */
 	/* the free check: offset of an object start within its slab */
 	uintptr_t slab_mask;           /* (PAGE_SIZE << order) - 1 */
@@ -385,10 +385,12 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * caller has usually touched.
  *
  * Not caught at once: a second free with two or more frees of the same
- * cache between, while the first copy is still in the thread's magazines
- * (up to 2 x mag_size frees later); the fast path may hand such an object
- * out twice (checking every allocation costs a load of a cold line:
- * random replacement 1.9x).  SLOTSLAB_DEBUG=F catches every one.
+ * cache between, while the first copy is still in a magazine (the
+ * thread's or the depot's); the fast path may hand such an object out
+ * twice before the magazine goes back to the slabs (checking every
+ * allocation costs a load of a cold line: random replacement 1.9x).
+ * A cache without magazines, so every cache under SLOTSLAB_DEBUG, checks
+ * the mark before every free.
  */
 static __always_inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
 {

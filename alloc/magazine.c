@@ -402,7 +402,8 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
 
-	if (slot && freed_last(slot, obj)) {
+	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
+	if (slot ? freed_last(slot, obj) : alloc_mark_ok(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
