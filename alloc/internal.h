@@ -507,6 +507,21 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
+/*
+ * Is @obj among the objects freed last on top of the previous magazine,
+ * when the loaded one holds @avail < 2 of them?  (A magazine is loaded
+ * whenever prev is.)
+ */
+static __always_inline bool prev_top_is(const struct tc_slot *slot, const void *obj,
+					unsigned int avail)
+{
+	unsigned int b = slot->prev_avail;
+
+	if (b && slot->prev->objs[b - 1] == obj)
+		return true;
+	return avail == 0 && b > 1 && slot->prev->objs[b - 2] == obj;
+}
+
 void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size);
 
 /*
@@ -546,12 +561,11 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
  * slab_free - push onto the thread's loaded magazine.  The caller has
  * checked that @obj belongs to @s.  An object freed twice in a row, or
  * with one other free between, is on top of the magazine: reported at
- * once and ignored (two compares of a line in cache).  The fast path takes
- * a magazine holding 2 to limit - 1 objects (one unsigned compare: with
- * limit 0, avail - 2 is never below limit - 2); mag_free_slow() makes the
- * same check across the previous magazine.  Any other second free is
- * caught where the object would be handed out or go back to its slab
- * (free_mark).
+ * once and ignored (two compares of a line in cache; with fewer than two
+ * objects in the loaded magazine, the previous magazine's top too: a
+ * predicted branch; top[-1] and top[-2] are then the magazine's header
+ * words, never an object).  Any other second free is caught where the
+ * object would be handed out or go back to its slab (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
@@ -563,10 +577,11 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 		debug_double_free(s, obj, ip);
 		return;
 	}
-	if (likely(avail - 2 < slot->limit - 2)) {
+	if (likely(avail < slot->limit)) {
 		void **top = &slot->loaded->objs[avail];
 
-		if (unlikely(top[-1] == obj || top[-2] == obj)) {
+		if (unlikely(top[-1] == obj || top[-2] == obj) ||
+		    unlikely(avail < 2 && prev_top_is(slot, obj, avail))) {
 			debug_double_free(s, obj, ip);
 			return;
 		}

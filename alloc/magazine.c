@@ -373,29 +373,22 @@ again:
 	return hook_alloc(s, obj, gfp);
 }
 
-/*
- * Is @obj one of the two objects on top of the loaded magazine, or, when
- * it holds fewer than two, on top of the previous one: freed twice with at
- * most one free between?
- */
+/* Is @obj one of the two objects freed last (see slab_free)? */
 static bool freed_last(const struct tc_slot *slot, const void *obj)
 {
-	unsigned int a = slot->avail, b = slot->prev_avail;
+	unsigned int a = slot->avail;
 
 	if (a && slot->loaded->objs[a - 1] == obj)
 		return true;
 	if (a > 1)
 		return slot->loaded->objs[a - 2] == obj;
-	if (b && slot->prev->objs[b - 1] == obj)
-		return true;
-	return a == 0 && b > 1 && slot->prev->objs[b - 2] == obj;
+	return prev_top_is(slot, obj, a);
 }
 
 /**
- * mag_free_slow - the thread's loaded magazine is full or holds fewer
- * than two objects (or there is none): the double-free check across both
- * magazines, then hook_free() and the mark, then swap, or trade the full
- * previous magazine at the depot.
+ * mag_free_slow - the thread's loaded magazine is full (or there is
+ * none): the check for a second free, then hook_free() and the mark, then
+ * swap, or trade the full previous magazine at the depot.
  */
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
