@@ -61,6 +61,7 @@ static struct magazine *mag_new(void)
 	struct magazine *m = slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
 
 	if (m) {
+		m->next = NULL;	/* objs[-2]: slab_free compares it */
 		m->rounds = 0;	/* MAG_HEAD_WORD */
 		m->pad = 0;
 	}
