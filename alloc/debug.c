@@ -11,8 +11,17 @@
  *   -  nothing (to exempt caches from an earlier block)
  * A block with globs applies to the caches whose name matches one
  * (fnmatch); a block without applies to every other cache.  Bare
- * SLOTSLAB_DEBUG=FZPU debugs every cache.  SLOTSLAB_DEBUG_ABORT=1 aborts
- * after a report instead of carrying on.
+ * SLOTSLAB_DEBUG=FZPU debugs every cache.
+ *
+ * The error convention, per interface (every report below follows it):
+ *   kernel  the kmem_cache API's (libslotslab): a "BUG <cache>:" report,
+ *           the object quarantined or the free ignored, the process
+ *           carries on, as SLUB does;
+ *   libc    the malloc replacement's (libslotslab-malloc, which defines
+ *           slab_libc_convention): one line "slotslab: <what>: ...", then
+ *           abort(), as glibc's "free(): double free detected".
+ *   SLOTSLAB_ERRORS=kernel|libc chooses the convention;
+ *   SLOTSLAB_DEBUG_ABORT=1|0 then forces the abort on or off.
  *
  * What is detected, and where:
  *   double free            free: red zone already inactive (Z), object on
@@ -59,7 +68,12 @@ struct debug_block {
 static char env_copy[512];
 static struct debug_block blocks[MAX_BLOCKS];
 static unsigned int nblocks;
-static bool debug_abort;
+static bool debug_abort;	/* abort() after a report */
+static bool debug_terse;	/* one line per error (the libc convention) */
+static __thread bool report_muted;	/* a terse report's details are not printed */
+
+/* Defined by malloc/malloc.c: a process whose malloc is slotslab's. */
+extern const bool slab_libc_convention __attribute__((weak, visibility("hidden")));
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -90,9 +104,20 @@ void debug_parse_env(void)
 {
 	const char *e = getenv("SLOTSLAB_DEBUG");
 	const char *a = getenv("SLOTSLAB_DEBUG_ABORT");
+	const char *conv = getenv("SLOTSLAB_ERRORS");
 	char *save = NULL, *blk;
+	bool libc = &slab_libc_convention != NULL;
 
-	debug_abort = a && *a && strcmp(a, "0") != 0;
+	if (conv && strcmp(conv, "libc") == 0)
+		libc = true;
+	else if (conv && strcmp(conv, "kernel") == 0)
+		libc = false;
+	else if (conv && *conv)
+		slab_report("slotslab: SLOTSLAB_ERRORS=%s ignored (kernel or libc)\n", conv);
+	debug_terse = libc;
+	debug_abort = libc;
+	if (a && *a)
+		debug_abort = strcmp(a, "0") != 0;
 	if (!e || !*e)
 		return;
 	if (!IS_ENABLED(CONFIG_SLAB_DEBUG)) {
@@ -151,6 +176,10 @@ void debug_cache_layout(struct kmem_cache *s)
 		s->track_off = (unsigned int)size;
 		size += 2 * sizeof(struct track);
 	}
+	if (s->flags & SLAB_RED_ZONE) {
+		s->orig_off = (unsigned int)size;
+		size += sizeof(size_t);
+	}
 	s->red_left_pad = 0;
 	if (s->flags & SLAB_RED_ZONE) {
 		s->red_left_pad = (unsigned int)ALIGN_UP(sizeof(void *), (size_t)s->align);
@@ -171,6 +200,8 @@ void slab_report(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (report_muted)
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(report_buf, sizeof(report_buf), fmt, ap);
 	va_end(ap);
@@ -185,21 +216,86 @@ void slab_report(const char *fmt, ...)
 	}
 }
 
-static void report_begin(struct kmem_cache *s, const char *what)
+static const char *cache_name(struct kmem_cache *s)
 {
+	return s ? kmem_cache_name(s) : "kmalloc";
+}
+
+/*
+ * Start a report of @what about @obj (NULL: @what names the pointer).
+ * The libc convention prints one line and mutes the details that follow
+ * until report_end(); the kernel's prints the BUG banner.
+ */
+static void report_begin(struct kmem_cache *s, const void *obj, const char *what)
+{
+	slab_init();	/* the convention is read there: a free may come first */
+	if (debug_terse) {
+		if (obj)
+			slab_report("slotslab: %s: block %p of %zu bytes (%s)%s\n", what, obj,
+				    debug_obj_size(s, obj), cache_name(s),
+				    debug_abort ? "; aborting" : "");
+		else
+			slab_report("slotslab: %s%s\n", what, debug_abort ? "; aborting" : "");
+		report_muted = true;
+		return;
+	}
 	slab_report("=============================================================================\n"
 		    "BUG %s: %s\n"
 		    "-----------------------------------------------------------------------------\n",
-		    kmem_cache_name(s), what);
+		    cache_name(s), what);
 }
 
 static void report_end(const char *action)
 {
-	slab_report("Action: %s\n\n", action);
+	report_muted = false;
+	if (!debug_terse)
+		slab_report("Action: %s\n\n", action);
 	if (debug_abort) {
-		slab_report("slotslab: SLOTSLAB_DEBUG_ABORT is set: aborting\n");
+		if (!debug_terse)
+			slab_report("slotslab: SLOTSLAB_DEBUG_ABORT is set: aborting\n");
 		abort();
 	}
+}
+
+/** debug_libc_convention - do reports follow the C library's convention? */
+bool debug_libc_convention(void)
+{
+	return debug_terse;
+}
+
+/**
+ * debug_obj_size - the bytes the user asked for in @obj: kmalloc's
+ * requested size when the cache keeps it, else the object size
+ */
+size_t debug_obj_size(struct kmem_cache *s, const void *obj)
+{
+	if (!s)
+		return 0;
+	if (s->orig_off && obj) {
+		size_t n;
+
+		vg_open((char *)obj + s->orig_off, sizeof(n));
+		n = *(const size_t *)((const char *)obj + s->orig_off);
+		vg_close((char *)obj + s->orig_off, sizeof(n));
+		if (n <= s->object_size)
+			return n;
+	}
+	return s->object_size;
+}
+
+/**
+ * debug_set_orig_size - @obj, in use, holds @size bytes for its user: keep
+ * the size, and make the bytes from it to the object's end red zone
+ * (SLUB's kmalloc red zone).  No-op without Z.
+ */
+void debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size)
+{
+	if (!s->orig_off || size > s->object_size)
+		return;
+	vg_open((char *)obj + s->orig_off, sizeof(size));
+	*(size_t *)((char *)obj + s->orig_off) = size;
+	vg_close((char *)obj + s->orig_off, sizeof(size));
+	memset((char *)obj + size, SLAB_RED_ACTIVE, s->object_size - size);
 }
 
 static void print_caller(const char *label, const struct track *t)
@@ -249,9 +345,10 @@ static void print_object(struct kmem_cache *s, struct slab *slab, void *obj)
 	size_t off = (size_t)((char *)obj - slab->base);
 	size_t n = s->object_size;
 
-	slab_report("Object %p: offset %#zx in slab %p (object %zu of %u, size %u)\n", obj,
-		    off, (void *)slab->base, (size_t)((char *)obj - mem) / s->size,
-		    s->objects, s->object_size);
+	slab_report("Object %p: offset %#zx in slab %p (object %zu of %u, size %u, "
+		    "in use %zu)\n", obj, off, (void *)slab->base,
+		    (size_t)((char *)obj - mem) / s->size, s->objects, s->object_size,
+		    debug_obj_size(s, obj));
 	if (s->flags & SLAB_RED_ZONE)
 		hexdump("Redzone", p - s->red_left_pad, s->red_left_pad);
 	if (n <= 96) {
@@ -334,7 +431,7 @@ static bool check_bytes(struct kmem_cache *s, struct slab *slab, void *obj,
 	}
 	if (first == n)
 		return true;
-	report_begin(s, what);
+	report_begin(s, obj, what);
 	slab_report("%p-%p @offset=%#tx: first byte %#x instead of %#x, %zu bytes differ\n",
 		    (const void *)(start + first), (const void *)(start + last),
 		    (const char *)(start + first) - (const char *)obj, start[first],
@@ -349,8 +446,13 @@ static bool check_object(struct kmem_cache *s, struct slab *slab, void *obj, int
 	unsigned char *p = obj;
 
 	if (s->flags & SLAB_RED_ZONE) {
+		size_t orig = val == SLAB_RED_ACTIVE ? debug_obj_size(s, obj) : s->object_size;
+
 		if (!check_bytes(s, slab, obj, "Left Redzone overwritten (underrun)",
 				 p - s->red_left_pad, val, s->red_left_pad))
+			return false;
+		if (!check_bytes(s, slab, obj, "kmalloc Redzone overwritten (overrun)",
+				 p + orig, val, s->object_size - orig))
 			return false;
 		if (!check_bytes(s, slab, obj, "Right Redzone overwritten (overrun)",
 				 p + s->object_size, val, s->inuse - s->object_size))
@@ -400,6 +502,8 @@ bool debug_alloc_ok(struct kmem_cache *s, void *obj, unsigned long ip)
 	ok = check_object(s, slab, obj, SLAB_RED_INACTIVE);
 	if (ok) {
 		set_redzones(s, obj, SLAB_RED_ACTIVE);
+		if (s->orig_off)
+			*(size_t *)((char *)obj + s->orig_off) = s->object_size;
 		set_track(s, obj, 0, ip);
 	} else {
 		report_end("object quarantined: left allocated, never handed out again");
@@ -447,7 +551,7 @@ bool debug_free_ok(struct kmem_cache *s, struct slab *slab, void *obj, unsigned 
 	else if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		dfree = on_freelist(s, slab, obj);
 	if (dfree) {
-		report_begin(s, "Object already free (double free)");
+		report_begin(s, obj, "double free detected (object already free)");
 		print_object(s, slab, obj);
 		if (s->flags & SLAB_STORE_USER)
 			print_caller("Freed again", &(struct track){ .addr = ip, .tid = (int)gettid() });
@@ -479,10 +583,17 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 
 	if (!next)
 		return true;
+	if (next == obj) {
+		/* free_mark() wrote over the link: freed while on the freelist */
+		report_begin(s, obj, "double free detected (object on its slab's freelist)");
+		print_object(s, slab, obj);
+		report_end("freelist cut here; the free objects it held are quarantined");
+		return false;
+	}
 	off = (size_t)((char *)next - mem);
 	if ((char *)next >= mem && off < (size_t)s->objects * s->size && off % s->size == 0)
 		return true;
-	report_begin(s, "Freepointer corrupt (freelist corruption)");
+	report_begin(s, obj, "Freepointer corrupt (freelist corruption)");
 	slab_report("Free object %p holds free pointer %p, not an object of slab %p\n",
 		    obj, next, (void *)slab->base);
 	print_object(s, slab, obj);
@@ -491,14 +602,14 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 }
 
 /**
- * debug_double_free - the always-on fast-path check saw @obj freed twice
- * in a row (it is on top of the thread's magazine)
+ * debug_double_free - the always-on checks saw @obj freed twice: on top
+ * of the thread's magazine, in a magazine twice, or back to its slab twice
  */
 void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
 {
 	Dl_info di;
 
-	report_begin(s, "Object already free (double free)");
+	report_begin(s, obj, "double free detected (object already free)");
 	if (dladdr((void *)ip, &di) && di.dli_sname)
 		slab_report("Object %p freed again in %s+%#lx\n", obj, di.dli_sname,
 			    ip - (unsigned long)di.dli_saddr);
@@ -514,7 +625,17 @@ void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
 void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 		    const char *action)
 {
-	report_begin(s, what);
+	report_begin(s, NULL, what);
 	slab_report("Pointer %p\n", obj);
 	report_end(action);
+}
+
+/**
+ * debug_invalid_state - slab_validate() or page_validate() found @what
+ * broken (@s NULL: the page layer)
+ */
+void debug_invalid_state(struct kmem_cache *s, const char *what)
+{
+	report_begin(s, NULL, what);
+	report_end("none: reported");
 }

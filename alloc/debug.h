@@ -16,6 +16,8 @@
  *   object_size    right red zone up to inuse (Z)    0xbb / 0xcc
  *   offset         free pointer (outside the object with P, Z or a ctor)
  *   track_off      two struct track: last alloc, last free (U)
+ *   orig_off       the size kmalloc was asked for (Z); the bytes from it to
+ *                  object_size are red zone too (0xcc while in use)
  *
  * The left red zone travels in the colour: such caches colour every slab
  * by exactly red_left_pad bytes, so the free check's offset arithmetic
@@ -52,6 +54,10 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 		    const char *action);
 void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip);
+void debug_invalid_state(struct kmem_cache *s, const char *what);
 void slab_report(const char *fmt, ...) __printf(1, 2);
+size_t debug_obj_size(struct kmem_cache *s, const void *obj);
+void debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size);
+bool debug_libc_convention(void);
 
 #endif

@@ -36,8 +36,39 @@ void *slab_zero(const struct kmem_cache *s, void *obj);
 #define VALGRIND_MAKE_MEM_DEFINED(addr, len) do { } while (0)
 #endif
 
+/* A slab's memory is inaccessible to users until objects are handed out. */
+static inline void vg_slab_new(void *mem, size_t bytes)
+{
+	if (IS_ENABLED(CONFIG_VALGRIND))
+		VALGRIND_MAKE_MEM_NOACCESS(mem, bytes);
+}
+
+static inline void vg_open(void *p, size_t bytes)
+{
+	if (IS_ENABLED(CONFIG_VALGRIND))
+		VALGRIND_MAKE_MEM_DEFINED(p, bytes);
+}
+
+static inline void vg_open_undefined(void *p, size_t bytes)
+{
+	if (IS_ENABLED(CONFIG_VALGRIND))
+		VALGRIND_MAKE_MEM_UNDEFINED(p, bytes);
+}
+
+static inline void vg_close(void *p, size_t bytes)
+{
+	if (IS_ENABLED(CONFIG_VALGRIND))
+		VALGRIND_MAKE_MEM_NOACCESS(p, bytes);
+}
+
 static __always_inline void *hook_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
 {
+	void **fp = (void **)((char *)obj + s->offset);
+
+	/* Not free any more: see free_mark_ok() in internal.h. */
+	vg_open_undefined(fp, sizeof(*fp));
+	*fp = NULL;
+	vg_close(fp, sizeof(*fp));
 	if (IS_ENABLED(CONFIG_VALGRIND)) {
 		VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, 0);
 		/* A constructed object's state is valid by definition. */
@@ -63,31 +94,6 @@ static __always_inline void hook_forget(void **slot)
 {
 	if (IS_ENABLED(CONFIG_VALGRIND))
 		*slot = NULL;
-}
-
-/* A slab's memory is inaccessible to users until objects are handed out. */
-static inline void vg_slab_new(void *mem, size_t bytes)
-{
-	if (IS_ENABLED(CONFIG_VALGRIND))
-		VALGRIND_MAKE_MEM_NOACCESS(mem, bytes);
-}
-
-static inline void vg_open(void *p, size_t bytes)
-{
-	if (IS_ENABLED(CONFIG_VALGRIND))
-		VALGRIND_MAKE_MEM_DEFINED(p, bytes);
-}
-
-static inline void vg_open_undefined(void *p, size_t bytes)
-{
-	if (IS_ENABLED(CONFIG_VALGRIND))
-		VALGRIND_MAKE_MEM_UNDEFINED(p, bytes);
-}
-
-static inline void vg_close(void *p, size_t bytes)
-{
-	if (IS_ENABLED(CONFIG_VALGRIND))
-		VALGRIND_MAKE_MEM_NOACCESS(p, bytes);
 }
 
 #endif

@@ -14,6 +14,9 @@
  *               always-on free check, bulk, shrink; the lock order.
  *   magazine.c  per-thread magazines and the per-cache depot.
  *   kmalloc.c   size classes over slab caches, large blocks.
+ *   debug.c     SLOTSLAB_DEBUG: red zones, poisoning, call sites, the
+ *               reports and the error convention (report or abort).
+ *   failslab.c  fault injection (SLOTSLAB_FAILSLAB).
  *   stats.c     kmem_cache_get_info, slabinfo, memory totals.
  *
  * Everything declared here has hidden visibility.
@@ -98,6 +101,8 @@ int page_large_resize(struct slab *slab, size_t new_size);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
 void page_get_mem_info(struct slab_mem_info *info);
+unsigned int page_validate(void);
+const char *page_slab_check(const struct slab *d);
 void page_purge(void);
 void page_fork_lock(void);
 void page_fork_unlock(void);
@@ -191,6 +196,8 @@ struct magazine {
  */
 _Static_assert(offsetof(struct magazine, objs) - sizeof(void *) ==
 	       offsetof(struct magazine, rounds), "objs[-1] must be rounds/pad");
+_Static_assert(offsetof(struct magazine, objs) == 2 * sizeof(void *),
+	       "objs[-2] must be the depot link, never an object");
 
 /*
  * struct tc_slot - one thread's magazines for one cache.
@@ -272,8 +279,9 @@ struct kmem_cache {
 	unsigned int inuse;
 	unsigned int red_left_pad;
 	unsigned int track_off;
+	unsigned int orig_off;         /* Z: the size kmalloc was asked for; 0: none */
 	/* hardening */
-	uint64_t fp_secret;            /* CONFIG_SLAB_FREELIST_HARDENED */
+	uint64_t fp_secret;            /* free pointer mask: random, bit 63 set */
 	unsigned int *random_seq;      /* CONFIG_SLAB_FREELIST_RANDOM: carve order */
 	/* the free check: offset of an object start within its slab */
 	uintptr_t slab_mask;           /* (PAGE_SIZE << order) - 1 */
@@ -328,6 +336,11 @@ int slab_discard_empty(struct kmem_cache *s);
 uint64_t slab_random(void);
 void slab_put(struct kmem_cache *s, void **p, unsigned int n);
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
+void slab_invalid_free(const char *who, const void *p, uint64_t e);
+unsigned int slab_validate(struct kmem_cache *s);
+void kmalloc_invalid(const char *who, const void *p);
+void kmalloc_resized(const void *p, size_t size);
+size_t kmalloc_capacity(const void *p);
 
 #include "alloc/hooks.h"
 #include "alloc/debug.h"
@@ -347,37 +360,94 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
 #define _RET_IP_ ((unsigned long)__builtin_return_address(0))
 
 /*
- * Free pointers.  With CONFIG_SLAB_FREELIST_HARDENED the stored value is
- * ptr ^ secret ^ bswap(address it is stored at), as the kernel's
- * freelist_ptr(): an overwrite by a leaked pointer or a small integer does
- * not become a usable free pointer.  Only the slab layer reads them (slow
- * paths), under list_lock.
+ * Free pointers.  The stored value is ptr ^ secret (a random per cache,
+ * bit 63 set), and with CONFIG_SLAB_FREELIST_HARDENED also ^ bswap(the
+ * address it is stored at), as the kernel's freelist_ptr(): an overwrite by
+ * a leaked pointer or a small integer does not become a usable free
+ * pointer.  The end of a freelist (NULL) is stored as the object's address
+ * plus one.  The slab layer reads them under list_lock.
+ *
+ * The always-on double-free check (glibc's tcache key, in slotslab's
+ * terms) uses the same word.  Its states, decoded:
+ *   live        0 written by hook_alloc(), then the user's data: decodes
+ *               to the mask or beyond, never into the slab (the user would
+ *               have to know the secret)
+ *   freed       the object itself: written by every free (free_mark), a
+ *               blind store; the object sits in a magazine or the depot
+ *   on the freelist  the next free object of the slab, or obj + 1
+ * An object going back to its slab must read "freed" (slab_put), one
+ * taken off a freelist must link to another free object of its slab
+ * (take_from_slab: a second free overwrote the link with the object
+ * itself), and one the magazine layer's slow path hands out must decode
+ * into its slab (alloc_mark_ok); anything else was freed twice and is
+ * reported and dropped.  The free fast path adds a compare with the two
+ * objects freed last (slab_free).  Costs a store on free, in a line the
+ * caller has usually touched.
+ *
+ * Not caught at once: a second free with two or more frees of the same
+ * cache between, while the first copy is still in a magazine (the
+ * thread's or the depot's); the fast path may hand such an object out
+ * twice before the magazine goes back to the slabs (checking every
+ * allocation costs a load of a cold line: random replacement 1.9x).
+ * A cache without magazines, so every cache under SLOTSLAB_DEBUG, checks
+ * the mark before every free.
  */
-static inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
+static __always_inline uint64_t fp_mask(const struct kmem_cache *s, void **fp)
 {
 	if (!IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED))
-		return 0;
+		return s->fp_secret;
 	return s->fp_secret ^ __builtin_bswap64((uint64_t)(uintptr_t)fp);
 }
 
-static inline void *slab_get_freepointer(const struct kmem_cache *s, void *obj)
+static __always_inline uintptr_t fp_read(const struct kmem_cache *s, void *obj)
 {
 	void **fp = (void **)((char *)obj + s->offset);
-	void *next;
+	uintptr_t v;
 
 	vg_open(fp, sizeof(*fp));
-	next = (void *)((uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp));
+	v = (uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp);
 	vg_close(fp, sizeof(*fp));
-	return next;
+	return v;
 }
 
-static inline void slab_set_freepointer(const struct kmem_cache *s, void *obj, void *next)
+static __always_inline void fp_write(const struct kmem_cache *s, void *obj, uintptr_t v)
 {
 	void **fp = (void **)((char *)obj + s->offset);
 
 	vg_open_undefined(fp, sizeof(*fp));
-	*fp = (void *)((uintptr_t)next ^ (uintptr_t)fp_mask(s, fp));
+	*fp = (void *)(v ^ (uintptr_t)fp_mask(s, fp));
 	vg_close(fp, sizeof(*fp));
+}
+
+static inline void *slab_get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	uintptr_t next = fp_read(s, obj);
+
+	return next == (uintptr_t)obj + 1 ? NULL : (void *)next;
+}
+
+static inline void slab_set_freepointer(const struct kmem_cache *s, void *obj, void *next)
+{
+	fp_write(s, obj, next ? (uintptr_t)next : (uintptr_t)obj + 1);
+}
+
+/* Mark @obj freed (a blind store).  hook_free has run. */
+static __always_inline void free_mark(const struct kmem_cache *s, void *obj)
+{
+	fp_write(s, obj, (uintptr_t)obj);
+}
+
+/* Was @obj freed, not freed twice and handed out since?  (slab_put) */
+static inline bool free_marked(const struct kmem_cache *s, void *obj)
+{
+	return fp_read(s, obj) == (uintptr_t)obj;
+}
+
+/* May @obj leave a magazine: does its word decode into its own slab? */
+static __always_inline bool alloc_mark_ok(const struct kmem_cache *s, void *obj)
+{
+	/* slab_mask is 2^k - 1: "differs above bit k" is "greater" */
+	return (fp_read(s, obj) ^ (uintptr_t)obj) <= s->slab_mask;
 }
 
 static inline void stat_add(unsigned long *ctr, unsigned long v)
@@ -438,10 +508,31 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
 /*
- * slab_alloc - pop from the thread's loaded magazine; everything else is
- * mag_alloc_slow().  No lock, no atomic read-modify-write.
+ * Is @obj among the objects freed last on top of the previous magazine,
+ * when the loaded one holds @avail < 2 of them?  (A magazine is loaded
+ * whenever prev is.)
  */
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
+static __always_inline bool prev_top_is(const struct tc_slot *slot, const void *obj,
+					unsigned int avail)
+{
+	unsigned int b = slot->prev_avail;
+
+	if (b && slot->prev->objs[b - 1] == obj)
+		return true;
+	return avail == 0 && b > 1 && slot->prev->objs[b - 2] == obj;
+}
+
+void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size);
+
+/*
+ * slab_alloc_sized - pop from the thread's loaded magazine; everything else
+ * is mag_alloc_slow(), or for kmalloc (@size != 0, the size asked for)
+ * kmalloc_alloc_slow(), which also gives a red-zoned cache the size
+ * (debug caches have no magazines: every allocation takes the slow path).
+ * No lock, no atomic read-modify-write.
+ */
+static __always_inline void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp,
+					      unsigned long ip, size_t size)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
@@ -456,36 +547,51 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 		stat_inc_local(&slot->allocs);
 		return hook_alloc(s, obj, gfp);
 	}
+	if (size)
+		return kmalloc_alloc_slow(s, gfp, ip, size);
 	return mag_alloc_slow(s, gfp, ip);
+}
+
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
+{
+	return slab_alloc_sized(s, gfp, ip, 0);
 }
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.  An object already on top of the
- * magazine is being freed twice in a row: reported and ignored (the
- * always-on double-free check costs one compare of a line in cache;
- * mag_free_slow() makes the same check when the magazine is full).
+ * checked that @obj belongs to @s.  An object freed twice in a row, or
+ * with one other free between, is on top of the magazine: reported at
+ * once and ignored (two compares of a line in cache; with fewer than two
+ * objects in the loaded magazine, the previous magazine's top too: a
+ * predicted branch; top[-1] and top[-2] are then the magazine's header
+ * words, never an object).  Any other second free is caught where the
+ * object would be handed out or go back to its slab (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
 
+	/* Under Valgrind, before hook_free tells memcheck of a second free. */
+	if (IS_ENABLED(CONFIG_VALGRIND) && unlikely(alloc_mark_ok(s, obj))) {
+		debug_double_free(s, obj, ip);
+		return;
+	}
 	if (likely(avail < slot->limit)) {
 		void **top = &slot->loaded->objs[avail];
 
-		/* top[-1] with avail 0 is the magazine's header word (MAG_HEAD_WORD) */
-		if (unlikely(top[-1] == obj)) {
+		if (unlikely(top[-1] == obj || top[-2] == obj) ||
+		    unlikely(avail < 2 && prev_top_is(slot, obj, avail))) {
 			debug_double_free(s, obj, ip);
 			return;
 		}
 		hook_free(s, obj);
+		free_mark(s, obj);
 		*top = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;
 	}
-	hook_free(s, obj);
 	mag_free_slow(s, obj, ip);
 }
 

@@ -47,6 +47,7 @@ static const unsigned int kmalloc_sizes[KMALLOC_CLASSES] = {
 };
 
 static char kmalloc_names[KMALLOC_CLASSES][24];
+static bool large_redzone;	/* SLOTSLAB_DEBUG=Z for "kmalloc-large" */
 static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
 
 /* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
@@ -107,6 +108,62 @@ void kmalloc_init(void)
 			   slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
 				       SLAB_NO_MERGE, NULL, false));
 	}
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
+		large_redzone = debug_flags_for("kmalloc-large") & SLAB_RED_ZONE;
+}
+
+/*
+ * Large blocks under SLOTSLAB_DEBUG=Z (the name "kmalloc-large"): the
+ * block is LARGE_RZ bytes longer than asked for; from the size asked for
+ * to the last word the bytes are SLAB_RED_ACTIVE, and the last word holds
+ * the size.  kfree() checks them (an overrun of up to the rest of the page,
+ * or any longer one that runs over it); krealloc() always moves such a
+ * block.  The block still starts on a page, so no left red zone.
+ */
+#define LARGE_RZ 64
+
+static size_t *large_rz_size(const struct slab *d)
+{
+	return (size_t *)(d->base + d->large_size) - 1;
+}
+
+/* The size asked for, for a red-zoned large block; else 0. */
+static size_t large_rz_orig(const struct slab *d)
+{
+	size_t n;
+
+	if (!large_redzone)
+		return 0;
+	n = *large_rz_size(d);
+	return n < d->large_size - sizeof(size_t) ? n : 0;
+}
+
+/* Are the red zone bytes of large block @d intact?  Reports if not. */
+static bool large_rz_ok(struct slab *d)
+{
+	size_t n = large_rz_orig(d), end = d->large_size - sizeof(size_t);
+	char what[160];
+
+	if (!large_redzone)
+		return true;
+	for (size_t i = n; n && i < end; i++) {
+		if ((unsigned char)d->base[i] != SLAB_RED_ACTIVE) {
+			snprintf(what, sizeof(what), "Redzone overwritten (overrun): large kmalloc "
+				 "block %p of %zu bytes, byte %zu is %#x instead of %#x", d->base, n,
+				 i, (unsigned char)d->base[i], SLAB_RED_ACTIVE);
+			debug_bad_free(NULL, d->base, what,
+				       "block quarantined: left allocated, never handed out again");
+			return false;
+		}
+	}
+	if (!n) {
+		snprintf(what, sizeof(what), "Redzone overwritten (overrun): large kmalloc block "
+			 "%p: its size word is gone", d->base);
+		debug_bad_free(NULL, d->base, what,
+			       "block quarantined: left allocated, never handed out again");
+		return false;
+	}
+	return true;
 }
 
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
@@ -118,12 +175,17 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
-	d = page_large_alloc(size, &zeroed);
+	slab_init();	/* reads SLOTSLAB_DEBUG */
+	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : 0), &zeroed);
 	if (!d)
 		return NULL;
 	/* A fresh mapping is zero already; a reused block is not. */
 	if ((flags & __GFP_ZERO) && !zeroed)
 		memset(d->base, 0, size);
+	if (large_redzone) {
+		memset(d->base + size, SLAB_RED_ACTIVE, d->large_size - sizeof(size_t) - size);
+		*large_rz_size(d) = size;
+	}
 	return d->base;
 }
 
@@ -133,7 +195,21 @@ static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
 
 	slab_init();
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
-	return s ? slab_alloc(s, flags, _RET_IP_) : NULL;
+	return s ? slab_alloc_sized(s, flags, _RET_IP_, size) : NULL;
+}
+
+/**
+ * kmalloc_alloc_slow - kmalloc's slow path: an object, and for a red-zoned
+ * cache the requested @size kept, the bytes beyond it red (SLUB's orig_size)
+ */
+__attribute__((noinline)) void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp,
+						 unsigned long ip, size_t size)
+{
+	void *obj = mag_alloc_slow(s, gfp, ip);
+
+	if (obj && debug_on(s))
+		debug_set_orig_size(s, obj, size);
+	return obj;
 }
 
 void *kmalloc(size_t size, gfp_t flags)
@@ -145,7 +221,7 @@ void *kmalloc(size_t size, gfp_t flags)
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
 	if (unlikely(!s))
 		return kmalloc_uninit(size, flags);
-	return slab_alloc(s, flags, _RET_IP_);
+	return slab_alloc_sized(s, flags, _RET_IP_, size);
 }
 
 void *kzalloc(size_t size, gfp_t flags)
@@ -165,17 +241,56 @@ void *kmalloc_array(size_t n, size_t size, gfp_t flags)
 static __cold void kfree_slow(const void *p, uint64_t e)
 {
 	struct slab *d = pm_slab(e);
-	const char *what;
 
 	if (ZERO_OR_NULL_PTR(p))
 		return;
 	if (e && !pm_id(e) && d->base == (const char *)p) {
-		page_large_free(d);
+		if (large_rz_ok(d))
+			page_large_free(d);
 		return;
 	}
-	what = !e ? "was not allocated by slotslab" :
-	       pm_id(e) ? "is not an object's start" : "is inside a large kmalloc block";
-	fprintf(stderr, "slotslab: kfree: %p %s; ignored\n", p, what);
+	slab_invalid_free(debug_libc_convention() ? "free" : "kfree", p, e);
+}
+
+/**
+ * slab_invalid_free - report a free by @who of @p, which is no block's
+ * start (page-map entry @e): never touched, the free ignored (or abort,
+ * as the error convention says)
+ */
+__cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
+{
+	char what[192];
+	const char *why;
+
+	if (!e)
+		why = (uintptr_t)p < PAGE_SIZE ? "a low address, never a block" :
+		      "was not allocated by slotslab (or is a large block freed already)";
+	else if (pm_id(e))
+		why = "is not an object's start (interior or unaligned pointer)";
+	else
+		why = "is inside a large kmalloc block, not its start";
+	snprintf(what, sizeof(what), "%s(): invalid pointer %p: %s", who, p, why);
+	debug_bad_free(pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL, p, what,
+		       "free ignored");
+}
+
+/**
+ * kmalloc_resized - block @p keeps its place at @size bytes: a red-zoned
+ * one moves its red zone there
+ */
+void kmalloc_resized(const void *p, size_t size)
+{
+	uint64_t e = pagemap_lookup(p);
+	struct kmem_cache *s = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;
+
+	if (s && debug_on(s) && obj_offset_ok(s, p, e))
+		debug_set_orig_size(s, (void *)p, size);
+}
+
+/** kmalloc_invalid - slab_invalid_free() for the malloc layer */
+__cold void kmalloc_invalid(const char *who, const void *p)
+{
+	slab_invalid_free(who, p, pagemap_lookup(p));
 }
 
 void kfree(const void *p)
@@ -194,7 +309,12 @@ void kfree(const void *p)
 	kfree_slow(p, e);
 }
 
-size_t ksize(const void *p)
+/**
+ * kmalloc_capacity - the bytes block @p can hold where it is: its size
+ * class or its pages; 0 for NULL, ZERO_SIZE_PTR or a pointer slotslab did
+ * not hand out
+ */
+size_t kmalloc_capacity(const void *p)
 {
 	uint64_t e;
 
@@ -204,8 +324,18 @@ size_t ksize(const void *p)
 	if (pm_id(e))
 		return READ_ONCE(cache_table[pm_id(e)])->object_size;
 	if (e && pm_slab(e)->base == (const char *)p)
-		return pm_slab(e)->large_size;
+		return large_rz_orig(pm_slab(e)) ?: pm_slab(e)->large_size;
 	return 0;
+}
+
+size_t ksize(const void *p)
+{
+	size_t n = kmalloc_capacity(p);
+
+	/* The caller may use it all: a red-zoned block gives up its kmalloc red zone. */
+	if (n && n <= KMALLOC_MAX_CACHE_SIZE)
+		kmalloc_resized(p, n);
+	return n;
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t flags)
@@ -220,14 +350,16 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		kfree(p);
 		return ZERO_SIZE_PTR;
 	}
-	old = ksize(p);
+	old = kmalloc_capacity(p);
 	if (old == 0) {
 		if (!(flags & __GFP_NOWARN))
-			fprintf(stderr, "slotslab: krealloc: %p was not allocated by slotslab\n", p);
+			slab_invalid_free("krealloc", p, pagemap_lookup(p));
 		return NULL;
 	}
 	e = pagemap_lookup(p);
-	if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
+	if (pm_id(e) == 0 && large_redzone) {
+		/* a red-zoned large block always moves */
+	} else if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
 		struct slab *d = pm_slab(e);
 
 		/*
@@ -240,8 +372,9 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		if (page_large_resize(d, new_size) == 0)
 			return d->base;
 	}
-	if (new_size <= old && (pm_id(e) != 0 || new_size > old / 2)) {
+	if (new_size <= old && (pm_id(e) != 0 || (new_size > old / 2 && !large_redzone))) {
 		/* Fits where it is (the kernel keeps the block too). */
+		kmalloc_resized(p, new_size);
 		return (void *)p;
 	}
 	q = kmalloc(new_size, flags & ~__GFP_ZERO);

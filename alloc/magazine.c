@@ -61,6 +61,7 @@ static struct magazine *mag_new(void)
 	struct magazine *m = slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
 
 	if (m) {
+		m->next = NULL;	/* objs[-2]: slab_free compares it */
 		m->rounds = 0;	/* MAG_HEAD_WORD */
 		m->pad = 0;
 	}
@@ -339,6 +340,7 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 		return obj;
 	}
 	stat_add(&s->st_alloc_slow, 1);
+again:
 	if (slot->avail == 0) {
 		if (slot->prev_avail) {
 			slot_swap(slot);
@@ -363,26 +365,46 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 	obj = slot->loaded->objs[avail];
 	hook_forget(&slot->loaded->objs[avail]);
 	WRITE_ONCE(slot->avail, avail);
+	if (unlikely(!alloc_mark_ok(s, obj))) {
+		/* In the magazine twice, or freed twice and handed out since. */
+		debug_double_free(s, obj, 0);
+		goto again;
+	}
 	stat_inc_local(&slot->allocs);
 	return hook_alloc(s, obj, gfp);
 }
 
+/* Is @obj one of the two objects freed last (see slab_free)? */
+static bool freed_last(const struct tc_slot *slot, const void *obj)
+{
+	unsigned int a = slot->avail;
+
+	if (a && slot->loaded->objs[a - 1] == obj)
+		return true;
+	if (a > 1)
+		return slot->loaded->objs[a - 2] == obj;
+	return prev_top_is(slot, obj, a);
+}
+
 /**
- * mag_free_slow - the thread's loaded magazine is full (or there is none):
- * swap, or trade the full previous magazine at the depot.  The object's
- * hooks have run.
+ * mag_free_slow - the thread's loaded magazine is full (or there is
+ * none): the check for a second free, then hook_free() and the mark, then
+ * swap, or trade the full previous magazine at the depot.
  */
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
 
-	if (!slot) {
-		slab_free_direct(s, obj, ip);
+	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
+	if (slot ? freed_last(slot, obj) : alloc_mark_ok(s, obj)) {
+		debug_double_free(s, obj, ip);
 		return;
 	}
-	if (slot->avail && slot->loaded->objs[slot->avail - 1] == obj) {
-		debug_double_free(s, obj, ip);
+	hook_free(s, obj);
+	free_mark(s, obj);
+	if (!slot) {
+		slab_free_direct(s, obj, ip);
 		return;
 	}
 	stat_add(&s->st_free_slow, 1);
@@ -420,7 +442,15 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < k; i++)
 		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
 	WRITE_ONCE(slot->avail, slot->avail - k);
-	return k;
+	/* Drop the objects freed twice (alloc_mark_ok). */
+	n = 0;
+	for (unsigned int i = 0; i < k; i++) {
+		if (likely(alloc_mark_ok(s, p[i])))
+			p[n++] = p[i];
+		else
+			debug_double_free(s, p[i], 0);
+	}
+	return n;
 }
 
 /**

@@ -911,3 +911,108 @@ void page_get_mem_info(struct slab_mem_info *info)
 	info->mapped_bytes = page_stats.chunk_bytes + page_stats.direct_bytes + info->meta_bytes;
 	pthread_mutex_unlock(&page_lock);
 }
+
+/* ---- validation --------------------------------------------------------- */
+
+/* Report one broken invariant of the page layer. */
+static unsigned int page_broken(const struct slab *d, const char *what)
+{
+	char msg[192];
+
+	snprintf(msg, sizeof(msg), "page_validate: block %p (order %u): %s",
+		 (void *)d->base, d->order, what);
+	debug_invalid_state(NULL, msg);
+	return 1;
+}
+
+/* Check the free block @d found on list @want of @order.  page_lock held. */
+static unsigned int free_block_check(const struct slab *d, unsigned int order,
+				     enum page_state want, unsigned long *dirty)
+{
+	const struct chunk *c = d->chunk;
+	unsigned int i, n = 0, dp;
+
+	if (!c || d < c->desc || d >= c->desc + CHUNK_PAGES)
+		return page_broken(d, "descriptor outside its chunk");
+	i = blk_index(c, d);
+	if (d->order != order)
+		n += page_broken(d, "order differs from its free list's");
+	if (i & ((1U << order) - 1))
+		n += page_broken(d, "not aligned to its order (buddy system)");
+	if (d->base != c->base + ((size_t)i << PAGE_SHIFT))
+		n += page_broken(d, "base is not its page's address");
+	if (c->state[i] != want)
+		n += page_broken(d, want == PG_DIRTY ? "on a dirty list, not DIRTY" :
+				    "on a clean list, not CLEAN");
+	for (unsigned int t = i + 1; t < i + (1U << order) && t < CHUNK_PAGES; t++)
+		if (c->state[t] != PG_TAIL) {
+			n += page_broken(d, "a page inside it starts a block (overlap)");
+			break;
+		}
+	dp = dirty_pages_in(c, i, MIN(i + (1U << order), CHUNK_PAGES));
+	if (want == PG_DIRTY && (dp == 0 || dp != d->carved))
+		n += page_broken(d, "dirty page count differs from the dirty bitmap");
+	if (want == PG_CLEAN && dp != 0)
+		n += page_broken(d, "clean block with dirty pages in the bitmap");
+	if (want == PG_DIRTY)
+		*dirty += (unsigned long)d->carved << PAGE_SHIFT;
+	return n;
+}
+
+/**
+ * page_validate - check what page.c writes down (the comments above):
+ * every free block on the list of its order and state, aligned, its tail
+ * pages TAIL, its dirty pages those of the bitmap; dirty_bytes their sum.
+ * Reports each broken invariant.  Return: how many.
+ */
+unsigned int page_validate(void)
+{
+	unsigned int n = 0;
+	unsigned long dirty = 0;
+	struct slab *d;
+
+	pthread_mutex_lock(&page_lock);
+	if (page_ready) {
+		for (unsigned int o = 0; o <= CHUNK_ORDER; o++) {
+			list_for_each_entry(d, &free_dirty[o], lru)
+				n += free_block_check(d, o, PG_DIRTY, &dirty);
+			list_for_each_entry(d, &free_clean[o], lru)
+				n += free_block_check(d, o, PG_CLEAN, &dirty);
+		}
+		if (dirty != dirty_bytes) {
+			pthread_mutex_unlock(&page_lock);
+			debug_invalid_state(NULL, "page_validate: dirty_bytes differs from the "
+					    "dirty pages of the free blocks");
+			return n + 1;
+		}
+	}
+	pthread_mutex_unlock(&page_lock);
+	return n;
+}
+
+/**
+ * page_slab_check - is slab @d a block in use of its chunk: its page USED,
+ * its order's pages TAIL, aligned?  Return: what is wrong, or NULL.
+ */
+const char *page_slab_check(const struct slab *d)
+{
+	const struct chunk *c = d->chunk;
+	const char *bad = NULL;
+	unsigned int i;
+
+	if (!c || d < c->desc || d >= c->desc + CHUNK_PAGES)
+		return "descriptor outside its chunk";
+	i = blk_index(c, d);
+	pthread_mutex_lock(&page_lock);
+	if (c->state[i] != PG_USED)
+		bad = "its first page is not USED";
+	else if (i & ((1U << d->order) - 1))
+		bad = "not aligned to its order";
+	else if (d->base != c->base + ((size_t)i << PAGE_SHIFT))
+		bad = "base is not its page's address";
+	for (unsigned int t = i + 1; !bad && t < i + (1U << d->order); t++)
+		if (c->state[t] != PG_TAIL)
+			bad = "a page inside it starts another block";
+	pthread_mutex_unlock(&page_lock);
+	return bad;
+}

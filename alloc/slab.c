@@ -164,7 +164,8 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 		void *obj = slab->freelist;
 		void *next = slab_get_freepointer(s, obj);
 
-		if (debug_on(s) && !debug_freelist_ok(s, slab, obj, next)) {
+		/* Always checked: a second free overwrites the link (free_mark). */
+		if (!debug_freelist_ok(s, slab, obj, next)) {
 			/*
 			 * Cut the list at @obj: it and the free objects behind
 			 * it are quarantined, counted in use so that the slab
@@ -176,6 +177,7 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 			break;
 		}
 		slab->freelist = next;
+		free_mark(s, obj);	/* out of the slab: as a freed object */
 		p[k++] = obj;
 	}
 	if (k < n && slab->carved < s->objects) {
@@ -187,7 +189,8 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 
 			if (s->random_seq)
 				idx = s->random_seq[(slab->rand_start + idx) % s->objects];
-			p[k++] = mem + (size_t)idx * s->size;
+			p[k] = mem + (size_t)idx * s->size;
+			free_mark(s, p[k++]);	/* free, as alloc_mark_ok() expects */
 		}
 		slab->carved += m;
 	}
@@ -248,7 +251,8 @@ void slab_put(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		struct slab *slab = pm_slab(pagemap_lookup(p[i]));
 
-		if (unlikely(slab->freelist == p[i])) {
+		if (unlikely(!free_marked(s, p[i]))) {
+			/* on the freelist already: freed twice */
 			debug_double_free(s, p[i], 0);
 			continue;
 		}
@@ -287,6 +291,11 @@ static void slab_free_debug(struct kmem_cache *s, void *obj, unsigned long ip)
 	struct slab *slab = pm_slab(pagemap_lookup(obj));
 
 	pthread_mutex_lock(&s->list_lock);
+	if (!free_marked(s, obj)) {
+		pthread_mutex_unlock(&s->list_lock);
+		debug_double_free(s, obj, ip);
+		return;
+	}
 	if (debug_free_ok(s, slab, obj, ip)) {
 		slab_set_freepointer(s, obj, slab->freelist);
 		slab->freelist = obj;
@@ -387,8 +396,10 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)
 		for (got = 0; got < n; got++) {
 			p[got] = slab_alloc_direct(s, flags, _RET_IP_);
 			if (!p[got]) {
-				for (size_t i = 0; i < got; i++)
+				for (size_t i = 0; i < got; i++) {
+					free_mark(s, p[i]);
 					slab_free_direct(s, p[i], _RET_IP_);
+				}
 				return 0;
 			}
 		}
@@ -401,6 +412,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)
 			got += k;
 			if (k < want) {
 				/* Nothing left the allocator: put it all back. */
+				for (size_t i = 0; i < got; i++)
+					free_mark(s, p[i]);
 				slab_put(s, p, (unsigned int)got);
 				return 0;
 			}
@@ -421,7 +434,10 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		size_t j = i;
 
 		while (j < n && p[j] && obj_belongs(s, p[j])) {
+			if (IS_ENABLED(CONFIG_VALGRIND) && alloc_mark_ok(s, p[j]))
+				break;	/* free already: reported below, before memcheck sees it */
 			hook_free(s, p[j]);
+			free_mark(s, p[j]);
 			if (debug_on(s))
 				slab_free_direct(s, p[j], _RET_IP_);
 			j++;
@@ -436,7 +452,9 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		}
 		i = j;
 		if (i < n) {
-			if (p[i])
+			if (p[i] && obj_belongs(s, p[i]))
+				debug_double_free(s, p[i], _RET_IP_);
+			else if (p[i])
 				slab_bad_free(s, p[i], pagemap_lookup(p[i]), "kmem_cache_free_bulk");
 			i++;
 		}
@@ -477,6 +495,8 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	int ret = shrink_cache(s);
 
 	page_purge();
+	if (debug_on(s) && (s->flags & SLAB_CONSISTENCY_CHECKS))
+		kmem_cache_validate(s);
 	return ret;
 }
 
@@ -497,3 +517,101 @@ size_t kmem_cache_shrink_all(void)
 	       MIN(after.slab_bytes + after.dirty_bytes, before.slab_bytes + before.dirty_bytes);
 }
 
+
+/* ---- validation --------------------------------------------------------- */
+
+static unsigned int slab_broken(struct kmem_cache *s, const struct slab *slab, const char *what)
+{
+	char msg[192];
+
+	snprintf(msg, sizeof(msg), "slab_validate: slab %p: %s", (void *)slab->base, what);
+	debug_invalid_state(s, msg);
+	return 1;
+}
+
+/* One slab of @s, found on list @list.  list_lock held. */
+static unsigned int validate_one(struct kmem_cache *s, struct slab *slab, unsigned int list)
+{
+	char *mem = slab_mem(slab);
+	unsigned int n = 0, free_objs = 0, want;
+	uint64_t e = pagemap_lookup(slab->base + slab->colour_off);
+	const char *bad;
+
+	if (slab->cache != s)
+		n += slab_broken(s, slab, "on the lists of another cache");
+	if (slab->list != list)
+		n += slab_broken(s, slab, "its list field names another list");
+	if (slab->order != s->order)
+		n += slab_broken(s, slab, "order differs from its cache's");
+	if (pm_id(e) != s->id || pm_slab(e) != slab)
+		n += slab_broken(s, slab, "the page map does not point at it");
+	if ((bad = page_slab_check(slab)))
+		n += slab_broken(s, slab, bad);
+	if (slab->inuse > slab->carved || slab->carved > s->objects)
+		n += slab_broken(s, slab, "inuse <= carved <= objects does not hold");
+	want = slab->inuse == 0 ? SLAB_ON_EMPTY :
+	       slab->inuse == s->objects ? SLAB_ON_FULL : SLAB_ON_PARTIAL;
+	if (want != list)
+		n += slab_broken(s, slab, "on the wrong list for its inuse count");
+	for (void *p = slab->freelist; p; p = slab_get_freepointer(s, p)) {
+		size_t off = (size_t)((char *)p - mem);
+
+		if ((char *)p < mem || off >= (size_t)s->objects * s->size || off % s->size) {
+			n += slab_broken(s, slab, "freelist leaves the slab or an object's start");
+			break;
+		}
+		if (++free_objs > s->objects) {
+			n += slab_broken(s, slab, "freelist loops");
+			break;
+		}
+	}
+	/* A cut freelist (quarantine) counts its objects in use: never more free. */
+	if (n == 0 && slab->inuse + free_objs > slab->carved)
+		n += slab_broken(s, slab, "inuse + |freelist| exceeds the objects carved");
+	return n;
+}
+
+/**
+ * slab_validate - check what internal.h writes down for cache @s: each slab
+ * on the list its inuse count calls for, its descriptor, page-map entry and
+ * pages in order, its freelist inside it; the list counters.  Reports each
+ * broken invariant (SLUB's validate_slab()).  Return: how many.
+ */
+unsigned int slab_validate(struct kmem_cache *s)
+{
+	static const unsigned int lists[] = { SLAB_ON_PARTIAL, SLAB_ON_FULL, SLAB_ON_EMPTY };
+	unsigned int n = 0;
+	unsigned long count[3] = { 0, 0, 0 };
+	struct slab *slab;
+
+	pthread_mutex_lock(&s->list_lock);
+	for (unsigned int l = 0; l < 3; l++)
+		list_for_each_entry(slab, list_of(s, lists[l]), lru) {
+			n += validate_one(s, slab, lists[l]);
+			count[l]++;
+		}
+	if (count[0] != s->nr_partial || count[1] != s->nr_full || count[2] != s->nr_empty ||
+	    s->nr_partial + s->nr_full + s->nr_empty != s->nr_slabs) {
+		pthread_mutex_unlock(&s->list_lock);
+		debug_invalid_state(s, "slab_validate: the list counters differ from the lists");
+		return n + 1;
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	return n;
+}
+
+int kmem_cache_validate(struct kmem_cache *s)
+{
+	unsigned int n = 0;
+
+	slab_init();
+	if (s) {
+		n = slab_validate(s);
+	} else {
+		pthread_mutex_lock(&slab_mutex);
+		list_for_each_entry(s, &slab_caches, list)
+			n += slab_validate(s);
+		pthread_mutex_unlock(&slab_mutex);
+	}
+	return (int)(n + page_validate());
+}

@@ -229,6 +229,7 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	s->inuse = (unsigned int)size;
 	s->red_left_pad = 0;
 	s->track_off = 0;
+	s->orig_off = 0;
 	if (ctor) {
 		/* Keep the free pointer out of the constructed object. */
 		s->offset = (unsigned int)ALIGN_UP(size, sizeof(void *));
@@ -252,7 +253,8 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 		s->colour_step = MAX(s->align, (unsigned int)CACHE_LINE);
 		s->colours = (unsigned int)MIN(left / s->colour_step + 1, (size_t)PM_COLOURS);
 	}
-	s->fp_secret = IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED) ? random_u64() : 0;
+	/* Bit 63: a mask never decodes an address or 0 to an address (free_mark_ok). */
+	s->fp_secret = random_u64() | (1ULL << 63);
 	s->slab_mask = slab_bytes - 1;
 	/* obj_offset_ok(): c = floor(2^64 / size) + 1, also for powers of two */
 	s->div_magic = UINT64_MAX / s->size + 1;
@@ -574,6 +576,8 @@ static void cache_destroy(struct kmem_cache *s, const char *name)
 	mag_flush_all_threads(s);
 	mag_drain_depot(s);
 	slab_discard_empty(s);
+	if (debug_on(s) && (s->flags & SLAB_CONSISTENCY_CHECKS))
+		slab_validate(s);	/* F: what is left must still be sound */
 	pthread_mutex_lock(&s->list_lock);
 	list_for_each_entry(slab, &s->partial, lru)
 		live += slab->inuse;

@@ -41,6 +41,13 @@
 #pragma GCC visibility push(hidden)
 
 void *malloc_aligned(size_t align, size_t size);
+/* alloc/kmalloc.c: report @p, which is no block, as freed by @who */
+void kmalloc_invalid(const char *who, const void *p);
+/* alloc/kmalloc.c: @p stays where it is at @size bytes (a red zone moves) */
+void kmalloc_resized(const void *p, size_t size);
+size_t kmalloc_capacity(const void *p);
+/* Heap errors follow the C library's convention (alloc/debug.c). */
+extern const bool slab_libc_convention;
 bool huge_owns(const void *p);
 void huge_free(void *p);
 size_t huge_usable_size(const void *p);

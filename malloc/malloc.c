@@ -45,6 +45,9 @@
 
 #include "malloc/internal.h"
 
+/* A process whose malloc this is: heap errors print one line and abort. */
+const bool slab_libc_convention = true;
+
 static __cold void *fail_nomem(void)
 {
 	errno = ENOMEM;
@@ -84,13 +87,18 @@ static __cold void free_page_aligned(void *p)
 /**
  * free - free a block of any function here; NULL does nothing
  *
- * A pointer this allocator did not hand out is reported on stderr and
- * ignored (kfree()).
+ * A pointer this allocator did not hand out, or a block freed already, is
+ * reported on stderr, and the process aborts (or with SLOTSLAB_ERRORS=kernel
+ * the free is ignored; alloc/debug.c).
  */
 SLOTSLAB_API void MALLOC_API(free)(void *p)
 {
-	if (unlikely(!p))
+	/* NULL, or a low address no block ever has (free((void *)1)) */
+	if (unlikely((uintptr_t)p < MALLOC_PAGE)) {
+		if (p)
+			kmalloc_invalid("free", p);
 		return;
+	}
 	if (unlikely(((uintptr_t)p & (MALLOC_PAGE - 1)) == 0)) {
 		free_page_aligned(p);
 		return;
@@ -145,21 +153,28 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 
 	if (!p)
 		return MALLOC_API(malloc)(size);
+	if (unlikely((uintptr_t)p < MALLOC_PAGE)) {
+		kmalloc_invalid("realloc", p);
+		errno = EINVAL;
+		return NULL;
+	}
 	if (size == 0) {
 		MALLOC_API(free)(p);
 		return NULL;
 	}
 	if (maybe_huge(p))
 		return realloc_move(p, huge_usable_size(p), size);
-	old = ksize(p);
+	old = kmalloc_capacity(p);
 	if (unlikely(old == 0)) {
-		fprintf(stderr, "slotslab: realloc: %p was not allocated by slotslab\n", p);
+		kmalloc_invalid("realloc", p);
 		errno = EINVAL;
 		return NULL;
 	}
 	if (old <= KMALLOC_MAX_CACHE_SIZE) {
-		if (size <= old && kmalloc_size_roundup(size) > old / 2)
+		if (size <= old && kmalloc_size_roundup(size) > old / 2) {
+			kmalloc_resized(p, size);
 			return p;
+		}
 		return realloc_move(p, old, size);
 	}
 	if (size <= KMALLOC_MAX_CACHE_SIZE)

@@ -154,6 +154,22 @@ SLOTSLAB_API int kmem_cache_shrink(struct kmem_cache *s);
 SLOTSLAB_API size_t kmem_cache_shrink_all(void);
 
 /**
+ * kmem_cache_validate - check the allocator's own bookkeeping
+ * @s: the cache; NULL: every cache
+ *
+ * Every slab of the cache on the list its count of objects in use calls
+ * for, with its page-map entry and pages in order and its freelist inside
+ * it; the list counters; then the page layer: every free block on the list
+ * of its order and state, its dirty pages those of the dirty bitmap (the
+ * kernel's validate_slab(), mimalloc's mi_page_is_valid()).  Each broken
+ * invariant is reported as a heap error (and aborts under the C library's
+ * convention, see SLOTSLAB_ERRORS).  Runs by itself at kmem_cache_shrink()
+ * and kmem_cache_destroy() of a cache debugged with F.
+ * Return: the number of broken invariants, 0 when all hold.
+ */
+SLOTSLAB_API int kmem_cache_validate(struct kmem_cache *s);
+
+/**
  * kmem_cache_destroy - destroy a cache
  * @s: the cache; NULL is ignored
  *

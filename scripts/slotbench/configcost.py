@@ -19,9 +19,9 @@ from slotbench import common as bl
 
 # what each variant of configs/bench_defconfig switches
 WHAT = {
-    "base": "configs/bench_defconfig",
+    "base": "configs/bench_defconfig (SLAB_DEBUG compiled in, switched off)",
     "stats": "+ SLAB_STATS (the default config's counters)",
-    "debug-off": "+ SLAB_DEBUG, compiled in, switched off",
+    "no-debug": "- SLAB_DEBUG (not compiled in)",
     "failslab": "+ FAILSLAB, disarmed",
     "hardened": "+ SLAB_FREELIST_HARDENED",
     "random": "+ SLAB_FREELIST_RANDOM",

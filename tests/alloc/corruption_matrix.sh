@@ -6,7 +6,7 @@
 . tests/lib/tap.inc
 config_enabled SLAB_DEBUG || skip_all "CONFIG_SLAB_DEBUG is off in $O"
 prog=$O/tests/alloc/progs/corrupt
-cases="double-free kfree-double interior-free wrong-cache foreign-free overrun underrun write-after-free freelist"
+cases="double-free delayed-double-free kfree-double interior-free wrong-cache foreign-free overrun kmalloc-overrun underrun write-after-free freelist"
 err=$(mktemp); out=$(mktemp); trap 'rm -f "$err" "$out"' EXIT
 
 run() {	# debug-setting case -> "detected survived" words
@@ -18,16 +18,16 @@ run() {	# debug-setting case -> "detected survived" words
 	echo "$d $s"
 }
 
-plan 13
-echo "# case               | always-on checks      | SLOTSLAB_DEBUG=FZPU"
-echo "#                    | detected  survived    | detected  survived"
+plan 15
+echo "# case                 | always-on checks      | SLOTSLAB_DEBUG=FZPU"
+echo "#                      | detected  survived    | detected  survived"
 n=0
 for c in $cases; do
 	set -- $(run "" "$c")
 	d0=$1; s0=$2
 	set -- $(run FZPU "$c")
 	d1=$1; s1=$2
-	printf '# %-18s | %-8s  %-8s    | %-8s  %-8s\n' "$c" "$d0" "$s0" "$d1" "$s1"
+	printf '# %-20s | %-8s  %-8s    | %-8s  %-8s\n' "$c" "$d0" "$s0" "$d1" "$s1"
 	[ "$d1" = yes ] && [ "$s1" = yes ]
 	r=$?
 	[ $r -eq 0 ] || { echo "# stderr of $c under FZPU:"; sed 's/^/#   /' "$err" | head -40; }

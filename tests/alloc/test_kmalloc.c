@@ -248,9 +248,15 @@ static void test_shrink_all(void **state)
 	for (int i = 0; i < N; i++)
 		kfree(p[i]);
 	released = kmem_cache_shrink_all();
-	assert_true(released >= (size_t)N * 112 * 9 / 10);
+	/*
+	 * Under memcheck the frees can outlast the decay time, which then
+	 * returns slabs before shrink_all does: judge by what is left.
+	 */
+	if (!test_under_instrumentation())
+		assert_true(released >= (size_t)N * 112 * 9 / 10);
 	assert_int_equal(slab_get_mem_info(&m), 0);
 	assert_int_equal(m.dirty_bytes, 0);
+	assert_true(m.slab_bytes < (size_t)N * 112 / 10);
 	free(p);
 }
 

@@ -147,10 +147,14 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static int broken;	/* invariants kmem_cache_validate() found broken */
+
+/* Shrinks, and checks the allocator's bookkeeping while it is busy. */
 static void *shrinker(void *arg)
 {
 	while (!__atomic_load_n(&stop_helpers, __ATOMIC_ACQUIRE)) {
 		kmem_cache_shrink(shared);
+		__atomic_fetch_add(&broken, kmem_cache_validate(NULL), __ATOMIC_RELAXED);
 		sched_yield();
 	}
 	return NULL;
@@ -203,6 +207,8 @@ static void test_stress(void **state)
 	while (take_one(&p, &k))
 		release(p, k);
 	assert_int_equal(__atomic_load_n(&live, __ATOMIC_RELAXED), 0);
+	assert_int_equal(__atomic_load_n(&broken, __ATOMIC_RELAXED), 0);
+	assert_int_equal(kmem_cache_validate(NULL), 0);
 	assert_int_equal(kmem_cache_shrink(shared), 0);
 	assert_int_equal(kmem_cache_get_info(shared, &info), 0);
 	assert_int_equal(info.active_objs, 0);

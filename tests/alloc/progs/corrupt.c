@@ -5,8 +5,10 @@
  *
  *   corrupt CASE
  *
- * CASE: double-free, interior-free, wrong-cache, foreign-free, overrun,
- * underrun, write-after-free, freelist, kfree-double.  The program prints
+ * CASE: double-free, delayed-double-free (free p, free q, free p),
+ * interior-free, wrong-cache, foreign-free, overrun, kmalloc-overrun
+ * (kmalloc(50), byte 50 written), underrun, write-after-free, freelist,
+ * kfree-double.  The program prints
  * "survived" when, after the corruption, 10000 allocations from the cache
  * are distinct, writable and never the corrupted object, and exits 0.
  * Whether the corruption was *detected* is for the caller to read on
@@ -89,6 +91,19 @@ int main(int argc, char **argv)
 
 		kfree(k);
 		kfree(k);
+	} else if (strcmp(c, "kmalloc-overrun") == 0) {
+		/* within the size class, beyond the size asked for */
+		char *k = kmalloc(50, GFP_KERNEL);
+
+		k[50] = 'x';
+		kfree(k);
+	} else if (strcmp(c, "delayed-double-free") == 0) {
+		unsigned char *q = kmem_cache_alloc(cache, GFP_KERNEL);
+
+		kmem_cache_free(cache, p);
+		kmem_cache_free(cache, q);
+		kmem_cache_free(cache, p);
+		p = NULL;
 	} else if (strcmp(c, "interior-free") == 0) {
 		kmem_cache_free(cache, p + 8);
 	} else if (strcmp(c, "wrong-cache") == 0) {
@@ -132,8 +147,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 4; i++)
 			memset(q[i], 0x41, OBJ + 24);
 	} else {
-		fprintf(stderr, "usage: corrupt double-free|kfree-double|interior-free|"
-			"wrong-cache|foreign-free|overrun|underrun|write-after-free|freelist\n");
+		fprintf(stderr, "usage: corrupt double-free|delayed-double-free|kfree-double|"
+			"interior-free|wrong-cache|foreign-free|overrun|kmalloc-overrun|underrun|"
+			"write-after-free|freelist\n");
 		return 2;
 	}
 	if (!sound(bad)) {

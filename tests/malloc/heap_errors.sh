@@ -1,0 +1,101 @@
+#!/bin/sh
+# heap_errors - every heap error of tests/malloc/progs/heap_errors.c (double frees,
+# invalid frees, overflows and underflows of 1 B, 32 B and 1 MiB, writes
+# after free, realloc of a freed block; on small, medium, large and huge
+# blocks) run under libslotslab-malloc.so with no settings, under
+# SLOTSLAB_DEBUG=FZPU, and with glibc's malloc.  A case is "stopped" when
+# the process dies by a signal before it prints "carried on".  Prints the
+# table and the counts; asserts what slotslab promises:
+#   - with no settings, every double free of the immediate and interleaved
+#     kinds, every invalid free (interior, unaligned, stack, alloca, far,
+#     low addresses) and every realloc of a freed small or medium block is
+#     stopped, with one line "slotslab: ..." on stderr;
+#   - with FZPU, those too, and also every overflow and underflow of a
+#     small or medium block, every overflow of a large block and every
+#     write after free of a small or medium block; more cases than with no
+#     settings (the others may die by chance: a write past a mapping);
+#   - SLOTSLAB_ERRORS=kernel reports and carries on instead.
+# HEAP_ERRORS_TABLE=FILE also writes the table there.
+. tests/lib/tap.inc
+SO=$(cd "$(dirname "$O/x")" && pwd)/libslotslab-malloc.so
+P=$O/tests/malloc/progs/heap_errors
+[ -f "$SO" ] || skip_all "$SO is not built"
+nm -D "$SO" | grep -q ' U __[at]san_' && skip_all "sanitizer build: the library needs the sanitizer's runtime"
+config_enabled SLAB_DEBUG || skip_all "CONFIG_SLAB_DEBUG is off in $O"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# stopped ENV... : "yes" when the case $c died by a signal before "carried on"
+stopped() {
+	# a command after it, so that the subshell's shell reports no signal
+	( env "$@" "$P" "$c" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc" ) 2>/dev/null
+	rc=$(cat "$tmp/rc")
+	if grep -q "carried on" "$tmp/out"; then echo no
+	elif [ $rc -gt 128 ]; then echo yes
+	else echo "exit$rc"; fi
+}
+
+cases=$("$P" --list)
+n=$(echo "$cases" | wc -l)
+plan 8
+table=$tmp/table
+: >"$table"
+bad_default= bad_fzpu= bad_line= fewer=
+for c in $cases; do
+	g=$(stopped -u LD_PRELOAD)	# (the suite may run under a preload)
+	d=$(stopped LD_PRELOAD="$SO")
+	line=$(grep -c "^slotslab: " "$tmp/err")
+	f=$(stopped LD_PRELOAD="$SO" SLOTSLAB_DEBUG=FZPU)
+	printf '%-32s %-6s %-6s %-6s\n' "$c" "$g" "$d" "$f" >>"$table"
+	case $c in
+	double-free-immediate-*|double-free-interleaved-*|free-interior-*|free-unaligned-*|\
+	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium)
+		[ "$d" = yes ] || bad_default="$bad_default $c"
+		[ "$f" = yes ] || fewer="$fewer $c"
+		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
+	esac
+	case $c in
+	overflow-*-small|overflow-*-medium|underflow-*-small|underflow-*-medium|\
+	overflow-*-large|write-after-free-small|write-after-free-medium)
+		[ "$f" = yes ] || bad_fzpu="$bad_fzpu $c";;
+	esac
+done
+glibc=$(awk '$2 == "yes"' "$table" | wc -l)
+def=$(awk '$3 == "yes"' "$table" | wc -l)
+fzpu=$(awk '$4 == "yes"' "$table" | wc -l)
+echo "# case                             glibc  slotslab  FZPU"
+sed 's/^/# /' "$table"
+echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBUG=FZPU $fzpu"
+[ -n "${HEAP_ERRORS_TABLE:-}" ] && cp "$table" "$HEAP_ERRORS_TABLE"
+
+[ "$n" -ge 70 ]
+ok $? "$n cases"
+[ -z "$bad_default" ]
+ok $? "double frees, invalid frees, realloc of a freed block stopped with no settings${bad_default:+ (not:$bad_default)}"
+[ -z "$bad_line" ]
+ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
+[ -z "$bad_fzpu" ]
+ok $? "overflows, underflows, writes after free stopped under FZPU${bad_fzpu:+ (not:$bad_fzpu)}"
+[ -z "$fewer" ]
+ok $? "FZPU stops those too${fewer:+ (not:$fewer)}"
+[ "$fzpu" -gt "$def" ]
+ok $? "FZPU stops more ($fzpu) than no settings ($def)"
+
+# The line names the error, the pointer and the block; the kernel's
+# convention carries on.
+c=double-free-immediate-small
+( LD_PRELOAD="$SO" "$P" $c >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc" ) 2>/dev/null
+rc=$(cat "$tmp/rc")
+# (dash writes its own "Aborted" into the redirected stderr)
+[ $rc -eq 134 ] && [ "$(grep -vc "^Aborted" "$tmp/err")" -eq 1 ] &&
+	grep -q "^slotslab: double free detected .*block 0x[0-9a-f]* of 32 bytes (kmalloc-32); aborting$" "$tmp/err"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# stderr: /' "$tmp/err"
+ok $r "a double free: one line, then abort (exit $rc)"
+for c in double-free-interleaved-small free-low-1; do
+	LD_PRELOAD="$SO" SLOTSLAB_ERRORS=kernel "$P" $c >"$tmp/out" 2>>"$tmp/err2" || echo "# $c: exit $?"
+	grep -q "carried on" "$tmp/out" || echo "# $c did not carry on"
+done
+grep -q "^BUG kmalloc-32: double free detected" "$tmp/err2" && grep -q "^BUG kmalloc: free(): invalid pointer 0x1" "$tmp/err2" &&
+	[ "$(grep -c "carried on" "$tmp/out")" -eq 1 ]
+ok $? "SLOTSLAB_ERRORS=kernel: reports and carries on"
+finish

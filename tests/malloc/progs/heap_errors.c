@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/malloc/progs/heap_errors.c - commit one heap error through the C malloc
+ * API, then carry on as a program would: for tests/malloc/heap_errors.sh.
+ *
+ *   heap_errors CASE      run one case
+ *   heap_errors --list    print every case, one a line
+ *
+ * A case is CLASS-SIZE (or a CLASS of its own for errors without a block
+ * size): SIZE is small (24 bytes), medium (2000), large (300 KiB, a buddy
+ * block) or huge (3 MiB, a mapping of its own).  After the error the
+ * program allocates, writes and frees blocks of the same size (where a
+ * block handed out twice, or a corrupted free list, shows), then prints
+ * "carried on" and exits 0.  A case is "stopped" when the process dies
+ * (abort, SIGSEGV) before that line: the caller counts them under the
+ * allocator it preloads.  Nothing here checks anything itself.
+ *
+ * The errors are committed through opaque pointers (launder) so that the
+ * compiler neither warns about them nor optimises them away.
+ */
+#include <alloca.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma GCC diagnostic ignored "-Wpragmas"
+#pragma GCC diagnostic ignored "-Wunknown-warning-option"
+#pragma GCC diagnostic ignored "-Wfree-nonheap-object"
+#pragma GCC diagnostic ignored "-Wuse-after-free"
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+
+#define MiB (1UL << 20)
+
+static char far_block[4096];
+static volatile unsigned char sink;
+
+/* The pointer, hidden from the optimiser. */
+static __attribute__((noinline)) void *launder(void *p)
+{
+	__asm__ volatile("" : "+r"(p));
+	return p;
+}
+
+/* A program's ordinary work after the error: blocks of @size, used. */
+static void carry_on(size_t size)
+{
+	char *b[32];
+
+	for (int i = 0; i < 32; i++) {
+		b[i] = malloc(size);
+		if (b[i])
+			memset(b[i], i, size < 256 ? size : 256);
+	}
+	for (int i = 0; i < 32; i++)
+		for (int j = 0; j < i; j++)
+			if (b[i] && b[i] == b[j]) {
+				/* the same block twice: its users overwrite each other */
+				memset(b[j], 0x55, size < 256 ? size : 256);
+				sink = (unsigned char)b[i][0];
+			}
+	for (int i = 31; i >= 0; i--)
+		free(b[i]);
+	puts("carried on");
+	fflush(stdout);
+}
+
+/* ---- the errors ----------------------------------------------------------- */
+
+static void double_free_immediate(size_t n)
+{
+	char *p = malloc(n);
+
+	free(p);
+	free(launder(p));
+}
+
+static void double_free_interleaved(size_t n)
+{
+	char *p = malloc(n), *q = malloc(n);
+
+	free(p);
+	free(q);
+	free(launder(p));
+}
+
+static void double_free_delayed(size_t n)
+{
+	char *p = malloc(n), *o[8];
+
+	for (int i = 0; i < 8; i++)
+		o[i] = malloc(n);
+	free(p);
+	for (int i = 0; i < 8; i++)
+		free(o[i]);
+	free(launder(p));
+}
+
+static void double_free_after_reuse(size_t n)
+{
+	char *p = malloc(n), *r;
+
+	free(p);
+	r = malloc(n);			/* very likely p again */
+	memset(r, 1, n < 256 ? n : 256);
+	free(launder(p));		/* frees r under its user's feet if so */
+	sink = (unsigned char)r[0];
+	if (r != p)
+		free(r);
+}
+
+static void free_interior(size_t n)
+{
+	char *p = malloc(n);
+
+	free(launder(p + 16));
+}
+
+static void free_unaligned(size_t n)
+{
+	char *p = malloc(n);
+
+	free(launder(p + 1));
+}
+
+static void free_stack(void)
+{
+	char buf[128];
+
+	memset(buf, 0, sizeof(buf));
+	free(launder(buf + 16));
+}
+
+static void free_alloca(void)
+{
+	char *a = alloca(256);
+
+	memset(a, 0, 256);
+	free(launder(a));
+}
+
+static void free_far(void)
+{
+	free(launder(far_block + 64));
+}
+
+static void free_low(uintptr_t v)
+{
+	free(launder((void *)v));
+}
+
+static void overflow(size_t n, size_t by, int use_memcpy)
+{
+	char *p = malloc(n);
+	char *src = malloc(by);
+
+	memset(src, 'A', by);
+	if (use_memcpy)
+		memcpy(launder(p + n), src, by);
+	else
+		for (size_t i = 0; i < by; i++)
+			((volatile char *)launder(p))[n + i] = 'A';
+	free(src);
+	free(p);
+}
+
+static void underflow(size_t n, size_t by, int use_memcpy)
+{
+	char *p = malloc(n);
+	char *src = malloc(by);
+
+	memset(src, 'A', by);
+	if (use_memcpy)
+		memcpy(launder(p - by), src, by);
+	else
+		for (size_t i = 1; i <= by; i++)
+			((volatile char *)launder(p))[-(ptrdiff_t)i] = 'A';
+	free(src);
+	free(p);
+}
+
+static void write_after_free(size_t n)
+{
+	char *p = malloc(n);
+
+	free(p);
+	memset(launder(p), 'W', n < 64 ? n : 64);
+}
+
+static void realloc_freed(size_t n)
+{
+	char *p = malloc(n);
+
+	free(p);
+	p = realloc(launder(p), 2 * n);
+	sink = p ? (unsigned char)p[0] : 0;
+}
+
+static void free_after_realloc(size_t n)
+{
+	char *p = malloc(n), *q;
+
+	memset(p, 1, n < 256 ? n : 256);
+	q = realloc(p, 4 * n);		/* moves: p is freed */
+	free(launder(p));
+	sink = (unsigned char)q[0];
+}
+
+/* ---- the table ------------------------------------------------------------- */
+
+struct size_class {
+	const char *name;
+	size_t n;
+};
+
+static const struct size_class sizes[] = {
+	{ "small", 24 }, { "medium", 2000 }, { "large", 300 << 10 }, { "huge", 3 * MiB },
+};
+
+static const char *const sized[] = {
+	"double-free-immediate", "double-free-interleaved", "double-free-delayed",
+	"double-free-after-reuse", "free-interior", "free-unaligned",
+	"overflow-1", "overflow-32", "overflow-memcpy-32", "overflow-1mib",
+	"underflow-1", "underflow-32", "underflow-memcpy-32",
+	"write-after-free", "realloc-freed", "free-after-realloc",
+};
+
+static const char *const unsized[] = {
+	"free-stack", "free-alloca", "free-far", "free-low-1", "free-low-16", "free-low-4096",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int run_sized(const char *what, size_t n)
+{
+	if (!strcmp(what, "double-free-immediate"))
+		double_free_immediate(n);
+	else if (!strcmp(what, "double-free-interleaved"))
+		double_free_interleaved(n);
+	else if (!strcmp(what, "double-free-delayed"))
+		double_free_delayed(n);
+	else if (!strcmp(what, "double-free-after-reuse"))
+		double_free_after_reuse(n);
+	else if (!strcmp(what, "free-interior"))
+		free_interior(n);
+	else if (!strcmp(what, "free-unaligned"))
+		free_unaligned(n);
+	else if (!strcmp(what, "overflow-1"))
+		overflow(n, 1, 0);
+	else if (!strcmp(what, "overflow-32"))
+		overflow(n, 32, 0);
+	else if (!strcmp(what, "overflow-memcpy-32"))
+		overflow(n, 32, 1);
+	else if (!strcmp(what, "overflow-1mib"))
+		overflow(n, MiB, 1);
+	else if (!strcmp(what, "underflow-1"))
+		underflow(n, 1, 0);
+	else if (!strcmp(what, "underflow-32"))
+		underflow(n, 32, 0);
+	else if (!strcmp(what, "underflow-memcpy-32"))
+		underflow(n, 32, 1);
+	else if (!strcmp(what, "write-after-free"))
+		write_after_free(n);
+	else if (!strcmp(what, "realloc-freed"))
+		realloc_freed(n);
+	else if (!strcmp(what, "free-after-realloc"))
+		free_after_realloc(n);
+	else
+		return -1;
+	carry_on(n);
+	return 0;
+}
+
+static int run_unsized(const char *what)
+{
+	if (!strcmp(what, "free-stack"))
+		free_stack();
+	else if (!strcmp(what, "free-alloca"))
+		free_alloca();
+	else if (!strcmp(what, "free-far"))
+		free_far();
+	else if (!strcmp(what, "free-low-1"))
+		free_low(1);
+	else if (!strcmp(what, "free-low-16"))
+		free_low(16);
+	else if (!strcmp(what, "free-low-4096"))
+		free_low(4096);
+	else
+		return -1;
+	carry_on(64);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc == 2 ? argv[1] : "";
+
+	if (!strcmp(c, "--list")) {
+		for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
+			for (size_t s = 0; s < ARRAY_SIZE(sizes); s++)
+				printf("%s-%s\n", sized[i], sizes[s].name);
+		for (size_t i = 0; i < ARRAY_SIZE(unsized); i++)
+			printf("%s\n", unsized[i]);
+		return 0;
+	}
+	if (!strcmp(c, "--help")) {
+		printf("usage: heap_errors CASE | --list\n"
+		       "Commits one heap error (CASE, see --list), carries on and prints\n"
+		       "\"carried on\"; for tests/malloc/heap_errors.sh.\n");
+		return 0;
+	}
+	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
+		size_t len = strlen(sizes[s].name), cl = strlen(c);
+
+		if (cl > len + 1 && c[cl - len - 1] == '-' && !strcmp(c + cl - len, sizes[s].name)) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "%.*s", (int)(cl - len - 1), c);
+			if (run_sized(what, sizes[s].n) == 0)
+				return 0;
+		}
+	}
+	if (run_unsized(c) == 0)
+		return 0;
+	fprintf(stderr, "heap_errors: unknown case '%s' (--list lists them)\n", c);
+	return 2;
+}
