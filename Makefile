@@ -77,7 +77,9 @@ $(O)/slotslab.pc: slotslab.pc.in VERSION
 	$(quiet) GEN $@
 	$(Q)$(PC_SED) $< > $@
 
-$(BENCH_LIB): $(BENCH_OBJS)
+# The bench library carries the prefixed malloc replacement too: the
+# replayer's slab heap (bench/replay_heap.c) is the code libslotslab-malloc.so ships.
+$(BENCH_LIB): $(BENCH_OBJS) $(MALLOC_PFX_OBJS)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
