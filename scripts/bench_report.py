@@ -745,6 +745,13 @@ def main():
                        % charts.returncode)
     bl.write_json(os.path.join(a.results, "bench.json"), r.bench_json(chart_files))
     text = r.summary(chart_files)
+    # The fragments of the newer parts (RESULTS/sections/NN-part.md), in name order.
+    sec = os.path.join(a.results, "sections")
+    if os.path.isdir(sec):
+        for name in sorted(os.listdir(sec)):
+            if name.endswith(".md"):
+                with open(os.path.join(sec, name)) as f:
+                    text = text.rstrip("\n") + "\n\n" + f.read()
     tmp = os.path.join(a.results, "summary.md.tmp")
     with open(tmp, "w") as f:
         f.write(text)

@@ -1,0 +1,260 @@
+"""The workload suite (bench/workloads/): each program under every allocator.
+
+usage: PYTHONPATH=scripts /usr/bin/python3 -m slotbench.workloads --build B --out RESULTS
+       [--reps N] [--full]
+
+Contenders: glibc, the Debian peers benchlib.peers() finds (jemalloc,
+mimalloc, tcmalloc), and slotslab as users get it: B/libslotslab-malloc.so
+preloaded with the default configuration.  For each repetition, each
+workload runs once under every contender, the order rotated from one
+repetition to the next, so that load from other jobs falls on all alike.
+Each run records wall time, CPU time (user + system), peak RSS and page
+faults from wait4() of the child; a run that fails its own check or exits
+non-zero fails the part.  Writes RESULTS/workloads.json,
+RESULTS/sections/40-workloads.md and RESULTS/workloads.{png,svg}.
+
+Goals (issue 11): time/best peer geometric mean <= 1.05 and no workload
+above 1.30; peak RSS/best peer geometric mean <= 1.05, none above 1.25;
+mstress RSS flat as iterations grow (end RSS <= 1.10x the quarter's).
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import benchlib  # noqa: E402
+
+ROOT = benchlib.ROOT
+NCPU = max(2, os.cpu_count() or 2)
+
+# name -> (argv after the program, default scale, full scale)
+def workloads(build, full):
+    w = os.path.join(build, "workloads")
+    py = "/usr/bin/python3"
+    churn = os.path.join(ROOT, "bench", "workloads", "churn.py")
+    def n(d, f):
+        return str(f if full else d)
+    return [
+        ("larson", [os.path.join(w, "larson"), "-n", n(1000000, 5000000), "-t", str(NCPU)]),
+        ("xmalloc", [os.path.join(w, "xmalloc"), "-n", n(2000000, 10000000), "-t", str(NCPU)]),
+        ("mstress", [os.path.join(w, "mstress"), "-n", n(20, 100), "-t", str(NCPU)]),
+        ("randsize-1", [os.path.join(w, "randsize"), "-n", n(2000000, 10000000), "-t", "1"]),
+        ("randsize-N", [os.path.join(w, "randsize"), "-n", n(1000000, 5000000), "-t", str(NCPU)]),
+        ("large", [os.path.join(w, "large"), "-n", n(40, 300)]),
+        ("mleak", [os.path.join(w, "mleak"), "-n", n(500000, 3000000)]),
+        ("reallocs", [os.path.join(w, "reallocs"), "-n", n(2000000, 10000000)]),
+        ("python-churn", [py, churn, n(5, 30)]),
+    ]
+
+
+def contenders(build):
+    out = [p for p in benchlib.peers() if p["available"]]
+    lib = os.path.abspath(os.path.join(build, "libslotslab-malloc.so"))
+    if not os.path.exists(lib):
+        raise SystemExit("workloads: %s is not built (make O=%s)" % (lib, build))
+    out.append({"name": "slotslab", "library": lib, "available": True})
+    return out
+
+
+def run_once(build, argv, peer, timeout):
+    """One run of @argv under @peer, measured by bench/workloads/rusage.c
+    (wait4 of a child forked from a small process: a child forked from this
+    Python process would count Python's resident set as its own peak)."""
+    launcher = [os.path.join(build, "workloads", "rusage")]
+    if peer.get("library"):
+        launcher += ["--preload", peer["library"]]
+    env = benchlib.preload_env(None)
+    try:
+        p = subprocess.run(launcher + ["--"] + argv, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "error": "timeout after %d s" % timeout}
+    out = p.stdout.decode(errors="replace")
+    err = p.stderr.decode(errors="replace").strip().split("\n")
+    last = err[-1].split() if err else []
+    if not last or last[0] != "rusage:":
+        return {"ok": False, "error": "exit %d: %s" % (p.returncode, "\n".join(err)[-300:])}
+    f = dict(zip(last[1::2], last[2::2]))
+    ok = p.returncode == 0 and " ok" in out
+    r = {"ok": ok, "wall_s": float(f["wall_s"]), "cpu_s": float(f["cpu_s"]),
+         "maxrss_kb": int(f["maxrss_kb"]), "minflt": int(f["minflt"]),
+         "majflt": int(f["majflt"]), "output": out.strip()[-200:]}
+    if not ok:
+        r["error"] = "exit %d: %s" % (p.returncode, "\n".join(err[:-1])[-300:])
+    if "rss_quarter_kb" in out:
+        w = out.split()
+        r["rss_quarter_kb"] = int(w[w.index("rss_quarter_kb") + 1])
+        r["rss_end_kb"] = int(w[w.index("rss_end_kb") + 1])
+    return r
+
+
+def gmean(v):
+    v = [x for x in v if x]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v else None
+
+
+def summarise(runs, names, work):
+    res = {}
+    for w, _ in work:
+        res[w] = {}
+        for c in names:
+            rs = runs[w][c]
+            okrs = [r for r in rs if r["ok"]]
+            res[w][c] = {
+                "ok": len(okrs) == len(rs),
+                "wall_s": benchlib.median([r["wall_s"] for r in okrs]),
+                "cpu_s": benchlib.median([r["cpu_s"] for r in okrs]),
+                "maxrss_kb": benchlib.median([r["maxrss_kb"] for r in okrs]),
+                "minflt": benchlib.median([r["minflt"] for r in okrs]),
+                "rss_growth": benchlib.median([benchlib.ratio(r.get("rss_end_kb"),
+                                                              r.get("rss_quarter_kb"))
+                                               for r in okrs]),
+            }
+        for key, rk in (("wall_s", "time_ratio"), ("maxrss_kb", "rss_ratio")):
+            best = min([res[w][c][key] for c in names if res[w][c][key]] or [None])
+            for c in names:
+                res[w][c][rk] = benchlib.ratio(res[w][c][key], best)
+    return res
+
+
+def section(res, names, work, goals):
+    L = ["## Workload suite: classic allocator patterns, each allocator preloaded", "",
+         "Programs of bench/workloads/ (one per pattern, deterministic, self-checking), "
+         "medians of alternated runs; ratios are to the best allocator of each workload "
+         "(1.00 = best).  slotslab is `libslotslab-malloc.so` preloaded, default config.", "",
+         "| workload | " + " | ".join("%s time" % c for c in names) + " | " +
+         " | ".join("%s RSS" % c for c in names) + " |",
+         "|---" * (1 + 2 * len(names)) + "|"]
+    for w, _ in work:
+        row = [w] + [benchlib.fmt(res[w][c]["time_ratio"], "%.2f") for c in names] + \
+              [benchlib.fmt(res[w][c]["rss_ratio"], "%.2f") for c in names]
+        L.append("| " + " | ".join(row) + " |")
+    L.append("| **geometric mean** | " + " | ".join(
+        benchlib.fmt(gmean([res[w][c]["time_ratio"] for w, _ in work]), "%.2f") for c in names) +
+        " | " + " | ".join(benchlib.fmt(gmean([res[w][c]["rss_ratio"] for w, _ in work]), "%.2f")
+                           for c in names) + " |")
+    L += ["", "| goal | slotslab | met | why not |", "|---|---|---|---|"]
+    for g in goals:
+        L.append("| %s | %s | %s | %s |" % (g["goal"], g["value"], "yes" if g["met"] else "**no**",
+                                            g.get("why", "")))
+    L.append("")
+    return "\n".join(L)
+
+
+WHY = {
+    "large": "every block above 1 MiB is a fresh mapping that faults in anew on each reuse "
+             "(see minor faults in workloads.json)",
+    "mstress": "freed memory of the waves is retained (remote frees, dead threads' magazines, "
+               "partial slabs); RSS grows with iterations",
+    "mleak": "size classes round a growing heap up more than the peers' (bytes held per block)",
+}
+
+
+def goals_of(res, work):
+    s = "slotslab"
+    tr = {w: res[w][s]["time_ratio"] for w, _ in work}
+    rr = {w: res[w][s]["rss_ratio"] for w, _ in work}
+    gt, gr = gmean(tr.values()), gmean(rr.values())
+    wt = max(tr, key=lambda w: tr[w] or 0)
+    wr = max(rr, key=lambda w: rr[w] or 0)
+    growth = res.get("mstress", {}).get(s, {}).get("rss_growth")
+    out = [
+        {"goal": "time/best, geometric mean <= 1.05", "value": benchlib.fmt(gt, "%.2f"),
+         "met": bool(gt and gt <= 1.05), "why": "worst: %s %.2f; %s" % (wt, tr[wt] or 0,
+                                                                       WHY.get(wt, ""))},
+        {"goal": "time/best, every workload <= 1.30", "value": "%s %.2f" % (wt, tr[wt] or 0),
+         "met": bool(tr[wt] and tr[wt] <= 1.30), "why": WHY.get(wt, "")},
+        {"goal": "peak RSS/best, geometric mean <= 1.05", "value": benchlib.fmt(gr, "%.2f"),
+         "met": bool(gr and gr <= 1.05), "why": "worst: %s %.2f; %s" % (wr, rr[wr] or 0,
+                                                                       WHY.get(wr, ""))},
+        {"goal": "peak RSS/best, every workload <= 1.25", "value": "%s %.2f" % (wr, rr[wr] or 0),
+         "met": bool(rr[wr] and rr[wr] <= 1.25), "why": WHY.get(wr, "")},
+        {"goal": "mstress RSS flat: end <= 1.10x quarter", "value": benchlib.fmt(growth, "%.2f"),
+         "met": bool(growth and growth <= 1.10), "why": WHY["mstress"]},
+    ]
+    for g in out:
+        if g["met"]:
+            g["why"] = ""
+    return out
+
+
+def chart(res, names, work, out):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        benchlib.note("workloads: no matplotlib, no chart")
+        return
+    fig, axes = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    x = range(len(work))
+    wdt = 0.8 / len(names)
+    for ax, key, label in ((axes[0], "time_ratio", "time / best"),
+                           (axes[1], "rss_ratio", "peak RSS / best")):
+        for i, c in enumerate(names):
+            ax.bar([j + i * wdt for j in x], [res[w][c][key] or 0 for w, _ in work], wdt,
+                   label=c)
+        ax.axhline(1.0, color="black", linewidth=0.5)
+        ax.set_ylabel(label)
+    axes[0].legend(ncol=len(names), fontsize=8)
+    axes[1].set_xticks([j + 0.4 - wdt / 2 for j in x])
+    axes[1].set_xticklabels([w for w, _ in work], rotation=30, ha="right")
+    fig.suptitle("Workload suite: ratio to the best allocator (lower is better)")
+    fig.tight_layout()
+    for ext in ("png", "svg"):
+        fig.savefig(os.path.join(out, "workloads." + ext))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", default="results")
+    ap.add_argument("--reps", type=int, default=int(os.environ.get("REPS", "3")))
+    ap.add_argument("--full", action="store_true", default=os.environ.get("FULL") == "1")
+    ap.add_argument("--only", help="comma-separated workload names")
+    ap.add_argument("--timeout", type=int, default=300)
+    a = ap.parse_args(argv)
+    if a.reps < 1:
+        ap.error("--reps must be at least 1")
+    work = workloads(a.build, a.full)
+    if a.only:
+        keep = a.only.split(",")
+        work = [w for w in work if w[0] in keep]
+        if not work:
+            ap.error("--only names no workload")
+    peers = contenders(a.build)
+    names = [p["name"] for p in peers]
+    runs = {w: {c: [] for c in names} for w, _ in work}
+    prog = benchlib.Progress("workloads", a.reps * len(work) * len(peers))
+    failed = []
+    for rep in range(a.reps):
+        for wi, (w, argv_w) in enumerate(work):
+            k = (rep + wi) % len(peers)
+            for p in peers[k:] + peers[:k]:
+                r = run_once(a.build, argv_w, p, a.timeout)
+                runs[w][p["name"]].append(r)
+                if not r["ok"]:
+                    failed.append("%s under %s: %s" % (w, p["name"], r["error"]))
+                prog.tick("%s %s" % (w, p["name"]))
+    res = summarise(runs, names, work)
+    goals = goals_of(res, work)
+    os.makedirs(os.path.join(a.out, "sections"), exist_ok=True)
+    benchlib.write_json(os.path.join(a.out, "workloads.json"), {
+        "provenance": benchlib.provenance(a.build), "reps": a.reps, "full": a.full,
+        "contenders": peers, "workloads": {w: argv_w for w, argv_w in work},
+        "results": res, "runs": runs, "goals": goals, "failures": failed})
+    text = section(res, names, work, goals)
+    if failed:
+        text += "\n**Failed runs:** " + "; ".join(failed) + "\n"
+    with open(os.path.join(a.out, "sections", "40-workloads.md"), "w") as f:
+        f.write(text)
+    chart(res, names, work, a.out)
+    for f in failed:
+        benchlib.note("workloads: " + f)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
