@@ -13,6 +13,12 @@ faults from wait4() of the child; a run that fails its own check or exits
 non-zero fails the part.  Writes RESULTS/workloads.json,
 RESULTS/sections/40-workloads.md and RESULTS/workloads.{png,svg}.
 
+Then memcached (Debian's) on a loopback port under each allocator's
+LD_PRELOAD, driven by bench/workloads/memload.c (the text protocol, a
+bounded number of requests and seconds, values checked): throughput,
+latency median and p99, the server's peak RSS (VmHWM); the server must stop
+cleanly on SIGTERM with nothing on stderr.
+
 Goals (issue 11): time/best peer geometric mean <= 1.05 and no workload
 above 1.30; peak RSS/best peer geometric mean <= 1.05, none above 1.25;
 mstress RSS flat as iterations grow (end RSS <= 1.10x the quarter's).
@@ -20,8 +26,12 @@ mstress RSS flat as iterations grow (end RSS <= 1.10x the quarter's).
 import argparse
 import math
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlib  # noqa: E402
@@ -154,6 +164,8 @@ WHY = {
 
 def goals_of(res, work):
     s = "slotslab"
+    if not work:
+        return []
     tr = {w: res[w][s]["time_ratio"] for w, _ in work}
     rr = {w: res[w][s]["rss_ratio"] for w, _ in work}
     gt, gr = gmean(tr.values()), gmean(rr.values())
@@ -207,6 +219,91 @@ def chart(res, names, work, out):
         fig.savefig(os.path.join(out, "workloads." + ext))
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_memcached(build, peer, full, timeout):
+    """memcached under @peer, loaded by memload; None when not installed."""
+    exe = shutil.which("memcached")
+    if not exe:
+        return None
+    port = free_port()
+    cmd = [exe, "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-t", "2", "-m", "512"]
+    if os.geteuid() == 0:
+        cmd += ["-u", "nobody"]
+    srv = subprocess.Popen(cmd, env=benchlib.preload_env(peer), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    r = {"ok": False}
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if srv.poll() is not None:
+                    break
+                time.sleep(0.025)
+        load = [os.path.join(build, "workloads", "memload"), "-p", str(port), "-c", "4",
+                "-n", "100000" if full else "15000", "-k", "20000", "-s", "60" if full else "15"]
+        p = subprocess.run(load, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=timeout)
+        hwm = None
+        try:
+            with open("/proc/%d/status" % srv.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        hwm = int(line.split()[1])
+        except OSError:
+            pass
+        if p.returncode != 0 or " ok " not in p.stdout:
+            r["error"] = "memload exit %d: %s" % (p.returncode, p.stderr.strip()[-300:])
+        else:
+            w = p.stdout.split()
+            for k in ("requests", "ops_per_s", "p50_us", "p99_us"):
+                r[k] = float(w[w.index(k) + 1])
+            r["server_rss_kb"] = hwm
+            r["ok"] = True
+    except subprocess.TimeoutExpired:
+        r["error"] = "memload timed out"
+    finally:
+        if srv.poll() is None:
+            srv.send_signal(signal.SIGTERM)
+        try:
+            out, err = srv.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+            out, err = srv.communicate()
+            r.update(ok=False, error="memcached did not stop on SIGTERM")
+    err = err.decode(errors="replace").strip()
+    if r["ok"] and (srv.returncode not in (0, -signal.SIGTERM) or err):
+        r.update(ok=False, error="memcached exit %s: %s" % (srv.returncode, err[-300:]))
+    return r
+
+
+def memcached_section(mres, names):
+    L = ["", "### memcached under a client's load", "",
+         "Debian's memcached on loopback, 2 server threads, preloaded with each allocator; "
+         "bench/workloads/memload.c: 4 connections, 90 % get / 10 % set of 16 B..8 KiB values, "
+         "values checked; medians of the repetitions.", "",
+         "| allocator | ops/s | ops/s / best | p50 us | p99 us | server peak RSS MB | RSS / best |",
+         "|---|---|---|---|---|---|---|"]
+    best_ops = max([mres[c]["ops_per_s"] or 0 for c in names] or [0])
+    best_rss = min([mres[c]["server_rss_kb"] for c in names if mres[c]["server_rss_kb"]] or [None])
+    for c in names:
+        m = mres[c]
+        L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            c, benchlib.fmt(m["ops_per_s"], "%.0f"),
+            benchlib.fmt(benchlib.ratio(m["ops_per_s"], best_ops), "%.2f"),
+            benchlib.fmt(m["p50_us"], "%.0f"), benchlib.fmt(m["p99_us"], "%.0f"),
+            benchlib.fmt(m["server_rss_kb"] and m["server_rss_kb"] / 1024.0, "%.1f"),
+            benchlib.fmt(benchlib.ratio(m["server_rss_kb"], best_rss), "%.2f")))
+    L.append("")
+    return "\n".join(L)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
@@ -222,7 +319,7 @@ def main(argv=None):
     if a.only:
         keep = a.only.split(",")
         work = [w for w in work if w[0] in keep]
-        if not work:
+        if not work and "memcached" not in keep:
             ap.error("--only names no workload")
     peers = contenders(a.build)
     names = [p["name"] for p in peers]
@@ -238,14 +335,32 @@ def main(argv=None):
                 if not r["ok"]:
                     failed.append("%s under %s: %s" % (w, p["name"], r["error"]))
                 prog.tick("%s %s" % (w, p["name"]))
+    mruns = {c: [] for c in names}
+    if not a.only or "memcached" in a.only.split(","):
+        if not shutil.which("memcached"):
+            benchlib.note("workloads: memcached is not installed (scripts/install-deps.sh bench)")
+        for rep in range(a.reps):
+            k = rep % len(peers)
+            for p in peers[k:] + peers[:k]:
+                r = run_memcached(a.build, p, a.full, a.timeout)
+                if r is None:
+                    break
+                mruns[p["name"]].append(r)
+                if not r["ok"]:
+                    failed.append("memcached under %s: %s" % (p["name"], r["error"]))
+    mres = {c: {k: benchlib.median([r.get(k) for r in mruns[c] if r["ok"]])
+                for k in ("ops_per_s", "p50_us", "p99_us", "server_rss_kb")} for c in names}
     res = summarise(runs, names, work)
     goals = goals_of(res, work)
     os.makedirs(os.path.join(a.out, "sections"), exist_ok=True)
     benchlib.write_json(os.path.join(a.out, "workloads.json"), {
         "provenance": benchlib.provenance(a.build), "reps": a.reps, "full": a.full,
         "contenders": peers, "workloads": {w: argv_w for w, argv_w in work},
-        "results": res, "runs": runs, "goals": goals, "failures": failed})
+        "results": res, "runs": runs, "goals": goals, "failures": failed,
+        "memcached": {"results": mres, "runs": mruns}})
     text = section(res, names, work, goals)
+    if any(mruns.values()):
+        text += memcached_section(mres, names)
     if failed:
         text += "\n**Failed runs:** " + "; ".join(failed) + "\n"
     with open(os.path.join(a.out, "sections", "40-workloads.md"), "w") as f:
