@@ -7,7 +7,7 @@
  *   slab  slotslab_malloc, slotslab_calloc, slotslab_realloc,
  *         slotslab_posix_memalign, slotslab_free,
  *         slotslab_malloc_usable_size: the code libslotslab-malloc.so
- *         ships (malloc/*.c built with SLOTSLAB_MALLOC_PREFIX, archived
+ *         ships (malloc/ built with SLOTSLAB_MALLOC_PREFIX, archived
  *         into the bench library), so that every "slab" figure on a
  *         malloc-level trace is the shipped allocator's: its answer to a
  *         zero-size malloc, its realloc shrink, its aligned caches and its
