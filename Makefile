@@ -94,7 +94,9 @@ $(TRACE_LIB): $(TRACE_OBJS)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BENCH_LIB): $(BENCH_OBJS)
+# The bench library carries the prefixed malloc replacement too: the
+# replayer's slab heap (bench/replay/heap.c) is the code libslotslab-malloc.so ships.
+$(BENCH_LIB): $(BENCH_OBJS) $(MALLOC_PFX_OBJS)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 

@@ -61,15 +61,11 @@
  *    RSS grows beyond the program's use by at most that slack); so do a
  *    large block mapped on its own and what mremap adds to one (a buffer
  *    doubled by realloc would otherwise leave its smaller copies
- *    resident).  Peak RSS of sqlite3 on libslotslab-malloc.so: 10.2 MB
- *    with a slack of 1/16, 9.5 MB with 1/64, 8.6 MB with the mappings
- *    counted (glibc's malloc: 8.2 MB).  Counting also the clean pages of a
- *    partly dirty block took gcc from 1.07x to 1.05x glibc's RSS but made
- *    churn of 34-58 KiB blocks 3.8x slower (142 -> 535 ns per op): each
- *    purge makes clean pages that the next block brings in again.  A
- *    fixed size limit instead would make a mass free refault what it
- *    frees (measured: with an 8 MiB limit, creating and freeing 100000
- *    objects took twice as long).  Purging runs on the page-level slow
+ *    resident).  A partly dirty block counts as dirty: counting its clean
+ *    pages too makes each purge create clean pages that the next block
+ *    brings in again.  No fixed size limit on dirty memory: a mass free
+ *    would then refault what it frees.  (The measurements behind these
+ *    choices: alloc/README.md, "Why the purge is shaped so".)  Purging runs on the page-level slow
  *    paths, at most every quarter of the decay time, and from
  *    kmem_cache_shrink(), which purges everything.  With no allocator
  *    activity at all, dirty blocks wait for the next (as in jemalloc

@@ -23,3 +23,15 @@ $(BUILDINFO_H): FORCE $(AUTOCONF)
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; printf '  %-8s %s\n' GEN $@; fi
 .PHONY: FORCE
 FORCE:
+
+# The workload suite (bench/workloads/README.md): standalone programs on
+# the process's malloc, preloaded with each allocator by
+# scripts/slotbench/workloads.py; built without sanitizers, since the
+# preloaded malloc is what they measure.
+WORKLOAD_SRCS := $(wildcard bench/workloads/*.c)
+WORKLOADS     := $(patsubst bench/workloads/%.c,$(O)/workloads/%,$(WORKLOAD_SRCS))
+$(O)/workloads/%: bench/workloads/%.c bench/workloads/wl.h
+	$(quiet) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -pthread -o $@ $<
+all: $(WORKLOADS)

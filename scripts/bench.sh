@@ -19,6 +19,8 @@
 #   realtrace   real programs (python3, gcc, sqlite3) recorded with
 #               `slotslab record` here and replayed on slab and the peers
 #                                                       (scripts/realtrace.sh)
+#   workloads   classic allocator patterns (bench/workloads/) and memcached,
+#               under every allocator       (scripts/slotbench/workloads.py)
 # then writes RESULTS/bench.json, bench.csv, summary.md and the charts (PNG
 # and SVG; slotbench.report, slotbench.report.charts) and prints the
 # summary.  The Python modules are scripts/slotbench/ (scripts/README.md).
@@ -35,6 +37,7 @@
 #   ALLOC_REPS=N       allocbench repetitions (default 3)
 #   CONFIGCOST_REPS=N  configcost repetitions (default 2)
 #   REALTRACE_REPS=N   realtrace repetitions (default 2; 5 with FULL=1)
+#   WORKLOAD_REPS=N    workload suite repetitions (default REPS)
 #   BENCH_PARTS="..."  the parts to run (default all of the above)
 #   RESULTS=dir        where results go (default results/)
 #   BENCH_BUILD=dir    use the binaries already built in dir; build and install
@@ -65,7 +68,7 @@ export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"	# slotbench
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full
-parts="replay python cachegrind alloc configcost objbench realtrace"
+parts="replay python cachegrind alloc configcost objbench realtrace workloads"
 reps=${REPS:-3}
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	size=smoke
@@ -75,7 +78,7 @@ fi
 parts=${BENCH_PARTS:-$parts}
 for p in $parts; do
 	case "$p" in
-	replay|python|cachegrind|alloc|configcost|objbench|realtrace) ;;
+	replay|python|cachegrind|alloc|configcost|objbench|realtrace|workloads) ;;
 	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
 	esac
 done
@@ -100,7 +103,8 @@ for f in replay.json python.json cachegrind.json allocbench.json allocbench.json
 	 configcost.json configcost.jsonl configcost.md objbench.txt bench.json bench.csv summary.md \
 	 headline.png headline.svg footprint.png footprint.svg sweep.png sweep.svg \
 	 throughput.png throughput.svg cachemisses.png cachemisses.svg \
-	 realtrace.json realtrace.csv realtrace.md realtrace.png realtrace.svg; do
+	 realtrace.json realtrace.csv realtrace.md realtrace.png realtrace.svg \
+	 workloads.json workloads.png workloads.svg sections/50-workloads.md; do
 	rm -f "$OUT/$f"
 done
 rm -f "$OUT"/sections/*.md
@@ -149,6 +153,12 @@ part alloc allocbench
 part configcost configcost
 part objbench objbench
 part realtrace realtrace
+# The workload suite (bench/workloads/, scripts/slotbench/workloads.py):
+# classic allocator patterns and an interpreter, every allocator preloaded.
+# slotslab as users get it: the default configuration's build (make all), when there.
+wlb=$B; [ -z "${BENCH_BUILD:-}" ] && [ -f build/libslotslab-malloc.so ] && [ -x build/workloads/larson ] && wlb=build
+part workloads env PYTHONPATH=scripts $PY -m slotbench.workloads --build "$wlb" --out "$OUT" \
+	--reps "${WORKLOAD_REPS:-$reps}" $([ "${FULL:-0}" = 1 ] && echo --full)
 
 $PY -m slotbench.report --results "$OUT" --build "$B" --size $size --reps "$reps" \
 	--started "$start" --parts "$parts" || failed="$failed report"

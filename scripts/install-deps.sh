@@ -17,7 +17,7 @@ set -eu
 
 pkgs_build="python3-kconfiglib liburing-dev"
 pkgs_test="libcmocka-dev valgrind clang libclang-rt-14-dev strace"
-pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
+pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev memcached"
 pkgs_optional="pypy3 heaptrack hyperfine"
 
 want=""

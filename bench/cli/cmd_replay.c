@@ -33,7 +33,7 @@ static void replay_usage(FILE *f)
 		"                     field if the trace takes weak references to them\n"
 		"  --layout dict      every class a dict class without slots\n"
 		"  --heap slab        slot instances on per-class slab caches, dicts and\n"
-		"                     malloc-level events on kmalloc (the default)\n"
+		"                     malloc-level events on libslotslab-malloc's code (the default)\n"
 		"  --heap libc        everything on the process's malloc: run under\n"
 		"                     LD_PRELOAD=libjemalloc.so (mimalloc, tcmalloc) to\n"
 		"                     measure that allocator\n"

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench/replay/heap.c - malloc-level events (malloc, calloc, realloc,
- * memalign, mfree) on one of two heaps, each a small table of functions:
+ * memalign, mfree) on one of two heaps, each a small table of functions
+ * calling the same C API:
  *
- *   slab  kmalloc, kmalloc_array(__GFP_ZERO), krealloc, kfree, ksize.
- *         memalign: alignments up to 16 are kmalloc's own; larger ones
- *         ask for the power of two at or above max(size, align), which
- *         kmalloc aligns naturally up to KMALLOC_MAX_CACHE_SIZE; beyond it
- *         blocks are mapped and page aligned, and an alignment above a
- *         page asks for size + align (a block that contains an aligned
- *         one: the cost any allocator without aligned mappings pays).
+ *   slab  slotslab_malloc, slotslab_calloc, slotslab_realloc,
+ *         slotslab_posix_memalign, slotslab_free,
+ *         slotslab_malloc_usable_size: the code libslotslab-malloc.so
+ *         ships (malloc/ built with SLOTSLAB_MALLOC_PREFIX, archived
+ *         into the bench library), so that every "slab" figure on a
+ *         malloc-level trace is the shipped allocator's: its answer to a
+ *         zero-size malloc, its realloc shrink, its aligned caches and its
+ *         mappings aligned beyond a page.
  *   libc  malloc, calloc, realloc, posix_memalign, free,
  *         malloc_usable_size: whatever LD_PRELOAD put in the process.
  *
@@ -35,100 +37,49 @@
 #include <stdlib.h>
 
 #include "bench/replay/internal.h"
+#include "malloc/slotslab_malloc.h"
 
-#define MALLOC_ALIGN 16		/* what malloc and kmalloc align every block to */
+#define MALLOC_ALIGN 16		/* what malloc aligns every block to */
 #define PAGE_BYTES 4096
 
-static size_t pow2_ceil(size_t n)
-{
-	size_t p = 1;
-
-	while (p < n)
-		p <<= 1;
-	return p;
-}
-
-static void *slab_alloc(size_t size, size_t align)
-{
-	size_t want = MAX(size, align);
-
-	if (align <= MALLOC_ALIGN)
-		return kmalloc(size, GFP_KERNEL);
-	if (want <= KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc(pow2_ceil(want), GFP_KERNEL);
-	if (align <= PAGE_BYTES)
-		return kmalloc(want, GFP_KERNEL);
-	if (size > SIZE_MAX - align)
-		return NULL;
-	return kmalloc(size + align, GFP_KERNEL);
-}
-
-static void *slab_zalloc(size_t nmemb, size_t size)
-{
-	return kmalloc_array(nmemb, size, GFP_KERNEL | __GFP_ZERO);
-}
-
-static void *slab_realloc(void *p, size_t size)
-{
-	return krealloc(p, size, GFP_KERNEL);
-}
-
-static void slab_free(void *p)
-{
-	kfree(p);
-}
-
-static size_t slab_usable(const void *p)
-{
-	return ksize(p);
-}
-
-const struct block_ops replay_slab_ops = {
-	.name = "slab",
-	.alloc = slab_alloc,
-	.zalloc = slab_zalloc,
-	.realloc = slab_realloc,
-	.free = slab_free,
-	.usable = slab_usable,
+#define HEAP_OPS(pfx, NAME)							\
+static void *pfx##_alloc(size_t size, size_t align)				\
+{										\
+	void *p;								\
+										\
+	if (align <= MALLOC_ALIGN)						\
+		return NAME(malloc)(size);					\
+	return NAME(posix_memalign)(&p, align, size) == 0 ? p : NULL;		\
+}										\
+static void *pfx##_zalloc(size_t nmemb, size_t size)				\
+{										\
+	return NAME(calloc)(nmemb, size);					\
+}										\
+static void *pfx##_realloc(void *p, size_t size)				\
+{										\
+	return NAME(realloc)(p, size);						\
+}										\
+static void pfx##_free(void *p)							\
+{										\
+	NAME(free)(p);								\
+}										\
+static size_t pfx##_usable(const void *p)					\
+{										\
+	return NAME(malloc_usable_size)((void *)p);				\
+}										\
+const struct block_ops replay_##pfx##_ops = {					\
+	.name = #pfx,								\
+	.alloc = pfx##_alloc,							\
+	.zalloc = pfx##_zalloc,							\
+	.realloc = pfx##_realloc,						\
+	.free = pfx##_free,							\
+	.usable = pfx##_usable,							\
 };
 
-static void *libc_alloc(size_t size, size_t align)
-{
-	void *p;
-
-	if (align <= MALLOC_ALIGN)
-		return malloc(size);
-	return posix_memalign(&p, align, size) == 0 ? p : NULL;
-}
-
-static void *libc_zalloc(size_t nmemb, size_t size)
-{
-	return calloc(nmemb, size);
-}
-
-static void *libc_realloc(void *p, size_t size)
-{
-	return realloc(p, size);
-}
-
-static void libc_free(void *p)
-{
-	free(p);
-}
-
-static size_t libc_usable(const void *p)
-{
-	return malloc_usable_size((void *)p);
-}
-
-const struct block_ops replay_libc_ops = {
-	.name = "libc",
-	.alloc = libc_alloc,
-	.zalloc = libc_zalloc,
-	.realloc = libc_realloc,
-	.free = libc_free,
-	.usable = libc_usable,
-};
+#define SHIPPED(name) slotslab_##name
+#define PROCESS(name) name
+HEAP_OPS(slab, SHIPPED)
+HEAP_OPS(libc, PROCESS)
 
 static void raise_peak(size_t *peak, size_t v)
 {

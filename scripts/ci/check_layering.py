@@ -106,15 +106,19 @@ def rule_for(path, rules):
     return None, None
 
 
-def resolve(root, kind, name):
+def resolve(root, src, kind, name):
     """The include as a tree path, "<x.h>" for a controlled system header,
-    or None for a free one."""
+    or None for a free one.  A quoted name is looked for beside the source
+    first, as the compiler does."""
     if kind == "<":
         if name.startswith("slotslab/"):
             return "include/" + name
         return "<%s>" % name if name in CONTROLLED else None
     if name.startswith("generated/"):
         return name
+    beside = os.path.normpath(os.path.join(os.path.dirname(src), name))
+    if "/" not in name and os.path.exists(os.path.join(root, beside)):
+        return beside
     if os.path.exists(os.path.join(root, name)):
         return os.path.normpath(name)
     if os.path.exists(os.path.join(root, "include", name)):
@@ -164,7 +168,7 @@ def main(argv):
                 m = INCLUDE.match(line)
                 if not m:
                     continue
-                target = resolve(root, m.group(1), m.group(2))
+                target = resolve(root, src, m.group(1), m.group(2))
                 if target is None:
                     continue
                 checked += 1

@@ -38,6 +38,7 @@
 
 #include "bench/gen/gen.h"
 #include "bench/replay/replay.h"
+#include "malloc/slotslab_malloc.h"
 #include "tests/lib/tmpfiles.h"
 
 static int setup(void **state)
@@ -296,6 +297,48 @@ static void test_malloc_events(void **state)
 		/* The peak of bytes asked for: after "realloc 7 2 1000", before 3 goes. */
 		assert_int_equal(r->blocks.peak.requested, 400 + 1000 + 10 + 100 + 20000 + 30);
 		assert_true(r->blocks.peak.held >= r->blocks.peak.requested);
+		free(r);
+	}
+}
+
+/*
+ * The slab heap is the shipped malloc (the prefixed build of malloc/):
+ * the bytes it holds for a block aligned beyond a page, for a realloc
+ * shrink and for a zero-size malloc are that malloc's usable sizes.
+ */
+static void test_slab_heap_is_shipped_malloc(void **state)
+{
+	static const struct {
+		const char *trace;
+		size_t align, size, shrink;
+	} cases[] = {
+		{ "memalign 1 8192 100\n", 8192, 100, 0 },
+		{ "memalign 1 65536 5000\n", 65536, 5000, 0 },
+		{ "malloc 1 0\n", 0, 0, 0 },
+		{ "malloc 1 3000\nrealloc 2 1 100\n", 0, 3000, 100 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct replay_opts o = REPLAY_OPTS_INIT;
+		struct replay_result *r;
+		void *p;
+		size_t want;
+
+		if (cases[i].align) {
+			p = slotslab_memalign(cases[i].align, cases[i].size);
+			assert_int_equal((uintptr_t)p % cases[i].align, 0);
+		} else {
+			p = slotslab_malloc(cases[i].size);
+		}
+		if (cases[i].shrink)
+			p = slotslab_realloc(p, cases[i].shrink);
+		assert_non_null(p);
+		want = slotslab_malloc_usable_size(p);
+		slotslab_free(p);
+
+		o.heap = REPLAY_HEAP_SLAB;
+		r = run_ok(&o, write_trace("shipped.txt", cases[i].trace));
+		assert_int_equal(r->blocks.live.held, want);
 		free(r);
 	}
 }
@@ -586,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_slots_saves_bytes),
 		cmocka_unit_test(test_heaps),
 		cmocka_unit_test(test_malloc_events),
+		cmocka_unit_test(test_slab_heap_is_shipped_malloc),
 		cmocka_unit_test(test_calloc_overflow),
 		cmocka_unit_test(test_bad_ids),
 		cmocka_unit_test(test_threads_deterministic),

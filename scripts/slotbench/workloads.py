@@ -1,0 +1,377 @@
+"""The workload suite (bench/workloads/): each program under every allocator.
+
+usage: PYTHONPATH=scripts /usr/bin/python3 -m slotbench.workloads --build B --out RESULTS
+       [--reps N] [--full]
+
+Contenders: glibc, the Debian peers common.peers() finds (jemalloc,
+mimalloc, tcmalloc), and slotslab as users get it: B/libslotslab-malloc.so
+preloaded with the default configuration.  For each repetition, each
+workload runs once under every contender, the order rotated from one
+repetition to the next, so that load from other jobs falls on all alike.
+Each run records wall time, CPU time (user + system), peak RSS and page
+faults from wait4() of the child; a run that fails its own check or exits
+non-zero fails the part.  Writes RESULTS/workloads.json,
+RESULTS/sections/50-workloads.md and RESULTS/workloads.{png,svg}.
+
+Then memcached (Debian's) on a loopback port under each allocator's
+LD_PRELOAD, driven by bench/workloads/memload.c (the text protocol, a
+bounded number of requests and seconds, values checked): throughput,
+latency median and p99, the server's peak RSS (VmHWM); the server must stop
+cleanly on SIGTERM with nothing on stderr.
+
+Goals (issue 11): time/best peer geometric mean <= 1.05 and no workload
+above 1.30; peak RSS/best peer geometric mean <= 1.05, none above 1.25;
+mstress RSS flat as iterations grow (end RSS <= 1.10x the quarter's).
+"""
+import argparse
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+from slotbench import common as benchlib
+
+ROOT = benchlib.ROOT
+NCPU = max(2, os.cpu_count() or 2)
+
+# name -> (argv after the program, default scale, full scale)
+def workloads(build, full):
+    w = os.path.join(build, "workloads")
+    py = "/usr/bin/python3"
+    churn = os.path.join(ROOT, "bench", "workloads", "churn.py")
+    def n(d, f):
+        return str(f if full else d)
+    return [
+        ("larson", [os.path.join(w, "larson"), "-n", n(1000000, 5000000), "-t", str(NCPU)]),
+        ("xmalloc", [os.path.join(w, "xmalloc"), "-n", n(2000000, 10000000), "-t", str(NCPU)]),
+        ("mstress", [os.path.join(w, "mstress"), "-n", n(20, 100), "-t", str(NCPU)]),
+        ("randsize-1", [os.path.join(w, "randsize"), "-n", n(2000000, 10000000), "-t", "1"]),
+        ("randsize-N", [os.path.join(w, "randsize"), "-n", n(1000000, 5000000), "-t", str(NCPU)]),
+        ("large", [os.path.join(w, "large"), "-n", n(40, 300)]),
+        ("mleak", [os.path.join(w, "mleak"), "-n", n(500000, 3000000)]),
+        ("reallocs", [os.path.join(w, "reallocs"), "-n", n(2000000, 10000000)]),
+        ("python-churn", [py, churn, n(5, 30)]),
+    ]
+
+
+def contenders(build):
+    out = [p for p in benchlib.peers() if p["available"]]
+    lib = os.path.abspath(os.path.join(build, "libslotslab-malloc.so"))
+    if not os.path.exists(lib):
+        raise SystemExit("workloads: %s is not built (make O=%s)" % (lib, build))
+    out.append({"name": "slotslab", "library": lib, "available": True})
+    return out
+
+
+def run_once(build, argv, peer, timeout):
+    """One run of @argv under @peer, measured by bench/workloads/rusage.c
+    (wait4 of a child forked from a small process: a child forked from this
+    Python process would count Python's resident set as its own peak)."""
+    launcher = [os.path.join(build, "workloads", "rusage")]
+    if peer.get("library"):
+        launcher += ["--preload", peer["library"]]
+    env = benchlib.preload_env(None)
+    try:
+        p = subprocess.run(launcher + ["--"] + argv, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "error": "timeout after %d s" % timeout}
+    out = p.stdout.decode(errors="replace")
+    err = p.stderr.decode(errors="replace").strip().split("\n")
+    last = err[-1].split() if err else []
+    if not last or last[0] != "rusage:":
+        return {"ok": False, "error": "exit %d: %s" % (p.returncode, "\n".join(err)[-300:])}
+    f = dict(zip(last[1::2], last[2::2]))
+    ok = p.returncode == 0 and " ok" in out
+    r = {"ok": ok, "wall_s": float(f["wall_s"]), "cpu_s": float(f["cpu_s"]),
+         "maxrss_kb": int(f["maxrss_kb"]), "minflt": int(f["minflt"]),
+         "majflt": int(f["majflt"]), "output": out.strip()[-200:]}
+    if not ok:
+        r["error"] = "exit %d: %s" % (p.returncode, "\n".join(err[:-1])[-300:])
+    if "rss_quarter_kb" in out:
+        w = out.split()
+        r["rss_quarter_kb"] = int(w[w.index("rss_quarter_kb") + 1])
+        r["rss_end_kb"] = int(w[w.index("rss_end_kb") + 1])
+    return r
+
+
+def gmean(v):
+    v = [x for x in v if x]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v else None
+
+
+def summarise(runs, names, work):
+    res = {}
+    for w, _ in work:
+        res[w] = {}
+        for c in names:
+            rs = runs[w][c]
+            okrs = [r for r in rs if r["ok"]]
+            res[w][c] = {
+                "ok": len(okrs) == len(rs),
+                "wall_s": benchlib.median([r["wall_s"] for r in okrs]),
+                "cpu_s": benchlib.median([r["cpu_s"] for r in okrs]),
+                "maxrss_kb": benchlib.median([r["maxrss_kb"] for r in okrs]),
+                "minflt": benchlib.median([r["minflt"] for r in okrs]),
+                "rss_growth": benchlib.median([benchlib.ratio(r.get("rss_end_kb"),
+                                                              r.get("rss_quarter_kb"))
+                                               for r in okrs]),
+            }
+        for key, rk in (("wall_s", "time_ratio"), ("maxrss_kb", "rss_ratio")):
+            best = min([res[w][c][key] for c in names if res[w][c][key]] or [None])
+            for c in names:
+                res[w][c][rk] = benchlib.ratio(res[w][c][key], best)
+    return res
+
+
+def section(res, names, work, goals):
+    L = ["## Workload suite: classic allocator patterns, each allocator preloaded", "",
+         "Programs of bench/workloads/ (one per pattern, deterministic, self-checking), "
+         "medians of alternated runs; ratios are to the best allocator of each workload "
+         "(1.00 = best).  slotslab is `libslotslab-malloc.so` preloaded, default config.", "",
+         "| workload | " + " | ".join("%s time" % c for c in names) + " | " +
+         " | ".join("%s RSS" % c for c in names) + " |",
+         "|---" * (1 + 2 * len(names)) + "|"]
+    for w, _ in work:
+        row = [w] + [benchlib.fmt(res[w][c]["time_ratio"], "%.2f") for c in names] + \
+              [benchlib.fmt(res[w][c]["rss_ratio"], "%.2f") for c in names]
+        L.append("| " + " | ".join(row) + " |")
+    L.append("| **geometric mean** | " + " | ".join(
+        benchlib.fmt(gmean([res[w][c]["time_ratio"] for w, _ in work]), "%.2f") for c in names) +
+        " | " + " | ".join(benchlib.fmt(gmean([res[w][c]["rss_ratio"] for w, _ in work]), "%.2f")
+                           for c in names) + " |")
+    L += ["", "| goal | slotslab | met | why not |", "|---|---|---|---|"]
+    for g in goals:
+        L.append("| %s | %s | %s | %s |" % (g["goal"], g["value"], "yes" if g["met"] else "**no**",
+                                            g.get("why", "")))
+    L.append("")
+    return "\n".join(L)
+
+
+# Why slotslab misses a goal on a workload, where it has been measured;
+# other workloads say "not analysed yet" rather than guess.
+WHY_RSS = {}  # the same for peak RSS
+WHY = {
+    "reallocs": "perf: 30 % of cycles in memmove (a block moves at each size class it "
+                "outgrows), 26 % in the kernel (madvise purges of the smaller copies, then "
+                "page faults as the pages come back), 8.5 % in ksize's page-map lookup",
+    "mstress": "RSS growth with iterations: see rss_growth in workloads.json",
+}
+
+
+def goals_of(res, work):
+    s = "slotslab"
+    if not work:
+        return []
+    tr = {w: res[w][s]["time_ratio"] for w, _ in work}
+    rr = {w: res[w][s]["rss_ratio"] for w, _ in work}
+    gt, gr = gmean(tr.values()), gmean(rr.values())
+    wt = max(tr, key=lambda w: tr[w] or 0)
+    wr = max(rr, key=lambda w: rr[w] or 0)
+    growth = res.get("mstress", {}).get(s, {}).get("rss_growth")
+    out = [
+        {"goal": "time/best, geometric mean <= 1.05", "value": benchlib.fmt(gt, "%.2f"),
+         "met": bool(gt and gt <= 1.05), "why": "worst: %s %.2f; %s" % (wt, tr[wt] or 0,
+                                                                       WHY.get(wt, "not analysed yet"))},
+        {"goal": "time/best, every workload <= 1.30", "value": "%s %.2f" % (wt, tr[wt] or 0),
+         "met": bool(tr[wt] and tr[wt] <= 1.30), "why": WHY.get(wt, "not analysed yet")},
+        {"goal": "peak RSS/best, geometric mean <= 1.05", "value": benchlib.fmt(gr, "%.2f"),
+         "met": bool(gr and gr <= 1.05), "why": "worst: %s %.2f; %s" % (wr, rr[wr] or 0,
+                                                                       WHY_RSS.get(wr, "not analysed yet"))},
+        {"goal": "peak RSS/best, every workload <= 1.25", "value": "%s %.2f" % (wr, rr[wr] or 0),
+         "met": bool(rr[wr] and rr[wr] <= 1.25), "why": WHY_RSS.get(wr, "not analysed yet")},
+        {"goal": "mstress RSS flat: end <= 1.10x quarter", "value": benchlib.fmt(growth, "%.2f"),
+         "met": bool(growth and growth <= 1.10), "why": WHY["mstress"]},
+    ]
+    for g in out:
+        if g["met"]:
+            g["why"] = ""
+    return out
+
+
+def chart(res, names, work, out):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        benchlib.note("workloads: no matplotlib, no chart")
+        return
+    fig, axes = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    x = range(len(work))
+    wdt = 0.8 / len(names)
+    for ax, key, label in ((axes[0], "time_ratio", "time / best"),
+                           (axes[1], "rss_ratio", "peak RSS / best")):
+        for i, c in enumerate(names):
+            ax.bar([j + i * wdt for j in x], [res[w][c][key] or 0 for w, _ in work], wdt,
+                   label=c)
+        ax.axhline(1.0, color="black", linewidth=0.5)
+        ax.set_ylabel(label)
+    axes[0].legend(ncol=len(names), fontsize=8)
+    axes[1].set_xticks([j + 0.4 - wdt / 2 for j in x])
+    axes[1].set_xticklabels([w for w, _ in work], rotation=30, ha="right")
+    fig.suptitle("Workload suite: ratio to the best allocator (lower is better)")
+    fig.tight_layout()
+    for ext in ("png", "svg"):
+        fig.savefig(os.path.join(out, "workloads." + ext))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_memcached(build, peer, full, timeout):
+    """memcached under @peer, loaded by memload; None when not installed."""
+    exe = shutil.which("memcached")
+    if not exe:
+        return None
+    port = free_port()
+    cmd = [exe, "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-t", "2", "-m", "512"]
+    if os.geteuid() == 0:
+        cmd += ["-u", "nobody"]
+    srv = subprocess.Popen(cmd, env=benchlib.preload_env(peer), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    r = {"ok": False}
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if srv.poll() is not None:
+                    break
+                time.sleep(0.025)
+        load = [os.path.join(build, "workloads", "memload"), "-p", str(port), "-c", "4",
+                "-n", "100000" if full else "15000", "-k", "20000", "-s", "60" if full else "15"]
+        p = subprocess.run(load, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=timeout)
+        hwm = None
+        try:
+            with open("/proc/%d/status" % srv.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        hwm = int(line.split()[1])
+        except OSError:
+            pass
+        if p.returncode != 0 or " ok " not in p.stdout:
+            r["error"] = "memload exit %d: %s" % (p.returncode, p.stderr.strip()[-300:])
+        else:
+            w = p.stdout.split()
+            for k in ("requests", "ops_per_s", "p50_us", "p99_us"):
+                r[k] = float(w[w.index(k) + 1])
+            r["server_rss_kb"] = hwm
+            r["ok"] = True
+    except subprocess.TimeoutExpired:
+        r["error"] = "memload timed out"
+    finally:
+        if srv.poll() is None:
+            srv.send_signal(signal.SIGTERM)
+        try:
+            out, err = srv.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+            out, err = srv.communicate()
+            r.update(ok=False, error="memcached did not stop on SIGTERM")
+    err = err.decode(errors="replace").strip()
+    if r["ok"] and (srv.returncode not in (0, -signal.SIGTERM) or err):
+        r.update(ok=False, error="memcached exit %s: %s" % (srv.returncode, err[-300:]))
+    return r
+
+
+def memcached_section(mres, names):
+    L = ["", "### memcached under a client's load", "",
+         "Debian's memcached on loopback, 2 server threads, preloaded with each allocator; "
+         "bench/workloads/memload.c: 4 connections, 90 % get / 10 % set of 16 B..8 KiB values, "
+         "values checked; medians of the repetitions.", "",
+         "| allocator | ops/s | ops/s / best | p50 us | p99 us | server peak RSS MB | RSS / best |",
+         "|---|---|---|---|---|---|---|"]
+    best_ops = max([mres[c]["ops_per_s"] or 0 for c in names] or [0])
+    best_rss = min([mres[c]["server_rss_kb"] for c in names if mres[c]["server_rss_kb"]] or [None])
+    for c in names:
+        m = mres[c]
+        L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            c, benchlib.fmt(m["ops_per_s"], "%.0f"),
+            benchlib.fmt(benchlib.ratio(m["ops_per_s"], best_ops), "%.2f"),
+            benchlib.fmt(m["p50_us"], "%.0f"), benchlib.fmt(m["p99_us"], "%.0f"),
+            benchlib.fmt(m["server_rss_kb"] and m["server_rss_kb"] / 1024.0, "%.1f"),
+            benchlib.fmt(benchlib.ratio(m["server_rss_kb"], best_rss), "%.2f")))
+    L.append("")
+    return "\n".join(L)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", default="results")
+    ap.add_argument("--reps", type=int, default=int(os.environ.get("REPS", "3")))
+    ap.add_argument("--full", action="store_true", default=os.environ.get("FULL") == "1")
+    ap.add_argument("--only", help="comma-separated workload names")
+    ap.add_argument("--timeout", type=int, default=300)
+    a = ap.parse_args(argv)
+    if a.reps < 1:
+        ap.error("--reps must be at least 1")
+    work = workloads(a.build, a.full)
+    if a.only:
+        keep = a.only.split(",")
+        work = [w for w in work if w[0] in keep]
+        if not work and "memcached" not in keep:
+            ap.error("--only names no workload")
+    peers = contenders(a.build)
+    names = [p["name"] for p in peers]
+    runs = {w: {c: [] for c in names} for w, _ in work}
+    prog = benchlib.Progress("workloads", a.reps * len(work) * len(peers))
+    failed = []
+    for rep in range(a.reps):
+        for wi, (w, argv_w) in enumerate(work):
+            k = (rep + wi) % len(peers)
+            for p in peers[k:] + peers[:k]:
+                r = run_once(a.build, argv_w, p, a.timeout)
+                runs[w][p["name"]].append(r)
+                if not r["ok"]:
+                    failed.append("%s under %s: %s" % (w, p["name"], r["error"]))
+                prog.tick("%s %s" % (w, p["name"]))
+    mruns = {c: [] for c in names}
+    if not a.only or "memcached" in a.only.split(","):
+        if not shutil.which("memcached"):
+            benchlib.note("workloads: memcached is not installed (scripts/install-deps.sh bench)")
+        for rep in range(a.reps):
+            k = rep % len(peers)
+            for p in peers[k:] + peers[:k]:
+                r = run_memcached(a.build, p, a.full, a.timeout)
+                if r is None:
+                    break
+                mruns[p["name"]].append(r)
+                if not r["ok"]:
+                    failed.append("memcached under %s: %s" % (p["name"], r["error"]))
+    mres = {c: {k: benchlib.median([r.get(k) for r in mruns[c] if r["ok"]])
+                for k in ("ops_per_s", "p50_us", "p99_us", "server_rss_kb")} for c in names}
+    res = summarise(runs, names, work)
+    goals = goals_of(res, work)
+    os.makedirs(os.path.join(a.out, "sections"), exist_ok=True)
+    benchlib.write_json(os.path.join(a.out, "workloads.json"), {
+        "provenance": benchlib.provenance(a.build), "reps": a.reps, "full": a.full,
+        "contenders": peers, "workloads": {w: argv_w for w, argv_w in work},
+        "results": res, "runs": runs, "goals": goals, "failures": failed,
+        "memcached": {"results": mres, "runs": mruns}})
+    text = section(res, names, work, goals)
+    if any(mruns.values()):
+        text += memcached_section(mres, names)
+    if failed:
+        text += "\n**Failed runs:** " + "; ".join(failed) + "\n"
+    with open(os.path.join(a.out, "sections", "50-workloads.md"), "w") as f:
+        f.write(text)
+    chart(res, names, work, a.out)
+    for f in failed:
+        benchlib.note("workloads: " + f)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
