@@ -658,6 +658,13 @@ class Report(object):
                     self.real_text, self.fp_text, self.tp_text, self.cg_text, self.py_text):
             parts.append(sec)
             parts.append("")
+        # the fragments of the newer parts (RESULTS/sections/NN-part.md), in name order
+        sdir = os.path.join(self.a.results, "sections")
+        for name in sorted(os.listdir(sdir)) if os.path.isdir(sdir) else []:
+            if name.endswith(".md"):
+                with open(os.path.join(sdir, name)) as f:
+                    parts.append(f.read().rstrip("\n"))
+                parts.append("")
         parts.append("## Goals (DESIGN.md, issue 4)")
         parts.append("")
         parts.append(mdtable(["goal", "source", "figure", "criterion", "status", "note"],

@@ -6,9 +6,10 @@
 #
 # Groups:  build   compiler-side needs of `make` (Kconfiglib, liburing)
 #          test    make check (cmocka, valgrind, clang sanitizer runtimes)
-#          bench   make bench (perf, matplotlib, valgrind for cachegrind, the peer allocators)
+#          bench   make bench (perf, matplotlib, valgrind for cachegrind, the peer allocators,
+#                  pypy3 for the Python side)
 #          all     every group above
-#          optional  pypy3 heaptrack hyperfine (never required)
+#          optional  heaptrack hyperfine (never required)
 #
 # Runs apt-get directly as root and through sudo otherwise.  Exits non-zero
 # with a message naming the packages when they cannot be installed.
@@ -16,8 +17,8 @@ set -eu
 
 pkgs_build="python3-kconfiglib liburing-dev"
 pkgs_test="libcmocka-dev valgrind clang libclang-rt-14-dev"
-pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
-pkgs_optional="pypy3 heaptrack hyperfine"
+pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev pypy3"
+pkgs_optional="heaptrack hyperfine"
 
 want=""
 [ $# -eq 0 ] && set -- all

@@ -11,7 +11,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 $PY -c 'import matplotlib' 2>/dev/null || skip_all "no matplotlib for $PY (scripts/install-deps.sh bench)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 13
+plan 14
 
 sh scripts/bench.sh --help >"$tmp/help" 2>&1 && grep -q "BENCH_SMOKE" "$tmp/help"
 ok $? "bench.sh --help documents the smoke mode"
@@ -171,6 +171,28 @@ for r in rows:
 assert not [r for r in p["rows"] if r["runtime"] == "pypy"]
 s = open(os.path.join(sys.argv[1], "summary.md")).read()
 assert "pypy: unavailable" in s
+PY
+
+check "pyversions: a row per interpreter found, model beside it, a missing PyPy unavailable" <<'PY'
+import json, sys, os
+import xml.etree.ElementTree as ET
+d = sys.argv[1]
+p = json.load(open(os.path.join(d, "pyversions.json")))
+assert p["provenance"]["revision"] and p["rows"], p.keys()
+for r in p["rows"]:
+    assert r["implementation"] == "cpython", r["label"]
+    assert r["profile"] and r["profile"].startswith("cpython"), r
+    assert r["slots_bytes"] > 0 and r["dict_bytes"] > 0, r
+    assert r["model_slots_bytes"] > 0 and r["model_dict_bytes"] > 0, r
+    assert set(r["sweep"]["dict"]) == set(r["sweep"]["model_dict"]), r["label"]
+assert {"implementation": "pypy", "generation": "3"} in p["unavailable"]
+md = open(os.path.join(d, "sections", "40-pyversions.md")).read()
+assert md.startswith("## What `__slots__` saves, by Python version"), md[:80]
+assert "| pypy 3 | unavailable |" in md and "0.41" in md and "seed 004" in md
+for r in p["rows"]:
+    assert "| %s | %s |" % (r["label"], r["measure"]) in md, r["label"]
+assert open(os.path.join(d, "pyversions.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+assert ET.parse(os.path.join(d, "pyversions.svg")).getroot().tag.endswith("svg")
 PY
 
 check "summary.md opens with the seeds' headline for myclass and player, per profile" <<'PY'

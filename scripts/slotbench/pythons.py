@@ -2,7 +2,8 @@
 
 Looked for, in this order: pyenv's versions ($PYENV_ROOT or ~/.pyenv,
 versions/*/bin/python), python2.7 and python3.X (X = 4..15) on PATH,
-/usr/bin/python3, /usr/bin/python2.7, pypy3 and pypy on PATH.  Each
+/usr/bin/python3, /usr/bin/python2.7, pypy3 and pypy on PATH (or the one
+PyPy the caller names).  Each
 candidate is run once to ask what it is; one that fails (a pyenv shim for a
 version not selected, a broken install) is left out.  Two paths to the same
 executable (sys.executable, resolved) count once, the first found.
@@ -20,7 +21,7 @@ PROBE = ("import platform, sys; print(platform.python_implementation().lower());
          "print(platform.python_version()); print(sys.executable)")
 
 
-def candidates():
+def candidates(pypy=None):
     root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
     out = [(p, "pyenv") for p in sorted(glob.glob(os.path.join(root, "versions", "*", "bin",
                                                                 "python")))]
@@ -31,6 +32,11 @@ def candidates():
     for p in ("/usr/bin/python3", "/usr/bin/python2.7"):
         if os.access(p, os.X_OK):
             out.append((p, "Debian" if p.startswith("/usr/bin/") else "system"))
+    if pypy is not None:  # the caller's PyPy alone (a missing one: none)
+        p = shutil.which(pypy) if pypy else None
+        if p:
+            out.append((p, "PATH"))
+        return out
     for name in ("pypy3", "pypy"):
         p = shutil.which(name)
         if p:
@@ -53,9 +59,11 @@ def version_key(v):
     return tuple(int(x) if x.isdigit() else 0 for x in v.split("."))
 
 
-def find():
+def find(pypy=None):
+    """@pypy: the PyPy to use in place of PATH's pypy3 and pypy ('' or a
+    missing one: no PyPy)."""
     seen, out = set(), []
-    for exe, where in candidates():
+    for exe, where in candidates(pypy):
         got = probe(exe)
         if not got:
             continue
