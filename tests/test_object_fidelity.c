@@ -23,8 +23,9 @@
  * 3. om_profile_for_python: versions to profiles, and what has none.
  * 4. The seeds' headline: 262,144 objects with two attributes (seeds 000,
  *    001) and 1,000,000 Players with four (seed 002), slots against dict,
- *    under every profile, printed as TAP comments; under cpython311 the
- *    ratio must match CPython 3.11's 48/88 and 64/104 within 3 %.
+ *    under every profile (a 64th of the objects beside native, cpython27
+ *    and cpython311), printed as TAP comments; under cpython311 the ratio
+ *    must match CPython 3.11's 48/88 and 64/104 within 3 %.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -408,17 +409,29 @@ static void headline_run(const struct headline *h, const char *profile, bool slo
 	assert_int_equal(om_space_destroy(sp), 0);
 }
 
+/*
+ * The seeds' counts under the profiles the bench's headline reports; a
+ * 64th of them under the others (the ratio is per instance), so that the
+ * test stays short under valgrind.
+ */
+static bool full_count(const char *profile)
+{
+	return !strcmp(profile, "native") || !strcmp(profile, "cpython27") ||
+	       !strcmp(profile, "cpython311");
+}
+
 static void test_seed_headline(void **state)
 {
 	const char *const *profiles = om_profile_names();
 
 	for (size_t i = 0; i < sizeof(headlines) / sizeof(headlines[0]); i++) {
-		const struct headline *h = &headlines[i];
-
 		for (size_t p = 0; profiles[p]; p++) {
+			struct headline hh = headlines[i], *h = &hh;
 			struct om_bytes s, d;
 			double ratio, ratio_held;
 
+			if (!full_count(profiles[p]))
+				hh.count /= 64;
 			headline_run(h, profiles[p], true, &s);
 			headline_run(h, profiles[p], false, &d);
 			ratio = (double)s.requested / (double)d.requested;
