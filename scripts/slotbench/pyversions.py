@@ -18,8 +18,8 @@ model picks the profile of that generation (om_profile_for_python):
             (smoke: 2,000), as slots and as dict: bytes per object and,
             in a run of its own, RSS growth per object;
   sweep     one class with K attributes, K = 0 .. 40 (FULL=1; by default
-            24 of them, every step of every generation among them; smoke:
-            a few), as slots and as dict: bytes per object;
+            12 of them, both sides of every generation's steps; smoke: a
+            few), as slots and as dict: bytes per object;
   seed 004  from the sweep: where the dict's size steps (seed 004: "5 entries
             and 21 entries" on CPython 2.x: the last sizes before a step) and
             how many slots an empty instance dict is worth ("35 or 36"): the
@@ -53,11 +53,10 @@ from slotbench import pythons  # noqa: E402
 PYREPLAY = os.path.join(SCRIPTS, "pyreplay.py")
 SIZES = {
     "smoke": {"headline": 2000, "sweep": 200, "points": [0, 1, 2, 5, 6, 21, 22, 30]},
-    # the steps of every generation (2.7: 5, 21; 3.6-3.10: 5, 10, 21; 3.11+: 29)
-    # and seed 004's 35-36; FULL=1 every point
-    "default": {"headline": 262144, "sweep": 4000,
-                "points": [0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 16, 20, 21, 22, 24, 28, 29, 30,
-                           31, 32, 35, 36, 40]},
+    # both sides of the steps of every generation (2.7: 5, 21; 3.6-3.10: 5, 10,
+    # 21; 3.11+: 29), 0, 1 and 40; FULL=1 every point (a run of ~10 minutes)
+    "default": {"headline": 262144, "sweep": 3000,
+                "points": [0, 1, 2, 5, 6, 10, 11, 21, 22, 29, 30, 40]},
     "full": {"headline": 262144, "sweep": 20000, "points": list(range(41))},
 }
 # What the machine is expected to carry (issue 13): a row each, found or not.
@@ -233,14 +232,14 @@ def section(res):
                "(`scripts/pyreplay.py`), beside `slotslab replay --profile auto`, which picks "
                "the profile of the trace's `# python:` line (slots/dict below: bytes of a slot "
                "instance over a dict instance; lower saves more).  Headline: seeds 000/001's "
-               "MyClass(name, identifier), %s objects.  Sweep: one class with 0..40 attributes, "
-               "%s objects per point (%d points: 0..40, or the steps of every version among them).  Measured by: tracemalloc on CPython 3 "
+               "MyClass(name, identifier), %s objects.  Sweep: one class with K attributes, "
+               "%s objects per point, K = %s.  Measured by: tracemalloc on CPython 3 "
                "(requested bytes), sys.getsizeof plus pymalloc's 8-byte rounding on CPython 2.7 "
                "(it has no tracemalloc), PyPy's gc.get_stats() on PyPy; the model counts "
                "requested bytes too.  RSS: peak RSS growth per object, a run of its own.  The "
                "seeds' rows (marked *) are their published figures, not measured here."
                % ("{:,}".format(res["config"]["headline"]), "{:,}".format(res["config"]["sweep"]),
-                  len(pts)))
+                  "0..40" if len(pts) == 41 else ", ".join(map(str, pts))))
     out.append("")
     out.append("| interpreter | measured by | profile | slots B/obj | dict B/obj | slots/dict "
                "(saves) | model slots / dict B | model slots/dict | RSS slots / dict B | "
