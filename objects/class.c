@@ -129,16 +129,23 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	}
 	if (want_weak && !(cls->flags & OMC_WEAKREF)) {
 		cls->flags |= OMC_WEAKREF;
-		cls->weakref_off = (int32_t)cls->basic;
-		cls->basic += 8;
+		if (!(t->managed_weakref && !varsize)) {
+			cls->weakref_off = (int32_t)cls->basic;
+			cls->basic += 8;
+		}
 	}
 	gc = t->gc_size(cls);
 	if (gc)
 		cls->flags |= OMC_GC;
 	cls->pre = gc;
-	if (cls->flags & OMC_INLINE) {
+	/* the pre-header: [weakref (3.12+) or values (3.11)][dict][GC header] */
+	if ((cls->flags & OMC_INLINE) || (t->managed_weakref && !varsize &&
+					  (cls->flags & OMC_WEAKREF))) {
 		cls->pre += 16;
-		cls->dict_off = -(int32_t)(gc + 8);
+		if (cls->flags & OMC_INLINE)
+			cls->dict_off = -(int32_t)(gc + 8);
+		if (t->managed_weakref && (cls->flags & OMC_WEAKREF))
+			cls->weakref_off = -(int32_t)(gc + 16);
 	}
 	cls->size = cls->pre + cls->basic;
 }

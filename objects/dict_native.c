@@ -35,23 +35,12 @@
  * growing.  FIT (the default) asks for the bytes of live + 1 entries and
  * then takes every entry that fits in what the heap rounds that up to
  * (heap_roundup: the kmalloc class, or what malloc_usable_size reports);
- * DOUBLE takes the next power of two.  Measured with build/objbench on
- * the kmalloc heap (AMD EPYC, 2 shared cores, gcc 12 -O2; bytes: instance
- * + dict, mean of 1000 dict instances; set-new: ns per first set of an
- * attribute, growth included, 50,000 instances, median of 11 runs that
- * alternate the two builds):
- *
- *             held bytes per instance, n attributes     set-new ns/op
- *   n:          3     5     9    17    33   mean 0..40    n=4  n=16  n=40
- *   FIT        72   104   184   280   536      339        40    51    50
- *   DOUBLE     88   136   280   536  1048      489        34    27    33
- *
- * FIT holds 31 % fewer bytes on average (and up to 49 % fewer just past a
- * power of two) for 1.2-1.9 times the cost of building a dict, a one-time
- * cost per attribute; gets and overwrites do not depend on the policy.
- * This profile exists to show what a dict per object costs at best, so
- * bytes win: FIT is the default.  (CONFIG_OM_NATIVE_GROWTH_DOUBLE builds
- * the other; rerun objbench --profile native to compare.)
+ * DOUBLE takes the next power of two.  FIT holds fewer bytes for a
+ * costlier first set of each attribute (gets and overwrites do not depend
+ * on the policy); this profile exists to show what a dict per object costs
+ * at best, so bytes win: FIT is the default.  The figures measured are in
+ * objects/README.md (CONFIG_OM_NATIVE_GROWTH_DOUBLE builds the other;
+ * objbench --profile native compares them).
  *
  * Invariants (checked after every change with CONFIG_OM_DEBUG):
  *   nentries <= cap

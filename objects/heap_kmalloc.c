@@ -3,8 +3,10 @@
  * objects/heap_kmalloc.c - heap back-end: the project's kmalloc.
  *
  * Blocks come from the kmalloc size classes (alloc/kmalloc.c: 8, every 16
- * bytes to 128, then four classes per doubling); ksize() gives what a block
- * holds and kmalloc_size_roundup() what a request would get.
+ * bytes to 128, four classes per doubling to 4 KiB, eight per doubling
+ * from there to KMALLOC_MAX_CACHE_SIZE, 32 KiB); larger blocks are whole
+ * pages.  ksize() gives what a block holds and kmalloc_size_roundup() what
+ * a request would get.
  */
 #include "objects/internal.h"
 

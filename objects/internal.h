@@ -8,9 +8,10 @@
  *   [pre-header: cls->pre bytes][header][fields ...][items ...]
  *                               ^ struct om_object * points here
  *
- *   pre-header  CPython's GC header, and under cpython311 the values and
- *               dict pointers of an inline ("managed") dict; the profile
- *               decides (struct om_dict_type).  Empty under native.
+ *   pre-header  CPython's GC header, and under cpython311+ the values and
+ *               dict pointers of an inline ("managed") dict (3.12+: the
+ *               weakref and dict pointers); the profile decides (struct
+ *               om_dict_type).  Empty under native.
  *   header      the class pointer at offset 0 (every profile, so that
  *               om_class_of needs no profile), then under CPython profiles
  *               a refcount word, then ob_size for variable-size classes.
@@ -152,7 +153,10 @@ struct om_object;
  * @hdr_size:     object header bytes (class pointer [+ refcount])
  * @weakref_size: bytes of one weak reference object
  * @inline_dict:  fixed-size classes keep the dict pointer, and a values
- *                pointer below it, in the pre-header (CPython 3.11)
+ *                pointer below it, in the pre-header (CPython 3.11+)
+ * @managed_weakref: fixed-size classes keep the weakref pointer in the
+ *                pre-header, below the dict pointer (CPython 3.12+)
+ * @params:       the profile's own constants (a generation's facts)
  * @gc_size:      GC header bytes before instances of @cls, whose fields are
  *                laid out already (cls->basic, cls->itemsize are set)
  * @class_init:   per-class state (cls->dstate); may be NULL
@@ -175,6 +179,8 @@ struct om_dict_type {
 	uint32_t hdr_size;
 	uint32_t weakref_size;
 	bool inline_dict;
+	bool managed_weakref;
+	const void *params;
 	uint32_t (*gc_size)(const struct om_class *cls);
 	int  (*class_init)(struct om_class *cls);
 	void (*class_fini)(struct om_class *cls);
@@ -195,7 +201,14 @@ struct om_dict_type {
 
 extern const struct om_dict_type om_dict_native __hidden;
 extern const struct om_dict_type om_dict_cpython27 __hidden;
+extern const struct om_dict_type om_dict_cpython36 __hidden;
+extern const struct om_dict_type om_dict_cpython37 __hidden;
+extern const struct om_dict_type om_dict_cpython38 __hidden;
+extern const struct om_dict_type om_dict_cpython39 __hidden;
+extern const struct om_dict_type om_dict_cpython310 __hidden;
 extern const struct om_dict_type om_dict_cpython311 __hidden;
+extern const struct om_dict_type om_dict_cpython312 __hidden;
+extern const struct om_dict_type om_dict_cpython313 __hidden;
 
 const struct om_dict_type *om_profile_find(const char *name) __hidden;
 

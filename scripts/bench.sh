@@ -11,6 +11,10 @@
 #               peer allocators through LD_PRELOAD, alternated, REPS times;
 #               the attribute sweep                    (slotbench.suite)
 #   python      the same scenarios in CPython and PyPy (slotbench.pythons)
+#   pyversions  every Python of the machine (pyenv, python3.X, Debian's, pypy3)
+#               beside the profile of its version: bytes and RSS per object,
+#               the attribute sweep 0..40, seed 004's points
+#                                                       (slotbench.pyversions)
 #   cachegrind  cache misses per attribute read, where the machine has no
 #               hardware counters, beside python (slotbench.cachegrind)
 #   alloc       the allocator benchmark                 (scripts/allocbench.sh)
@@ -31,7 +35,8 @@
 #
 # Environment:
 #   FULL=1             docs/DESIGN.md's full sizes (much longer)
-#   BENCH_SMOKE=1      tiny sizes, one repetition, parts replay python cachegrind
+#   BENCH_SMOKE=1      tiny sizes, one repetition, parts replay python pyversions
+#                      cachegrind
 #                      (what tests/cli/bench_suite.sh runs)
 #   REPS=N             repetitions of every replay (default 3)
 #   ALLOC_REPS=N       allocbench repetitions (default 3)
@@ -46,8 +51,8 @@
 #   BENCH_PEER_LIBDIR=dir  where the peers' libraries are looked for (default
 #                      /usr/lib/x86_64-linux-gnu; a peer not found there is
 #                      reported as unavailable)
-#   BENCH_PYPY=exe     PyPy for the Python side (default pypy3; not required:
-#                      scripts/install-deps.sh optional installs it)
+#   BENCH_PYPY=exe     PyPy for the Python side (default pypy3; installed with
+#                      scripts/install-deps.sh bench; a missing one is unavailable)
 #   J=N                make -j (default: the number of CPUs)
 # A part that fails is reported in the summary and makes the exit status 1;
 # the other parts still run.  Results from earlier runs are removed first.
@@ -68,17 +73,17 @@ export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"	# slotbench
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full
-parts="replay python cachegrind alloc configcost objbench realtrace workloads"
+parts="replay python pyversions cachegrind alloc configcost objbench realtrace workloads"
 reps=${REPS:-3}
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	size=smoke
-	parts="replay python cachegrind"
+	parts="replay python pyversions cachegrind"
 	reps=${REPS:-1}
 fi
 parts=${BENCH_PARTS:-$parts}
 for p in $parts; do
 	case "$p" in
-	replay|python|cachegrind|alloc|configcost|objbench|realtrace|workloads) ;;
+	replay|python|pyversions|cachegrind|alloc|configcost|objbench|realtrace|workloads) ;;
 	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
 	esac
 done
@@ -104,7 +109,8 @@ for f in replay.json python.json cachegrind.json allocbench.json allocbench.json
 	 headline.png headline.svg footprint.png footprint.svg sweep.png sweep.svg \
 	 throughput.png throughput.svg cachemisses.png cachemisses.svg \
 	 realtrace.json realtrace.csv realtrace.md realtrace.png realtrace.svg \
-	 workloads.json workloads.png workloads.svg sections/50-workloads.md; do
+	 workloads.json workloads.png workloads.svg sections/50-workloads.md \
+	 pyversions.json pyversions.png pyversions.svg sections/40-pyversions.md; do
 	rm -f "$OUT/$f"
 done
 rm -f "$OUT"/sections/*.md
@@ -138,6 +144,8 @@ cachegrind() {
 cg=$!
 part python $PY -m slotbench.pythons --slotslab "$S" --out "$OUT" --traces "$TRACES" --size $size \
 	--pypy "${BENCH_PYPY:-pypy3}"
+part pyversions env PYTHONPATH=scripts $PY -m slotbench.pyversions --slotslab "$S" --out "$OUT" \
+	--traces "$TRACES" --size $size --pypy "${BENCH_PYPY:-pypy3}"
 wait $cg || failed="$failed cachegrind"
 cat "$OUT/cachegrind.log" >&2
 rm -f "$OUT/cachegrind.log"

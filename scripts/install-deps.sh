@@ -7,9 +7,10 @@
 # Groups:  build   compiler-side needs of `make` (Kconfiglib, liburing)
 #          test    make check (cmocka, valgrind, clang sanitizer runtimes, strace
 #                  for the signal-injection tests of tests/cli)
-#          bench   make bench (perf, matplotlib, valgrind for cachegrind, the peer allocators)
+#          bench   make bench (perf, matplotlib, valgrind for cachegrind, the peer allocators,
+#                  pypy3 for the Python side, memcached for the server part)
 #          all     every group above
-#          optional  pypy3 heaptrack hyperfine (never required)
+#          optional  heaptrack hyperfine (never required)
 #
 # Runs apt-get directly as root and through sudo otherwise.  Exits non-zero
 # with a message naming the packages when they cannot be installed.
@@ -17,8 +18,8 @@ set -eu
 
 pkgs_build="python3-kconfiglib liburing-dev"
 pkgs_test="libcmocka-dev valgrind clang libclang-rt-14-dev strace"
-pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev memcached"
-pkgs_optional="pypy3 heaptrack hyperfine"
+pkgs_bench="linux-perf python3-matplotlib valgrind libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev pypy3 memcached"
+pkgs_optional="heaptrack hyperfine"
 
 want=""
 [ $# -eq 0 ] && set -- all

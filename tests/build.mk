@@ -39,3 +39,6 @@ $(PROG_BINS): $(O)/tests/%: $(O)/obj/tests/%.o $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
 TESTS += $(PROG_BINS)
+
+# Tests find their data in the source tree (tests/data), wherever they run.
+$(call objs,$(TEST_SRCS)): CPPFLAGS += -DSLOTSLAB_SRCDIR='"$(abspath .)"'

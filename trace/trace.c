@@ -280,6 +280,38 @@ const char *trace_header(const struct trace *t, size_t *len)
 	return t->header ? t->header : "";
 }
 
+/* Copy the word at *@p (blanks end it) into @out; false if none or too long. */
+static bool header_word(const char **p, char out[TRACE_PYTHON_MAX])
+{
+	size_t n;
+
+	*p += strspn(*p, " \t");
+	n = strcspn(*p, " \t\n");
+	if (n == 0 || n >= TRACE_PYTHON_MAX)
+		return false;
+	memcpy(out, *p, n);
+	out[n] = '\0';
+	*p += n;
+	return true;
+}
+
+bool trace_python(const struct trace *t, char impl[TRACE_PYTHON_MAX],
+		  char version[TRACE_PYTHON_MAX])
+{
+	for (const char *line = trace_header(t, NULL); *line;) {
+		const char *p = line + strspn(line, " \t");
+
+		if (strncmp(p, "python:", 7) == 0) {
+			p += 7;
+			if (header_word(&p, impl) && header_word(&p, version))
+				return true;
+		}
+		line += strcspn(line, "\n");
+		line += *line == '\n';
+	}
+	return false;
+}
+
 size_t trace_nclasses(const struct trace *t)
 {
 	return classtab_count(&t->classes);

@@ -311,6 +311,22 @@ const char *trace_io_name(const struct trace *t);
  */
 const char *trace_header(const struct trace *t, size_t *len);
 
+/**
+ * trace_python - the interpreter a trace was made from
+ * @t:       the reader
+ * @impl:    receives the implementation ("cpython", "pypy"), NUL-terminated
+ * @version: receives its version ("3.11.7"), NUL-terminated
+ *
+ * Reads the header line "python: IMPL VERSION" (written "# python: ..."
+ * in a text trace), the convention of traces made from Python programs.
+ *
+ * Return: true when the header has such a line with both words (each
+ * shorter than TRACE_PYTHON_MAX), false otherwise.
+ */
+#define TRACE_PYTHON_MAX 32
+bool trace_python(const struct trace *t, char impl[TRACE_PYTHON_MAX],
+		  char version[TRACE_PYTHON_MAX]);
+
 /** trace_nclasses - classes declared so far (all of them, for binary traces) */
 size_t trace_nclasses(const struct trace *t);
 /** trace_class - class @id (< trace_nclasses()) */

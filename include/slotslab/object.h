@@ -221,6 +221,20 @@ SLOTSLAB_API const char *const *om_profile_names(void);
 /** om_profile_summary - one line on profile @name, or NULL if there is none */
 SLOTSLAB_API const char *om_profile_summary(const char *name);
 
+/**
+ * om_profile_for_python - the profile that models an interpreter
+ * @impl:    implementation, as a trace's "# python: IMPL VERSION" header
+ *           line or platform.python_implementation() names it ("cpython",
+ *           any case; "pypy")
+ * @version: its version, "MAJOR.MINOR[.MICRO...]" ("3.11.7")
+ *
+ * Return: the name of the profile of that generation ("cpython27",
+ * "cpython36" ... "cpython313"), or NULL when no profile models it: an
+ * implementation other than CPython (PyPy's objects are not CPython's), a
+ * CPython generation without a profile, a malformed version, NULL input.
+ */
+SLOTSLAB_API const char *om_profile_for_python(const char *impl, const char *version);
+
 #define OM_SPACE_NO_MERGE       0x1u /* one slab cache per class (SLAB_NO_MERGE) */
 #define OM_SPACE_HEAP_INSTANCES 0x2u /* instances from the heap, not slab caches */
 

@@ -27,12 +27,12 @@ PEER_LIBS = (("glibc", None),
              ("jemalloc", "libjemalloc.so.2"),
              ("mimalloc", "libmimalloc.so.2"),
              ("tcmalloc", "libtcmalloc_minimal.so.4"))
-PROFILES = ("native", "cpython27", "cpython311")
+PROFILES = ("native", "cpython27", "cpython311")  # the bench's replays; every profile: slotslab replay --help
 LAYOUTS = ("declared", "slots", "dict")
 # the repository: scripts/slotbench/common.py is three levels down
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-REFERENCE_CSV = os.path.join(ROOT, "..", "shared", "reference", "cpython311_bytes_per_object.csv")
-# The same points, for checkouts without ../shared: CPython 3.11.7, x86-64,
+REFERENCE_CSV = os.path.join(ROOT, "tests", "data", "reference", "cpython-3.11.7.csv")
+# The same points, should the file be missing: CPython 3.11.7, x86-64,
 # tracemalloc bytes per instance of 100,000, attribute values shared.
 REFERENCE_CPYTHON311 = [(0, 32, 72), (1, 40, 80), (2, 48, 88), (3, 56, 96), (4, 64, 104),
                         (5, 72, 112), (6, 80, 128), (7, 88, 136), (8, 96, 144), (9, 104, 152),
@@ -230,7 +230,7 @@ def reference_points(path=None):
                 line = line.strip()
                 if not line or line.startswith("#") or line.startswith("attrs"):
                     continue
-                a, s, d = line.split(",")
+                a, s, d = line.split(",")[:3]  # attrs, slots, dict_init[, ...]
                 out.append({"attrs": int(a), "slots": float(s), "dict": float(d), "from": path})
     if not out:
         out = [{"attrs": a, "slots": float(s), "dict": float(d), "from": "embedded copy"}

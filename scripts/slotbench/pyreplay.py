@@ -2,7 +2,7 @@
 """pyreplay.py - replay a slotslab text trace in a real Python interpreter.
 
 usage: PYTHON pyreplay.py TRACE.txt [--layout declared|slots|dict]
-                          [--measure tracemalloc|gcstats|rss]
+                          [--measure tracemalloc|gcstats|getsizeof|rss]
 
 The other side of `slotslab replay`: the same trace (text format v1, docs/DESIGN.md
 section 6) runs as real Python classes and instances in whatever interpreter
@@ -28,7 +28,7 @@ obj.__class__ = C.  AttributeError and TypeError are counted under
 `errors`, by event kind, as the C replayer counts attribute errors.  Every
 attribute value is one shared int, so bytes per object count the instance
 and its dict only (the C model's values are unboxed 8-byte words; the
-reference points in ../shared/reference were measured the same way).
+reference points in tests/data/reference were measured the same way).
 Object ids index a list sized before measuring starts.  Malloc-level events
 have no Python counterpart and are counted under `skipped`.
 
@@ -40,6 +40,10 @@ before a free that ends such a moment, and at the end of the trace):
   gcstats      PyPy's own accounting, gc.get_stats(): memory its GC uses in
                arenas and for raw-malloced objects, after a full collection,
                above the baseline (the trace is parsed into lists first too);
+  getsizeof    CPython, 2.7 included (no tracemalloc there): sys.getsizeof
+               of every live object and of its dict, each rounded to
+               pymalloc's 8-byte size classes when it is a pymalloc block,
+               summed at the first moment of the peak;
   rss          resident set size above the baseline (/proc/self/statm), the
                only measure where tracemalloc does not exist (PyPy); the first
                pass runs in a forked child and the trace is streamed, so that
@@ -50,6 +54,7 @@ exists (PyPy), rss otherwise.
 Exit status: 0, 2 on bad usage or input.
 """
 import gc
+import io
 import json
 import os
 import platform
@@ -57,7 +62,16 @@ import sys
 import time
 import weakref
 
+try:
+    from sys import intern
+except ImportError:  # Python 2.7: a builtin, for byte strings
+    _intern2 = intern  # noqa: F821
+
+    def intern(s):
+        return _intern2(str(s))
+
 SHARED_VALUE = 1
+clock = getattr(time, "perf_counter", time.time)  # 2.7 has no perf_counter
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 OBJECT_EVENTS = ("class", "classattr", "new", "set", "get", "del", "free",
                  "weakref", "setclass")
@@ -86,10 +100,11 @@ def gc_used():
 def events_of(path):
     """Yield (lineno, fields) for every event line, without @TID prefixes."""
     try:
-        f = open(path, "r", encoding="ascii")
+        # native str lines on 2.7 as on 3.x (class and attribute names)
+        f = io.open(path, "r", encoding="ascii") if str is not bytes else open(path, "r")
         with open(path, "rb") as b:
             first = b.read(1)
-    except OSError as e:
+    except (OSError, IOError) as e:
         die("%s: cannot open: %s" % (path, e.strerror))
     if first == b"\x89":
         die("%s: a binary trace; convert it first (slotslab convert %s OUT.txt)"
@@ -146,7 +161,6 @@ def first_pass(path, keep):
     nevents = 0
     kinds, ids, args = [], [], []
     shared = {}
-    intern = sys.intern
     for n, p in events_of(path):
         nevents += 1
         k = p[0]
@@ -229,7 +243,7 @@ def first_pass_forked(path):
     _, status = os.waitpid(pid, 0)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         sys.exit(2)
-    msg = json.loads(data.decode())
+    msg = json.loads(data.decode(), object_hook=None if str is not bytes else native)
     order = []
     for fields in msg["order"]:
         d = ClassDecl(["class", fields[0]], path, 0)
@@ -239,9 +253,33 @@ def first_pass_forked(path):
     return {"order": order, "max_id": msg["max_id"], "events": msg["events"]}
 
 
+def native(v):
+    """2.7: json's unicode strings back to str, in lists too (names)."""
+    if isinstance(v, dict):
+        return dict((native(k), native(x)) for k, x in v.items())
+    if isinstance(v, list):
+        return [native(x) for x in v]
+    return intern(v) if type(v) is not str and isinstance(v, type(u"")) else v
+
+
+def sizeof_live(objs):
+    """--measure getsizeof: sys.getsizeof of every live object and of its
+    dict (found through gc.get_referents, which does not create one), each
+    block rounded up to pymalloc's 8-byte classes when it is one of its
+    blocks (<= 256 bytes on 2.7, 512 on 3.x)."""
+    limit = 256 if sys.version_info[0] < 3 else 512
+    total = 0
+    for o in objs:
+        if o is None:
+            continue
+        for b in [o] + [r for r in gc.get_referents(o) if type(r) is dict]:
+            n = sys.getsizeof(b)
+            total += (n + 7) & ~7 if n <= limit else n
+    return total
+
+
 def stream(path):
     """The events of @path as (kind, id, argument), read as they are replayed."""
-    intern = sys.intern
     for n, p in events_of(path):
         k = p[0]
         if k == "classattr":
@@ -312,7 +350,7 @@ def make_classes(order, layout):
 
 def replay(path, layout, measure):
     tm = None
-    if measure == "gcstats":
+    if measure in ("gcstats", "getsizeof"):
         fp = first_pass(path, True)
         events = zip(fp["kinds"], fp["ids"], fp["args"])
     elif measure == "tracemalloc":
@@ -359,6 +397,9 @@ def replay(path, layout, measure):
             if best["n"] == 1:
                 gc.collect()
                 best["bytes"] = gc_used() - base
+        elif measure == "getsizeof":
+            if best["n"] == 1:
+                best["bytes"] = sizeof_live(objs)
         elif best["n"] == 1 or best["n"] % 64 == 0:
             # statm costs a system call: the first sample at a level, then 1
             # in 64; a collection first, so that a moving collector (PyPy)
@@ -369,7 +410,7 @@ def replay(path, layout, measure):
             if r is not None and (best["rss"] is None or r > best["rss"]):
                 best["rss"] = r
 
-    t0 = time.perf_counter()
+    t0 = clock()
     for k, i, a in events:
         try:
             if k == "set":
@@ -402,7 +443,7 @@ def replay(path, layout, measure):
             die("%s: event %s %s %s: unknown object or class" % (path, k, i, a))
     if live == peak_live:
         sample()
-    seconds = time.perf_counter() - t0
+    seconds = clock() - t0
     if tm:
         tm.stop()
 
@@ -414,10 +455,10 @@ def replay(path, layout, measure):
         name = "%s %s" % (impl, platform.python_version())
     per_obj = None
     if measure != "rss" and peak_live and best["bytes"] is not None:
-        per_obj = best["bytes"] / peak_live
+        per_obj = float(best["bytes"]) / peak_live
     rss_per_obj = None
     if measure == "rss" and peak_live and best["rss"] is not None and rss0 is not None:
-        rss_per_obj = (best["rss"] - rss0) / peak_live
+        rss_per_obj = float(best["rss"] - rss0) / peak_live
     return {
         "runtime": "pypy" if impl == "PyPy" else impl.lower(),
         "implementation": name,
@@ -475,8 +516,11 @@ def main(argv):
             measure = "tracemalloc" if works else "rss"
         except ImportError:
             measure = "gcstats" if hasattr(gc, "get_stats") else "rss"
-    if measure not in ("tracemalloc", "gcstats", "rss"):
-        die("--measure wants tracemalloc, gcstats or rss, not '%s'" % measure)
+    if measure not in ("tracemalloc", "gcstats", "getsizeof", "rss"):
+        die("--measure wants tracemalloc, gcstats, getsizeof or rss, not '%s'" % measure)
+    if measure == "getsizeof" and platform.python_implementation() != "CPython":
+        die("--measure getsizeof: %s has no sys.getsizeof for objects; use --measure rss"
+            % platform.python_implementation())
     if measure == "gcstats" and not hasattr(gc, "get_stats"):
         die("--measure gcstats: %s has no gc.get_stats(); use --measure rss"
             % platform.python_implementation())

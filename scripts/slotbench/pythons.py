@@ -19,8 +19,13 @@ scripts/slotbench/pyreplay.py under
     installs it);
 for the layouts declared, slots and dict (declared only where it differs
 from dict), plus the attribute sweep (classes with K attributes, K as in
+<<<<<<<< HEAD:scripts/slotbench/pythons.py
 slotbench.scenarios' SWEEP_POINTS) under CPython, with tracemalloc, as the
-reference points in ../shared/reference were measured.
+reference points in tests/data/reference were measured.
+========
+bench_suite.py's SWEEP_POINTS) under CPython, with tracemalloc, as the
+reference points in tests/data/reference were measured.
+>>>>>>>> issue-13:scripts/bench_python.py
 
 Output: DIR/python.json: one row per runtime x scenario x layout x measure,
 the sweep points, and which interpreters were found.  Exit status 1 when a

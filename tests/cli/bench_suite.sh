@@ -15,7 +15,7 @@ PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 $PY -c 'import matplotlib' 2>/dev/null || skip_all "no matplotlib for $PY (scripts/install-deps.sh bench)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 14
+plan 15
 
 sh scripts/bench.sh --help >"$tmp/help" 2>&1 && grep -q "BENCH_SMOKE" "$tmp/help"
 ok $? "bench.sh --help documents the smoke mode"
@@ -62,19 +62,20 @@ check() {	# description, check (tests/cli/bench_suite_checks.py), arguments
 }
 
 check "the JSON files parse; bench.json has its sections" json
-check "every replay has the fields DESIGN.md section 7 pins" replay_fields
+check "every replay has the fields docs/DESIGN.md section 7 pins" replay_fields
 check "counters are numbers from perf, or null with source none; never 0 for unmeasured" counters
 check "missing peers are unavailable, never measured as 0" peers "$tmp/peers"
 check "bench.csv parses: one header, every row complete, nulls written as unavailable" csv
 check "the charts are PNG and SVG files" charts
 check "CPython is measured; a missing PyPy is unavailable" pythons
+check "pyversions: a row per interpreter found, model beside it, a missing PyPy unavailable" pyversions
 check "summary.md opens with the seeds' headline for myclass and player, per profile" headline
 
 # The report contract: every RESULTS/sections/*.md a part writes follows the
 # summary's own sections, in name order.
 mkdir -p "$tmp/res/sections"
-printf '## Part B\n\nsecond\n' >"$tmp/res/sections/20-b.md"
-printf '## Part A\n\nfirst\n' >"$tmp/res/sections/10-a.md"
+printf '## Part B\n\nsecond\n' >"$tmp/res/sections/99-b.md"
+printf '## Part A\n\nfirst\n' >"$tmp/res/sections/98-a.md"
 PYTHONPATH=scripts $PY -m slotbench.report --results "$tmp/res" --build "$O" --size smoke \
 	--parts "replay python cachegrind" --quiet 2>"$tmp/err" &&
 	tail -n 9 "$tmp/res/summary.md" | tr '\n' '|' |

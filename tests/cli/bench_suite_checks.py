@@ -142,6 +142,26 @@ def check_headline(d):
     assert "not run (BENCH_PARTS=" in s
 
 
+def check_pyversions(d):
+    """pyversions: a row per interpreter found, model beside it, a missing PyPy unavailable"""
+    p = json.load(open(os.path.join(d, "pyversions.json")))
+    assert p["provenance"]["revision"] and p["rows"], p.keys()
+    for r in p["rows"]:
+        assert r["implementation"] == "cpython", r["label"]
+        assert r["profile"] and r["profile"].startswith("cpython"), r
+        assert r["slots_bytes"] > 0 and r["dict_bytes"] > 0, r
+        assert r["model_slots_bytes"] > 0 and r["model_dict_bytes"] > 0, r
+        assert set(r["sweep"]["dict"]) == set(r["sweep"]["model_dict"]), r["label"]
+    assert {"implementation": "pypy", "generation": "3"} in p["unavailable"]
+    md = open(os.path.join(d, "sections", "40-pyversions.md")).read()
+    assert md.startswith("## What `__slots__` saves, by Python version"), md[:80]
+    assert "| pypy 3 | unavailable |" in md and "0.41" in md and "seed 004" in md
+    for r in p["rows"]:
+        assert "| %s | %s |" % (r["label"], r["measure"]) in md, r["label"]
+    assert open(os.path.join(d, "pyversions.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert ET.parse(os.path.join(d, "pyversions.svg")).getroot().tag.endswith("svg")
+
+
 def main(argv):
     if len(argv) < 2 or "check_" + argv[0] not in globals():
         sys.stderr.write(__doc__)

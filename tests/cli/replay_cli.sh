@@ -15,7 +15,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 48
+plan 54
 
 # json FILE EXPR: evaluate the Python expression EXPR with d = the JSON in FILE.
 json() {
@@ -47,6 +47,18 @@ expect 2 "--layout wants one of: declared slots dict; not 'x'" "$S" replay --lay
 expect 2 "--heap wants one of: slab libc; not 'tc'" "$S" replay --heap tc "$tmp/student.txt"
 expect 2 "--profile wants one of: " "$S" replay --profile cpython99 "$tmp/student.txt"
 expect 2 "--sample wants a number" "$S" replay --sample -1 "$tmp/student.txt"
+# --profile auto: the interpreter of the trace's '# python:' header line
+for hv in "cpython 3.8.18:cpython38" "CPython 2.7.18:cpython27" "cpython 3.13.0:cpython313"; do
+	{ echo "# python: ${hv%%:*}"; cat "$tmp/student.txt"; } >"$tmp/py.txt"
+	"$S" replay --profile auto --json -o "$tmp/auto.json" "$tmp/py.txt" &&
+		json "$tmp/auto.json" "d['profile'] == '${hv##*:}'"
+	ok $? "--profile auto: '# python: ${hv%%:*}' replays under ${hv##*:}"
+done
+expect 2 "names no interpreter" "$S" replay --profile auto "$tmp/student.txt"
+{ echo "# python: pypy 3.9.16"; cat "$tmp/student.txt"; } >"$tmp/pypy.txt"
+expect 2 "pypy 3.9.16, whose objects no profile models" "$S" replay --profile auto "$tmp/pypy.txt"
+{ echo "# python: cpython 3.5.10"; cat "$tmp/student.txt"; } >"$tmp/py35.txt"
+expect 2 "cpython 3.5.10, which no profile models" "$S" replay --profile auto "$tmp/py35.txt"
 expect 2 "unrecognized option" "$S" replay --frob "$tmp/student.txt"
 expect 2 "missing.bin: cannot open" "$S" replay "$tmp/missing.bin"
 expect 2 "--at wants peak or end" "$S" slabinfo --at top "$tmp/student.txt"

@@ -280,7 +280,7 @@ def main():
     ap = bl.argparser("report.charts", __doc__)
     ap.add_argument("--results", default="results")
     ap.add_argument("--reference", default=bl.REFERENCE_CSV,
-                    help="real CPython's points (default ../shared/reference/...; "
+                    help="real CPython's points (default tests/data/reference/cpython-3.11.7.csv; "
                          "an embedded copy when missing)")
     a = ap.parse_args()
     b = bl.read_json(os.path.join(a.results, "bench.json"))
