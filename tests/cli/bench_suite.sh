@@ -78,7 +78,6 @@ printf '## Part B\n\nsecond\n' >"$tmp/res/sections/99-b.md"
 printf '## Part A\n\nfirst\n' >"$tmp/res/sections/98-a.md"
 PYTHONPATH=scripts $PY -m slotbench.report --results "$tmp/res" --build "$O" --size smoke \
 	--parts "replay python cachegrind" --quiet 2>"$tmp/err" &&
-	tail -n 9 "$tmp/res/summary.md" | tr '\n' '|' |
-	grep -q "measured says \`unavailable\` (null in JSON), never 0.||## Part A||first||## Part B||second|$"
+	tail -n 7 "$tmp/res/summary.md" | tr '\n' '|' | grep -q "^## Part A||first||## Part B||second|$"
 ok $? "the summary ends with the fragments in RESULTS/sections, in name order"
 finish
