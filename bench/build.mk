@@ -15,3 +15,6 @@ $(BUILDINFO_H): FORCE $(AUTOCONF)
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; printf '  %-8s %s\n' GEN $@; fi
 .PHONY: FORCE
 FORCE:
+
+# Subsystem folders (new layout): the slots advisor and its command files.
+BENCH_SRCS += $(wildcard bench/advise/*.c) $(wildcard bench/cli/*.c)

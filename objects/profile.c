@@ -7,6 +7,8 @@
  * file plus one line here; nothing else names a profile.  The first entry
  * is listed first by om_profile_names().
  */
+#include <stdio.h>
+
 #include "objects/internal.h"
 
 static const struct om_dict_type *const profiles[] = {
@@ -38,4 +40,23 @@ const char *om_profile_summary(const char *name)
 	const struct om_dict_type *t = om_profile_find(name);
 
 	return t ? t->summary : NULL;
+}
+
+/*
+ * Minimal mapping (issue 14); issue 13 replaces it with one profile per
+ * CPython version: 2.x -> cpython27, CPython 3.11 and later -> cpython311,
+ * anything else has no profile yet.
+ */
+const char *om_profile_for_python(const char *impl, const char *version)
+{
+	unsigned int major = 0, minor = 0;
+
+	if (!impl || !version || strcmp(impl, "cpython") != 0 ||
+	    sscanf(version, "%u.%u", &major, &minor) < 1)
+		return NULL;
+	if (major == 2)
+		return "cpython27";
+	if (major == 3 && minor >= 11)
+		return "cpython311";
+	return NULL;
 }

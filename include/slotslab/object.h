@@ -221,6 +221,15 @@ SLOTSLAB_API const char *const *om_profile_names(void);
 /** om_profile_summary - one line on profile @name, or NULL if there is none */
 SLOTSLAB_API const char *om_profile_summary(const char *name);
 
+/**
+ * om_profile_for_python - the profile that models a Python interpreter
+ * @impl:    sys.implementation.name ("cpython", "pypy")
+ * @version: "3.11.7" (at least "MAJOR.MINOR")
+ *
+ * Return: a profile name for om_space_create(), or NULL when none models it.
+ */
+SLOTSLAB_API const char *om_profile_for_python(const char *impl, const char *version);
+
 #define OM_SPACE_NO_MERGE       0x1u /* one slab cache per class (SLAB_NO_MERGE) */
 #define OM_SPACE_HEAP_INSTANCES 0x2u /* instances from the heap, not slab caches */
 
