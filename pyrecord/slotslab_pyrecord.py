@@ -134,16 +134,20 @@ class Recorder(object):
                     add_class(b)
             classes.append(c)
 
+        code = {}             # type -> 'meta' (its instances are classes) or its kind
         for o in objs:
             t = type(o)
-            if isinstance(o, type):
-                if self.kind(o) == 'user' and o is not t:
-                    add_class(o)
-                continue
-            k = self.kind(t)
+            k = code.get(t)
+            if k is None:
+                k = 'meta' if issubclass(t, type) else self.kind(t)
+                code[t] = k
             if k == 'user':
-                add_class(t)
+                if t not in seen:
+                    add_class(t)
                 instances.append(o)
+            elif k == 'meta':
+                if self.kind(o) == 'user':
+                    add_class(o)
             elif k == 'ext':
                 note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__))
         del objs
@@ -262,70 +266,88 @@ class Recorder(object):
         # has (its dict-order prefix) are set at the instance's "new", the
         # others in a second pass, as if added after construction (key
         # sharing depends on that order; "# pyrecord: order" says so).
-        ninst = 0
-        nattrs = 0
-        obj_id = 0
         getattribute = object.__getattribute__
-        per_obj = []
-        common = {}
-        for o in instances:
-            c = type(o)
-            sl = slot_attrs.get(c)
-            if sl is None:
-                continue
+        descr = {}            # class -> [(slot name, member descriptor)]
+
+        valid = {}            # dict key tuples already checked -> themselves
+
+        def attrs_of(o, c, count):
+            """The attribute names o holds, slots first; None if odd."""
+            ds = descr.get(c)
+            if ds is not None and not ds:
+                try:
+                    dct = getattribute(o, '__dict__')
+                except Exception:
+                    dct = None
+                if type(dct) is dict:
+                    t = valid.get(tuple(dct))
+                    if t is not None:
+                        return t
+            if ds is None:
+                ds = []
+                for a in slot_attrs[c]:
+                    for k in c.__mro__:
+                        d = k.__dict__.get(a)
+                        if d is not None:
+                            ds.append((a, d))
+                            break
+                descr[c] = ds
             attrs = []
-            for a in sl:
-                d = None
-                for k in c.__mro__:
-                    d = k.__dict__.get(a)
-                    if d is not None:
-                        break
+            for a, d in ds:
                 try:
                     d.__get__(o, c)
                     attrs.append(a)
                 except Exception:
                     pass
-            dct = None
             try:
                 dct = getattribute(o, '__dict__')
             except Exception:
-                pass
+                dct = None
             if dct is not None:
                 if type(dct) is not dict:
-                    note('dict-not-a-dict', '%s (%s)' % (c.__name__, type(dct).__name__))
-                    continue
-                for a in list(dct):
+                    if count:
+                        note('dict-not-a-dict', '%s (%s)' % (c.__name__, type(dct).__name__))
+                    return None
+                keys = tuple(dct)
+                good = True
+                for a in keys:
                     if isinstance(a, str) and NAME_RE.match(a):
                         attrs.append(a)
                     else:
-                        note('attribute-name-not-traceable', '%s.%r' % (c.__name__, a))
-            try:
-                nref = weakref.getweakrefcount(o)
-            except TypeError:
-                nref = 0
-            per_obj.append((names[c], attrs, nref))
-            cm = common.get(c)
-            common[c] = set(attrs) if cm is None else cm & set(attrs)
-        del instances
-        later = []
-        common_by_name = dict((names[c], common[c]) for c in common)
-        for cn, attrs, nref in per_obj:
-            obj_id += 1
+                        good = False
+                        if count:
+                            note('attribute-name-not-traceable', '%s.%r' % (c.__name__, a))
+                if good and not ds:
+                    valid[keys] = keys
+                    return keys
+            return tuple(attrs)
+
+        # Pass 1: counts, each instance's shape (its attribute names, one
+        # shared tuple per distinct shape), and the names every instance of
+        # a class has.
+        ninst = 0
+        nattrs = 0
+        common = {}           # class -> (first shape, set common to all)
+        interned = {}
+        shapes = []
+        for o in instances:
+            c = type(o)
+            if c not in slot_attrs:
+                shapes.append(None)
+                continue
+            attrs = attrs_of(o, c, True)
+            if attrs is None:
+                shapes.append(None)
+                continue
+            t = interned.setdefault(attrs, attrs)
+            shapes.append(t)
             ninst += 1
-            lines.append('new %d %s' % (obj_id, cn))
-            cm = common_by_name[cn]
-            k = 0
-            while k < len(attrs) and attrs[k] in cm:
-                lines.append('set %d %s 1' % (obj_id, attrs[k]))
-                k += 1
-            if k < len(attrs):
-                later.append((obj_id, attrs[k:]))
-            nattrs += len(attrs)
-            for _ in range(nref):
-                lines.append('weakref %d' % obj_id)
-        for oid, rest in later:
-            for a in rest:
-                lines.append('set %d %s 1' % (oid, a))
+            nattrs += len(t)
+            cm = common.get(c)
+            if cm is None:
+                common[c] = (t, set(t))
+            elif t is not cm[0]:
+                cm[1].intersection_update(t)
         hdr.append('# pyrecord: order common-first')
         impl, ver = interpreter()
         head = ['# slotslab pyrecord 1',
@@ -338,9 +360,46 @@ class Recorder(object):
         for k in sorted(odd):
             head.append('# pyrecord: odd %s %d %s' % (k, odd[k][0], odd[k][1]))
         tmp = self.out + '.tmp'
+        # Pass 2: the events, streamed (the buffer is flushed every 4096 lines).
         with open(tmp, 'w') as f:
-            f.write('\n'.join(head + hdr) + '\n')
-            f.write('\n'.join(lines) + '\n')
+            f.write('\n'.join(head + hdr + lines) + '\n')
+            del lines[:]
+            buf = []
+            later = []
+            obj_id = 0
+            tmpls = {}        # (class, shape) -> (lines of "new", %d per line; rest)
+            getwr = weakref.getweakrefcount
+            wrable = {}       # class -> its instances can be weakly referenced
+            for o, t in zip(instances, shapes):
+                if t is None:
+                    continue
+                obj_id += 1
+                c = type(o)
+                tm = tmpls.get((c, t))
+                if tm is None:
+                    cm = common[c][1]
+                    k = 0
+                    while k < len(t) and t[k] in cm:
+                        k += 1
+                    first = ['new %%d %s' % names[c]] + ['set %%d %s 1' % a for a in t[:k]]
+                    tm = ('\n'.join(first), t[k:], (None,) * (k + 1))
+                    tmpls[(c, t)] = tm
+                    wrable[c] = getattr(c, '__weakrefoffset__', 1) != 0
+                buf.append(tm[0] % ((obj_id,) * len(tm[2])))
+                if tm[1]:
+                    later.append((obj_id, tm[1]))
+                if wrable[c]:
+                    for _ in range(getwr(o)):
+                        buf.append('weakref %d' % obj_id)
+                if len(buf) > 4096:
+                    f.write('\n'.join(buf) + '\n')
+                    del buf[:]
+            for oid, rest in later:
+                for a in rest:
+                    buf.append('set %d %s 1' % (oid, a))
+            if buf:
+                f.write('\n'.join(buf) + '\n')
+        del instances[:], shapes[:]
         os.rename(tmp, self.out)
         self.written = (moment, ninst, odd)
         return ninst
