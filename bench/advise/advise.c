@@ -30,6 +30,7 @@ enum variant { V_DECLARED, V_SLOTS, V_SLOTS_DICT, V_FINAL, NR_VARIANTS };
 
 struct obj {
 	int32_t cls;		/* -1: not live */
+	uint32_t gen;		/* incarnation of this id, for the event log */
 	uint32_t nattr, cap;
 	uint32_t nweak;
 	uint32_t *attrs;	/* symbol ids, in the order set */
@@ -60,8 +61,20 @@ struct cls {
 	struct om_class *built;
 };
 
+/* One new or set, in trace order: the build replays them in that order
+ * (key sharing depends on it).  attr LOG_NEW is the "new". */
+#define LOG_NEW UINT32_MAX
+struct log_ent {
+	uint32_t id;
+	uint32_t gen;
+	uint32_t attr;
+};
+
 struct adv {
 	struct trace *t;
+	struct log_ent *log;
+	size_t nlog, caplog;
+	uint32_t gens;
 	struct cls *c;
 	size_t nc;
 	struct obj *objs;
@@ -127,6 +140,15 @@ static struct obj *obj_at(struct adv *a, uint64_t id, bool grow)
 	return &a->objs[id];
 }
 
+static void log_add(struct adv *a, uint64_t id, uint32_t gen, uint32_t attr)
+{
+	if (a->nlog == a->caplog) {
+		a->caplog = a->caplog ? 2 * a->caplog : 4096;
+		a->log = xrealloc(a->log, a->caplog * sizeof(*a->log));
+	}
+	a->log[a->nlog++] = (struct log_ent){ (uint32_t)id, gen, attr };
+}
+
 static void ensure_classes(struct adv *a)
 {
 	size_t n = trace_nclasses(a->t);
@@ -171,7 +193,8 @@ static int load(struct adv *a, char *err, size_t errlen)
 					return 2;
 				}
 				free(o->attrs);
-				*o = (struct obj){ .cls = (int32_t)e->cls->id };
+				*o = (struct obj){ .cls = (int32_t)e->cls->id, .gen = ++a->gens };
+				log_add(a, e->id, o->gen, LOG_NEW);
 				break;
 			case TRACE_SET:
 				o = obj_at(a, e->id, false);
@@ -185,6 +208,7 @@ static int load(struct adv *a, char *err, size_t errlen)
 					o->attrs = xrealloc(o->attrs, o->cap * sizeof(uint32_t));
 				}
 				o->attrs[o->nattr++] = e->attr->id;
+				log_add(a, e->id, o->gen, e->attr->id);
 				break;
 			case TRACE_DEL:
 				o = obj_at(a, e->id, false);
@@ -490,26 +514,41 @@ static int build(struct adv *a, const enum variant *v, int slot, char *err, size
 			goto fail;
 		}
 	}
-	for (size_t i = 0; i < a->nobjs; i++) {
-		struct obj *o = &a->objs[i];
+	/* The live objects' news and sets, in trace order; then weak references. */
+	for (size_t l = 0; l < a->nlog; l++) {
+		const struct log_ent *e = &a->log[l];
+		struct obj *o = &a->objs[e->id];
+		bool has = e->attr == LOG_NEW;
 
-		if (o->cls < 0)
+		if (o->cls < 0 || o->gen != e->gen)
 			continue;
-		rc = om_new(a->c[o->cls].built, &objs[i]);
-		for (uint32_t k = 0; !rc && k < o->nattr; k++) {
-			rc = om_set(objs[i], om_intern(sym(a, o->attrs[k])), om_int(1));
+		for (uint32_t k = 0; !has && k < o->nattr; k++)
+			has = o->attrs[k] == e->attr;
+		if (!has)
+			continue;	/* deleted later */
+		if (e->attr == LOG_NEW) {
+			rc = om_new(a->c[o->cls].built, &objs[e->id]);
+		} else {
+			rc = om_set(objs[e->id], om_intern(sym(a, e->attr)), om_int(1));
 			if (rc == OM_ENODICT)
 				rc = 0;	/* as declared, the program could not have set it */
 		}
-		if (!rc && o->nweak) {
-			refs[i] = calloc(o->nweak, sizeof(**refs));
-			if (!refs[i])
-				rc = OM_ENOMEM;
-			for (uint32_t k = 0; !rc && k < o->nweak; k++) {
-				rc = om_weakref_new(objs[i], &refs[i][k]);
-				if (rc == OM_ENOWEAKREF)
-					rc = 0;
-			}
+		if (rc) {
+			snprintf(err, errlen, "object %u: %s", e->id, om_strerror(rc));
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < a->nobjs; i++) {
+		struct obj *o = &a->objs[i];
+
+		if (o->cls < 0 || !o->nweak)
+			continue;
+		refs[i] = calloc(o->nweak, sizeof(**refs));
+		rc = refs[i] ? 0 : OM_ENOMEM;
+		for (uint32_t k = 0; !rc && k < o->nweak; k++) {
+			rc = om_weakref_new(objs[i], &refs[i][k]);
+			if (rc == OM_ENOWEAKREF)
+				rc = 0;
 		}
 		if (rc) {
 			snprintf(err, errlen, "object %zu: %s", i, om_strerror(rc));
@@ -741,6 +780,7 @@ out:
 	for (size_t i = 0; i < a.nobjs; i++)
 		free(a.objs[i].attrs);
 	free(a.objs);
+	free(a.log);
 	for (size_t i = 0; i < a.nc; i++) {
 		free(a.c[i].hist);
 		free(a.c[i].names);
