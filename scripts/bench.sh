@@ -19,6 +19,9 @@
 #   realtrace   real programs (python3, gcc, sqlite3) recorded with
 #               `slotslab record` here and replayed on slab and the peers
 #                                                       (scripts/realtrace.sh)
+#   advise      the slots advisor: seeds' MyClass and Player and a shop, recorded
+#               with pyrecord and advised, predicted vs tracemalloc's saving in
+#               CPython 3.8, 3.11, 3.13 (scripts/slotbench/advise.py)
 # then writes RESULTS/bench.json, bench.csv, summary.md and the charts (PNG
 # and SVG; scripts/bench_report.py, scripts/bench_charts.py) and prints the
 # summary.  The default run takes about four minutes on two cores.
@@ -60,7 +63,7 @@ export PYTHONDONTWRITEBYTECODE=1	# no scripts/__pycache__ in the tree
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full
-parts="replay python cachegrind alloc configcost objbench realtrace"
+parts="replay python cachegrind alloc configcost objbench realtrace advise"
 reps=${REPS:-3}
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	size=smoke
@@ -70,7 +73,7 @@ fi
 parts=${BENCH_PARTS:-$parts}
 for p in $parts; do
 	case "$p" in
-	replay|python|cachegrind|alloc|configcost|objbench|realtrace) ;;
+	replay|python|cachegrind|alloc|configcost|objbench|realtrace|advise) ;;
 	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
 	esac
 done
@@ -143,6 +146,8 @@ part alloc allocbench
 part configcost configcost
 part objbench objbench
 part realtrace realtrace
+advise() { PYTHONPATH=scripts $PY -m slotbench.advise --slotslab "$S" --out "$OUT" --reps "$reps" >/dev/null; }
+part advise advise
 
 $PY scripts/bench_report.py --results "$OUT" --build "$B" --size $size --reps "$reps" \
 	--started "$start" --parts "$parts" || failed="$failed report"
