@@ -5,7 +5,7 @@
 . tests/tap.inc
 command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 8
+plan 9
 make -s O="$O" install PREFIX="$tmp/usr" >"$tmp/log" 2>&1
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
 ok $r "make install PREFIX=tmp"
@@ -31,4 +31,9 @@ ok $? "the malloc replacement, the recording library and the CLI are installed"
 echo 'int main(void){ return 0; }' > "$tmp/t.c" && cc -o "$tmp/t" "$tmp/t.c" &&
 	LD_PRELOAD="$tmp/usr/lib/libslotslab-malloc.so" "$tmp/t"
 ok $? "a program runs with the installed libslotslab-malloc.so preloaded"
+[ -f "$tmp/usr/share/slotslab/slotslab_pyrecord.py" ] &&
+	"$tmp/usr/bin/slotslab" pyrecord -o "$tmp/p.txt" -- python3 tests/pyprogs/records.py 2>"$tmp/log" &&
+	grep -q '^class Point$' "$tmp/p.txt"
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
+ok $r "the installed slotslab pyrecord finds its recorder in share/slotslab"
 finish
