@@ -10,7 +10,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
 py=$(command -v python3)
-plan 8
+plan 9
 
 cat >"$tmp/peak.py" <<'PY'
 class A(object):
@@ -66,6 +66,21 @@ else
 	echo "ok $((_n = _n + 1)) - PyPy # SKIP pypy3 not installed"
 	echo "ok $((_n = _n + 1)) - PyPy advise # SKIP pypy3 not installed"
 fi
+cat >"$tmp/fwd.py" <<'PY'
+import os, signal, sys, time
+class A(object):
+    pass
+xs = [A() for i in range(4)]
+os.kill(os.getppid(), signal.SIGUSR1)     # to slotslab, which passes it on
+for i in range(200):
+    if os.path.exists(sys.argv[1]):
+        break
+    time.sleep(0.05)
+del xs
+PY
+"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" "$tmp/fwd.py" "$tmp/fwd.txt.pyrecord.txt" &&
+	grep -q '^# moment: signal USR1$' "$tmp/fwd.txt" && [ "$(grep -c '^new ' "$tmp/fwd.txt")" -eq 4 ]
+ok $? "--at signal:USR1 sent to slotslab reaches the recorder"
 expect 2 "wants -o FILE" "$S" pyrecord -- "$py"
 SLOTSLAB_PYRECORD=/nonexistent expect 1 "cannot find /nonexistent" "$S" pyrecord -o "$tmp/x.txt" -- "$py" "$tmp/odd.py"
 finish

@@ -56,7 +56,8 @@ static void pyrecord_usage(FILE *f)
 		"                 says it) is missed, and the snapshot may hold up to 10 %%\n"
 		"                 fewer instances than the highest count (stderr says so)\n"
 		"  --at signal:NAME  at each signal NAME (e.g. USR1) sent to slotslab or to\n"
-		"                 PYTHON (the last one wins); at exit if none came\n"
+		"                 PYTHON (the last one wins; one that comes before the\n"
+		"                 recorder has started is ignored); at exit if none came\n"
 		"  -h, --help     this text\n\n"
 		"Cost, measured (CPython 3.11, a program that only builds 200 000 instances of\n"
 		"4 attributes, 2 loaded cores, 3 runs): the program runs unchanged; the\n"
@@ -243,8 +244,10 @@ int cmd_pyrecord(int argc, char **argv)
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		if (sig && sig != SIGINT && sig != SIGQUIT)
-			sigaction(sig, &old_sig, NULL);
+		/* Ignored until the recorder installs its handler: a signal
+		 * during the interpreter's start-up must not kill it. */
+		if (sig)
+			sigaction(sig, &ign, NULL);
 		execvp(cargv[0], cargv);
 		fprintf(stderr, "slotslab pyrecord: cannot run %s: %s\n", cargv[0], strerror(errno));
 		_exit(127);
