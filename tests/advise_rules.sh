@@ -11,7 +11,7 @@ S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
-plan 15
+plan 16
 
 gen() {	# gen FILE: the trace from stdin, after a python header
 	{ echo "# python: cpython 3.11.7"; cat; } >"$1"
@@ -75,6 +75,10 @@ ok $? "--json: every field, sorted by saving, total = sum"
 ok $? "--min-instances leaves out smaller classes"
 "$S" advise --profile cpython27 --json "$tmp/t.txt" | grep -q '"profile": "cpython27"'
 ok $? "--profile NAME overrides the header"
+printf '# python: cpython 3.11.7\nclass Base\nclass Sub slots=x base=Base\nnew 1 Base\nset 1 x 1\nnew 2 Sub\nset 2 x 1\nset 2 y 1\n' >"$tmp/re.txt"
+"$S" advise "$tmp/re.txt" >"$tmp/out" && grep -q "__slots__ = ('x',)" "$tmp/out" &&
+	grep -q "__slots__ = ('y',)" "$tmp/out"
+ok $? "a slot a subclass declares moves to the base that gets it, never declared twice"
 expect 2 "no such profile" "$S" advise --profile nope "$tmp/t.txt"
 expect 2 "wants a trace" "$S" advise
 sed -i 's/3\.11\.7/3.9.18/' "$tmp/t.txt"

@@ -424,8 +424,10 @@ static size_t own_slots(struct adv *a, size_t i, enum variant v, const struct om
 	size_t n = 0;
 
 	if (v == V_DECLARED) {
+		/* A name an advised base now holds is not declared twice (rule 5). */
 		for (uint32_t k = 0; k < c->tc->nslots; k++)
-			out[n++] = c->tc->slots[k]->name;
+			if (!base || !is_slot_of(base, om_intern(c->tc->slots[k]->name)))
+				out[n++] = c->tc->slots[k]->name;
 		return n;
 	}
 	for (size_t k = 0; k < c->nnames; k++) {
