@@ -134,12 +134,15 @@ install: lib $(CLI) $(MALLOC_TARGETS) $(RECORD_TARGETS)
 	install -m 755 $(MALLOC_SO) $(RECORD_SO) $(DESTDIR)$(LIBDIR)/
 	install -m 644 $(MALLOC_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(PREFIX)/share/slotslab
+	install -m 644 pyrecord/slotslab_pyrecord.py pyrecord/README.md $(DESTDIR)$(PREFIX)/share/slotslab/
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/slotslab
 	rm -f $(DESTDIR)$(LIBDIR)/libslotslab.* $(DESTDIR)$(LIBDIR)/libslotslab-malloc.*
 	rm -f $(DESTDIR)$(LIBDIR)/libslotslab-record.so $(DESTDIR)$(LIBDIR)/pkgconfig/slotslab.pc
 	rm -f $(DESTDIR)$(BINDIR)/slotslab
+	rm -rf $(DESTDIR)$(PREFIX)/share/slotslab
 
 clean:
 	rm -rf $(O)

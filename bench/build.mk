@@ -35,3 +35,6 @@ $(O)/workloads/%: bench/workloads/%.c bench/workloads/wl.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -pthread -o $@ $<
 all: $(WORKLOADS)
+
+# The slots advisor (bench/advise/README.md).
+BENCH_SRCS += $(wildcard bench/advise/*.c)

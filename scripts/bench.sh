@@ -25,6 +25,9 @@
 #                                                       (scripts/realtrace.sh)
 #   workloads   classic allocator patterns (bench/workloads/) and memcached,
 #               under every allocator       (scripts/slotbench/workloads.py)
+#   advise      the slots advisor: seeds' MyClass and Player and a shop, recorded
+#               with pyrecord and advised, predicted vs tracemalloc's saving in
+#               CPython 3.8, 3.11, 3.13 (scripts/slotbench/advise.py)
 # then writes RESULTS/bench.json, bench.csv, summary.md and the charts (PNG
 # and SVG; slotbench.report, slotbench.report.charts) and prints the
 # summary.  The Python modules are scripts/slotbench/ (scripts/README.md).
@@ -73,7 +76,7 @@ export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"	# slotbench
 J=${J:-$(nproc 2>/dev/null || echo 2)}
 size=default
 [ "${FULL:-0}" = 1 ] && size=full
-parts="replay python pyversions cachegrind alloc configcost objbench realtrace workloads"
+parts="replay python pyversions cachegrind alloc configcost objbench realtrace workloads advise"
 reps=${REPS:-3}
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 	size=smoke
@@ -83,7 +86,7 @@ fi
 parts=${BENCH_PARTS:-$parts}
 for p in $parts; do
 	case "$p" in
-	replay|python|pyversions|cachegrind|alloc|configcost|objbench|realtrace|workloads) ;;
+	replay|python|pyversions|cachegrind|alloc|configcost|objbench|realtrace|workloads|advise) ;;
 	*) echo "bench.sh: unknown part '$p' in BENCH_PARTS" >&2; exit 2 ;;
 	esac
 done
@@ -167,6 +170,8 @@ part realtrace realtrace
 wlb=$B; [ -z "${BENCH_BUILD:-}" ] && [ -f build/libslotslab-malloc.so ] && [ -x build/workloads/larson ] && wlb=build
 part workloads env PYTHONPATH=scripts $PY -m slotbench.workloads --build "$wlb" --out "$OUT" \
 	--reps "${WORKLOAD_REPS:-$reps}" $([ "${FULL:-0}" = 1 ] && echo --full)
+advise() { PYTHONPATH=scripts $PY -m slotbench.advise --slotslab "$S" --out "$OUT" --reps "$reps" >/dev/null; }
+part advise advise
 
 $PY -m slotbench.report --results "$OUT" --build "$B" --size $size --reps "$reps" \
 	--started "$start" --parts "$parts" || failed="$failed report"

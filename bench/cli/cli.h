@@ -33,6 +33,8 @@ int cmd_gen(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_pyrecord(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
 
 /* Print "slotslab CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __printf(2, 3);

@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{ "convert", cmd_convert, "convert a trace between the text and binary formats" },
 	{ "replay", cmd_replay, "replay a trace: footprint, speed, errors per layout and heap" },
 	{ "record", cmd_record, "run a program and write the malloc-level trace of what it allocates" },
+	{ "pyrecord", cmd_pyrecord, "run a Python program and write an object-level trace of its objects" },
+	{ "advise", cmd_advise, "what __slots__ would save for a recorded Python program" },
 	{ "import", cmd_import, "another tool's allocation log (mtrace, heaptrack, rep) as a trace" },
 };
 

@@ -6,7 +6,7 @@
 . tests/lib/tap.inc
 command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 10
+plan 11
 make -s O="$O" install PREFIX="$tmp/usr" >"$tmp/log" 2>&1
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
 ok $r "make install PREFIX=tmp"
@@ -45,4 +45,9 @@ sed -n 's/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' libslotslab.map | sort -u >"$tmp/m
 diff "$tmp/api" "$tmp/mapped" >"$tmp/diff"
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/diff"
 ok $r "libslotslab.map names each of them, and nothing else"
+[ -f "$tmp/usr/share/slotslab/slotslab_pyrecord.py" ] &&
+	"$tmp/usr/bin/slotslab" pyrecord -o "$tmp/p.txt" -- python3 tests/advise/pyprogs/records.py 2>"$tmp/log" &&
+	grep -q '^class Point$' "$tmp/p.txt"
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
+ok $r "the installed slotslab pyrecord finds its recorder in share/slotslab"
 finish

@@ -1,0 +1,517 @@
+# SPDX-License-Identifier: MIT
+"""slotslab_pyrecord - run a Python program unchanged and write an
+object-level trace of its user-defined objects (slotslab's text trace v1).
+
+Run by `slotslab pyrecord` as:
+    PYTHON slotslab_pyrecord.py OUT.txt AT -- SCRIPT [ARGS...]
+AT is exit, peak or signal:NAME.  Works with CPython 2.7 and 3.6+ and PyPy
+(only the standard library, no f-strings).
+
+What a snapshot writes (one text trace; header lines first):
+    # python: IMPL VERSION
+    # moment: exit | peak LIVE (sample K of N, every MS ms) | signal NAME
+    # pyrecord: KEY VALUE ...        see pyrecord/README.md
+    class NAME [slots=a,b] [dict] [weakref] [base=B] [varsize]
+    classattr NAME ATTR 1
+    new ID NAME / set ID ATTR 1 ... (dict order) / weakref ID (one per ref)
+
+Invariants: the user's program runs as __main__ with its own sys.argv and
+sys.path[0]; the recorder never changes an object of the program (it reads
+__dict__ with object.__getattribute__, slots through their member
+descriptors); anything it cannot record faithfully is counted under
+"# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
+trace is written to OUT.tmp and renamed, so OUT is always complete.
+"""
+from __future__ import print_function
+
+import gc
+import os
+import re
+import signal
+import sys
+import weakref
+
+try:
+    import builtins
+except ImportError:  # Python 2
+    import __builtin__ as builtins
+
+NAME_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+HEAPTYPE = 1 << 9
+
+
+def interpreter():
+    impl = getattr(sys, 'implementation', None)
+    name = impl.name if impl else ('pypy' if 'PyPy' in sys.version else 'cpython')
+    v = sys.version_info
+    return name, '%d.%d.%d' % (v[0], v[1], v[2])
+
+
+def _not_user_dirs():
+    dirs = set()
+    try:
+        import sysconfig
+        for k in ('stdlib', 'platstdlib', 'purelib', 'platlib'):
+            p = sysconfig.get_paths().get(k)
+            if p:
+                dirs.add(os.path.realpath(p))
+    except Exception:
+        pass
+    for p in (sys.prefix, getattr(sys, 'base_prefix', sys.prefix), sys.exec_prefix):
+        dirs.add(os.path.realpath(os.path.join(p, 'lib')))
+        dirs.add(os.path.realpath(os.path.join(p, 'lib_pypy')))
+    dirs.add(os.path.realpath(os.path.dirname(os.path.abspath(__file__))))
+    return tuple(d + os.sep for d in dirs)
+
+
+class Recorder(object):
+    def __init__(self, out, at):
+        self.out = out
+        self.at = at
+        self.not_user = _not_user_dirs()
+        self.kind_cache = {}
+        self.sample_no = 0
+        self.best = -1
+        self.seen_max = -1
+        self.cost = 0.0       # seconds spent sampling and snapshotting
+        self.interval = 0.01
+        self.status = 'running'
+
+    # ---- which classes are the program's ----------------------------
+    def kind(self, cls):
+        """'user', 'ext' (a C extension's type) or 'lib'."""
+        k = self.kind_cache.get(cls)
+        if k is not None:
+            return k
+        k = 'lib'
+        mod = getattr(cls, '__module__', None)
+        flags = getattr(cls, '__flags__', HEAPTYPE)
+        if cls is Recorder:
+            k = 'lib'
+        elif mod == '__main__':
+            k = 'user'
+        elif isinstance(mod, str):
+            m = sys.modules.get(mod)
+            f = getattr(m, '__file__', None) if m is not None else None
+            if f:
+                f = os.path.realpath(f)
+                if f.endswith(('.so', '.pyd')):
+                    k = 'lib' if f.startswith(self.not_user) else 'ext'
+                elif not f.startswith(self.not_user):
+                    k = 'user'
+        if k == 'user' and not (flags & HEAPTYPE):
+            k = 'ext'
+        self.kind_cache[cls] = k
+        return k
+
+    def count_live(self):
+        n = 0
+        kind = self.kind
+        for o in gc.get_objects():
+            t = type(o)
+            if t is not type and kind(t) == 'user':
+                n += 1
+        return n
+
+    # ---- the snapshot -------------------------------------------------
+    def snapshot(self, moment):
+        gc.collect()
+        objs = gc.get_objects()
+        classes = []          # user classes, bases before subclasses
+        seen = set()
+        instances = []
+        odd = {}
+
+        def note(kind, example):
+            c = odd.setdefault(kind, [0, example])
+            c[0] += 1
+
+        def add_class(c):
+            if c in seen:
+                return
+            seen.add(c)
+            for b in c.__mro__[1:]:
+                if b is not object and self.kind(b) == 'user':
+                    add_class(b)
+            classes.append(c)
+
+        code = {}             # type -> 'meta' (its instances are classes) or its kind
+        for o in objs:
+            t = type(o)
+            k = code.get(t)
+            if k is None:
+                k = 'meta' if issubclass(t, type) else self.kind(t)
+                code[t] = k
+            if k == 'user':
+                if t not in seen:
+                    add_class(t)
+                instances.append(o)
+            elif k == 'meta':
+                if self.kind(o) == 'user':
+                    add_class(o)
+            elif k == 'ext':
+                note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__))
+        del objs
+        names = {}
+        used = set()
+        ext = []              # non-user bases declared as roots
+        lines = []
+        hdr = []
+
+        def cname(c):
+            if c in names:
+                return names[c]
+            n = c.__name__ if NAME_RE.match(c.__name__) else 'C'
+            base, i = n, 1
+            while n in used:
+                i += 1
+                n = '%s_%d' % (base, i)
+            used.add(n)
+            names[c] = n
+            return n
+
+        own_slots = {}
+        slot_attrs = {}       # class -> names held in slots, base's first
+
+        def declared_slots(c):
+            s = c.__dict__.get('__slots__')
+            if s is None:
+                return None
+            if isinstance(s, str):
+                s = (s,)
+            out = []
+            for n in s:
+                if n.startswith('__') and not n.endswith('__'):
+                    n = '_%s%s' % (c.__name__.lstrip('_'), n)
+                out.append(n)
+            return out
+
+        def solid_base(c):
+            for b in c.__mro__[1:]:
+                if b is object:
+                    return None
+                if b in seen or self.kind(b) != 'user':
+                    return b
+            return None
+
+        def declare_external(b):
+            if b in names:
+                return
+            var = getattr(b, '__itemsize__', 0) > 0
+            has_dict = getattr(b, '__dictoffset__', 0) != 0
+            opts = []
+            if not has_dict:
+                opts.append('slots=')
+            else:
+                opts.append('dict')
+            if var:
+                opts.append('varsize')
+            lines.append('class %s %s' % (cname(b), ' '.join(opts)))
+            hdr.append('# pyrecord: external %s %s.%s%s%s' % (
+                names[b], b.__module__, b.__name__, ' dict' if has_dict else '',
+                ' varsize' if var else ''))
+            ext.append(b)
+
+        for c in classes:
+            base = solid_base(c)
+            if base is not None and base not in seen:
+                declare_external(base)
+            slots = declared_slots(c)
+            opts = []
+            mine = []
+            inherited = set()
+            if base is not None:
+                inherited = set(slot_attrs.get(base, ()))
+            if slots is not None:
+                for n in slots:
+                    if n in ('__dict__', '__weakref__'):
+                        continue
+                    if not NAME_RE.match(n):
+                        note('slot-name-not-traceable', '%s.%s' % (c.__name__, n))
+                        continue
+                    if n in inherited or n in mine:
+                        note('slot-redeclared', '%s.%s' % (c.__name__, n))
+                        continue
+                    mine.append(n)
+                opts.append('slots=' + ','.join(mine))
+                if '__dict__' in slots:
+                    opts.append('dict')
+                if '__weakref__' in slots:
+                    opts.append('weakref')
+            own_slots[c] = mine
+            slot_attrs[c] = list(slot_attrs.get(base, ())) + mine
+            if base is not None:
+                opts.append('base=' + cname(base))
+            cn = cname(c)
+            lines.append(('class %s %s' % (cn, ' '.join(opts))).rstrip())
+            if cn != c.__name__ or c.__module__ != '__main__':
+                hdr.append('# pyrecord: class %s %s.%s' % (cn, c.__module__,
+                                                            getattr(c, '__qualname__', c.__name__)))
+            mro_user = [b for b in c.__mro__[1:] if b is not object and b in seen]
+            if len([b for b in c.__bases__ if b is not object]) > 1:
+                hdr.append('# pyrecord: multiple-bases %s %s' % (
+                    cn, ','.join(b.__name__ for b in c.__bases__)))
+            for hook in ('__getattr__', '__getattribute__', '__setattr__'):
+                if hook in c.__dict__:
+                    note('attribute-hook', '%s.%s' % (c.__name__, hook))
+            del mro_user
+            for a, v in c.__dict__.items():
+                if a.startswith('__') or not NAME_RE.match(a):
+                    continue
+                if type(v).__name__ in ('member_descriptor', 'function', 'classmethod',
+                                        'staticmethod', 'property', 'getset_descriptor'):
+                    continue
+                lines.append('classattr %s %s 1' % (cn, a))
+        # Instances: slots (in slot order) then the dict, in its order.  A
+        # snapshot has no times: the attributes every instance of a class
+        # has (its dict-order prefix) are set at the instance's "new", the
+        # others in a second pass, as if added after construction (key
+        # sharing depends on that order; "# pyrecord: order" says so).
+        getattribute = object.__getattribute__
+        descr = {}            # class -> [(slot name, member descriptor)]
+
+        valid = {}            # dict key tuples already checked -> themselves
+
+        def attrs_of(o, c, count):
+            """The attribute names o holds, slots first; None if odd."""
+            ds = descr.get(c)
+            if ds is not None and not ds:
+                try:
+                    dct = getattribute(o, '__dict__')
+                except Exception:
+                    dct = None
+                if type(dct) is dict:
+                    t = valid.get(tuple(dct))
+                    if t is not None:
+                        return t
+            if ds is None:
+                ds = []
+                for a in slot_attrs[c]:
+                    for k in c.__mro__:
+                        d = k.__dict__.get(a)
+                        if d is not None:
+                            ds.append((a, d))
+                            break
+                descr[c] = ds
+            attrs = []
+            for a, d in ds:
+                try:
+                    d.__get__(o, c)
+                    attrs.append(a)
+                except Exception:
+                    pass
+            try:
+                dct = getattribute(o, '__dict__')
+            except Exception:
+                dct = None
+            if dct is not None:
+                if type(dct) is not dict:
+                    if count:
+                        note('dict-not-a-dict', '%s (%s)' % (c.__name__, type(dct).__name__))
+                    return None
+                keys = tuple(dct)
+                good = True
+                for a in keys:
+                    if isinstance(a, str) and NAME_RE.match(a):
+                        attrs.append(a)
+                    else:
+                        good = False
+                        if count:
+                            note('attribute-name-not-traceable', '%s.%r' % (c.__name__, a))
+                if good and not ds:
+                    valid[keys] = keys
+                    return keys
+            return tuple(attrs)
+
+        # Pass 1: counts, each instance's shape (its attribute names, one
+        # shared tuple per distinct shape), and the names every instance of
+        # a class has.
+        ninst = 0
+        nattrs = 0
+        common = {}           # class -> (first shape, set common to all)
+        interned = {}
+        shapes = []
+        for o in instances:
+            c = type(o)
+            if c not in slot_attrs:
+                shapes.append(None)
+                continue
+            attrs = attrs_of(o, c, True)
+            if attrs is None:
+                shapes.append(None)
+                continue
+            t = interned.setdefault(attrs, attrs)
+            shapes.append(t)
+            ninst += 1
+            nattrs += len(t)
+            cm = common.get(c)
+            if cm is None:
+                common[c] = (t, set(t))
+            elif t is not cm[0]:
+                cm[1].intersection_update(t)
+        hdr.append('# pyrecord: order common-first')
+        impl, ver = interpreter()
+        head = ['# slotslab pyrecord 1',
+                '# python: %s %s' % (impl, ver),
+                '# moment: %s' % moment,
+                '# pyrecord: script %s' % self.script,
+                '# pyrecord: status %s' % self.status,
+                '# pyrecord: instances %d classes %d attributes %d' % (
+                    ninst, len(classes), nattrs)]
+        for k in sorted(odd):
+            head.append('# pyrecord: odd %s %d %s' % (k, odd[k][0], odd[k][1]))
+        tmp = self.out + '.tmp'
+        # Pass 2: the events, streamed (the buffer is flushed every 4096 lines).
+        with open(tmp, 'w') as f:
+            f.write('\n'.join(head + hdr + lines) + '\n')
+            del lines[:]
+            buf = []
+            later = []
+            obj_id = 0
+            tmpls = {}        # (class, shape) -> (lines of "new", %d per line; rest)
+            getwr = weakref.getweakrefcount
+            wrable = {}       # class -> its instances can be weakly referenced
+            for o, t in zip(instances, shapes):
+                if t is None:
+                    continue
+                obj_id += 1
+                c = type(o)
+                tm = tmpls.get((c, t))
+                if tm is None:
+                    cm = common[c][1]
+                    k = 0
+                    while k < len(t) and t[k] in cm:
+                        k += 1
+                    first = ['new %%d %s' % names[c]] + ['set %%d %s 1' % a for a in t[:k]]
+                    tm = ('\n'.join(first), t[k:], (None,) * (k + 1))
+                    tmpls[(c, t)] = tm
+                    wrable[c] = getattr(c, '__weakrefoffset__', 1) != 0
+                buf.append(tm[0] % ((obj_id,) * len(tm[2])))
+                if tm[1]:
+                    later.append((obj_id, tm[1]))
+                if wrable[c]:
+                    for _ in range(getwr(o)):
+                        buf.append('weakref %d' % obj_id)
+                if len(buf) > 4096:
+                    f.write('\n'.join(buf) + '\n')
+                    del buf[:]
+            for oid, rest in later:
+                for a in rest:
+                    buf.append('set %d %s 1' % (oid, a))
+            if buf:
+                f.write('\n'.join(buf) + '\n')
+        del instances[:], shapes[:]
+        os.rename(tmp, self.out)
+        self.written = (moment, ninst, odd)
+        return ninst
+
+    # ---- peak sampling ---------------------------------------------------
+    def on_sample(self, signum, frame):
+        """Count the live instances; snapshot at a new highest count when
+        it is 10 % above the last snapshot or the time spent recording so
+        far is under half the CPU time the program has used."""
+        c0 = os.times()
+        t0 = c0[0] + c0[1]
+        self.sample_no += 1
+        n = self.count_live()
+        c1 = os.times()
+        spent = c1[0] + c1[1] - t0
+        self.interval = max(0.01, 10 * spent)   # counting: at most ~10 %
+        if n > self.seen_max:
+            self.seen_max = n
+        if n > self.best:
+            if n >= 1.1 * self.best or self.cost < 0.5 * max(0.0, t0 - self.cost):
+                self.best = n
+                self.snapshot('peak %d (sample %d; counts every %.0f ms of CPU time or more)'
+                              % (n, self.sample_no, self.interval * 1000))
+        c1 = os.times()
+        self.cost += c1[0] + c1[1] - t0
+        signal.setitimer(signal.ITIMER_PROF, self.interval)
+
+    def on_signal(self, signum, frame):
+        self.snapshot('signal %s' % self.signame)
+
+
+def main(argv):
+    if len(argv) < 4 or argv[2] != '--':
+        sys.stderr.write('usage: slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]\n')
+        return 2
+    out, at, script = argv[0], argv[1], argv[3]
+    rec = Recorder(out, at)
+    rec.script = script
+    rec.written = None
+    try:
+        with open(script, 'rb') as f:
+            src = f.read()
+        code = compile(src, script, 'exec', dont_inherit=True)
+    except (IOError, OSError, SyntaxError) as e:
+        sys.stderr.write('slotslab pyrecord: %s: %s\n' % (script, e))
+        return 2
+    if at == 'peak':
+        signal.signal(signal.SIGPROF, rec.on_sample)
+        signal.setitimer(signal.ITIMER_PROF, rec.interval)
+    elif at.startswith('signal:'):
+        name = at[7:]
+        signum = getattr(signal, name if name.startswith('SIG') else 'SIG' + name, None)
+        if not isinstance(signum, int) and not hasattr(signum, 'value'):
+            sys.stderr.write('slotslab pyrecord: no signal %s\n' % name)
+            return 2
+        rec.signame = name
+        signal.signal(signum, rec.on_signal)
+    elif at != 'exit':
+        sys.stderr.write('slotslab pyrecord: --at %s: expected exit, peak or signal:NAME\n' % at)
+        return 2
+    import types
+    main_mod = types.ModuleType('__main__')
+    main_mod.__dict__.update({'__file__': script, '__builtins__': builtins,
+                              '__package__': None})
+    me = sys.modules.get('__main__')
+    sys.modules['__main__'] = main_mod
+    sys.argv = [script] + argv[4:]
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
+    status = 0
+    failure = None
+    try:
+        exec(code, main_mod.__dict__)
+    except SystemExit as e:
+        c = e.code
+        status = c if isinstance(c, int) else (0 if c is None else 1)
+        if c is not None and not isinstance(c, int):
+            sys.stderr.write('%s\n' % c)
+    except BaseException as e:
+        import traceback
+        failure = e
+        traceback.print_exc()
+        status = 1
+    if at == 'peak':
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_IGN)
+        if rec.written is None:
+            rec.status = 'ok' if failure is None else 'failed'
+            rec.snapshot('peak %d (at exit: no sample fell in the run)' % rec.count_live())
+    rec.status = 'ok' if status == 0 else ('failed %s: %s' % (
+        type(failure).__name__, str(failure).replace('\n', ' ')[:200]) if failure
+        else 'exit %d' % status)
+    if at == 'exit' or (at.startswith('signal:') and rec.written is None):
+        rec.snapshot('exit' if at == 'exit' else 'exit (signal %s never came)' % rec.signame)
+    moment, n, odd = rec.written
+    if at == 'peak' and rec.seen_max > n:
+        sys.stderr.write('slotslab pyrecord: peak: the snapshot holds %d instances; the highest '
+                         'count sampled was %d (a snapshot at each new high would have cost '
+                         'more than the program)\n' % (n, rec.seen_max))
+    if failure is not None:
+        sys.stderr.write('slotslab pyrecord: %s failed (%s); the trace holds its objects '
+                         'up to the failure\n' % (script, type(failure).__name__))
+    for k in sorted(odd):
+        sys.stderr.write('slotslab pyrecord: not recorded: %d %s (e.g. %s)\n'
+                         % (odd[k][0], k, odd[k][1]))
+    del me
+    sys.stdout.flush()
+    return status
+
+
+if __name__ == '__main__':
+    rc = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.exit(rc)

@@ -1,0 +1,13 @@
+# tests/advise/pyprogs/measure.py PROG: the bytes tracemalloc sees live after PROG
+# ran (its globals kept), less what was live before.  Python 3.4+.
+import gc
+import runpy
+import sys
+import tracemalloc
+
+gc.collect()
+tracemalloc.start()
+before = tracemalloc.get_traced_memory()[0]
+g = runpy.run_path(sys.argv[1], run_name='__main__')
+gc.collect()
+print(tracemalloc.get_traced_memory()[0] - before)

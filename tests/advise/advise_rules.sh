@@ -1,0 +1,86 @@
+#!/bin/sh
+# advise_rules - `slotslab advise` on hand-written traces: each blocker of the
+# seeds' rules is named with its classes and attributes (a library base with
+# a dict, a user base without slots, a variable-size base, a class attribute
+# named like a slot, __class__ assignment between classes whose layouts would
+# differ, varying attributes); '__weakref__' when weak references are taken;
+# '__dict__' when rare extras make it cheaper; the JSON has every field;
+# --min-instances, --profile and bad usage.
+. tests/lib/tap.inc
+S=$O/slotslab
+[ -x "$S" ] || skip_all "$S is not built"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+log=$tmp
+plan 16
+
+gen() {	# gen FILE: the trace from stdin, after a python header
+	{ echo "# python: cpython 3.11.7"; cat; } >"$1"
+}
+objs() {	# objs CLASS FIRST N ATTR...: N instances with those attributes
+	c=$1 i=$2 n=$3; shift 3
+	while [ "$n" -gt 0 ]; do
+		echo "new $i $c"
+		for a in "$@"; do echo "set $i $a 1"; done
+		i=$((i + 1)) n=$((n - 1))
+	done
+}
+
+{ echo "class Exception dict"; echo "class MyErr base=Exception"; objs MyErr 1 20 code msg
+  echo "class tuple slots= varsize"; echo "class Pair base=tuple"; objs Pair 100 20 label
+  echo "class Cfg"; echo "classattr Cfg debug 1"; objs Cfg 200 20 debug path
+  echo "class Base"; echo "class Leaf base=Base"; objs Leaf 300 20 uid name
+  echo "class A"; echo "class B"; objs A 400 20 x; objs B 500 20 y; echo "setclass 400 B"
+  echo "class Node"; objs Node 600 20 key; echo "weakref 600"
+  echo "class Rec"; objs Rec 700 200 a b c d; echo "set 700 extra 1"
+  echo "class Few"; objs Few 1000 2 q
+  echo "class Sparse"; objs Sparse 2000 100 a
+  for k in 0 1 2 3 4 5 6 7 8 9; do echo "set 200$k e$k 1"; done
+} | gen "$tmp/t.txt"
+sed -i '1a # pyrecord: external Exception builtins.Exception dict\n# pyrecord: external tuple builtins.tuple varsize' "$tmp/t.txt"
+"$S" advise "$tmp/t.txt" >"$tmp/out" 2>"$tmp/err"
+ok $? "advise exits 0"
+grep -q "base Exception has no __slots__" "$tmp/out"
+ok $? "a library base with a dict blocks, named"
+grep -q "variable-size base tuple: only __slots__ = () is allowed; attributes label keep the dict" "$tmp/out"
+ok $? "a variable-size base blocks, with the attributes"
+grep -q "class attribute 'debug' of Cfg is named like slot 'debug'" "$tmp/out"
+ok $? "a class attribute named like a slot is named"
+grep -q "base Base has no __slots__: it keeps a dict unless it gets __slots__ too" "$tmp/out"
+ok $? "a user base without slots is named"
+grep -q "__class__ is assigned between A and B" "$tmp/out"
+ok $? "__class__ assignment between different layouts is named"
+grep -q "__slots__ = ('key', '__weakref__')" "$tmp/out"
+ok $? "weak references add '__weakref__'"
+grep -q "attributes vary: 'extra' on 1 of 200 instances" "$tmp/out"
+ok $? "varying attributes are named"
+grep -q "__slots__ = ('a', '__dict__')" "$tmp/out"
+ok $? "rare extras: '__dict__' where it is cheaper than a slot each"
+"$S" advise --json "$tmp/t.txt" >"$tmp/j" && /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["interpreter"] == "cpython 3.11.7" and d["profile"] == "cpython311"
+assert d["total_saving_bytes"] == sum(c["saving_bytes"] for c in d["classes"])
+for c in d["classes"]:
+    for k in ("name", "instances", "bytes_per_instance", "bytes_per_instance_advised",
+              "saving_bytes", "advice", "slots", "blockers"):
+        assert k in c, k
+s = [c["saving_bytes"] for c in d["classes"]]
+assert s == sorted(s, reverse=True)
+leaf = [c for c in d["classes"] if c["name"] == "Leaf"][0]
+assert leaf["slots"] == ["uid", "name"] and leaf["saving_bytes"] > 0
+' "$tmp/j"
+ok $? "--json: every field, sorted by saving, total = sum"
+"$S" advise --min-instances 10 --json "$tmp/t.txt" | grep -q '"name": "Few"'
+[ $? -ne 0 ]
+ok $? "--min-instances leaves out smaller classes"
+"$S" advise --profile cpython27 --json "$tmp/t.txt" | grep -q '"profile": "cpython27"'
+ok $? "--profile NAME overrides the header"
+printf '# python: cpython 3.11.7\nclass Base\nclass Sub slots=x base=Base\nnew 1 Base\nset 1 x 1\nnew 2 Sub\nset 2 x 1\nset 2 y 1\n' >"$tmp/re.txt"
+"$S" advise "$tmp/re.txt" >"$tmp/out" && grep -q "__slots__ = ('x',)" "$tmp/out" &&
+	grep -q "__slots__ = ('y',)" "$tmp/out"
+ok $? "a slot a subclass declares moves to the base that gets it, never declared twice"
+expect 2 "no such profile" "$S" advise --profile nope "$tmp/t.txt"
+expect 2 "wants a trace" "$S" advise
+sed -i 's/3\.11\.7/3.5.10/' "$tmp/t.txt"
+expect 2 "no object-model profile models cpython 3.5.10" "$S" advise "$tmp/t.txt"
+finish
