@@ -137,46 +137,75 @@ int replay_slabinfo(const struct replay_opts *opts, unsigned int flags, bool end
 }
 
 /* The demo workload; Return: 0, or -1 when memory ran out. */
-static int demo(unsigned long n)
+/*
+ * The demo workload: n objects in each of two caches, every other one freed
+ * (half-full slabs), and 64 kmalloc blocks of 128 B .. 8 KiB.  What it keeps
+ * live is given back after the report, so the demo leaks nothing.
+ */
+#define DEMO_KINDS 2
+#define DEMO_BLOCKS 64
+
+struct demo {
+	struct kmem_cache *cache[DEMO_KINDS];
+	void **objs[DEMO_KINDS];
+	unsigned long n;
+	void *blocks[DEMO_BLOCKS];
+};
+
+static void demo_undo(struct demo *d)
 {
-	static const struct { const char *name; size_t size; } kinds[] = {
+	for (size_t k = 0; k < DEMO_KINDS; k++) {
+		if (d->objs[k])
+			for (unsigned long i = 1; i < d->n; i += 2)
+				if (d->objs[k][i])
+					kmem_cache_free(d->cache[k], d->objs[k][i]);
+		free(d->objs[k]);
+		if (d->cache[k])
+			kmem_cache_destroy(d->cache[k]);
+	}
+	for (size_t i = 0; i < DEMO_BLOCKS; i++)
+		kfree(d->blocks[i]);
+}
+
+static int demo(struct demo *d, unsigned long n)
+{
+	static const struct { const char *name; size_t size; } kinds[DEMO_KINDS] = {
 		{ "MyClass", 16 + 2 * 8 }, { "Player", 16 + 4 * 8 },
 	};
-	void **objs = calloc(n, sizeof(*objs));
-	void *blocks[64];
 
-	if (!objs)
-		return -1;
-	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
-		struct kmem_cache *s = kmem_cache_create(kinds[k].name, kinds[k].size,
-							 0, 0, NULL);
-
-		if (!s)
-			goto fail;
+	memset(d, 0, sizeof(*d));
+	d->n = n;
+	for (size_t k = 0; k < DEMO_KINDS; k++) {
+		d->objs[k] = calloc(n ? n : 1, sizeof(void *));
+		d->cache[k] = kmem_cache_create(kinds[k].name, kinds[k].size, 0, 0, NULL);
+		if (!d->objs[k] || !d->cache[k])
+			return -1;
 		for (unsigned long i = 0; i < n; i++) {
-			objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
-			if (!objs[i])
-				goto fail;
+			d->objs[k][i] = kmem_cache_alloc(d->cache[k], GFP_KERNEL);
+			if (!d->objs[k][i])
+				return -1;
 		}
-		for (unsigned long i = 0; i < n; i += 2)
-			kmem_cache_free(s, objs[i]);
+		for (unsigned long i = 0; i < n; i += 2) {
+			kmem_cache_free(d->cache[k], d->objs[k][i]);
+			d->objs[k][i] = NULL;
+		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
-		blocks[i] = kmalloc((i + 1) * 128, GFP_KERNEL);
-	free(objs);
+	for (size_t i = 0; i < DEMO_BLOCKS; i++)
+		d->blocks[i] = kmalloc((i + 1) * 128, GFP_KERNEL);
 	return 0;
-fail:
-	free(objs);
-	return -1;
 }
 
 int replay_slabinfo_demo(unsigned long n, unsigned int flags, FILE *out,
 			 struct replay_failure *f)
 {
+	struct demo d;
+	int rc = 0;
+
 	memset(f, 0, sizeof(*f));
-	if (demo(n) != 0)
-		return fail(f, "out of memory running the demo workload");
-	if (slabinfo_write(out, flags) != 0)
-		return fail(f, "writing the report failed");
-	return 0;
+	if (demo(&d, n) != 0)
+		rc = fail(f, "out of memory running the demo workload");
+	else if (slabinfo_write(out, flags) != 0)
+		rc = fail(f, "writing the report failed");
+	demo_undo(&d);
+	return rc;
 }
