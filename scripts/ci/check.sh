@@ -60,10 +60,13 @@ if want asan; then
 	stage asan env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/ci/run-tests.sh build/asan --skip '^cli/install$'
 fi
+# test_malloc forks a child per heap error, each of which aborts; under TSan
+# the parent hung in the runtime's own SlotLock (seen once, in getdelim's
+# realloc after such forks), so it runs under the other stages only.
 if want tsan; then
 	stage tsan-build make -s -j"$J" O=build/tsan CC=clang SANITIZE=thread tests
 	stage tsan env TSAN_OPTIONS=halt_on_error=1 STRESS_SCALE=4 \
-		scripts/ci/run-tests.sh build/tsan --skip '^(cli/install|alloc/valgrind_memcheck)$'
+		scripts/ci/run-tests.sh build/tsan --skip '^(cli/install|alloc/valgrind_memcheck|malloc/test_malloc)$'
 fi
 if want fuzz && [ -x scripts/ci/fuzz.sh ]; then
 	stage fuzz scripts/ci/fuzz.sh build/fuzz "${FUZZ_SECONDS:-30}"
