@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "bench/cli/cli.h"
+#include "internal/procfs.h"
 #include "trace/trace.h"
 
 #define BATCH 256
@@ -79,27 +80,7 @@ static int find_recorder(char *buf, size_t size)
 		"%s/../../pyrecord/slotslab_pyrecord.py",
 		"%s/../share/slotslab/slotslab_pyrecord.py",
 	};
-	const char *env = getenv("SLOTSLAB_PYRECORD");
-	char self[PATH_MAX], *dir;
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(buf, size, "%s", env);
-		return access(buf, R_OK);
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return -1;
-	self[n] = 0;
-	dir = dirname(self);
-	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
-		if ((size_t)snprintf(buf, size, where[i], dir) >= size)
-			return -1;
-		if (access(buf, R_OK) == 0)
-			return 0;
-	}
-	snprintf(buf, size, where[0], dir);
-	return -1;
+	return procfs_find_file("SLOTSLAB_PYRECORD", where, ARRAY_SIZE(where), buf, size);
 }
 
 static volatile pid_t child_pid;

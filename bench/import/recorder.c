@@ -36,6 +36,7 @@
 #include "bench/import/import.h"
 #include "bench/import/record.h"
 #include "internal/compiler.h"
+#include "internal/procfs.h"
 
 static int __printf(3, 4) fail(struct recorder_failure *f, int status, const char *fmt, ...)
 {
@@ -53,28 +54,10 @@ static int __printf(3, 4) fail(struct recorder_failure *f, int status, const cha
  */
 static int find_lib(char *buf, size_t size)
 {
-	static const char *const where[] = { "%s/libslotslab-record.so", "%s/../lib/libslotslab-record.so" };
-	const char *env = getenv("SLOTSLAB_RECORD_LIB");
-	char self[PATH_MAX], *dir;
-	ssize_t n;
+	static const char *const where[] = { "%s/libslotslab-record.so",
+					     "%s/../lib/libslotslab-record.so" };
 
-	if (env && *env) {
-		snprintf(buf, size, "%s", env);
-		return access(buf, R_OK);
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return -1;
-	self[n] = 0;
-	dir = dirname(self);
-	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
-		if ((size_t)snprintf(buf, size, where[i], dir) >= size)
-			return -1;
-		if (access(buf, R_OK) == 0)
-			return 0;
-	}
-	snprintf(buf, size, where[0], dir);	/* named in the message */
-	return -1;
+	return procfs_find_file("SLOTSLAB_RECORD_LIB", where, ARRAY_SIZE(where), buf, size);
 }
 
 static void remove_dir(const char *dir)

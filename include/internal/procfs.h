@@ -6,7 +6,10 @@
 #ifndef SLOTSLAB_INTERNAL_PROCFS_H
 #define SLOTSLAB_INTERNAL_PROCFS_H
 
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 /* Resident set size in bytes (/proc/self/statm), 0 if unreadable. */
@@ -21,6 +24,38 @@ static inline size_t proc_rss_bytes(void)
 		fclose(f);
 	}
 	return resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * procfs_find_file - a file the program ships beside itself: $@env when set,
+ * else the first of @where (printf formats of one %s, the directory of
+ * /proc/self/exe) that is readable.  On failure @buf holds the first place
+ * looked at, for the message.  Return: 0, or -1.
+ */
+static inline int procfs_find_file(const char *env, const char *const *where, size_t nwhere,
+				   char *buf, size_t size)
+{
+	const char *v = env ? getenv(env) : NULL;
+	char self[PATH_MAX], *dir;
+	ssize_t n;
+
+	if (v && *v) {
+		snprintf(buf, size, "%s", v);
+		return access(buf, R_OK);
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	dir = dirname(self);
+	for (size_t i = 0; i < nwhere; i++) {
+		if ((size_t)snprintf(buf, size, where[i], dir) >= size)
+			return -1;
+		if (access(buf, R_OK) == 0)
+			return 0;
+	}
+	snprintf(buf, size, where[0], dir);
+	return -1;
 }
 
 #endif
