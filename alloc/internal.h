@@ -41,6 +41,7 @@
 #define CHUNK_ORDER 9                          /* chunk = 2 MiB = order-9 block */
 #define CHUNK_SIZE  (PAGE_SIZE << CHUNK_ORDER)
 #define LARGE_CHUNK_MAX (CHUNK_SIZE / 2)        /* larger kmalloc blocks: a mapping each */
+#define MAP_KEPT_MAX    32                      /* freed mappings kept for reuse (page.c) */
 #define CACHE_LINE  64
 
 /* Cache ids tag page-map entries and index the thread caches; 0 = none. */
@@ -95,8 +96,9 @@ static inline char *slab_mem(const struct slab *slab)
 struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			     unsigned int colour);
 void page_slab_free(struct slab *slab);
-struct slab *page_large_alloc(size_t size, bool *zeroed);
+struct slab *page_large_alloc(size_t size, size_t *dirty);
 void page_large_free(struct slab *slab);
+void page_protect_kept(bool on);
 int page_large_resize(struct slab *slab, size_t new_size);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);

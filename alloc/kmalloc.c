@@ -108,8 +108,13 @@ void kmalloc_init(void)
 			   slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
 				       SLAB_NO_MERGE, NULL, false));
 	}
-	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
-		large_redzone = debug_flags_for("kmalloc-large") & SLAB_RED_ZONE;
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
+		unsigned long f = debug_flags_for("kmalloc-large");
+
+		large_redzone = f & SLAB_RED_ZONE;
+		/* a use after free of a large block faults */
+		page_protect_kept(f & SLAB_POISON);
+	}
 }
 
 /*
@@ -169,19 +174,19 @@ static bool large_rz_ok(struct slab *d)
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
 {
 	struct slab *d;
-	bool zeroed;
+	size_t dirty;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
 	slab_init();	/* reads SLOTSLAB_DEBUG */
-	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : 0), &zeroed);
+	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : 0), &dirty);
 	if (!d)
 		return NULL;
-	/* A fresh mapping is zero already; a reused block is not. */
-	if ((flags & __GFP_ZERO) && !zeroed)
-		memset(d->base, 0, size);
+	/* New pages read as zeros; what was resident before may not. */
+	if (flags & __GFP_ZERO)
+		memset(d->base, 0, MIN(size, dirty));
 	if (large_redzone) {
 		memset(d->base + size, SLAB_RED_ACTIVE, d->large_size - sizeof(size_t) - size);
 		*large_rz_size(d) = size;

@@ -6,11 +6,18 @@
  * page only, chunks going back to the OS when their blocks are free, and
  * the buddy system: freed blocks merge and serve other orders, dirty
  * memory first, clean memory reading as zeros, new memory (a clean block,
- * a mapping of its own) purging old dirty memory.  And the always-on free
+ * a mapping of its own) purging old dirty memory, freed mappings kept
+ * and cut or grown for the next large blocks.  And the always-on free
  * check built on the page map: obj_belongs() accepts exactly the object
  * starts, byte by byte over whole slabs of many geometries.
  */
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* more than MAP_KEPT_MAX, to see the oldest go */
+#define MAP_KEPT_MAX_TEST (MAP_KEPT_MAX + 8)
 
 #include "tests/lib/testutil.h"
 #include "alloc/internal.h"
@@ -65,9 +72,9 @@ static void test_foreign_addresses(void **state)
 
 static void test_large_first_page_only(void **state)
 {
-	bool zeroed;
-	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &zeroed);
-	struct slab *big = page_large_alloc(CHUNK_SIZE, &zeroed);
+	size_t dirty;
+	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &dirty);
+	struct slab *big = page_large_alloc(CHUNK_SIZE, &dirty);
 	char *base;
 
 	assert_non_null(d);
@@ -164,7 +171,7 @@ static void test_buddies_merge_across_orders(void **state)
 {
 	struct slab *s[8], *big, *t;
 	struct slab_mem_info m;
-	bool zeroed;
+	size_t dirty;
 	char *base;
 
 	page_purge();
@@ -188,10 +195,10 @@ static void test_buddies_merge_across_orders(void **state)
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 0);
 	page_slab_free(t);
-	big = page_large_alloc(6 * PAGE_SIZE, &zeroed);	/* large blocks too */
+	big = page_large_alloc(6 * PAGE_SIZE, &dirty);	/* large blocks too */
 	assert_non_null(big);
 	assert_ptr_equal(big->base, base);
-	assert_false(zeroed);
+	assert_int_not_equal(dirty, 0);
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 2 * PAGE_SIZE);	/* the tail went back */
 	page_large_free(big);
@@ -207,28 +214,28 @@ static void test_clean_reads_as_zeros(void **state)
 {
 	struct slab *a, *b, *c, *d;
 	struct slab_mem_info m;
-	bool zeroed;
+	size_t dirty;
 
 	page_purge();
-	a = page_large_alloc(16 * PAGE_SIZE, &zeroed);
+	a = page_large_alloc(16 * PAGE_SIZE, &dirty);
 	assert_non_null(a);
-	assert_true(zeroed);
+	assert_int_equal(dirty, 0);
 	memset(a->base, 0xab, 16 * PAGE_SIZE);
 	page_large_free(a);
-	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* the dirty one */
+	b = page_large_alloc(16 * PAGE_SIZE, &dirty);	/* the dirty one */
 	assert_ptr_equal(b->base, a->base);
-	assert_false(zeroed);
+	assert_int_not_equal(dirty, 0);
 	c = page_slab_alloc(0, 6, 0);	/* keeps the chunk mapped across purges */
 	assert_non_null(c);
 	page_large_free(b);		/* dirty again, merged with clean buddies */
-	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* split towards it */
+	b = page_large_alloc(16 * PAGE_SIZE, &dirty);	/* split towards it */
 	assert_ptr_equal(b->base, a->base);
-	assert_false(zeroed);
+	assert_int_not_equal(dirty, 0);
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 0);
-	d = page_large_alloc(16 * PAGE_SIZE, &zeroed);	/* a clean half of that split */
+	d = page_large_alloc(16 * PAGE_SIZE, &dirty);	/* a clean half of that split */
 	assert_non_null(d);
-	assert_true(zeroed);
+	assert_int_equal(dirty, 0);
 	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
 		assert_int_equal(d->base[i], 0);
 	memset(d->base, 0xcd, 16 * PAGE_SIZE);
@@ -237,9 +244,9 @@ static void test_clean_reads_as_zeros(void **state)
 	page_purge();			/* given back: zeros from now on */
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 0);
-	b = page_large_alloc(16 * PAGE_SIZE, &zeroed);
+	b = page_large_alloc(16 * PAGE_SIZE, &dirty);
 	assert_non_null(b);
-	assert_true(zeroed);
+	assert_int_equal(dirty, 0);
 	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
 		assert_int_equal(b->base[i], 0);
 	page_large_free(b);
@@ -252,12 +259,12 @@ static void test_purge_unmaps_chunks(void **state)
 {
 	struct slab *s[40];
 	struct slab_mem_info before, after;
-	bool zeroed;
+	size_t dirty;
 
 	page_purge();
 	page_get_mem_info(&before);
 	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
-		s[i] = i % 2 ? page_slab_alloc(i % 10, 3, 0) : page_large_alloc((i + 9) * PAGE_SIZE, &zeroed);
+		s[i] = i % 2 ? page_slab_alloc(i % 10, 3, 0) : page_large_alloc((i + 9) * PAGE_SIZE, &dirty);
 		assert_non_null(s[i]);
 		memset(s[i]->base, 1, PAGE_SIZE);
 	}
@@ -311,13 +318,13 @@ static void test_direct_mapping_purges(void **state)
 {
 	struct slab *x[64], *d;
 	struct slab_mem_info m;
-	bool zeroed;
+	size_t dirty;
 
 	page_purge();
 	make_dirty(x, ARRAY_SIZE(x));
 	for (unsigned int i = 0; i < ARRAY_SIZE(x); i++)
 		page_slab_free(x[i]);
-	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &zeroed);
+	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &dirty);
 	assert_non_null(d);
 	assert_null(d->chunk);
 	page_get_mem_info(&m);
@@ -330,6 +337,112 @@ static void test_direct_mapping_purges(void **state)
 	page_get_mem_info(&m);
 	assert_true(m.dirty_bytes <= dirty_slack());
 	page_large_free(d);
+	page_purge();
+}
+
+/* The dirty and mapped bytes page.c accounts, now. */
+static void mem_now(unsigned long *dirty, unsigned long *mapped)
+{
+	struct slab_mem_info m;
+
+	page_get_mem_info(&m);
+	*dirty = m.dirty_bytes;
+	*mapped = m.mapped_bytes;
+}
+
+/*
+ * A freed mapping of its own is kept as dirty memory, still mapped; the
+ * next large block is cut from the smallest that holds it (same address,
+ * the rest kept), else the largest grows by mremap, its old bytes kept
+ * and its new ones zero; the purge unmaps them; at most MAP_KEPT_MAX.
+ */
+static void test_kept_mappings(void **state)
+{
+	const size_t big = 3 * LARGE_CHUNK_MAX, small = LARGE_CHUNK_MAX + 2 * PAGE_SIZE;
+	unsigned long dirty0, mapped0, dirty1, mapped1;
+	struct slab *d, *e, *many[MAP_KEPT_MAX_TEST];
+	size_t dirty;
+	char *base;
+
+	page_purge();
+	mem_now(&dirty0, &mapped0);
+	d = page_large_alloc(big, &dirty);
+	assert_non_null(d);
+	assert_int_equal(dirty, 0);	/* a new mapping */
+	base = d->base;
+	memset(base, 0x6b, big);
+	page_large_free(d);
+	mem_now(&dirty1, &mapped1);
+	assert_int_equal(dirty1, dirty0 + big);
+	assert_int_equal(mapped1, mapped0 + big);
+	assert_int_equal(page_validate(), 0);
+
+	d = page_large_alloc(small, &dirty);	/* cut from it */
+	assert_non_null(d);
+	assert_ptr_equal(d->base, base);
+	assert_int_equal(d->large_size, small);
+	assert_int_equal(dirty, small);
+	mem_now(&dirty1, &mapped1);
+	assert_int_equal(dirty1, dirty0 + big - small);
+	assert_int_equal(page_validate(), 0);
+
+	e = page_large_alloc(big, &dirty);	/* the rest is too small: grown */
+	assert_non_null(e);
+	assert_int_equal(e->large_size, big);
+	assert_int_equal(dirty, big - small);
+	assert_true((unsigned char)e->base[0] == 0x6b);
+	assert_true((unsigned char)e->base[dirty - 1] == 0x6b);
+	for (size_t off = dirty; off < big; off += PAGE_SIZE)
+		assert_int_equal(e->base[off], 0);
+	assert_int_equal(page_validate(), 0);
+	page_large_free(d);
+	page_large_free(e);
+	page_purge();
+	mem_now(&dirty1, &mapped1);
+	assert_int_equal(dirty1, dirty0);
+	assert_int_equal(mapped1, mapped0);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
+		assert_non_null(many[i] = page_large_alloc(small, &dirty));
+	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
+		page_large_free(many[i]);
+	mem_now(&dirty1, &mapped1);	/* the oldest beyond MAP_KEPT_MAX unmapped */
+	assert_int_equal(dirty1 - dirty0, MAP_KEPT_MAX * small);
+	assert_int_equal(page_validate(), 0);
+	page_purge();
+	mem_now(&dirty1, &mapped1);
+	assert_int_equal(mapped1, mapped0);
+}
+
+/* With page_protect_kept(), touching a freed mapping of its own faults. */
+static void test_kept_mappings_protected(void **state)
+{
+	struct slab *d;
+	size_t dirty;
+	char *base;
+	int status;
+	pid_t pid;
+
+	page_purge();
+	page_protect_kept(true);
+	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty);
+	assert_non_null(d);
+	base = d->base;
+	base[0] = 1;
+	page_large_free(d);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
+		*(volatile char *)base = 2;
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty);	/* accessible again */
+	assert_ptr_equal(d->base, base);
+	assert_int_equal(base[0], 1);
+	page_large_free(d);
+	page_protect_kept(false);
 	page_purge();
 }
 
@@ -408,6 +521,8 @@ int main(void)
 		cmocka_unit_test(test_clean_reads_as_zeros),
 		cmocka_unit_test(test_purge_unmaps_chunks),
 		cmocka_unit_test(test_direct_mapping_purges),
+		cmocka_unit_test(test_kept_mappings),
+		cmocka_unit_test(test_kept_mappings_protected),
 		cmocka_unit_test(test_object_start_check_every_byte),
 	};
 
