@@ -343,6 +343,7 @@ unsigned int slab_validate(struct kmem_cache *s);
 void kmalloc_invalid(const char *who, const void *p);
 void kmalloc_resized(const void *p, size_t size);
 size_t kmalloc_capacity(const void *p);
+size_t kmalloc_grow_size(size_t old, size_t size);
 
 #include "alloc/hooks.h"
 #include "alloc/debug.h"

@@ -46,6 +46,8 @@ void kmalloc_invalid(const char *who, const void *p);
 /* alloc/kmalloc.c: @p stays where it is at @size bytes (a red zone moves) */
 void kmalloc_resized(const void *p, size_t size);
 size_t kmalloc_capacity(const void *p);
+/* alloc/kmalloc.c: the size a block of @old bytes grown to @size moves to */
+size_t kmalloc_grow_size(size_t old, size_t size);
 /* Heap errors follow the C library's convention (alloc/debug.c). */
 extern const bool slab_libc_convention;
 bool huge_owns(const void *p);

@@ -125,10 +125,13 @@ SLOTSLAB_API void *MALLOC_API(calloc)(size_t nmemb, size_t size)
 	return p;
 }
 
-/* Any block to @size bytes by allocating, copying and freeing. */
+/*
+ * Any block to @size bytes by allocating, copying and freeing; one that
+ * grows beyond the size classes gets headroom (kmalloc_grow_size).
+ */
 static void *realloc_move(void *p, size_t old, size_t size)
 {
-	void *q = MALLOC_API(malloc)(size);
+	void *q = MALLOC_API(malloc)(kmalloc_grow_size(old, size));
 
 	if (q) {
 		memcpy(q, p, MIN(old, size));
