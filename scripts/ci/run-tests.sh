@@ -12,11 +12,15 @@
 # threads held at a fork is leaked in the child by design).
 #
 # Up to J (default: the number of CPUs) run at once; their output is shown
-# whole, in order.  The last line is a summary:
+# whole, in order, each followed by its wall-clock time,
+#   # time LAYER/NAME Ns
+# (J tests share the CPUs: a time is a test's share of a loaded machine).
+# The last line is a summary:
 #   # summary: N programs, P passed, F failed (BUILD_DIR)
 # and the exit status is 1 if anything failed.
 set -u
 
+case "${1:-}" in -h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 O=${1:?usage: run-tests.sh BUILD_DIR [--valgrind] [--only REGEX] [--skip REGEX]}
 shift
 vg=""
@@ -27,7 +31,7 @@ while [ $# -gt 0 ]; do
 	--valgrind) vg="valgrind -q --fair-sched=yes --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes" ;;
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -57,7 +61,8 @@ start() {
 	name=$1; shift
 	throttle
 	log=$work/$(echo "$name" | tr / .)
-	( "$@" >"$log.log" 2>&1; echo $? >"$log.rc" ) &
+	( t0=$(date +%s); "$@" >"$log.log" 2>&1; echo $? >"$log.rc"
+	  echo $(( $(date +%s) - t0 )) >"$log.time" ) &
 	pids="$pids $!"
 	names="$names $name"
 }
@@ -95,6 +100,7 @@ for name in $names; do
 	log=$work/$(echo "$name" | tr / .)
 	sed 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' "$log.log"
 	rc=$(cat "$log.rc" 2>/dev/null || echo 1)
+	[ -f "$log.time" ] && echo "# time $name $(cat "$log.time")s"
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 	else
