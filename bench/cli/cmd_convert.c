@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "bench/cli/cli.h"
-#include "bench/metrics/metrics.h"
+#include "bench/progress/progress.h"
 #include "trace/trace.h"
 
 #define BATCH 1024

@@ -53,7 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/metrics/progress.h"
+#include "bench/progress/progress.h"
 #include "bench/replay/internal.h"
 
 static const char *const errkind_names[REPLAY_ERR_NR] = {
