@@ -1,7 +1,8 @@
 #!/bin/sh
 # pyadvise_verify - `slotslab advise` against reality: each program in
 # tests/advise/pyprogs/ and its hand-written advised twin run in real CPython;
-# tracemalloc measures the difference (measure.py); the original is recorded
+# tracemalloc measures the difference (scripts/slotbench/programs/measure.py,
+# the advise part of make bench's); the original is recorded
 # with `slotslab pyrecord` and advised; the predicted saving must be within
 # 10 % of the measured one.  Every CPython 3.6-3.13 found is tried (3.8, 3.11
 # and 3.13 are required: a missing one is a failure).  A version whose
@@ -14,6 +15,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
 P=tests/advise/pyprogs
+M=scripts/slotbench/programs/measure.py
 PROGS="records chain rare weak wide"
 PYS=
 for v in 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13; do
@@ -33,7 +35,7 @@ for x in $PYS; do
 			esac
 			continue
 		fi
-		a=$("$py" $P/measure.py $P/$p.py) && b=$("$py" $P/measure.py $P/${p}_advised.py)
+		a=$("$py" $M $P/$p.py) && b=$("$py" $M $P/${p}_advised.py)
 		"$S" pyrecord -o "$tmp/$p.bin" -- "$py" $P/$p.py 2>"$tmp/err"
 		"$S" advise --json "$tmp/$p.bin" >"$tmp/adv.json" 2>"$tmp/err"
 		rc=$?
