@@ -59,14 +59,12 @@ ok $? "the header names the interpreter and the moment"
 ok $? "classes and weak references are recorded"
 "$S" info "$tmp/w.txt" >/dev/null && "$S" replay "$tmp/w.txt" --json >/dev/null
 ok $? "info and replay read the trace"
-printf 'class A(object):\n    pass\nxs = [A() for i in range(10)]\nfor x in xs: x.v = 1\nraise ValueError("boom")\n' >"$tmp/fail.py"
-"$S" pyrecord -o "$tmp/f.txt" -- "$py" "$tmp/fail.py" 2>"$tmp/err"
+"$S" pyrecord -o "$tmp/f.txt" -- "$py" tests/advise/progs/fail.py 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q "failed" "$tmp/err" && grep -q '^# pyrecord: status failed ValueError: boom' "$tmp/f.txt" &&
 	[ "$(grep -c '^new ' "$tmp/f.txt")" -eq 10 ]
 ok $? "a failing program exits 1 and still yields its trace"
-printf 'import os, signal\nclass A(object):\n    pass\nxs = [A() for i in range(5)]\nos.kill(os.getpid(), signal.SIGUSR1)\ndel xs\n' >"$tmp/sig.py"
-"$S" pyrecord --at signal:USR1 -o "$tmp/s.txt" -- "$py" "$tmp/sig.py" &&
+"$S" pyrecord --at signal:USR1 -o "$tmp/s.txt" -- "$py" tests/advise/progs/sig.py &&
 	grep -q '^# moment: signal USR1' "$tmp/s.txt" && [ "$(grep -c '^new ' "$tmp/s.txt")" -eq 5 ]
 ok $? "--at signal:USR1 snapshots at the signal"
 expect 2 "expected exit, peak" "$S" pyrecord --at soon -o "$tmp/x.txt" -- "$py" $P/weak.py
