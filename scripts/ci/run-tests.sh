@@ -12,7 +12,8 @@
 # threads held at a fork is leaked in the child by design).
 #
 # Up to J (default: the number of CPUs) run at once, the longest first (by
-# BUILD_DIR/.test-times, which each run updates); their output is shown
+# BUILD_DIR/.test-times, which each run updates, or at first by
+# scripts/ci/test-times[-valgrind]); their output is shown
 # whole, in name order, each followed by its wall-clock time,
 #   # time LAYER/NAME Ns
 # (J tests share the CPUs: a time is a test's share of a loaded machine).
@@ -21,7 +22,7 @@
 # and the exit status is 1 if anything failed.
 set -u
 
-case "${1:-}" in -h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 O=${1:?usage: run-tests.sh BUILD_DIR [--valgrind] [--only REGEX] [--skip REGEX]}
 shift
 vg=""
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--valgrind) vg="valgrind -q --fair-sched=yes --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes" ;;
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -104,7 +105,15 @@ if [ -z "$vg" ]; then
 fi
 # Longest first by the last times; tests without one first: the shell tests
 # (where the long ones are), then the programs, each in name order.
-[ -f "$times" ] && cp "$times" "$work/times" || : >"$work/times"
+# A fresh build directory takes the times in-tree (scripts/ci/test-times*).
+seed=scripts/ci/test-times${vg:+-valgrind}
+if [ -f "$times" ]; then
+	cp "$times" "$work/times"
+elif [ -f "$seed" ]; then
+	grep -v '^#' "$seed" >"$work/times"
+else
+	: >"$work/times"
+fi
 awk 'FILENAME == ARGV[1] { t[$1] = $2; next }
      { print (($1 in t) ? t[$1] : $2 == "sh" ? 999999 : 999998), FNR, $0 }' \
 	"$work/times" "$work/list" |
