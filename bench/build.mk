@@ -1,13 +1,14 @@
 # bench/build.mk - the slotslab command and the benchmark programs
 # (bench/README.md).
 #
-#   libslotslab-bench.a   gen/, import/, info/, replay/, metrics/: the subsystems
+#   libslotslab-bench.a   gen/, import/, info/, replay/, advise/, metrics/,
+#                         progress/: the subsystems and what they share
 #   slotslab              cli/: main.c, cli.c and one cmd_NAME.c per command,
 #                         linked with the archives above, the trace library
 #                         and libslotslab.a
 #   NAME                  tools/NAME.c, a stand-alone benchmark program
 BENCH_SRCS += $(wildcard bench/gen/*.c bench/import/*.c bench/info/*.c bench/replay/*.c \
-                           bench/metrics/*.c)
+                           bench/metrics/*.c bench/progress/*.c)
 CLI_SRCS   += $(wildcard bench/cli/*.c)
 TOOL_SRCS  += $(wildcard bench/tools/*.c)
 

@@ -1,22 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench/cli/cmd_convert.c - `slotslab convert IN OUT`: re-encode a trace.
- *
- * The input's format comes from its content, the output's from its name
- * (.txt or .trace: text; anything else: binary).  Events pass through
- * unchanged, with the comment header; what a conversion canonicalises is
- * listed in trace_text.c and trace_bin.h.  The output appears only once it
- * is complete: on a malformed input or a failed write, no OUT is left
- * (and an OUT that existed is untouched).
+ * bench/cli/cmd_convert.c - `slotslab convert IN OUT`: re-encode a trace
+ * (the work: import_convert(), bench/import/convert.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "bench/cli/cli.h"
-#include "bench/metrics/metrics.h"
+#include "bench/import/import.h"
 #include "trace/trace.h"
-
-#define BATCH 1024
 
 static void convert_usage(FILE *f)
 {
@@ -32,13 +24,8 @@ static void convert_usage(FILE *f)
 
 int cmd_convert(int argc, char **argv)
 {
-	struct trace_event evs[BATCH];
-	struct trace_writer *w;
+	struct import_convert_result res;
 	struct trace_error err;
-	struct progress pr;
-	uint64_t done, total;
-	struct trace *t;
-	ssize_t n;
 
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
@@ -56,46 +43,12 @@ int cmd_convert(int argc, char **argv)
 		convert_usage(stderr);
 		return EXIT_USAGE;
 	}
-	t = trace_open(argv[1], NULL, &err);
-	if (!t) {
+	if (import_convert(argv[1], argv[2], "convert", &res, &err) != 0) {
 		cli_error("convert", "%s", err.msg);
 		return trace_error_status(&err);
 	}
-	w = trace_writer_open(argv[2], TRACE_FMT_AUTO, trace_header(t, NULL), &err);
-	if (!w) {
-		cli_error("convert", "%s", err.msg);
-		trace_close(t);
-		return trace_error_status(&err);
-	}
-	trace_progress(t, &done, &total);
-	progress_start(&pr, "convert", "bytes", total);
-	while ((n = trace_next_batch(t, evs, BATCH)) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			if (trace_write(w, &evs[i]) != 0)
-				break;
-		if (trace_writer_error(w)->code != TRACE_OK)
-			break;
-		trace_progress(t, &done, &total);
-		progress_draw(&pr, done);
-	}
-	progress_end(&pr);
-	if (n < 0) {
-		err = *trace_error(t);
-		trace_writer_abort(w);
-	} else if (trace_writer_error(w)->code != TRACE_OK) {
-		err = *trace_writer_error(w);
-		trace_writer_abort(w);
-	} else {
-		done = trace_writer_events(w);
-		if (trace_writer_close(w, &err) == 0) {
-			printf("%s: %llu events, %s -> %s\n", argv[2], (unsigned long long)done,
-			       trace_format(t) == TRACE_FMT_TEXT ? "text" : "binary",
-			       trace_format_for_path(argv[2]) == TRACE_FMT_TEXT ? "text" : "binary");
-			trace_close(t);
-			return 0;
-		}
-	}
-	cli_error("convert", "%s", err.msg);
-	trace_close(t);
-	return trace_error_status(&err);
+	printf("%s: %llu events, %s -> %s\n", argv[2], (unsigned long long)res.events,
+	       res.from == TRACE_FMT_TEXT ? "text" : "binary",
+	       res.to == TRACE_FMT_TEXT ? "text" : "binary");
+	return 0;
 }

@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "bench/cli/cli.h"
@@ -73,47 +72,6 @@ static void replay_usage(FILE *f)
 		"or block passes between threads, the trace's order is kept.  Figures that\n"
 		"could not be measured are null in JSON (hardware counters on machines\n"
 		"without them), never 0.\n", REPLAY_DEFAULT_SAMPLE);
-}
-
-/*
- * --profile auto: the profile om_profile_for_python() gives the trace's
- * "# python: IMPL VERSION" header line.  0, or an exit status after a
- * message.
- */
-static int profile_auto(struct replay_opts *o)
-{
-	char impl[TRACE_PYTHON_MAX], version[TRACE_PYTHON_MAX];
-	struct trace_error err;
-	struct trace *t = trace_open(o->path, NULL, &err);
-	const char *name;
-	bool named;
-
-	if (!t) {
-		cli_error("replay", "%s", err.msg);
-		return trace_error_status(&err);
-	}
-	named = trace_python(t, impl, version);
-	trace_close(t);
-	if (!named) {
-		cli_error("replay", "--profile auto: %s names no interpreter (no header line "
-			  "'# python: IMPL VERSION'); give a profile by name", o->path);
-		return EXIT_USAGE;
-	}
-	name = om_profile_for_python(impl, version);
-	if (!name) {
-		if (strcasecmp(impl, "cpython") == 0)
-			cli_error("replay", "--profile auto: %s was made under cpython %s, which no "
-				  "profile models (cpython 2.7 and 3.6 to 3.13 are); give a profile "
-				  "by name", o->path, version);
-		else
-			cli_error("replay", "--profile auto: %s was made under %s %s, whose objects "
-				  "no profile models (the profiles are CPython's layouts; PyPy "
-				  "stores attributes in maps); give a profile by name", o->path,
-				  impl, version);
-		return EXIT_USAGE;
-	}
-	o->profile = name;
-	return 0;
 }
 
 /* What cli_write_output() writes: the result, as JSON or text. */
@@ -238,9 +196,11 @@ int cmd_replay(int argc, char **argv)
 	}
 	o.path = argv[optind];
 	if (o.profile && strcmp(o.profile, "auto") == 0) {
-		status = profile_auto(&o);
-		if (status)
+		status = replay_profile_auto(&o, &f);
+		if (status) {
+			cli_error("replay", "%s", f.msg);
 			return status;
+		}
 	}
 	r = malloc(sizeof(*r));
 	if (!r) {

@@ -16,7 +16,7 @@
 #ifndef SLOTSLAB_BENCH_GEN_H
 #define SLOTSLAB_BENCH_GEN_H
 
-#include "bench/metrics/progress.h"
+#include "bench/progress/progress.h"
 #include "trace/tables.h"
 
 /**

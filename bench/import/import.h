@@ -3,7 +3,9 @@
  * bench/import/import.h - turning address-level allocation logs into malloc-level
  * trace events with stable block ids (common.c), for the importers
  * (mtrace.c, heaptrack.c, rep.c, driven by file.c over source.c) and the
- * recorder's stream converter (record.c).
+ * recorder's stream converter (record.c); the recorders (recorder.c,
+ * pyrecorder.c, running their program with child.c); re-encoding a trace
+ * (convert.c).
  *
  * A log names blocks by address, and an address is reused as soon as its
  * block is freed; a trace names them by id, never reused.  The importer
@@ -273,6 +275,71 @@ struct recorder_failure {
  * killed returns 1 with the traces written.
  */
 int recorder_run(const struct recorder_opts *o, FILE *report, struct recorder_failure *f);
+
+/**
+ * recorder_fail - fill @f: @status and the message; for both recorders
+ * Return: @status
+ */
+int recorder_fail(struct recorder_failure *f, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- running the recorded program (child.c) ------------------------------ */
+
+/**
+ * import_run_child - run @argv (NULL-terminated, through PATH) and wait for
+ * it, as system() does: SIGINT and SIGQUIT are ignored here meanwhile
+ * @env:  NAME, VALUE pairs to set in the child, then NULL; or NULL
+ * @fwd:  a signal passed on to the child while it runs, and ignored in the
+ *        child until it installs a handler of its own; 0 for none
+ * @who:  the prefix of the child's message when exec fails ("slotslab
+ *        record: cannot run CMD: ..."; it then exits 127)
+ * @pid:  set to the child's pid
+ * Return: its wait status, or -1 with errno when it could not be started
+ */
+int import_run_child(char *const *argv, const char *const *env, int fwd, const char *who,
+		     pid_t *pid);
+
+/* ---- recording a Python program's objects (pyrecorder.c) ----------------- */
+
+/**
+ * struct pyrecord_opts - what `slotslab pyrecord` runs, and when it records
+ * @argv: PYTHON SCRIPT [ARGS...], NULL-terminated
+ * @out:  the trace (text when it ends in .txt or .trace, else binary)
+ * @at:   the moment: "exit", "peak" or "signal:NAME" (pyrecord/README.md)
+ */
+struct pyrecord_opts {
+	char **argv;
+	const char *out;
+	const char *at;
+};
+
+/**
+ * pyrecord_run - run @o->argv under pyrecord/slotslab_pyrecord.py
+ * ($SLOTSLAB_PYRECORD, else found from this program) and write its trace
+ * Return: 0, or @f->status with @f->msg: 2 for a bad @o->at or OUT name, and
+ * when the recorder refused its arguments (it said why on stderr: @f->msg
+ * is then empty); 1 when recording failed, and when the program failed
+ * (its objects up to then are written).
+ */
+int pyrecord_run(const struct pyrecord_opts *o, struct recorder_failure *f);
+
+/* ---- re-encoding a trace (convert.c) ------------------------------------- */
+
+/** struct import_convert_result - what import_convert() wrote */
+struct import_convert_result {
+	uint64_t events;
+	enum trace_format from, to;
+};
+
+/**
+ * import_convert - the trace @in (either format, told by content) written
+ * to @out (text when its name ends in .txt or .trace, else binary), events
+ * and comment header unchanged; the progress line names it @what
+ * Return: 0 with @res filled, or -1 with @err filled (trace_error_status()
+ * gives the exit status); then no @out is left.
+ */
+int import_convert(const char *in, const char *out, const char *what,
+		   struct import_convert_result *res, struct trace_error *err);
 
 /* A field of a line. */
 struct import_tok {

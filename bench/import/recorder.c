@@ -9,9 +9,9 @@
  * the output (or the --keep-raw directory), where every process image of
  * the command writes its raw stream (trace/record_stream.h).  When the
  * command has ended, the streams are scanned, the ones asked for chosen,
- * converted, and the directory removed (unless kept).  While the command
- * runs, SIGINT and SIGQUIT are ignored here, as system() does, so that
- * Ctrl-C stops the command and the recording is still converted.
+ * converted, and the directory removed (unless kept).  The command runs as
+ * system() runs it (child.c): Ctrl-C stops it, and the recording is still
+ * converted.
  *
  * Steps, each of which may fail with a message and status 1 (the stream
  * scanner and converter: their trace error's status):
@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +37,7 @@
 #include "internal/compiler.h"
 #include "internal/procfs.h"
 
-static int __printf(3, 4) fail(struct recorder_failure *f, int status, const char *fmt, ...)
+int recorder_fail(struct recorder_failure *f, int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -76,38 +75,20 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Run @argv with the recorder; Return: its wait status, or -1.  *@pid: its pid. */
+/* Run @argv with the recorder.  Return: its wait status, or -1.  *@child: its pid. */
 static int run(char **argv, const char *lib, const char *dir, pid_t *child)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	const char *pre = getenv("LD_PRELOAD");
-	int status = -1;
-	pid_t pid;
+	char *preload = malloc(strlen(lib) + (pre ? strlen(pre) : 0) + 2);
+	const char *env[] = { "LD_PRELOAD", preload, "SLOTSLAB_RECORD_DIR", dir, NULL };
+	int status;
 
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	pid = fork();
-	if (pid == 0) {
-		char *preload = malloc(strlen(lib) + (pre ? strlen(pre) : 0) + 2);
-
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		if (!preload)
-			_exit(127);
-		sprintf(preload, "%s%s%s", lib, pre && *pre ? ":" : "", pre ? pre : "");
-		setenv("LD_PRELOAD", preload, 1);
-		setenv("SLOTSLAB_RECORD_DIR", dir, 1);
-		execvp(argv[0], argv);
-		fprintf(stderr, "slotslab record: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	*child = pid;
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	return pid > 0 ? status : -1;
+	if (!preload)
+		return -1;
+	sprintf(preload, "%s%s%s", lib, pre && *pre ? ":" : "", pre ? pre : "");
+	status = import_run_child(argv, env, 0, "slotslab record", child);
+	free(preload);
+	return status;
 }
 
 /* @base with ".@tag" before a .txt/.trace suffix, or at the end. */
@@ -170,7 +151,7 @@ static int choose(struct rec_set *set, const char *which, const char *file, pid_
 				pick = &set->s[i];
 	}
 	if (!pick) {
-		fail(f, 1, "no process %s was recorded%s", which,
+		recorder_fail(f, 1, "no process %s was recorded%s", which,
 		     set->n ? "" : " (did the command allocate at all?)");
 		return -1;
 	}
@@ -233,45 +214,46 @@ int recorder_run(const struct recorder_opts *o, FILE *report, struct recorder_fa
 
 	memset(f, 0, sizeof(*f));
 	if (find_lib(lib, sizeof(lib)) != 0)
-		return fail(f, 1, "cannot find %s; set SLOTSLAB_RECORD_LIB", lib);
+		return recorder_fail(f, 1, "cannot find %s; set SLOTSLAB_RECORD_LIB", lib);
 	if (keep) {
 		if (mkdir(keep, 0755) != 0)
-			return fail(f, 1, "--keep-raw %s: %s", keep, strerror(errno));
+			return recorder_fail(f, 1, "--keep-raw %s: %s", keep, strerror(errno));
 		snprintf(dir, sizeof(dir), "%s", keep);
 	} else {
 		copy = strdup(file);
 		if (!copy || (size_t)snprintf(dir, sizeof(dir), "%s/.slotslab-record-XXXXXX",
 					      dirname(copy)) >= sizeof(dir) || !mkdtemp(dir)) {
-			fail(f, 1, "cannot make a directory beside %s: %s", file, strerror(errno));
+			recorder_fail(f, 1, "cannot make a directory beside %s: %s", file,
+				      strerror(errno));
 			free(copy);
 			return 1;
 		}
 		free(copy);
 	}
 	if (!realpath(dir, abs)) {
-		fail(f, 1, "%s: %s", dir, strerror(errno));
+		recorder_fail(f, 1, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
 	t0 = now();
 	status = run(argv, lib, abs, &root);
 	t1 = now();
 	if (status == -1) {
-		fail(f, 1, "cannot run %s: %s", argv[0], strerror(errno));
+		recorder_fail(f, 1, "cannot run %s: %s", argv[0], strerror(errno));
 		goto out;
 	}
 	if (rec_set_scan(&set, dir, &err) != 0) {
-		rc = fail(f, trace_error_status(&err), "%s", err.msg);
+		rc = recorder_fail(f, trace_error_status(&err), "%s", err.msg);
 		goto out;
 	}
 	header = command_header(argv);
 	n = choose(&set, which, file, root, &names, f);
 	if (n < 0 || !header) {
 		if (!f->status)
-			fail(f, 1, "out of memory");
+			recorder_fail(f, 1, "out of memory");
 		goto out;
 	}
 	if (rec_set_convert(&set, header, &err) != 0) {
-		rc = fail(f, trace_error_status(&err), "%s", err.msg);
+		rc = recorder_fail(f, trace_error_status(&err), "%s", err.msg);
 		goto out;
 	}
 	t2 = now();
@@ -282,11 +264,11 @@ int recorder_run(const struct recorder_opts *o, FILE *report, struct recorder_fa
 		t2 - t1, (double)raw / 1e6);
 	rc = 0;
 	if (WIFSIGNALED(status))
-		rc = fail(f, 1, "%s was killed by signal %d; the trace holds what was recorded",
-			  argv[0], WTERMSIG(status));
+		rc = recorder_fail(f, 1, "%s was killed by signal %d; the trace holds what was "
+				   "recorded", argv[0], WTERMSIG(status));
 	else if (WEXITSTATUS(status) != 0)
-		rc = fail(f, 1, "%s exited with status %d; the trace is written", argv[0],
-			  WEXITSTATUS(status));
+		rc = recorder_fail(f, 1, "%s exited with status %d; the trace is written", argv[0],
+				   WEXITSTATUS(status));
 out:
 	for (int i = 0; names && names[i]; i++)
 		free(names[i]);

@@ -19,7 +19,8 @@
  *	info_print_text(stdout, t, path, &in);
  *	info_free(&in);
  *
- * Uses the trace API and bench/metrics (the progress line, JSON strings)
+ * Uses the trace API and bench/metrics (JSON strings), bench/progress (the progress
+ * line)
  * only: nothing of allocators or the object model.
  */
 #ifndef SLOTSLAB_BENCH_INFO_H
@@ -29,6 +30,7 @@
 #include <stdio.h>
 
 #include "bench/metrics/metrics.h"
+#include "bench/progress/progress.h"
 #include "trace/trace.h"
 
 /**

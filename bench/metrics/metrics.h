@@ -2,8 +2,7 @@
 /*
  * bench/metrics/metrics.h - what a benchmark measures about the process: resident
  * memory, hardware counters, clocks, and where a result came from (the
- * build and the machine); and, through progress.h, the progress line a
- * long command draws on stderr.
+ * build and the machine).
  *
  * A figure that could not be measured is reported as unavailable (the
  * *_ok flags, or METRIC_NONE), never as 0 (docs/DESIGN.md section 8).
@@ -16,7 +15,6 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "bench/metrics/progress.h"
 #include "internal/compiler.h"
 
 /* ---- clocks ------------------------------------------------------------ */

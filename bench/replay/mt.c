@@ -59,7 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/metrics/progress.h"
+#include "bench/progress/progress.h"
 #include "bench/replay/internal.h"
 
 #define RING_SIZE   1024u		/* ops per worker ring, a power of two */

@@ -52,8 +52,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "bench/metrics/progress.h"
+#include "bench/progress/progress.h"
 #include "bench/replay/internal.h"
 
 static const char *const errkind_names[REPLAY_ERR_NR] = {
@@ -90,6 +91,44 @@ const char *replay_layout_name(enum replay_layout l)
 const char *replay_heap_name(enum replay_heap h)
 {
 	return h == REPLAY_HEAP_LIBC ? "libc" : "slab";
+}
+
+/* ---- --profile auto ------------------------------------------------------ */
+
+int replay_profile_auto(struct replay_opts *o, struct replay_failure *f)
+{
+	char impl[TRACE_PYTHON_MAX], version[TRACE_PYTHON_MAX];
+	struct trace_error err;
+	struct trace *t = trace_open(o->path, NULL, &err);
+	const char *name;
+	bool named;
+
+	memset(f, 0, sizeof(*f));
+	if (!t)
+		return replay_fail_trace(f, &err);
+	named = trace_python(t, impl, version);
+	trace_close(t);
+	f->status = 2;
+	if (!named) {
+		snprintf(f->msg, sizeof(f->msg), "--profile auto: %s names no interpreter (no "
+			 "header line '# python: IMPL VERSION'); give a profile by name", o->path);
+		return f->status;
+	}
+	name = om_profile_for_python(impl, version);
+	if (!name) {
+		if (strcasecmp(impl, "cpython") == 0)
+			snprintf(f->msg, sizeof(f->msg), "--profile auto: %s was made under cpython "
+				 "%s, which no profile models (cpython 2.7 and 3.6 to 3.13 are); "
+				 "give a profile by name", o->path, version);
+		else
+			snprintf(f->msg, sizeof(f->msg), "--profile auto: %s was made under %s %s, "
+				 "whose objects no profile models (the profiles are CPython's "
+				 "layouts; PyPy stores attributes in maps); give a profile by name",
+				 o->path, impl, version);
+		return f->status;
+	}
+	o->profile = name;
+	return f->status = 0;
 }
 
 /* ---- failures ------------------------------------------------------------ */

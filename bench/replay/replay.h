@@ -197,6 +197,15 @@ struct replay_failure {
 };
 
 /**
+ * replay_profile_auto - --profile auto: set @o->profile to the profile
+ * om_profile_for_python() gives the "# python: IMPL VERSION" header line of
+ * the trace @o->path
+ * Return: 0, or @f->status: 2 when the trace names no interpreter or one no
+ * profile models (and for a bad trace), 1 for I/O.
+ */
+int replay_profile_auto(struct replay_opts *o, struct replay_failure *f);
+
+/**
  * replay_run - replay @o->path
  * @o:   options
  * @r:   filled with the results on success

@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/metrics/progress.h"
+#include "bench/progress/progress.h"
 #include "bench/replay/internal.h"
 
 /**

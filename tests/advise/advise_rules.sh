@@ -55,20 +55,11 @@ grep -q "attributes vary: 'extra' on 1 of 200 instances" "$tmp/out"
 ok $? "varying attributes are named"
 grep -q "__slots__ = ('a', '__dict__')" "$tmp/out"
 ok $? "rare extras: '__dict__' where it is cheaper than a slot each"
-"$S" advise --json "$tmp/t.txt" >"$tmp/j" && /usr/bin/python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["interpreter"] == "cpython 3.11.7" and d["profile"] == "cpython311"
-assert d["total_saving_bytes"] == sum(c["saving_bytes"] for c in d["classes"])
-for c in d["classes"]:
-    for k in ("name", "instances", "bytes_per_instance", "bytes_per_instance_advised",
-              "saving_bytes", "advice", "slots", "blockers"):
-        assert k in c, k
-s = [c["saving_bytes"] for c in d["classes"]]
-assert s == sorted(s, reverse=True)
-leaf = [c for c in d["classes"] if c["name"] == "Leaf"][0]
-assert leaf["slots"] == ["uid", "name"] and leaf["saving_bytes"] > 0
-' "$tmp/j"
+"$S" advise --json "$tmp/t.txt" >"$tmp/j" && /usr/bin/python3 tests/lib/jsoncheck.py "$tmp/j" \
+	'interpreter=cpython 3.11.7' profile=cpython311 'total_saving_bytes sum classes.*.saving_bytes' \
+	'classes.* has ["name", "instances", "bytes_per_instance", "bytes_per_instance_advised",
+	  "saving_bytes", "advice", "slots", "blockers"]' 'classes.*.saving_bytes sorted desc' \
+	'classes.[name=Leaf].slots=["uid", "name"]' 'classes.[name=Leaf].saving_bytes>0'
 ok $? "--json: every field, sorted by saving, total = sum"
 "$S" advise --min-instances 10 --json "$tmp/t.txt" | grep -q '"name": "Few"'
 [ $? -ne 0 ]

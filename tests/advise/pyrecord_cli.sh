@@ -8,42 +8,22 @@
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-log=$tmp
 py=$(command -v python3)
+P=tests/advise/progs
 plan 9
 
-cat >"$tmp/peak.py" <<'PY'
-class A(object):
-    def __init__(self, i):
-        self.i = i
-def work():
-    xs = [A(i) for i in range(300000)]
-    return sum(x.i for x in xs)
-work()
-ys = [A(i) for i in range(10)]
-PY
-"$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" "$tmp/peak.py" 2>"$tmp/err"
+"$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
 grep -q '^# moment: peak [0-9]* (sample [0-9]*; counts every' "$tmp/peak.txt" && [ "$n" -gt 1000 ]
 r=$?; [ $r -eq 0 ] || { head -3 "$tmp/peak.txt"; sed 's/^/# /' "$tmp/err"; }
 ok $r "--at peak: a snapshot while the 300 000 instances lived ($n in it), the moment in the header"
 
-cat >"$tmp/odd.py" <<'PY'
-class D(dict):
-    pass
-class A(object):
-    pass
-a = A()
-a.__dict__ = D(x=1)
-b = [A() for i in range(3)]
-PY
-"$S" pyrecord -o "$tmp/odd.txt" -- "$py" "$tmp/odd.py" 2>"$tmp/err"
+"$S" pyrecord -o "$tmp/odd.txt" -- "$py" $P/odd.py 2>"$tmp/err"
 grep -q '^# pyrecord: odd dict-not-a-dict 1 A (D)$' "$tmp/odd.txt" &&
 	grep -q 'not recorded: 1 dict-not-a-dict' "$tmp/err" && [ "$(grep -c "^new [0-9]* A$" "$tmp/odd.txt")" -eq 3 ]
 ok $? "a __dict__ that is not a dict is counted and reported, never recorded"
 
-printf 'import sys\nclass A(object):\n    pass\nkeep = [A() for a in sys.argv]\nsys.exit(3)\n' >"$tmp/argv.py"
-"$S" pyrecord -o "$tmp/argv.bin" -- "$py" "$tmp/argv.py" one two 2>"$tmp/err"
+"$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && "$S" info "$tmp/argv.bin" | grep -q 'new *3' && grep -q 'status exit 3' "$tmp/argv.bin"
 ok $? "sys.argv reaches the program; sys.exit(3) gives exit 1 and a binary trace"
@@ -66,21 +46,9 @@ else
 	echo "ok $((_n = _n + 1)) - PyPy # SKIP pypy3 not installed"
 	echo "ok $((_n = _n + 1)) - PyPy advise # SKIP pypy3 not installed"
 fi
-cat >"$tmp/fwd.py" <<'PY'
-import os, signal, sys, time
-class A(object):
-    pass
-xs = [A() for i in range(4)]
-os.kill(os.getppid(), signal.SIGUSR1)     # to slotslab, which passes it on
-for i in range(200):
-    if os.path.exists(sys.argv[1]):
-        break
-    time.sleep(0.05)
-del xs
-PY
-"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" "$tmp/fwd.py" "$tmp/fwd.txt.pyrecord.txt" &&
+"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" $P/fwd.py "$tmp/fwd.txt.pyrecord.txt" &&
 	grep -q '^# moment: signal USR1$' "$tmp/fwd.txt" && [ "$(grep -c '^new ' "$tmp/fwd.txt")" -eq 4 ]
 ok $? "--at signal:USR1 sent to slotslab reaches the recorder"
 expect 2 "wants -o FILE" "$S" pyrecord -- "$py"
-SLOTSLAB_PYRECORD=/nonexistent expect 1 "cannot find /nonexistent" "$S" pyrecord -o "$tmp/x.txt" -- "$py" "$tmp/odd.py"
+SLOTSLAB_PYRECORD=/nonexistent expect 1 "cannot find /nonexistent" "$S" pyrecord -o "$tmp/x.txt" -- "$py" $P/odd.py
 finish

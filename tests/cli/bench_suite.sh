@@ -13,7 +13,7 @@ S=$O/slotslab
 [ -x "$S" ] && [ -x "$O/allocbench" ] && [ -x "$O/objbench" ] || skip_all "$O is not fully built (make O=$O)"
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
-$PY -c 'import matplotlib' 2>/dev/null || skip_all "no matplotlib for $PY (scripts/install-deps.sh bench)"
+$PY tests/lib/jsoncheck.py --have-module matplotlib || skip_all "no matplotlib for $PY (scripts/install-deps.sh bench)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 plan 15
 

@@ -17,9 +17,9 @@ tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
 plan 54
 
-# json FILE EXPR: evaluate the Python expression EXPR with d = the JSON in FILE.
+# json FILE CHECK...: each CHECK holds of the JSON in FILE (tests/lib/jsoncheck.py).
 json() {
-	$PY -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"
+	$PY tests/lib/jsoncheck.py "$@"
 }
 
 # Nothing but the named files in $tmp/out (no temporary files).
@@ -51,7 +51,7 @@ expect 2 "--sample wants a number" "$S" replay --sample -1 "$tmp/student.txt"
 for hv in "cpython 3.8.18:cpython38" "CPython 2.7.18:cpython27" "cpython 3.13.0:cpython313"; do
 	{ echo "# python: ${hv%%:*}"; cat "$tmp/student.txt"; } >"$tmp/py.txt"
 	"$S" replay --profile auto --json -o "$tmp/auto.json" "$tmp/py.txt" &&
-		json "$tmp/auto.json" "d['profile'] == '${hv##*:}'"
+		json "$tmp/auto.json" "profile=${hv##*:}"
 	ok $? "--profile auto: '# python: ${hv%%:*}' replays under ${hv##*:}"
 done
 expect 2 "names no interpreter" "$S" replay --profile auto "$tmp/student.txt"
@@ -67,46 +67,47 @@ expect 2 "apply to a trace" "$S" slabinfo --layout slots
 # The JSON result: every pinned field, the types they must have.
 "$S" replay "$tmp/student.txt" --layout slots --json >"$tmp/r.json" 2>"$log/err"
 ok $? "replay --json exits 0"
-json "$tmp/r.json" 'all(k in d for k in ("trace", "layout", "heap", "profile", "malloc", "events",
+json "$tmp/r.json" '. has ["trace", "layout", "heap", "profile", "malloc", "events",
 	"objects_peak", "errors", "bytes_requested_peak", "bytes_footprint_peak", "bytes_per_object",
 	"rss_peak_bytes", "seconds", "events_per_sec", "counters",
-	"revision", "config", "compiler", "cpu"))'
+	"revision", "config", "compiler", "cpu"]'
 ok $? "the JSON has every field docs/DESIGN.md pins, and the provenance"
-json "$tmp/r.json" 'd["layout"] == "slots" and d["heap"] == "slab" and d["malloc"] == "slotslab" and
-	d["profile"] == "native" and isinstance(d["events"], int) and d["events"] > 0 and
-	isinstance(d["errors"], dict) and d["errors_total"] == sum(d["errors"].values())'
+json "$tmp/r.json" layout=slots heap=slab malloc=slotslab profile=native 'events>0' \
+	'errors has ["no_attribute", "no_dict", "no_weakref", "layout", "class_attr_conflict"]' \
+	'errors_total sum errors.*'
 ok $? "layout, heap, malloc, profile, events and errors as asked"
-json "$tmp/r.json" 'all(k in d["counters"] for k in ("source", "cache_misses", "l1d_misses",
-	"instructions", "cycles")) and (d["counters"]["source"] == "perf" or
-	all(d["counters"][k] is None for k in ("cache_misses", "l1d_misses", "instructions", "cycles")))'
+json "$tmp/r.json" 'counters has ["source", "cache_misses", "l1d_misses", "instructions", "cycles"]' &&
+	{ json "$tmp/r.json" counters.source=perf 2>/dev/null >&2 ||
+	  json "$tmp/r.json" counters.source=none counters.cache_misses=null counters.l1d_misses=null \
+		counters.instructions=null counters.cycles=null; }
 ok $? "counters: null with source none where unmeasured, never 0"
 "$S" replay "$tmp/student.txt" --no-counters --json >"$tmp/n.json" &&
-	json "$tmp/n.json" 'd["counters"]["source"] == "none" and d["counters"]["instructions"] is None'
+	json "$tmp/n.json" counters.source=none counters.instructions=null
 ok $? "--no-counters: every counter null"
 "$S" replay "$tmp/malloc.bin" --json >"$tmp/m.json" &&
-	json "$tmp/m.json" 'd["objects_peak"] == 0 and d["blocks_peak"] > 0 and d["bytes_per_object"] > 0'
+	json "$tmp/m.json" objects_peak=0 'blocks_peak>0' 'bytes_per_object>0'
 ok $? "a malloc-level trace: blocks peak, bytes per block"
 printf 'class P slots=x\n' >"$tmp/empty.txt"
-"$S" replay "$tmp/empty.txt" --json >"$tmp/e.json" && json "$tmp/e.json" 'd["bytes_per_object"] is None'
+"$S" replay "$tmp/empty.txt" --json >"$tmp/e.json" && json "$tmp/e.json" bytes_per_object=null
 ok $? "no objects: bytes_per_object null, not 0"
 
 # The header's promise: errors counted as declared.
 want=$(sed -n 's/^# attribute errors with --layout declared: \([0-9]*\).*/\1/p' "$tmp/student.txt")
-"$S" replay "$tmp/student.txt" --json >"$tmp/d.json" && json "$tmp/d.json" "d['errors_total'] == $want"
+"$S" replay "$tmp/student.txt" --json >"$tmp/d.json" && json "$tmp/d.json" "errors_total=$want"
 ok $? "declared: the $want attribute errors the header promises"
 "$S" replay "$tmp/student.txt" --layout dict --json >"$tmp/dd.json" &&
-	json "$tmp/dd.json" 'd["errors"]["no_dict"] == 0 and d["errors"]["no_weakref"] == 0'
+	json "$tmp/dd.json" errors.no_dict=0 errors.no_weakref=0
 ok $? "dict: no set or weakref fails"
 
 # Both heaps.
 "$S" replay "$tmp/myclass.bin" --heap libc --json >"$tmp/l.json" &&
-	json "$tmp/l.json" 'd["heap"] == "libc" and d["malloc"] in ("glibc", "jemalloc", "mimalloc", "tcmalloc", "asan")'
+	json "$tmp/l.json" heap=libc 'malloc in ["glibc", "jemalloc", "mimalloc", "tcmalloc", "asan"]'
 ok $? "--heap libc names the process's malloc"
 
 # -o: complete or absent.
 mkdir "$tmp/out"
 "$S" replay "$tmp/student.txt" --json -o "$tmp/out/r.json" >"$log/out" 2>&1 &&
-	[ ! -s "$log/out" ] && json "$tmp/out/r.json" 'd["events"] > 0' && only_out r.json
+	[ ! -s "$log/out" ] && json "$tmp/out/r.json" 'events>0' && only_out r.json
 ok $? "-o writes the result there, and nothing on stdout"
 "$S" replay "$tmp/student.txt" -o "$tmp/out/r.txt" && grep -q "^attribute errors" "$tmp/out/r.txt"
 ok $? "-o without --json: the text summary"
@@ -154,7 +155,7 @@ expect 2 "class2.txt:2:.*varsize over fixed-size base class 'P'" "$S" replay "$t
 # Ids that are not live: counted and reported, or fatal with --strict.
 printf 'class P slots=x\nnew 1 P\nfree 2\nfree 1\nmfree 9\n' >"$tmp/ids.txt"
 "$S" replay "$tmp/ids.txt" --json >"$tmp/i.json" 2>"$log/err" &&
-	json "$tmp/i.json" 'd["bad_ids"] == 2 and "event 3 (free 2)" in d["first_bad_id"]' &&
+	json "$tmp/i.json" bad_ids=2 'first_bad_id~event 3 (free 2)' &&
 	grep -q "2 events named ids that were not live.*event 3 (free 2)" "$log/err"
 ok $? "unknown ids: counted in bad_ids, the first one reported"
 expect 2 "ids.txt: event 3 (free 2): no live object has this id" \
@@ -163,27 +164,26 @@ only_out ""
 ok $? "--strict: fatal, no result file"
 
 # Threads: one per @TID, the same outcome every time and as a serial replay.
-fields='d["events"], d["errors"], d["checksum"], d["objects_peak"], d["objects_end"]'
 r=0
 "$S" replay "$tmp/churn3.bin" --serial --json >"$tmp/s.json" || r=1
 for i in 1 2 3; do
 	"$S" replay "$tmp/churn3.bin" --json >"$tmp/t$i.json" || r=1
-	$PY -c "import json; a=json.load(open('$tmp/s.json')); b=json.load(open('$tmp/t$i.json'));
-d=a; x=($fields); d=b; y=($fields); assert x == y, (x, y); assert b['replay_threads'] == 3" || r=1
+	json --same "$tmp/s.json" "$tmp/t$i.json" events errors checksum objects_peak objects_end &&
+		json "$tmp/t$i.json" replay_threads=3 || r=1
 done
 ok $r "3 threads, 3 runs: the serial replay's events, errors, checksum and peaks"
 
 # Decode-only and the decode share.
 "$S" replay "$tmp/myclass.bin" --decode-only --json >"$tmp/do.json" &&
-	json "$tmp/do.json" 'd["mode"] == "decode-only" and d["events"] > 0 and d["errors"] is None and d["rss_peak_bytes"] is None'
+	json "$tmp/do.json" mode=decode-only 'events>0' errors=null rss_peak_bytes=null
 ok $? "--decode-only: events and seconds, the rest null"
 "$S" replay "$tmp/myclass.bin" --decode-share --json >"$tmp/ds.json" &&
-	json "$tmp/ds.json" 'd["decode_seconds"] > 0 and d["decode_share"] > 0'
+	json "$tmp/ds.json" 'decode_seconds>0' 'decode_share>0'
 ok $? "--decode-share: decode_seconds and decode_share"
-"$S" replay "$tmp/myclass.bin" --json >"$tmp/nd.json" && json "$tmp/nd.json" 'd["decode_share"] is None'
+"$S" replay "$tmp/myclass.bin" --json >"$tmp/nd.json" && json "$tmp/nd.json" decode_share=null
 ok $? "without it, decode_share is null"
 "$S" replay "$tmp/myclass.bin" --sample 0 --json >"$tmp/ns.json" &&
-	json "$tmp/ns.json" 'all(k["ns_per_event"] is None for k in d["kinds"].values())'
+	json "$tmp/ns.json" kinds.*.ns_per_event=null
 ok $? "--sample 0: no time per kind, null"
 
 # slabinfo of a trace.

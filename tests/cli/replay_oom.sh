@@ -29,7 +29,7 @@ sweep() {
 	trace=$1
 	shift
 	n=$(SLOTSLAB_FAILSLAB=after:4000000000 "$S" replay "$tmp/$trace" "$@" --json |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)["failslab_allocations"])')
+		$PY tests/lib/jsoncheck.py --get failslab_allocations -)
 	[ -n "$n" ] && [ "$n" -gt 0 ] || { echo "# no allocation counted"; return 1; }
 	k=1 absorbed=0 failed=0
 	while [ $k -le "$n" ]; do
@@ -40,7 +40,7 @@ sweep() {
 		rc=$?
 		left=$(ls -A "$tmp/out")
 		if [ $rc -eq 0 ] && [ "$left" = r.json ] &&
-		   $PY -c "import json; json.load(open('$tmp/out/r.json'))" 2>/dev/null; then
+		   $PY tests/lib/jsoncheck.py "$tmp/out/r.json" 2>/dev/null; then
 			absorbed=$((absorbed + 1))
 		elif [ $rc -eq 1 ] && [ -z "$left" ] && grep -q "out of memory" "$tmp/err"; then
 			failed=$((failed + 1))

@@ -91,7 +91,8 @@ ok $r "info: the same figures for the text and the binary trace"
 SLOTSLAB_IO_URING=0 "$S" info "$tmp/a.bin" | grep -q "read with read$"
 ok $? "info: SLOTSLAB_IO_URING=0 reads with pread"
 "$S" info --json "$tmp/a.bin" >"$tmp/json" &&
-	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["objects_peak"] == 500 and d["kinds"]["get"] == 500 and d["classes"][0]["resolved"] == ["dict", "weakref"], d' "$tmp/json"
+	/usr/bin/python3 tests/lib/jsoncheck.py "$tmp/json" objects_peak=500 kinds.get=500 \
+		'classes.0.resolved=["dict", "weakref"]'
 ok $? "info --json: valid JSON with the same figures"
 "$S" gen churn --objects 50 --threads 4 -o "$tmp/t.bin" >/dev/null && "$S" info "$tmp/t.bin" | grep -q "^threads    4: 0 1 2 3$"
 ok $? "info: the thread ids of gen --threads 4"

@@ -11,8 +11,8 @@
 #            (the build directory mapped to ., as it differs between the runs)
 #   sort     1,000,000 lines, two keys, two threads, small buffer (merges)
 #   sqlite3  200,000 rows, an index, aggregates (if sqlite3 is installed)
-#   suite    this project's own tests (scripts/ci/run-tests.sh): the same
-#            results with the library under every program and shell (but
+#   suite    this project's own tests (scripts/ci/run-tests.sh): every one
+#            passes with the library under every program and shell (but
 #            those that set SLOTSLAB_FAILSLAB, which fails this malloc too)
 . tests/lib/tap.inc
 SO=$(cd "$(dirname "$O/x")" && pwd)/libslotslab-malloc.so
@@ -101,19 +101,20 @@ fi
 # malloc, or set SLOTSLAB_FAILSLAB for the programs they run: that setting
 # makes the preloaded malloc fail too (the same allocator reads it), and
 # the advisor's verification (eight interpreters, each run twice: too slow
-# to repeat; malloc_programs already runs python3 on the replacement).
+# to repeat; malloc_programs already runs python3 on the replacement); and
+# what this stage leaves out ($TESTS_SKIP, from run-tests.sh --skip).  Every
+# test must pass with the library under it: the same tests pass with glibc
+# in this very stage (run-tests.sh runs them), so a second run with glibc
+# to compare with would add time and no check.
 export SLOTSLAB_IN_MALLOC_PROGRAMS=1
 failslab=$(grep -l "SLOTSLAB_FAILSLAB=" tests/*/*.sh | grep -v malloc_programs | sed 's|tests/||; s|\.sh$||' | tr '\n' '|')
-skip="^(malloc/malloc_programs|alloc/valgrind_memcheck|advise/pyadvise_verify|${failslab}cli/record_.*)\$"
-scripts/ci/run-tests.sh "$O" --skip "$skip" >"$tmp/suite-libc" 2>&1
+skip="^(malloc/malloc_programs|alloc/valgrind_memcheck|advise/pyadvise_verify|${failslab}cli/record_.*)\$|${TESTS_SKIP:-^\$}"
 LD_PRELOAD=$SO scripts/ci/run-tests.sh "$O" --skip "$skip" >"$tmp/suite-slab" 2>&1
 r=$?
-for m in libc slab; do
-	# Which test of which program passed; descriptions may hold timings.
-	grep -E '^(not )?ok|^# --- |^# summary' "$tmp/suite-$m" |
-		sed 's/^\(\(not \)\{0,1\}ok [0-9]*\).*/\1/' >"$tmp/suite-$m.res"
-done
-cmp -s "$tmp/suite-libc.res" "$tmp/suite-slab.res" || {
-	r=1; diff "$tmp/suite-libc.res" "$tmp/suite-slab.res" | head -20 | sed 's/^/# /'; }
-ok $r "suite${failslab:+ (skipped: ${failslab%|})}: the same $(grep -c '^ok' "$tmp/suite-slab.res") results with slotslab's malloc under every program ($(tail -1 "$tmp/suite-slab.res" | sed 's/# //'))"
+if [ $r -ne 0 ] || grep '^not ok' "$tmp/suite-slab" | grep -vq '# TODO'; then
+	r=1
+	grep -E '^not ok|^# FAILED|^# failed' "$tmp/suite-slab" | head -20 | sed 's/^/# /'
+fi
+res=$(grep -c '^ok' "$tmp/suite-slab")
+ok $r "suite${failslab:+ (skipped: ${failslab%|})}: all $res results pass with slotslab's malloc under every program ($(tail -1 "$tmp/suite-slab" | sed 's/# //'))"
 finish

@@ -1,5 +1,7 @@
-# tests/advise/pyprogs/measure.py PROG: the bytes tracemalloc sees live after PROG
-# ran (its globals kept), less what was live before.  Python 3.4+.
+# scripts/slotbench/programs/measure.py PROG: the bytes tracemalloc sees live
+# after PROG ran (its globals kept), less what was live before.  Python 3.4+.
+# The one copy: the `advise` part of make bench (slotbench/advise.py) and
+# tests/advise/pyadvise_verify.sh both measure with it.
 import gc
 import runpy
 import sys

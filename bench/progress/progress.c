@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench/metrics/progress.c - the progress line (see progress.h): "what  42%  12.3 M
+ * bench/progress/progress.c - the progress line (see progress.h): "what  42%  12.3 M
  * events  3.1 M/s", rewritten in place with "\r" and erased with "\r\033[K".
  */
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench/metrics/progress.h"
+#include "bench/progress/progress.h"
 
 static double since(const struct timespec *a, const struct timespec *b)
 {

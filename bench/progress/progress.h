@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench/metrics/progress.h - a progress line on stderr for long commands.
+ * bench/progress/progress.h - a progress line on stderr for long commands.
  *
  * Shown only when stderr is a terminal (and SLOTSLAB_PROGRESS is not 0),
  * and only once the work has run for half a second; redrawn at most four
  * times a second; erased at the end.  progress_update() is cheap enough for
  * a per-event loop: it reads the clock once every 65536 calls;
  * progress_draw() reads it at every call (per batch of events).
+ *
+ * Not a measurement (bench/metrics/ is): the commands and the subsystems
+ * that read or write whole traces (gen, info, replay, convert) draw it.
+ * Uses the C library only.
  */
-#ifndef SLOTSLAB_BENCH_PROGRESS_H
-#define SLOTSLAB_BENCH_PROGRESS_H
+#ifndef SLOTSLAB_BENCH_PROGRESS_PROGRESS_H
+#define SLOTSLAB_BENCH_PROGRESS_PROGRESS_H
 
 #include <stdbool.h>
 #include <stdint.h>
