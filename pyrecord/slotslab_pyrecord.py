@@ -26,12 +26,20 @@ from __future__ import print_function
 
 import gc
 import os
-import re
-import signal
 import sys
-import weakref
-from collections import Counter
 from itertools import compress, islice, repeat
+
+try:
+    from _weakref import getweakrefcount
+except ImportError:
+    from weakref import getweakrefcount
+try:  # CPython 3's C loop behind collections.Counter
+    from _collections import _count_elements
+except ImportError:
+    def _count_elements(counts, iterable):
+        get = counts.get
+        for x in iterable:
+            counts[x] = get(x, 0) + 1
 
 try:
     import builtins
@@ -43,9 +51,11 @@ try:  # Python 2: the lazy ones, as in Python 3
 except ImportError:
     pass
 
-NAME_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+NAME_FIRST = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
+NAME_CHARS = NAME_FIRST | frozenset('0123456789')
 HEAPTYPE = 1 << 9
 CHUNK = 8192          # instances per write of the events
+signal = None         # imported by main() for peak and signal:NAME (it imports enum)
 
 
 def interpreter():
@@ -55,16 +65,23 @@ def interpreter():
     return name, '%d.%d.%d' % (v[0], v[1], v[2])
 
 
+def is_name(s):
+    """s (a string) is a name a trace can hold: [A-Za-z_][A-Za-z0-9_]*."""
+    return s[:1] in NAME_FIRST and NAME_CHARS.issuperset(s)
+
+
 def _not_user_dirs():
-    dirs = set()
-    try:
+    """The interpreter's stdlib and site-packages (and this folder)."""
+    dirs = set([os.path.realpath(os.path.dirname(os.__file__))])
+    try:  # site is loaded already; sysconfig would cost an import
+        import site
+        paths = site.getsitepackages()
+    except Exception:  # python -S, or an old virtualenv's site.py
         import sysconfig
-        for k in ('stdlib', 'platstdlib', 'purelib', 'platlib'):
-            p = sysconfig.get_paths().get(k)
-            if p:
-                dirs.add(os.path.realpath(p))
-    except Exception:
-        pass
+        paths = [sysconfig.get_paths().get(k) for k in ('purelib', 'platlib')]
+    for p in paths:
+        if p:
+            dirs.add(os.path.realpath(p))
     for p in (sys.prefix, getattr(sys, 'base_prefix', sys.prefix), sys.exec_prefix):
         dirs.add(os.path.realpath(os.path.join(p, 'lib')))
         dirs.add(os.path.realpath(os.path.join(p, 'lib_pypy')))
@@ -83,6 +100,14 @@ def events(parts, verb, attrs):
     return tuple(parts)
 
 
+def write_events(f, parts, n):
+    """Write id.join(p) for each p of parts, ids 1 .. n, CHUNK at a time."""
+    parts = iter(parts)
+    for i in range(0, n, CHUNK):
+        f.write(''.join([k.join(p) for k, p in zip(map(repr, range(i + 1, i + 1 + CHUNK)),
+                                                   islice(parts, CHUNK))]))
+
+
 class Shapes(dict):
     """An instance's shape is (class, the attribute names it holds, slots
     first): shapes[raw] is the one shared tuple equal to raw (so that
@@ -97,7 +122,7 @@ class Shapes(dict):
 
     def __missing__(self, s):
         self[s] = s
-        good = tuple(a for a in s[1] if isinstance(a, str) and NAME_RE.match(a))
+        good = tuple(a for a in s[1] if isinstance(a, str) and is_name(a))
         self.names[s] = good
         if len(good) != len(s[1]):
             self.bad[s] = [a for a in s[1] if a not in good]
@@ -236,7 +261,7 @@ class Recorder(object):
         def cname(c):
             if c in names:
                 return names[c]
-            n = c.__name__ if NAME_RE.match(c.__name__) else 'C'
+            n = c.__name__ if is_name(c.__name__) else 'C'
             base, i = n, 1
             while n in used:
                 i += 1
@@ -301,7 +326,7 @@ class Recorder(object):
                 for n in slots:
                     if n in ('__dict__', '__weakref__'):
                         continue
-                    if not NAME_RE.match(n):
+                    if not is_name(n):
                         note('slot-name-not-traceable', '%s.%s' % (c.__name__, n))
                         continue
                     if n in inherited or n in mine:
@@ -331,7 +356,7 @@ class Recorder(object):
                     note('attribute-hook', '%s.%s' % (c.__name__, hook))
             del mro_user
             for a, v in c.__dict__.items():
-                if a.startswith('__') or not NAME_RE.match(a):
+                if a.startswith('__') or not is_name(a):
                     continue
                 if type(v).__name__ in ('member_descriptor', 'function', 'classmethod',
                                         'staticmethod', 'property', 'getset_descriptor'):
@@ -409,7 +434,8 @@ class Recorder(object):
         # Counts, and the names every instance of a class has.
         ninst = nattrs = 0
         common = {}           # class -> set of names all its instances have
-        counts = Counter(inst_shapes)
+        counts = {}
+        _count_elements(counts, inst_shapes)
         for s, k in counts.items():
             if s is None:
                 continue
@@ -453,7 +479,7 @@ class Recorder(object):
             inst_shapes = list(compress(inst_shapes, keep))
             del keep
         # Weak references: one line each, after the instance's "new" lines.
-        wrs = list(map(weakref.getweakrefcount, instances))
+        wrs = list(map(getweakrefcount, instances))
         del instances[:]
         if any(wrs):
             wparts = {}
@@ -471,18 +497,10 @@ class Recorder(object):
         with open(tmp, 'w') as f:
             f.write('\n'.join(head + hdr + lines) + '\n')
             del lines[:]
-            n = len(inst_shapes)
-            parts = iter(nows)
-            for i in range(0, n, CHUNK):        # streamed, CHUNK instances a write
-                f.write(''.join(map(str.join, map(str, range(i + 1, i + 1 + CHUNK)),
-                                    islice(parts, CHUNK))))
+            write_events(f, nows, len(inst_shapes))
             if any(p != ('',) for p in later.values()):
-                parts = map(later.__getitem__, inst_shapes)
-                for i in range(0, n, CHUNK):
-                    f.write(''.join(map(str.join, map(str, range(i + 1, i + 1 + CHUNK)),
-                                        islice(parts, CHUNK))))
-        nows = parts = None
-        tmpls = inst_shapes = None
+                write_events(f, map(later.__getitem__, inst_shapes), len(inst_shapes))
+        nows = inst_shapes = None
         os.rename(tmp, self.out)
         self.written = (moment, ninst, odd)
         return ninst
@@ -515,6 +533,7 @@ class Recorder(object):
 
 
 def main(argv):
+    global signal
     if len(argv) < 4 or argv[2] != '--':
         sys.stderr.write('usage: slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]\n')
         return 2
@@ -529,6 +548,8 @@ def main(argv):
     except (IOError, OSError, SyntaxError) as e:
         sys.stderr.write('slotslab pyrecord: %s: %s\n' % (script, e))
         return 2
+    if at != 'exit':
+        import signal
     if at == 'peak':
         signal.signal(signal.SIGPROF, rec.on_sample)
         signal.setitimer(signal.ITIMER_PROF, rec.interval)
@@ -543,8 +564,7 @@ def main(argv):
     elif at != 'exit':
         sys.stderr.write('slotslab pyrecord: --at %s: expected exit, peak or signal:NAME\n' % at)
         return 2
-    import types
-    main_mod = types.ModuleType('__main__')
+    main_mod = type(sys)('__main__')
     main_mod.__dict__.update({'__file__': script, '__builtins__': builtins,
                               '__package__': None})
     me = sys.modules.get('__main__')
