@@ -2,7 +2,8 @@
 # pyrecord_cli - `slotslab pyrecord` beyond the verification programs: --at
 # peak snapshots the most live instances (sampled), odd objects (a __dict__
 # that is not a dict) are counted and reported, not recorded; CPython 2.7
-# and PyPy record where installed (said when not); sys.argv and sys.exit
+# and PyPy record where installed (said when not); every instance with its
+# attributes and weak references, dict and slot classes mixed; sys.argv and sys.exit
 # reach the program; the output's format follows its name.
 . tests/lib/tap.inc
 S=$O/slotslab
@@ -10,7 +11,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
 py=$(command -v python3)
-plan 9
+plan 10
 
 cat >"$tmp/peak.py" <<'PY'
 class A(object):
@@ -41,6 +42,54 @@ PY
 grep -q '^# pyrecord: odd dict-not-a-dict 1 A (D)$' "$tmp/odd.txt" &&
 	grep -q 'not recorded: 1 dict-not-a-dict' "$tmp/err" && [ "$(grep -c "^new [0-9]* A$" "$tmp/odd.txt")" -eq 3 ]
 ok $? "a __dict__ that is not a dict is counted and reported, never recorded"
+
+# Every instance with its attributes, whatever path the snapshot reads it
+# by (dicts in bulk, slots one by one): the program lists what it holds,
+# one line per instance (class, names in the trace's order, weak refs),
+# and so does the trace.
+cat >"$tmp/mixed.py" <<'PY'
+import sys, weakref
+class A(object):
+    def __init__(self, i):
+        self.a = i
+        if i % 3 == 0:
+            self.b = i
+class S(object):
+    __slots__ = ('x', 'y', '__weakref__')
+class SD(S):
+    __slots__ = ('z', '__dict__')
+class Unused(object):
+    pass
+objs = []
+for i in range(300):
+    objs.append(A(i))
+    s = S()
+    s.x = i
+    if i % 2:
+        s.y = i
+    objs.append(s)
+    if i % 10 == 0:
+        d = SD()
+        d.z = 1
+        d.extra = 2
+        d.x = 3
+        objs.append(d)
+refs = [weakref.ref(o) for o in objs if not isinstance(o, A) and o.x % 4 == 0]
+refs += [weakref.ref(o) for o in objs if isinstance(o, SD)]
+with open(sys.argv[1], 'w') as f:
+    for o in objs:
+        names = [n for n in ('x', 'y', 'z') if isinstance(o, S) and hasattr(o, n)]
+        names += list(getattr(o, '__dict__', ()))
+        f.write('%s %s w%d\n' % (type(o).__name__, ' '.join(names), weakref.getweakrefcount(o)))
+PY
+"$S" pyrecord -o "$tmp/mixed.txt" -- "$py" "$tmp/mixed.py" "$tmp/mixed.want" 2>"$tmp/err"
+awk '$1 == "new" { c[$2] = $3; o[++n] = $2 } $1 == "set" { a[$2] = a[$2] " " $3 }
+	$1 == "weakref" { w[$2]++ } END { for (i = 1; i <= n; i++) print c[o[i]] a[o[i]] " w" w[o[i]] + 0 }' \
+	"$tmp/mixed.txt" | sort >"$tmp/mixed.got"
+sort "$tmp/mixed.want" | cmp -s - "$tmp/mixed.got" && grep -q '^class Unused$' "$tmp/mixed.txt" &&
+	grep -q '^# pyrecord: instances 630 classes 4 attributes 940$' "$tmp/mixed.txt"
+r=$?; [ $r -eq 0 ] || { sort "$tmp/mixed.want" | diff - "$tmp/mixed.got" | head -5; grep '^# pyrecord: inst' "$tmp/mixed.txt"; }
+ok $r "every instance, its attributes in order and its weak references, dict and slot classes mixed; a class without instances"
 
 printf 'import sys\nclass A(object):\n    pass\nkeep = [A() for a in sys.argv]\nsys.exit(3)\n' >"$tmp/argv.py"
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" "$tmp/argv.py" one two 2>"$tmp/err"
