@@ -411,19 +411,16 @@ class Recorder(object):
         # object (see README.md).
         fast = set(c for c in user if not slot_attrs[c]
                    and getattr(c, '__dictoffset__', 1) != 0)
-        if fast == user:
-            fmask = repeat(True)
-            fast_insts = instances
-        else:
+        fmask = None          # None: every instance is read in bulk
+        if fast != user:
             fmask = list(map(fast.__contains__, map(type, instances)))
-            fast_insts = compress(instances, fmask)
+        fast_insts = instances if fmask is None else list(compress(instances, fmask))
         dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
         if set(map(type, dicts)) - set([dict]):
             fmask = [False] * len(instances)    # dicts that are not dicts: one by one
-            dicts = []
-        fast_shapes = map(shapes.__getitem__, zip(map(type, compress(instances, fmask)),
-                                                  map(tuple, dicts)))
-        if len(dicts) == len(instances):
+            fast_insts = dicts = []
+        fast_shapes = map(shapes.__getitem__, zip(map(type, fast_insts), map(tuple, dicts)))
+        if fmask is None:
             inst_shapes = list(fast_shapes)
         else:
             slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
