@@ -206,14 +206,24 @@ class Recorder(object):
         return sum(map(user.__contains__, map(type, gc.get_objects())))
 
     # ---- the snapshot -------------------------------------------------
-    # Cost: everything done once per object runs in C (map, compress, zip,
-    # Counter, str.format); Python code runs once per type, class or
-    # distinct attribute shape, except for instances of classes with
-    # slots (attrs_of, one call each).
+    # Cost: what is done once per object runs in C loops (map, compress,
+    # zip, Counter's counting, str.join; one list comprehension per
+    # instance to write it); Python code runs once per class or distinct
+    # attribute shape, and once per instance only for classes with slots
+    # (attrs_of).  The classes come from a walk of __subclasses__(), the
+    # instances from one pass over gc.get_objects(); the collector is off
+    # while the snapshot allocates.  Where its time goes (200 000
+    # instances of 4 attributes, CPython 3.11, ~0.23 s): reading the dicts
+    # (3.11+ builds them) 28 %, their key tuples and shapes 17 %, writing
+    # 20 %, the collection before it 12 %, listing and picking the
+    # instances 12 %, counting shapes and weak references 8 %.
     def snapshot(self, moment):
         gc.collect()
-        enabled = gc.isenabled()
-        gc.disable()          # what the snapshot allocates is not garbage
+        # What the snapshot allocates is not garbage: CPython's collector
+        # would only walk it.  (PyPy's disabled collector keeps garbage.)
+        enabled = gc.isenabled() and interpreter()[0] != 'pypy'
+        if enabled:
+            gc.disable()
         try:
             return self.take(moment)
         finally:
