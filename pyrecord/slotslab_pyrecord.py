@@ -425,9 +425,13 @@ class Recorder(object):
         if fast != user:
             fmask = list(map(fast.__contains__, map(type, instances)))
         fast_insts = instances if fmask is None else list(compress(instances, fmask))
-        dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
-        if set(map(type, dicts)) - set([dict]):
-            fmask = [False] * len(instances)    # dicts that are not dicts: one by one
+        try:
+            dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
+            odd_dicts = set(map(type, dicts)) - set([dict])
+        except Exception:     # a __dict__ property that raises: one by one
+            odd_dicts = True
+        if odd_dicts:         # dicts that are not dicts: one by one
+            fmask = [False] * len(instances)
             fast_insts = dicts = []
         fast_shapes = map(shapes.__getitem__, zip(map(type, fast_insts), map(tuple, dicts)))
         if fmask is None:
