@@ -459,7 +459,7 @@ class Recorder(object):
                 common[c] = set(t)
         for s in sorted(shapes.bad, key=inst_shapes.index)[:1]:
             note('attribute-name-not-traceable', '%s.%r' % (s[0].__name__, shapes.bad[s][0]),
-                 sum(len(shapes.bad[b]) * inst_shapes.count(b) for b in shapes.bad))
+                 sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
         hdr.append('# pyrecord: order common-first')
         impl, ver = interpreter()
         head = ['# slotslab pyrecord 1',
