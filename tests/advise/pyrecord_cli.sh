@@ -2,7 +2,8 @@
 # pyrecord_cli - `slotslab pyrecord` beyond the verification programs: --at
 # peak snapshots the most live instances (sampled), odd objects (a __dict__
 # that is not a dict) are counted and reported, not recorded; CPython 2.7
-# and PyPy record where installed (said when not); sys.argv and sys.exit
+# and PyPy record where installed (said when not); every instance with its
+# attributes and weak references, dict and slot classes mixed; sys.argv and sys.exit
 # reach the program; the output's format follows its name.
 . tests/lib/tap.inc
 S=$O/slotslab
@@ -10,7 +11,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 9
+plan 10
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -22,6 +23,19 @@ ok $r "--at peak: a snapshot while the 300 000 instances lived ($n in it), the m
 grep -q '^# pyrecord: odd dict-not-a-dict 1 A (D)$' "$tmp/odd.txt" &&
 	grep -q 'not recorded: 1 dict-not-a-dict' "$tmp/err" && [ "$(grep -c "^new [0-9]* A$" "$tmp/odd.txt")" -eq 3 ]
 ok $? "a __dict__ that is not a dict is counted and reported, never recorded"
+
+# Every instance with its attributes, whatever path the snapshot reads it
+# by (dicts in bulk, slots one by one): the program lists what it holds,
+# one line per instance (class, names in the trace's order, weak refs),
+# and so does the trace.
+"$S" pyrecord -o "$tmp/mixed.txt" -- "$py" $P/mixed.py "$tmp/mixed.want" 2>"$tmp/err"
+awk '$1 == "new" { c[$2] = $3; o[++n] = $2 } $1 == "set" { a[$2] = a[$2] " " $3 }
+	$1 == "weakref" { w[$2]++ } END { for (i = 1; i <= n; i++) print c[o[i]] a[o[i]] " w" w[o[i]] + 0 }' \
+	"$tmp/mixed.txt" | sort >"$tmp/mixed.got"
+sort "$tmp/mixed.want" | cmp -s - "$tmp/mixed.got" && grep -q '^class Unused$' "$tmp/mixed.txt" &&
+	grep -q '^# pyrecord: instances 630 classes 4 attributes 940$' "$tmp/mixed.txt"
+r=$?; [ $r -eq 0 ] || { sort "$tmp/mixed.want" | diff - "$tmp/mixed.got" | head -5; grep '^# pyrecord: inst' "$tmp/mixed.txt"; }
+ok $r "every instance, its attributes in order and its weak references, dict and slot classes mixed; a class without instances"
 
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
