@@ -128,7 +128,7 @@ def main():
             '%.0f' % meas if meas is not None else '-',
             '%+.1f %%' % (100 * err) if err is not None else '-',
             '%.2f' % cpu if cpu else '-', '%.2f' % rss if rss else '-', note))
-    md += ['', 'A missing profile (3.8, 3.13 before issue 13 is merged) is said, not guessed: '
+    md += ['', 'An interpreter without a profile is said, not guessed: '
            '`advise --profile auto` refuses an interpreter no profile models.', '']
     with open(os.path.join(a.out, 'sections', '60-advise.md'), 'w') as f:
         f.write('\n'.join(md) + '\n')
