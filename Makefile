@@ -71,13 +71,13 @@ $(VERSION_H): include/slotslab/version.h.in VERSION
 
 $(STATIC_LIB): $(LIB_OBJS)
 	$(quiet) AR $@
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 $(SHARED_LIB): $(LIB_OBJS) libslotslab.map
 	$(quiet) LD $@
 	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libslotslab.map \
 		-Wl,--no-undefined-version \
-		$(ZDEFS) -o $@ $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS)
+		$(ZDEFS) -o $@.tmp $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS) && mv -f $@.tmp $@
 
 $(O)/libslotslab.so: $(SHARED_LIB)
 	$(Q)ln -sf $(notdir $(SHARED_LIB)) $(O)/$(SONAME)
@@ -92,21 +92,21 @@ $(O)/slotslab.pc: slotslab.pc.in VERSION
 
 $(TRACE_LIB): $(TRACE_OBJS)
 	$(quiet) AR $@
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 # The bench library carries the prefixed malloc replacement too: the
 # replayer's slab heap (bench/replay/heap.c) is the code libslotslab-malloc.so ships.
 $(BENCH_LIB): $(BENCH_OBJS) $(MALLOC_PFX_OBJS)
 	$(quiet) AR $@
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 $(CLI): $(CLI_OBJS) $(BENCH_LIB) $(TRACE_LIB) $(STATIC_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(TRACE_LIBS) $(LIBS)
+	$(Q)$(CC) -o $@.tmp $^ $(ALL_LDFLAGS) $(TRACE_LIBS) $(LIBS) && mv -f $@.tmp $@
 
 $(TOOLS): $(O)/%: $(O)/obj/bench/tools/%.o $(BENCH_LIB) $(TRACE_LIB) $(STATIC_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(TRACE_LIBS) $(LIBS)
+	$(Q)$(CC) -o $@.tmp $^ $(ALL_LDFLAGS) $(TRACE_LIBS) $(LIBS) && mv -f $@.tmp $@
 
 # The test build needs cmocka and valgrind; the check target installs them.
 $(O)/.deps-test:

@@ -34,7 +34,7 @@ WORKLOADS     := $(patsubst bench/workloads/%.c,$(O)/workloads/%,$(WORKLOAD_SRCS
 $(O)/workloads/%: bench/workloads/%.c bench/workloads/wl.h
 	$(quiet) CC $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -pthread -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -pthread -o $@.tmp $< && mv -f $@.tmp $@
 all: $(WORKLOADS)
 
 # The slots advisor (bench/advise/README.md).

@@ -27,23 +27,23 @@ $(O)/obj/malloc/%.pfx.o: malloc/%.c $(AUTOCONF) | $(O)/.deps-build
 $(MALLOC_SO): $(MALLOC_OBJS) $(ALLOC_OBJS) malloc/malloc.map
 	$(quiet) LD $@
 	$(Q)$(CC) -shared -Wl,-soname,libslotslab-malloc.so -Wl,--version-script=malloc/malloc.map \
-		$(ZDEFS) -o $@ $(MALLOC_OBJS) $(ALLOC_OBJS) $(ALL_LDFLAGS) $(LIBS)
+		$(ZDEFS) -o $@.tmp $(MALLOC_OBJS) $(ALLOC_OBJS) $(ALL_LDFLAGS) $(LIBS) && mv -f $@.tmp $@
 
 $(MALLOC_A): $(MALLOC_OBJS) $(ALLOC_OBJS)
 	$(quiet) AR $@
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 TEST_SRCS += tests/malloc/test_malloc.c
 TESTS     += $(O)/tests/malloc/test_malloc
 $(O)/tests/malloc/test_malloc: $(O)/obj/tests/malloc/test_malloc.o $(MALLOC_PFX_OBJS) $(STATIC_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka $(LIBS)
+	$(Q)$(CC) -o $@.tmp $^ $(ALL_LDFLAGS) -lcmocka $(LIBS) && mv -f $@.tmp $@
 
 # A program linked with the archive instead of libc's malloc, for
 # tests/malloc/malloc_api.sh.
 $(O)/tests/malloc/progs/malloc_check_static: $(O)/obj/tests/malloc/progs/malloc_check.o $(MALLOC_A)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $< -Wl,-u,malloc $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) -o $@.tmp $< -Wl,-u,malloc $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS) && mv -f $@.tmp $@
 TESTS += $(O)/tests/malloc/progs/malloc_check_static

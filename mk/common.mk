@@ -72,6 +72,12 @@ $(O)/obj/%.o: %.c $(AUTOCONF) | $(O)/.deps-build
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Every program and library is linked (or archived) to $@.tmp and renamed
+# into place: a test, a bench run or a preloaded process that starts while
+# make relinks (`make install` after a commit changed the build's revision)
+# finds the old file or the new one, never a half-written one.
+# tests/cli/install.sh checks every link rule for it.
+
 # Installs what the build itself needs (headers, Kconfiglib) when missing.
 $(O)/.deps-build:
 	$(Q)scripts/install-deps.sh build

@@ -15,4 +15,4 @@ $(RECORD_OBJS): $(VERSION_H)
 $(RECORD_SO): $(RECORD_OBJS) record/record.map
 	$(quiet) LD $@
 	$(Q)$(CC) -shared -Wl,-soname,libslotslab-record.so -Wl,--version-script=record/record.map \
-		$(ZDEFS) -o $@ $(RECORD_OBJS) $(ALL_LDFLAGS) -ldl $(LIBS)
+		$(ZDEFS) -o $@.tmp $(RECORD_OBJS) $(ALL_LDFLAGS) -ldl $(LIBS) && mv -f $@.tmp $@

@@ -19,7 +19,7 @@ TESTS_$(1) := $$(patsubst tests/%.c,$$(O)/tests/%,$$(wildcard tests/$(1)/test_*.
 $$(TESTS_$(1)): $$(O)/tests/%: $$(O)/obj/tests/%.o $(2)
 	$$(quiet) LD $$@
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) -o $$@ $$^ $$(ALL_LDFLAGS) -lcmocka $(3) $$(LIBS)
+	$$(Q)$$(CC) -o $$@.tmp $$^ $$(ALL_LDFLAGS) -lcmocka $(3) $$(LIBS) && mv -f $$@.tmp $$@
 TEST_SRCS += $$(wildcard tests/$(1)/test_*.c)
 TESTS += $$(TESTS_$(1))
 endef
@@ -37,7 +37,7 @@ PROG_BINS  := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_PROGS))
 $(PROG_BINS): $(O)/tests/%: $(O)/obj/tests/%.o $(STATIC_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) -o $@.tmp $^ $(ALL_LDFLAGS) $(LIBS) && mv -f $@.tmp $@
 TESTS += $(PROG_BINS)
 
 # Tests find their data in the source tree (tests/data), wherever they run.
