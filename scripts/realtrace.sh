@@ -93,8 +93,8 @@ emit() {	# JSON fields -> one line of runs.jsonl
 
 # ---- the workloads -------------------------------------------------------------
 # the seeds' program (000, 001), and the same without __slots__
-cp "$HERE/slotbench/workloads/myclass_slots.py" "$work/slots.py"
-grep -v __slots__ "$work/slots.py" >"$work/noslots.py"
+cp "$HERE/slotbench/programs/myclass_advised.py" "$work/slots.py"
+cp "$HERE/slotbench/programs/myclass.py" "$work/noslots.py"
 cat >"$work/sqlite.sql" <<'SQLEOF'
 create table t(a integer, b text, c real);
 with recursive n(x) as (select 1 union all select x + 1 from n where x < 200000)

@@ -30,6 +30,7 @@ Exit status: 0 when every include of every tracked .c/.h file is allowed,
 1 on a violation or a source no rule covers (each printed as
 FILE:LINE: ...), 2 on bad usage.
 """
+import argparse
 import fnmatch
 import os
 import re
@@ -138,21 +139,12 @@ def allowed(src, target, patterns):
 
 
 def main(argv):
-    root = "."
-    verbose = False
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a in ("-h", "--help"):
-            print(__doc__.strip())
-            return 0
-        if a == "--root" and args:
-            root = args.pop(0)
-        elif a == "-v":
-            verbose = True
-        else:
-            sys.stderr.write("check_layering.py: unknown argument '%s' (--help)\n" % a)
-            return 2
+    ap = argparse.ArgumentParser(prog="check_layering.py", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--root", default=".", help="the tree to check (default: .)")
+    ap.add_argument("-v", dest="verbose", action="store_true", help="print every include checked, and its rule")
+    a = ap.parse_args(argv)	# bad usage: a message and exit status 2
+    root, verbose = a.root, a.verbose
     rules = read_rules(root)
     bad = 0
     checked = 0
