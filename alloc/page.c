@@ -38,38 +38,36 @@
  *    unmapped on free and resized with mremap.  Either kind is registered
  *    in the page map on its first page only.
  *
- * 4. Dirty and clean free blocks.  A freed block does not go back to the
- *    OS at once: it waits, resident ("dirty", as jemalloc says), so that
- *    memory freed and used again does not pay a page fault and a page
- *    clearing per page each time (the kernel keeps such pages in its page
- *    allocator; jemalloc decays them).  Each order has two free lists:
- *    dirty blocks, newest first, and clean ones.  A bitmap per chunk
- *    marks the pages freed and not given back since; a free block is dirty
- *    when one of its pages is, else clean, and only a clean block is known
- *    to read as zeros (the zeroed answer that spares __GFP_ZERO a memset).
- *    A request takes a dirty block of the smallest order that fits, split
- *    towards its dirty pages, else a clean one, else a new chunk.
- *    dirty_bytes counts the dirty pages of free blocks, and a dirty block
- *    keeps the time it was freed (the newer of two merged ones).  A block
- *    dirty for longer than CONFIG_SLAB_DECAY_MS
- *    is purged, oldest first: madvise(MADV_DONTNEED), then it is clean and
- *    merges with its clean and dirty buddies; a chunk that becomes one
- *    clean free block is unmapped.  To keep freed memory from lifting RSS
- *    above its peak when the program moves on to other sizes, every clean
- *    block handed out first purges as many bytes of the oldest dirty
- *    memory, as long as more than 1/64 of the memory in use is kept (so
- *    RSS grows beyond the program's use by at most that slack); so do a
- *    large block mapped on its own and what mremap adds to one (a buffer
- *    doubled by realloc would otherwise leave its smaller copies
- *    resident).  A partly dirty block counts as dirty: counting its clean
- *    pages too makes each purge create clean pages that the next block
- *    brings in again.  No fixed size limit on dirty memory: a mass free
+ * 4. Dirty and clean free blocks.  A freed block does not go back to the OS at
+ *    once: it waits, resident ("dirty", as jemalloc says), so that memory
+ *    freed and used again does not pay a page fault and a page clearing per
+ *    page each time (the kernel keeps such pages in its page allocator;
+ *    jemalloc decays them).  Each order has two free lists: dirty blocks,
+ *    newest first, and clean ones.  A bitmap per chunk marks the pages freed
+ *    and not given back since; a free block is dirty when one of its pages is,
+ *    else clean, and only a clean block is known to read as zeros (the zeroed
+ *    answer that spares __GFP_ZERO a memset).  A request takes a dirty block of
+ *    the smallest order that fits, split towards its dirty pages, else a clean
+ *    one, else a new chunk.  dirty_bytes counts the dirty pages of free blocks,
+ *    and a dirty block keeps the time it was freed (the newer of two merged
+ *    ones).  A block dirty for longer than CONFIG_SLAB_DECAY_MS is purged,
+ *    oldest first: madvise(MADV_DONTNEED), then it is clean and merges with
+ *    its clean and dirty buddies; a chunk that becomes one clean free block is
+ *    unmapped.  To keep freed memory from lifting RSS above its peak when the
+ *    program moves on to other sizes, every clean block handed out first
+ *    purges as many bytes of the oldest dirty memory, as long as more than
+ *    1/64 of the memory in use is kept (so RSS grows beyond the program's use
+ *    by at most that slack); so do a large block mapped on its own and what
+ *    mremap adds to one (a buffer doubled by realloc would otherwise leave its
+ *    smaller copies resident).  A partly dirty block counts as dirty: counting
+ *    its clean pages too makes each purge create clean pages that the next
+ *    block brings in again.  No fixed size limit on dirty memory: a mass free
  *    would then refault what it frees.  (The measurements behind these
- *    choices: alloc/README.md, "Why the purge is shaped so".)  Purging runs on the page-level slow
- *    paths, at most every quarter of the decay time, and from
- *    kmem_cache_shrink(), which purges everything.  With no allocator
- *    activity at all, dirty blocks wait for the next (as in jemalloc
- *    without background threads).
+ *    choices: alloc/README.md, "Why the purge is shaped so".)  Purging runs on
+ *    the page-level slow paths, at most every quarter of the decay time, and
+ *    from kmem_cache_shrink(), which purges everything.  With no allocator
+ *    activity at all, dirty blocks wait for the next (as in jemalloc without
+ *    background threads).
  *
  *    States of a block, kept for the page it starts at:
  *        CLEAN -> USED -> DIRTY -> USED ...
@@ -86,18 +84,13 @@
  *    rest staying kept; if none does, the largest is grown by mremap
  *    (which moves page tables, not bytes).  So a program that frees and
  *    allocates big buffers in a loop reuses resident pages instead of
- *    faulting in new ones at every step (bench/workloads/large, 300 steps:
- *    680k page faults and 12.2 s before, 164k and 4.0 s after; tcmalloc,
- *    whose page heap keeps freed spans, 184k and 3.1 s; glibc gets there
- *    by raising its mmap threshold).  At most MAP_KEPT_MAX mappings are
- *    kept, so that the pieces cannot split the address space into many
- *    areas.  With page_protect_kept() (SLOTSLAB_DEBUG's P for
+ *    faulting in new ones at every step.  At most MAP_KEPT_MAX mappings
+ *    are kept, so that the pieces cannot split the address space into
+ *    many areas.  With page_protect_kept() (SLOTSLAB_DEBUG's P for
  *    kmalloc-large) a kept mapping is PROT_NONE, so that a use after free
  *    faults as it did when the block was unmapped; not by default, since
- *    every page-table change costs again at the next touch (on this
- *    project's virtual machines, 1.4 s of the 4.8 s above; filling a
- *    grown mapping's new pages with other kept ones by mremap cost more
- *    faults than it saved, 201k against 164k).
+ *    every page-table change costs again at the next touch.  (The
+ *    measurements: alloc/README.md, "Why large mappings are kept".)
  *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
