@@ -204,9 +204,10 @@ _Static_assert(offsetof(struct magazine, objs) == 2 * sizeof(void *),
 /*
  * struct tc_slot - one thread's magazines for one cache.
  * Invariants: loaded == NULL <=> limit == 0;  avail <= limit == s->mag_size;
- * prev != NULL whenever loaded != NULL; prev_avail is 0 or limit.  Written only by the owning thread
- * (or by kmem_cache_destroy, when by contract the owner no longer uses the
- * cache); other threads read avail and the counters with READ_ONCE.
+ * prev != NULL whenever loaded != NULL; prev_avail is 0 or limit.  Written
+ * only by the owning thread (or by kmem_cache_destroy, when by contract the
+ * owner no longer uses the cache); other threads read avail and the
+ * counters with READ_ONCE.
  */
 struct tc_slot {
 	unsigned int avail;            /* rounds in loaded */

@@ -6,8 +6,9 @@
  * Output: the results as text, or as one JSON object with --json, on
  * stdout or, with -o OUT, in OUT, through cli_write_output() (cli.c): OUT
  * appears only complete, and only when the replay succeeded; a failed or
- * interrupted replay leaves no partial result and no temporary file.  Exit status: 0, 1 for failures at run time (out of memory,
- * I/O), 2 for bad usage and bad input.
+ * interrupted replay leaves no partial result and no temporary file.
+ * Exit status: 0, 1 for failures at run time (out of memory, I/O), 2 for
+ * bad usage and bad input.
  */
 #include <getopt.h>
 #include <stdlib.h>
