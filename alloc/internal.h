@@ -178,6 +178,17 @@ void pagemap_fork_unlock(void);
 #endif
 
 /*
+ * What a cache's magazines may hold, in bytes of objects: a magazine
+ * MAG_BYTES (at least MAG_MIN_ROUNDS objects), the depot DEPOT_BYTES (at
+ * least one magazine).  Small objects get SLAB_MAG_ROUNDS rounds and
+ * SLAB_DEPOT_MAX magazines; big ones fewer, so that the objects a cache
+ * keeps for reuse stay in proportion to what reuse saves.
+ */
+#define MAG_BYTES      (32U << 10)
+#define MAG_MIN_ROUNDS 1U
+#define DEPOT_BYTES    (128U << 10)
+
+/*
  * struct magazine - a stack of free object pointers (Bonwick & Adams).
  * Owned by one thread (as loaded/previous) or by a depot list; never both.
  * rounds is authoritative only while the magazine is not a thread's
@@ -301,6 +312,7 @@ struct kmem_cache {
 	pthread_mutex_t depot_lock __attribute__((aligned(CACHE_LINE)));
 	struct magazine *depot_full, *depot_empty;
 	unsigned int depot_nfull, depot_nempty;
+	unsigned int depot_max;        /* full magazines kept (magazine.c 3) */
 
 	/* statistics not kept per thread (atomic adds, slow paths only) */
 	unsigned long st_allocs, st_frees;       /* direct and exited threads */

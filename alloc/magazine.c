@@ -17,9 +17,10 @@
  *    magazine boundary never reaches the depot (Bonwick's hysteresis).
  *
  * 3. The depot holds full and empty magazines under depot_lock.  It keeps
- *    at most CONFIG_SLAB_DEPOT_MAGAZINES full ones; a full magazine beyond
- *    that is emptied into the slabs, so the depot cannot pin unbounded
- *    memory.  A producer thread and a consumer thread hand whole magazines
+ *    at most s->depot_max full ones: CONFIG_SLAB_DEPOT_MAGAZINES, fewer
+ *    for big objects, so that a depot holds at most DEPOT_BYTES of them
+ *    (but always one magazine); a full magazine beyond that is emptied
+ *    into the slabs, so the depot cannot pin unbounded memory.  A producer thread and a consumer thread hand whole magazines
  *    to each other through the depot: one lock round trip per magazine.
  *
  * 4. A free from another thread needs nothing special: magazines hold any
@@ -53,8 +54,7 @@ pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t tc_key;
 static struct kmem_cache magazine_cache;
 
-#define DEPOT_MAX_FULL  SLAB_DEPOT_MAX
-#define DEPOT_MAX_EMPTY (DEPOT_MAX_FULL + 8)
+#define DEPOT_MAX_EMPTY (SLAB_DEPOT_MAX + 8)
 
 static struct magazine *mag_new(void)
 {
@@ -248,7 +248,7 @@ static struct magazine *depot_put_full(struct kmem_cache *s, struct magazine *m,
 	struct magazine *e = NULL;
 
 	pthread_mutex_lock(&s->depot_lock);
-	if (s->depot_nfull < DEPOT_MAX_FULL) {
+	if (s->depot_nfull < s->depot_max) {
 		e = s->depot_empty;
 		if (e) {
 			s->depot_empty = e->next;
@@ -263,9 +263,9 @@ static struct magazine *depot_put_full(struct kmem_cache *s, struct magazine *m,
 	if (e)
 		return e;
 
-	if (DEPOT_MAX_FULL > 0 && (e = mag_new()) != NULL) {
+	if (s->depot_max > 0 && (e = mag_new()) != NULL) {
 		pthread_mutex_lock(&s->depot_lock);
-		if (s->depot_nfull < DEPOT_MAX_FULL) {
+		if (s->depot_nfull < s->depot_max) {
 			m->rounds = n;
 			m->next = s->depot_full;
 			s->depot_full = m;

@@ -142,9 +142,16 @@ static unsigned int magazine_rounds(const struct kmem_cache *s)
 
 	if (rounds == 0 || (s->flags & (SLAB_NO_CPU_CACHE | SLAB_DEBUG_FLAGS)))
 		return 0;
-	/* At most 32 KiB of objects per magazine, at least 4 rounds. */
-	rounds = MIN(rounds, MAX(4U, (32U << 10) / s->size));
-	return rounds;
+	return MIN(rounds, MAX(MAG_MIN_ROUNDS, MAG_BYTES / s->size));
+}
+
+/* Full magazines the depot of @s keeps: DEPOT_BYTES of objects, at least one. */
+static unsigned int depot_magazines(const struct kmem_cache *s)
+{
+	if (!s->mag_size)
+		return 0;
+	return MIN((unsigned int)SLAB_DEPOT_MAX,
+		   MAX(1U, DEPOT_BYTES / (s->mag_size * s->size)));
 }
 
 /* Fill in everything that follows from size, align, flags and ctor. */
@@ -263,6 +270,7 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	s->div_limit = (uint64_t)(s->objects - 1) * (s->div_magic * s->size);
 	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
 	s->mag_size = magazine_rounds(s);
+	s->depot_max = depot_magazines(s);
 	s->refcount = 1;
 	pthread_mutex_init(&s->list_lock, NULL);
 	pthread_mutex_init(&s->depot_lock, NULL);

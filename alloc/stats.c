@@ -155,7 +155,7 @@ int slabinfo_write(FILE *f, unsigned int flags)
 			"slabdata %6lu %6lu %6lu",
 			info.name, info.active_objs, info.total_objs, info.size,
 			info.objs_per_slab, 1U << info.order, info.magazine_size,
-			info.magazine_size ? (unsigned int)SLAB_DEPOT_MAX : 0, 0U,
+			s->depot_max, 0U,
 			info.active_slabs, info.total_slabs, info.cached_objs);
 		if (flags & SLABINFO_STATS)
 			fprintf(f, " : stats %lu %lu %lu %lu %lu %lu %lu %lu %lu",

@@ -320,6 +320,49 @@ static void test_min_partial_kept(void **state)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * The magazines of a cache hold objects in proportion to their size: a
+ * thread's two magazines and the depot cache at most 2 * MAG_BYTES +
+ * DEPOT_BYTES of objects up to MAG_BYTES big, and small objects up to
+ * SLAB_MAG_ROUNDS rounds and SLAB_DEPOT_MAX magazines.
+ */
+static void test_magazines_bounded_by_bytes(void **state)
+{
+	static const unsigned int obj_sizes[] = { 64, 512, 4096, 16384, 30720 };
+	enum { N = 1024 };
+	void **p = malloc(N * sizeof(*p));
+
+	assert_non_null(p);
+	for (unsigned int z = 0; z < ARRAY_SIZE(obj_sizes); z++) {
+		struct kmem_cache *s = kmem_cache_create("magbytes", obj_sizes[z], 0,
+							 SLAB_NO_MERGE, NULL);
+		struct kmem_cache_info info;
+		unsigned long most;
+
+		assert_non_null(s);
+		info = info_of(s);
+		if (info.magazine_size == 0) {	/* debugged: no magazines */
+			kmem_cache_destroy(s);
+			continue;
+		}
+		assert_int_equal(info.magazine_size,
+				 MIN(SLAB_MAG_ROUNDS, MAX(MAG_MIN_ROUNDS, MAG_BYTES / s->size)));
+		assert_int_equal(s->depot_max,
+				 MIN(SLAB_DEPOT_MAX, MAX(1U, DEPOT_BYTES / (info.magazine_size * s->size))));
+		for (unsigned int i = 0; i < N; i++)
+			assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
+		for (unsigned int i = 0; i < N; i++)
+			kmem_cache_free(s, p[i]);
+		info = info_of(s);
+		most = (unsigned long)(2 + s->depot_max) * info.magazine_size;
+		assert_true(info.cached_objs <= most);
+		assert_true(info.cached_objs >= info.magazine_size);	/* they do cache */
+		assert_true(info.cached_objs * s->size <= 2 * MAG_BYTES + DEPOT_BYTES);
+		kmem_cache_destroy(s);
+	}
+	free(p);
+}
+
 /* ---- destroy ------------------------------------------------------------ */
 
 static void test_destroy_reports_leaks(void **state)
@@ -864,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_shrink_returns_memory),
 		cmocka_unit_test(test_min_partial_kept),
+		cmocka_unit_test(test_magazines_bounded_by_bytes),
 		cmocka_unit_test(test_destroy_reports_leaks),
 		cmocka_unit_test(test_destroy_clean_is_silent),
 		cmocka_unit_test(test_wrong_cache),
