@@ -396,17 +396,23 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		/*
 		 * Large to large.  A block that holds the size and keeps more
 		 * than half of it stays as it is, headroom and all.  Else in
-		 * place where page.c can (a block in a chunk shrinks; one mapped
-		 * alone grows or shrinks with mremap, no copy, its fresh pages
-		 * zero), growing with the headroom a move would give; else
-		 * copied below.
+		 * place where page.c can (a block in a chunk shrinks, or grows
+		 * over the free pages after it; one mapped alone grows or
+		 * shrinks with mremap, no copy, its fresh pages zero), growing
+		 * with the headroom a move would give, else to the size asked
+		 * for; else copied below.
 		 */
 		if (new_size > KMALLOC_MAX_SIZE)
 			return NULL;
 		if (new_size <= old && new_size > old / 2)
 			return (void *)p;
-		if (page_large_resize(d, kmalloc_grow_size(old, new_size)) == 0)
+		if (page_large_resize(d, kmalloc_grow_size(old, new_size)) == 0 ||
+		    (new_size > old && page_large_resize(d, new_size) == 0)) {
+			/* pages taken in a chunk may have been used before */
+			if ((flags & __GFP_ZERO) && d->chunk && new_size > old)
+				memset((char *)d->base + old, 0, new_size - old);
 			return d->base;
+		}
 	}
 	if (new_size <= old && (pm_id(e) != 0 || (new_size > old / 2 && !large_redzone))) {
 		/* Fits where it is (the kernel keeps the block too). */

@@ -34,9 +34,12 @@
  *    kernel's alloc_pages_exact() gives them: a block of the order that
  *    holds the size, whose tail pages beyond it go back at once as smaller
  *    blocks; freed, its pages go back as the aligned power-of-two pieces
- *    they make, which merge again.  Larger sizes are mapped directly,
- *    unmapped on free and resized with mremap.  Either kind is registered
- *    in the page map on its first page only.
+ *    they make, which merge again.  Such a block grows in place over the
+ *    free blocks that follow it (the tail it gave back, or a neighbour
+ *    freed since), so that a buffer growing by realloc neither copies nor
+ *    leaves its old pages behind.  Larger sizes are mapped on their own
+ *    (5 below) and resized with mremap.  Either kind is registered in the
+ *    page map on its first page only.
  *
  * 4. Dirty and clean free blocks.  A freed block does not go back to the OS at
  *    once: it waits, resident ("dirty", as jemalloc says), so that memory
@@ -1014,14 +1017,49 @@ void page_large_free(struct slab *d)
 	large_release(d, now_ms());
 }
 
+/*
+ * Grow the block of @n pages at page @i of @c to @m pages in place, taking
+ * the free blocks that follow it; what the last of them holds beyond @m
+ * goes back as free pieces (with their dirty pages, freed when the newest
+ * of the blocks taken was).  page_lock held.
+ * Return: true, or false when the pages are not all free (nothing changed).
+ */
+static bool blk_extend_locked(struct chunk *c, unsigned int i, unsigned int n, unsigned int m)
+{
+	unsigned int j, end;
+	uint32_t freed_ms = 0;
+	bool dirty = false;
+
+	if (i + m > CHUNK_PAGES)
+		return false;
+	for (j = i + n; j < i + m; j += 1U << c->desc[j].order)
+		if (c->state[j] != PG_DIRTY && c->state[j] != PG_CLEAN)
+			return false;
+	end = j;
+	for (j = i + n; j < end;) {
+		unsigned int next = j + (1U << c->desc[j].order);
+
+		if (c->state[j] == PG_DIRTY &&
+		    (!dirty || (int32_t)(c->desc[j].freed_ms - freed_ms) > 0)) {
+			freed_ms = c->desc[j].freed_ms;
+			dirty = true;
+		}
+		blk_unlink_locked(c, j);
+		j = next;
+	}
+	pieces_free_locked(c, i + m, end, freed_ms);	/* cannot empty the chunk */
+	return true;
+}
+
 /**
  * page_large_resize - grow or shrink a large block, keeping its contents.
  *
- * A block in a chunk shrinks in place (its tail pages go back) and does
- * not grow: the caller copies.  A block with a mapping of its own grows or
- * shrinks in place when mremap can, else its pages move (no copy) into a
- * region mapped and registered beforehand, so that every step that can
- * fail comes before the block has moved.
+ * A block in a chunk shrinks in place (its tail pages go back), and grows
+ * in place when the pages after it are free and it stays within
+ * LARGE_CHUNK_MAX; else it does not grow: the caller copies.  A block with
+ * a mapping of its own grows or shrinks in place when mremap can, else its
+ * pages move (no copy) into a region mapped and registered beforehand, so
+ * that every step that can fail comes before the block has moved.
  * Return: 0, or -1 and the block is unchanged.
  */
 int page_large_resize(struct slab *d, size_t new_size)
@@ -1036,12 +1074,33 @@ int page_large_resize(struct slab *d, size_t new_size)
 	if (d->chunk) {
 		struct chunk *c = d->chunk;
 		unsigned int i = blk_index(c, d);
-
-		if (bytes > d->large_size)
-			return -1;
 		unsigned int keep = i + (unsigned int)(bytes >> PAGE_SHIFT);
 		unsigned int end = i + (unsigned int)(d->large_size >> PAGE_SHIFT);
+		size_t old = d->large_size;
+		bool taken;
 
+		if (bytes > old) {
+			/*
+			 * No growth purge (4 above) for the clean pages taken:
+			 * it is there for the smaller copies a moving buffer
+			 * leaves behind, and this one leaves none.  (Purging
+			 * for them doubled the time of bench/workloads/reallocs
+			 * in page faults and madvise calls.)
+			 */
+			if (bytes > LARGE_CHUNK_MAX)
+				return -1;
+			pthread_mutex_lock(&page_lock);
+			taken = blk_extend_locked(c, i, end - i, keep - i);
+			if (taken) {
+				page_stats.large_bytes += bytes - old;
+				d->large_size = bytes;
+			}
+			pthread_mutex_unlock(&page_lock);
+			if (!taken)
+				return -1;
+			vg_open(d->base + old, bytes - old);
+			return 0;
+		}
 		pthread_mutex_lock(&page_lock);
 		dirty_mark(c, keep, end, true);
 		pieces_free_locked(c, keep, end, now_ms());

@@ -199,6 +199,22 @@ static void test_krealloc_in_place_and_zero(void **state)
 	check(q, 1 << 20, 3);
 	assert_true(ksize(q) >= (2u << 20));
 	kfree(q);
+
+	/*
+	 * A block in a chunk grows in place over pages used before (a freed
+	 * 64 KiB block's); __GFP_ZERO still gives zeros beyond the old size.
+	 */
+	p = kmalloc(64 << 10, GFP_KERNEL);
+	memset(p, 0xAA, 64 << 10);
+	kfree(p);
+	p = kmalloc(40 << 10, GFP_KERNEL);
+	fill(p, 40 << 10, 5);
+	q = krealloc(p, 56 << 10, GFP_KERNEL | __GFP_ZERO);
+	assert_non_null(q);
+	check(q, 40 << 10, 5);
+	for (size_t i = 40 << 10; i < (56 << 10); i++)
+		assert_int_equal(q[i], 0);
+	kfree(q);
 }
 
 static void test_bad_kfree(void **state)

@@ -84,10 +84,12 @@ static void test_large_first_page_only(void **state)
 	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
 	assert_int_equal(pm_id(pagemap_lookup(d->base)), 0);
 	assert_int_equal(pagemap_lookup(d->base + PAGE_SIZE), 0);
-	/* a block in a chunk shrinks in place and leaves growing to the caller */
+	/* a block in a chunk grows over its own free tail, and shrinks, in place */
 	base = d->base;
-	assert_int_equal(page_large_resize(d, 100 * PAGE_SIZE), -1);
-	assert_int_equal(d->large_size, 6 * PAGE_SIZE);
+	assert_int_equal(page_large_resize(d, 8 * PAGE_SIZE), 0);
+	assert_ptr_equal(d->base, base);
+	assert_int_equal(d->large_size, 8 * PAGE_SIZE);
+	assert_int_equal(page_validate(), 0);
 	assert_int_equal(page_large_resize(d, 3 * PAGE_SIZE), 0);
 	assert_ptr_equal(d->base, base);
 	assert_int_equal(d->large_size, 3 * PAGE_SIZE);
@@ -100,6 +102,53 @@ static void test_large_first_page_only(void **state)
 	assert_int_equal(big->large_size, 2 * CHUNK_SIZE);
 	assert_ptr_equal(pm_slab(pagemap_lookup(big->base)), big);
 	page_large_free(big);
+}
+
+/*
+ * A block in a chunk grows in place over the free blocks after it (the
+ * rest of the last one goes back), and not over a block in use: then the
+ * caller copies.  Its bytes stay; the page map and lists stay valid.
+ */
+static void test_large_grows_in_place(void **state)
+{
+	enum { N = 2 * (1 << CHUNK_ORDER) / 8 };	/* 8-page blocks: two chunks' worth */
+	struct slab *b[N], *x = NULL, *y = NULL, *z = NULL;
+	size_t dirty;
+
+	page_purge();
+	for (unsigned int k = 0; k < N; k++) {
+		assert_non_null(b[k] = page_large_alloc(8 * PAGE_SIZE, &dirty));
+		vg_open(b[k]->base, 8 * PAGE_SIZE);
+		memset(b[k]->base, (int)k, 8 * PAGE_SIZE);
+	}
+	for (unsigned int k = 0; k < N && !z; k++) {	/* three neighbours x, y, z */
+		x = b[k];
+		y = z = NULL;
+		for (unsigned int l = 0; l < N; l++)
+			if (b[l]->base == x->base + 8 * PAGE_SIZE)
+				y = b[l];
+		for (unsigned int l = 0; y && l < N; l++)
+			if (b[l]->base == y->base + 8 * PAGE_SIZE)
+				z = b[l];
+	}
+	assert_non_null(z);
+	assert_int_equal(page_large_resize(x, 9 * PAGE_SIZE), -1);	/* y is in use */
+	assert_int_equal(x->large_size, 8 * PAGE_SIZE);
+	page_large_free(y);
+	assert_int_equal(page_validate(), 0);
+	assert_int_equal(page_large_resize(x, 13 * PAGE_SIZE), 0);	/* over y's pages */
+	assert_int_equal(x->large_size, 13 * PAGE_SIZE);
+	assert_ptr_equal(pm_slab(pagemap_lookup(x->base)), x);
+	assert_int_equal(page_validate(), 0);
+	for (size_t off = 0; off < 8 * PAGE_SIZE; off += PAGE_SIZE / 2)
+		assert_int_equal((unsigned char)x->base[off], (unsigned char)x->base[0]);
+	memset(x->base, 1, 13 * PAGE_SIZE);	/* all of it is the block's */
+	assert_int_equal(page_large_resize(x, 17 * PAGE_SIZE), -1);	/* z is in use */
+	for (unsigned int k = 0; k < N; k++)
+		if (b[k] != y)
+			page_large_free(b[k]);
+	assert_int_equal(page_validate(), 0);
+	page_purge();
 }
 
 static void test_chunks_return_to_os(void **state)
@@ -518,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_natural_alignment_every_order),
 		cmocka_unit_test(test_foreign_addresses),
 		cmocka_unit_test(test_large_first_page_only),
+		cmocka_unit_test(test_large_grows_in_place),
 		cmocka_unit_test(test_chunks_return_to_os),
 		cmocka_unit_test(test_dirty_block_reused),
 		cmocka_unit_test(test_buddies_merge_across_orders),
