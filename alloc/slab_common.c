@@ -12,8 +12,11 @@
  *    that loses at most 1/64 to leftover and descriptor together.  Only
  *    when no order up to CONFIG_SLAB_MAX_ORDER can reach 1/16 does the
  *    bound relax to 1/8, then 1/4, as in SLUB.  Objects that cannot get
- *    under 1/4 within the maximum order (big ones) get the smallest order,
- *    up to a whole chunk, that reaches 1/16, else 1/8, and so on.
+ *    under 1/4 within the maximum order (big ones) get one order more if
+ *    that reaches 1/4, else up to 1/2 of waste within the maximum order:
+ *    a slab of few big objects stays small, since one live object keeps
+ *    all of it.  Only beyond that the smallest order, up to a whole chunk,
+ *    that reaches 1/16, else 1/8, and so on.
  *    Alignment follows SLUB's calculate_alignment().
  *
  * 2. Colouring: the space a slab leaves over shifts its first object by a
@@ -112,7 +115,20 @@ unsigned int slab_calculate_order(unsigned int size)
 				return order;
 		}
 	}
-	/* Big objects: leave the maximum order, as little as waste allows. */
+	/*
+	 * Big objects: one order beyond the maximum if that reaches 1/4; else
+	 * more waste within the maximum, up to half, rather than a slab of
+	 * many pages that one object keeps (a 22 KiB object in a 256 KiB
+	 * slab); past that, the smallest order up to a chunk.
+	 */
+	for (unsigned int fraction = 16; fraction >= 4; fraction /= 2) {
+		order = calc_slab_order(size, 1, max_order + 1, fraction, 0);
+		if (order <= max_order + 1 && max_order + 1 <= CHUNK_ORDER)
+			return order;
+	}
+	order = calc_slab_order(size, 1, max_order, 2, 0);
+	if (order <= max_order)
+		return order;
 	for (unsigned int fraction = 16; fraction >= 1; fraction /= 2) {
 		order = calc_slab_order(size, 1, CHUNK_ORDER, fraction, 0);
 		if (order <= CHUNK_ORDER)

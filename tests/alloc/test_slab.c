@@ -140,9 +140,18 @@ static void test_order_waste_bound(void **state)
 		if (fraction >= 4) {
 			assert_true(order <= CONFIG_SLAB_MAX_ORDER);
 		} else {
-			for (fraction = 16; fraction > 1; fraction /= 2)
-				if (order_reaches(size, CHUNK_ORDER, fraction))
+			/* big: one order more at 1/4, else half within the maximum */
+			for (fraction = 16; fraction >= 4; fraction /= 2)
+				if (order_reaches(size, CONFIG_SLAB_MAX_ORDER + 1, fraction))
 					break;
+			if (fraction >= 4)
+				assert_true(order <= CONFIG_SLAB_MAX_ORDER + 1);
+			else if (order_reaches(size, CONFIG_SLAB_MAX_ORDER, fraction = 2))
+				assert_true(order <= CONFIG_SLAB_MAX_ORDER);
+			else
+				for (fraction = 16; fraction > 1; fraction /= 2)
+					if (order_reaches(size, CHUNK_ORDER, fraction))
+						break;
 		}
 		if (waste > slab / fraction)
 			fail_msg("size %u: order %u wastes %zu of %zu (bound 1/%u)",
