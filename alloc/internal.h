@@ -184,6 +184,7 @@ void pagemap_fork_unlock(void);
  * SLAB_DEPOT_MAX magazines; big ones fewer, so that the objects a cache
  * keeps for reuse stay in proportion to what reuse saves.
  */
+#define MAG_FILL_BYTES PAGE_SIZE	/* a thread's first refill from the slabs */
 #define MAG_BYTES      (32U << 10)
 #define MAG_MIN_ROUNDS 1U
 #define DEPOT_BYTES    (128U << 10)
@@ -224,6 +225,7 @@ struct tc_slot {
 	unsigned int avail;            /* rounds in loaded */
 	unsigned int limit;
 	unsigned int prev_avail;       /* rounds in prev: 0 or limit */
+	unsigned int fill;             /* rounds the next refill from the slabs takes */
 	struct magazine *loaded;
 	struct magazine *prev;
 	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */

@@ -372,6 +372,37 @@ static void test_magazines_bounded_by_bytes(void **state)
 	free(p);
 }
 
+/*
+ * A thread's first refill from the slabs takes a page of objects, then
+ * twice as many each time up to a full magazine: one allocation from a
+ * new cache keeps one page of it in the magazine, not 32 KiB.
+ */
+static void test_first_refill_is_a_page(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("fill512", 512, 0, SLAB_NO_MERGE, NULL);
+	unsigned int per_page = PAGE_SIZE / 512, rounds;
+	void *p[4 * 64];
+	unsigned int n = 0;
+
+	assert_non_null(s);
+	rounds = info_of(s).magazine_size;
+	if (rounds == 0) {	/* debugged: no magazines */
+		kmem_cache_destroy(s);
+		return;
+	}
+	assert_non_null(p[n++] = kmem_cache_alloc(s, GFP_KERNEL));
+	assert_int_equal(info_of(s).cached_objs, per_page - 1);
+	while (n < per_page + 1)	/* the second refill: two pages */
+		assert_non_null(p[n++] = kmem_cache_alloc(s, GFP_KERNEL));
+	assert_int_equal(info_of(s).cached_objs, 2 * per_page - 1);
+	while (n < ARRAY_SIZE(p))
+		assert_non_null(p[n++] = kmem_cache_alloc(s, GFP_KERNEL));
+	assert_true(info_of(s).cached_objs < rounds);	/* never more than one magazine */
+	while (n)
+		kmem_cache_free(s, p[--n]);
+	kmem_cache_destroy(s);
+}
+
 /* ---- destroy ------------------------------------------------------------ */
 
 static void test_destroy_reports_leaks(void **state)
@@ -917,6 +948,7 @@ int main(void)
 		cmocka_unit_test(test_shrink_returns_memory),
 		cmocka_unit_test(test_min_partial_kept),
 		cmocka_unit_test(test_magazines_bounded_by_bytes),
+		cmocka_unit_test(test_first_refill_is_a_page),
 		cmocka_unit_test(test_destroy_reports_leaks),
 		cmocka_unit_test(test_destroy_clean_is_silent),
 		cmocka_unit_test(test_wrong_cache),
