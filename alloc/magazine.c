@@ -11,18 +11,20 @@
  * 2. When loaded is empty on alloc: if previous is full, swap them; else
  *    trade loaded for a full magazine from the depot; else fill loaded from
  *    the slab layer in one locked batch (a page of objects the thread's
- *    first time, twice as many each time after, up to a full magazine).  When loaded is full on free: if
- *    previous is empty, swap; else push previous (full) to the depot and
- *    take an empty magazine back.  Previous is therefore always either full
- *    or empty, and a thread that alternates allocs and frees around a
- *    magazine boundary never reaches the depot (Bonwick's hysteresis).
+ *    first time, twice as many each time after, up to a full magazine).  When
+ *    loaded is full on free: if previous is empty, swap; else push previous
+ *    (full) to the depot and take an empty magazine back.  Previous is
+ *    therefore always either full or empty, and a thread that alternates
+ *    allocs and frees around a magazine boundary never reaches the depot
+ *    (Bonwick's hysteresis).
  *
- * 3. The depot holds full and empty magazines under depot_lock.  It keeps
- *    at most s->depot_max full ones: CONFIG_SLAB_DEPOT_MAGAZINES, fewer
- *    for big objects, so that a depot holds at most DEPOT_BYTES of them
- *    (but always one magazine); a full magazine beyond that is emptied
- *    into the slabs, so the depot cannot pin unbounded memory.  A producer thread and a consumer thread hand whole magazines
- *    to each other through the depot: one lock round trip per magazine.
+ * 3. The depot holds full and empty magazines under depot_lock.  It keeps at
+ *    most s->depot_max full ones: CONFIG_SLAB_DEPOT_MAGAZINES, fewer for big
+ *    objects, so that a depot holds at most DEPOT_BYTES of them (but always
+ *    one magazine); a full magazine beyond that is emptied into the slabs,
+ *    so the depot cannot pin unbounded memory.  A producer thread and a
+ *    consumer thread hand whole magazines to each other through the depot:
+ *    one lock round trip per magazine.
  *
  * 4. A free from another thread needs nothing special: magazines hold any
  *    object of the cache, whoever allocated it, and objects go back to
