@@ -27,7 +27,8 @@ from __future__ import print_function
 import gc
 import os
 import sys
-from itertools import compress, islice, repeat
+from array import array
+from itertools import compress, repeat
 
 try:
     from _weakref import getweakrefcount
@@ -54,7 +55,6 @@ except ImportError:
 NAME_FIRST = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
 NAME_CHARS = NAME_FIRST | frozenset('0123456789')
 HEAPTYPE = 1 << 9
-CHUNK = 8192          # instances per write of the events
 signal = None         # imported by main() for peak and signal:NAME (it imports enum)
 
 
@@ -89,44 +89,40 @@ def _not_user_dirs():
     return tuple(d + os.sep for d in dirs)
 
 
-def events(parts, verb, attrs):
-    """Events as the parts an instance's id joins (id.join(parts)): parts
-    (a list, ID between two), then per name in attrs, verb ID NAME 1
-    ('' for a name: verb ID alone, a weakref)."""
-    parts = list(parts)
-    for a in attrs:
-        parts[-1] += verb
-        parts.append(' %s 1\n' % a if a else '\n')
-    return tuple(parts)
+def u32_code():
+    """The array typecode of 4-byte unsigned integers (native byte order)."""
+    for code in 'IL':
+        if array(code).itemsize == 4:
+            return code
+    raise RuntimeError('no 4-byte array type')
 
 
-def write_events(f, parts, n):
-    """Write id.join(p) for each p of parts, ids 1 .. n, CHUNK at a time."""
-    parts = iter(parts)
-    for i in range(0, n, CHUNK):
-        f.write(''.join([k.join(p) for k, p in zip(map(repr, range(i + 1, i + 1 + CHUNK)),
-                                                   islice(parts, CHUNK))]))
+def to_bytes(a):
+    """The bytes of array a (Python 2 calls it tostring)."""
+    return a.tobytes() if hasattr(a, 'tobytes') else a.tostring()
 
 
 class Shapes(dict):
     """An instance's shape is (class, the attribute names it holds, slots
-    first): shapes[raw] is the one shared tuple equal to raw (so that
-    what depends on a shape is worked out once); names[shape] are its
-    names that a trace can hold, bad[shape] the others (counted, never
-    recorded)."""
+    first): shapes[raw] is its number (0, 1, ... in order of first
+    appearance), so that what depends on a shape is worked out once;
+    cls[n] is its class, names[n] its names that a trace can hold, bad[n]
+    the others (counted, never recorded)."""
 
     def __init__(self):
         dict.__init__(self)
-        self.names = {}
+        self.cls = []
+        self.names = []
         self.bad = {}
 
     def __missing__(self, s):
-        self[s] = s
+        n = self[s] = len(self.cls)
         good = tuple(a for a in s[1] if isinstance(a, str) and is_name(a))
-        self.names[s] = good
+        self.cls.append(s[0])
+        self.names.append(good)
         if len(good) != len(s[1]):
-            self.bad[s] = [a for a in s[1] if a not in good]
-        return s
+            self.bad[n] = [a for a in s[1] if a not in good]
+        return n
 
 
 class Recorder(object):
@@ -433,32 +429,35 @@ class Recorder(object):
         if odd_dicts:         # dicts that are not dicts: one by one
             fmask = [False] * len(instances)
             fast_insts = dicts = []
+        # Each recorded instance's shape number, in one array (ids count
+        # the recorded instances from 1, in this order).
+        u32 = u32_code()
         fast_shapes = map(shapes.__getitem__, zip(map(type, fast_insts), map(tuple, dicts)))
         if fmask is None:
-            inst_shapes = list(fast_shapes)
+            inst_shapes = array(u32, fast_shapes)
+            nattrs = sum(map(len, dicts))     # less bad names, below
         else:
             slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
             slow_shapes = iter([s if s is None else shapes[s] for s in slow_shapes])
             fast_shapes = iter(list(fast_shapes))
             inst_shapes = [next(fast_shapes) if f else next(slow_shapes) for f in fmask]
+            if None in inst_shapes:
+                keep = [s is not None for s in inst_shapes]
+                instances = list(compress(instances, keep))
+                inst_shapes = compress(inst_shapes, keep)
+                del keep
+            inst_shapes = array(u32, inst_shapes)
+            nattrs = None
         del dicts, fmask, fast_insts
-        # Counts, and the names every instance of a class has.
-        ninst = nattrs = 0
-        common = {}           # class -> set of names all its instances have
-        counts = {}
-        _count_elements(counts, inst_shapes)
-        for s, k in counts.items():
-            if s is None:
-                continue
-            c, t = s[0], shapes.names[s]
-            ninst += k
-            nattrs += k * len(t)
-            if c in common:
-                common[c].intersection_update(t)
-            else:
-                common[c] = set(t)
-        for s in sorted(shapes.bad, key=inst_shapes.index)[:1]:
-            note('attribute-name-not-traceable', '%s.%r' % (s[0].__name__, shapes.bad[s][0]),
+        ninst = len(inst_shapes)
+        if nattrs is None or shapes.bad:
+            counts = {}
+            _count_elements(counts, inst_shapes)
+            nattrs = sum(len(shapes.names[s]) * k for s, k in counts.items())
+        if shapes.bad:
+            s = min(shapes.bad, key=inst_shapes.index)
+            note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
+                                                           shapes.bad[s][0]),
                  sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
         hdr.append('# pyrecord: order common-first')
         impl, ver = interpreter()
@@ -471,47 +470,44 @@ class Recorder(object):
                     ninst, len(classes), nattrs)]
         for k in sorted(odd):
             head.append('# pyrecord: odd %s %d %s' % (k, odd[k][0], odd[k][1]))
-        # The events: per shape, the "new" line with the common names and
-        # the later "set" lines of the others, as the parts that the
-        # instance's id joins (id.join(parts)); ids count the recorded
-        # instances from 1.
-        now, later = {}, {}
-        for s in shapes.names:
-            c, t = s[0], shapes.names[s]
-            cm = common.get(c, ())
+        # Per shape, the names every instance of its class has (each
+        # shape seen is some recorded instance's) go in the instance's
+        # "new", the others later: "shape CLASS K NAME..." (K: the number
+        # set at "new").
+        common = {}           # class -> set of names all its instances have
+        for c, t in zip(shapes.cls, shapes.names):
+            if c in common:
+                common[c].intersection_update(t)
+            else:
+                common[c] = set(t)
+        shape_lines = []
+        for c, t in zip(shapes.cls, shapes.names):
+            cm = common[c]
             k = 0
             while k < len(t) and t[k] in cm:
                 k += 1
-            now[s] = events(['new ', ' %s\n' % names[c]], 'set ', t[:k])
-            later[s] = events([''], 'set ', t[k:])
-        if None in counts:
-            keep = [s is not None for s in inst_shapes]
-            instances = list(compress(instances, keep))
-            inst_shapes = list(compress(inst_shapes, keep))
-            del keep
-        # Weak references: one line each, after the instance's "new" lines.
-        wrs = list(map(getweakrefcount, instances))
+            shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
+        # Weak references: one "weakref ID" event each, after the instance's
+        # "new" and its common names.
+        wrs = array(u32, map(getweakrefcount, instances))
         del instances[:]
-        if any(wrs):
-            wparts = {}
-
-            def with_wr(s, w):
-                p = wparts.get((s, w))
-                if p is None:
-                    p = wparts[(s, w)] = events(now[s], 'weakref ', ('',) * w)
-                return p
-            nows = [with_wr(s, w) if w else now[s] for s, w in zip(inst_shapes, wrs)]
-        else:
-            nows = map(now.__getitem__, inst_shapes)
-        del wrs
+        nwr = 1 if wrs.count(0) != len(wrs) else 0
+        text = '\n'.join(head + hdr + lines) + '\n'
+        del lines[:]
+        if not isinstance(text, bytes):
+            text = text.encode('utf-8', 'surrogateescape')
+        shape_text = ''.join(shape_lines).encode('utf-8')
+        # The snapshot file (read by bench/import/pysnap.c).
         tmp = self.out + '.tmp'
-        with open(tmp, 'w') as f:
-            f.write('\n'.join(head + hdr + lines) + '\n')
-            del lines[:]
-            write_events(f, nows, len(inst_shapes))
-            if any(p != ('',) for p in later.values()):
-                write_events(f, map(later.__getitem__, inst_shapes), len(inst_shapes))
-        nows = inst_shapes = None
+        with open(tmp, 'wb') as f:
+            f.write(('slotslab-pyrecord-snapshot 1 %d %d %d %d %d\n' % (
+                len(text), len(shape_text), len(shapes.cls), ninst, nwr)).encode('ascii'))
+            f.write(text)
+            f.write(shape_text)
+            f.write(to_bytes(inst_shapes))
+            if nwr:
+                f.write(to_bytes(wrs))
+        inst_shapes = wrs = None
         os.rename(tmp, self.out)
         self.written = (moment, ninst, odd)
         return ninst

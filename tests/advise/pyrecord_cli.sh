@@ -60,7 +60,7 @@ else
 	echo "ok $((_n = _n + 1)) - PyPy # SKIP pypy3 not installed"
 	echo "ok $((_n = _n + 1)) - PyPy advise # SKIP pypy3 not installed"
 fi
-"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" $P/fwd.py "$tmp/fwd.txt.pyrecord.txt" &&
+"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" $P/fwd.py "$tmp/fwd.txt.pyrecord-snapshot" &&
 	grep -q '^# moment: signal USR1$' "$tmp/fwd.txt" && [ "$(grep -c '^new ' "$tmp/fwd.txt")" -eq 4 ]
 ok $? "--at signal:USR1 sent to slotslab reaches the recorder"
 expect 2 "wants -o FILE" "$S" pyrecord -- "$py"
