@@ -21,8 +21,9 @@
  *
  * Checks: the text goes through the trace reader (trace_open_mem()); a
  * shape names a declared class and valid names; sizes add up
- * to the file's; every shape number is below NSHAPES.  Anything wrong is
- * bad input (exit 2): the writer is aborted, so no OUT is left.
+ * to the file's; every shape number is below NSHAPES.  Anything wrong
+ * fails the conversion with a message (pyrecord exits 1): the writer is
+ * aborted, so no OUT is left.
  */
 #include <errno.h>
 #include <inttypes.h>
