@@ -1,33 +1,40 @@
 # SPDX-License-Identifier: MIT
-"""slotslab_pyrecord - run a Python program unchanged and write an
-object-level trace of its user-defined objects (slotslab's text trace v1).
+"""slotslab_pyrecord - run a Python program unchanged and write a
+snapshot of its user-defined objects, which `slotslab pyrecord` makes an
+object-level trace (bench/import/pysnap.c).
 
 Run by `slotslab pyrecord` as:
-    PYTHON slotslab_pyrecord.py OUT.txt AT -- SCRIPT [ARGS...]
+    PYTHON slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]
 AT is exit, peak or signal:NAME.  Works with CPython 2.7 and 3.6+ and PyPy
 (only the standard library, no f-strings).
 
-What a snapshot writes (one text trace; header lines first):
-    # python: IMPL VERSION
-    # moment: exit | peak LIVE (sample K of N, every MS ms) | signal NAME
-    # pyrecord: KEY VALUE ...        see pyrecord/README.md
-    class NAME [slots=a,b] [dict] [weakref] [base=B] [varsize]
-    classattr NAME ATTR 1
-    new ID NAME / set ID ATTR 1 ... (dict order) / weakref ID (one per ref)
+What a snapshot writes (its layout: bench/import/pysnap.c):
+    slotslab-pyrecord-snapshot 1 TEXT SHAPES NSHAPES N IW WW
+    a text trace v1 of the header and the classes:
+      # python: IMPL VERSION
+      # moment: exit | peak LIVE (sample K of N, every MS ms) | signal NAME
+      # pyrecord: KEY VALUE ...        see pyrecord/README.md
+      class NAME [slots=a,b] [dict] [weakref] [base=B] [varsize]
+      classattr NAME ATTR 1
+    shape CLASS K NAME... (the names in dict order, slots first; the first
+      K set at "new", the rest later), once per distinct shape
+    per instance, its shape's number (IW bytes each: 1 or 4); per
+      instance, its weak references (WW bytes each: 1 or 4; 0 when none
+      has any): integers in native order
+from which slotslab writes new ID CLASS / set ID ATTR 1 ... / weakref ID.
 
 Invariants: the user's program runs as __main__ with its own sys.argv and
 sys.path[0]; the recorder never changes an object of the program (it reads
 __dict__ with object.__getattribute__, slots through their member
 descriptors); anything it cannot record faithfully is counted under
 "# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
-trace is written to OUT.tmp and renamed, so OUT is always complete.
+snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 """
 from __future__ import print_function
 
 import gc
 import os
 import sys
-from array import array
 from itertools import compress, repeat
 
 try:
@@ -89,17 +96,18 @@ def _not_user_dirs():
     return tuple(d + os.sep for d in dirs)
 
 
-def u32_code():
-    """The array typecode of 4-byte unsigned integers (native byte order)."""
+def packed(xs, bound):
+    """(width, data): the integers xs, all below bound, as 1-byte (bound
+    <= 256) or 4-byte integers in native order.  (array, which imports
+    collections, only for the second.)"""
+    if bound <= 256:
+        return 1, bytearray(xs)
+    from array import array
     for code in 'IL':
         if array(code).itemsize == 4:
-            return code
+            a = array(code, xs)
+            return 4, a.tobytes() if hasattr(a, 'tobytes') else a.tostring()
     raise RuntimeError('no 4-byte array type')
-
-
-def to_bytes(a):
-    """The bytes of array a (Python 2 calls it tostring)."""
-    return a.tobytes() if hasattr(a, 'tobytes') else a.tostring()
 
 
 class Shapes(dict):
@@ -429,12 +437,11 @@ class Recorder(object):
         if odd_dicts:         # dicts that are not dicts: one by one
             fmask = [False] * len(instances)
             fast_insts = dicts = []
-        # Each recorded instance's shape number, in one array (ids count
+        # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).
-        u32 = u32_code()
         fast_shapes = map(shapes.__getitem__, zip(map(type, fast_insts), map(tuple, dicts)))
         if fmask is None:
-            inst_shapes = array(u32, fast_shapes)
+            inst_shapes = list(fast_shapes)
             nattrs = sum(map(len, dicts))     # less bad names, below
         else:
             slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
@@ -444,9 +451,8 @@ class Recorder(object):
             if None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
-                inst_shapes = compress(inst_shapes, keep)
+                inst_shapes = list(compress(inst_shapes, keep))
                 del keep
-            inst_shapes = array(u32, inst_shapes)
             nattrs = None
         del dicts, fmask, fast_insts
         ninst = len(inst_shapes)
@@ -489,9 +495,11 @@ class Recorder(object):
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.
-        wrs = array(u32, map(getweakrefcount, instances))
+        wrs = list(map(getweakrefcount, instances))
         del instances[:]
-        nwr = 1 if wrs.count(0) != len(wrs) else 0
+        most = max(wrs) if wrs else 0
+        iw, inst_shapes = packed(inst_shapes, len(shapes.cls))
+        ww, wrs = packed(wrs, most + 1) if most else (0, b'')
         text = '\n'.join(head + hdr + lines) + '\n'
         del lines[:]
         if not isinstance(text, bytes):
@@ -500,13 +508,12 @@ class Recorder(object):
         # The snapshot file (read by bench/import/pysnap.c).
         tmp = self.out + '.tmp'
         with open(tmp, 'wb') as f:
-            f.write(('slotslab-pyrecord-snapshot 1 %d %d %d %d %d\n' % (
-                len(text), len(shape_text), len(shapes.cls), ninst, nwr)).encode('ascii'))
+            f.write(('slotslab-pyrecord-snapshot 1 %d %d %d %d %d %d\n' % (
+                len(text), len(shape_text), len(shapes.cls), ninst, iw, ww)).encode('ascii'))
             f.write(text)
             f.write(shape_text)
-            f.write(to_bytes(inst_shapes))
-            if nwr:
-                f.write(to_bytes(wrs))
+            f.write(inst_shapes)
+            f.write(wrs)
         inst_shapes = wrs = None
         os.rename(tmp, self.out)
         self.written = (moment, ninst, odd)

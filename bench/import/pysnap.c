@@ -6,15 +6,18 @@
  * The snapshot file, private to pyrecord/slotslab_pyrecord.py and this
  * file (version 1; both ship together):
  *
- *	slotslab-pyrecord-snapshot 1 TEXT SHAPES NSHAPES N W\n
+ *	slotslab-pyrecord-snapshot 1 TEXT SHAPES NSHAPES N IW WW\n
  *	TEXT bytes     a text trace v1: the header and the class and
  *	               classattr lines
  *	SHAPES bytes   NSHAPES lines "shape CLASS K NAME..." (K <= the names)
- *	N uint32       each recorded instance's shape number (native order)
- *	N uint32       if W is 1: each one's weak references
+ *	N x IW bytes   each recorded instance's shape number
+ *	N x WW bytes   each one's weak references (none when WW is 0)
+ *
+ * IW is 1 or 4, WW 0, 1 or 4: unsigned integers in native byte order (the
+ * recorder runs on this machine), 1 byte when all fit.
  *
  * The events, as the recorder wrote them in text before (the same trace,
- * with Python writing 4-8 bytes per instance instead of ~90): per instance
+ * with Python writing 1-8 bytes per instance instead of ~90): per instance
  * i, ids 1..N in order, "new i CLASS", "set i NAME 1" for its shape's first
  * K names, "weakref i" once per weak reference; then per instance, "set i
  * NAME 1" for the rest of its shape's names.
@@ -51,8 +54,8 @@ struct snap {
 	size_t text_len, shapes_len;
 	uint32_t nshapes;
 	uint64_t n;
-	int wr;
-	const unsigned char *idx, *wrs;		/* N uint32 each (wrs: if wr) */
+	unsigned int iw, ww;			/* bytes per number */
+	const unsigned char *idx, *wrs;		/* N numbers each (wrs: if ww) */
 	struct shape *shapes;
 	const struct trace_symbol **names;	/* every shape's, one after another */
 	struct symtab attrs;
@@ -66,10 +69,13 @@ static int bad(struct snap *s, enum trace_errcode code, const char *what)
 	return -1;
 }
 
-static uint32_t u32_at(const unsigned char *p, uint64_t i)
+/* Number @i of an array of @w-byte numbers. */
+static uint32_t num_at(const unsigned char *p, unsigned int w, uint64_t i)
 {
 	uint32_t v;
 
+	if (w == 1)
+		return p[i];
 	memcpy(&v, p + 4 * i, sizeof(v));
 	return v;
 }
@@ -107,14 +113,14 @@ io:
 static int parse_layout(struct snap *s)
 {
 	char *nl = memchr(s->buf, '\n', s->size < 256 ? s->size : 256), *end;
-	unsigned long long v[5];
+	unsigned long long v[6];
 	const char *p;
 	uint64_t rest;
 
 	if (!nl || strncmp(s->buf, MAGIC, strlen(MAGIC)) != 0)
 		return bad(s, TRACE_ECORRUPT, "no 'slotslab-pyrecord-snapshot 1' line");
 	p = s->buf + strlen(MAGIC);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		if (*p < '0' || *p > '9')
 			return bad(s, TRACE_ECORRUPT, "a malformed first line");
 		errno = 0;
@@ -123,11 +129,12 @@ static int parse_layout(struct snap *s)
 			return bad(s, TRACE_ECORRUPT, "a malformed first line");
 		p = end + 1;
 	}
-	if (end != nl || v[2] > UINT32_MAX || v[4] > 1)
+	if (end != nl || v[2] > UINT32_MAX || (v[4] != 1 && v[4] != 4) ||
+	    (v[5] != 0 && v[5] != 1 && v[5] != 4))
 		return bad(s, TRACE_ECORRUPT, "a malformed first line");
 	rest = s->size - (uint64_t)(nl + 1 - s->buf);
-	if (v[0] > rest || v[1] > rest - v[0] || v[3] > (rest - v[0] - v[1]) / 4 / (1 + v[4]) ||
-	    rest - v[0] - v[1] != v[3] * 4 * (1 + v[4]))
+	if (v[0] > rest || v[1] > rest - v[0] || v[3] > (rest - v[0] - v[1]) / (v[4] + v[5]) ||
+	    rest - v[0] - v[1] != v[3] * (v[4] + v[5]))
 		return bad(s, TRACE_ETRUNC, "its sizes do not add up to the file's");
 	s->text = nl + 1;
 	s->text_len = v[0];
@@ -135,9 +142,10 @@ static int parse_layout(struct snap *s)
 	s->shapes_len = v[1];
 	s->nshapes = (uint32_t)v[2];
 	s->n = v[3];
-	s->wr = (int)v[4];
+	s->iw = (unsigned int)v[4];
+	s->ww = (unsigned int)v[5];
 	s->idx = (const unsigned char *)s->shapes_text + s->shapes_len;
-	s->wrs = s->idx + 4 * s->n;
+	s->wrs = s->idx + s->iw * s->n;
 	return 0;
 }
 
@@ -253,7 +261,7 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 		later |= s->shapes[i].k < s->shapes[i].n;
 	progress_start(&pr, "pyrecord", "instances", later ? 2 * s->n : s->n);
 	for (uint64_t i = 0; i < s->n && !rc; i++) {
-		uint32_t x = u32_at(s->idx, i);
+		uint32_t x = num_at(s->idx, s->iw, i);
 		const struct shape *sh;
 
 		if (x >= s->nshapes)
@@ -262,13 +270,13 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 		rc = put(w, TRACE_NEW, i + 1, sh->cls, NULL);
 		for (uint32_t j = 0; j < sh->k && !rc; j++)
 			rc = put(w, TRACE_SET, i + 1, NULL, sh->names[j]);
-		for (uint32_t j = s->wr ? u32_at(s->wrs, i) : 0; j > 0 && !rc; j--)
+		for (uint32_t j = s->ww ? num_at(s->wrs, s->ww, i) : 0; j > 0 && !rc; j--)
 			rc = put(w, TRACE_WEAKREF, i + 1, NULL, NULL);
 		if ((i & 0xffff) == 0)
 			progress_draw(&pr, i);
 	}
 	for (uint64_t i = 0; later && i < s->n && !rc; i++) {
-		const struct shape *sh = &s->shapes[u32_at(s->idx, i)];
+		const struct shape *sh = &s->shapes[num_at(s->idx, s->iw, i)];
 
 		for (uint32_t j = sh->k; j < sh->n && !rc; j++)
 			rc = put(w, TRACE_SET, i + 1, NULL, sh->names[j]);

@@ -11,7 +11,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 10
+plan 11
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -36,6 +36,13 @@ sort "$tmp/mixed.want" | cmp -s - "$tmp/mixed.got" && grep -q '^class Unused$' "
 	grep -q '^# pyrecord: instances 630 classes 4 attributes 940$' "$tmp/mixed.txt"
 r=$?; [ $r -eq 0 ] || { sort "$tmp/mixed.want" | diff - "$tmp/mixed.got" | head -5; grep '^# pyrecord: inst' "$tmp/mixed.txt"; }
 ok $r "every instance, its attributes in order and its weak references, dict and slot classes mixed; a class without instances"
+
+"$S" pyrecord -o "$tmp/many.txt" -- "$py" $P/many.py 2>"$tmp/err" &&
+	[ "$(grep -c '^new [0-9]* A$' "$tmp/many.txt")" -eq 300 ] &&
+	[ "$(grep -c '^set [0-9]* a[0-9]* 1$' "$tmp/many.txt")" -eq 300 ] &&
+	[ "$(grep -c '^weakref ' "$tmp/many.txt")" -eq 300 ] &&
+	[ "$(grep '^set ' "$tmp/many.txt" | awk '{print $3}' | sort -u | wc -l)" -eq 300 ]
+ok $? "300 shapes and 300 weak references to one instance (4-byte numbers in the snapshot)"
 
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
