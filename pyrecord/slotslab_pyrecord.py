@@ -30,7 +30,6 @@ descriptors); anything it cannot record faithfully is counted under
 "# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
 snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 """
-from __future__ import print_function
 
 import gc
 import os
@@ -112,8 +111,9 @@ def packed(xs, bound):
 
 class Shapes(dict):
     """An instance's shape is (class, the attribute names it holds, slots
-    first): shapes[raw] is its number (0, 1, ... in order of first
-    appearance), so that what depends on a shape is worked out once;
+    first): shapes[class][names] is its number (0, 1, ... in order of
+    first appearance), so that what depends on a shape is worked out once
+    (one dict per class: no (class, names) pair is built per instance);
     cls[n] is its class, names[n] its names that a trace can hold, bad[n]
     the others (counted, never recorded)."""
 
@@ -123,13 +123,30 @@ class Shapes(dict):
         self.names = []
         self.bad = {}
 
-    def __missing__(self, s):
-        n = self[s] = len(self.cls)
-        good = tuple(a for a in s[1] if isinstance(a, str) and is_name(a))
-        self.cls.append(s[0])
+    def __missing__(self, c):
+        d = self[c] = ShapesOf(self, c)
+        return d
+
+    def add(self, c, names):
+        n = len(self.cls)
+        good = tuple(a for a in names if isinstance(a, str) and is_name(a))
+        self.cls.append(c)
         self.names.append(good)
-        if len(good) != len(s[1]):
-            self.bad[n] = [a for a in s[1] if a not in good]
+        if len(good) != len(names):
+            self.bad[n] = [a for a in names if a not in good]
+        return n
+
+
+class ShapesOf(dict):
+    """shapes[c]: the names tuples of class c's instances -> shape number."""
+
+    def __init__(self, shapes, c):
+        dict.__init__(self)
+        self.shapes = shapes
+        self.c = c
+
+    def __missing__(self, names):
+        n = self[names] = self.shapes.add(self.c, names)
         return n
 
 
@@ -155,7 +172,7 @@ class Recorder(object):
             return k
         mod = getattr(cls, '__module__', None)
         flags = getattr(cls, '__flags__', HEAPTYPE)
-        if cls is Recorder or cls is Shapes:
+        if cls is Recorder or cls is Shapes or cls is ShapesOf:
             k = 'lib'
         elif mod == '__main__':
             k = 'user'
@@ -439,13 +456,13 @@ class Recorder(object):
             fast_insts = dicts = []
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).
-        fast_shapes = map(shapes.__getitem__, zip(map(type, fast_insts), map(tuple, dicts)))
+        fast_shapes = map(dict.__getitem__, map(shapes.__getitem__, map(type, fast_insts)),
+                          map(tuple, dicts))
         if fmask is None:
             inst_shapes = list(fast_shapes)
-            nattrs = sum(map(len, dicts))     # less bad names, below
         else:
             slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
-            slow_shapes = iter([s if s is None else shapes[s] for s in slow_shapes])
+            slow_shapes = iter([s if s is None else shapes[s[0]][s[1]] for s in slow_shapes])
             fast_shapes = iter(list(fast_shapes))
             inst_shapes = [next(fast_shapes) if f else next(slow_shapes) for f in fmask]
             if None in inst_shapes:
@@ -453,13 +470,17 @@ class Recorder(object):
                 instances = list(compress(instances, keep))
                 inst_shapes = list(compress(inst_shapes, keep))
                 del keep
-            nattrs = None
         del dicts, fmask, fast_insts
         ninst = len(inst_shapes)
-        if nattrs is None or shapes.bad:
+        nshapes = len(shapes.cls)
+        iw, inst_data = packed(inst_shapes, nshapes)
+        if iw == 1:           # counted by bytearray.count, a C scan per shape
+            counts = [inst_data.count(bytearray((s,))) for s in range(nshapes)]
+        else:
             counts = {}
             _count_elements(counts, inst_shapes)
-            nattrs = sum(len(shapes.names[s]) * k for s, k in counts.items())
+            counts = [counts[s] for s in range(nshapes)]
+        nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts))
         if shapes.bad:
             s = min(shapes.bad, key=inst_shapes.index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
@@ -495,11 +516,10 @@ class Recorder(object):
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.
-        wrs = list(map(getweakrefcount, instances))
+        most = max(map(getweakrefcount, instances)) if instances else 0
+        ww, wrs = packed(list(map(getweakrefcount, instances)), most + 1) if most else (0, b'')
         del instances[:]
-        most = max(wrs) if wrs else 0
-        iw, inst_shapes = packed(inst_shapes, len(shapes.cls))
-        ww, wrs = packed(wrs, most + 1) if most else (0, b'')
+        inst_shapes = None
         text = '\n'.join(head + hdr + lines) + '\n'
         del lines[:]
         if not isinstance(text, bytes):
@@ -512,9 +532,9 @@ class Recorder(object):
                 len(text), len(shape_text), len(shapes.cls), ninst, iw, ww)).encode('ascii'))
             f.write(text)
             f.write(shape_text)
-            f.write(inst_shapes)
+            f.write(inst_data)
             f.write(wrs)
-        inst_shapes = wrs = None
+        inst_data = wrs = None
         os.rename(tmp, self.out)
         self.written = (moment, ninst, odd)
         return ninst
