@@ -3,7 +3,7 @@
  * bench/import/pysnap.c - the recorder's snapshot file made a trace: the
  * last step of `slotslab pyrecord` (pyrecorder.c).
  *
- * The snapshot file, private to pyrecord/slotslab_pyrecord.py and this
+ * The snapshot file, private to pyrecord/slotslab_pyrecord_impl.py and this
  * file (version 1; both ship together):
  *
  *	slotslab-pyrecord-snapshot 1 TEXT SHAPES NSHAPES N IW WW\n
