@@ -36,6 +36,7 @@ import gc
 import os
 import sys
 from itertools import compress, repeat
+from operator import attrgetter
 
 try:
     from _weakref import getweakrefcount
@@ -94,6 +95,27 @@ def _not_user_dirs():
         dirs.add(os.path.realpath(os.path.join(p, 'lib_pypy')))
     dirs.add(os.path.realpath(os.path.dirname(os.path.abspath(__file__))))
     return tuple(d + os.sep for d in dirs)
+
+
+GETSET = type(type.__dict__['__dict__'])     # getset_descriptor
+
+
+def generic_dict(c):
+    """True when reading __dict__ of c's instances by the ordinary lookup
+    (operator.attrgetter: no call through object.__getattribute__, ~50 ns
+    less per instance) runs none of the program's code: no class of its
+    MRO but object defines __getattribute__, and the first to define
+    __dict__ defines it as the interpreter's descriptor."""
+    found = False
+    for k in c.__mro__:
+        d = k.__dict__
+        if '__getattribute__' in d and k is not object:
+            return False
+        if not found and '__dict__' in d:
+            if type(d['__dict__']) is not GETSET:
+                return False
+            found = True
+    return found
 
 
 def packed(xs, bound):
@@ -448,7 +470,10 @@ class Recorder(object):
             fmask = list(map(fast.__contains__, map(type, instances)))
         fast_insts = instances if fmask is None else list(compress(instances, fmask))
         try:
-            dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
+            if all(map(generic_dict, fast)):
+                dicts = list(map(attrgetter('__dict__'), fast_insts))
+            else:
+                dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
             odd_dicts = set(map(type, dicts)) - set([dict])
         except Exception:     # a __dict__ property that raises: one by one
             odd_dicts = True

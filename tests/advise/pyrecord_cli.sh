@@ -11,7 +11,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 11
+plan 12
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -43,6 +43,11 @@ ok $r "every instance, its attributes in order and its weak references, dict and
 	[ "$(grep -c '^weakref ' "$tmp/many.txt")" -eq 300 ] &&
 	[ "$(grep '^set ' "$tmp/many.txt" | awk '{print $3}' | sort -u | wc -l)" -eq 300 ]
 ok $? "300 shapes and 300 weak references to one instance (4-byte numbers in the snapshot)"
+
+"$S" pyrecord -o "$tmp/hook.txt" -- "$py" $P/hook.py "$tmp/hook.ran" 2>"$tmp/err" &&
+	[ ! -e "$tmp/hook.ran" ] && [ "$(grep -c '^set [0-9]* v 1$' "$tmp/hook.txt")" -eq 6 ] &&
+	grep -q '^# pyrecord: odd attribute-hook 1 G.__getattribute__$' "$tmp/hook.txt"
+ok $? "a class's __getattribute__ is never run by the recorder; its instances are recorded, the hook counted"
 
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
