@@ -25,9 +25,10 @@ What a snapshot writes (its layout: bench/import/pysnap.c):
 from which slotslab writes new ID CLASS / set ID ATTR 1 ... / weakref ID.
 
 Invariants: the user's program runs as __main__ with its own sys.argv and
-sys.path[0]; the recorder never changes an object of the program (it reads
-__dict__ with object.__getattribute__, slots through their member
-descriptors); anything it cannot record faithfully is counted under
+sys.path[0]; the recorder never changes an object of the program nor runs
+its code (it reads __dict__ with object.__getattribute__, or by the
+ordinary lookup where no class involved hooks it, slots through their
+member descriptors); anything it cannot record faithfully is counted under
 "# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
 snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 """

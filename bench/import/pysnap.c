@@ -264,8 +264,10 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 		uint32_t x = num_at(s->idx, s->iw, i);
 		const struct shape *sh;
 
-		if (x >= s->nshapes)
+		if (x >= s->nshapes) {
+			progress_end(&pr);
 			return bad(s, TRACE_ECORRUPT, "a shape number out of range");
+		}
 		sh = &s->shapes[x];
 		rc = put(w, TRACE_NEW, i + 1, sh->cls, NULL);
 		for (uint32_t j = 0; j < sh->k && !rc; j++)
