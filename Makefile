@@ -135,7 +135,7 @@ install: lib $(CLI) $(MALLOC_TARGETS) $(RECORD_TARGETS)
 	install -m 644 $(MALLOC_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/slotslab
-	install -m 644 pyrecord/slotslab_pyrecord.py pyrecord/README.md $(DESTDIR)$(PREFIX)/share/slotslab/
+	install -m 644 pyrecord/slotslab_pyrecord.py pyrecord/slotslab_pyrecord_impl.py pyrecord/README.md $(DESTDIR)$(PREFIX)/share/slotslab/
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/slotslab

@@ -19,15 +19,42 @@
 
 #define BATCH 1024
 
+int import_copy(struct trace *t, struct trace_writer *w, struct progress *pr,
+		struct trace_error *err)
+{
+	struct trace_event evs[BATCH];
+	uint64_t done, total;
+	ssize_t n;
+
+	while ((n = trace_next_batch(t, evs, BATCH)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (trace_write(w, &evs[i]) != 0)
+				break;
+		if (trace_writer_error(w)->code != TRACE_OK)
+			break;
+		trace_progress(t, &done, &total);
+		if (pr)
+			progress_draw(pr, done);
+	}
+	if (n < 0) {
+		*err = *trace_error(t);
+		return -1;
+	}
+	if (trace_writer_error(w)->code != TRACE_OK) {
+		*err = *trace_writer_error(w);
+		return -1;
+	}
+	return 0;
+}
+
 int import_convert(const char *in, const char *out, const char *what,
 		   struct import_convert_result *res, struct trace_error *err)
 {
-	struct trace_event evs[BATCH];
 	struct trace_writer *w;
 	struct progress pr;
 	uint64_t done, total;
 	struct trace *t;
-	ssize_t n;
+	int rc;
 
 	t = trace_open(in, NULL, err);
 	if (!t)
@@ -39,31 +66,16 @@ int import_convert(const char *in, const char *out, const char *what,
 	}
 	trace_progress(t, &done, &total);
 	progress_start(&pr, what, "bytes", total);
-	while ((n = trace_next_batch(t, evs, BATCH)) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			if (trace_write(w, &evs[i]) != 0)
-				break;
-		if (trace_writer_error(w)->code != TRACE_OK)
-			break;
-		trace_progress(t, &done, &total);
-		progress_draw(&pr, done);
-	}
+	rc = import_copy(t, w, &pr, err);
 	progress_end(&pr);
-	if (n < 0) {
-		*err = *trace_error(t);
-		trace_writer_abort(w);
-	} else if (trace_writer_error(w)->code != TRACE_OK) {
-		*err = *trace_writer_error(w);
+	if (rc) {
 		trace_writer_abort(w);
 	} else {
 		res->events = trace_writer_events(w);
 		res->from = trace_format(t);
 		res->to = trace_format_for_path(out);
-		if (trace_writer_close(w, err) == 0) {
-			trace_close(t);
-			return 0;
-		}
+		rc = trace_writer_close(w, err);
 	}
 	trace_close(t);
-	return -1;
+	return rc;
 }

@@ -341,6 +341,23 @@ struct import_convert_result {
 int import_convert(const char *in, const char *out, const char *what,
 		   struct import_convert_result *res, struct trace_error *err);
 
+struct progress;
+/**
+ * import_copy - every event of @t written to @w, drawing @pr (may be NULL)
+ * as it goes
+ * Return: 0, or -1 with @err filled from whichever of @t and @w failed.
+ */
+int import_copy(struct trace *t, struct trace_writer *w, struct progress *pr,
+		struct trace_error *err);
+
+/**
+ * pysnap_convert - the recorder's snapshot file @in (pysnap.c) written as
+ * the trace @out (text when its name ends in .txt or .trace, else binary)
+ * Return: 0 with @res filled, or -1 with @err filled; then no @out is left.
+ */
+int pysnap_convert(const char *in, const char *out, struct import_convert_result *res,
+		   struct trace_error *err);
+
 /* A field of a line. */
 struct import_tok {
 	const char *s;

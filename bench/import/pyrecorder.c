@@ -6,13 +6,14 @@
  *
  * The child is `PYTHON RECORDER TMP WHEN -- SCRIPT ARGS...` (child.c runs
  * it as system() does); the recorder (pyrecord/slotslab_pyrecord.py) writes
- * a text trace to TMP (OUT plus ".pyrecord.txt", renamed into place by the
- * recorder so it is never half written).  When the child has ended, TMP is
- * read through the trace API, which checks it, and written to OUT in the
- * format its name asks for (convert.c); TMP is removed.  A failing program
- * still has its trace converted; the status is then 1.  For --at
- * signal:NAME the signal is passed on to the child, so that signalling
- * either process works.
+ * its snapshot to TMP (OUT plus ".pyrecord-snapshot", renamed into place by
+ * the recorder so it is never half written): the header and classes as a
+ * text trace, the instances as shape numbers (pysnap.c).  When the child
+ * has ended, TMP is made the trace OUT in the format its name asks for,
+ * its text checked by the trace reader (pysnap.c); TMP is removed.  A
+ * failing program still has its trace converted; the status is then 1.
+ * For --at signal:NAME the signal is passed on to the child, so that
+ * signalling either process works.
  *
  * Steps: the moment -> find the recorder -> run -> convert -> the
  * program's own failure, if any.
@@ -93,7 +94,7 @@ int pyrecord_run(const struct pyrecord_opts *o, struct recorder_failure *f)
 	}
 	if (find_recorder(rec, sizeof(rec)) != 0)
 		return recorder_fail(f, 1, "cannot find %s; set SLOTSLAB_PYRECORD", rec);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.pyrecord.txt", o->out) >= sizeof(tmp))
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.pyrecord-snapshot", o->out) >= sizeof(tmp))
 		return recorder_fail(f, 2, "%s: name too long", o->out);
 	cargv = calloc(argc + 5, sizeof(*cargv));
 	if (!cargv)
@@ -114,7 +115,7 @@ int pyrecord_run(const struct pyrecord_opts *o, struct recorder_failure *f)
 	if (access(tmp, R_OK) != 0)
 		return recorder_fail(f, 1, "%s wrote no trace (%s)", o->argv[0],
 				     how(status, h, sizeof(h)));
-	rc = import_convert(tmp, o->out, "pyrecord", &res, &err);
+	rc = pysnap_convert(tmp, o->out, &res, &err);
 	unlink(tmp);
 	if (rc)
 		return recorder_fail(f, 1, "%s", err.msg);

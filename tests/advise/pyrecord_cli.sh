@@ -11,7 +11,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 10
+plan 12
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -37,6 +37,18 @@ sort "$tmp/mixed.want" | cmp -s - "$tmp/mixed.got" && grep -q '^class Unused$' "
 r=$?; [ $r -eq 0 ] || { sort "$tmp/mixed.want" | diff - "$tmp/mixed.got" | head -5; grep '^# pyrecord: inst' "$tmp/mixed.txt"; }
 ok $r "every instance, its attributes in order and its weak references, dict and slot classes mixed; a class without instances"
 
+"$S" pyrecord -o "$tmp/many.txt" -- "$py" $P/many.py 2>"$tmp/err" &&
+	[ "$(grep -c '^new [0-9]* A$' "$tmp/many.txt")" -eq 300 ] &&
+	[ "$(grep -c '^set [0-9]* a[0-9]* 1$' "$tmp/many.txt")" -eq 300 ] &&
+	[ "$(grep -c '^weakref ' "$tmp/many.txt")" -eq 300 ] &&
+	[ "$(grep '^set ' "$tmp/many.txt" | awk '{print $3}' | sort -u | wc -l)" -eq 300 ]
+ok $? "300 shapes and 300 weak references to one instance (4-byte numbers in the snapshot)"
+
+"$S" pyrecord -o "$tmp/hook.txt" -- "$py" $P/hook.py "$tmp/hook.ran" 2>"$tmp/err" &&
+	[ ! -e "$tmp/hook.ran" ] && [ "$(grep -c '^set [0-9]* v 1$' "$tmp/hook.txt")" -eq 6 ] &&
+	grep -q '^# pyrecord: odd attribute-hook 1 G.__getattribute__$' "$tmp/hook.txt"
+ok $? "a class's __getattribute__ is never run by the recorder; its instances are recorded, the hook counted"
+
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && "$S" info "$tmp/argv.bin" | grep -q 'new *3' && grep -q 'status exit 3' "$tmp/argv.bin"
@@ -60,7 +72,7 @@ else
 	echo "ok $((_n = _n + 1)) - PyPy # SKIP pypy3 not installed"
 	echo "ok $((_n = _n + 1)) - PyPy advise # SKIP pypy3 not installed"
 fi
-"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" $P/fwd.py "$tmp/fwd.txt.pyrecord.txt" &&
+"$S" pyrecord --at signal:USR1 -o "$tmp/fwd.txt" -- "$py" $P/fwd.py "$tmp/fwd.txt.pyrecord-snapshot" &&
 	grep -q '^# moment: signal USR1$' "$tmp/fwd.txt" && [ "$(grep -c '^new ' "$tmp/fwd.txt")" -eq 4 ]
 ok $? "--at signal:USR1 sent to slotslab reaches the recorder"
 expect 2 "wants -o FILE" "$S" pyrecord -- "$py"

@@ -45,7 +45,7 @@ sed -n 's/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' libslotslab.map | sort -u >"$tmp/m
 diff "$tmp/api" "$tmp/mapped" >"$tmp/diff"
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/diff"
 ok $r "libslotslab.map names each of them, and nothing else"
-[ -f "$tmp/usr/share/slotslab/slotslab_pyrecord.py" ] &&
+[ -f "$tmp/usr/share/slotslab/slotslab_pyrecord.py" ] && [ -f "$tmp/usr/share/slotslab/slotslab_pyrecord_impl.py" ] &&
 	"$tmp/usr/bin/slotslab" pyrecord -o "$tmp/p.txt" -- python3 tests/advise/pyprogs/records.py 2>"$tmp/log" &&
 	grep -q '^class Point$' "$tmp/p.txt"
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"

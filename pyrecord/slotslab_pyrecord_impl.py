@@ -1,0 +1,680 @@
+# SPDX-License-Identifier: MIT
+"""slotslab_pyrecord_impl - run a Python program unchanged and write a
+snapshot of its user-defined objects, which `slotslab pyrecord` makes an
+object-level trace (bench/import/pysnap.c).
+
+Run by `slotslab pyrecord` as (slotslab_pyrecord.py imports this module
+and calls run()):
+    PYTHON slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]
+AT is exit, peak or signal:NAME.  Works with CPython 2.7 and 3.6+ and PyPy
+(only the standard library, no f-strings).
+
+What a snapshot writes (its layout: bench/import/pysnap.c):
+    slotslab-pyrecord-snapshot 1 TEXT SHAPES NSHAPES N IW WW
+    a text trace v1 of the header and the classes:
+      # python: IMPL VERSION
+      # moment: exit | peak LIVE (sample K of N, every MS ms) | signal NAME
+      # pyrecord: KEY VALUE ...        see pyrecord/README.md
+      class NAME [slots=a,b] [dict] [weakref] [base=B] [varsize]
+      classattr NAME ATTR 1
+    shape CLASS K NAME... (the names in dict order, slots first; the first
+      K set at "new", the rest later), once per distinct shape
+    per instance, its shape's number (IW bytes each: 1 or 4); per
+      instance, its weak references (WW bytes each: 1 or 4; 0 when none
+      has any): integers in native order
+from which slotslab writes new ID CLASS / set ID ATTR 1 ... / weakref ID.
+
+Invariants: the user's program runs as __main__ with its own sys.argv and
+sys.path[0]; the recorder never changes an object of the program nor runs
+its code (it reads __dict__ with object.__getattribute__, or by the
+ordinary lookup where no class involved hooks it, slots through their
+member descriptors); anything it cannot record faithfully is counted under
+"# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
+snapshot is written to OUT.tmp and renamed, so OUT is always complete.
+"""
+
+import gc
+import os
+import sys
+from itertools import compress, repeat
+from operator import attrgetter
+
+try:
+    from _weakref import getweakrefcount
+except ImportError:
+    from weakref import getweakrefcount
+try:  # CPython 3's C loop behind collections.Counter
+    from _collections import _count_elements
+except ImportError:
+    def _count_elements(counts, iterable):
+        get = counts.get
+        for x in iterable:
+            counts[x] = get(x, 0) + 1
+
+try:
+    import builtins
+except ImportError:  # Python 2
+    import __builtin__ as builtins
+try:  # Python 2: the lazy ones, as in Python 3
+    from itertools import imap as map, izip as zip
+    range = xrange  # noqa: F821
+except ImportError:
+    pass
+
+NAME_FIRST = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
+NAME_CHARS = NAME_FIRST | frozenset('0123456789')
+HEAPTYPE = 1 << 9
+signal = None         # imported by main() for peak and signal:NAME (it imports enum)
+
+
+def interpreter():
+    impl = getattr(sys, 'implementation', None)
+    name = impl.name if impl else ('pypy' if 'PyPy' in sys.version else 'cpython')
+    v = sys.version_info
+    return name, '%d.%d.%d' % (v[0], v[1], v[2])
+
+
+def is_name(s):
+    """s (a string) is a name a trace can hold: [A-Za-z_][A-Za-z0-9_]*."""
+    return s[:1] in NAME_FIRST and NAME_CHARS.issuperset(s)
+
+
+def _not_user_dirs():
+    """The interpreter's stdlib and site-packages (and this folder)."""
+    dirs = set([os.path.realpath(os.path.dirname(os.__file__))])
+    try:  # site is loaded already; sysconfig would cost an import
+        import site
+        paths = site.getsitepackages()
+    except Exception:  # python -S, or an old virtualenv's site.py
+        import sysconfig
+        paths = [sysconfig.get_paths().get(k) for k in ('purelib', 'platlib')]
+    for p in paths:
+        if p:
+            dirs.add(os.path.realpath(p))
+    for p in (sys.prefix, getattr(sys, 'base_prefix', sys.prefix), sys.exec_prefix):
+        dirs.add(os.path.realpath(os.path.join(p, 'lib')))
+        dirs.add(os.path.realpath(os.path.join(p, 'lib_pypy')))
+    dirs.add(os.path.realpath(os.path.dirname(os.path.abspath(__file__))))
+    return tuple(d + os.sep for d in dirs)
+
+
+GETSET = type(type.__dict__['__dict__'])     # getset_descriptor
+
+
+def generic_dict(c):
+    """True when reading __dict__ of c's instances by the ordinary lookup
+    (operator.attrgetter: no call through object.__getattribute__, ~50 ns
+    less per instance) runs none of the program's code: no class of its
+    MRO but object defines __getattribute__, and the first to define
+    __dict__ defines it as the interpreter's descriptor."""
+    found = False
+    for k in c.__mro__:
+        d = k.__dict__
+        if '__getattribute__' in d and k is not object:
+            return False
+        if not found and '__dict__' in d:
+            if type(d['__dict__']) is not GETSET:
+                return False
+            found = True
+    return found
+
+
+def packed(xs, bound):
+    """(width, data): the integers xs, all below bound, as 1-byte (bound
+    <= 256) or 4-byte integers in native order.  (array, which imports
+    collections, only for the second.)"""
+    if bound <= 256:
+        return 1, bytearray(xs)
+    from array import array
+    for code in 'IL':
+        if array(code).itemsize == 4:
+            a = array(code, xs)
+            return 4, a.tobytes() if hasattr(a, 'tobytes') else a.tostring()
+    raise RuntimeError('no 4-byte array type')
+
+
+class Shapes(dict):
+    """An instance's shape is (class, the attribute names it holds, slots
+    first): shapes[class][names] is its number (0, 1, ... in order of
+    first appearance), so that what depends on a shape is worked out once
+    (one dict per class: no (class, names) pair is built per instance);
+    cls[n] is its class, names[n] its names that a trace can hold, bad[n]
+    the others (counted, never recorded)."""
+
+    def __init__(self):
+        dict.__init__(self)
+        self.cls = []
+        self.names = []
+        self.bad = {}
+
+    def __missing__(self, c):
+        d = self[c] = ShapesOf(self, c)
+        return d
+
+    def add(self, c, names):
+        n = len(self.cls)
+        good = tuple(a for a in names if isinstance(a, str) and is_name(a))
+        self.cls.append(c)
+        self.names.append(good)
+        if len(good) != len(names):
+            self.bad[n] = [a for a in names if a not in good]
+        return n
+
+
+class ShapesOf(dict):
+    """shapes[c]: the names tuples of class c's instances -> shape number."""
+
+    def __init__(self, shapes, c):
+        dict.__init__(self)
+        self.shapes = shapes
+        self.c = c
+
+    def __missing__(self, names):
+        n = self[names] = self.shapes.add(self.c, names)
+        return n
+
+
+class Recorder(object):
+    def __init__(self, out, at):
+        self.out = out
+        self.at = at
+        self.not_user = _not_user_dirs()
+        self.kind_cache = {}
+        self.mod_kind = {}    # module name -> its classes' kind
+        self.sample_no = 0
+        self.best = -1
+        self.seen_max = -1
+        self.cost = 0.0       # seconds spent sampling and snapshotting
+        self.interval = 0.01
+        self.status = 'running'
+
+    # ---- which classes are the program's ----------------------------
+    def kind(self, cls):
+        """'user', 'ext' (a C extension's type) or 'lib'."""
+        k = self.kind_cache.get(cls)
+        if k is not None:
+            return k
+        mod = getattr(cls, '__module__', None)
+        flags = getattr(cls, '__flags__', HEAPTYPE)
+        if cls is Recorder or cls is Shapes or cls is ShapesOf:
+            k = 'lib'
+        elif mod == '__main__':
+            k = 'user'
+        elif isinstance(mod, str):
+            k = self.mod_kind.get(mod)
+            if k is None:
+                k = 'lib'
+                m = sys.modules.get(mod)
+                f = getattr(m, '__file__', None) if m is not None else None
+                if f:
+                    f = os.path.realpath(f)
+                    if f.endswith(('.so', '.pyd')):
+                        k = 'lib' if f.startswith(self.not_user) else 'ext'
+                    elif not f.startswith(self.not_user):
+                        k = 'user'
+                self.mod_kind[mod] = k
+        else:
+            k = 'lib'
+        if k == 'user' and not (flags & HEAPTYPE):
+            k = 'ext'
+        self.kind_cache[cls] = k
+        return k
+
+    def live_classes(self):
+        """(classes, user, exts): every live class, walked from object
+        through __subclasses__() (no scan of the objects), base classes
+        before their subclasses; the set of the user-defined ones whose
+        instances are recorded (metaclasses are not: their instances are
+        classes); the set of C extension types."""
+        walk = [object]
+        seen = set(walk)
+        i = 0
+        while i < len(walk):
+            for c in type.__subclasses__(walk[i]):
+                if c not in seen:
+                    seen.add(c)
+                    walk.append(c)
+            i += 1
+        kind = self.kind
+        user, exts = set(), set()
+        for c in walk:
+            k = kind(c)
+            if k == 'user':
+                if not issubclass(c, type):
+                    user.add(c)
+            elif k == 'ext':
+                exts.add(c)
+        return walk, user, exts
+
+    def count_live(self):
+        user = self.live_classes()[1]
+        return sum(map(user.__contains__, map(type, gc.get_objects())))
+
+    # ---- the snapshot -------------------------------------------------
+    # Cost: what is done once per object runs in C loops (map, compress,
+    # bytearray, bytearray.count); Python code runs once per class or
+    # distinct attribute shape, and once per instance only for classes with
+    # slots (attrs_of).  The classes come from a walk of __subclasses__(),
+    # the instances from one pass over gc.get_objects(); the collector is
+    # off while the snapshot allocates.  Each instance is written as its
+    # shape's number; slotslab makes the events (bench/import/pysnap.c).
+    # Where the time goes (200 000 instances of 4 attributes, CPython
+    # 3.11, ~0.18 s): reading the dicts (3.11+ builds them) 42 %, key
+    # tuples and shapes 22 %, listing and picking the instances 18 %, the
+    # collection before it 15 %, weak references 4 %, writing under 1 %.
+    def snapshot(self, moment):
+        gc.collect()
+        # What the snapshot allocates is not garbage: CPython's collector
+        # would only walk it.  (PyPy's disabled collector keeps garbage.)
+        enabled = gc.isenabled() and interpreter()[0] != 'pypy'
+        if enabled:
+            gc.disable()
+        try:
+            return self.take(moment)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def take(self, moment):
+        objs = gc.get_objects()
+        classes = []          # user classes, bases before subclasses
+        seen = set()
+        odd = {}
+
+        def note(kind, example, n=1):
+            c = odd.setdefault(kind, [0, example])
+            c[0] += n
+
+        def add_class(c):
+            if c in seen:
+                return
+            seen.add(c)
+            for b in c.__mro__[1:]:
+                if b is not object and self.kind(b) == 'user':
+                    add_class(b)
+            classes.append(c)
+
+        walk, user, exts = self.live_classes()
+        for c in walk:
+            if c in user or self.kind(c) == 'user':
+                add_class(c)
+        instances = list(compress(objs, map(user.__contains__, map(type, objs))))
+        if exts:
+            types = list(map(type, objs))
+            t = min(exts.intersection(types) or [None], key=types.index)
+            if t is not None:
+                note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__),
+                     sum(map(exts.__contains__, types)))
+            del types
+        del objs, walk
+        names = {}
+        used = set()
+        ext = []              # non-user bases declared as roots
+        lines = []
+        hdr = []
+
+        def cname(c):
+            if c in names:
+                return names[c]
+            n = c.__name__ if is_name(c.__name__) else 'C'
+            base, i = n, 1
+            while n in used:
+                i += 1
+                n = '%s_%d' % (base, i)
+            used.add(n)
+            names[c] = n
+            return n
+
+        own_slots = {}
+        slot_attrs = {}       # class -> names held in slots, base's first
+
+        def declared_slots(c):
+            s = c.__dict__.get('__slots__')
+            if s is None:
+                return None
+            if isinstance(s, str):
+                s = (s,)
+            out = []
+            for n in s:
+                if n.startswith('__') and not n.endswith('__'):
+                    n = '_%s%s' % (c.__name__.lstrip('_'), n)
+                out.append(n)
+            return out
+
+        def solid_base(c):
+            for b in c.__mro__[1:]:
+                if b is object:
+                    return None
+                if b in seen or self.kind(b) != 'user':
+                    return b
+            return None
+
+        def declare_external(b):
+            if b in names:
+                return
+            var = getattr(b, '__itemsize__', 0) > 0
+            has_dict = getattr(b, '__dictoffset__', 0) != 0
+            opts = []
+            if not has_dict:
+                opts.append('slots=')
+            else:
+                opts.append('dict')
+            if var:
+                opts.append('varsize')
+            lines.append('class %s %s' % (cname(b), ' '.join(opts)))
+            hdr.append('# pyrecord: external %s %s.%s%s%s' % (
+                names[b], b.__module__, b.__name__, ' dict' if has_dict else '',
+                ' varsize' if var else ''))
+            ext.append(b)
+
+        for c in classes:
+            base = solid_base(c)
+            if base is not None and base not in seen:
+                declare_external(base)
+            slots = declared_slots(c)
+            opts = []
+            mine = []
+            inherited = set()
+            if base is not None:
+                inherited = set(slot_attrs.get(base, ()))
+            if slots is not None:
+                for n in slots:
+                    if n in ('__dict__', '__weakref__'):
+                        continue
+                    if not is_name(n):
+                        note('slot-name-not-traceable', '%s.%s' % (c.__name__, n))
+                        continue
+                    if n in inherited or n in mine:
+                        note('slot-redeclared', '%s.%s' % (c.__name__, n))
+                        continue
+                    mine.append(n)
+                opts.append('slots=' + ','.join(mine))
+                if '__dict__' in slots:
+                    opts.append('dict')
+                if '__weakref__' in slots:
+                    opts.append('weakref')
+            own_slots[c] = mine
+            slot_attrs[c] = list(slot_attrs.get(base, ())) + mine
+            if base is not None:
+                opts.append('base=' + cname(base))
+            cn = cname(c)
+            lines.append(('class %s %s' % (cn, ' '.join(opts))).rstrip())
+            if cn != c.__name__ or c.__module__ != '__main__':
+                hdr.append('# pyrecord: class %s %s.%s' % (cn, c.__module__,
+                                                            getattr(c, '__qualname__', c.__name__)))
+            mro_user = [b for b in c.__mro__[1:] if b is not object and b in seen]
+            if len([b for b in c.__bases__ if b is not object]) > 1:
+                hdr.append('# pyrecord: multiple-bases %s %s' % (
+                    cn, ','.join(b.__name__ for b in c.__bases__)))
+            for hook in ('__getattr__', '__getattribute__', '__setattr__'):
+                if hook in c.__dict__:
+                    note('attribute-hook', '%s.%s' % (c.__name__, hook))
+            del mro_user
+            for a, v in c.__dict__.items():
+                if a.startswith('__') or not is_name(a):
+                    continue
+                if type(v).__name__ in ('member_descriptor', 'function', 'classmethod',
+                                        'staticmethod', 'property', 'getset_descriptor'):
+                    continue
+                lines.append('classattr %s %s 1' % (cn, a))
+        # Instances: slots (in slot order) then the dict, in its order.  A
+        # snapshot has no times: the attributes every instance of a class
+        # has (its dict-order prefix) are set at the instance's "new", the
+        # others after every object, as if added after construction (key
+        # sharing depends on that order; "# pyrecord: order" says so).
+        #
+        # An instance's shape is (class, its attribute names as found): one
+        # shared tuple per distinct shape (Shapes), so that what depends on
+        # the names (valid ones, the "new" and "set" lines) is worked out
+        # once per shape.
+        getattribute = object.__getattribute__
+        descr = {}            # class -> [(slot name, member descriptor)]
+
+        def attrs_of(o, c):
+            """(c, names o holds, slots first), or None if odd."""
+            ds = descr.get(c)
+            if ds is None:
+                ds = []
+                for a in slot_attrs[c]:
+                    for k in c.__mro__:
+                        d = k.__dict__.get(a)
+                        if d is not None:
+                            ds.append((a, d))
+                            break
+                descr[c] = ds
+            attrs = []
+            for a, d in ds:
+                try:
+                    d.__get__(o, c)
+                    attrs.append(a)
+                except Exception:
+                    pass
+            try:
+                dct = getattribute(o, '__dict__')
+            except Exception:
+                dct = None
+            if dct is not None:
+                if type(dct) is not dict:
+                    note('dict-not-a-dict', '%s (%s)' % (c.__name__, type(dct).__name__))
+                    return None
+                attrs.extend(dct)
+            return (c, tuple(attrs))
+
+        shapes = Shapes()
+        # Classes without slots (the common case): their instances' dicts,
+        # read in bulk.  Reading __dict__ makes CPython 3.11+ build the dict
+        # object (see README.md).
+        fast = set(c for c in user if not slot_attrs[c]
+                   and getattr(c, '__dictoffset__', 1) != 0)
+        fmask = None          # None: every instance is read in bulk
+        if fast != user:
+            fmask = list(map(fast.__contains__, map(type, instances)))
+        fast_insts = instances if fmask is None else list(compress(instances, fmask))
+        try:
+            if all(map(generic_dict, fast)):
+                dicts = list(map(attrgetter('__dict__'), fast_insts))
+            else:
+                dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
+            odd_dicts = set(map(type, dicts)) - set([dict])
+        except Exception:     # a __dict__ property that raises: one by one
+            odd_dicts = True
+        if odd_dicts:         # dicts that are not dicts: one by one
+            fmask = [False] * len(instances)
+            fast_insts = dicts = []
+        # Each recorded instance's shape number, in one list (ids count
+        # the recorded instances from 1, in this order).
+        fast_shapes = map(dict.__getitem__, map(shapes.__getitem__, map(type, fast_insts)),
+                          map(tuple, dicts))
+        if fmask is None:
+            inst_shapes = list(fast_shapes)
+        else:
+            slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
+            slow_shapes = iter([s if s is None else shapes[s[0]][s[1]] for s in slow_shapes])
+            fast_shapes = iter(list(fast_shapes))
+            inst_shapes = [next(fast_shapes) if f else next(slow_shapes) for f in fmask]
+            if None in inst_shapes:
+                keep = [s is not None for s in inst_shapes]
+                instances = list(compress(instances, keep))
+                inst_shapes = list(compress(inst_shapes, keep))
+                del keep
+        del dicts, fmask, fast_insts
+        ninst = len(inst_shapes)
+        nshapes = len(shapes.cls)
+        iw, inst_data = packed(inst_shapes, nshapes)
+        if iw == 1:           # counted by bytearray.count, a C scan per shape
+            counts = [inst_data.count(bytearray((s,))) for s in range(nshapes)]
+        else:
+            counts = {}
+            _count_elements(counts, inst_shapes)
+            counts = [counts[s] for s in range(nshapes)]
+        nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts))
+        if shapes.bad:
+            s = min(shapes.bad, key=inst_shapes.index)
+            note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
+                                                           shapes.bad[s][0]),
+                 sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
+        hdr.append('# pyrecord: order common-first')
+        impl, ver = interpreter()
+        head = ['# slotslab pyrecord 1',
+                '# python: %s %s' % (impl, ver),
+                '# moment: %s' % moment,
+                '# pyrecord: script %s' % self.script,
+                '# pyrecord: status %s' % self.status,
+                '# pyrecord: instances %d classes %d attributes %d' % (
+                    ninst, len(classes), nattrs)]
+        for k in sorted(odd):
+            head.append('# pyrecord: odd %s %d %s' % (k, odd[k][0], odd[k][1]))
+        # Per shape, the names every instance of its class has (each
+        # shape seen is some recorded instance's) go in the instance's
+        # "new", the others later: "shape CLASS K NAME..." (K: the number
+        # set at "new").
+        common = {}           # class -> set of names all its instances have
+        for c, t in zip(shapes.cls, shapes.names):
+            if c in common:
+                common[c].intersection_update(t)
+            else:
+                common[c] = set(t)
+        shape_lines = []
+        for c, t in zip(shapes.cls, shapes.names):
+            cm = common[c]
+            k = 0
+            while k < len(t) and t[k] in cm:
+                k += 1
+            shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
+        # Weak references: one "weakref ID" event each, after the instance's
+        # "new" and its common names.
+        most = max(map(getweakrefcount, instances)) if instances else 0
+        ww, wrs = packed(list(map(getweakrefcount, instances)), most + 1) if most else (0, b'')
+        del instances[:]
+        inst_shapes = None
+        text = '\n'.join(head + hdr + lines) + '\n'
+        del lines[:]
+        if not isinstance(text, bytes):
+            text = text.encode('utf-8', 'surrogateescape')
+        shape_text = ''.join(shape_lines).encode('utf-8')
+        # The snapshot file (read by bench/import/pysnap.c).
+        tmp = self.out + '.tmp'
+        with open(tmp, 'wb') as f:
+            f.write(('slotslab-pyrecord-snapshot 1 %d %d %d %d %d %d\n' % (
+                len(text), len(shape_text), len(shapes.cls), ninst, iw, ww)).encode('ascii'))
+            f.write(text)
+            f.write(shape_text)
+            f.write(inst_data)
+            f.write(wrs)
+        inst_data = wrs = None
+        os.rename(tmp, self.out)
+        self.written = (moment, ninst, odd)
+        return ninst
+
+    # ---- peak sampling ---------------------------------------------------
+    def on_sample(self, signum, frame):
+        """Count the live instances; snapshot at a new highest count when
+        it is 10 % above the last snapshot or the time spent recording so
+        far is under half the CPU time the program has used."""
+        c0 = os.times()
+        t0 = c0[0] + c0[1]
+        self.sample_no += 1
+        n = self.count_live()
+        c1 = os.times()
+        spent = c1[0] + c1[1] - t0
+        self.interval = max(0.01, 10 * spent)   # counting: at most ~10 %
+        if n > self.seen_max:
+            self.seen_max = n
+        if n > self.best:
+            if n >= 1.1 * self.best or self.cost < 0.5 * max(0.0, t0 - self.cost):
+                self.best = n
+                self.snapshot('peak %d (sample %d; counts every %.0f ms of CPU time or more)'
+                              % (n, self.sample_no, self.interval * 1000))
+        c1 = os.times()
+        self.cost += c1[0] + c1[1] - t0
+        signal.setitimer(signal.ITIMER_PROF, self.interval)
+
+    def on_signal(self, signum, frame):
+        self.snapshot('signal %s' % self.signame)
+
+
+def main(argv):
+    global signal
+    if len(argv) < 4 or argv[2] != '--':
+        sys.stderr.write('usage: slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]\n')
+        return 2
+    out, at, script = argv[0], argv[1], argv[3]
+    rec = Recorder(out, at)
+    rec.script = script
+    rec.written = None
+    try:
+        with open(script, 'rb') as f:
+            src = f.read()
+        code = compile(src, script, 'exec', dont_inherit=True)
+    except (IOError, OSError, SyntaxError) as e:
+        sys.stderr.write('slotslab pyrecord: %s: %s\n' % (script, e))
+        return 2
+    if at != 'exit':
+        import signal
+    if at == 'peak':
+        signal.signal(signal.SIGPROF, rec.on_sample)
+        signal.setitimer(signal.ITIMER_PROF, rec.interval)
+    elif at.startswith('signal:'):
+        name = at[7:]
+        signum = getattr(signal, name if name.startswith('SIG') else 'SIG' + name, None)
+        if not isinstance(signum, int) and not hasattr(signum, 'value'):
+            sys.stderr.write('slotslab pyrecord: no signal %s\n' % name)
+            return 2
+        rec.signame = name
+        signal.signal(signum, rec.on_signal)
+    elif at != 'exit':
+        sys.stderr.write('slotslab pyrecord: --at %s: expected exit, peak or signal:NAME\n' % at)
+        return 2
+    main_mod = type(sys)('__main__')
+    main_mod.__dict__.update({'__file__': script, '__builtins__': builtins,
+                              '__package__': None})
+    me = sys.modules.get('__main__')
+    sys.modules['__main__'] = main_mod
+    sys.argv = [script] + argv[4:]
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
+    status = 0
+    failure = None
+    try:
+        exec(code, main_mod.__dict__)
+    except SystemExit as e:
+        c = e.code
+        status = c if isinstance(c, int) else (0 if c is None else 1)
+        if c is not None and not isinstance(c, int):
+            sys.stderr.write('%s\n' % c)
+    except BaseException as e:
+        import traceback
+        failure = e
+        traceback.print_exc()
+        status = 1
+    if at == 'peak':
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_IGN)
+        if rec.written is None:
+            rec.status = 'ok' if failure is None else 'failed'
+            rec.snapshot('peak %d (at exit: no sample fell in the run)' % rec.count_live())
+    rec.status = 'ok' if status == 0 else ('failed %s: %s' % (
+        type(failure).__name__, str(failure).replace('\n', ' ')[:200]) if failure
+        else 'exit %d' % status)
+    if at == 'exit' or (at.startswith('signal:') and rec.written is None):
+        rec.snapshot('exit' if at == 'exit' else 'exit (signal %s never came)' % rec.signame)
+    moment, n, odd = rec.written
+    if at == 'peak' and rec.seen_max > n:
+        sys.stderr.write('slotslab pyrecord: peak: the snapshot holds %d instances; the highest '
+                         'count sampled was %d (a snapshot at each new high would have cost '
+                         'more than the program)\n' % (n, rec.seen_max))
+    if failure is not None:
+        sys.stderr.write('slotslab pyrecord: %s failed (%s); the trace holds its objects '
+                         'up to the failure\n' % (script, type(failure).__name__))
+    for k in sorted(odd):
+        sys.stderr.write('slotslab pyrecord: not recorded: %d %s (e.g. %s)\n'
+                         % (odd[k][0], k, odd[k][1]))
+    del me
+    sys.stdout.flush()
+    return status
+
+
+def run():
+    rc = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.exit(rc)
