@@ -4,10 +4,8 @@
  * as static inline hooks that compile to nothing when their Kconfig option
  * is off (SLUB's stat() style), so the fast paths carry no #ifdef.
  *
- *   hook_alloc   object leaves the allocator: its mark says "live",
- *                Valgrind sees a malloc'd block; __GFP_ZERO is honoured.
- *                Returns the object.  hook_alloc_taken: the same, for an
- *                object whose mark mark_take() (internal.h) already wrote.
+ *   hook_alloc   object leaves the allocator: Valgrind sees a malloc'd
+ *                block; __GFP_ZERO is honoured.  Returns the object.
  *   hook_free    object comes back: Valgrind sees it freed, so memcheck
  *                reports any later access.
  *   vg_*         the allocator's own accesses to free objects (the free
@@ -63,9 +61,14 @@ static inline void vg_close(void *p, size_t bytes)
 		VALGRIND_MAKE_MEM_NOACCESS(p, bytes);
 }
 
-/* hook_alloc() for an object already marked live (mark_take in internal.h). */
-static __always_inline void *hook_alloc_taken(struct kmem_cache *s, void *obj, gfp_t gfp)
+static __always_inline void *hook_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
 {
+	void **fp = (void **)((char *)obj + s->offset);
+
+	/* Not free any more: see free_mark_ok() in internal.h. */
+	vg_open_undefined(fp, sizeof(*fp));
+	*fp = NULL;
+	vg_close(fp, sizeof(*fp));
 	if (IS_ENABLED(CONFIG_VALGRIND)) {
 		VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, 0);
 		/* A constructed object's state is valid by definition. */
@@ -75,17 +78,6 @@ static __always_inline void *hook_alloc_taken(struct kmem_cache *s, void *obj, g
 	if (unlikely(gfp & __GFP_ZERO))
 		return slab_zero(s, obj);	/* a tail call: no frame on the fast path */
 	return obj;
-}
-
-static __always_inline void *hook_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
-{
-	void **fp = (void **)((char *)obj + s->offset);
-
-	/* Not free any more: "live" (see the mark in internal.h). */
-	vg_open_undefined(fp, sizeof(*fp));
-	*fp = NULL;
-	vg_close(fp, sizeof(*fp));
-	return hook_alloc_taken(s, obj, gfp);
 }
 
 static __always_inline void hook_free(struct kmem_cache *s, void *obj)

@@ -372,9 +372,9 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  *
  * The always-on double-free check (glibc's tcache key, in slotslab's
  * terms) uses the same word.  Its states, decoded:
- *   live        0 written by hook_alloc() (or mark_take()), then the
- *               user's data: decodes to the mask or beyond, never into
- *               the slab (the user would have to know the secret)
+ *   live        0 written by hook_alloc(), then the user's data: decodes
+ *               to the mask or beyond, never into the slab (the user would
+ *               have to know the secret)
  *   freed       the object itself: written by every free (free_mark), a
  *               blind store, and by a refill as the object leaves its
  *               slab; every object in a magazine or the depot reads so
@@ -382,25 +382,23 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * An object going back to its slab must read "freed" (slab_put), one
  * taken off a freelist must link to another free object of its slab
  * (take_from_slab: a second free overwrote the link with the object
- * itself), and every object leaving a magazine must read "freed"
- * (mark_take on the fast path, free_marked on the slow and bulk paths);
- * anything else is reported (debug_bad_mark) and dropped, never handed
- * out.  The free fast path adds a compare with the two objects freed last
- * (slab_free).  Costs a store on free, in a line the caller has usually
- * touched, and on allocation a load and a compare of the word
- * hook_alloc() stores to anyway: the line is usually in cache, as the
- * object's free wrote it or the refill read its link.  Measured (issue
- * 12): 6 instructions per allocation, and see alloc/README.md.
+ * itself), and one the magazine layer's slow or bulk path hands out must
+ * read "freed" (free_marked); anything else is reported (debug_bad_mark:
+ * freed twice, or written while free) and dropped.  The free fast path
+ * adds a compare with the two objects freed last (slab_free).  Costs a
+ * store on free, in a line the caller has usually touched.
  *
- * So a second free with frees of the same cache between, while the first
- * copy still sits in a magazine, is caught when the magazine hands out
- * its second copy (the first went out and reads "live" or user data): the
- * object goes out once, not twice.  A free object written by its former
- * user or by an overflow of a neighbour (the first word: the mark is at
- * offset 0 unless a constructor moves it past the object) is
- * caught when it is handed out next.  Not caught: a double free after the
- * object was handed out again (it is then live: the free is valid), and
- * writes after free that miss the mark's word.
+ * Not caught at once: a second free with two or more frees of the same
+ * cache between, while the first copy is still in a magazine (the
+ * thread's or the depot's); the fast path may hand such an object out
+ * twice before the magazine goes back to the slabs, and hands out a free
+ * object written since its free.  Checking the mark on the fast path too
+ * (a load and compare fused with hook_alloc's store, 6 instructions) was
+ * measured in issue 12: no added cachegrind miss and +2 to +3.6 % of the
+ * workload suite's instructions, but random replacement took 1.6x the
+ * time for a kmem_cache and 1.4x for kmalloc (min of alternated runs,
+ * 54 -> 86 and 67 -> 95 ns/op): the load waits for the line the free's
+ * store is still fetching, where the store alone overlapped the misses.
  * A cache without magazines, so every cache under SLOTSLAB_DEBUG, checks
  * the mark before every free.
  */
@@ -453,27 +451,6 @@ static __always_inline void free_mark(const struct kmem_cache *s, void *obj)
 static __always_inline bool free_marked(const struct kmem_cache *s, void *obj)
 {
 	return fp_read(s, obj) == (uintptr_t)obj;
-}
-
-/*
- * mark_take - may @obj leave the loaded magazine (the allocation fast
- * path)?  Every object in a magazine reads "freed"; true: it does, and now
- * reads "live" (hook_alloc_taken() follows).  A load and a compare fused
- * with the store hook_alloc() would make anyway, in a line the object's
- * free wrote or its refill read.  False: untouched, for the slow path to
- * report (freed twice while in a magazine, or written after its free).
- */
-static __always_inline bool mark_take(const struct kmem_cache *s, void *obj)
-{
-	void **fp = (void **)((char *)obj + s->offset);
-	bool ok;
-
-	vg_open(fp, sizeof(*fp));
-	ok = ((uintptr_t)*fp ^ (uintptr_t)fp_mask(s, fp)) == (uintptr_t)obj;
-	if (likely(ok))
-		*fp = NULL;
-	vg_close(fp, sizeof(*fp));
-	return ok;
 }
 
 /* Is @obj free (freed, or on its freelist): does its word decode into its slab? */
@@ -573,17 +550,12 @@ static __always_inline void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp,
 
 	if (should_failslab(s))
 		return NULL;
-	/*
-	 * The mark is read where hook_alloc() stores: the line is usually in
-	 * cache (the free wrote it, a refill read its link).  A bad mark goes
-	 * to the slow path, which pops the same object, reports and drops it.
-	 */
-	if (likely(avail != 0) &&
-	    likely(mark_take(s, obj = slot->loaded->objs[avail - 1]))) {
+	if (likely(avail != 0)) {
+		obj = slot->loaded->objs[avail - 1];
 		hook_forget(&slot->loaded->objs[avail - 1]);
 		WRITE_ONCE(slot->avail, avail - 1);
 		stat_inc_local(&slot->allocs);
-		return hook_alloc_taken(s, obj, gfp);
+		return hook_alloc(s, obj, gfp);
 	}
 	if (size)
 		return kmalloc_alloc_slow(s, gfp, ip, size);

@@ -348,14 +348,6 @@ again:
 			struct magazine *f = depot_get_full(s, slot->loaded, gfp);
 
 			if (f) {
-				/*
-				 * Freed by other threads, most of them: their
-				 * marks (mark_take) sit in other caches.  Fetch
-				 * them all now, in parallel, rather than one
-				 * stalled load per allocation.
-				 */
-				for (unsigned int i = 0; i < f->rounds; i++)
-					__builtin_prefetch((char *)f->objs[i] + s->offset, 1);
 				WRITE_ONCE(slot->loaded, f);
 				WRITE_ONCE(slot->avail, f->rounds);
 			} else {
@@ -450,7 +442,7 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < k; i++)
 		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
 	WRITE_ONCE(slot->avail, slot->avail - k);
-	/* Drop the objects whose mark does not read "freed" (mark_take). */
+	/* Drop the objects whose mark does not read "freed" (internal.h). */
 	n = 0;
 	for (unsigned int i = 0; i < k; i++) {
 		if (likely(free_marked(s, p[i])))

@@ -190,7 +190,7 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 			if (s->random_seq)
 				idx = s->random_seq[(slab->rand_start + idx) % s->objects];
 			p[k] = mem + (size_t)idx * s->size;
-			free_mark(s, p[k++]);	/* "freed", as mark_take() expects */
+			free_mark(s, p[k++]);	/* "freed", as the magazines expect */
 		}
 		slab->carved += m;
 	}

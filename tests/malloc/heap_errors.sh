@@ -8,10 +8,8 @@
 # table and the counts; asserts what slotslab promises:
 #   - with no settings, every double free of the immediate and interleaved
 #     kinds, every invalid free (interior, unaligned, stack, alloca, far,
-#     low addresses), every realloc of a freed small or medium block, and
-#     of small and medium blocks every delayed double free and every write
-#     after free (the free mark, alloc/internal.h) is stopped, with one
-#     line "slotslab: ..." on stderr;
+#     low addresses) and every realloc of a freed small or medium block is
+#     stopped, with one line "slotslab: ..." on stderr;
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow of a large block and every
 #     write after free of a small or medium block; more cases than with no
@@ -50,9 +48,7 @@ for c in $cases; do
 	printf '%-32s %-6s %-6s %-6s\n' "$c" "$g" "$d" "$f" >>"$table"
 	case $c in
 	double-free-immediate-*|double-free-interleaved-*|free-interior-*|free-unaligned-*|\
-	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium|\
-	double-free-delayed-small|double-free-delayed-medium|\
-	write-after-free-small|write-after-free-medium)
+	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
@@ -74,7 +70,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 70 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block, writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]
