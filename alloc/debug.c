@@ -619,6 +619,28 @@ void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip)
 }
 
 /**
+ * debug_bad_mark - @obj was about to leave a magazine without its mark
+ * reading "freed" (internal.h): it is dropped, never handed out again.
+ * A word reading "live" (0) means the object was in a magazine twice (its
+ * other copy went out first); anything else, that the free object was
+ * written: after its free, by an overflow of a neighbour, or by the user
+ * of a copy handed out before.
+ */
+void debug_bad_mark(struct kmem_cache *s, void *obj)
+{
+	void **fp = (void **)((char *)obj + s->offset);
+
+	if (fp_read(s, obj) == (uintptr_t)fp_mask(s, fp)) {
+		report_begin(s, obj, "double free detected (object freed twice, in a magazine twice)");
+		slab_report("Object %p was handed out from its other copy: it reads \"live\"\n", obj);
+	} else {
+		report_begin(s, obj, "free object modified (written after free, by an overflow, or freed twice)");
+		slab_report("Object %p: its free mark was overwritten while it was free\n", obj);
+	}
+	report_end("object dropped: never handed out again");
+}
+
+/**
  * debug_bad_free - report a free the page map refuses (slab.c's
  * always-on check): @what happened, @action was taken
  */

@@ -54,6 +54,7 @@ bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void 
 void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 		    const char *action);
 void debug_double_free(struct kmem_cache *s, const void *obj, unsigned long ip);
+void debug_bad_mark(struct kmem_cache *s, void *obj);
 void debug_invalid_state(struct kmem_cache *s, const char *what);
 void slab_report(const char *fmt, ...) __printf(1, 2);
 size_t debug_obj_size(struct kmem_cache *s, const void *obj);

@@ -386,9 +386,9 @@ again:
 	obj = slot->loaded->objs[avail];
 	hook_forget(&slot->loaded->objs[avail]);
 	WRITE_ONCE(slot->avail, avail);
-	if (unlikely(!alloc_mark_ok(s, obj))) {
-		/* In the magazine twice, or freed twice and handed out since. */
-		debug_double_free(s, obj, 0);
+	if (unlikely(!free_marked(s, obj))) {
+		/* slab_alloc_sized left it: in a magazine twice, or written since its free */
+		debug_bad_mark(s, obj);
 		goto again;
 	}
 	stat_inc_local(&slot->allocs);
@@ -418,7 +418,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	unsigned int avail;
 
 	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
-	if (slot ? freed_last(slot, obj) : alloc_mark_ok(s, obj)) {
+	if (slot ? freed_last(slot, obj) : mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
@@ -463,13 +463,13 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 	for (unsigned int i = 0; i < k; i++)
 		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
 	WRITE_ONCE(slot->avail, slot->avail - k);
-	/* Drop the objects freed twice (alloc_mark_ok). */
+	/* Drop the objects whose mark does not read "freed" (internal.h). */
 	n = 0;
 	for (unsigned int i = 0; i < k; i++) {
-		if (likely(alloc_mark_ok(s, p[i])))
+		if (likely(free_marked(s, p[i])))
 			p[n++] = p[i];
 		else
-			debug_double_free(s, p[i], 0);
+			debug_bad_mark(s, p[i]);
 	}
 	return n;
 }

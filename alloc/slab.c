@@ -190,7 +190,7 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 			if (s->random_seq)
 				idx = s->random_seq[(slab->rand_start + idx) % s->objects];
 			p[k] = mem + (size_t)idx * s->size;
-			free_mark(s, p[k++]);	/* free, as alloc_mark_ok() expects */
+			free_mark(s, p[k++]);	/* "freed", as the magazines expect */
 		}
 		slab->carved += m;
 	}
@@ -434,7 +434,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t n, void **p)
 		size_t j = i;
 
 		while (j < n && p[j] && obj_belongs(s, p[j])) {
-			if (IS_ENABLED(CONFIG_VALGRIND) && alloc_mark_ok(s, p[j]))
+			if (IS_ENABLED(CONFIG_VALGRIND) && mark_says_free(s, p[j]))
 				break;	/* free already: reported below, before memcheck sees it */
 			hook_free(s, p[j]);
 			free_mark(s, p[j]);
