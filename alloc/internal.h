@@ -407,13 +407,10 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * cache between, while the first copy is still in a magazine (the
  * thread's or the depot's); the fast path may hand such an object out
  * twice before the magazine goes back to the slabs, and hands out a free
- * object written since its free.  Checking the mark on the fast path too
- * (a load and compare fused with hook_alloc's store, 6 instructions) was
- * measured in issue 12: no added cachegrind miss and +2 to +3.6 % of the
- * workload suite's instructions, but random replacement took 1.6x the
- * time for a kmem_cache and 1.4x for kmalloc (min of alternated runs,
- * 54 -> 86 and 67 -> 95 ns/op): the load waits for the line the free's
- * store is still fetching, where the store alone overlapped the misses.
+ * object written since its free.  The fast path does not check the mark:
+ * its load would wait for the line the free's store is still fetching,
+ * where the store alone overlaps the miss (alloc/README.md, "Why the
+ * allocation fast path does not check the mark").
  * A cache without magazines, so every cache under SLOTSLAB_DEBUG, checks
  * the mark before every free.
  */

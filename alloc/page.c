@@ -150,7 +150,8 @@ static struct list_head free_dirty[CHUNK_ORDER + 1];
 static struct list_head free_clean[CHUNK_ORDER + 1];
 /*
  * Kept mappings (5 above), newest first by freed_ms: descriptors of
- * slab_pool with chunk NULL, in no page-map entry, PROT_NONE.
+ * slab_pool with chunk NULL, in no page-map entry (PROT_NONE when
+ * kept_protect).
  * Invariant: kept_count == |map_kept| <= MAP_KEPT_MAX.
  */
 static LIST_HEAD_DECL(map_kept);
@@ -584,16 +585,13 @@ static struct slab *kept_take_fit_locked(size_t bytes)
 	return best;
 }
 
-/*
- * The largest kept mapping of at most @room bytes, taken off the list; NULL
- * if there is none.  page_lock held.
- */
-static struct slab *kept_take_largest_locked(size_t room)
+/* The largest kept mapping, taken off the list; NULL if none.  page_lock held. */
+static struct slab *kept_take_largest_locked(void)
 {
 	struct slab *d, *best = NULL;
 
 	list_for_each_entry(d, &map_kept, lru)
-		if (d->large_size <= room && (!best || d->large_size > best->large_size))
+		if (!best || d->large_size > best->large_size)
 			best = d;
 	if (best)
 		kept_del_locked(best);
@@ -847,7 +845,7 @@ static struct slab *kept_take(size_t bytes, size_t *dirty)
 	pthread_mutex_lock(&page_lock);
 	d = kept_take_fit_locked(bytes);
 	if (!d)
-		d = kept_take_largest_locked(SIZE_MAX);
+		d = kept_take_largest_locked();
 	pthread_mutex_unlock(&page_lock);
 	if (!d)
 		return NULL;

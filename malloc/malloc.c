@@ -127,7 +127,7 @@ SLOTSLAB_API void *MALLOC_API(calloc)(size_t nmemb, size_t size)
 
 /*
  * Any block to @size bytes by allocating, copying and freeing; one that
- * grows beyond the size classes gets headroom (kmalloc_grow_size).
+ * grows past a page gets a quarter of headroom (kmalloc_grow_size).
  */
 static void *realloc_move(void *p, size_t old, size_t size)
 {
