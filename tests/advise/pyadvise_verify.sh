@@ -15,7 +15,7 @@
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 P=tests/advise/pyprogs
 M=scripts/slotbench/programs/measure.py
 PROGS="records chain rare weak wide"

@@ -8,7 +8,7 @@
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
 plan 12
