@@ -80,6 +80,7 @@ struct slab {
 	union {
 		unsigned int inuse;
 		unsigned int freed_ms;   /* free in page.c: when it was freed */
+		unsigned int large_slack; /* a live large block: kmalloc.c's guard */
 	};
 	unsigned int carved;
 	unsigned int colour_off;

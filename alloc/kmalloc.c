@@ -22,6 +22,8 @@
  * Larger blocks are whole pages from page.c (3 there: up to 1 MiB from the
  * buddy system, beyond that a mapping each, which krealloc() moves with
  * mremap instead of copying), registered in the page map with cache id 0.
+ * Each holds the size asked for (ksize) and a guard word after it, which
+ * kfree and krealloc check (see large_guard_set below).
  *
  * Rules at the edges (as the kernel's):
  *   kmalloc(0)            ZERO_SIZE_PTR, which kfree/ksize/krealloc accept
@@ -31,6 +33,7 @@
  *   kfree of a pointer slotslab never handed out (foreign, or inside an
  *   object): reported on stderr, ignored
  */
+#include <limits.h>
 #include <string.h>
 
 #include "alloc/internal.h"
@@ -48,6 +51,7 @@ static const unsigned int kmalloc_sizes[KMALLOC_CLASSES] = {
 
 static char kmalloc_names[KMALLOC_CLASSES][24];
 static bool large_redzone;	/* SLOTSLAB_DEBUG=Z for "kmalloc-large" */
+static uint64_t large_secret;	/* keys the large blocks' guard words */
 static bool kmalloc_debugged;	/* some size class has debugging on */
 static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
 
@@ -84,7 +88,7 @@ size_t kmalloc_size_roundup(size_t size)
 		return 0;
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_sizes[kmalloc_index(size)];
-	return ALIGN_UP(size, PAGE_SIZE);
+	return size;	/* a large block holds the size asked for: a guard word follows */
 }
 
 void kmalloc_init(void)
@@ -113,6 +117,7 @@ void kmalloc_init(void)
 			kmalloc_debugged = true;
 		WRITE_ONCE(kmalloc_caches[i], s);
 	}
+	large_secret = slab_random() | 1;
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
 		unsigned long f = debug_flags_for("kmalloc-large");
 
@@ -176,6 +181,65 @@ static bool large_rz_ok(struct slab *d)
 	return true;
 }
 
+/*
+ * Every large block, in every build, unless Z's red zone above guards it:
+ * a guard word of LARGE_GUARD bytes right after the size asked for, keyed
+ * by the block's address, that size and a per-process secret (so no user
+ * data matches it by chance); d->large_slack is large_size minus that size
+ * (0: no guard: the slack is under 8 bytes or over 4 GiB).  kfree() and
+ * krealloc() check it, so an overrun of one byte or more past the size is
+ * caught at the block's free (glibc catches an overrun of a large chunk
+ * only when it reaches the next chunk's header).  Costs 8 bytes per block:
+ * an extra page when the size is a multiple of pages (glibc's 16-byte
+ * header costs the same), and one store.
+ */
+#define LARGE_GUARD sizeof(uint64_t)
+
+static uint64_t large_guard_word(const struct slab *d, size_t size)
+{
+	return large_secret ^ ((uint64_t)(uintptr_t)d->base + size) * 0x9E3779B97F4A7C15ULL;
+}
+
+/* The size asked for of large block @d, with or without a guard. */
+static size_t large_asked(const struct slab *d)
+{
+	return large_rz_orig(d) ?: d->large_size - d->large_slack;
+}
+
+/* Large block @d holds @size bytes for its caller: its guard goes there. */
+static void large_guard_set(struct slab *d, size_t size)
+{
+	size_t slack = d->large_size - size;
+	uint64_t g;
+
+	if (large_redzone || slack < LARGE_GUARD || slack > UINT_MAX) {
+		d->large_slack = 0;
+		return;
+	}
+	g = large_guard_word(d, size);
+	memcpy(d->base + size, &g, sizeof(g));
+	d->large_slack = (unsigned int)slack;
+}
+
+/* Is large block @d's guard intact?  Reports if not (the caller keeps it). */
+static bool large_guard_ok(struct slab *d)
+{
+	size_t size = d->large_size - d->large_slack;
+	char what[160];
+	uint64_t g;
+
+	if (!d->large_slack)
+		return large_rz_ok(d);
+	memcpy(&g, d->base + size, sizeof(g));
+	if (likely(g == large_guard_word(d, size)))
+		return true;
+	snprintf(what, sizeof(what), "Guard word overwritten (overrun): large kmalloc "
+		 "block %p of %zu bytes, the 8 bytes past its end changed", d->base, size);
+	debug_bad_free(NULL, d->base, what,
+		       "block quarantined: left allocated, never handed out again");
+	return false;
+}
+
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
 {
 	struct slab *d;
@@ -186,7 +250,7 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
 	slab_init();	/* reads SLOTSLAB_DEBUG */
-	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : 0), &dirty);
+	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : LARGE_GUARD), &dirty);
 	if (!d)
 		return NULL;
 	/* New pages read as zeros; what was resident before may not. */
@@ -196,6 +260,7 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 		memset(d->base + size, SLAB_RED_ACTIVE, d->large_size - sizeof(size_t) - size);
 		*large_rz_size(d) = size;
 	}
+	large_guard_set(d, size);
 	return d->base;
 }
 
@@ -255,7 +320,7 @@ static __cold void kfree_slow(const void *p, uint64_t e)
 	if (ZERO_OR_NULL_PTR(p))
 		return;
 	if (e && !pm_id(e) && d->base == (const char *)p) {
-		if (large_rz_ok(d))
+		if (large_guard_ok(d))
 			page_large_free(d);
 		return;
 	}
@@ -338,7 +403,7 @@ size_t kmalloc_capacity(const void *p)
 	if (pm_id(e))
 		return READ_ONCE(cache_table[pm_id(e)])->object_size;
 	if (e && pm_slab(e)->base == (const char *)p)
-		return large_rz_orig(pm_slab(e)) ?: pm_slab(e)->large_size;
+		return large_asked(pm_slab(e));
 	return 0;
 }
 
@@ -387,10 +452,13 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		return NULL;
 	}
 	e = pagemap_lookup(p);
+	if (pm_id(e) == 0 && !large_guard_ok(pm_slab(e)))
+		return NULL;	/* overrun: reported, the block kept as it is */
 	if (pm_id(e) == 0 && large_redzone) {
 		/* a red-zoned large block always moves */
 	} else if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
 		struct slab *d = pm_slab(e);
+		size_t want = new_size + LARGE_GUARD;
 
 		/*
 		 * Large to large.  A block that holds the size and keeps more
@@ -403,19 +471,25 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		 */
 		if (new_size > KMALLOC_MAX_SIZE)
 			return NULL;
-		if (new_size <= old && new_size > old / 2)
+		if (new_size <= d->large_size - LARGE_GUARD && new_size > d->large_size / 2) {
+			large_guard_set(d, new_size);
 			return (void *)p;
-		if (page_large_resize(d, kmalloc_grow_size(old, new_size)) == 0 ||
-		    (new_size > old && page_large_resize(d, new_size) == 0)) {
+		}
+		if (page_large_resize(d, kmalloc_grow_size(old, want)) == 0 ||
+		    (new_size > old && page_large_resize(d, want) == 0)) {
 			/* pages taken in a chunk may have been used before */
 			if ((flags & __GFP_ZERO) && d->chunk && new_size > old)
 				memset((char *)d->base + old, 0, new_size - old);
+			large_guard_set(d, new_size);
 			return d->base;
 		}
 	}
 	if (new_size <= old && (pm_id(e) != 0 || (new_size > old / 2 && !large_redzone))) {
 		/* Fits where it is (the kernel keeps the block too). */
-		kmalloc_resized(p, new_size);
+		if (pm_id(e) == 0)
+			large_guard_set(pm_slab(e), new_size);
+		else
+			kmalloc_resized(p, new_size);
 		return (void *)p;
 	}
 	q = kmalloc(kmalloc_grow_size(old, new_size), flags & ~__GFP_ZERO);
@@ -425,5 +499,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	if ((flags & __GFP_ZERO) && new_size > old)
 		memset((char *)q + old, 0, new_size - old);
 	kfree(p);
+	e = pagemap_lookup(q);
+	if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE)
+		large_guard_set(pm_slab(e), new_size);	/* at the size asked for, not the headroom */
 	return q;
 }

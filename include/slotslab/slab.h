@@ -249,9 +249,10 @@ SLOTSLAB_API void *krealloc(const void *p, size_t new_size, gfp_t flags);
 /**
  * kmalloc_size_roundup - the usable size kmalloc(@size) would give
  *
- * Return: the size class @size rounds up to, the page-rounded size for
- * large blocks, 0 for @size 0 (kmalloc returns ZERO_SIZE_PTR) and for
- * sizes above KMALLOC_MAX_SIZE (kmalloc returns NULL).
+ * Return: the size class @size rounds up to; @size itself for large
+ * blocks (above KMALLOC_MAX_CACHE_SIZE: the bytes after it are a guard
+ * word, checked at kfree); 0 for @size 0 (kmalloc returns ZERO_SIZE_PTR)
+ * and for sizes above KMALLOC_MAX_SIZE (kmalloc returns NULL).
  */
 SLOTSLAB_API size_t kmalloc_size_roundup(size_t size);
 

@@ -84,7 +84,7 @@ static void test_overflow(void **state)
 	assert_int_equal(kmalloc_size_roundup(0), 0);
 	assert_int_equal(kmalloc_size_roundup(KMALLOC_MAX_SIZE + 1), 0);
 	assert_int_equal(kmalloc_size_roundup(10000), 10240);
-	assert_int_equal(kmalloc_size_roundup(40000), 40960);
+	assert_int_equal(kmalloc_size_roundup(40000), 40000);	/* large: exact, a guard follows */
 	assert_null(kmalloc(SIZE_MAX, GFP_KERNEL));
 	assert_null(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL));
 	assert_null(kmalloc_array(SIZE_MAX / 2, 3, GFP_KERNEL));
@@ -237,6 +237,72 @@ static void test_bad_kfree(void **state)
 	kfree(obj);
 }
 
+/* kfree(@p) of an overrun large block: one report naming the overrun. */
+static void expect_overrun_report(char *p)
+{
+	const char *err;
+
+	test_stderr_begin();
+	kfree(p);	/* reported; the block is kept, never handed out again */
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "(overrun)"));
+}
+
+/*
+ * Every large block has a guard after the size asked for (or Z's red zone
+ * under SLOTSLAB_DEBUG): ksize() is that size, writing all of it is fine,
+ * one byte more is reported at kfree, also after krealloc moved the end.
+ */
+static void test_large_guard(void **state)
+{
+	static const size_t sizes[] = { 32769, 40000, 300 << 10, 3 << 20 };
+	const char *err;
+	char *p;
+
+	if (RUNNING_ON_VALGRIND)
+		skip();		/* memcheck calls the overruns below errors */
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i];
+
+		p = kmalloc(n, GFP_KERNEL);
+		assert_non_null(p);
+		assert_int_equal(ksize(p), n);
+		assert_int_equal(kmalloc_size_roundup(n), n);
+		memset(p, 0x5A, n);
+		test_stderr_begin();
+		kfree(p);
+		err = test_stderr_end();
+		assert_string_equal(err, "");
+
+		p = kmalloc(n, GFP_KERNEL);
+		p[n] = 'x';			/* one byte past the end */
+		expect_overrun_report(p);
+		p = kmalloc(n, GFP_KERNEL);
+		memset(p + n, 'A', 32);		/* 32 bytes past it */
+		expect_overrun_report(p);
+	}
+	/* Grown in place or moved, the guard follows the new size. */
+	p = kmalloc(40000, GFP_KERNEL);
+	p = krealloc(p, 100000, GFP_KERNEL);
+	assert_int_equal(ksize(p), 100000);
+	memset(p, 1, 100000);
+	p[100000] = 'x';
+	expect_overrun_report(p);
+	/* Shrunk in place, too. */
+	p = kmalloc(100000, GFP_KERNEL);
+	p = krealloc(p, 90000, GFP_KERNEL);
+	assert_int_equal(ksize(p), 90000);
+	p[90000] = 'x';
+	expect_overrun_report(p);
+	/* An overrun block is not resized: krealloc reports it, returns NULL. */
+	p = kmalloc(50000, GFP_KERNEL);
+	p[50000] = 'x';
+	test_stderr_begin();
+	assert_null(krealloc(p, 60000, GFP_KERNEL));
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "(overrun)"));
+}
+
 /* Objects of caches created with kmem_cache_create may be kfree'd too. */
 static void test_kfree_of_cache_object(void **state)
 {
@@ -288,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_krealloc_keeps_contents),
 		cmocka_unit_test(test_krealloc_in_place_and_zero),
 		cmocka_unit_test(test_bad_kfree),
+		cmocka_unit_test(test_large_guard),
 		cmocka_unit_test(test_kfree_of_cache_object),
 		cmocka_unit_test(test_shrink_all),
 	};

@@ -8,8 +8,9 @@
 # table and the counts; asserts what slotslab promises:
 #   - with no settings, every double free of the immediate and interleaved
 #     kinds, every invalid free (interior, unaligned, stack, alloca, far,
-#     low addresses) and every realloc of a freed small or medium block is
-#     stopped, with one line "slotslab: ..." on stderr;
+#     low addresses), every realloc of a freed small or medium block and
+#     every overflow of 1 or 32 bytes of a large or huge block (the guard
+#     word after its size) is stopped, with one line "slotslab: ..." on stderr;
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow of a large block and every
 #     write after free of a small or medium block; more cases than with no
@@ -48,7 +49,9 @@ for c in $cases; do
 	printf '%-32s %-6s %-6s %-6s\n' "$c" "$g" "$d" "$f" >>"$table"
 	case $c in
 	double-free-immediate-*|double-free-interleaved-*|free-interior-*|free-unaligned-*|\
-	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium)
+	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium|\
+	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
+	overflow-memcpy-32-large|overflow-memcpy-32-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
@@ -70,7 +73,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 70 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block, large overflows stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]

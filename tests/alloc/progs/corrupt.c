@@ -7,7 +7,8 @@
  *
  * CASE: double-free, delayed-double-free (free p, free q, free p),
  * interior-free, wrong-cache, foreign-free, overrun, kmalloc-overrun
- * (kmalloc(50), byte 50 written), underrun, write-after-free, freelist,
+ * (kmalloc(50), byte 50 written), large-overrun (a 300 KiB kmalloc block
+ * and the byte after it), underrun, write-after-free, freelist,
  * kfree-double.  The program prints
  * "survived" when, after the corruption, 10000 allocations from the cache
  * are distinct, writable and never the corrupted object, and exits 0.
@@ -97,6 +98,12 @@ int main(int argc, char **argv)
 
 		k[50] = 'x';
 		kfree(k);
+	} else if (strcmp(c, "large-overrun") == 0) {
+		/* a page multiple: the byte after the block is on a page of its own */
+		char *k = kmalloc(300 << 10, GFP_KERNEL);
+
+		k[300 << 10] = 'x';
+		kfree(k);
 	} else if (strcmp(c, "delayed-double-free") == 0) {
 		unsigned char *q = kmem_cache_alloc(cache, GFP_KERNEL);
 
@@ -148,7 +155,8 @@ int main(int argc, char **argv)
 			memset(q[i], 0x41, OBJ + 24);
 	} else {
 		fprintf(stderr, "usage: corrupt double-free|delayed-double-free|kfree-double|"
-			"interior-free|wrong-cache|foreign-free|overrun|kmalloc-overrun|underrun|"
+			"interior-free|wrong-cache|foreign-free|overrun|kmalloc-overrun|large-overrun|"
+			"underrun|"
 			"write-after-free|freelist\n");
 		return 2;
 	}
