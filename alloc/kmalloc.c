@@ -349,6 +349,15 @@ __cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
 		       "free ignored");
 }
 
+/** kmalloc_double_free - report @who's second free of @p, a block of the caller's own kind */
+__cold void kmalloc_double_free(const char *who, const void *p)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s(): double free of %p (a block of 0 bytes)", who, p);
+	debug_bad_free(NULL, p, what, "free ignored");
+}
+
 /**
  * kmalloc_resized - block @p keeps its place at @size bytes: a red-zoned
  * one moves its red zone there

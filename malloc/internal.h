@@ -50,6 +50,12 @@ size_t kmalloc_capacity(const void *p);
 size_t kmalloc_grow_size(size_t old, size_t size);
 /* Heap errors follow the C library's convention (alloc/debug.c). */
 extern const bool slab_libc_convention;
+/* alloc/kmalloc.c: report that @who freed @p, a block of ours, a second time */
+void kmalloc_double_free(const char *who, const void *p);
+/* zero.c: blocks of zero bytes, page aligned, faulting on any access */
+void *zero_alloc(void);
+bool zero_owns(const void *p);
+void zero_free(const char *who, void *p);
 bool huge_owns(const void *p);
 void huge_free(void *p);
 size_t huge_usable_size(const void *p);

@@ -8,9 +8,9 @@
  * malloc_usable_size; the dynamic linker then binds every caller to them,
  * glibc's own internal calls included.  Each is a thin layer:
  *
- *   malloc(n)      kmalloc(n), n = 0 taken as 1: a unique pointer, never
- *                  ZERO_SIZE_PTR, as glibc gives (kmalloc's size classes
- *                  reach 32 KiB; above, it keeps freed blocks for reuse)
+ *   malloc(n)      kmalloc(n) (its size classes reach 32 KiB; above, it
+ *                  keeps freed blocks for reuse); n = 0: a unique pointer
+ *                  that faults on any access (zero.c), never ZERO_SIZE_PTR
  *   free(p)        kfree(p); NULL does nothing
  *   calloc(n, m)   kmalloc(n * m, __GFP_ZERO); ENOMEM if n * m overflows
  *   realloc(p, n)  p NULL: malloc(n); n 0: free(p) and NULL (glibc's
@@ -54,9 +54,23 @@ static __cold void *fail_nomem(void)
 	return NULL;
 }
 
+/*
+ * What kmalloc gave for zero bytes (ZERO_SIZE_PTR) or for none (NULL):
+ * a zero-size block (a 1-byte one if zero.c has no slot), or ENOMEM.
+ */
+static __cold void *malloc_zero_or_fail(void *p)
+{
+	if (!p)
+		return fail_nomem();
+	p = zero_alloc();
+	if (!p)
+		p = kmalloc(1, GFP_KERNEL);
+	return p ? p : fail_nomem();
+}
+
 /**
  * malloc - allocate @size bytes
- * @size: bytes wanted; 0 gives a unique pointer
+ * @size: bytes wanted; 0 gives a unique pointer that faults on any access
  *
  * Return: a block aligned to 16 bytes (8 for sizes up to 8), or NULL with
  * errno ENOMEM.
@@ -64,10 +78,10 @@ static __cold void *fail_nomem(void)
  */
 SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
 {
-	void *p = kmalloc(size + (size == 0), GFP_KERNEL);
+	void *p = kmalloc(size, GFP_KERNEL);
 
-	if (unlikely(!p))
-		return fail_nomem();
+	if (unlikely(ZERO_OR_NULL_PTR(p)))	/* one compare, as for NULL alone */
+		return malloc_zero_or_fail(p);
 	return p;
 }
 
@@ -77,6 +91,10 @@ SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
  */
 static __cold void free_page_aligned(void *p)
 {
+	if (zero_owns(p)) {
+		zero_free("free", p);
+		return;
+	}
 	if (READ_ONCE(huge_live) && huge_owns(p)) {
 		huge_free(p);
 		return;
@@ -119,9 +137,9 @@ SLOTSLAB_API void *MALLOC_API(calloc)(size_t nmemb, size_t size)
 
 	if (unlikely(__builtin_mul_overflow(nmemb, size, &bytes)))
 		return fail_nomem();
-	p = kmalloc(bytes + (bytes == 0), GFP_KERNEL | __GFP_ZERO);
-	if (unlikely(!p))
-		return fail_nomem();
+	p = kmalloc(bytes, GFP_KERNEL | __GFP_ZERO);
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return malloc_zero_or_fail(p);
 	return p;
 }
 
@@ -169,6 +187,12 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 		return realloc_move(p, huge_usable_size(p), size);
 	old = kmalloc_capacity(p);
 	if (unlikely(old == 0)) {
+		if (zero_owns(p)) {		/* a block of 0 bytes: nothing to copy */
+			q = MALLOC_API(malloc)(size);
+			if (q)
+				zero_free("realloc", p);
+			return q;
+		}
 		kmalloc_invalid("realloc", p);
 		errno = EINVAL;
 		return NULL;

@@ -2,7 +2,7 @@
 # heap_errors - every heap error of tests/malloc/progs/heap_errors.c (double frees,
 # invalid frees, overflows and underflows of 1 B, 32 B and 1 MiB, writes
 # after free, realloc of a freed block; on small, medium, large and huge
-# blocks) run under libslotslab-malloc.so with no settings, under
+# blocks; reads, writes and double frees of malloc(0)'s block) run under libslotslab-malloc.so with no settings, under
 # SLOTSLAB_DEBUG=FZPU, and with glibc's malloc.  A case is "stopped" when
 # the process dies by a signal before it prints "carried on".  Prints the
 # table and the counts; asserts what slotslab promises:
@@ -10,7 +10,9 @@
 #     kinds, every invalid free (interior, unaligned, stack, alloca, far,
 #     low addresses), every realloc of a freed small or medium block and
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
-#     word after its size) is stopped, with one line "slotslab: ..." on stderr;
+#     word after its size) and every double free of malloc(0)'s block is
+#     stopped, with one line "slotslab: ..." on stderr; and every read or
+#     write through malloc(0)'s block (a page that faults);
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow of a large block and every
 #     write after free of a small or medium block; more cases than with no
@@ -51,10 +53,15 @@ for c in $cases; do
 	double-free-immediate-*|double-free-interleaved-*|free-interior-*|free-unaligned-*|\
 	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
-	overflow-memcpy-32-large|overflow-memcpy-32-huge)
+	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
+	esac
+	case $c in	# a fault: no line
+	zero-size-write|zero-size-read)
+		[ "$d" = yes ] || bad_default="$bad_default $c"
+		[ "$f" = yes ] || fewer="$fewer $c";;
 	esac
 	case $c in
 	overflow-*-small|overflow-*-medium|underflow-*-small|underflow-*-medium|\
@@ -70,7 +77,7 @@ sed 's/^/# /' "$table"
 echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBUG=FZPU $fzpu"
 [ -n "${HEAP_ERRORS_TABLE:-}" ] && cp "$table" "$HEAP_ERRORS_TABLE"
 
-[ "$n" -ge 70 ]
+[ "$n" -ge 73 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
 ok $? "double frees, invalid frees, realloc of a freed block, large overflows stopped with no settings${bad_default:+ (not:$bad_default)}"

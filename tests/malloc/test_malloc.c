@@ -21,22 +21,65 @@
 #define SLOTSLAB_MALLOC_PREFIX
 #include "malloc/internal.h"
 
+/*
+ * malloc(0) and calloc(0, n): unique pointers (also after frees and
+ * reuse), page aligned, 0 usable bytes, accepted by free and realloc.
+ */
 static void test_malloc_zero_is_unique(void **state)
 {
-	void *p[64];
+	enum { N = 64 };
+	char *p[N], *q;
 
-	for (int i = 0; i < 64; i++) {
-		p[i] = slotslab_malloc(0);
-		assert_non_null(p[i]);
-		assert_ptr_not_equal(p[i], ZERO_SIZE_PTR);
-		assert_true(slotslab_malloc_usable_size(p[i]) >= 1);
-		for (int j = 0; j < i; j++)
-			assert_ptr_not_equal(p[i], p[j]);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < N; i++) {
+			p[i] = i % 2 ? slotslab_calloc(0, 8) : slotslab_malloc(0);
+			assert_non_null(p[i]);
+			assert_ptr_not_equal(p[i], ZERO_SIZE_PTR);
+			assert_int_equal((uintptr_t)p[i] % 4096, 0);
+			assert_int_equal(slotslab_malloc_usable_size(p[i]), 0);
+			for (int j = 0; j < i; j++)
+				assert_ptr_not_equal(p[i], p[j]);
+		}
+		for (int i = 0; i < N; i += 2)
+			slotslab_free(p[i]);
+		for (int i = 1; i < N; i += 2) {	/* realloc: a real block, the old one freed */
+			q = slotslab_realloc(p[i], 100);
+			assert_non_null(q);
+			memset(q, 1, 100);
+			slotslab_free(q);
+		}
 	}
-	for (int i = 0; i < 64; i++)
-		slotslab_free(p[i]);
+	q = slotslab_malloc(0);
+	assert_null(slotslab_realloc(q, 0));	/* realloc(p, 0) frees, as glibc */
 	slotslab_free(NULL);
 	assert_int_equal(slotslab_malloc_usable_size(NULL), 0);
+}
+
+/* Any read or write through a block of zero bytes faults at once. */
+static void test_malloc_zero_faults(void **state)
+{
+	for (int write = 0; write < 2; write++) {
+		volatile char *p = slotslab_malloc(0);
+		int status;
+		pid_t pid;
+
+		if (test_under_instrumentation() || RUNNING_ON_VALGRIND)
+			skip();	/* the tools call the access an error of their own */
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
+			if (write)
+				p[0] = 1;
+			else
+				status = p[0];
+			_exit(0);	/* carried on */
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGSEGV);
+		slotslab_free((void *)p);
+	}
 }
 
 static void test_malloc_sizes_and_alignment(void **state)
@@ -631,6 +674,15 @@ static int err_realloc_freed(void *arg)
 	return 0;
 }
 
+static int err_zero_double_free(void *arg)
+{
+	char *p = slotslab_malloc(0);
+
+	slotslab_free(p);
+	slotslab_free(p);
+	return 0;
+}
+
 static void test_heap_errors_abort(void **state)
 {
 	static const size_t sizes[] = { 24, 2000, 300 << 10, 3 << 20 };
@@ -647,6 +699,7 @@ static void test_heap_errors_abort(void **state)
 			expect_abort(err_realloc_freed, n, "realloc of a freed block");
 		}
 	}
+	expect_abort(err_zero_double_free, 0, "double free of malloc(0)");
 	expect_abort(err_stack_free, 0, "free of a stack address");
 	expect_abort(err_low_free, 1, "free((void *)1)");
 	expect_abort(err_low_free, 4096, "free((void *)4096)");
@@ -656,6 +709,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malloc_zero_is_unique),
+		cmocka_unit_test(test_malloc_zero_faults),
 		cmocka_unit_test(test_malloc_sizes_and_alignment),
 		cmocka_unit_test(test_calloc_zeroes),
 		cmocka_unit_test(test_enomem),

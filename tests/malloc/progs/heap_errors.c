@@ -146,6 +146,18 @@ static void free_far(void)
 	free(launder(far_block + 64));
 }
 
+/* malloc(0), then a byte written to it or read from it */
+static void zero_size(int write)
+{
+	volatile char *p = launder(malloc(0));
+
+	if (write)
+		p[0] = 'Z';
+	else
+		sink = (unsigned char)p[0];
+	free((void *)p);
+}
+
 static void free_low(uintptr_t v)
 {
 	free(launder((void *)v));
@@ -229,6 +241,7 @@ static const char *const sized[] = {
 
 static const char *const unsized[] = {
 	"free-stack", "free-alloca", "free-far", "free-low-1", "free-low-16", "free-low-4096",
+	"zero-size-write", "zero-size-read", "zero-size-double-free",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -287,6 +300,12 @@ static int run_unsized(const char *what)
 		free_low(16);
 	else if (!strcmp(what, "free-low-4096"))
 		free_low(4096);
+	else if (!strcmp(what, "zero-size-write"))
+		zero_size(1);
+	else if (!strcmp(what, "zero-size-read"))
+		zero_size(0);
+	else if (!strcmp(what, "zero-size-double-free"))
+		double_free_immediate(0);
 	else
 		return -1;
 	carry_on(64);

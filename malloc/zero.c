@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * malloc/zero.c - blocks of zero bytes: malloc(0) and calloc(0, n).
+ *
+ * C wants a unique pointer that free() and realloc() accept, through which
+ * no byte may be read or written.  As OpenBSD's malloc does, these blocks
+ * are addresses in a range reserved PROT_NONE: a read or write through one
+ * faults at once (SIGSEGV), where a 1-byte block (glibc's 24 usable bytes)
+ * lets it pass and corrupt whatever it hits.
+ *
+ * Layout and invariants:
+ *   - the range [zero_base, zero_base + ZERO_SPAN) is reserved once,
+ *     PROT_NONE, MAP_NORESERVE, and never touched: no memory, one mapping;
+ *   - slot i is the address zero_base + i * ZERO_STEP, page aligned, so
+ *     free() finds these blocks on its existing page-aligned slow branch:
+ *     the common path pays nothing;
+ *   - bit i of zero_live is set while slot i is handed out: set by an
+ *     atomic fetch-or or compare-and-swap, cleared by free() with an atomic
+ *     fetch-and; a bit found clear at free() is a double free (reported as
+ *     every heap error is, alloc/debug.c);
+ *   - zero_next counts slots ever taken; below ZERO_SLOTS a slot is taken
+ *     by fetch-add (never handed out before), above it by a scan for a
+ *     clear bit from a moving cursor.  Every slot busy: malloc(0) falls
+ *     back to a 1-byte block, still unique and freeable.
+ * No lock on any path, so nothing to do at fork(); the range and the
+ * bitmap (one mapping: the bitmap's pages read-write, then the range) are
+ * made once, by the first malloc(0), under pthread_once.
+ */
+#include <pthread.h>
+#include <sys/mman.h>
+
+#include "malloc/internal.h"
+
+#define ZERO_STEP  MALLOC_PAGE
+#define ZERO_SLOTS (1UL << 20)			/* a million live zero-size blocks */
+#define ZERO_SPAN  (ZERO_SLOTS * ZERO_STEP)	/* 4 GiB of address space, no memory */
+#define ZERO_WORDS (ZERO_SLOTS / 64)
+#define ZERO_BITMAP_BYTES (ZERO_WORDS * sizeof(unsigned long))	/* 128 KiB */
+
+static char *zero_base;			/* NULL: no range (not yet, or refused) */
+static unsigned long *zero_live;	/* ZERO_WORDS words */
+static unsigned long zero_next;		/* slots taken by bump so far */
+static unsigned long zero_cursor;	/* where the scan for a free slot starts */
+static pthread_once_t zero_once = PTHREAD_ONCE_INIT;
+
+static void zero_reserve(void)
+{
+	char *m = mmap(NULL, ZERO_BITMAP_BYTES + ZERO_SPAN, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED)
+		return;
+	if (mprotect(m, ZERO_BITMAP_BYTES, PROT_READ | PROT_WRITE) != 0) {
+		munmap(m, ZERO_BITMAP_BYTES + ZERO_SPAN);
+		return;
+	}
+	zero_live = (unsigned long *)m;
+	__atomic_store_n(&zero_base, m + ZERO_BITMAP_BYTES, __ATOMIC_RELEASE);
+}
+
+/* Take slot @i if it is free. */
+static bool zero_take(unsigned long i)
+{
+	unsigned long bit = 1UL << (i % 64);
+
+	return !(__atomic_fetch_or(&zero_live[i / 64], bit, __ATOMIC_ACQ_REL) & bit);
+}
+
+/**
+ * zero_alloc - a block of zero bytes: a unique page-aligned address that
+ * faults on any access.  Return: NULL when no slot is free or the range
+ * could not be reserved (the caller then takes a 1-byte block).
+ */
+void *zero_alloc(void)
+{
+	unsigned long i;
+
+	pthread_once(&zero_once, zero_reserve);
+	if (!zero_base)
+		return NULL;
+	i = __atomic_fetch_add(&zero_next, 1, __ATOMIC_RELAXED);
+	if (likely(i < ZERO_SLOTS) && zero_take(i))
+		return zero_base + i * ZERO_STEP;
+	/* All slots were handed out once: look for one freed since. */
+	i = __atomic_fetch_add(&zero_cursor, 1, __ATOMIC_RELAXED);
+	for (unsigned long n = 0; n < ZERO_WORDS; n++) {
+		unsigned long w = (i + n) % ZERO_WORDS;
+		unsigned long v = __atomic_load_n(&zero_live[w], __ATOMIC_RELAXED);
+
+		while (~v) {
+			unsigned long slot = w * 64 + (unsigned long)__builtin_ctzl(~v);
+
+			if (zero_take(slot))
+				return zero_base + slot * ZERO_STEP;
+			v = __atomic_load_n(&zero_live[w], __ATOMIC_RELAXED);
+		}
+	}
+	return NULL;
+}
+
+/** zero_owns - is @p a block of zero_alloc(), live or freed? */
+bool zero_owns(const void *p)
+{
+	const char *base = __atomic_load_n(&zero_base, __ATOMIC_ACQUIRE);
+
+	return base && (uintptr_t)p - (uintptr_t)base < ZERO_SPAN &&
+	       ((uintptr_t)p - (uintptr_t)base) % ZERO_STEP == 0;
+}
+
+/**
+ * zero_free - free @p, a block of zero_alloc() (zero_owns): a block freed
+ * already, or never handed out, is reported as a double free by @who.
+ */
+void zero_free(const char *who, void *p)
+{
+	unsigned long i = (unsigned long)((char *)p - zero_base) / ZERO_STEP;
+	unsigned long bit = 1UL << (i % 64);
+
+	if (!(__atomic_fetch_and(&zero_live[i / 64], ~bit, __ATOMIC_ACQ_REL) & bit))
+		kmalloc_double_free(who, p);
+}
