@@ -90,8 +90,9 @@
  *    faulting in new ones at every step.  At most MAP_KEPT_MAX mappings
  *    are kept, so that the pieces cannot split the address space into
  *    many areas.  With page_protect_kept() (SLOTSLAB_DEBUG's P for
- *    kmalloc-large) a kept mapping is PROT_NONE, so that a use after free
- *    faults as it did when the block was unmapped; not by default, since
+ *    kmalloc-large) every large block is a mapping of its own, and a kept
+ *    mapping is PROT_NONE, so that a use after free faults as it did when
+ *    the block was unmapped; not by default, since
  *    every page-table change costs again at the next touch.  (The
  *    measurements: alloc/README.md, "Why large mappings are kept".)
  *
@@ -976,7 +977,7 @@ struct slab *page_large_alloc(size_t size, size_t *dirty)
 
 	if (bytes < size)
 		return NULL;
-	if (bytes > LARGE_CHUNK_MAX) {
+	if (bytes > LARGE_CHUNK_MAX || kept_protect) {	/* (P: freed, it faults) */
 		d = large_map(bytes, now, dirty);
 	} else {
 		unsigned int order = order_of_pages(pages);

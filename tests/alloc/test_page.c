@@ -465,7 +465,10 @@ static void test_kept_mappings(void **state)
 	assert_int_equal(mapped1, mapped0);
 }
 
-/* With page_protect_kept(), touching a freed mapping of its own faults. */
+/*
+ * With page_protect_kept(), every large block is a mapping of its own
+ * (none from a chunk), and touching a freed one faults.
+ */
 static void test_kept_mappings_protected(void **state)
 {
 	struct slab *d;
@@ -476,6 +479,10 @@ static void test_kept_mappings_protected(void **state)
 
 	page_purge();
 	page_protect_kept(true);
+	d = page_large_alloc(300 << 10, &dirty);
+	assert_non_null(d);
+	assert_null(d->chunk);
+	page_large_free(d);
 	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty);
 	assert_non_null(d);
 	base = d->base;
