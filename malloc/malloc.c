@@ -309,8 +309,9 @@ SLOTSLAB_API void *MALLOC_API(pvalloc)(size_t size)
 /**
  * malloc_usable_size - bytes the caller may use in block @p
  *
- * Return: at least the size asked for: the size class, the page-rounded
- * size of a large block; 0 for NULL or a pointer not handed out here.
+ * Return: at least the size asked for: the size class; for a large block
+ * the size asked for (a guard word follows it); 0 for NULL, a block of
+ * zero bytes or a pointer not handed out here.
  */
 SLOTSLAB_API size_t MALLOC_API(malloc_usable_size)(void *p)
 {
