@@ -20,22 +20,25 @@
  *     every heap error is, alloc/debug.c);
  *   - zero_next counts slots ever taken; below ZERO_SLOTS a slot is taken
  *     by fetch-add (never handed out before), above it by a scan for a
- *     clear bit from a moving cursor.  Every slot busy: malloc(0) falls
- *     back to a 1-byte block, still unique and freeable.
+ *     clear bit from a moving cursor.  Every slot busy, or no range (the
+ *     process runs under an address-space limit, RLIMIT_AS, which the
+ *     range would eat into, or mmap refused it): malloc(0) falls back to a
+ *     1-byte block, still unique and freeable.
  * No lock on any path, so nothing to do at fork(); the range and the
  * bitmap (one mapping: the bitmap's pages read-write, then the range) are
  * made once, by the first malloc(0), under pthread_once.
  */
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "malloc/internal.h"
 
 #define ZERO_STEP  MALLOC_PAGE
-#define ZERO_SLOTS (1UL << 20)			/* a million live zero-size blocks */
-#define ZERO_SPAN  (ZERO_SLOTS * ZERO_STEP)	/* 4 GiB of address space, no memory */
+#define ZERO_SLOTS (1UL << 18)			/* 262144 live zero-size blocks */
+#define ZERO_SPAN  (ZERO_SLOTS * ZERO_STEP)	/* 1 GiB of address space, no memory */
 #define ZERO_WORDS (ZERO_SLOTS / 64)
-#define ZERO_BITMAP_BYTES (ZERO_WORDS * sizeof(unsigned long))	/* 128 KiB */
+#define ZERO_BITMAP_BYTES (ZERO_WORDS * sizeof(unsigned long))	/* 32 KiB */
 
 static char *zero_base;			/* NULL: no range (not yet, or refused) */
 static unsigned long *zero_live;	/* ZERO_WORDS words */
@@ -45,9 +48,14 @@ static pthread_once_t zero_once = PTHREAD_ONCE_INIT;
 
 static void zero_reserve(void)
 {
-	char *m = mmap(NULL, ZERO_BITMAP_BYTES + ZERO_SPAN, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct rlimit as;
+	char *m;
 
+	/* Under an address-space limit the range would eat the program's budget. */
+	if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY)
+		return;
+	m = mmap(NULL, ZERO_BITMAP_BYTES + ZERO_SPAN, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m == MAP_FAILED)
 		return;
 	if (mprotect(m, ZERO_BITMAP_BYTES, PROT_READ | PROT_WRITE) != 0) {

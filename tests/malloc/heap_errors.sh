@@ -40,7 +40,7 @@ stopped() {
 
 cases=$("$P" --list)
 n=$(echo "$cases" | wc -l)
-plan 8
+plan 9
 table=$tmp/table
 : >"$table"
 bad_default= bad_fzpu= bad_line= fewer=
@@ -109,4 +109,9 @@ done
 grep -q "^BUG kmalloc-32: double free detected" "$tmp/err2" && grep -q "^BUG kmalloc: free(): invalid pointer 0x1" "$tmp/err2" &&
 	[ "$(grep -c "carried on" "$tmp/out")" -eq 1 ]
 ok $? "SLOTSLAB_ERRORS=kernel: reports and carries on"
+# Under an address-space limit malloc(0) gives a 1-byte block instead of
+# reserving its PROT_NONE range: the write then passes.
+( ulimit -v 4000000 && LD_PRELOAD="$SO" "$P" zero-size-write >"$tmp/out" 2>"$tmp/err" )
+grep -q "carried on" "$tmp/out"
+ok $? "under ulimit -v, malloc(0) is a 1-byte block (no 1 GiB reservation)"
 finish
