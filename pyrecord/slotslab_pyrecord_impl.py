@@ -37,7 +37,15 @@ import gc
 import os
 import sys
 from itertools import compress, repeat
-from operator import attrgetter
+try:  # the C module: operator.py imports it (~1 ms)
+    from _operator import add, attrgetter, is_, is_not
+except ImportError:
+    from operator import add, attrgetter, is_, is_not
+
+try:
+    from _collections import deque
+except ImportError:
+    from collections import deque
 
 try:
     from _weakref import getweakrefcount
@@ -119,6 +127,31 @@ def generic_dict(c):
     return found
 
 
+class _Slotted(object):
+    __slots__ = ('m',)
+
+
+MEMBER = type(_Slotted.__dict__['m'])        # member_descriptor: a slot
+MISSING = object()
+
+
+def no_hooks(c):
+    """True when no class of c's MRO but object defines __getattr__ or
+    __getattribute__: getattr(o, NAME, DEFAULT) on c's instances runs none
+    of the program's code when NAME is a slot's member descriptor."""
+    return not any('__getattr__' in k.__dict__ or '__getattribute__' in k.__dict__
+                   for k in c.__mro__ if k is not object)
+
+
+def has_dict(c):
+    """True when c's instances have a dict: its __dictoffset__, or where
+    the interpreter has none (PyPy), a class of its MRO defining __dict__."""
+    off = getattr(c, '__dictoffset__', None)
+    if off is not None:
+        return off != 0
+    return any('__dict__' in k.__dict__ for k in c.__mro__ if k is not object)
+
+
 def packed(xs, bound):
     """(width, data): the integers xs, all below bound, as 1-byte (bound
     <= 256) or 4-byte integers in native order.  (array, which imports
@@ -196,7 +229,7 @@ class Recorder(object):
             return k
         mod = getattr(cls, '__module__', None)
         flags = getattr(cls, '__flags__', HEAPTYPE)
-        if cls is Recorder or cls is Shapes or cls is ShapesOf:
+        if cls is Recorder or cls is Shapes or cls is ShapesOf or cls is _Slotted:
             k = 'lib'
         elif mod == '__main__':
             k = 'user'
@@ -298,15 +331,17 @@ class Recorder(object):
         for c in walk:
             if c in user or self.kind(c) == 'user':
                 add_class(c)
-        instances = list(compress(objs, map(user.__contains__, map(type, objs))))
+        types = list(map(type, objs))
+        mask = list(map(user.__contains__, types))
+        instances = list(compress(objs, mask))
+        itypes = list(compress(types, mask))     # their classes
+        del mask
         if exts:
-            types = list(map(type, objs))
             t = min(exts.intersection(types) or [None], key=types.index)
             if t is not None:
                 note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__),
                      sum(map(exts.__contains__, types)))
-            del types
-        del objs, walk
+        del objs, walk, types
         names = {}
         used = set()
         ext = []              # non-user bases declared as roots
@@ -353,9 +388,9 @@ class Recorder(object):
             if b in names:
                 return
             var = getattr(b, '__itemsize__', 0) > 0
-            has_dict = getattr(b, '__dictoffset__', 0) != 0
+            with_dict = getattr(b, '__dictoffset__', 0) != 0
             opts = []
-            if not has_dict:
+            if not with_dict:
                 opts.append('slots=')
             else:
                 opts.append('dict')
@@ -363,7 +398,7 @@ class Recorder(object):
                 opts.append('varsize')
             lines.append('class %s %s' % (cname(b), ' '.join(opts)))
             hdr.append('# pyrecord: external %s %s.%s%s%s' % (
-                names[b], b.__module__, b.__name__, ' dict' if has_dict else '',
+                names[b], b.__module__, b.__name__, ' dict' if with_dict else '',
                 ' varsize' if var else ''))
             ext.append(b)
 
@@ -427,11 +462,11 @@ class Recorder(object):
         # shared tuple per distinct shape (Shapes), so that what depends on
         # the names (valid ones, the "new" and "set" lines) is worked out
         # once per shape.
+        shapes = Shapes()
         getattribute = object.__getattribute__
         descr = {}            # class -> [(slot name, member descriptor)]
 
-        def attrs_of(o, c):
-            """(c, names o holds, slots first), or None if odd."""
+        def descriptors(c):
             ds = descr.get(c)
             if ds is None:
                 ds = []
@@ -442,8 +477,12 @@ class Recorder(object):
                             ds.append((a, d))
                             break
                 descr[c] = ds
+            return ds
+
+        def attrs_of(o, c):
+            """(c, names o holds, slots first), or None if odd."""
             attrs = []
-            for a, d in ds:
+            for a, d in descriptors(c):
                 try:
                     d.__get__(o, c)
                     attrs.append(a)
@@ -460,44 +499,116 @@ class Recorder(object):
                 attrs.extend(dct)
             return (c, tuple(attrs))
 
-        shapes = Shapes()
-        # Classes without slots (the common case): their instances' dicts,
-        # read in bulk.  Reading __dict__ makes CPython 3.11+ build the dict
-        # object (see README.md).
-        fast = set(c for c in user if not slot_attrs[c]
-                   and getattr(c, '__dictoffset__', 1) != 0)
-        fmask = None          # None: every instance is read in bulk
-        if fast != user:
-            fmask = list(map(fast.__contains__, map(type, instances)))
-        fast_insts = instances if fmask is None else list(compress(instances, fmask))
-        try:
-            if all(map(generic_dict, fast)):
-                dicts = list(map(attrgetter('__dict__'), fast_insts))
+        def read_dicts(classes, insts):
+            """The dicts of insts (instances of classes), read in bulk
+            (CPython 3.11+ builds each dict object, see README.md), or None
+            when one is not a dict or reading one raised (then one by one)."""
+            try:
+                if all(map(generic_dict, classes)):
+                    dicts = list(map(attrgetter('__dict__'), insts))
+                else:
+                    dicts = list(map(getattribute, insts, repeat('__dict__')))
+            except Exception:
+                return None
+            if set(map(type, dicts)) - set([dict]):
+                return None
+            return dicts
+
+        def bulk_shapes(c, insts):
+            """The shape numbers of insts (all of class c), worked out in C
+            loops: each slot's member descriptor is read for all of them
+            at once (deque(maxlen=0) drops the values); where some hold a
+            slot and others not (and no class of c's hooks attribute
+            access), which hold each slot, by getattr with a default, the
+            tuple of those bits mapping to the names; the dicts in bulk.
+            None when that cannot be done faithfully (one by one then): a
+            slot that is not a member descriptor, a dict that is not a
+            dict."""
+            ds = descriptors(c)
+            if any(type(d) is not MEMBER for a, d in ds):
+                return None
+            held = None       # which hold each slot (bytearrays), if not all
+            for a, d in ds:
+                try:
+                    deque(map(d.__get__, insts, repeat(c)), 0)
+                except AttributeError:
+                    if not no_hooks(c):
+                        return None
+                    held = [bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
+                                          repeat(MISSING))) for a, d in ds]
+                    break
+            if held is None:
+                prefixes = repeat(tuple(a for a, d in ds))
             else:
-                dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
-            odd_dicts = set(map(type, dicts)) - set([dict])
-        except Exception:     # a __dict__ property that raises: one by one
-            odd_dicts = True
-        if odd_dicts:         # dicts that are not dicts: one by one
-            fmask = [False] * len(instances)
-            fast_insts = dicts = []
+                names = tuple(a for a, d in ds)
+                by_bits = dict((bits, tuple(compress(names, bits))) for bits in set(zip(*held)))
+                prefixes = map(by_bits.__getitem__, zip(*held))
+            shapes_c = shapes[c]
+            if not has_dict(c):
+                if held is None:
+                    return [shapes_c[tuple(a for a, d in ds)]] * len(insts)
+                return list(map(shapes_c.__getitem__, prefixes))
+            dicts = read_dicts((c,), insts)
+            if dicts is None:
+                return None
+            keys = map(tuple, dicts)
+            if ds:
+                keys = map(add, prefixes, keys)
+            return list(map(shapes_c.__getitem__, keys))
+
         # Each recorded instance's shape number, in one list (ids count
-        # the recorded instances from 1, in this order).
-        fast_shapes = map(dict.__getitem__, map(shapes.__getitem__, map(type, fast_insts)),
-                          map(tuple, dicts))
-        if fmask is None:
-            inst_shapes = list(fast_shapes)
+        # the recorded instances from 1, in this order).  The classes
+        # without slots (the common case): their instances' dicts, read in
+        # bulk in one pass over every instance.  Each other class: its
+        # instances picked out (a C pass each), read in bulk if it can be
+        # (bulk_shapes), else one by one, and their numbers put back in
+        # place (list.__setitem__ mapped over their positions).
+        present = set(itypes)
+        plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
+        dicts = []
+        if plain:
+            if plain == present:
+                dicts = read_dicts(plain, instances)
+            else:
+                pmask = list(map(plain.__contains__, itypes))
+                dicts = read_dicts(plain, list(compress(instances, pmask)))
+            if dicts is None:     # odd dicts: their classes one by one
+                plain = set()
+        if plain == present and len(plain) == 1:
+            inst_shapes = list(map(shapes[itypes[0]].__getitem__, map(tuple, dicts)))
+        elif plain == present:
+            inst_shapes = list(map(dict.__getitem__, map(shapes.__getitem__, itypes),
+                                   map(tuple, dicts)))
         else:
-            slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
-            slow_shapes = iter([s if s is None else shapes[s[0]][s[1]] for s in slow_shapes])
-            fast_shapes = iter(list(fast_shapes))
-            inst_shapes = [next(fast_shapes) if f else next(slow_shapes) for f in fmask]
+            inst_shapes = [None] * len(instances)
+            if plain:
+                pos = compress(range(len(instances)), pmask)
+                deque(map(inst_shapes.__setitem__, pos, map(
+                    dict.__getitem__, map(shapes.__getitem__, compress(itypes, pmask)),
+                    map(tuple, dicts))), 0)
+                del pmask
+            for c in present - plain:
+                if len(present) == 1:
+                    cmask, insts = None, instances
+                else:
+                    cmask = list(map(is_, itypes, repeat(c)))
+                    insts = list(compress(instances, cmask))
+                nums = bulk_shapes(c, insts)
+                if nums is None:
+                    nums = [attrs_of(o, c) for o in insts]
+                    nums = [s if s is None else shapes[c][s[1]] for s in nums]
+                if cmask is None:
+                    inst_shapes = nums
+                else:
+                    deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
+                              nums), 0)
+                del cmask, insts, nums
             if None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
                 inst_shapes = list(compress(inst_shapes, keep))
                 del keep
-        del dicts, fmask, fast_insts
+        del dicts, itypes
         ninst = len(inst_shapes)
         nshapes = len(shapes.cls)
         iw, inst_data = packed(inst_shapes, nshapes)
@@ -543,8 +654,13 @@ class Recorder(object):
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.
-        most = max(map(getweakrefcount, instances)) if instances else 0
-        ww, wrs = packed(list(map(getweakrefcount, instances)), most + 1) if most else (0, b'')
+        # (none where no class recorded takes them: no __weakref__ slot)
+        if any(getattr(c, '__weakrefoffset__', 1) for c in present):
+            wrs = list(map(getweakrefcount, instances))
+            most = max(wrs) if wrs else 0
+        else:
+            most = 0
+        ww, wrs = packed(wrs, most + 1) if most else (0, b'')
         del instances[:]
         inst_shapes = None
         text = '\n'.join(head + hdr + lines) + '\n'
