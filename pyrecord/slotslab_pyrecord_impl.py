@@ -48,9 +48,10 @@ except ImportError:
     from collections import deque
 
 try:
-    from _weakref import getweakrefcount
+    from _weakref import getweakrefcount, ref, ProxyType, CallableProxyType
 except ImportError:
-    from weakref import getweakrefcount
+    from weakref import getweakrefcount, ref, ProxyType, CallableProxyType
+WEAK_TYPES = (ref, ProxyType, CallableProxyType)
 try:  # CPython 3's C loop behind collections.Counter
     from _collections import _count_elements
 except ImportError:
@@ -331,17 +332,42 @@ class Recorder(object):
         for c in walk:
             if c in user or self.kind(c) == 'user':
                 add_class(c)
+        # The instances, and their classes (itypes; None when there is one
+        # class, c1).  Each pass over the objects touches their memory
+        # (a cache miss each): the fewer the better.
         types = list(map(type, objs))
-        mask = list(map(user.__contains__, types))
-        instances = list(compress(objs, mask))
-        itypes = list(compress(types, mask))     # their classes
-        del mask
+        alltypes = set(types)
+        present = alltypes & user             # classes with live instances
+        c1 = itypes = None
+        if len(present) == 1:
+            c1 = next(iter(present))
+            instances = list(compress(objs, map(is_, types, repeat(c1))))
+        else:
+            mask = list(map(user.__contains__, types))
+            instances = list(compress(objs, mask))
+            itypes = list(compress(types, mask))
+            del mask
+        # A dict subclass's instance may be some instance's __dict__ (odd):
+        # only then are the dicts checked one more time.  The weak
+        # reference types live, to count weak references only if any.
+        odd_possible = any(t is not dict and issubclass(t, dict) for t in alltypes)
+        weak_types = [t for t in alltypes if issubclass(t, WEAK_TYPES)]
         if exts:
             t = min(exts.intersection(types) or [None], key=types.index)
             if t is not None:
                 note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__),
                      sum(map(exts.__contains__, types)))
-        del objs, walk, types
+        # Whether a weak reference may refer to a recorded instance: the
+        # referents of the weak references alive (any proxy: may).
+        weak_hit = False
+        if weak_types and any(getattr(c, '__weakrefoffset__', 1) for c in present):
+            refs = [t for t in weak_types if issubclass(t, ref)]
+            if len(refs) == len(weak_types):
+                wobjs = compress(objs, map(set(refs).__contains__, types))
+                weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
+            else:
+                weak_hit = True
+        del walk, objs, types
         names = {}
         used = set()
         ext = []              # non-user bases declared as roots
@@ -499,20 +525,25 @@ class Recorder(object):
                 attrs.extend(dct)
             return (c, tuple(attrs))
 
-        def read_dicts(classes, insts):
-            """The dicts of insts (instances of classes), read in bulk
-            (CPython 3.11+ builds each dict object, see README.md), or None
-            when one is not a dict or reading one raised (then one by one)."""
-            try:
-                if all(map(generic_dict, classes)):
-                    dicts = list(map(attrgetter('__dict__'), insts))
-                else:
-                    dicts = list(map(getattribute, insts, repeat('__dict__')))
-            except Exception:
-                return None
-            if set(map(type, dicts)) - set([dict]):
-                return None
-            return dicts
+        def read_keys(classes, insts):
+            """Each of insts' dict's names, a tuple (instances of classes,
+            which have a dict): an iterator over them, read in bulk (CPython
+            3.11+ builds each dict object, see README.md), in one pass with
+            whatever consumes it; or None when a dict is not a dict or
+            reading one raised (then one by one; a consumer that catches
+            an exception goes one by one too)."""
+            if all(map(generic_dict, classes)):
+                dicts = map(attrgetter('__dict__'), insts)
+            else:
+                dicts = map(getattribute, insts, repeat('__dict__'))
+            if odd_possible:
+                try:
+                    dicts = list(dicts)
+                except Exception:
+                    return None
+                if set(map(type, dicts)) - set([dict]):
+                    return None
+            return map(tuple, dicts)
 
         def bulk_shapes(c, insts):
             """The shape numbers of insts (all of class c), worked out in C
@@ -528,15 +559,18 @@ class Recorder(object):
             if any(type(d) is not MEMBER for a, d in ds):
                 return None
             held = None       # which hold each slot (bytearrays), if not all
-            for a, d in ds:
-                try:
-                    deque(map(d.__get__, insts, repeat(c)), 0)
-                except AttributeError:
-                    if not no_hooks(c):
-                        return None
-                    held = [bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
-                                          repeat(MISSING))) for a, d in ds]
-                    break
+            hooks = not no_hooks(c)
+            try:
+                if hooks:
+                    for a, d in ds:
+                        deque(map(d.__get__, insts, repeat(c)), 0)
+                elif ds:      # every slot in one pass
+                    deque(map(attrgetter(*[a for a, d in ds]), insts), 0)
+            except AttributeError:
+                if hooks:
+                    return None
+                held = [bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
+                                      repeat(MISSING))) for a, d in ds]
             if held is None:
                 prefixes = repeat(tuple(a for a, d in ds))
             else:
@@ -548,13 +582,15 @@ class Recorder(object):
                 if held is None:
                     return [shapes_c[tuple(a for a, d in ds)]] * len(insts)
                 return list(map(shapes_c.__getitem__, prefixes))
-            dicts = read_dicts((c,), insts)
-            if dicts is None:
+            keys = read_keys((c,), insts)
+            if keys is None:
                 return None
-            keys = map(tuple, dicts)
             if ds:
                 keys = map(add, prefixes, keys)
-            return list(map(shapes_c.__getitem__, keys))
+            try:
+                return list(map(shapes_c.__getitem__, keys))
+            except Exception:
+                return None
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -563,32 +599,26 @@ class Recorder(object):
         # instances picked out (a C pass each), read in bulk if it can be
         # (bulk_shapes), else one by one, and their numbers put back in
         # place (list.__setitem__ mapped over their positions).
-        present = set(itypes)
         plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
-        dicts = []
-        if plain:
-            if plain == present:
-                dicts = read_dicts(plain, instances)
-            else:
-                pmask = list(map(plain.__contains__, itypes))
-                dicts = read_dicts(plain, list(compress(instances, pmask)))
-            if dicts is None:     # odd dicts: their classes one by one
+        inst_shapes = None
+        if plain == present and plain:
+            keys = read_keys(plain, instances)
+            try:
+                if keys is None:
+                    pass
+                elif c1 is not None:
+                    inst_shapes = list(map(shapes[c1].__getitem__, keys))
+                else:
+                    inst_shapes = list(map(dict.__getitem__, map(shapes.__getitem__, itypes),
+                                           keys))
+            except Exception:
+                pass
+            if inst_shapes is None:   # odd dicts: one class at a time
                 plain = set()
-        if plain == present and len(plain) == 1:
-            inst_shapes = list(map(shapes[itypes[0]].__getitem__, map(tuple, dicts)))
-        elif plain == present:
-            inst_shapes = list(map(dict.__getitem__, map(shapes.__getitem__, itypes),
-                                   map(tuple, dicts)))
-        else:
+        if inst_shapes is None:
             inst_shapes = [None] * len(instances)
-            if plain:
-                pos = compress(range(len(instances)), pmask)
-                deque(map(inst_shapes.__setitem__, pos, map(
-                    dict.__getitem__, map(shapes.__getitem__, compress(itypes, pmask)),
-                    map(tuple, dicts))), 0)
-                del pmask
-            for c in present - plain:
-                if len(present) == 1:
+            for c in present:
+                if c1 is not None:
                     cmask, insts = None, instances
                 else:
                     cmask = list(map(is_, itypes, repeat(c)))
@@ -603,12 +633,12 @@ class Recorder(object):
                     deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
                               nums), 0)
                 del cmask, insts, nums
-            if None in inst_shapes:
+        if None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
                 inst_shapes = list(compress(inst_shapes, keep))
                 del keep
-        del dicts, itypes
+        del itypes
         ninst = len(inst_shapes)
         nshapes = len(shapes.cls)
         iw, inst_data = packed(inst_shapes, nshapes)
@@ -654,12 +684,11 @@ class Recorder(object):
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.
-        # (none where no class recorded takes them: no __weakref__ slot)
-        if any(getattr(c, '__weakrefoffset__', 1) for c in present):
+        # None where no weak reference refers to a recorded instance.
+        most = 0
+        if weak_hit:
             wrs = list(map(getweakrefcount, instances))
             most = max(wrs) if wrs else 0
-        else:
-            most = 0
         ww, wrs = packed(wrs, most + 1) if most else (0, b'')
         del instances[:]
         inst_shapes = None
