@@ -28,7 +28,9 @@ Invariants: the user's program runs as __main__ with its own sys.argv and
 sys.path[0]; the recorder never changes an object of the program nor runs
 its code (it reads __dict__ with object.__getattribute__, or by the
 ordinary lookup where no class involved hooks it, slots through their
-member descriptors); anything it cannot record faithfully is counted under
+member descriptors, or by the ordinary lookup, with a default, where no
+class involved hooks it and the slot's name finds its member descriptor);
+anything it cannot record faithfully is counted under
 "# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
 snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 """
@@ -38,9 +40,9 @@ import os
 import sys
 from itertools import compress, repeat
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, attrgetter, is_, is_not
+    from _operator import add, attrgetter, is_, is_not, lt
 except ImportError:
-    from operator import add, attrgetter, is_, is_not
+    from operator import add, attrgetter, is_, is_not, lt
 
 try:
     from _collections import deque
@@ -81,6 +83,9 @@ def interpreter():
     name = impl.name if impl else ('pypy' if 'PyPy' in sys.version else 'cpython')
     v = sys.version_info
     return name, '%d.%d.%d' % (v[0], v[1], v[2])
+
+
+CPYTHON = interpreter()[0] == 'cpython'
 
 
 def is_name(s):
@@ -134,6 +139,22 @@ class _Slotted(object):
 
 MEMBER = type(_Slotted.__dict__['m'])        # member_descriptor: a slot
 MISSING = object()
+
+
+class SlotNames(dict):
+    """Which of the slots some instances lack one holds (an int 0/1 for
+    one such slot, a tuple of them for several) -> the names of the slots
+    it holds, in slot order (order, the slots; full, those all hold)."""
+
+    def __init__(self, order, full, some):
+        dict.__init__(self)
+        self.order, self.full, self.some = order, full, some
+
+    def __missing__(self, bits):
+        held = set(self.full)
+        held.update(compress(self.some, bits if isinstance(bits, tuple) else (bits,)))
+        names = self[bits] = tuple(a for a in self.order if a in held)
+        return names
 
 
 def no_hooks(c):
@@ -230,7 +251,8 @@ class Recorder(object):
             return k
         mod = getattr(cls, '__module__', None)
         flags = getattr(cls, '__flags__', HEAPTYPE)
-        if cls is Recorder or cls is Shapes or cls is ShapesOf or cls is _Slotted:
+        if cls is Recorder or cls is Shapes or cls is ShapesOf or cls is _Slotted or \
+                cls is SlotNames:
             k = 'lib'
         elif mod == '__main__':
             k = 'user'
@@ -286,16 +308,23 @@ class Recorder(object):
 
     # ---- the snapshot -------------------------------------------------
     # Cost: what is done once per object runs in C loops (map, compress,
-    # bytearray, bytearray.count); Python code runs once per class or
-    # distinct attribute shape, and once per instance only for classes with
-    # slots (attrs_of).  The classes come from a walk of __subclasses__(),
-    # the instances from one pass over gc.get_objects(); the collector is
-    # off while the snapshot allocates.  Each instance is written as its
-    # shape's number; slotslab makes the events (bench/import/pysnap.c).
-    # Where the time goes (200 000 instances of 4 attributes, CPython
-    # 3.11, ~0.18 s): reading the dicts (3.11+ builds them) 42 %, key
-    # tuples and shapes 22 %, listing and picking the instances 18 %, the
-    # collection before it 15 %, weak references 4 %, writing under 1 %.
+    # deque(maxlen=0), bytearray, bytearray.count); Python code runs once
+    # per class or distinct attribute shape, and once per instance only
+    # for a class with slots that some instances lack and that hooks
+    # attribute access (attrs_of).  Each pass over the instances touches
+    # their memory (a cache miss each), so the passes are chained where
+    # they can be: an instance's dict is read, its names made a tuple and
+    # looked up among its class's shapes in one pass, all its slots read
+    # by one attrgetter.  The classes come from a walk of __subclasses__(),
+    # the instances from one pass over gc.get_objects() (and its list of
+    # types); weak references are counted only if one refers to a
+    # recorded instance; the collector is off while the snapshot allocates.
+    # Each instance is written as its shape's number; slotslab makes the
+    # events (bench/import/pysnap.c).  Where the time goes (262 144
+    # instances of 2 attributes, CPython 3.12, ~0.17 s): the dicts, their
+    # names and shapes 60 % (3.11+ builds each dict: half of that), picking
+    # the instances 19 %, the collection before it 11 %, listing the
+    # objects 5 %, whether weak references refer to them 4 %.
     def snapshot(self, moment):
         gc.collect()
         # What the snapshot allocates is not garbage: CPython's collector
@@ -545,6 +574,46 @@ class Recorder(object):
                     return None
             return map(tuple, dicts)
 
+        def slot_bits(c, ds, insts):
+            """Which of insts (all of class c, no hooks) hold each slot of
+            ds: (the slots all hold, those some lack, a bytearray per slot
+            of the latter: 1 where held).  A slot some lack is read by getattr
+            with a default, which makes an exception for each that lacks
+            it (~0.5 us): in CPython, for a class of slots alone (no dict,
+            no C base), an instance's slots held are counted first, by the
+            length of gc.get_referents() (its slots' values, and its
+            class), so that the slots some lack are read only for those
+            holding more than the slots all hold."""
+            n = len(insts)
+            full, some = [], []
+            for a, d in ds:
+                try:
+                    deque(map(d.__get__, insts, repeat(c)), 0)
+                    full.append(a)
+                except AttributeError:
+                    some.append(a)
+            bits = {}
+            sel = None        # which may hold a slot some lack (None: all)
+            if (some and CPYTHON and not has_dict(c) and len(ds) < 250 and
+                    getattr(c, '__itemsize__', 1) == 0 and
+                    all(k is object or k.__flags__ & HEAPTYPE for k in c.__mro__)):
+                o = insts[0]
+                extra = len(gc.get_referents(o)) - sum(
+                    1 for a, d in ds if getattr(o, a, MISSING) is not MISSING)
+                if extra in (0, 1):
+                    lens = map(len, map(gc.get_referents, insts))
+                    sel = bytearray(map(lt, repeat(len(full) + extra), lens))
+            for a in some:
+                if sel is None:
+                    bits[a] = bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
+                                            repeat(MISSING)))
+                else:
+                    b = bits[a] = bytearray(n)
+                    deque(map(b.__setitem__, compress(range(n), sel),
+                              map(is_not, map(getattr, compress(insts, sel), repeat(a),
+                                              repeat(MISSING)), repeat(MISSING))), 0)
+            return full, some, [bits[a] for a in some]
+
         def bulk_shapes(c, insts):
             """The shape numbers of insts (all of class c), worked out in C
             loops: each slot's member descriptor is read for all of them
@@ -569,14 +638,13 @@ class Recorder(object):
             except AttributeError:
                 if hooks:
                     return None
-                held = [bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
-                                      repeat(MISSING))) for a, d in ds]
+                held = slot_bits(c, ds, insts)
             if held is None:
                 prefixes = repeat(tuple(a for a, d in ds))
-            else:
-                names = tuple(a for a, d in ds)
-                by_bits = dict((bits, tuple(compress(names, bits))) for bits in set(zip(*held)))
-                prefixes = map(by_bits.__getitem__, zip(*held))
+            else:             # the bits of the slots some lack -> names
+                full, some, bits = held
+                by_bits = SlotNames([a for a, d in ds], full, some)
+                prefixes = map(by_bits.__getitem__, bits[0] if len(bits) == 1 else zip(*bits))
             shapes_c = shapes[c]
             if not has_dict(c):
                 if held is None:
