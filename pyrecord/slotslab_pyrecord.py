@@ -7,8 +7,8 @@ that the interpreter keeps its compiled code (__pycache__/ beside it, or a
 run.  The cache is written even under PYTHONDONTWRITEBYTECODE (or -B),
 which is meant for the program's modules: sys.dont_write_bytecode is
 restored before the program runs.  Nothing is written when the folder is
-not writable (an installed share/slotslab/: `make install` compiles it
-for the interpreters it finds).
+not writable (an installed share/slotslab/ of another user): then it is
+compiled at each run.
 Its folder is sys.path[0] when this runs as a script, unless the
 interpreter was told not to put it there (-P, -I): then it is put there,
 as the recorder replaces sys.path[0] with the program's folder.
