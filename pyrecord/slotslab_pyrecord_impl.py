@@ -28,7 +28,9 @@ Invariants: the user's program runs as __main__ with its own sys.argv and
 sys.path[0]; the recorder never changes an object of the program nor runs
 its code (it reads __dict__ with object.__getattribute__, or by the
 ordinary lookup where no class involved hooks it, slots through their
-member descriptors); anything it cannot record faithfully is counted under
+member descriptors, or by the ordinary lookup, with a default, where no
+class involved hooks it and the slot's name finds its member descriptor);
+anything it cannot record faithfully is counted under
 "# pyrecord: odd KIND COUNT EXAMPLE" and left out, never guessed.  The
 snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 """
@@ -37,12 +39,21 @@ import gc
 import os
 import sys
 from itertools import compress, repeat
-from operator import attrgetter
+try:  # the C module: operator.py imports it (~1 ms)
+    from _operator import add, attrgetter, is_, is_not, lt
+except ImportError:
+    from operator import add, attrgetter, is_, is_not, lt
 
 try:
-    from _weakref import getweakrefcount
+    from _collections import deque
 except ImportError:
-    from weakref import getweakrefcount
+    from collections import deque
+
+try:
+    from _weakref import getweakrefcount, ref, ProxyType, CallableProxyType
+except ImportError:
+    from weakref import getweakrefcount, ref, ProxyType, CallableProxyType
+WEAK_TYPES = (ref, ProxyType, CallableProxyType)
 try:  # CPython 3's C loop behind collections.Counter
     from _collections import _count_elements
 except ImportError:
@@ -72,6 +83,9 @@ def interpreter():
     name = impl.name if impl else ('pypy' if 'PyPy' in sys.version else 'cpython')
     v = sys.version_info
     return name, '%d.%d.%d' % (v[0], v[1], v[2])
+
+
+CPYTHON = interpreter()[0] == 'cpython'
 
 
 def is_name(s):
@@ -117,6 +131,47 @@ def generic_dict(c):
                 return False
             found = True
     return found
+
+
+class _Slotted(object):
+    __slots__ = ('m',)
+
+
+MEMBER = type(_Slotted.__dict__['m'])        # member_descriptor: a slot
+MISSING = object()
+
+
+class SlotNames(dict):
+    """Which of the slots some instances lack one holds (an int 0/1 for
+    one such slot, a tuple of them for several) -> the names of the slots
+    it holds, in slot order (order, the slots; full, those all hold)."""
+
+    def __init__(self, order, full, some):
+        dict.__init__(self)
+        self.order, self.full, self.some = order, full, some
+
+    def __missing__(self, bits):
+        held = set(self.full)
+        held.update(compress(self.some, bits if isinstance(bits, tuple) else (bits,)))
+        names = self[bits] = tuple(a for a in self.order if a in held)
+        return names
+
+
+def no_hooks(c):
+    """True when no class of c's MRO but object defines __getattr__ or
+    __getattribute__: getattr(o, NAME, DEFAULT) on c's instances runs none
+    of the program's code when NAME is a slot's member descriptor."""
+    return not any('__getattr__' in k.__dict__ or '__getattribute__' in k.__dict__
+                   for k in c.__mro__ if k is not object)
+
+
+def has_dict(c):
+    """True when c's instances have a dict: its __dictoffset__, or where
+    the interpreter has none (PyPy), a class of its MRO defining __dict__."""
+    off = getattr(c, '__dictoffset__', None)
+    if off is not None:
+        return off != 0
+    return any('__dict__' in k.__dict__ for k in c.__mro__ if k is not object)
 
 
 def packed(xs, bound):
@@ -196,7 +251,8 @@ class Recorder(object):
             return k
         mod = getattr(cls, '__module__', None)
         flags = getattr(cls, '__flags__', HEAPTYPE)
-        if cls is Recorder or cls is Shapes or cls is ShapesOf:
+        if cls is Recorder or cls is Shapes or cls is ShapesOf or cls is _Slotted or \
+                cls is SlotNames:
             k = 'lib'
         elif mod == '__main__':
             k = 'user'
@@ -252,16 +308,23 @@ class Recorder(object):
 
     # ---- the snapshot -------------------------------------------------
     # Cost: what is done once per object runs in C loops (map, compress,
-    # bytearray, bytearray.count); Python code runs once per class or
-    # distinct attribute shape, and once per instance only for classes with
-    # slots (attrs_of).  The classes come from a walk of __subclasses__(),
-    # the instances from one pass over gc.get_objects(); the collector is
-    # off while the snapshot allocates.  Each instance is written as its
-    # shape's number; slotslab makes the events (bench/import/pysnap.c).
-    # Where the time goes (200 000 instances of 4 attributes, CPython
-    # 3.11, ~0.18 s): reading the dicts (3.11+ builds them) 42 %, key
-    # tuples and shapes 22 %, listing and picking the instances 18 %, the
-    # collection before it 15 %, weak references 4 %, writing under 1 %.
+    # deque(maxlen=0), bytearray, bytearray.count); Python code runs once
+    # per class or distinct attribute shape, and once per instance only
+    # for a class with slots that some instances lack and that hooks
+    # attribute access (attrs_of).  Each pass over the instances touches
+    # their memory (a cache miss each), so the passes are chained where
+    # they can be: an instance's dict is read, its names made a tuple and
+    # looked up among its class's shapes in one pass, all its slots read
+    # by one attrgetter.  The classes come from a walk of __subclasses__(),
+    # the instances from one pass over gc.get_objects() (and its list of
+    # types); weak references are counted only if one refers to a
+    # recorded instance; the collector is off while the snapshot allocates.
+    # Each instance is written as its shape's number; slotslab makes the
+    # events (bench/import/pysnap.c).  Where the time goes (262 144
+    # instances of 2 attributes, CPython 3.12, ~0.17 s): the dicts, their
+    # names and shapes 60 % (3.11+ builds each dict: half of that), picking
+    # the instances 19 %, the collection before it 11 %, listing the
+    # objects 5 %, whether weak references refer to them 4 %.
     def snapshot(self, moment):
         gc.collect()
         # What the snapshot allocates is not garbage: CPython's collector
@@ -298,15 +361,42 @@ class Recorder(object):
         for c in walk:
             if c in user or self.kind(c) == 'user':
                 add_class(c)
-        instances = list(compress(objs, map(user.__contains__, map(type, objs))))
+        # The instances, and their classes (itypes; None when there is one
+        # class, c1).  Each pass over the objects touches their memory
+        # (a cache miss each): the fewer the better.
+        types = list(map(type, objs))
+        alltypes = set(types)
+        present = alltypes & user             # classes with live instances
+        c1 = itypes = None
+        if len(present) == 1:
+            c1 = next(iter(present))
+            instances = list(compress(objs, map(is_, types, repeat(c1))))
+        else:
+            mask = list(map(user.__contains__, types))
+            instances = list(compress(objs, mask))
+            itypes = list(compress(types, mask))
+            del mask
+        # A dict subclass's instance may be some instance's __dict__ (odd):
+        # only then are the dicts checked one more time.  The weak
+        # reference types live, to count weak references only if any.
+        odd_possible = any(t is not dict and issubclass(t, dict) for t in alltypes)
+        weak_types = [t for t in alltypes if issubclass(t, WEAK_TYPES)]
         if exts:
-            types = list(map(type, objs))
             t = min(exts.intersection(types) or [None], key=types.index)
             if t is not None:
                 note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__),
                      sum(map(exts.__contains__, types)))
-            del types
-        del objs, walk
+        # Whether a weak reference may refer to a recorded instance: the
+        # referents of the weak references alive (any proxy: may).
+        weak_hit = False
+        if weak_types and any(getattr(c, '__weakrefoffset__', 1) for c in present):
+            refs = [t for t in weak_types if issubclass(t, ref)]
+            if len(refs) == len(weak_types):
+                wobjs = compress(objs, map(set(refs).__contains__, types))
+                weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
+            else:
+                weak_hit = True
+        del walk, objs, types
         names = {}
         used = set()
         ext = []              # non-user bases declared as roots
@@ -353,9 +443,9 @@ class Recorder(object):
             if b in names:
                 return
             var = getattr(b, '__itemsize__', 0) > 0
-            has_dict = getattr(b, '__dictoffset__', 0) != 0
+            with_dict = getattr(b, '__dictoffset__', 0) != 0
             opts = []
-            if not has_dict:
+            if not with_dict:
                 opts.append('slots=')
             else:
                 opts.append('dict')
@@ -363,7 +453,7 @@ class Recorder(object):
                 opts.append('varsize')
             lines.append('class %s %s' % (cname(b), ' '.join(opts)))
             hdr.append('# pyrecord: external %s %s.%s%s%s' % (
-                names[b], b.__module__, b.__name__, ' dict' if has_dict else '',
+                names[b], b.__module__, b.__name__, ' dict' if with_dict else '',
                 ' varsize' if var else ''))
             ext.append(b)
 
@@ -427,11 +517,11 @@ class Recorder(object):
         # shared tuple per distinct shape (Shapes), so that what depends on
         # the names (valid ones, the "new" and "set" lines) is worked out
         # once per shape.
+        shapes = Shapes()
         getattribute = object.__getattribute__
         descr = {}            # class -> [(slot name, member descriptor)]
 
-        def attrs_of(o, c):
-            """(c, names o holds, slots first), or None if odd."""
+        def descriptors(c):
             ds = descr.get(c)
             if ds is None:
                 ds = []
@@ -442,8 +532,12 @@ class Recorder(object):
                             ds.append((a, d))
                             break
                 descr[c] = ds
+            return ds
+
+        def attrs_of(o, c):
+            """(c, names o holds, slots first), or None if odd."""
             attrs = []
-            for a, d in ds:
+            for a, d in descriptors(c):
                 try:
                     d.__get__(o, c)
                     attrs.append(a)
@@ -460,44 +554,159 @@ class Recorder(object):
                 attrs.extend(dct)
             return (c, tuple(attrs))
 
-        shapes = Shapes()
-        # Classes without slots (the common case): their instances' dicts,
-        # read in bulk.  Reading __dict__ makes CPython 3.11+ build the dict
-        # object (see README.md).
-        fast = set(c for c in user if not slot_attrs[c]
-                   and getattr(c, '__dictoffset__', 1) != 0)
-        fmask = None          # None: every instance is read in bulk
-        if fast != user:
-            fmask = list(map(fast.__contains__, map(type, instances)))
-        fast_insts = instances if fmask is None else list(compress(instances, fmask))
-        try:
-            if all(map(generic_dict, fast)):
-                dicts = list(map(attrgetter('__dict__'), fast_insts))
+        def read_keys(classes, insts):
+            """Each of insts' dict's names, a tuple (instances of classes,
+            which have a dict): an iterator over them, read in bulk (CPython
+            3.11+ builds each dict object, see README.md), in one pass with
+            whatever consumes it; or None when a dict is not a dict or
+            reading one raised (then one by one; a consumer that catches
+            an exception goes one by one too)."""
+            if all(map(generic_dict, classes)):
+                dicts = map(attrgetter('__dict__'), insts)
             else:
-                dicts = list(map(getattribute, fast_insts, repeat('__dict__')))
-            odd_dicts = set(map(type, dicts)) - set([dict])
-        except Exception:     # a __dict__ property that raises: one by one
-            odd_dicts = True
-        if odd_dicts:         # dicts that are not dicts: one by one
-            fmask = [False] * len(instances)
-            fast_insts = dicts = []
+                dicts = map(getattribute, insts, repeat('__dict__'))
+            if odd_possible:
+                try:
+                    dicts = list(dicts)
+                except Exception:
+                    return None
+                if set(map(type, dicts)) - set([dict]):
+                    return None
+            return map(tuple, dicts)
+
+        def slot_bits(c, ds, insts):
+            """Which of insts (all of class c, no hooks) hold each slot of
+            ds: (the slots all hold, those some lack, a bytearray per slot
+            of the latter: 1 where held).  A slot some lack is read by getattr
+            with a default, which makes an exception for each that lacks
+            it (~0.5 us): in CPython, for a class of slots alone (no dict,
+            no C base), an instance's slots held are counted first, by the
+            length of gc.get_referents() (its slots' values, and its
+            class), so that the slots some lack are read only for those
+            holding more than the slots all hold."""
+            n = len(insts)
+            full, some = [], []
+            for a, d in ds:
+                try:
+                    deque(map(d.__get__, insts, repeat(c)), 0)
+                    full.append(a)
+                except AttributeError:
+                    some.append(a)
+            bits = {}
+            sel = None        # which may hold a slot some lack (None: all)
+            if (some and CPYTHON and not has_dict(c) and len(ds) < 250 and
+                    getattr(c, '__itemsize__', 1) == 0 and
+                    all(k is object or k.__flags__ & HEAPTYPE for k in c.__mro__)):
+                o = insts[0]
+                extra = len(gc.get_referents(o)) - sum(
+                    1 for a, d in ds if getattr(o, a, MISSING) is not MISSING)
+                if extra in (0, 1):
+                    lens = map(len, map(gc.get_referents, insts))
+                    sel = bytearray(map(lt, repeat(len(full) + extra), lens))
+            for a in some:
+                if sel is None:
+                    bits[a] = bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
+                                            repeat(MISSING)))
+                else:
+                    b = bits[a] = bytearray(n)
+                    deque(map(b.__setitem__, compress(range(n), sel),
+                              map(is_not, map(getattr, compress(insts, sel), repeat(a),
+                                              repeat(MISSING)), repeat(MISSING))), 0)
+            return full, some, [bits[a] for a in some]
+
+        def bulk_shapes(c, insts):
+            """The shape numbers of insts (all of class c), worked out in C
+            loops: each slot's member descriptor is read for all of them
+            at once (deque(maxlen=0) drops the values); where some hold a
+            slot and others not (and no class of c's hooks attribute
+            access), which hold each slot, by getattr with a default, the
+            tuple of those bits mapping to the names; the dicts in bulk.
+            None when that cannot be done faithfully (one by one then): a
+            slot that is not a member descriptor, a dict that is not a
+            dict."""
+            ds = descriptors(c)
+            if any(type(d) is not MEMBER for a, d in ds):
+                return None
+            held = None       # which hold each slot (bytearrays), if not all
+            hooks = not no_hooks(c)
+            try:
+                if hooks:
+                    for a, d in ds:
+                        deque(map(d.__get__, insts, repeat(c)), 0)
+                elif ds:      # every slot in one pass
+                    deque(map(attrgetter(*[a for a, d in ds]), insts), 0)
+            except AttributeError:
+                if hooks:
+                    return None
+                held = slot_bits(c, ds, insts)
+            if held is None:
+                prefixes = repeat(tuple(a for a, d in ds))
+            else:             # the bits of the slots some lack -> names
+                full, some, bits = held
+                by_bits = SlotNames([a for a, d in ds], full, some)
+                prefixes = map(by_bits.__getitem__, bits[0] if len(bits) == 1 else zip(*bits))
+            shapes_c = shapes[c]
+            if not has_dict(c):
+                if held is None:
+                    return [shapes_c[tuple(a for a, d in ds)]] * len(insts)
+                return list(map(shapes_c.__getitem__, prefixes))
+            keys = read_keys((c,), insts)
+            if keys is None:
+                return None
+            if ds:
+                keys = map(add, prefixes, keys)
+            try:
+                return list(map(shapes_c.__getitem__, keys))
+            except Exception:
+                return None
+
         # Each recorded instance's shape number, in one list (ids count
-        # the recorded instances from 1, in this order).
-        fast_shapes = map(dict.__getitem__, map(shapes.__getitem__, map(type, fast_insts)),
-                          map(tuple, dicts))
-        if fmask is None:
-            inst_shapes = list(fast_shapes)
-        else:
-            slow_shapes = [attrs_of(o, type(o)) for o, f in zip(instances, fmask) if not f]
-            slow_shapes = iter([s if s is None else shapes[s[0]][s[1]] for s in slow_shapes])
-            fast_shapes = iter(list(fast_shapes))
-            inst_shapes = [next(fast_shapes) if f else next(slow_shapes) for f in fmask]
-            if None in inst_shapes:
+        # the recorded instances from 1, in this order).  The classes
+        # without slots (the common case): their instances' dicts, read in
+        # bulk in one pass over every instance.  Each other class: its
+        # instances picked out (a C pass each), read in bulk if it can be
+        # (bulk_shapes), else one by one, and their numbers put back in
+        # place (list.__setitem__ mapped over their positions).
+        plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
+        inst_shapes = None
+        if plain == present and plain:
+            keys = read_keys(plain, instances)
+            try:
+                if keys is None:
+                    pass
+                elif c1 is not None:
+                    inst_shapes = list(map(shapes[c1].__getitem__, keys))
+                else:
+                    inst_shapes = list(map(dict.__getitem__, map(shapes.__getitem__, itypes),
+                                           keys))
+            except Exception:
+                pass
+            if inst_shapes is None:   # odd dicts: one class at a time
+                plain = set()
+        if inst_shapes is None:
+            inst_shapes = [None] * len(instances)
+            for c in present:
+                if c1 is not None:
+                    cmask, insts = None, instances
+                else:
+                    cmask = list(map(is_, itypes, repeat(c)))
+                    insts = list(compress(instances, cmask))
+                nums = bulk_shapes(c, insts)
+                if nums is None:
+                    nums = [attrs_of(o, c) for o in insts]
+                    nums = [s if s is None else shapes[c][s[1]] for s in nums]
+                if cmask is None:
+                    inst_shapes = nums
+                else:
+                    deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
+                              nums), 0)
+                del cmask, insts, nums
+        if None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
                 inst_shapes = list(compress(inst_shapes, keep))
                 del keep
-        del dicts, fmask, fast_insts
+        del itypes
         ninst = len(inst_shapes)
         nshapes = len(shapes.cls)
         iw, inst_data = packed(inst_shapes, nshapes)
@@ -543,8 +752,12 @@ class Recorder(object):
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.
-        most = max(map(getweakrefcount, instances)) if instances else 0
-        ww, wrs = packed(list(map(getweakrefcount, instances)), most + 1) if most else (0, b'')
+        # None where no weak reference refers to a recorded instance.
+        most = 0
+        if weak_hit:
+            wrs = list(map(getweakrefcount, instances))
+            most = max(wrs) if wrs else 0
+        ww, wrs = packed(wrs, most + 1) if most else (0, b'')
         del instances[:]
         inst_shapes = None
         text = '\n'.join(head + hdr + lines) + '\n'

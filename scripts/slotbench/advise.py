@@ -121,7 +121,7 @@ def main():
             note = (note + '; ' if note else '') + 'MISSED the 10 % goal'
         if cpu is not None and cpu > 2:
             note = (note + '; ' if note else '') + ('recording over 2x CPU: the program only '
-                                                    'builds objects, the snapshot costs 0.6-1 us each')
+                                                    'builds objects, the snapshot costs ~0.3-0.8 us each')
         md.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
             r['program'], r['python'], r.get('profile', '-'),
             '%.0f' % pred if pred is not None else '-',

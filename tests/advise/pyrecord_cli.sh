@@ -4,14 +4,15 @@
 # that is not a dict) are counted and reported, not recorded; CPython 2.7
 # and PyPy record where installed (said when not); every instance with its
 # attributes and weak references, dict and slot classes mixed; sys.argv and sys.exit
-# reach the program; the output's format follows its name.
+# reach the program; the output's format follows its name; every way the
+# snapshot reads instances; the recorder's bytecode cache.
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 12
+plan 15
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -36,6 +37,27 @@ sort "$tmp/mixed.want" | cmp -s - "$tmp/mixed.got" && grep -q '^class Unused$' "
 	grep -q '^# pyrecord: instances 630 classes 4 attributes 940$' "$tmp/mixed.txt"
 r=$?; [ $r -eq 0 ] || { sort "$tmp/mixed.want" | diff - "$tmp/mixed.got" | head -5; grep '^# pyrecord: inst' "$tmp/mixed.txt"; }
 ok $r "every instance, its attributes in order and its weak references, dict and slot classes mixed; a class without instances"
+
+# paths.py and lone.py: every way the snapshot reads instances (bulk or one
+# by one, one class or many), checked against what the program lists.
+for prog in paths lone; do
+	"$S" pyrecord -o "$tmp/$prog.txt" -- "$py" $P/$prog.py "$tmp/$prog.want" "$tmp/hook.ran" 2>"$tmp/err"
+	awk '$1 == "new" { c[$2] = $3; o[++n] = $2 } $1 == "set" { a[$2] = a[$2] " " $3 }
+		$1 == "weakref" { w[$2]++ } END { for (i = 1; i <= n; i++) print c[o[i]] a[o[i]] " w" w[o[i]] + 0 }' \
+		"$tmp/$prog.txt" | sort >"$tmp/$prog.got"
+	sed 's/  */ /g' "$tmp/$prog.want" | sort | cmp -s - "$tmp/$prog.got" && [ ! -e "$tmp/hook.ran" ]
+	r=$?; [ $r -eq 0 ] || { sed 's/  */ /g' "$tmp/$prog.want" | sort | diff - "$tmp/$prog.got" | head -5; sed 's/^/# /' "$tmp/err"; }
+	ok $r "$prog.py: every instance as the program lists it (slots some lack, hooks never run, weak references and proxies)"
+done
+
+# The recorder caches its own bytecode beside it even under
+# PYTHONDONTWRITEBYTECODE, which still holds for the program's modules.
+mkdir "$tmp/rec" "$tmp/prog" && cp pyrecord/slotslab_pyrecord.py pyrecord/slotslab_pyrecord_impl.py "$tmp/rec/" &&
+	echo 'X = 1' >"$tmp/prog/helper.py" && echo 'import helper' >"$tmp/prog/main.py" &&
+	PYTHONDONTWRITEBYTECODE=1 SLOTSLAB_PYRECORD="$tmp/rec/slotslab_pyrecord.py" \
+		"$S" pyrecord -o "$tmp/cache.txt" -- "$py" "$tmp/prog/main.py" 2>"$tmp/err" &&
+	ls "$tmp/rec/__pycache__/" | grep -q '^slotslab_pyrecord_impl\.' && [ ! -e "$tmp/prog/__pycache__" ]
+ok $? "the recorder's bytecode is cached beside it under PYTHONDONTWRITEBYTECODE; the program's is not"
 
 "$S" pyrecord -o "$tmp/many.txt" -- "$py" $P/many.py 2>"$tmp/err" &&
 	[ "$(grep -c '^new [0-9]* A$' "$tmp/many.txt")" -eq 300 ] &&
