@@ -203,16 +203,6 @@ struct magazine {
 	void *objs[];                  /* SLAB_MAG_ROUNDS of them */
 };
 
-/*
- * MAG_HEAD_WORD: objs[-1] overlays (rounds, pad), a word below 2^16 since
- * rounds <= 256 and pad == 0, while every object lies above
- * vm.mmap_min_addr (65536).  The free fast path compares the object being
- * freed with objs[avail - 1] without testing avail for 0.
- */
-_Static_assert(offsetof(struct magazine, objs) - sizeof(void *) ==
-	       offsetof(struct magazine, rounds), "objs[-1] must be rounds/pad");
-_Static_assert(offsetof(struct magazine, objs) == 2 * sizeof(void *),
-	       "objs[-2] must be the depot link, never an object");
 
 /*
  * struct tc_slot - one thread's magazines for one cache.
@@ -232,10 +222,32 @@ struct tc_slot {
 	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */
 };
 
+/*
+ * tcache.recent - the objects this thread freed into its magazines, one
+ * entry per address hash (recent_entry), for every cache: set by each
+ * free, cleared when the object is handed out (a blind store, which may
+ * clear another object's entry: then that one's second free is missed)
+ * or leaves in a magazine for the depot or the slabs.  A free that finds
+ * its object there is a second free if the thread's magazines hold it
+ * (mag_free_recent scans them; an entry left by a flush from another
+ * thread is not), caught at once at any delay while the first copy is
+ * still in this thread's magazines.  Written by the owner only; costs a
+ * store on allocation and a load, compare and store on free, all in this
+ * 4 KiB table, never in the object.
+ */
+#define RECENT_BITS 9
+
 struct tcache {
 	struct list_head list;         /* thread_caches, under slab_mutex */
+	void *recent[1U << RECENT_BITS];
 	struct tc_slot slot[MAX_CACHES];
 };
+
+static __always_inline void **recent_entry(struct tcache *tc, const void *obj)
+{
+	return &tc->recent[((uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL) >>
+			   (64 - RECENT_BITS)];
+}
 
 /*
  * A thread without magazines points tls_tc at tcache_empty, whose slots
@@ -248,6 +260,7 @@ extern __thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")))
 
 void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip);
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip);
+void mag_free_recent(struct kmem_cache *s, void *obj, unsigned long ip);
 unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n);
 unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n);
 void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
@@ -402,14 +415,16 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * itself), and one the magazine layer's slow or bulk path hands out must
  * read "freed" (free_marked); anything else is reported (debug_bad_mark:
  * freed twice, or written while free) and dropped.  The free fast path
- * adds a compare with the two objects freed last (slab_free).  Costs a
- * store on free, in a line the caller has usually touched.
+ * looks the object up in the thread's table of recent frees
+ * (tcache.recent, slab_free).  Costs a store on free, in a line the
+ * caller has usually touched.
  *
- * Not caught at once: a second free with two or more frees of the same
- * cache between, while the first copy is still in a magazine (the
- * thread's or the depot's); the fast path may hand such an object out
- * twice before the magazine goes back to the slabs, and hands out a free
- * object written since its free.  The fast path does not check the mark:
+ * Not caught at once: a second free after the first copy left this
+ * thread's magazines (for the depot or the slabs), or by another thread,
+ * or whose table entry another object's free or allocation overwrote;
+ * the fast path may hand such an object out twice before the magazine
+ * goes back to the slabs, and hands out a free object written since its
+ * free.  The fast path does not check the mark:
  * its load would wait for the line the free's store is still fetching,
  * where the store alone overlaps the miss (alloc/README.md, "Why the
  * allocation fast path does not check the mark").
@@ -531,21 +546,6 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
-/*
- * Is @obj among the objects freed last on top of the previous magazine,
- * when the loaded one holds @avail < 2 of them?  (A magazine is loaded
- * whenever prev is.)
- */
-static __always_inline bool prev_top_is(const struct tc_slot *slot, const void *obj,
-					unsigned int avail)
-{
-	unsigned int b = slot->prev_avail;
-
-	if (b && slot->prev->objs[b - 1] == obj)
-		return true;
-	return avail == 0 && b > 1 && slot->prev->objs[b - 2] == obj;
-}
-
 void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size);
 
 /*
@@ -567,6 +567,7 @@ static __always_inline void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp,
 	if (likely(avail != 0)) {
 		obj = slot->loaded->objs[avail - 1];
 		hook_forget(&slot->loaded->objs[avail - 1]);
+		*recent_entry(tls_tc, obj) = NULL;
 		WRITE_ONCE(slot->avail, avail - 1);
 		stat_inc_local(&slot->allocs);
 		return hook_alloc(s, obj, gfp);
@@ -583,17 +584,16 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.  An object freed twice in a row, or
- * with one other free between, is on top of the magazine: reported at
- * once and ignored (two compares of a line in cache; with fewer than two
- * objects in the loaded magazine, the previous magazine's top too: a
- * predicted branch; top[-1] and top[-2] are then the magazine's header
- * words, never an object).  Any other second free is caught where the
- * object would be handed out or go back to its slab (free_mark).
+ * checked that @obj belongs to @s.  An object this thread freed into its
+ * magazines and has not handed out since is in tcache.recent: its second
+ * free goes to mag_free_recent, which reports it and ignores it.  Any
+ * other second free is caught where the object would be handed out by a
+ * slow path or go back to its slab (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
-	struct tc_slot *slot = tc_slot_of(tls_tc, s);
+	struct tcache *tc = tls_tc;
+	struct tc_slot *slot = tc_slot_of(tc, s);
 	unsigned int avail = slot->avail;
 
 	/* Under Valgrind, before hook_free tells memcheck of a second free. */
@@ -602,16 +602,16 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 		return;
 	}
 	if (likely(avail < slot->limit)) {
-		void **top = &slot->loaded->objs[avail];
+		void **r = recent_entry(tc, obj);
 
-		if (unlikely(top[-1] == obj || top[-2] == obj) ||
-		    unlikely(avail < 2 && prev_top_is(slot, obj, avail))) {
-			debug_double_free(s, obj, ip);
+		if (unlikely(*r == obj)) {
+			mag_free_recent(s, obj, ip);
 			return;
 		}
 		hook_free(s, obj);
 		free_mark(s, obj);
-		*top = obj;
+		*r = obj;
+		slot->loaded->objs[avail] = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;
