@@ -223,17 +223,19 @@ struct tc_slot {
 };
 
 /*
- * tcache.recent - the objects this thread freed into its magazines, one
- * entry per address hash (recent_entry), for every cache: set by each
- * free, cleared when the object is handed out (a blind store, which may
- * clear another object's entry: then that one's second free is missed)
- * or leaves in a magazine for the depot or the slabs.  A free that finds
- * its object there is a second free if the thread's magazines hold it
- * (mag_free_recent scans them; an entry left by a flush from another
- * thread is not), caught at once at any delay while the first copy is
- * still in this thread's magazines.  Written by the owner only; costs a
- * store on allocation and a load, compare and store on free, all in this
- * 4 KiB table, never in the object.
+ * tcache.recent - the objects this thread freed, one entry per address
+ * hash (recent_entry), for every cache: set by each free, never cleared.
+ * It tells slab_free which frees are worth the load of the object's free
+ * mark: only an object this thread freed before, and not so long ago that
+ * another free took its entry.  The mark (cleared by every allocation,
+ * hook_alloc) then says whether it is free now: a second free, reported
+ * at once, at any delay, wherever the first copy is (this thread's
+ * magazines, the depot, another thread's), unless it went back to its
+ * slab (then take_from_slab catches it) or another free overwrote the
+ * entry (1 in 512 for two given objects).  An object freed again after a
+ * reuse was touched by its user since: its line is seldom cold.  Written
+ * by the owner only; costs a load, compare and store on free in this
+ * 4 KiB table, never a load of a cold object.
  */
 #define RECENT_BITS 9
 
@@ -260,7 +262,6 @@ extern __thread struct tcache *tls_tc __attribute__((tls_model("initial-exec")))
 
 void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip);
 void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip);
-void mag_free_recent(struct kmem_cache *s, void *obj, unsigned long ip);
 unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n);
 unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n);
 void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
@@ -415,13 +416,13 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * itself), and one the magazine layer's slow or bulk path hands out must
  * read "freed" (free_marked); anything else is reported (debug_bad_mark:
  * freed twice, or written while free) and dropped.  The free fast path
- * looks the object up in the thread's table of recent frees
+ * reads the mark of an object the thread's table of recent frees names
  * (tcache.recent, slab_free).  Costs a store on free, in a line the
  * caller has usually touched.
  *
- * Not caught at once: a second free after the first copy left this
- * thread's magazines (for the depot or the slabs), or by another thread,
- * or whose table entry another object's free or allocation overwrote;
+ * Not caught at once: a second free by another thread than the first,
+ * after the first copy went back to its slab, or whose table entry
+ * another object's free overwrote;
  * the fast path may hand such an object out twice before the magazine
  * goes back to the slabs, and hands out a free object written since its
  * free.  The fast path does not check the mark:
@@ -567,7 +568,6 @@ static __always_inline void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp,
 	if (likely(avail != 0)) {
 		obj = slot->loaded->objs[avail - 1];
 		hook_forget(&slot->loaded->objs[avail - 1]);
-		*recent_entry(tls_tc, obj) = NULL;
 		WRITE_ONCE(slot->avail, avail - 1);
 		stat_inc_local(&slot->allocs);
 		return hook_alloc(s, obj, gfp);
@@ -584,11 +584,10 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.  An object this thread freed into its
- * magazines and has not handed out since is in tcache.recent: its second
- * free goes to mag_free_recent, which reports it and ignores it.  Any
- * other second free is caught where the object would be handed out by a
- * slow path or go back to its slab (free_mark).
+ * checked that @obj belongs to @s.  An object this thread freed recently
+ * (tcache.recent) whose mark still reads "freed" is freed a second time:
+ * reported, ignored.  Any other second free is caught where the object
+ * would be handed out by a slow path or go back to its slab (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
@@ -604,8 +603,8 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 	if (likely(avail < slot->limit)) {
 		void **r = recent_entry(tc, obj);
 
-		if (unlikely(*r == obj)) {
-			mag_free_recent(s, obj, ip);
+		if (unlikely(*r == obj) && unlikely(free_marked(s, obj))) {
+			debug_double_free(s, obj, ip);
 			return;
 		}
 		hook_free(s, obj);

@@ -79,43 +79,9 @@ static void mag_delete(struct magazine *m)
 
 /* ---- thread caches ------------------------------------------------------ */
 
-/*
- * Objects @p[0..@n) leave this thread's magazines (for the depot or the
- * slabs): their entries in tls_tc->recent go, so that another thread may
- * hand them out and this one free them again without a scan.
- */
-static void recent_forget(void **p, unsigned int n)
-{
-	struct tcache *tc = tls_tc;
-
-	for (unsigned int i = 0; i < n; i++) {
-		void **r = recent_entry(tc, p[i]);
-
-		if (*r == p[i])
-			*r = NULL;
-	}
-}
-
-/* Does this thread's @slot hold @obj, in its loaded or previous magazine? */
-static bool slot_holds(const struct tc_slot *slot, const void *obj)
-{
-	for (unsigned int i = 0; i < slot->avail; i++)
-		if (slot->loaded->objs[i] == obj)
-			return true;
-	for (unsigned int i = 0; i < slot->prev_avail; i++)
-		if (slot->prev->objs[i] == obj)
-			return true;
-	return false;
-}
-
 /* Return every object @slot holds to the slabs and drop its magazines. */
 static void slot_flush(struct kmem_cache *s, struct tc_slot *slot)
 {
-	/* (another thread's slot, at kmem_cache_destroy: its table is its own) */
-	if (slot->loaded && (char *)slot - s->tc_off == (char *)tls_tc) {
-		recent_forget(slot->loaded->objs, slot->avail);
-		recent_forget(slot->prev->objs, slot->prev_avail);
-	}
 	if (slot->loaded) {
 		slab_put(s, slot->loaded->objs, slot->avail);
 		slab_put(s, slot->prev->objs, slot->prev_avail);
@@ -419,7 +385,6 @@ again:
 	avail = slot->avail - 1;
 	obj = slot->loaded->objs[avail];
 	hook_forget(&slot->loaded->objs[avail]);
-	*recent_entry(tls_tc, obj) = NULL;
 	WRITE_ONCE(slot->avail, avail);
 	if (unlikely(!free_marked(s, obj))) {
 		/* slab_alloc_sized left it: in a magazine twice, or written since its free */
@@ -428,22 +393,6 @@ again:
 	}
 	stat_inc_local(&slot->allocs);
 	return hook_alloc(s, obj, gfp);
-}
-
-/**
- * mag_free_recent - slab_free() found @obj in this thread's recent table:
- * a second free if the thread's magazines hold it (reported, ignored),
- * else a stale entry (its magazine was flushed by another thread), and
- * the free goes on.
- */
-void mag_free_recent(struct kmem_cache *s, void *obj, unsigned long ip)
-{
-	if (slot_holds(tc_slot_of(tls_tc, s), obj)) {
-		debug_double_free(s, obj, ip);
-		return;
-	}
-	*recent_entry(tls_tc, obj) = NULL;
-	mag_free_slow(s, obj, ip);
 }
 
 /**
@@ -457,7 +406,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	unsigned int avail;
 
 	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
-	if (slot ? *recent_entry(tls_tc, obj) == obj && slot_holds(slot, obj) :
+	if (slot ? *recent_entry(tls_tc, obj) == obj && free_marked(s, obj) :
 		   mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
@@ -473,10 +422,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 		if (slot->prev_avail == 0) {
 			slot_swap(slot);
 		} else {
-			struct magazine *e;
-
-			recent_forget(slot->prev->objs, slot->prev_avail);
-			e = depot_put_full(s, slot->prev, slot->prev_avail);
+			struct magazine *e = depot_put_full(s, slot->prev, slot->prev_avail);
 
 			WRITE_ONCE(slot->prev, slot->loaded);
 			WRITE_ONCE(slot->prev_avail, slot->avail);
@@ -504,10 +450,8 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n)
 	if (k == 0)
 		return 0;
 	memcpy(p, &slot->loaded->objs[slot->avail - k], k * sizeof(*p));
-	for (unsigned int i = 0; i < k; i++) {
+	for (unsigned int i = 0; i < k; i++)
 		hook_forget(&slot->loaded->objs[slot->avail - k + i]);
-		*recent_entry(tls_tc, p[i]) = NULL;
-	}
 	WRITE_ONCE(slot->avail, slot->avail - k);
 	/* Drop the objects whose mark does not read "freed" (internal.h). */
 	n = 0;
