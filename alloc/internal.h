@@ -203,16 +203,6 @@ struct magazine {
 	void *objs[];                  /* SLAB_MAG_ROUNDS of them */
 };
 
-/*
- * MAG_HEAD_WORD: objs[-1] overlays (rounds, pad), a word below 2^16 since
- * rounds <= 256 and pad == 0, while every object lies above
- * vm.mmap_min_addr (65536).  The free fast path compares the object being
- * freed with objs[avail - 1] without testing avail for 0.
- */
-_Static_assert(offsetof(struct magazine, objs) - sizeof(void *) ==
-	       offsetof(struct magazine, rounds), "objs[-1] must be rounds/pad");
-_Static_assert(offsetof(struct magazine, objs) == 2 * sizeof(void *),
-	       "objs[-2] must be the depot link, never an object");
 
 /*
  * struct tc_slot - one thread's magazines for one cache.
@@ -232,10 +222,34 @@ struct tc_slot {
 	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */
 };
 
+/*
+ * tcache.recent - the objects this thread freed, one entry per address
+ * hash (recent_entry), for every cache: set by each free, never cleared.
+ * It tells slab_free which frees are worth the load of the object's free
+ * mark: only an object this thread freed before, and not so long ago that
+ * another free took its entry.  The mark (cleared by every allocation,
+ * hook_alloc) then says whether it is free now: a second free, reported
+ * at once, at any delay, wherever the first copy is (this thread's
+ * magazines, the depot, another thread's), unless it went back to its
+ * slab (then take_from_slab catches it) or another free overwrote the
+ * entry (1 in 512 for two given objects).  An object freed again after a
+ * reuse was touched by its user since: its line is seldom cold.  Written
+ * by the owner only; costs a load, compare and store on free in this
+ * 4 KiB table, never a load of a cold object.
+ */
+#define RECENT_BITS 9
+
 struct tcache {
 	struct list_head list;         /* thread_caches, under slab_mutex */
+	void *recent[1U << RECENT_BITS];
 	struct tc_slot slot[MAX_CACHES];
 };
+
+static __always_inline void **recent_entry(struct tcache *tc, const void *obj)
+{
+	return &tc->recent[((uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL) >>
+			   (64 - RECENT_BITS)];
+}
 
 /*
  * A thread without magazines points tls_tc at tcache_empty, whose slots
@@ -402,14 +416,16 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * itself), and one the magazine layer's slow or bulk path hands out must
  * read "freed" (free_marked); anything else is reported (debug_bad_mark:
  * freed twice, or written while free) and dropped.  The free fast path
- * adds a compare with the two objects freed last (slab_free).  Costs a
- * store on free, in a line the caller has usually touched.
+ * reads the mark of an object the thread's table of recent frees names
+ * (tcache.recent, slab_free).  Costs a store on free, in a line the
+ * caller has usually touched.
  *
- * Not caught at once: a second free with two or more frees of the same
- * cache between, while the first copy is still in a magazine (the
- * thread's or the depot's); the fast path may hand such an object out
- * twice before the magazine goes back to the slabs, and hands out a free
- * object written since its free.  The fast path does not check the mark:
+ * Not caught at once: a second free by another thread than the first,
+ * after the first copy went back to its slab, or whose table entry
+ * another object's free overwrote;
+ * the fast path may hand such an object out twice before the magazine
+ * goes back to the slabs, and hands out a free object written since its
+ * free.  The fast path does not check the mark:
  * its load would wait for the line the free's store is still fetching,
  * where the store alone overlaps the miss (alloc/README.md, "Why the
  * allocation fast path does not check the mark").
@@ -531,21 +547,6 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 
 /* ---- the fast paths, shared by slab.c and kmalloc.c -------------------- */
 
-/*
- * Is @obj among the objects freed last on top of the previous magazine,
- * when the loaded one holds @avail < 2 of them?  (A magazine is loaded
- * whenever prev is.)
- */
-static __always_inline bool prev_top_is(const struct tc_slot *slot, const void *obj,
-					unsigned int avail)
-{
-	unsigned int b = slot->prev_avail;
-
-	if (b && slot->prev->objs[b - 1] == obj)
-		return true;
-	return avail == 0 && b > 1 && slot->prev->objs[b - 2] == obj;
-}
-
 void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size);
 
 /*
@@ -583,17 +584,15 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigne
 
 /*
  * slab_free - push onto the thread's loaded magazine.  The caller has
- * checked that @obj belongs to @s.  An object freed twice in a row, or
- * with one other free between, is on top of the magazine: reported at
- * once and ignored (two compares of a line in cache; with fewer than two
- * objects in the loaded magazine, the previous magazine's top too: a
- * predicted branch; top[-1] and top[-2] are then the magazine's header
- * words, never an object).  Any other second free is caught where the
- * object would be handed out or go back to its slab (free_mark).
+ * checked that @obj belongs to @s.  An object this thread freed recently
+ * (tcache.recent) whose mark still reads "freed" is freed a second time:
+ * reported, ignored.  Any other second free is caught where the object
+ * would be handed out by a slow path or go back to its slab (free_mark).
  */
 static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned long ip)
 {
-	struct tc_slot *slot = tc_slot_of(tls_tc, s);
+	struct tcache *tc = tls_tc;
+	struct tc_slot *slot = tc_slot_of(tc, s);
 	unsigned int avail = slot->avail;
 
 	/* Under Valgrind, before hook_free tells memcheck of a second free. */
@@ -602,16 +601,16 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 		return;
 	}
 	if (likely(avail < slot->limit)) {
-		void **top = &slot->loaded->objs[avail];
+		void **r = recent_entry(tc, obj);
 
-		if (unlikely(top[-1] == obj || top[-2] == obj) ||
-		    unlikely(avail < 2 && prev_top_is(slot, obj, avail))) {
+		if (unlikely(*r == obj) && unlikely(free_marked(s, obj))) {
 			debug_double_free(s, obj, ip);
 			return;
 		}
 		hook_free(s, obj);
 		free_mark(s, obj);
-		*top = obj;
+		*r = obj;
+		slot->loaded->objs[avail] = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);
 		return;

@@ -64,8 +64,8 @@ static struct magazine *mag_new(void)
 	struct magazine *m = slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
 
 	if (m) {
-		m->next = NULL;	/* objs[-2]: slab_free compares it */
-		m->rounds = 0;	/* MAG_HEAD_WORD */
+		m->next = NULL;
+		m->rounds = 0;
 		m->pad = 0;
 	}
 	return m;
@@ -395,18 +395,6 @@ again:
 	return hook_alloc(s, obj, gfp);
 }
 
-/* Is @obj one of the two objects freed last (see slab_free)? */
-static bool freed_last(const struct tc_slot *slot, const void *obj)
-{
-	unsigned int a = slot->avail;
-
-	if (a && slot->loaded->objs[a - 1] == obj)
-		return true;
-	if (a > 1)
-		return slot->loaded->objs[a - 2] == obj;
-	return prev_top_is(slot, obj, a);
-}
-
 /**
  * mag_free_slow - the thread's loaded magazine is full (or there is
  * none): the check for a second free, then hook_free() and the mark, then
@@ -418,7 +406,8 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	unsigned int avail;
 
 	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
-	if (slot ? freed_last(slot, obj) : mark_says_free(s, obj)) {
+	if (slot ? *recent_entry(tls_tc, obj) == obj && free_marked(s, obj) :
+		   mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
@@ -443,6 +432,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	}
 	avail = slot->avail;
 	slot->loaded->objs[avail] = obj;
+	*recent_entry(tls_tc, obj) = obj;
 	WRITE_ONCE(slot->avail, avail + 1);
 	stat_inc_local(&slot->frees);
 }

@@ -6,8 +6,8 @@
 # SLOTSLAB_DEBUG=FZPU, and with glibc's malloc.  A case is "stopped" when
 # the process dies by a signal before it prints "carried on".  Prints the
 # table and the counts; asserts what slotslab promises:
-#   - with no settings, every double free of the immediate and interleaved
-#     kinds, every invalid free (interior, unaligned, stack, alloca, far,
+#   - with no settings, every double free of the immediate, interleaved
+#     and delayed kinds, every invalid free (interior, unaligned, stack, alloca, far,
 #     low addresses), every realloc of a freed small or medium block and
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
 #     word after its size) and every double free of malloc(0)'s block is
@@ -51,7 +51,8 @@ for c in $cases; do
 	f=$(stopped LD_PRELOAD="$SO" SLOTSLAB_DEBUG=FZPU)
 	printf '%-32s %-6s %-6s %-6s\n' "$c" "$g" "$d" "$f" >>"$table"
 	case $c in
-	double-free-immediate-*|double-free-interleaved-*|free-interior-*|free-unaligned-*|\
+	double-free-immediate-*|double-free-interleaved-*|double-free-delayed-*|\
+	free-interior-*|free-unaligned-*|\
 	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free)

@@ -620,7 +620,7 @@ static int err_interleaved_free(void *arg)
 	return 0;
 }
 
-/* Freed again after four others: caught at the latest when handed out. */
+/* Freed again after four others. */
 static int err_delayed_free(void *arg)
 {
 	size_t n = (size_t)arg;
@@ -633,9 +633,10 @@ static int err_delayed_free(void *arg)
 		slotslab_free(o[i]);
 	slotslab_free(p);
 	/*
-	 * Both copies are in this thread's magazine: caught when it goes back
-	 * to the slabs (here at once), or when the magazine layer's slow path
-	 * reaches the copy (alloc/internal.h, free_mark).
+	 * Caught by the second free (the thread's table of recent frees);
+	 * had it not been, when the magazine goes back to the slabs (here at
+	 * once), or when the magazine layer's slow path reaches the copy
+	 * (alloc/internal.h, free_mark).
 	 */
 	kmem_cache_shrink_all();
 	for (int i = 0; i < 6; i++)
