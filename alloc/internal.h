@@ -203,7 +203,6 @@ struct magazine {
 	void *objs[];                  /* SLAB_MAG_ROUNDS of them */
 };
 
-
 /*
  * struct tc_slot - one thread's magazines for one cache.
  * Invariants: loaded == NULL <=> limit == 0;  avail <= limit == s->mag_size;
@@ -431,13 +430,12 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  *
  * Not caught at once: a second free by another thread than the first,
  * after the first copy went back to its slab, or whose table entry
- * another object's free overwrote;
- * the fast path may hand such an object out twice before the magazine
- * goes back to the slabs, and hands out a free object written since its
- * free.  The fast path does not check the mark:
- * its load would wait for the line the free's store is still fetching,
- * where the store alone overlaps the miss (alloc/README.md, "Why the
- * allocation fast path does not check the mark").
+ * another object's free overwrote; the fast path may hand such an object
+ * out twice before the magazine goes back to the slabs, and hands out a
+ * free object written since its free.  The allocation fast path does not
+ * check the mark: its load would wait for the line the free's store is
+ * still fetching, where the store alone overlaps the miss (alloc/README.md,
+ * "Why the allocation fast path does not check the mark").
  * A cache without magazines, so every cache under SLOTSLAB_DEBUG, checks
  * the mark before every free.
  */
