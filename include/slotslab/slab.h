@@ -249,10 +249,12 @@ SLOTSLAB_API void *krealloc(const void *p, size_t new_size, gfp_t flags);
 /**
  * kmalloc_size_roundup - the usable size kmalloc(@size) would give
  *
- * Return: the size class @size rounds up to; @size itself for large
- * blocks (above KMALLOC_MAX_CACHE_SIZE: the bytes after it are a guard
- * word, checked at kfree); 0 for @size 0 (kmalloc returns ZERO_SIZE_PTR)
- * and for sizes above KMALLOC_MAX_SIZE (kmalloc returns NULL).
+ * Return: the size class @size rounds up to; for a large block (above
+ * KMALLOC_MAX_CACHE_SIZE) @size itself when a guard word, checked at
+ * kfree, follows it (a size that does not fill its pages, or from 256 KiB
+ * on), else the page-rounded size; 0 for @size 0 (kmalloc returns
+ * ZERO_SIZE_PTR) and for sizes above KMALLOC_MAX_SIZE (kmalloc returns
+ * NULL).
  */
 SLOTSLAB_API size_t kmalloc_size_roundup(size_t size);
 
