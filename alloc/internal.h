@@ -199,7 +199,6 @@ void pagemap_fork_unlock(void);
 struct magazine {
 	struct magazine *next;         /* depot list */
 	unsigned int rounds;
-	unsigned int pad;              /* 0 */
 	void *objs[];                  /* SLAB_MAG_ROUNDS of them */
 };
 
@@ -557,6 +556,15 @@ static __always_inline bool obj_belongs(const struct kmem_cache *s, const void *
 void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size_t size);
 
 /*
+ * Is @obj, freed again, free already?  @r is its entry in the thread's
+ * table: only an object named there has its mark loaded.
+ */
+static __always_inline bool freed_before(const struct kmem_cache *s, void *const *r, void *obj)
+{
+	return unlikely(*r == obj) && unlikely(free_marked(s, obj));
+}
+
+/*
  * slab_alloc_sized - pop from the thread's loaded magazine; everything else
  * is mag_alloc_slow(), or for kmalloc (@size != 0, the size asked for)
  * kmalloc_alloc_slow(), which also gives a red-zoned cache the size
@@ -610,7 +618,7 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 	if (likely(avail < slot->limit)) {
 		void **r = recent_entry(tc, obj);
 
-		if (unlikely(*r == obj) && unlikely(free_marked(s, obj))) {
+		if (freed_before(s, r, obj)) {
 			debug_double_free(s, obj, ip);
 			return;
 		}

@@ -66,7 +66,6 @@ static struct magazine *mag_new(void)
 	if (m) {
 		m->next = NULL;
 		m->rounds = 0;
-		m->pad = 0;
 	}
 	return m;
 }
@@ -406,8 +405,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	unsigned int avail;
 
 	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
-	if (slot ? *recent_entry(tls_tc, obj) == obj && free_marked(s, obj) :
-		   mark_says_free(s, obj)) {
+	if (slot ? freed_before(s, recent_entry(tls_tc, obj), obj) : mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}

@@ -15,15 +15,15 @@
  *     free() finds these blocks on its existing page-aligned slow branch:
  *     the common path pays nothing;
  *   - bit i of zero_live is set while slot i is handed out: set by an
- *     atomic fetch-or or compare-and-swap, cleared by free() with an atomic
- *     fetch-and; a bit found clear at free() is a double free (reported as
- *     every heap error is, alloc/debug.c);
- *   - zero_next counts slots ever taken; below ZERO_SLOTS a slot is taken
- *     by fetch-add (never handed out before), above it by a scan for a
- *     clear bit from a moving cursor.  Every slot busy, or no range (the
- *     process runs under an address-space limit, RLIMIT_AS, which the
- *     range would eat into, or mmap refused it): malloc(0) falls back to a
- *     1-byte block, still unique and freeable.
+ *     atomic fetch-or, cleared by free() with an atomic fetch-and; a bit
+ *     found clear at free() is a double free (reported as every heap
+ *     error is, alloc/debug.c);
+ *   - a slot is taken by a scan for a clear bit from zero_hint, the word
+ *     where the last one was found (so allocations without frees take
+ *     the slots in order, one word each 64 of them).  Every slot busy,
+ *     or no range (the process runs under an address-space limit,
+ *     RLIMIT_AS, which the range would eat into, or mmap refused it):
+ *     malloc(0) falls back to a 1-byte block, still unique and freeable.
  * No lock on any path, so nothing to do at fork(); the range and the
  * bitmap (one mapping: the bitmap's pages read-write, then the range) are
  * made once, by the first malloc(0), under pthread_once.
@@ -42,8 +42,7 @@
 
 static char *zero_base;			/* NULL: no range (not yet, or refused) */
 static unsigned long *zero_live;	/* ZERO_WORDS words */
-static unsigned long zero_next;		/* slots taken by bump so far */
-static unsigned long zero_cursor;	/* where the scan for a free slot starts */
+static unsigned long zero_hint;		/* the word the scan for a clear bit starts at */
 static pthread_once_t zero_once = PTHREAD_ONCE_INIT;
 
 static void zero_reserve(void)
@@ -81,25 +80,24 @@ static bool zero_take(unsigned long i)
  */
 void *zero_alloc(void)
 {
-	unsigned long i;
+	unsigned long h;
 
 	pthread_once(&zero_once, zero_reserve);
 	if (!zero_base)
 		return NULL;
-	i = __atomic_fetch_add(&zero_next, 1, __ATOMIC_RELAXED);
-	if (likely(i < ZERO_SLOTS) && zero_take(i))
-		return zero_base + i * ZERO_STEP;
-	/* All slots were handed out once: look for one freed since. */
-	i = __atomic_fetch_add(&zero_cursor, 1, __ATOMIC_RELAXED);
+	h = __atomic_load_n(&zero_hint, __ATOMIC_RELAXED);
 	for (unsigned long n = 0; n < ZERO_WORDS; n++) {
-		unsigned long w = (i + n) % ZERO_WORDS;
+		unsigned long w = (h + n) % ZERO_WORDS;
 		unsigned long v = __atomic_load_n(&zero_live[w], __ATOMIC_RELAXED);
 
 		while (~v) {
 			unsigned long slot = w * 64 + (unsigned long)__builtin_ctzl(~v);
 
-			if (zero_take(slot))
+			if (zero_take(slot)) {
+				if (w != h)
+					__atomic_store_n(&zero_hint, w, __ATOMIC_RELAXED);
 				return zero_base + slot * ZERO_STEP;
+			}
 			v = __atomic_load_n(&zero_live[w], __ATOMIC_RELAXED);
 		}
 	}
