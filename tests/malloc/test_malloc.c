@@ -63,6 +63,36 @@ static void test_malloc_zero_is_unique(void **state)
 	assert_int_equal(slotslab_malloc_usable_size(NULL), 0);
 }
 
+/*
+ * With every zero-size slot live, malloc(0) gives a 1-byte block instead;
+ * a slot freed is found again by the next malloc(0).
+ */
+static void test_malloc_zero_slots_run_out(void **state)
+{
+	enum { MAX = 300000 };
+	void **p = calloc(MAX, sizeof(*p));
+	struct rlimit as;
+	size_t n = 0, freed;
+
+	if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY)
+		skip();	/* 1-byte blocks from the start (zero.c) */
+	assert_non_null(p);
+	do {
+		p[n] = slotslab_malloc(0);
+		assert_non_null(p[n]);
+	} while (slotslab_malloc_usable_size(p[n++]) == 0 && n < MAX);
+	assert_true(n < MAX);				/* ran out */
+	assert_true(n > 200000);			/* after a quarter million */
+	assert_true(slotslab_malloc_usable_size(p[n - 1]) >= 1);	/* the fallback */
+	freed = n / 2;
+	slotslab_free(p[freed]);
+	p[freed] = slotslab_malloc(0);
+	assert_int_equal(slotslab_malloc_usable_size(p[freed]), 0);	/* the slot again */
+	for (size_t i = 0; i < n; i++)
+		slotslab_free(p[i]);
+	free(p);
+}
+
 /* Any read or write through a block of zero bytes faults at once. */
 static void test_malloc_zero_faults(void **state)
 {
@@ -723,6 +753,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malloc_zero_is_unique),
 		cmocka_unit_test(test_malloc_zero_faults),
+		cmocka_unit_test(test_malloc_zero_slots_run_out),
 		cmocka_unit_test(test_malloc_sizes_and_alignment),
 		cmocka_unit_test(test_calloc_zeroes),
 		cmocka_unit_test(test_enomem),
