@@ -214,9 +214,17 @@ static bool large_rz_ok(struct slab *d)
  * size) and has no guard below it.
  */
 
+/*
+ * The guard of block @d at @size: keyed, but its first byte (the one a
+ * 1-byte overrun writes; little-endian) is always SLAB_RED_ACTIVE, so that
+ * such an overrun is missed only when it writes that byte, never when a
+ * random key byte happens to equal what it writes (1 in 256).
+ */
 static uint64_t large_guard_word(const struct slab *d, size_t size)
 {
-	return large_secret ^ ((uint64_t)(uintptr_t)d->base + size) * 0x9E3779B97F4A7C15ULL;
+	uint64_t g = large_secret ^ ((uint64_t)(uintptr_t)d->base + size) * 0x9E3779B97F4A7C15ULL;
+
+	return (g & ~(uint64_t)0xff) | SLAB_RED_ACTIVE;
 }
 
 /* The size asked for of large block @d, with or without a guard. */
