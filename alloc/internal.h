@@ -218,6 +218,9 @@ struct tc_slot {
 	struct magazine *loaded;
 	struct magazine *prev;
 	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */
+	/* CONFIG_SLAB_STATS, the slow paths taken: per thread, as an atomic add
+	 * to the cache's line by every thread costs a cross-core transfer */
+	unsigned long alloc_slow, free_slow;
 };
 
 /*
@@ -276,8 +279,11 @@ void mag_flush_all_threads(struct kmem_cache *s);
 void mag_drain_depot(struct kmem_cache *s);
 void mag_cache_init(void);
 void mag_fork_child(void);
-unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
-				 unsigned long *frees);
+/* What the threads' counters add to a cache's own (CONFIG_SLAB_STATS). */
+struct mag_counts {
+	unsigned long allocs, frees, alloc_slow, free_slow;
+};
+unsigned long mag_cached_objects(struct kmem_cache *s, struct mag_counts *c);
 
 /* ---- caches (slab.c) -------------------------------------------------- */
 

@@ -95,8 +95,12 @@ static void slot_flush(struct kmem_cache *s, struct tc_slot *slot)
 	slot->fill = 0;	/* the next cache with this id starts small */
 	stat_add(&s->st_allocs, READ_ONCE(slot->allocs));
 	stat_add(&s->st_frees, READ_ONCE(slot->frees));
+	stat_add(&s->st_alloc_slow, READ_ONCE(slot->alloc_slow));
+	stat_add(&s->st_free_slow, READ_ONCE(slot->free_slow));
 	WRITE_ONCE(slot->allocs, 0);
 	WRITE_ONCE(slot->frees, 0);
+	WRITE_ONCE(slot->alloc_slow, 0);
+	WRITE_ONCE(slot->free_slow, 0);
 }
 
 /**
@@ -234,9 +238,10 @@ static struct magazine *depot_get_full(struct kmem_cache *s, struct magazine *e,
 			drop = e;
 		}
 	}
+	/* under the lock, whose line this thread holds: one writer at a time */
+	stat_inc_local(f ? &s->st_depot_hit : &s->st_depot_miss);
 	pthread_mutex_unlock(&s->depot_lock);
 	mag_delete(drop);
-	stat_add(f ? &s->st_depot_hit : &s->st_depot_miss, 1);
 	return f;
 }
 
@@ -359,7 +364,7 @@ void *mag_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 			hook_alloc(s, obj, gfp);
 		return obj;
 	}
-	stat_add(&s->st_alloc_slow, 1);
+	stat_inc_local(&slot->alloc_slow);
 again:
 	if (slot->avail == 0) {
 		if (slot->prev_avail) {
@@ -415,7 +420,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 		slab_free_direct(s, obj, ip);
 		return;
 	}
-	stat_add(&s->st_free_slow, 1);
+	stat_inc_local(&slot->free_slow);
 	if (slot->avail == slot->limit) {
 		if (slot->prev_avail == 0) {
 			slot_swap(slot);
@@ -482,11 +487,10 @@ unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n)
 
 /**
  * mag_cached_objects - objects of @s held in magazines (all threads and
- * the depot); adds the per-thread counters to *@allocs and *@frees.
+ * the depot); adds the per-thread counters to *@c.
  * Context: any; takes thread_lock and depot_lock.
  */
-unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
-				 unsigned long *frees)
+unsigned long mag_cached_objects(struct kmem_cache *s, struct mag_counts *c)
 {
 	struct tcache *tc;
 	unsigned long n;
@@ -499,8 +503,10 @@ unsigned long mag_cached_objects(struct kmem_cache *s, unsigned long *allocs,
 		struct tc_slot *slot = tc_slot_of(tc, s);
 
 		n += READ_ONCE(slot->avail) + READ_ONCE(slot->prev_avail);
-		*allocs += READ_ONCE(slot->allocs);
-		*frees += READ_ONCE(slot->frees);
+		c->allocs += READ_ONCE(slot->allocs);
+		c->frees += READ_ONCE(slot->frees);
+		c->alloc_slow += READ_ONCE(slot->alloc_slow);
+		c->free_slow += READ_ONCE(slot->free_slow);
 	}
 	pthread_mutex_unlock(&thread_lock);
 	return n;

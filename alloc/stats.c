@@ -37,7 +37,8 @@ static void get_info_locked(struct kmem_cache *s, struct kmem_cache_info *info,
 			    char *namebuf, size_t namelen)
 {
 	struct slab *slab;
-	unsigned long out = 0, allocs = 0, frees = 0;
+	struct mag_counts c = { 0 };
+	unsigned long out = 0;
 
 	memset(info, 0, sizeof(*info));
 	join_names(s, namebuf, namelen);
@@ -61,7 +62,7 @@ static void get_info_locked(struct kmem_cache *s, struct kmem_cache_info *info,
 	info->total_slabs = s->nr_slabs;
 	pthread_mutex_unlock(&s->list_lock);
 
-	info->cached_objs = mag_cached_objects(s, &allocs, &frees);
+	info->cached_objs = mag_cached_objects(s, &c);
 	info->total_objs = info->total_slabs * s->objects;
 	info->active_objs = out > info->cached_objs ? out - info->cached_objs : 0;
 	info->active_slabs = info->partial_slabs + info->full_slabs;
@@ -69,10 +70,10 @@ static void get_info_locked(struct kmem_cache *s, struct kmem_cache_info *info,
 	info->bytes_active = info->active_objs * s->object_size;
 
 	info->stats_enabled = IS_ENABLED(CONFIG_SLAB_STATS);
-	info->allocs = allocs + READ_ONCE(s->st_allocs);
-	info->frees = frees + READ_ONCE(s->st_frees);
-	info->alloc_slowpath = READ_ONCE(s->st_alloc_slow);
-	info->free_slowpath = READ_ONCE(s->st_free_slow);
+	info->allocs = c.allocs + READ_ONCE(s->st_allocs);
+	info->frees = c.frees + READ_ONCE(s->st_frees);
+	info->alloc_slowpath = c.alloc_slow + READ_ONCE(s->st_alloc_slow);
+	info->free_slowpath = c.free_slow + READ_ONCE(s->st_free_slow);
 	info->slabs_allocated = READ_ONCE(s->st_slabs_alloc);
 	info->slabs_freed = READ_ONCE(s->st_slabs_free);
 	info->depot_hits = READ_ONCE(s->st_depot_hit);

@@ -877,6 +877,57 @@ static void test_thread_exit_returns_objects(void **state)
 	kmem_cache_destroy(s);
 }
 
+/* The thread of test_slow_path_counts: allocates and frees, then waits until told to exit. */
+struct counted_arg {
+	struct thread_arg a;
+	pthread_barrier_t done, leave;
+};
+
+static void *alloc_free_then_wait(void *arg)
+{
+	struct counted_arg *c = arg;
+
+	alloc_and_keep_cached(&c->a);
+	pthread_barrier_wait(&c->done);
+	pthread_barrier_wait(&c->leave);
+	return NULL;
+}
+
+/*
+ * The slow-path counters are the thread's own (no shared atomic add) but
+ * read as one: another thread sees them while their thread lives, and the
+ * same figures once it has exited.
+ */
+static void test_slow_path_counts(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("tslow", 56, 0, SLAB_NO_MERGE, NULL);
+	void *objs[1000];
+	struct counted_arg c = { .a = { s, objs, 1000 } };
+	struct kmem_cache_info live, gone;
+	pthread_t t;
+
+	(void)state;
+	pthread_barrier_init(&c.done, NULL, 2);
+	pthread_barrier_init(&c.leave, NULL, 2);
+	assert_int_equal(pthread_create(&t, NULL, alloc_free_then_wait, &c), 0);
+	pthread_barrier_wait(&c.done);
+	live = info_of(s);
+	pthread_barrier_wait(&c.leave);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	gone = info_of(s);
+	if (live.stats_enabled) {
+		assert_int_equal(live.allocs, 1000);
+		assert_true(live.alloc_slowpath >= 1);	/* its first allocation refills */
+		assert_true(live.free_slowpath >= 1);	/* 1000 frees overflow a magazine */
+		assert_true(live.alloc_slowpath < 1000 && live.free_slowpath < 1000);
+		assert_int_equal(gone.alloc_slowpath, live.alloc_slowpath);
+		assert_int_equal(gone.free_slowpath, live.free_slowpath);
+	}
+	pthread_barrier_destroy(&c.done);
+	pthread_barrier_destroy(&c.leave);
+	kmem_cache_destroy(s);
+}
+
 static void *free_all(void *arg)
 {
 	struct thread_arg *a = arg;
@@ -1078,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_thread_exit_returns_objects),
 		cmocka_unit_test(test_cross_thread_free),
 		cmocka_unit_test(test_destroy_flushes_all_threads),
+		cmocka_unit_test(test_slow_path_counts),
 		cmocka_unit_test(test_fork_while_allocating),
 		cmocka_unit_test(test_mmap_failure_gives_null),
 	};
