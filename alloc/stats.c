@@ -131,6 +131,7 @@ int slab_get_mem_info(struct slab_mem_info *info)
 
 int slabinfo_write(FILE *f, unsigned int flags)
 {
+	const unsigned int want_stats = flags;
 	struct kmem_cache *s;
 	struct kmem_cache_info info;
 	char names[512];
@@ -141,10 +142,14 @@ int slabinfo_write(FILE *f, unsigned int flags)
 	fprintf(f, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
 		"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
 		"slabdata <active_slabs> <num_slabs> <sharedavail>");
+	if (!IS_ENABLED(CONFIG_SLAB_STATS))
+		flags &= ~SLABINFO_STATS;	/* said once below, not printed as zeros */
 	if (flags & SLABINFO_STATS)
 		fprintf(f, " : stats <allocs> <frees> <alloc_slow> <free_slow> "
 			"<slabs_new> <slabs_freed> <depot_hit> <depot_miss> <bad_free>");
 	fputc('\n', f);
+	if (!IS_ENABLED(CONFIG_SLAB_STATS) && (want_stats & SLABINFO_STATS))
+		fprintf(f, "# stats: unavailable (built without CONFIG_SLAB_STATS)\n");
 
 	pthread_mutex_lock(&slab_mutex);
 	list_for_each_entry(s, &slab_caches, list) {

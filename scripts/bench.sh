@@ -3,8 +3,8 @@
 #
 #   scripts/bench.sh [-h|--help]
 #
-# Builds configs/bench_defconfig in build/bench (what users get, minus the
-# statistics counters on the fast path), installs what is missing
+# Builds configs/bench_defconfig in build/bench (what users get: the default
+# configuration, statistics counters off), installs what is missing
 # (scripts/install-deps.sh build bench), and runs these parts, in order:
 #   replay      every scenario (`slotslab gen --list`: myclass, player, student,
 #               sweep, hybrid, subclass, churn) x layout x heap x dict profile, the

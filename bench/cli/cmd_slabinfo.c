@@ -35,7 +35,8 @@ static void slabinfo_usage(FILE *f)
 		"  --layout L, --profile P   as for replay\n"
 		"  --demo        the built-in demo workload (the default without TRACE)\n"
 		"  --objects N   objects per demo cache (default 100000)\n"
-		"  --stats       add allocation counters as extra columns\n"
+		"  --stats       add allocation counters as extra columns (a build with\n"
+		"                CONFIG_SLAB_STATS, e.g. debug_defconfig; else says unavailable)\n"
 		"  --all         include caches that hold no slabs\n"
 		"  -h, --help    this text\n");
 }

@@ -333,7 +333,9 @@ struct slab_mem_info {
 /** slab_get_mem_info - fill @info; 0 on success */
 SLOTSLAB_API int slab_get_mem_info(struct slab_mem_info *info);
 
-#define SLABINFO_STATS 0x1u  /* add the allocation counters as extra columns */
+#define SLABINFO_STATS 0x1u  /* add the allocation counters as extra columns (built
+                                with CONFIG_SLAB_STATS; else one line says they are
+                                unavailable) */
 #define SLABINFO_ALL   0x2u  /* also caches that hold nothing */
 
 /**

@@ -20,7 +20,7 @@ from slotbench import common as bl
 # what each variant of configs/bench_defconfig switches
 WHAT = {
     "base": "configs/bench_defconfig (SLAB_DEBUG compiled in, switched off)",
-    "stats": "+ SLAB_STATS (the default config's counters)",
+    "stats": "+ SLAB_STATS (the debug config's counters)",
     "no-debug": "- SLAB_DEBUG (not compiled in)",
     "failslab": "+ FAILSLAB, disarmed",
     "hardened": "+ SLAB_FREELIST_HARDENED",
