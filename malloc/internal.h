@@ -54,8 +54,23 @@ extern const bool slab_libc_convention;
 void kmalloc_double_free(const char *who, const void *p);
 /* zero.c: blocks of zero bytes, page aligned, faulting on any access */
 void *zero_alloc(void);
-bool zero_owns(const void *p);
 void zero_free(const char *who, void *p);
+#define ZERO_STEP  MALLOC_PAGE
+#define ZERO_SLOTS (1UL << 18)			/* 262144 live zero-size blocks */
+#define ZERO_SPAN  (ZERO_SLOTS * ZERO_STEP)	/* 1 GiB of address space, no memory */
+extern char *zero_base;			/* NULL: no range (not yet, or refused) */
+
+/*
+ * zero_owns - is @p a block of zero_alloc(), live or freed?  Inline: every
+ * free of a page-aligned block asks it (a slab's first object is one).
+ */
+static __always_inline bool zero_owns(const void *p)
+{
+	const char *base = __atomic_load_n(&zero_base, __ATOMIC_ACQUIRE);
+
+	return base && (uintptr_t)p - (uintptr_t)base < ZERO_SPAN &&
+	       ((uintptr_t)p & (ZERO_STEP - 1)) == 0;
+}
 bool huge_owns(const void *p);
 void huge_free(void *p);
 size_t huge_usable_size(const void *p);

@@ -89,7 +89,7 @@ SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
  * A page-aligned block: a huge one (aligned.c), or kmalloc's (a large
  * block, or a slab object that happens to start a page).
  */
-static __cold void free_page_aligned(void *p)
+static void free_page_aligned(void *p)
 {
 	if (zero_owns(p)) {
 		zero_free("free", p);

@@ -34,13 +34,10 @@
 
 #include "malloc/internal.h"
 
-#define ZERO_STEP  MALLOC_PAGE
-#define ZERO_SLOTS (1UL << 18)			/* 262144 live zero-size blocks */
-#define ZERO_SPAN  (ZERO_SLOTS * ZERO_STEP)	/* 1 GiB of address space, no memory */
 #define ZERO_WORDS (ZERO_SLOTS / 64)
 #define ZERO_BITMAP_BYTES (ZERO_WORDS * sizeof(unsigned long))	/* 32 KiB */
 
-static char *zero_base;			/* NULL: no range (not yet, or refused) */
+char *zero_base;			/* NULL: no range (not yet, or refused) */
 static unsigned long *zero_live;	/* ZERO_WORDS words */
 static unsigned long zero_hint;		/* the word the scan for a clear bit starts at */
 static pthread_once_t zero_once = PTHREAD_ONCE_INIT;
@@ -102,15 +99,6 @@ void *zero_alloc(void)
 		}
 	}
 	return NULL;
-}
-
-/** zero_owns - is @p a block of zero_alloc(), live or freed? */
-bool zero_owns(const void *p)
-{
-	const char *base = __atomic_load_n(&zero_base, __ATOMIC_ACQUIRE);
-
-	return base && (uintptr_t)p - (uintptr_t)base < ZERO_SPAN &&
-	       ((uintptr_t)p - (uintptr_t)base) % ZERO_STEP == 0;
 }
 
 /**
