@@ -153,29 +153,52 @@ def section(res, names, work, goals):
     return "\n".join(L)
 
 
-# Why slotslab misses a goal on a workload, where it has been measured;
-# other workloads say "not analysed yet" rather than guess.
+# Why slotslab misses a goal on a workload, where it has been measured (by
+# hand, with the figures quoted: perf, callgrind, runs pinned to one core,
+# and the allocator's own accounting sampled at the peak); other workloads
+# say "not analysed yet" rather than guess.
 SEGREGATED = ("segregated size classes: freed slots stay in their class's partly used slabs "
               "(randsize-1 at the end: 2.2 MB live, 2.4 MB in classes, 3.9 MB of slabs), where "
               "glibc coalesces across sizes; smaller slabs and magazines cut it ~10 % for +9 % "
               "instructions, not taken")
+MAGAZINES = ("magazines hold ~1.1 MB of freed objects at the peak (randsize-1: slabs 4.2 MB = "
+             "2.5 MB live + 1.1 MB in magazines + 0.6 MB free in slabs; glibc's whole RSS 4.2 MB): "
+             "each size class keeps up to two 32 KiB magazines per thread, half full on average "
+             "under random replacement; " + SEGREGATED)
 WHY_RSS = {  # the same for peak RSS
-    "randsize-1": SEGREGATED,
-    "randsize-N": SEGREGATED,
+    "randsize-1": MAGAZINES,
+    "randsize-N": MAGAZINES,
+    "xmalloc": "the peers' RSS varies with thread timing (mimalloc 2.5-5.6 MB from pass to pass); "
+               "ours is steady at 5.7-5.9 MB: at the peak 3.7 MB of slabs, of which 1.4 MB are "
+               "freed objects in the consumer's magazines and the depot on their way back to the "
+               "producer (up to 128 KiB per size class), the price of its 4x lead in time",
     "reallocs": "at the peak (17.4 MB): 5.8 MB of large blocks for 5.3 MB live, 5.5 MB of dirty "
                 "free pages, 4.5 MB of slabs in the 5-32 KiB classes for 0.2 MB live (cached "
                 "objects spread over many 1-5-object slabs); large blocks now grow in place",
     "large": "kept mappings reuse resident pages: pages a block never touches may be resident "
              "(the workload writes half of each block); the price of 4x fewer page faults",
 }
+CROSS_CORE = ("cross-core cache-line traffic, not instructions: larson takes 0.36 s of CPU on 2 "
+              "cores but 0.19 s with both threads pinned to one (mimalloc 0.15 both ways), and 0.31 "
+              "with each array kept on its own core. About half is false sharing: magazines hand a "
+              "thread objects whose neighbours in the same line the other thread holds (sizes "
+              "rounded up to 64 bytes: 0.27 s). Mimalloc's thread-owned pages never do that")
 WHY = {
+    "larson": CROSS_CORE,
+    "randsize-N": "objects that migrate between the threads through the depot and the slabs: a "
+                  "2.5-4 KiB class has 8-12 objects per magazine, so each thread's random walk "
+                  "overflows or runs dry every few operations (kmalloc-4k: 6 % of allocations "
+                  "take the slow path), and each migrated object's lines come from the other "
+                  "core: 0.28 s on 2 cores, 0.23 pinned to one (mimalloc 0.22 both ways); "
+                  "256 KiB magazines give 0.23 s but +10 % RSS, not taken",
+    "mstress": "the waves move every object between cores: pinned to one core, ours 0.35 s and "
+               "mimalloc's 0.39; on 2 cores 0.86 and 0.73",
     "reallocs": "the same instructions as mimalloc (callgrind: 944M vs 957M) and fewer simulated "
                 "cache misses; the difference is the kernel: the growth purge's ~300 madvise calls "
                 "and their refaults (5.6k faults, mimalloc 4.7k); without it 0.13 s not 0.17 s, but "
                 "+4 % RSS here and more on real programs",
     "large": "kept mappings: 164k faults (tcmalloc 184k); what is left is page-table changes by "
              "mremap when a kept mapping grows, each paid again at the next touch on these VMs",
-    "mstress": "RSS growth with iterations: see rss_growth in workloads.json",
 }
 
 
@@ -201,7 +224,7 @@ def goals_of(res, work):
         {"goal": "peak RSS/best, every workload <= 1.25", "value": "%s %.2f" % (wr, rr[wr] or 0),
          "met": bool(rr[wr] and rr[wr] <= 1.25), "why": WHY_RSS.get(wr, "not analysed yet")},
         {"goal": "mstress RSS flat: end <= 1.10x quarter", "value": benchlib.fmt(growth, "%.2f"),
-         "met": bool(growth and growth <= 1.10), "why": WHY["mstress"]},
+         "met": bool(growth and growth <= 1.10), "why": "see rss_growth in workloads.json"},
     ]
     for g in out:
         if g["met"]:
