@@ -770,14 +770,17 @@ static int materialize(struct om_class *cls, struct om_object *obj)
 	size_t cap = *values_cap_word(obj);
 	const struct keys3 *shared = cached_keys(cls);
 	uint8_t n = *values_count(P, values);
-	struct dict3 *mp = new_dict(cls);
+	struct dict3 *view = own_dict(obj);	/* py3_read_dict's: it becomes the dict */
+	struct dict3 *mp = view ? view : new_dict(cls);
 	struct keys3 *k;
 
 	if (!mp)
 		return OM_ENOMEM;
 	k = new_keys(cls, CHARGE_DICT, calc_log2_keysize(P, growth_rate(P, n, LOG_MINSIZE)));
 	if (!k) {
-		om_mem_free(cls, CHARGE_DICT, (char *)mp - P->gc_head, P->gc_head + DICT_OBJECT);
+		if (!view)
+			om_mem_free(cls, CHARGE_DICT, (char *)mp - P->gc_head,
+				    P->gc_head + DICT_OBJECT);
 		return OM_ENOMEM;
 	}
 	for (uint8_t i = 0; i < n; i++) {
@@ -1052,7 +1055,7 @@ static void py3_footprint(const struct om_class *cls, const struct om_object *ob
 
 static int py3_state(const struct om_class *cls, const struct om_object *obj)
 {
-	if (own_dict(obj))
+	if (own_dict(obj) && !live_values(obj))	/* (beside live values: a view) */
 		return OM_DICT_TABLE;
 	return obj_values(obj) ? OM_DICT_INLINE : OM_DICT_NONE;
 }
@@ -1067,6 +1070,31 @@ static int py3_unshare(struct om_class *cls, struct om_object *obj)
 	if (mp && mp->ma_values)
 		return dict_resize(cls, mp, calc_log2_keysize(py(cls), growth_rate(py(cls),
 				   mp->ma_used, mp->ma_keys->dk_log2_size)));
+	return 0;
+}
+
+/*
+ * Python's obj.__dict__ (vars(), pickle, copy).  An instance whose
+ * attributes sit in values (3.11+) gets a dict object that wraps them
+ * (make_dict_from_instance_attributes): 3.11 and 3.12 hand it the values
+ * array, 3.13 leaves them inline, the same bytes either way, so here the
+ * dict is a bare one (no keys or values of its own: a "view") in the dict
+ * pointer beside the live values.  Gets and sets still go to the values;
+ * a name they cannot take makes the view the combined dict (materialize),
+ * as CPython resizes the split dict in place.  An instance without a dict
+ * yet (3.6-3.10 before its first attribute, 3.13 with slots) gets its
+ * first one, empty, as its first set would make it.
+ */
+static int py3_read_dict(struct om_class *cls, struct om_object *obj)
+{
+	struct dict3 *mp;
+
+	if (own_dict(obj))
+		return 0;
+	mp = live_values(obj) ? new_dict(cls) : first_dict(cls);
+	if (!mp)
+		return OM_ENOMEM;
+	set_obj_dict(obj, mp);
 	return 0;
 }
 
@@ -1119,7 +1147,8 @@ static const struct py3 py313 = {
 	.for_each = py3_for_each, \
 	.footprint = py3_footprint, \
 	.state = py3_state, \
-	.unshare = py3_unshare
+	.unshare = py3_unshare, \
+	.read_dict = py3_read_dict
 
 /* PyWeakReference: 56 bytes to 3.10, 64 with vectorcall from 3.11; + GC */
 const struct om_dict_type om_dict_cpython36 = {

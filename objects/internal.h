@@ -197,6 +197,8 @@ struct om_dict_type {
 			  struct om_bytes *out);
 	int  (*state)(const struct om_class *cls, const struct om_object *obj);
 	int  (*unshare)(struct om_class *cls, struct om_object *obj);
+	/* obj.__dict__ read (om_read_dict); NULL: it makes nothing */
+	int  (*read_dict)(struct om_class *cls, struct om_object *obj);
 };
 
 extern const struct om_dict_type om_dict_native __hidden;

@@ -207,6 +207,18 @@ int om_del(struct om_object *obj, const struct om_sym *name)
 	return om_fail_attr(OM_ENOATTR, cls, name);
 }
 
+int om_read_dict(struct om_object *obj)
+{
+	struct om_class *cls = obj->cls;
+
+	if (!(cls->flags & OMC_DICT))
+		return om_fail(OM_ENODICT, "a '%s' object has no __dict__", cls->name);
+	if (cls->type->read_dict && cls->type->read_dict(cls, obj))
+		return om_fail(OM_ENOMEM, "out of memory making the __dict__ of a '%s' object",
+			       cls->name);
+	return 0;
+}
+
 void om_object_footprint(const struct om_object *obj, struct om_footprint *fp)
 {
 	const struct om_class *cls = obj->cls;

@@ -491,6 +491,20 @@ SLOTSLAB_API int om_set(struct om_object *obj, const struct om_sym *name, om_val
 SLOTSLAB_API int om_del(struct om_object *obj, const struct om_sym *name);
 
 /**
+ * om_read_dict - Python's obj.__dict__ (vars(obj), pickle, copy, json's
+ * default=vars): the dict the instance has, made if it has none
+ * @obj: the instance
+ *
+ * Under cpython311 to cpython313 an instance whose attributes sit in a
+ * values array gets the dict object that wraps them (gc header + 48 bytes);
+ * under every CPython profile an instance without a dict gets its first,
+ * empty; otherwise, and under native and cpython27, nothing changes.
+ * Return: 0; OM_ENODICT if the class has no dict (Python raises
+ * AttributeError); OM_ENOMEM (nothing changed).
+ */
+SLOTSLAB_API int om_read_dict(struct om_object *obj);
+
+/**
  * om_set_class - change the class of @obj (Python's __class__ assignment)
  * @obj: the instance
  * @cls: the new class, in the same space
