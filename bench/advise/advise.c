@@ -33,6 +33,7 @@ struct obj {
 	uint32_t gen;		/* incarnation of this id, for the event log */
 	uint32_t nattr, cap;
 	uint32_t nweak;
+	bool dict_read;		/* a "get OBJ __dict__": the program read its __dict__ */
 	uint32_t *attrs;	/* symbol ids, in the order set */
 };
 
@@ -48,6 +49,7 @@ struct cls {
 	bool blocked;			/* built as declared */
 	bool weak;			/* direct instances are weakly referenced */
 	size_t n;			/* live direct instances */
+	size_t dict_reads;		/* of which the program read the __dict__ */
 	size_t *hist;			/* instances by number of attributes */
 	size_t hist_len;
 	struct name_count *names;	/* in order of first appearance */
@@ -234,6 +236,11 @@ static int load(struct adv *a, char *err, size_t errlen)
 				if (o && o->cls >= 0)
 					o->nweak++;
 				break;
+			case TRACE_GET:
+				o = obj_at(a, e->id, false);
+				if (o && o->cls >= 0 && !strcmp(e->attr->name, "__dict__"))
+					o->dict_read = true;
+				break;
 			case TRACE_SETCLASS:
 				o = obj_at(a, e->id, false);
 				if (!o || o->cls < 0)
@@ -327,6 +334,7 @@ static void plan(struct adv *a)
 			continue;
 		c = &a->c[o->cls];
 		c->n++;
+		c->dict_reads += o->dict_read;
 		if (o->nweak)
 			c->weak = true;
 		if (o->nattr >= c->hist_len) {
@@ -398,6 +406,11 @@ static void plan(struct adv *a)
 			if (rare)
 				blocker(c, "attributes vary: %s of %zu instances", list, c->n);
 		}
+		if (c->dict_reads)
+			blocker(c, "the program read the __dict__ of %zu of %zu instances (vars(), "
+				"pickle, copy, json): with __slots__ alone, its own code that reads "
+				"__dict__ must change (pickle and copy handle slots themselves)",
+				c->dict_reads, c->n);
 	}
 }
 
@@ -537,6 +550,18 @@ static int build(struct adv *a, const enum variant *v, int slot, char *err, size
 		}
 		if (rc) {
 			snprintf(err, errlen, "object %u: %s", e->id, om_strerror(rc));
+			goto fail;
+		}
+	}
+	/* __dict__ reads: CPython 3.11+ wraps the values in a dict (om_read_dict) */
+	for (size_t i = 0; i < a->nobjs; i++) {
+		if (a->objs[i].cls < 0 || !a->objs[i].dict_read)
+			continue;
+		rc = om_read_dict(objs[i]);
+		if (rc == OM_ENODICT)
+			rc = 0;	/* slots alone: the read would raise, no dict */
+		if (rc) {
+			snprintf(err, errlen, "object %zu: %s", i, om_strerror(rc));
 			goto fail;
 		}
 	}

@@ -141,6 +141,7 @@ struct replay {
 	uint32_t nclasses;
 	const struct om_sym **syms;
 	uint32_t nsyms;
+	const struct om_sym *dict_sym;	/* "__dict__": a get of it is om_read_dict */
 	struct idmap objs, blks;
 	struct replay_blocks blocks;
 	uint64_t live_peak;	/* objects + blocks at the peak, for at_peak */
@@ -244,8 +245,11 @@ static __always_inline int obj_get(struct replay_worker *w, uint64_t *entry,
 				   const struct om_sym *sym)
 {
 	om_value v;
-	int err = om_get((struct om_object *)(uintptr_t)entry[0], sym, &v);
+	int err;
 
+	if (unlikely(sym == w->rp->dict_sym))	/* obj.__dict__ (vars(), pickle) */
+		return om_result(w, om_read_dict((struct om_object *)(uintptr_t)entry[0]));
+	err = om_get((struct om_object *)(uintptr_t)entry[0], sym, &v);
 	if (likely(err == 0)) {
 		w->checksum += v >> 1;
 		return REPLAY_OK;

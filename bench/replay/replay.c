@@ -650,6 +650,7 @@ static int setup(struct replay *rp)
 	if (e)
 		return replay_fail(rp, 1, 0, NULL, "out of memory creating the object space");
 	rp->r->profile = om_space_profile(rp->space);
+	rp->dict_sym = om_intern("__dict__");
 	hash = idmap_choose(s->max_obj, s->nnew, s->objects_peak, 1);
 	if (idmap_init(&rp->objs, hash, hash ? s->objects_peak : s->max_obj + 1, 1) != 0)
 		return replay_fail(rp, 1, 0, NULL, "out of memory for the object id map");

@@ -15,7 +15,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 54
+plan 56
 
 # json FILE CHECK...: each CHECK holds of the JSON in FILE (tests/lib/jsoncheck.py).
 json() {
@@ -200,4 +200,14 @@ ok $? "slabinfo TRACE --at end"
 expect 2 "bad.txt:3:" "$S" slabinfo "$tmp/bad.txt"
 "$S" slabinfo --demo --objects 1000 | grep -q "^slabinfo - version: 2.1"
 ok $? "slabinfo --demo still works"
+# obj.__dict__ read ("get OBJ __dict__"): under CPython 3.11 a dict object
+# more (64 bytes); a slot instance has none (the program would raise)
+printf 'class Rec\nnew 1 Rec\nset 1 a 1\nset 1 b 1\n' >"$tmp/nd.txt"
+{ cat "$tmp/nd.txt"; echo "get 1 __dict__"; } >"$tmp/rd.txt"
+peak() { "$S" replay "$@" --profile cpython311 --json | sed -n 's/.*"bytes_requested_peak": \([0-9]*\).*/\1/p'; }
+[ $(($(peak "$tmp/rd.txt") - $(peak "$tmp/nd.txt"))) -eq 64 ] &&
+	"$S" replay "$tmp/rd.txt" --profile cpython311 --json | grep -q '"errors_total": 0'
+ok $? "a get of __dict__ reads the instance's dict: +64 bytes under cpython311, no error"
+"$S" replay "$tmp/rd.txt" --profile cpython311 --layout slots --json | grep -q '"no_dict": 1'
+ok $? "a get of __dict__ on a slot instance counts no_dict"
 finish
