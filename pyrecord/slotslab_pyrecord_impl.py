@@ -22,7 +22,9 @@ What a snapshot writes (its layout: bench/import/pysnap.c):
     per instance, its shape's number (IW bytes each: 1 or 4); per
       instance, its weak references (WW bytes each: 1 or 4; 0 when none
       has any): integers in native order
-from which slotslab writes new ID CLASS / set ID ATTR 1 ... / weakref ID.
+from which slotslab writes new ID CLASS / set ID ATTR 1 ... / weakref ID;
+the name __dict__, last in a shape, is "get ID __dict__": under CPython
+3.11-3.13 the program read that instance's __dict__ (dict_reader()).
 
 Invariants: the user's program runs as __main__ with its own sys.argv and
 sys.path[0]; the recorder never changes an object of the program nor runs
@@ -71,6 +73,40 @@ try:  # Python 2: the lazy ones, as in Python 3
     range = xrange  # noqa: F821
 except ImportError:
     pass
+
+MANAGED_DICT = 1 << 4  # Py_TPFLAGS_MANAGED_DICT (CPython 3.11+)
+READ_SAMPLES = 256    # instances checked for a __dict__ read, besides each class's first
+
+
+def dict_reader():
+    """CPython 3.11 to 3.13: a function telling whether the program read an
+    instance's __dict__ (of a class with a managed dict), or None.  Reading
+    __dict__ makes CPython wrap the instance's values in a split dict (64
+    bytes) that stays; a snapshot reads the dicts itself, so this must look
+    first, and Python has no other way to tell: the word before the object's
+    GC header (CPython's pre-header, Include/internal/pycore_object.h) holds
+    the dict pointer (3.12: tagged, low bit set while it holds the values),
+    and a split dict (ma_values, its sixth word) means the dict was made
+    from the values, where a dict made because a name could not be shared
+    is combined.  None elsewhere (2.7, 3.6-3.10, 3.14+, PyPy, no ctypes)."""
+    impl = getattr(sys, 'implementation', None)
+    if impl is None or impl.name != 'cpython' or not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        return None
+    try:  # the C module alone: ctypes/__init__.py costs ~2 ms more
+        from _ctypes import _SimpleCData
+    except ImportError:
+        return None
+
+    class Word(_SimpleCData):
+        _type_ = 'P'
+    word = Word.from_address
+    w = len(bytes(Word()))
+
+    def was_read(o):
+        d = word(id(o) - 3 * w).value
+        return 1 if d and not d & 1 and word(d + 5 * w).value else 0
+    return was_read
+
 
 NAME_FIRST = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
 NAME_CHARS = NAME_FIRST | frozenset('0123456789')
@@ -660,6 +696,34 @@ class Recorder(object):
             except Exception:
                 return None
 
+        # The instances whose __dict__ the program read (CPython 3.11+),
+        # before the snapshot reads any.  READ_SAMPLES instances spread
+        # over all, and each class's first: a class where one was read has
+        # all its instances checked.  read_pos: their positions in
+        # instances (None: none).  Only instances of classes with a managed
+        # dict are looked at (others have no pre-header to read).
+        read_pos = None
+        was_read = dict_reader()
+        managed = set(c for c in present if c.__flags__ & MANAGED_DICT)
+        if was_read is not None and managed:
+            n = len(instances)
+            picks = range(0, n, max(1, n // READ_SAMPLES))
+            if c1 is None:
+                picks = ([i for i in picks if itypes[i] in managed] +
+                         [itypes.index(c) for c in managed])
+                hit = set([itypes[i] for i in picks if was_read(instances[i])])
+            else:
+                hit = set([c1]) if c1 in managed and any(
+                    map(was_read, map(instances.__getitem__, picks))) else set()
+            read_pos = []
+            for c in hit:
+                if c1 is not None:
+                    read_pos.extend(compress(range(n), map(was_read, instances)))
+                else:
+                    pos = list(compress(range(n), map(is_, itypes, repeat(c))))
+                    read_pos.extend(compress(pos, map(was_read, map(instances.__getitem__, pos))))
+            read_pos = read_pos or None
+
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
         # without slots (the common case): their instances' dicts, read in
@@ -701,6 +765,19 @@ class Recorder(object):
                     deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
                               nums), 0)
                 del cmask, insts, nums
+        if read_pos is not None:  # their shapes end with the name __dict__
+            with_read = {}
+            for i in read_pos:
+                sh = inst_shapes[i]
+                if sh is None:
+                    continue
+                if sh not in with_read:
+                    with_read[sh] = shapes[shapes.cls[sh]][shapes.names[sh] + ('__dict__',)]
+                inst_shapes[i] = with_read[sh]
+            nread = len(read_pos)
+            del read_pos, with_read
+        else:
+            nread = 0
         if None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
@@ -716,7 +793,7 @@ class Recorder(object):
             counts = {}
             _count_elements(counts, inst_shapes)
             counts = [counts[s] for s in range(nshapes)]
-        nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts))
+        nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts)) - nread
         if shapes.bad:
             s = min(shapes.bad, key=inst_shapes.index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,

@@ -20,7 +20,9 @@
  * with Python writing 1-8 bytes per instance instead of ~90): per instance
  * i, ids 1..N in order, "new i CLASS", "set i NAME 1" for its shape's first
  * K names, "weakref i" once per weak reference; then per instance, "set i
- * NAME 1" for the rest of its shape's names.
+ * NAME 1" for the rest of its shape's names.  The name __dict__, last in a
+ * shape, is no attribute: the program read the instance's __dict__ (CPython
+ * 3.11+ made it a dict object then), written "get i __dict__".
  *
  * Checks: the text goes through the trace reader (trace_open_mem()); a
  * shape names a declared class and valid names; sizes add up
@@ -250,6 +252,12 @@ static int put(struct trace_writer *w, uint8_t kind, uint64_t id, const struct t
 	return trace_write(w, &ev);
 }
 
+/* The event of name @a in a shape: a set, or the get of a __dict__ read. */
+static uint8_t name_kind(const struct trace_symbol *a)
+{
+	return a->len == 8 && memcmp(a->name, "__dict__", 8) == 0 ? TRACE_GET : TRACE_SET;
+}
+
 /* The instances' events (see the top of this file). */
 static int write_instances(struct snap *s, struct trace_writer *w)
 {
@@ -271,7 +279,7 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 		sh = &s->shapes[x];
 		rc = put(w, TRACE_NEW, i + 1, sh->cls, NULL);
 		for (uint32_t j = 0; j < sh->k && !rc; j++)
-			rc = put(w, TRACE_SET, i + 1, NULL, sh->names[j]);
+			rc = put(w, name_kind(sh->names[j]), i + 1, NULL, sh->names[j]);
 		for (uint32_t j = s->ww ? num_at(s->wrs, s->ww, i) : 0; j > 0 && !rc; j--)
 			rc = put(w, TRACE_WEAKREF, i + 1, NULL, NULL);
 		if ((i & 0xffff) == 0)
@@ -281,7 +289,7 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 		const struct shape *sh = &s->shapes[num_at(s->idx, s->iw, i)];
 
 		for (uint32_t j = sh->k; j < sh->n && !rc; j++)
-			rc = put(w, TRACE_SET, i + 1, NULL, sh->names[j]);
+			rc = put(w, name_kind(sh->names[j]), i + 1, NULL, sh->names[j]);
 		if ((i & 0xffff) == 0)
 			progress_draw(&pr, s->n + i);
 	}

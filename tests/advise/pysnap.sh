@@ -2,7 +2,8 @@
 # pysnap - the recorder's snapshot file made a trace (bench/import/pysnap.c),
 # with a stand-in recorder that writes a given snapshot: a valid one gives
 # the events in their order (new with the common names and weak
-# references per instance, then the later names), in either format; a
+# references per instance, then the later names), in either format; the
+# name __dict__ is a read of the instance's dict ("get i __dict__"); a
 # malformed one fails with a message and leaves no trace.
 . tests/lib/tap.inc
 S=$O/slotslab
@@ -10,7 +11,7 @@ S=$O/slotslab
 py=$(command -v python3) || skip_all "no python3"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
-plan 10
+plan 11
 
 # The stand-in: PYTHON fake.py TMP AT -- SNAPSHOT copies SNAPSHOT to TMP.
 cat >"$tmp/fake.py" <<'PY'
@@ -71,6 +72,13 @@ snap "$tmp/nowr.snap" "$text" 'shape A 2 a b
 "$S" pyrecord -o "$tmp/nowr.txt" -- "$py" "$tmp/nowr.snap" 2>"$tmp/err" &&
 	[ "$(grep -v '^#' "$tmp/nowr.txt" | tr '\n' ,)" = "class A,class B slots=x,classattr A k 1,new 1 A,set 1 a 1,set 1 b 1,new 2 A,set 2 a 1,set 2 b 1," ]
 ok $? "no weak references, no later names"
+
+snap "$tmp/rd.snap" "$text" 'shape A 1 a __dict__
+shape A 2 a __dict__
+' 2 2 4 0 "$u0$u1"
+"$S" pyrecord -o "$tmp/rd.txt" -- "$py" "$tmp/rd.snap" 2>"$tmp/err" &&
+	[ "$(grep -v '^#' "$tmp/rd.txt" | tr '\n' ,)" = "class A,class B slots=x,classattr A k 1,new 1 A,set 1 a 1,new 2 A,set 2 a 1,get 2 __dict__,get 1 __dict__," ]
+ok $? "the name __dict__: the instance's dict read, a get (later, or with the common names)"
 
 bad() {  # bad DESCRIPTION PATTERN SNAPSHOT-ARGS...: fails, says why, no trace
 	d=$1 pat=$2
