@@ -810,16 +810,23 @@ class Recorder(object):
                     ninst, len(classes), nattrs)]
         for k in sorted(odd):
             head.append('# pyrecord: odd %s %d %s' % (k, odd[k][0], odd[k][1]))
-        # Per shape, the names every instance of its class has (each
-        # shape seen is some recorded instance's) go in the instance's
-        # "new", the others later: "shape CLASS K NAME..." (K: the number
-        # set at "new").
-        common = {}           # class -> set of names all its instances have
-        for c, t in zip(shapes.cls, shapes.names):
-            if c in common:
-                common[c].intersection_update(t)
-            else:
-                common[c] = set(t)
+        # Per shape, the names at least half of its class's instances have
+        # (set in __init__, as a rule, even if deleted from some since) go
+        # in the instance's "new", the others later, as attributes added
+        # after construction: "shape CLASS K NAME..." (K: the number set at
+        # "new").  (All instances, not half: an attribute __init__ sets and
+        # the program deletes from some goes after every "new", when CPython
+        # 3.11+'s instances have sized their values without it.)
+        held = {}             # class -> {name: instances holding it}
+        total = {}            # class -> instances
+        for c, t, k in zip(shapes.cls, shapes.names, counts):
+            total[c] = total.get(c, 0) + k
+            h = held.setdefault(c, {})
+            for a in t:
+                h[a] = h.get(a, 0) + k
+        common = {}           # class -> names at least half its instances have
+        for c, h in held.items():
+            common[c] = set([a for a, k in h.items() if 2 * k >= total[c]])
         shape_lines = []
         for c, t in zip(shapes.cls, shapes.names):
             cm = common[c]
