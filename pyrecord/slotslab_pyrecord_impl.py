@@ -703,9 +703,9 @@ class Recorder(object):
         # instances (None: none).  Only instances of classes with a managed
         # dict are looked at (others have no pre-header to read).
         read_pos = None
-        was_read = dict_reader()
         managed = set(c for c in present if c.__flags__ & MANAGED_DICT)
-        if was_read is not None and managed:
+        was_read = dict_reader() if managed else None
+        if was_read is not None:
             n = len(instances)
             picks = range(0, n, max(1, n // READ_SAMPLES))
             if c1 is None:
