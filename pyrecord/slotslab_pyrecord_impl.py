@@ -78,6 +78,30 @@ MANAGED_DICT = 1 << 4  # Py_TPFLAGS_MANAGED_DICT (CPython 3.11+)
 READ_SAMPLES = 256    # instances checked for a __dict__ read, besides each class's first
 
 
+_MEM = []
+
+
+def memory():
+    """(word, byte, w): readers of a pointer-sized word and of a byte at an
+    address (ctypes' from_address, from the C module alone: ctypes/__init__
+    costs ~2 ms more) and the word's size; None without _ctypes.  Made
+    once."""
+    if not _MEM:
+        try:
+            from _ctypes import _SimpleCData
+        except ImportError:
+            _MEM.append(None)
+            return None
+
+        class Word(_SimpleCData):
+            _type_ = 'P'
+
+        class Byte(_SimpleCData):
+            _type_ = 'B'
+        _MEM.append((Word.from_address, Byte.from_address, len(bytes(Word()))))
+    return _MEM[0]
+
+
 def dict_reader():
     """CPython 3.11 to 3.13: a function telling whether the program read an
     instance's __dict__ (of a class with a managed dict), or None.  Reading
@@ -92,15 +116,10 @@ def dict_reader():
     impl = getattr(sys, 'implementation', None)
     if impl is None or impl.name != 'cpython' or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
-    try:  # the C module alone: ctypes/__init__.py costs ~2 ms more
-        from _ctypes import _SimpleCData
-    except ImportError:
+    mem = memory()
+    if mem is None:
         return None
-
-    class Word(_SimpleCData):
-        _type_ = 'P'
-    word = Word.from_address
-    w = len(bytes(Word()))
+    word, _, w = mem
 
     def was_read(o):
         d = word(id(o) - 3 * w).value
@@ -126,18 +145,10 @@ def values_sizer():
     impl = getattr(sys, 'implementation', None)
     if impl is None or impl.name != 'cpython' or not (3, 6) <= sys.version_info[:2] <= (3, 13):
         return None
-    try:
-        from _ctypes import _SimpleCData
-    except ImportError:
+    mem = memory()
+    if mem is None:
         return None
-
-    class Word(_SimpleCData):
-        _type_ = 'P'
-
-    class Byte(_SimpleCData):
-        _type_ = 'B'
-    word, byte = Word.from_address, Byte.from_address
-    w = len(bytes(Word()))
+    word, byte, w = mem
     v = sys.version_info[:2]
 
     def sizer(o):
@@ -899,7 +910,12 @@ class Recorder(object):
                         if k is c and len(t) == len(common[c]) and set(t) == common[c])
             if not plain:
                 continue
-            where = list(compress(range(len(inst_shapes)), map(plain.__contains__, inst_shapes)))
+            n = len(inst_shapes)
+            where = range(0, n, max(1, n // 1024))      # a sample first
+            where = list(compress(where, map(plain.__contains__, map(inst_shapes.__getitem__,
+                                                                     where))))
+            if len(where) < 8:
+                where = list(compress(range(n), map(plain.__contains__, inst_shapes)))
             where = where[::max(1, len(where) // 64)]
             order = shapes.names[inst_shapes[where[0]]]
             try:
