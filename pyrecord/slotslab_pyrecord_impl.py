@@ -171,6 +171,86 @@ def values_sizer():
     return sizer
 
 
+def dict_read_positions(instances, itypes, c1, present):
+    """The positions in instances of those whose __dict__ the program read
+    (dict_reader()), or None: READ_SAMPLES instances spread over all, and
+    each class's first; a class where one was read has all its instances
+    checked.  Only instances of classes with a managed dict are looked at
+    (the others have no pre-header to read).  itypes: the instances'
+    classes, or None when all are of class c1."""
+    managed = set(c for c in present if c.__flags__ & MANAGED_DICT)
+    was_read = dict_reader() if managed else None
+    if was_read is None:
+        return None
+    n = len(instances)
+    picks = range(0, n, max(1, n // READ_SAMPLES))
+    if c1 is None:
+        picks = [i for i in picks if itypes[i] in managed] + [itypes.index(c) for c in managed]
+        hit = set([itypes[i] for i in picks if was_read(instances[i])])
+    else:
+        hit = set([c1]) if c1 in managed and any(
+            map(was_read, map(instances.__getitem__, picks))) else set()
+    out = []
+    for c in hit:
+        if c1 is not None:
+            out.extend(compress(range(n), map(was_read, instances)))
+        else:
+            pos = list(compress(range(n), map(is_, itypes, repeat(c))))
+            out.extend(compress(pos, map(was_read, map(instances.__getitem__, pos))))
+    return out or None
+
+
+def made_early(c, common, shapes, inst_shapes, instances, sizer):
+    """Were names that c's instances rarely hold in c's shared keys when
+    most instances were made (set in __init__ or right after construction,
+    on the first ones)?  True when the instances holding exactly the
+    common names have values with more room (values_sizer(): the smallest
+    of up to 64 of them, since CPython 3.11+ gives a class's first
+    instances more) than a probe class's instances given those names
+    only; False when not, or when it cannot be told.  The probe is a class
+    of its own, so that no class of the program sees a subclass appear."""
+    plain = set(i for i, (k, t) in enumerate(zip(shapes.cls, shapes.names))
+                if k is c and len(t) == len(common) and set(t) == common)
+    if not plain:
+        return False
+    n = len(inst_shapes)
+    where = range(0, n, max(1, n // 1024))      # a sample first
+    where = list(compress(where, map(plain.__contains__, map(inst_shapes.__getitem__, where))))
+    if len(where) < 8:
+        where = list(compress(range(n), map(plain.__contains__, inst_shapes)))
+    where = where[::max(1, len(where) // 64)]
+    order = shapes.names[inst_shapes[where[0]]]
+    try:
+        got = [x for x in map(sizer, map(instances.__getitem__, where)) if x is not None]
+        if not got:
+            return False
+        probe = type(c.__name__, (object,), {})
+        kept = []
+        for _ in range(40):   # each set up as it is made, as __init__ does
+            o = object.__new__(probe)
+            for a in order:
+                object.__setattr__(o, a, 1)
+            kept.append(o)
+        want = [x for x in map(sizer, kept[-8:]) if x is not None]
+    except Exception:
+        return False
+    return bool(want) and min(got) > min(want)
+
+
+def richest_first(c, shapes, inst_shapes, instances):
+    """Swap c's first instance in instances (the objects' order, not their
+    creation's) with its first holding the most names; True if swapped."""
+    mine = set(i for i, k in enumerate(shapes.cls) if k is c)
+    richest = max(mine, key=lambda i: len(shapes.names[i]))
+    first = next(i for i, x in enumerate(inst_shapes) if x in mine)
+    j = inst_shapes.index(richest)
+    if j <= first:
+        return False
+    instances[first], instances[j] = instances[j], instances[first]
+    inst_shapes[first], inst_shapes[j] = inst_shapes[j], inst_shapes[first]
+    return True
+
+
 NAME_FIRST = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
 NAME_CHARS = NAME_FIRST | frozenset('0123456789')
 HEAPTYPE = 1 << 9
@@ -765,27 +845,7 @@ class Recorder(object):
         # all its instances checked.  read_pos: their positions in
         # instances (None: none).  Only instances of classes with a managed
         # dict are looked at (others have no pre-header to read).
-        read_pos = None
-        managed = set(c for c in present if c.__flags__ & MANAGED_DICT)
-        was_read = dict_reader() if managed else None
-        if was_read is not None:
-            n = len(instances)
-            picks = range(0, n, max(1, n // READ_SAMPLES))
-            if c1 is None:
-                picks = ([i for i in picks if itypes[i] in managed] +
-                         [itypes.index(c) for c in managed])
-                hit = set([itypes[i] for i in picks if was_read(instances[i])])
-            else:
-                hit = set([c1]) if c1 in managed and any(
-                    map(was_read, map(instances.__getitem__, picks))) else set()
-            read_pos = []
-            for c in hit:
-                if c1 is not None:
-                    read_pos.extend(compress(range(n), map(was_read, instances)))
-                else:
-                    pos = list(compress(range(n), map(is_, itypes, repeat(c))))
-                    read_pos.extend(compress(pos, map(was_read, map(instances.__getitem__, pos))))
-            read_pos = read_pos or None
+        read_pos = dict_read_positions(instances, itypes, c1, present)
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -899,57 +959,14 @@ class Recorder(object):
         # 40 names on the first and every hundredth of 20 000 instances.)
         sizer = values_sizer() if CPYTHON else None
         for c, h in held.items() if sizer is not None else ():
-            rare = [a for a in h if a not in common[c]]
-            if (not rare or '__dict__' in common[c] or not has_dict(c) or
-                    any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__)):
-                continue
-            # instances holding exactly the common names, 64 spread over
-            # them; the smallest size: CPython 3.11+ gives the first
-            # instances of a class more room
-            plain = set(i for i, (k, t) in enumerate(zip(shapes.cls, shapes.names))
-                        if k is c and len(t) == len(common[c]) and set(t) == common[c])
-            if not plain:
-                continue
-            n = len(inst_shapes)
-            where = range(0, n, max(1, n // 1024))      # a sample first
-            where = list(compress(where, map(plain.__contains__, map(inst_shapes.__getitem__,
-                                                                     where))))
-            if len(where) < 8:
-                where = list(compress(range(n), map(plain.__contains__, inst_shapes)))
-            where = where[::max(1, len(where) // 64)]
-            order = shapes.names[inst_shapes[where[0]]]
-            try:
-                got = [x for x in map(sizer, map(instances.__getitem__, where)) if x is not None]
-                if not got:
-                    continue
-                got = min(got)
-                # a class of its own, so that no class of the program
-                # sees a subclass appear (the layout is the same)
-                probe = type(c.__name__, (object,), {})
-                kept = []
-                for _ in range(40):   # each set up as it is made, as __init__ does
-                    o = object.__new__(probe)
-                    for a in order:
-                        object.__setattr__(o, a, 1)
-                    kept.append(o)
-                want = [x for x in map(sizer, kept[-8:]) if x is not None]
-                want = min(want) if want else None
-            except Exception:
-                continue
-            del kept, probe
-            if want is None or got <= want:
+            if (len(h) == len(common[c]) or '__dict__' in common[c] or not has_dict(c) or
+                    any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__) or
+                    not made_early(c, common[c], shapes, inst_shapes, instances, sizer)):
                 continue
             common[c] = set(h)
-            # and the class's first instance in the trace (the objects'
-            # order, not their creation's) is one holding the most names,
-            # so that they enter the shared keys first, as they did
-            mine = set(i for i, k in enumerate(shapes.cls) if k is c)
-            richest = max(mine, key=lambda i: len(shapes.names[i]))
-            first = next(i for i, x in enumerate(inst_shapes) if x in mine)
-            j = inst_shapes.index(richest)
-            if j > first:
-                instances[first], instances[j] = instances[j], instances[first]
-                inst_shapes[first], inst_shapes[j] = inst_shapes[j], inst_shapes[first]
+            # and a richest instance first, so that every name enters the
+            # shared keys first, as it did
+            if richest_first(c, shapes, inst_shapes, instances):
                 iw, inst_data = packed(inst_shapes, nshapes)
         shape_lines = []
         for c, t in zip(shapes.cls, shapes.names):
