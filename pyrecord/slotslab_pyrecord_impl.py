@@ -128,6 +128,7 @@ def dict_reader():
 
 
 INLINE_VALUES = 1 << 2  # Py_TPFLAGS_INLINE_VALUES (CPython 3.13)
+POOL_SIZE = 1 << 14     # pymalloc's pools, CPython 3.10+ on 64 bits (Objects/obmalloc.c)
 
 
 def values_sizer():
@@ -136,9 +137,11 @@ def values_sizer():
     class's shared keys when the instance's values were made, or None if
     it cannot say; or None (not CPython 3.6-3.13).  What it reads: 3.6-3.10
     the split dict's size (its values array follows the shared keys);
-    3.11 and 3.12 the values array's prefix size byte (8-value steps, the
-    values pointer in the pre-header, or the dict's once the snapshot has
-    made it); 3.13 the inline values' capacity byte, after the object.
+    3.11 and 3.12 the size class of the values array's block, from its
+    pymalloc pool's header (2-value steps; without pymalloc, the array's
+    prefix size byte: 8-value steps), the values pointer in the pre-header
+    or the dict's once the snapshot has made it; 3.13 the inline values'
+    capacity byte, after the object.
     Compared with a probe class's instances (Recorder.take()), it tells
     whether names rare now were in the shared keys when most instances
     were made (set in __init__) or came after (added later)."""
@@ -167,7 +170,15 @@ def values_sizer():
             vals, d = (t + 1, None) if t and t & 1 else (None, t)
         if d:
             vals = word(d + 5 * w).value
-        return byte(vals - 1).value if vals else None
+        if not vals:
+            return None
+        prefix = byte(vals - 1).value
+        if not pools:
+            return prefix
+        # the block's size class, from its pymalloc pool's header (szidx,
+        # the high half of its fifth word): room in steps of 2 values
+        return ((word(((vals - prefix) & ~(POOL_SIZE - 1)) + 4 * w).value >> 32) + 1) * 16
+    pools = w == 8 and sys.getallocatedblocks() > 0   # pymalloc in use (0 without it)
     return sizer
 
 
