@@ -162,6 +162,8 @@ def values_sizer():
             if not type(o).__flags__ & INLINE_VALUES:
                 return None
             return byte(id(o) + type(o).__basicsize__).value
+        if not type(o).__flags__ & MANAGED_DICT:
+            return None       # no pre-header (e.g. an Exception's dict)
         if v == (3, 11):
             vals = word(id(o) - 4 * w).value
             d = None if vals else word(id(o) - 3 * w).value
