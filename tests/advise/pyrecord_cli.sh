@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 16
+plan 17
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -88,8 +88,13 @@ if [ -n "$py312" ]; then
 			[ "$(grep -c '^set [0-9]* retries 1$' "$tmp/pm.txt")" -eq 3000 ] || r=1
 	done
 	ok $r "PYTHONMALLOC=malloc, debug, pymalloc: the layout reads fall back, the trace is whole"
+	"$S" pyrecord -o "$tmp/exc.txt" -- "$py312" $P/exc.py 2>"$tmp/err" &&
+		[ "$(grep -c '^new [0-9]* AppError$' "$tmp/exc.txt")" -eq 5000 ] &&
+		[ "$(grep -c '^set [0-9]* extra 1$' "$tmp/exc.txt")" -eq 500 ]
+	ok $? "an Exception subclass with a rare attribute (a dict that is no managed one) is recorded"
 else
 	echo "ok $((_n = _n + 1)) - PYTHONMALLOC # SKIP no CPython 3.12"
+	echo "ok $((_n = _n + 1)) - an Exception subclass # SKIP no CPython 3.12"
 fi
 
 py27=$(ls -d "$HOME"/.pyenv/versions/2.7.*/bin/python 2>/dev/null | tail -1)
