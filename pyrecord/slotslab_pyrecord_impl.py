@@ -371,8 +371,14 @@ class Recorder(object):
         present = alltypes & user             # classes with live instances
         c1 = itypes = None
         if len(present) == 1:
+            # Listed only if needed (read more than once): the common
+            # case, a class without slots, reads them once, from
+            # picked(), and a list of them would cost its pages.
             c1 = next(iter(present))
-            instances = list(compress(objs, map(is_, map(type, objs), repeat(c1))))
+            instances = None
+
+            def picked():
+                return compress(objs, map(is_, map(type, objs), repeat(c1)))
         else:
             mask = list(map(user.__contains__, map(type, objs)))
             instances = list(compress(objs, mask))
@@ -398,7 +404,7 @@ class Recorder(object):
                 weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
             else:
                 weak_hit = True
-        del walk, objs
+        del walk
         names = {}
         used = set()
         ext = []              # non-user bases declared as roots
@@ -672,12 +678,14 @@ class Recorder(object):
         plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
         inst_shapes = None
         if plain == present and plain:
-            keys = read_keys(plain, instances)
+            keys = read_keys(plain, picked() if instances is None else instances)
             try:
                 if keys is None:
                     pass
                 elif c1 is not None:
-                    inst_shapes = list(map(shapes[c1].__getitem__, keys))
+                    # One byte each, no list of numbers (its pages cost):
+                    # past 256 shapes ValueError, and one class at a time.
+                    inst_shapes = bytearray(map(shapes[c1].__getitem__, keys))
                 else:
                     inst_shapes = list(map(dict.__getitem__, map(shapes.__getitem__, itypes),
                                            keys))
@@ -686,6 +694,8 @@ class Recorder(object):
             if inst_shapes is None:   # odd dicts: one class at a time
                 plain = set()
         if inst_shapes is None:
+            if instances is None:
+                instances = list(picked())
             inst_shapes = [None] * len(instances)
             for c in present:
                 if c1 is not None:
@@ -703,7 +713,11 @@ class Recorder(object):
                     deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
                               nums), 0)
                 del cmask, insts, nums
-        if None in inst_shapes:
+        bytewise = type(inst_shapes) is bytearray     # no None in it
+        if instances is None and (weak_hit or (not bytewise and None in inst_shapes)):
+            instances = list(picked())
+        del objs[:]          # (a name a closure holds: Python 2 cannot del it)
+        if not bytewise and None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
                 inst_shapes = list(compress(inst_shapes, keep))
@@ -711,7 +725,10 @@ class Recorder(object):
         del itypes
         ninst = len(inst_shapes)
         nshapes = len(shapes.cls)
-        iw, inst_data = packed(inst_shapes, nshapes)
+        if bytewise:
+            iw, inst_data = 1, inst_shapes
+        else:
+            iw, inst_data = packed(inst_shapes, nshapes)
         if iw == 1:           # counted by bytearray.count, a C scan per shape
             counts = [inst_data.count(bytearray((s,))) for s in range(nshapes)]
         else:
@@ -720,7 +737,7 @@ class Recorder(object):
             counts = [counts[s] for s in range(nshapes)]
         nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts))
         if shapes.bad:
-            s = min(shapes.bad, key=inst_shapes.index)
+            s = min(shapes.bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
                                                            shapes.bad[s][0]),
                  sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
@@ -760,7 +777,8 @@ class Recorder(object):
             wrs = list(map(getweakrefcount, instances))
             most = max(wrs) if wrs else 0
         ww, wrs = packed(wrs, most + 1) if most else (0, b'')
-        del instances[:]
+        if instances is not None:
+            del instances[:]
         inst_shapes = None
         text = '\n'.join(head + hdr + lines) + '\n'
         del lines[:]
