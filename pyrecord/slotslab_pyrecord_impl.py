@@ -40,7 +40,7 @@ snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 import gc
 import os
 import sys
-from itertools import compress, repeat
+from itertools import compress, count, islice, repeat
 try:  # the C module: operator.py imports it (~1 ms)
     from _operator import add, attrgetter, is_, is_not, lt
 except ImportError:
@@ -184,17 +184,23 @@ def values_sizer():
     return sizer
 
 
-def dict_read_positions(instances, itypes, c1, present):
+def dict_read_positions(instances, picked, itypes, c1, present):
     """The positions in instances of those whose __dict__ the program read
     (dict_reader()), or None: READ_SAMPLES instances spread over all, and
     each class's first; a class where one was read has all its instances
     checked.  Only instances of classes with a managed dict are looked at
     (the others have no pre-header to read).  itypes: the instances'
-    classes, or None when all are of class c1."""
+    classes, or None when all are of class c1, in which case instances may
+    be None and picked() gives them (without a list: a sample every 512th,
+    then a pass if one was read)."""
     managed = set(c for c in present if c.__flags__ & MANAGED_DICT)
     was_read = dict_reader() if managed else None
     if was_read is None:
         return None
+    if instances is None:
+        if c1 not in managed or not any(map(was_read, islice(picked(), 0, None, 512))):
+            return None
+        return list(compress(count(), map(was_read, picked()))) or None
     n = len(instances)
     picks = range(0, n, max(1, n // READ_SAMPLES))
     if c1 is None:
@@ -508,8 +514,8 @@ class Recorder(object):
     # they can be: an instance's dict is read, its names made a tuple and
     # looked up among its class's shapes in one pass, all its slots read
     # by one attrgetter.  The classes come from a walk of __subclasses__(),
-    # the instances from one pass over gc.get_objects() (and its list of
-    # types); weak references are counted only if one refers to a
+    # the instances from passes over gc.get_objects() (their types made
+    # again by each); weak references are counted only if one refers to a
     # recorded instance; the collector is off while the snapshot allocates.
     # Each instance is written as its shape's number; slotslab makes the
     # events (bench/import/pysnap.c).  Where the time goes (262 144
@@ -556,17 +562,25 @@ class Recorder(object):
         # The instances, and their classes (itypes; None when there is one
         # class, c1).  Each pass over the objects touches their memory
         # (a cache miss each): the fewer the better.
-        types = list(map(type, objs))
-        alltypes = set(types)
+        # Their types are made again for each pass (map(type, objs)):
+        # a list of them would cost more (a 262 144-object program: 44 ->
+        # 21 ms under CPython 3.12, the list's pages faulted in and freed).
+        alltypes = set(map(type, objs))
         present = alltypes & user             # classes with live instances
         c1 = itypes = None
         if len(present) == 1:
+            # Listed only if needed (read more than once): the common
+            # case, a class without slots, reads them once, from
+            # picked(), and a list of them would cost its pages.
             c1 = next(iter(present))
-            instances = list(compress(objs, map(is_, types, repeat(c1))))
+            instances = None
+
+            def picked():
+                return compress(objs, map(is_, map(type, objs), repeat(c1)))
         else:
-            mask = list(map(user.__contains__, types))
+            mask = list(map(user.__contains__, map(type, objs)))
             instances = list(compress(objs, mask))
-            itypes = list(compress(types, mask))
+            itypes = list(compress(map(type, objs), mask))
             del mask
         # A dict subclass's instance may be some instance's __dict__ (odd):
         # only then are the dicts checked one more time.  The weak
@@ -574,21 +588,21 @@ class Recorder(object):
         odd_possible = any(t is not dict and issubclass(t, dict) for t in alltypes)
         weak_types = [t for t in alltypes if issubclass(t, WEAK_TYPES)]
         if exts:
-            t = min(exts.intersection(types) or [None], key=types.index)
+            t = next(compress(map(type, objs), map(exts.__contains__, map(type, objs))), None)
             if t is not None:
                 note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__),
-                     sum(map(exts.__contains__, types)))
+                     sum(map(exts.__contains__, map(type, objs))))
         # Whether a weak reference may refer to a recorded instance: the
         # referents of the weak references alive (any proxy: may).
         weak_hit = False
         if weak_types and any(getattr(c, '__weakrefoffset__', 1) for c in present):
             refs = [t for t in weak_types if issubclass(t, ref)]
             if len(refs) == len(weak_types):
-                wobjs = compress(objs, map(set(refs).__contains__, types))
+                wobjs = compress(objs, map(set(refs).__contains__, map(type, objs)))
                 weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
             else:
                 weak_hit = True
-        del walk, objs, types
+        del walk
         names = {}
         used = set()
         ext = []              # non-user bases declared as roots
@@ -858,7 +872,8 @@ class Recorder(object):
         # all its instances checked.  read_pos: their positions in
         # instances (None: none).  Only instances of classes with a managed
         # dict are looked at (others have no pre-header to read).
-        read_pos = dict_read_positions(instances, itypes, c1, present)
+        read_pos = dict_read_positions(instances, picked if instances is None else None,
+                                       itypes, c1, present)
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -870,12 +885,14 @@ class Recorder(object):
         plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
         inst_shapes = None
         if plain == present and plain:
-            keys = read_keys(plain, instances)
+            keys = read_keys(plain, picked() if instances is None else instances)
             try:
                 if keys is None:
                     pass
                 elif c1 is not None:
-                    inst_shapes = list(map(shapes[c1].__getitem__, keys))
+                    # One byte each, no list of numbers (its pages cost):
+                    # past 256 shapes ValueError, and one class at a time.
+                    inst_shapes = bytearray(map(shapes[c1].__getitem__, keys))
                 else:
                     inst_shapes = list(map(dict.__getitem__, map(shapes.__getitem__, itypes),
                                            keys))
@@ -884,6 +901,8 @@ class Recorder(object):
             if inst_shapes is None:   # odd dicts: one class at a time
                 plain = set()
         if inst_shapes is None:
+            if instances is None:
+                instances = list(picked())
             inst_shapes = [None] * len(instances)
             for c in present:
                 if c1 is not None:
@@ -909,12 +928,21 @@ class Recorder(object):
                     continue
                 if sh not in with_read:
                     with_read[sh] = shapes[shapes.cls[sh]][shapes.names[sh] + ('__dict__',)]
+                if type(inst_shapes) is bytearray and with_read[sh] > 255:
+                    inst_shapes = list(inst_shapes)
                 inst_shapes[i] = with_read[sh]
             nread = len(read_pos)
             del read_pos, with_read
         else:
             nread = 0
-        if None in inst_shapes:
+        bytewise = type(inst_shapes) is bytearray     # no None in it
+        # a list of the instances where they are read again: weak
+        # references, odd ones, or a class of varying shapes (made_early)
+        if instances is None and (weak_hit or len(shapes.cls) > 1 or
+                                  (not bytewise and None in inst_shapes)):
+            instances = list(picked())
+        del objs[:]          # (a name a closure holds: Python 2 cannot del it)
+        if not bytewise and None in inst_shapes:
                 keep = [s is not None for s in inst_shapes]
                 instances = list(compress(instances, keep))
                 inst_shapes = list(compress(inst_shapes, keep))
@@ -922,7 +950,10 @@ class Recorder(object):
         del itypes
         ninst = len(inst_shapes)
         nshapes = len(shapes.cls)
-        iw, inst_data = packed(inst_shapes, nshapes)
+        if bytewise:
+            iw, inst_data = 1, inst_shapes
+        else:
+            iw, inst_data = packed(inst_shapes, nshapes)
         if iw == 1:           # counted by bytearray.count, a C scan per shape
             counts = [inst_data.count(bytearray((s,))) for s in range(nshapes)]
         else:
@@ -931,7 +962,7 @@ class Recorder(object):
             counts = [counts[s] for s in range(nshapes)]
         nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts)) - nread
         if shapes.bad:
-            s = min(shapes.bad, key=inst_shapes.index)
+            s = min(shapes.bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
                                                            shapes.bad[s][0]),
                  sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
@@ -996,7 +1027,8 @@ class Recorder(object):
             wrs = list(map(getweakrefcount, instances))
             most = max(wrs) if wrs else 0
         ww, wrs = packed(wrs, most + 1) if most else (0, b'')
-        del instances[:]
+        if instances is not None:
+            del instances[:]
         inst_shapes = None
         text = '\n'.join(head + hdr + lines) + '\n'
         del lines[:]

@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 17
+plan 18
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -38,9 +38,10 @@ sort "$tmp/mixed.want" | cmp -s - "$tmp/mixed.got" && grep -q '^class Unused$' "
 r=$?; [ $r -eq 0 ] || { sort "$tmp/mixed.want" | diff - "$tmp/mixed.got" | head -5; grep '^# pyrecord: inst' "$tmp/mixed.txt"; }
 ok $r "every instance, its attributes in order and its weak references, dict and slot classes mixed; a class without instances"
 
-# paths.py and lone.py: every way the snapshot reads instances (bulk or one
-# by one, one class or many), checked against what the program lists.
-for prog in paths lone; do
+# paths.py, lone.py and lonedict.py: every way the snapshot reads instances
+# (bulk or one by one, one class or many), checked against what the program
+# lists.  (many.py below: one class of 300 shapes, past a byte's numbers.)
+for prog in paths lone lonedict; do
 	"$S" pyrecord -o "$tmp/$prog.txt" -- "$py" $P/$prog.py "$tmp/$prog.want" "$tmp/hook.ran" 2>"$tmp/err"
 	awk '$1 == "new" { c[$2] = $3; o[++n] = $2 } $1 == "set" { a[$2] = a[$2] " " $3 }
 		$1 == "weakref" { w[$2]++ } END { for (i = 1; i <= n; i++) print c[o[i]] a[o[i]] " w" w[o[i]] + 0 }' \
