@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 18
+plan 19
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -93,9 +93,14 @@ if [ -n "$py312" ]; then
 		[ "$(grep -c '^new [0-9]* AppError$' "$tmp/exc.txt")" -eq 5000 ] &&
 		[ "$(grep -c '^set [0-9]* extra 1$' "$tmp/exc.txt")" -eq 500 ]
 	ok $? "an Exception subclass with a rare attribute (a dict that is no managed one) is recorded"
+	"$S" pyrecord -o "$tmp/r1.txt" -- "$py312" $P/readone.py 2>"$tmp/err" &&
+		[ "$(grep -c '^get [0-9]* __dict__$' "$tmp/r1.txt")" -eq 1000 ] &&
+		[ "$(grep -c '^new [0-9]* Rec$' "$tmp/r1.txt")" -eq 3000 ]
+	ok $? "one class, a third of its instances' __dict__ read: 1000 'get ID __dict__'"
 else
 	echo "ok $((_n = _n + 1)) - PYTHONMALLOC # SKIP no CPython 3.12"
 	echo "ok $((_n = _n + 1)) - an Exception subclass # SKIP no CPython 3.12"
+	echo "ok $((_n = _n + 1)) - __dict__ reads # SKIP no CPython 3.12"
 fi
 
 py27=$(ls -d "$HOME"/.pyenv/versions/2.7.*/bin/python 2>/dev/null | tail -1)
