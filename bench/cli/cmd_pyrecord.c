@@ -51,7 +51,7 @@ static void pyrecord_usage(FILE *f)
 		"beside it, even under PYTHONDONTWRITEBYTECODE).  Programs that only build\n"
 		"their objects (make bench's and tests/advise's, 4 000 to 262 000 instances,\n"
 		"with and without __slots__): 1.3-1.8x CPU under CPython 3.6-3.10, 1.2-1.9x\n"
-		"under 3.11, 1.2-2.1x under 3.12 and 3.13 (the most, 2.0-2.1x, for 262 144\n"
+		"under 3.11, 1.2-2.1x under 3.12 and 3.13 (the most, 1.85-2.05x, for 262 144\n"
 		"instances of 2 attributes, the cheapest to build: at the 2x goal's edge),\n"
 		"1.5-2.8x under PyPy; peak RSS 1.0-1.3x under 3.6-3.10, 1.0-1.7x\n"
 		"under 3.11-3.13 (the dicts built), 1.1-1.5x under PyPy.  The machine's\n"
