@@ -102,6 +102,14 @@ def memory():
     return _MEM[0]
 
 
+def cpython_memory(lo, hi):
+    """memory(), under a CPython from version lo to hi (pairs); else None."""
+    impl = getattr(sys, 'implementation', None)
+    if impl is None or impl.name != 'cpython' or not lo <= sys.version_info[:2] <= hi:
+        return None
+    return memory()
+
+
 def dict_reader():
     """CPython 3.11 to 3.13: a function telling whether the program read an
     instance's __dict__ (of a class with a managed dict), or None.  Reading
@@ -113,10 +121,7 @@ def dict_reader():
     and a split dict (ma_values, its sixth word) means the dict was made
     from the values, where a dict made because a name could not be shared
     is combined.  None elsewhere (2.7, 3.6-3.10, 3.14+, PyPy, no ctypes)."""
-    impl = getattr(sys, 'implementation', None)
-    if impl is None or impl.name != 'cpython' or not (3, 11) <= sys.version_info[:2] <= (3, 13):
-        return None
-    mem = memory()
+    mem = cpython_memory((3, 11), (3, 13))
     if mem is None:
         return None
     word, _, w = mem
@@ -142,13 +147,10 @@ def values_sizer():
     prefix size byte: 8-value steps), the values pointer in the pre-header
     or the dict's once the snapshot has made it; 3.13 the inline values'
     capacity byte, after the object.
-    Compared with a probe class's instances (Recorder.take()), it tells
+    Compared with a probe class's instances (made_early()), it tells
     whether names rare now were in the shared keys when most instances
     were made (set in __init__) or came after (added later)."""
-    impl = getattr(sys, 'implementation', None)
-    if impl is None or impl.name != 'cpython' or not (3, 6) <= sys.version_info[:2] <= (3, 13):
-        return None
-    mem = memory()
+    mem = cpython_memory((3, 6), (3, 13))
     if mem is None:
         return None
     word, byte, w = mem
