@@ -1098,6 +1098,35 @@ static int py3_read_dict(struct om_class *cls, struct om_object *obj)
 	return 0;
 }
 
+/*
+ * The instance's dict gets a table of its own of 2^@l slots, holding its
+ * entries in order: after `obj.__dict__ = d` (the dict is d, whose table
+ * the program built), or under 3.10-3.12 `obj.__dict__.update(d)` of an
+ * empty dict (dict_merge clones d's keys, and a split dict's values go).
+ * The class keeps sharing its keys with the other instances, as in
+ * CPython, where the dict only drops its reference to them.  Values
+ * inline in a 3.13 object stay allocated with it (invalid), as
+ * materialize() leaves them.  A table too small for the entries is
+ * taken at the smallest size that holds them.
+ */
+static int py3_own_table(struct om_class *cls, struct om_object *obj, unsigned int l)
+{
+	struct dict3 *mp;
+	int err;
+
+	if ((err = py3_read_dict(cls, obj)))
+		return err;
+	if (live_values(obj) && (err = materialize(cls, obj)))
+		return err;
+	mp = own_dict(obj);
+	l = l < LOG_MINSIZE ? LOG_MINSIZE : l;
+	while (USABLE_FRACTION((int64_t)1 << l) < mp->ma_used)
+		l++;
+	if (!mp->ma_values && mp->ma_keys && mp->ma_keys->dk_log2_size == l)
+		return 0;
+	return dict_resize(cls, mp, l);
+}
+
 /* 3.6, 3.7: no GC header for a class adding no fields to object. */
 static uint32_t py3_gc_size(const struct om_class *cls)
 {
@@ -1148,7 +1177,8 @@ static const struct py3 py313 = {
 	.footprint = py3_footprint, \
 	.state = py3_state, \
 	.unshare = py3_unshare, \
-	.read_dict = py3_read_dict
+	.read_dict = py3_read_dict, \
+	.own_table = py3_own_table
 
 /* PyWeakReference: 56 bytes to 3.10, 64 with vectorcall from 3.11; + GC */
 const struct om_dict_type om_dict_cpython36 = {

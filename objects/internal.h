@@ -199,6 +199,8 @@ struct om_dict_type {
 	int  (*unshare)(struct om_class *cls, struct om_object *obj);
 	/* obj.__dict__ read (om_read_dict); NULL: it makes nothing */
 	int  (*read_dict)(struct om_class *cls, struct om_object *obj);
+	/* a table of its own of 2^l slots (om_own_dict); NULL: nothing to do */
+	int  (*own_table)(struct om_class *cls, struct om_object *obj, unsigned int l);
 };
 
 extern const struct om_dict_type om_dict_native __hidden;

@@ -36,6 +36,8 @@
  * dict created on demand, class changed -> freed (weak references die,
  * dict and memory return).
  */
+#include <inttypes.h>
+
 #include "objects/internal.h"
 
 static int new_instance(struct om_class *cls, size_t nitems, struct om_object **out)
@@ -216,6 +218,23 @@ int om_read_dict(struct om_object *obj)
 	if (cls->type->read_dict && cls->type->read_dict(cls, obj))
 		return om_fail(OM_ENOMEM, "out of memory making the __dict__ of a '%s' object",
 			       cls->name);
+	return 0;
+}
+
+int om_own_dict(struct om_object *obj, uint64_t slots)
+{
+	struct om_class *cls = obj->cls;
+	int err;
+
+	if (slots < 8 || slots > OM_OWN_DICT_MAX || (slots & (slots - 1)))
+		return om_fail(OM_EINVAL, "a dict table of %" PRIu64 " slots (a power of two "
+			       "from 8 to %lu)", slots, (unsigned long)OM_OWN_DICT_MAX);
+	if ((err = om_read_dict(obj)))
+		return err;
+	if (cls->type->own_table &&
+	    cls->type->own_table(cls, obj, (unsigned int)__builtin_ctzll(slots)))
+		return om_fail(OM_ENOMEM, "out of memory giving a '%s' object's __dict__ a "
+			       "table of its own", cls->name);
 	return 0;
 }
 

@@ -504,6 +504,27 @@ SLOTSLAB_API int om_del(struct om_object *obj, const struct om_sym *name);
  */
 SLOTSLAB_API int om_read_dict(struct om_object *obj);
 
+/* The largest table om_own_dict() takes. */
+#define OM_OWN_DICT_MAX (1UL << 26)
+
+/**
+ * om_own_dict - the instance's __dict__ has a hash table of its own
+ * @obj:   the instance
+ * @slots: the table's slots (its index size), a power of two from 8 to
+ *         OM_OWN_DICT_MAX
+ *
+ * As after Python's `obj.__dict__ = d`, or under CPython 3.10-3.12
+ * `obj.__dict__.update(d)` of an instance with no attribute yet (the
+ * dict then copies d's table): the dict holds its attributes, in order,
+ * in a table of @slots slots (more if they do not fit), shared with no
+ * other instance; the class's shared keys stay the others'.  Implies
+ * om_read_dict().  Under native and cpython27 every dict owns its table
+ * already: nothing changes beyond om_read_dict().
+ * Return: 0; OM_EINVAL (@slots out of range); OM_ENODICT if the class has
+ * no dict; OM_ENOMEM (the instance may have its dict made, else unchanged).
+ */
+SLOTSLAB_API int om_own_dict(struct om_object *obj, uint64_t slots);
+
 /**
  * om_set_class - change the class of @obj (Python's __class__ assignment)
  * @obj: the instance

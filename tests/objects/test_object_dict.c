@@ -596,6 +596,103 @@ static void test_read_dict(void **state)
 	}
 }
 
+/*
+ * 5. A table of its own (om_own_dict: `obj.__dict__ = d`, or under
+ *    CPython 3.10-3.12 `obj.__dict__.update(d)` before any attribute):
+ *    made right after the instance, its names then go to that table, so
+ *    that its dict is the dict object and a combined table of 8 slots
+ *    holding 3 names: sys.getsizeof() of such a dict, measured, is 248
+ *    (3.6, 3.7: 32-byte GC header), 232 (3.8-3.10), 184 (3.11, 3.12);
+ *    3.13 keeps the inline values allocated beside it.  The class's
+ *    shared keys stay the other instances'.  More names than the table
+ *    holds: the smallest that holds them.  Sizes not a power of two from
+ *    8: OM_EINVAL; a class without a dict: OM_ENODICT.
+ */
+static void test_own_dict(void **state)
+{
+	static const char *const slots[] = { "n000" };
+	static const struct { const char *profile; size_t bytes; } truth[] = {
+		{ "cpython36", 248 }, { "cpython37", 248 }, { "cpython38", 232 },
+		{ "cpython39", 232 }, { "cpython310", 232 }, { "cpython311", 184 },
+		{ "cpython312", 184 },
+	};
+
+	(void)state;
+	for (const char *const *p = om_profile_names(); *p; p++) {
+		struct om_space_config cfg = { .profile = *p };
+		struct om_class_def dd = { "D", NULL, NULL, 0, 0 };
+		struct om_class_def sd = { "S", NULL, slots, 1, OM_CLASS_SLOTS };
+		bool cpython3 = !strncmp(*p, "cpython3", 8);
+		struct om_object *x, *y, *z, *big, *sl;
+		struct om_space_stats st;
+		struct om_class *d, *sc;
+		struct om_space *sp;
+		size_t bx;
+		om_value v;
+
+		assert_int_equal(om_space_create(&cfg, &sp), 0);
+		assert_int_equal(om_class_create(sp, &dd, &d), 0);
+		assert_int_equal(om_class_create(sp, &sd, &sc), 0);
+		for (int i = 0; i < 40; i++) {	/* past 3.11+'s first, bigger values */
+			assert_int_equal(om_new(d, &x), 0);
+			for (int k = 0; k < 3; k++)
+				assert_int_equal(om_set(x, pool[k], om_int(k + 1)), 0);
+			om_free(x);
+		}
+		assert_int_equal(om_new(d, &x), 0);
+		assert_int_equal(om_new(d, &y), 0);
+		assert_int_equal(om_own_dict(x, 8), 0);
+		for (int k = 0; k < 3; k++) {
+			assert_int_equal(om_set(x, pool[k], om_int(k + 1)), 0);
+			assert_int_equal(om_set(y, pool[k], om_int(k + 1)), 0);
+		}
+		bx = dict_bytes(x);
+		for (size_t t = 0; t < sizeof(truth) / sizeof(truth[0]); t++)
+			if (!strcmp(truth[t].profile, *p))
+				assert_int_equal(bx, truth[t].bytes);
+		if (!strcmp(*p, "cpython313"))	/* the inline values stay: as y's */
+			assert_int_equal(bx, dict_bytes(y) + 184);
+		if (cpython3)
+			assert_int_equal(om_dict_state(x), OM_DICT_TABLE);
+		for (int k = 0; k < 3; k++) {
+			assert_int_equal(om_get(x, pool[k], &v), 0);
+			assert_true(v == om_int(k + 1));
+		}
+		assert_int_equal(om_own_dict(x, 8), 0);		/* the same table */
+		assert_int_equal(dict_bytes(x), bx);
+		/* the class still shares its keys with the others */
+		assert_int_equal(om_new(d, &z), 0);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(om_set(z, pool[k], om_int(k + 1)), 0);
+		assert_int_equal(dict_bytes(z), dict_bytes(y));
+		/* 10 names in a table of 8 slots (5 usable): one of 16 */
+		assert_int_equal(om_new(d, &big), 0);
+		for (int k = 0; k < 10; k++)
+			assert_int_equal(om_set(big, pool[10 + k], om_int(k)), 0);
+		assert_int_equal(om_own_dict(big, 8), 0);
+		bx = dict_bytes(big);
+		assert_int_equal(om_own_dict(big, 16), 0);
+		assert_int_equal(dict_bytes(big), bx);
+		for (int k = 0; k < 10; k++)
+			assert_int_equal(om_get(big, pool[10 + k], &v), 0);
+		assert_int_equal(om_own_dict(big, 12), OM_EINVAL);
+		assert_int_equal(om_own_dict(big, 4), OM_EINVAL);
+		assert_int_equal(om_own_dict(big, OM_OWN_DICT_MAX * 2), OM_EINVAL);
+		assert_int_equal(dict_bytes(big), bx);
+		assert_int_equal(om_new(sc, &sl), 0);
+		assert_int_equal(om_own_dict(sl, 8), OM_ENODICT);
+		om_free(x);
+		om_free(y);
+		om_free(z);
+		om_free(big);
+		om_free(sl);
+		assert_int_equal(om_space_get_stats(sp, &st), 0);
+		assert_int_equal(st.dicts.requested, 0);
+		assert_int_equal(st.objects, 0);
+		assert_int_equal(om_space_destroy(sp), 0);
+	}
+}
+
 static int group_setup(void **state)
 {
 	make_pool();
@@ -610,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_oom_changes_nothing),
 		cmocka_unit_test(test_accounting_many_classes),
 		cmocka_unit_test(test_read_dict),
+		cmocka_unit_test(test_own_dict),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
