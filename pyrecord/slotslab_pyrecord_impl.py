@@ -24,7 +24,9 @@ What a snapshot writes (its layout: bench/import/pysnap.c):
       has any): integers in native order
 from which slotslab writes new ID CLASS / set ID ATTR 1 ... / weakref ID;
 the name __dict__, last in a shape, is "get ID __dict__": under CPython
-3.11-3.13 the program read that instance's __dict__ (dict_reader()).
+3.11-3.13 the program read that instance's __dict__; a last name
+__table_N__ is "set ID __dict__ N" after its "new": its dict has a table
+of its own of N slots (dict_marker()).
 
 Invariants: the user's program runs as __main__ with its own sys.argv and
 sys.path[0]; the recorder never changes an object of the program nor runs
@@ -110,26 +112,68 @@ def cpython_memory(lo, hi):
     return memory()
 
 
-def dict_reader():
-    """CPython 3.11 to 3.13: a function telling whether the program read an
-    instance's __dict__ (of a class with a managed dict), or None.  Reading
-    __dict__ makes CPython wrap the instance's values in a split dict (64
-    bytes) that stays; a snapshot reads the dicts itself, so this must look
-    first, and Python has no other way to tell: the word before the object's
-    GC header (CPython's pre-header, Include/internal/pycore_object.h) holds
-    the dict pointer (3.12: tagged, low bit set while it holds the values),
-    and a split dict (ma_values, its sixth word) means the dict was made
-    from the values, where a dict made because a name could not be shared
-    is combined.  None elsewhere (2.7, 3.6-3.10, 3.14+, PyPy, no ctypes)."""
-    mem = cpython_memory((3, 11), (3, 13))
+SHARED_KEYS_MAX = 30   # CPython 3.11+'s SHARED_KEYS_MAX_SIZE
+
+
+def dict_marker():
+    """CPython 3.6 to 3.13: (mark, applies), or None elsewhere (2.7, 3.14+,
+    PyPy, no ctypes).  mark(o) tells what an instance's __dict__ holds
+    that the snapshot's own reading would hide, or the model would not
+    make from the names alone:
+      0     nothing;
+      1     the program read it (3.11-3.13): reading __dict__ makes CPython
+            wrap the instance's values in a split dict (64 bytes) that
+            stays; the snapshot reads the dicts itself, so this must look
+            first;
+      N>=8  it has a hash table of its own of N slots (a combined dict
+            holding 1 to 29 names): the program assigned it (obj.__dict__
+            = d), or under 3.10-3.12 updated it from another dict before
+            any attribute was set (dict_merge copies that dict's table).
+            Combined dicts the names explain (30 names or more, under
+            3.11+ the shared keys' limit) are left to the model; those of
+            fewer names it would not make (3.6-3.10: a name set out of
+            order or deleted does, and is exact this way too).
+    Python has no other way to tell: the dict pointer is read at the
+    type's __dictoffset__ (3.6-3.10) or in the word before the object's
+    GC header (3.11+: CPython's pre-header, Include/internal/
+    pycore_object.h; 3.12 tagged, low bit set while it holds the values),
+    and the dict's sixth word (ma_values) says split; a combined dict's
+    keys (its fifth word) hold their size at their second word (3.6-3.10
+    dk_size) or byte (3.11+ dk_log2_size).  applies(c): whether c's
+    instances can be looked at so (3.11+ a managed dict, 3.6-3.10 a
+    dict at a positive offset)."""
+    mem = cpython_memory((3, 6), (3, 13))
     if mem is None:
         return None
-    word, _, w = mem
+    word, byte, w = mem
+    old = sys.version_info[:2] <= (3, 10)
 
-    def was_read(o):
-        d = word(id(o) - 3 * w).value
-        return 1 if d and not d & 1 and word(d + 5 * w).value else 0
-    return was_read
+    def table(d):
+        n = word(d + 2 * w).value
+        if not 0 < n < SHARED_KEYS_MAX:
+            return 0
+        keys = word(d + 4 * w).value
+        n = word(keys + w).value if old else 1 << byte(keys + w).value
+        return n if n >= 8 else 0
+
+    if old:
+        def mark(o):
+            off = type(o).__dictoffset__
+            d = word(id(o) + off).value if off > 0 else 0
+            return table(d) if d and not word(d + 5 * w).value else 0
+
+        def applies(c):
+            return getattr(c, '__dictoffset__', 0) > 0
+    else:
+        def mark(o):
+            d = word(id(o) - 3 * w).value
+            if not d or d & 1:
+                return 0
+            return 1 if word(d + 5 * w).value else table(d)
+
+        def applies(c):
+            return bool(c.__flags__ & MANAGED_DICT)
+    return mark, applies
 
 
 INLINE_VALUES = 1 << 2  # Py_TPFLAGS_INLINE_VALUES (CPython 3.13)
@@ -186,38 +230,40 @@ def values_sizer():
     return sizer
 
 
-def dict_read_positions(instances, picked, itypes, c1, present):
-    """The positions in instances of those whose __dict__ the program read
-    (dict_reader()), or None: READ_SAMPLES instances spread over all, and
-    each class's first; a class where one was read has all its instances
-    checked.  Only instances of classes with a managed dict are looked at
-    (the others have no pre-header to read).  itypes: the instances'
-    classes, or None when all are of class c1, in which case instances may
-    be None and picked() gives them (without a list: a sample every 512th,
-    then a pass if one was read)."""
-    managed = set(c for c in present if c.__flags__ & MANAGED_DICT)
-    was_read = dict_reader() if managed else None
-    if was_read is None:
+def dict_marks(instances, picked, itypes, c1, present):
+    """The instances whose __dict__ dict_marker() marks, as (position in
+    instances, mark) pairs, or None: READ_SAMPLES instances spread over
+    all, and each class's first; a class where one is marked has all its
+    instances checked.  Only instances of classes it applies to are looked
+    at.  itypes: the instances' classes, or None when all are of class
+    c1, in which case instances may be None and picked() gives them
+    (without a list: a sample every 512th, then a pass if one is
+    marked)."""
+    if not any(map(has_dict, present)):
+        return None
+    got = dict_marker()
+    if got is None:
+        return None
+    mark, applies = got
+    checked = set(c for c in present if applies(c))
+    if not checked:
         return None
     if instances is None:
-        if c1 not in managed or not any(map(was_read, islice(picked(), 0, None, 512))):
+        if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 512))):
             return None
-        return list(compress(count(), map(was_read, picked()))) or None
+        return [im for im in enumerate(map(mark, picked())) if im[1]] or None
     n = len(instances)
     picks = range(0, n, max(1, n // READ_SAMPLES))
     if c1 is None:
-        picks = [i for i in picks if itypes[i] in managed] + [itypes.index(c) for c in managed]
-        hit = set([itypes[i] for i in picks if was_read(instances[i])])
+        picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
+        hit = set([itypes[i] for i in picks if mark(instances[i])])
     else:
-        hit = set([c1]) if c1 in managed and any(
-            map(was_read, map(instances.__getitem__, picks))) else set()
+        hit = set([c1]) if c1 in checked and any(
+            map(mark, map(instances.__getitem__, picks))) else set()
     out = []
     for c in hit:
-        if c1 is not None:
-            out.extend(compress(range(n), map(was_read, instances)))
-        else:
-            pos = list(compress(range(n), map(is_, itypes, repeat(c))))
-            out.extend(compress(pos, map(was_read, map(instances.__getitem__, pos))))
+        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes, repeat(c))))
+        out.extend(im for im in zip(pos, map(mark, map(instances.__getitem__, pos))) if im[1])
     return out or None
 
 
@@ -868,14 +914,12 @@ class Recorder(object):
             except Exception:
                 return None
 
-        # The instances whose __dict__ the program read (CPython 3.11+),
-        # before the snapshot reads any.  READ_SAMPLES instances spread
-        # over all, and each class's first: a class where one was read has
-        # all its instances checked.  read_pos: their positions in
-        # instances (None: none).  Only instances of classes with a managed
-        # dict are looked at (others have no pre-header to read).
-        read_pos = dict_read_positions(instances, picked if instances is None else None,
-                                       itypes, c1, present)
+        # The instances whose __dict__ the program read (CPython 3.11+), or
+        # that has a table of its own, before the snapshot reads any
+        # (dict_marks(): sampled; a class with one marked is checked
+        # whole).  marks: (position in instances, mark) pairs, or None.
+        marks = dict_marks(instances, picked if instances is None else None,
+                           itypes, c1, present)
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -922,21 +966,22 @@ class Recorder(object):
                     deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
                               nums), 0)
                 del cmask, insts, nums
-        if read_pos is not None:  # their shapes end with the name __dict__
-            with_read = {}
-            for i in read_pos:
+        if marks is not None:  # their shapes end with __dict__ or __table_N__
+            marked = {}
+            for i, m in marks:
                 sh = inst_shapes[i]
                 if sh is None:
                     continue
-                if sh not in with_read:
-                    with_read[sh] = shapes[shapes.cls[sh]][shapes.names[sh] + ('__dict__',)]
-                if type(inst_shapes) is bytearray and with_read[sh] > 255:
+                if (sh, m) not in marked:
+                    marked[sh, m] = shapes[shapes.cls[sh]][shapes.names[sh] + (
+                        '__dict__' if m == 1 else '__table_%d__' % m,)]
+                if type(inst_shapes) is bytearray and marked[sh, m] > 255:
                     inst_shapes = list(inst_shapes)
-                inst_shapes[i] = with_read[sh]
-            nread = len(read_pos)
-            del read_pos, with_read
+                inst_shapes[i] = marked[sh, m]
+            nmarked = len(marks)
+            del marks, marked
         else:
-            nread = 0
+            nmarked = 0
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
         # references, odd ones, or a class of varying shapes (made_early)
@@ -962,7 +1007,7 @@ class Recorder(object):
             counts = {}
             _count_elements(counts, inst_shapes)
             counts = [counts[s] for s in range(nshapes)]
-        nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts)) - nread
+        nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts)) - nmarked
         if shapes.bad:
             s = min(shapes.bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
@@ -1006,6 +1051,7 @@ class Recorder(object):
         sizer = values_sizer() if CPYTHON else None
         for c, h in held.items() if sizer is not None else ():
             if (len(h) == len(common[c]) or '__dict__' in common[c] or not has_dict(c) or
+                    any(a.startswith('__table_') for a in h) or
                     any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__) or
                     not made_early(c, common[c], shapes, inst_shapes, instances, sizer)):
                 continue

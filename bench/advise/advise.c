@@ -34,6 +34,7 @@ struct obj {
 	uint32_t nattr, cap;
 	uint32_t nweak;
 	bool dict_read;		/* a "get OBJ __dict__": the program read its __dict__ */
+	uint32_t table;		/* "set OBJ __dict__ N": its dict's own table, N slots */
 	uint32_t *attrs;	/* symbol ids, in the order set */
 };
 
@@ -50,6 +51,7 @@ struct cls {
 	bool weak;			/* direct instances are weakly referenced */
 	size_t n;			/* live direct instances */
 	size_t dict_reads;		/* of which the program read the __dict__ */
+	size_t dict_tables;		/* of which the __dict__ has a table of its own */
 	size_t *hist;			/* instances by number of attributes */
 	size_t hist_len;
 	struct name_count *names;	/* in order of first appearance */
@@ -202,6 +204,18 @@ static int load(struct adv *a, char *err, size_t errlen)
 				o = obj_at(a, e->id, false);
 				if (!o || o->cls < 0)
 					break;
+				if (!strcmp(e->attr->name, "__dict__")) {	/* obj.__dict__ = d */
+					if (e->value < 8 || e->value > (int64_t)OM_OWN_DICT_MAX ||
+					    (e->value & (e->value - 1))) {
+						snprintf(err, errlen, "object %llu: set __dict__ %lld: "
+							 "a dict table's slots are a power of two "
+							 "from 8 to %lu", (unsigned long long)e->id,
+							 (long long)e->value, (unsigned long)OM_OWN_DICT_MAX);
+						return 2;
+					}
+					o->table = (uint32_t)e->value;
+					break;
+				}
 				for (uint32_t k = 0; k < o->nattr; k++)
 					if (o->attrs[k] == e->attr->id)
 						goto next;
@@ -335,6 +349,7 @@ static void plan(struct adv *a)
 		c = &a->c[o->cls];
 		c->n++;
 		c->dict_reads += o->dict_read;
+		c->dict_tables += o->table != 0;
 		if (o->nweak)
 			c->weak = true;
 		if (o->nattr >= c->hist_len) {
@@ -411,6 +426,11 @@ static void plan(struct adv *a)
 				"pickle, copy, json): with __slots__ alone, its own code that reads "
 				"__dict__ must change (pickle and copy handle slots themselves)",
 				c->dict_reads, c->n);
+		if (c->dict_tables)
+			blocker(c, "the __dict__ of %zu of %zu instances has a hash table of its own "
+				"(obj.__dict__ = d, or obj.__dict__.update(d) under CPython "
+				"3.10-3.12): with __slots__ that code must set each attribute "
+				"(setattr)", c->dict_tables, c->n);
 	}
 }
 
@@ -542,7 +562,16 @@ static int build(struct adv *a, const enum variant *v, int slot, char *err, size
 		if (!has)
 			continue;	/* deleted later */
 		if (e->attr == LOG_NEW) {
-			rc = om_new(a->c[o->cls].built, &objs[e->id]);
+			const struct cls *c = &a->c[o->cls];
+
+			rc = om_new(c->built, &objs[e->id]);
+			/* its own table first, as CPython makes it in __init__; with
+			 * the advice the program sets each attribute instead */
+			if (!rc && o->table && (c->blocked || v[o->cls] == V_DECLARED)) {
+				rc = om_own_dict(objs[e->id], o->table);
+				if (rc == OM_ENODICT)
+					rc = 0;
+			}
 		} else {
 			rc = om_set(objs[e->id], om_intern(sym(a, e->attr)), om_int(1));
 			if (rc == OM_ENODICT)

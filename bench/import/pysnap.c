@@ -22,7 +22,12 @@
  * K names, "weakref i" once per weak reference; then per instance, "set i
  * NAME 1" for the rest of its shape's names.  The name __dict__, last in a
  * shape, is no attribute: the program read the instance's __dict__ (CPython
- * 3.11+ made it a dict object then), written "get i __dict__".
+ * 3.11+ made it a dict object then), written "get i __dict__".  A last
+ * name __table_N__ (N a power of two, 8 or more) is none either: the
+ * instance's dict has a hash table of its own of N slots (it was assigned,
+ * or under CPython 3.10-3.12 updated from another dict before any
+ * attribute was set), written "set i __dict__ N" right after its "new", so
+ * that its names go to that table, not to its class's shared keys.
  *
  * Checks: the text goes through the trace reader (trace_open_mem()); a
  * shape names a declared class and valid names; sizes add up
@@ -45,6 +50,8 @@
 struct shape {
 	const struct trace_class *cls;
 	uint32_t k, n;				/* names set at "new"; all names */
+	uint64_t table;				/* __table_N__: N; else 0 */
+	const struct trace_symbol *dict;	/* "__dict__", when table != 0 */
 	const struct trace_symbol **names;
 };
 
@@ -163,6 +170,25 @@ static size_t token(const char **p, const char *end, const char **tok)
 	return (size_t)(q - *tok);
 }
 
+/*
+ * N of a name "__table_N__" (N a power of two from 8 to OM_OWN_DICT_MAX's
+ * 2^26, no leading zero); else 0.
+ */
+static uint64_t table_marker(const char *tok, size_t len)
+{
+	uint64_t n = 0;
+
+	if (len < 11 || len > 18 || memcmp(tok, "__table_", 8) != 0 ||
+	    memcmp(tok + len - 2, "__", 2) != 0 || tok[8] == '0')
+		return 0;
+	for (size_t i = 8; i < len - 2; i++) {
+		if (tok[i] < '0' || tok[i] > '9')
+			return 0;
+		n = n * 10 + (uint64_t)(tok[i] - '0');
+	}
+	return n >= 8 && n <= (1u << 26) && !(n & (n - 1)) ? n : 0;
+}
+
 /* The shape lines, against the classes @t declared. */
 static int parse_shapes(struct snap *s, struct trace *t)
 {
@@ -232,6 +258,16 @@ static int parse_shapes(struct snap *s, struct trace *t)
 			goto out;
 		}
 		sh->k = (uint32_t)k;
+		if (sh->n && (sh->table = table_marker(sh->names[sh->n - 1]->name,
+						       sh->names[sh->n - 1]->len))) {
+			sh->n--;		/* no name: the dict's own table */
+			sh->k = sh->k > sh->n ? sh->n : sh->k;
+			sh->dict = symtab_intern(&s->attrs, "__dict__", 8);
+			if (!sh->dict) {
+				bad(s, TRACE_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
 	}
 	if (p != end) {
 		bad(s, TRACE_ECORRUPT, "more shape lines than it says");
@@ -248,6 +284,15 @@ static int put(struct trace_writer *w, uint8_t kind, uint64_t id, const struct t
 {
 	struct trace_event ev = { .kind = kind, .id = id, .cls = c, .attr = a,
 				  .value = kind == TRACE_SET };
+
+	return trace_write(w, &ev);
+}
+
+/* "set @id __dict__ N": the instance's dict has a table of its own. */
+static int put_table(struct trace_writer *w, uint64_t id, const struct shape *sh)
+{
+	struct trace_event ev = { .kind = TRACE_SET, .id = id, .attr = sh->dict,
+				  .value = (int64_t)sh->table };
 
 	return trace_write(w, &ev);
 }
@@ -278,6 +323,8 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 		}
 		sh = &s->shapes[x];
 		rc = put(w, TRACE_NEW, i + 1, sh->cls, NULL);
+		if (sh->table && !rc)
+			rc = put_table(w, i + 1, sh);
 		for (uint32_t j = 0; j < sh->k && !rc; j++)
 			rc = put(w, name_kind(sh->names[j]), i + 1, NULL, sh->names[j]);
 		for (uint32_t j = s->ww ? num_at(s->wrs, s->ww, i) : 0; j > 0 && !rc; j--)

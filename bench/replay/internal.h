@@ -141,7 +141,7 @@ struct replay {
 	uint32_t nclasses;
 	const struct om_sym **syms;
 	uint32_t nsyms;
-	const struct om_sym *dict_sym;	/* "__dict__": a get of it is om_read_dict */
+	const struct om_sym *dict_sym;	/* "__dict__": a get of it is om_read_dict, a set om_own_dict */
 	struct idmap objs, blks;
 	struct replay_blocks blocks;
 	uint64_t live_peak;	/* objects + blocks at the peak, for at_peak */
@@ -232,13 +232,28 @@ static __always_inline int obj_new(struct replay_worker *w, struct om_class *cls
 	return REPLAY_OK;
 }
 
+/*
+ * "set OBJ __dict__ N": the instance's dict has a hash table of its own of
+ * N slots (om_own_dict: `obj.__dict__ = d`).  Is N one (checked before
+ * obj_set, which takes it as given)?
+ */
+#define DICT_TABLE_BAD "set OBJ __dict__ N gives the dict a table of N slots: N must be " \
+		       "a power of two from 8 to 67108864"
+static inline bool dict_table_ok(int64_t n)
+{
+	return n >= 8 && (uint64_t)n <= OM_OWN_DICT_MAX && !(n & (n - 1));
+}
+
 static __always_inline int obj_set(struct replay_worker *w, uint64_t *entry,
 				   const struct om_sym *sym, int64_t value)
 {
 	/* Values are kept modulo 2^63: om_int() holds 63 bits. */
 	om_value v = ((uint64_t)value << 1) | 1u;
+	struct om_object *obj = (struct om_object *)(uintptr_t)entry[0];
 
-	return om_result(w, om_set((struct om_object *)(uintptr_t)entry[0], sym, v));
+	if (unlikely(sym == w->rp->dict_sym))	/* obj.__dict__ = d */
+		return om_result(w, om_own_dict(obj, (uint64_t)value));
+	return om_result(w, om_set(obj, sym, v));
 }
 
 static __always_inline int obj_get(struct replay_worker *w, uint64_t *entry,

@@ -489,6 +489,8 @@ static int prepare(struct mt *mt, struct mt_op *op)
 		op->sym = replay_sym(rp, ev->attr);
 		if (!op->sym)
 			return -1;
+		if (ev->kind == TRACE_SET && op->sym == rp->dict_sym && !dict_table_ok(ev->value))
+			return replay_fail(rp, 2, op->ordinal, ev, DICT_TABLE_BAD);
 		/* fall through */
 	case TRACE_FREE: case TRACE_WEAKREF: case TRACE_SETCLASS:
 		resolve(mt, mt->oslot, ev->id, false, ev->kind == TRACE_FREE, &op->slot);

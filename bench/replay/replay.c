@@ -472,6 +472,8 @@ static __always_inline int step(struct replay *rp, struct replay_worker *w,
 		if (!(sym = attr_sym(rp, ev, ordinal, &status)) ||
 		    !(e = live_obj(rp, ev, ordinal, &status)))
 			return status;
+		if (unlikely(sym == rp->dict_sym) && !dict_table_ok(ev->value))
+			return replay_fail(rp, 2, ordinal, ev, DICT_TABLE_BAD);
 		r = obj_set(w, e, sym, ev->value);
 		break;
 	case TRACE_GET:

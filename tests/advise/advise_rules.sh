@@ -13,7 +13,7 @@ S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
-plan 19
+plan 21
 
 gen() {	# gen FILE: the trace from stdin, after a python header
 	{ echo "# python: cpython 3.11.7"; cat; } >"$1"
@@ -93,6 +93,24 @@ ok $? "__dict__ reads are named"
 	/usr/bin/python3 -c 'import json, sys; a, b = (json.load(open(f))["classes"][0] for f in sys.argv[1:]); sys.exit(a["bytes_per_instance"] != b["bytes_per_instance"])' \
 	"$tmp/nd.json" "$tmp/rd.json"
 ok $? "__dict__ read under 3.10: no cost (the dict is there already)"
+# obj.__dict__ = d on every instance ("set OBJ __dict__ 8" after its new):
+# under 3.10 an 8-slot table of its own each (dict 64 + keys 168 bytes:
+# sys.getsizeof 232) where a split dict is 64 + 40 values: 128 bytes more
+# per instance now, the same advised; the blocker is named
+{ echo "class Rec"; objs Rec 1 100 a b c | sed 's/^new \([0-9]*\) Rec$/&\nset \1 __dict__ 8/'; } | gen "$tmp/ot.txt"
+"$S" advise --json --profile cpython310 "$tmp/nd.txt" >"$tmp/nd.json" &&
+	"$S" advise --json --profile cpython310 "$tmp/ot.txt" >"$tmp/ot.json" &&
+	/usr/bin/python3 - "$tmp/nd.json" "$tmp/ot.json" <<'PY'
+import json, sys
+nd, ot = (json.load(open(f))["classes"][0] for f in sys.argv[1:])
+assert abs(ot["bytes_per_instance"] - nd["bytes_per_instance"] - 128) < 1e-9, (nd, ot)
+assert ot["bytes_per_instance_advised"] == nd["bytes_per_instance_advised"], (nd, ot)
+assert ot["slots"] == nd["slots"] == ["a", "b", "c"], ot
+assert any("has a hash table of its own" in b for b in ot["blockers"]), ot
+PY
+ok $? "__dict__ with a table of its own on 100 instances: 128 bytes each more now (3.10), named"
+printf 'class Rec\nnew 1 Rec\nset 1 __dict__ 24\n' | gen "$tmp/ob.txt"
+expect 2 "object 1: set __dict__ 24: a dict table's slots are a power of two" "$S" advise "$tmp/ob.txt"
 expect 2 "no such profile" "$S" advise --profile nope "$tmp/t.txt"
 expect 2 "wants a trace" "$S" advise
 sed -i 's/3\.11\.7/3.5.10/' "$tmp/t.txt"

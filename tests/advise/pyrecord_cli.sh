@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 19
+plan 23
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -102,6 +102,32 @@ else
 	echo "ok $((_n = _n + 1)) - an Exception subclass # SKIP no CPython 3.12"
 	echo "ok $((_n = _n + 1)) - __dict__ reads # SKIP no CPython 3.12"
 fi
+
+# A __dict__ with a table of its own (owntable.py): "set ID __dict__ 8"
+# after the new of each assigned one (Cfg) under every CPython 3, and of
+# each updated from a dict (Msg) under 3.10-3.12, where 3.13 reads it and
+# 3.8 keeps it shared; the names follow; Pt has none.
+for v in 3.8 3.10 3.12 3.13; do
+	pyv=$(ls -d "$HOME"/.pyenv/versions/$v.*/bin/python 2>/dev/null | tail -1)
+	if [ -z "$pyv" ]; then
+		echo "ok $((_n = _n + 1)) - own tables under $v # SKIP no CPython $v"
+		continue
+	fi
+	case $v in 3.8) msg=0 rd=0;; 3.13) msg=0 rd=2000;; *) msg=2000 rd=0;; esac
+	"$S" pyrecord -o "$tmp/ot.txt" -- "$pyv" $P/owntable.py 2>"$tmp/err" &&
+		awk -v msg=$msg -v rd=$rd '
+			$1 == "new" { cls[$2] = $3; last = "new" $2; next }
+			$1 == "set" && $3 == "__dict__" {
+				if ($4 != 8 || last != "new" $2) bad = 1
+				own[cls[$2]]++ }
+			$1 == "get" && $3 == "__dict__" { got[cls[$2]]++ }
+			$1 == "set" && $3 == "port" { port++ }
+			{ last = $1 $2 }
+			END { exit !(!bad && own["Cfg"] == 1000 && own["Msg"] + 0 == msg &&
+				     got["Msg"] + 0 == rd && own["Pt"] + 0 == 0 && port == 1000) }' "$tmp/ot.txt"
+	r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/err"
+	ok $r "CPython $v: 'set ID __dict__ 8' after the new of each own table ($msg of Msg, 1000 of Cfg)"
+done
 
 py27=$(ls -d "$HOME"/.pyenv/versions/2.7.*/bin/python 2>/dev/null | tail -1)
 if [ -n "$py27" ]; then

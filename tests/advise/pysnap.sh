@@ -3,7 +3,8 @@
 # with a stand-in recorder that writes a given snapshot: a valid one gives
 # the events in their order (new with the common names and weak
 # references per instance, then the later names), in either format; the
-# name __dict__ is a read of the instance's dict ("get i __dict__"); a
+# name __dict__ is a read of the instance's dict ("get i __dict__"), a last
+# name __table_N__ its own table ("set i __dict__ N" after the new); a
 # malformed one fails with a message and leaves no trace.
 . tests/lib/tap.inc
 S=$O/slotslab
@@ -11,7 +12,7 @@ S=$O/slotslab
 py=$(command -v python3) || skip_all "no python3"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
-plan 11
+plan 12
 
 # The stand-in: PYTHON fake.py TMP AT -- SNAPSHOT copies SNAPSHOT to TMP.
 cat >"$tmp/fake.py" <<'PY'
@@ -79,6 +80,18 @@ shape A 2 a __dict__
 "$S" pyrecord -o "$tmp/rd.txt" -- "$py" "$tmp/rd.snap" 2>"$tmp/err" &&
 	[ "$(grep -v '^#' "$tmp/rd.txt" | tr '\n' ,)" = "class A,class B slots=x,classattr A k 1,new 1 A,set 1 a 1,new 2 A,set 2 a 1,get 2 __dict__,get 1 __dict__," ]
 ok $? "the name __dict__: the instance's dict read, a get (later, or with the common names)"
+# a last name __table_N__ (N a power of two from 8): the dict's own table,
+# "set i __dict__ N" right after the instance's new; other such names
+# (__table_12__, not last) are attributes
+snap "$tmp/tb.snap" "$text" 'shape A 1 a b __table_16__
+shape A 0 __table_8__
+shape A 1 __table_12__
+' 3 3 4 0 "$u0$u1$u2"
+"$S" pyrecord -o "$tmp/tb.txt" -- "$py" "$tmp/tb.snap" 2>"$tmp/err" &&
+	[ "$(grep -v '^#' "$tmp/tb.txt" | tr '\n' ,)" = "class A,class B slots=x,classattr A k 1,new 1 A,set 1 __dict__ 16,set 1 a 1,new 2 A,set 2 __dict__ 8,new 3 A,set 3 __table_12__ 1,set 1 b 1," ]
+r=$?; [ $r -eq 0 ] || { grep -v '^#' "$tmp/tb.txt" | sed 's/^/# /'; sed 's/^/# /' "$tmp/err"; }
+ok $r "__table_N__, last in a shape: set i __dict__ N after the new"
+
 
 bad() {  # bad DESCRIPTION PATTERN SNAPSHOT-ARGS...: fails, says why, no trace
 	d=$1 pat=$2

@@ -15,7 +15,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 56
+plan 60
 
 # json FILE CHECK...: each CHECK holds of the JSON in FILE (tests/lib/jsoncheck.py).
 json() {
@@ -210,4 +210,17 @@ peak() { "$S" replay "$@" --profile cpython311 --json | sed -n 's/.*"bytes_reque
 ok $? "a get of __dict__ reads the instance's dict: +64 bytes under cpython311, no error"
 "$S" replay "$tmp/rd.txt" --profile cpython311 --layout slots --json | grep -q '"no_dict": 1'
 ok $? "a get of __dict__ on a slot instance counts no_dict"
+# obj.__dict__ = d ("set OBJ __dict__ N"): a table of its own of N slots,
+# which the names then go to (exact sizes: test_own_dict, advise_rules)
+printf 'class Rec\nnew 1 Rec\nset 1 __dict__ 8\nset 1 a 1\nset 1 b 1\n' >"$tmp/od.txt"
+[ "$(peak "$tmp/od.txt")" -gt "$(peak "$tmp/nd.txt")" ] &&
+	"$S" replay "$tmp/od.txt" --profile cpython311 --json | grep -q '"errors_total": 0'
+ok $? "a set of __dict__ gives the dict a table of its own: more bytes, no error"
+"$S" replay "$tmp/od.txt" --layout slots --json | grep -q '"no_dict": 1'
+ok $? "a set of __dict__ on a slot instance counts no_dict"
+printf 'class Rec\nnew 1 Rec\nset 1 __dict__ 12\n' >"$tmp/bt.txt"
+expect 2 "bt.txt: event 3 (set 1 __dict__ 12): set OBJ __dict__ N gives the dict a table of N slots: N must be a power of two" \
+	"$S" replay "$tmp/bt.txt"
+printf 'class Rec\n@1 new 1 Rec\n@2 new 2 Rec\n@2 set 2 __dict__ 4\n' >"$tmp/bt2.txt"
+expect 2 "N must be a power of two from 8" "$S" replay "$tmp/bt2.txt"
 finish
