@@ -141,7 +141,8 @@ def dict_marker():
     keys (its fifth word) hold their size at their second word (3.6-3.10
     dk_size) or byte (3.11+ dk_log2_size).  applies(c): whether c's
     instances can be looked at so (3.11+ a managed dict, 3.6-3.10 a
-    dict at a positive offset)."""
+    dict at a positive offset); dict_of(o): the address of o's dict (0:
+    none), to tell a dict several instances share."""
     mem = cpython_memory((3, 6), (3, 13))
     if mem is None:
         return None
@@ -157,23 +158,30 @@ def dict_marker():
         return n if n >= 8 else 0
 
     if old:
-        def mark(o):
+        def dict_of(o):
             off = type(o).__dictoffset__
-            d = word(id(o) + off).value if off > 0 else 0
+            return word(id(o) + off).value or 0 if off > 0 else 0
+
+        def mark(o):
+            d = dict_of(o)
             return table(d) if d and not word(d + 5 * w).value else 0
 
         def applies(c):
             return getattr(c, '__dictoffset__', 0) > 0
     else:
-        def mark(o):
+        def dict_of(o):
             d = word(id(o) - 3 * w).value
-            if not d or d & 1:
+            return d if d and not d & 1 else 0
+
+        def mark(o):
+            d = dict_of(o)
+            if not d:
                 return 0
             return 1 if word(d + 5 * w).value else table(d)
 
         def applies(c):
             return bool(c.__flags__ & MANAGED_DICT)
-    return mark, applies
+    return mark, applies, dict_of
 
 
 INLINE_VALUES = 1 << 2  # Py_TPFLAGS_INLINE_VALUES (CPython 3.13)
@@ -238,20 +246,32 @@ def dict_marks(instances, picked, itypes, c1, present):
     at.  itypes: the instances' classes, or None when all are of class
     c1, in which case instances may be None and picked() gives them
     (without a list: a sample every 512th, then a pass if one is
-    marked)."""
+    marked).  An instance whose dict another one marked before it has
+    (self.__dict__ = shared: the Borg pattern) is marked -1 instead: its
+    memory is the other's."""
     if not any(map(has_dict, present)):
         return None
     got = dict_marker()
     if got is None:
         return None
-    mark, applies = got
+    mark, applies, dict_of = got
     checked = set(c for c in present if applies(c))
     if not checked:
         return None
+    owner = set()
+
+    def final(o):
+        m = mark(o)
+        if m > 1:
+            d = dict_of(o)
+            if d in owner:
+                return -1
+            owner.add(d)
+        return m
     if instances is None:
         if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 512))):
             return None
-        return [im for im in enumerate(map(mark, picked())) if im[1]] or None
+        return [im for im in enumerate(map(final, picked())) if im[1]] or None
     n = len(instances)
     picks = range(0, n, max(1, n // READ_SAMPLES))
     if c1 is None:
@@ -263,7 +283,7 @@ def dict_marks(instances, picked, itypes, c1, present):
     out = []
     for c in hit:
         pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes, repeat(c))))
-        out.extend(im for im in zip(pos, map(mark, map(instances.__getitem__, pos))) if im[1])
+        out.extend(im for im in zip(pos, map(final, map(instances.__getitem__, pos))) if im[1])
     return out or None
 
 
@@ -966,22 +986,27 @@ class Recorder(object):
                     deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
                               nums), 0)
                 del cmask, insts, nums
+        nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
             marked = {}
             for i, m in marks:
                 sh = inst_shapes[i]
                 if sh is None:
                     continue
+                if m < 0:     # its dict is another's: left out
+                    note('dict-shared', shapes.cls[sh].__name__)
+                    if type(inst_shapes) is bytearray:
+                        inst_shapes = list(inst_shapes)
+                    inst_shapes[i] = None
+                    continue
+                nmarked += 1
                 if (sh, m) not in marked:
                     marked[sh, m] = shapes[shapes.cls[sh]][shapes.names[sh] + (
                         '__dict__' if m == 1 else '__table_%d__' % m,)]
                 if type(inst_shapes) is bytearray and marked[sh, m] > 255:
                     inst_shapes = list(inst_shapes)
                 inst_shapes[i] = marked[sh, m]
-            nmarked = len(marks)
             del marks, marked
-        else:
-            nmarked = 0
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
         # references, odd ones, or a class of varying shapes (made_early)
