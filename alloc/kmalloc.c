@@ -426,8 +426,8 @@ void kfree(const void *p)
 
 /**
  * kmalloc_capacity - the bytes block @p can hold where it is: its size
- * class or its pages; 0 for NULL, ZERO_SIZE_PTR or a pointer slotslab did
- * not hand out
+ * class or its pages; 0 for NULL, ZERO_SIZE_PTR, a pointer slotslab did
+ * not hand out, or one into a block, not its start
  */
 size_t kmalloc_capacity(const void *p)
 {
@@ -436,8 +436,12 @@ size_t kmalloc_capacity(const void *p)
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
 	e = pagemap_lookup(p);
-	if (pm_id(e))
-		return READ_ONCE(cache_table[pm_id(e)])->object_size;
+	if (pm_id(e)) {
+		const struct kmem_cache *s = READ_ONCE(cache_table[pm_id(e)]);
+
+		/* a pointer into an object is none (realloc reports it, as free) */
+		return obj_offset_ok(s, p, e) ? s->object_size : 0;
+	}
 	if (e && pm_slab(e)->base == (const char *)p)
 		return large_asked(pm_slab(e));
 	return 0;

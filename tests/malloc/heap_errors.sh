@@ -8,7 +8,8 @@
 # table and the counts; asserts what slotslab promises:
 #   - with no settings, every double free of the immediate, interleaved
 #     and delayed kinds, every invalid free (interior, unaligned, stack, alloca, far,
-#     low addresses), every realloc of a freed small or medium block and
+#     low addresses), every realloc of a freed small or medium block or of
+#     a pointer into a block (not its start), and
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
 #     word after its size) and every double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
@@ -54,6 +55,7 @@ for c in $cases; do
 	double-free-immediate-*|double-free-interleaved-*|double-free-delayed-*|\
 	free-interior-*|free-unaligned-*|\
 	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium|\
+	realloc-interior-*|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free)
 		[ "$d" = yes ] || bad_default="$bad_default $c"

@@ -210,6 +210,16 @@ static void realloc_freed(size_t n)
 	sink = p ? (unsigned char)p[0] : 0;
 }
 
+/* realloc of a pointer into a block, not its start, to the same size */
+static void realloc_interior(size_t n)
+{
+	char *p = malloc(n), *q;
+
+	memset(p, 1, n < 256 ? n : 256);
+	q = realloc(launder(p + 16), n);
+	sink = q ? (unsigned char)q[0] : 0;
+}
+
 static void free_after_realloc(size_t n)
 {
 	char *p = malloc(n), *q;
@@ -236,7 +246,7 @@ static const char *const sized[] = {
 	"double-free-after-reuse", "free-interior", "free-unaligned",
 	"overflow-1", "overflow-32", "overflow-memcpy-32", "overflow-1mib",
 	"underflow-1", "underflow-32", "underflow-memcpy-32",
-	"write-after-free", "realloc-freed", "free-after-realloc",
+	"write-after-free", "realloc-freed", "free-after-realloc", "realloc-interior",
 };
 
 static const char *const unsized[] = {
@@ -280,6 +290,8 @@ static int run_sized(const char *what, size_t n)
 		realloc_freed(n);
 	else if (!strcmp(what, "free-after-realloc"))
 		free_after_realloc(n);
+	else if (!strcmp(what, "realloc-interior"))
+		realloc_interior(n);
 	else
 		return -1;
 	carry_on(n);
