@@ -42,7 +42,7 @@ snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 import gc
 import os
 import sys
-from itertools import compress, count, islice, repeat
+from itertools import compress, islice, repeat
 try:  # the C module: operator.py imports it (~1 ms)
     from _operator import add, attrgetter, is_, is_not, lt
 except ImportError:
