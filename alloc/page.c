@@ -922,6 +922,8 @@ static struct slab *kept_take(size_t bytes, size_t *dirty, const char **mark)
 	d->kept_marked = false;
 	return d;
 keep:	/* kept again (a grown one with its new pages, not resident) */
+	if (d->base != was)	/* moved: its mark is keyed with the old address */
+		d->kept_marked = false;
 	pthread_mutex_lock(&page_lock);
 	kept_insert_locked(d, d->freed_ms);
 	pthread_mutex_unlock(&page_lock);
