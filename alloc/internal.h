@@ -66,7 +66,8 @@ enum slab_list { SLAB_ON_NONE, SLAB_ON_PARTIAL, SLAB_ON_FULL, SLAB_ON_EMPTY };
  *
  * A large kmalloc block (cache == NULL) uses base, large_size and chunk
  * (NULL when it is a mapping of its own).  A free block in page.c keeps
- * base, order, chunk, freed_ms, and in carved its dirty pages.
+ * base, order, chunk, freed_ms, and in carved its dirty pages; a kept
+ * mapping base, large_size, freed_ms and kept_marked.
  */
 struct slab {
 	struct kmem_cache *cache;
@@ -85,7 +86,10 @@ struct slab {
 	unsigned int carved;
 	unsigned int colour_off;
 	unsigned char order;
-	unsigned char list;            /* enum slab_list */
+	union {
+		unsigned char list;    /* enum slab_list */
+		bool kept_marked;      /* a kept mapping: kmalloc's free mark at base (page.c 6) */
+	};
 	unsigned short rand_start;     /* CONFIG_SLAB_FREELIST_RANDOM: carve order start */
 };
 
@@ -97,8 +101,8 @@ static inline char *slab_mem(const struct slab *slab)
 struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			     unsigned int colour);
 void page_slab_free(struct slab *slab);
-struct slab *page_large_alloc(size_t size, size_t *dirty);
-void page_large_free(struct slab *slab);
+struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark);
+void page_large_free(struct slab *slab, bool marked);
 void page_protect_kept(bool on);
 int page_large_resize(struct slab *slab, size_t new_size);
 void *page_meta_map(size_t bytes);

@@ -23,7 +23,9 @@
  * buddy system, beyond that a mapping each, which krealloc() moves with
  * mremap instead of copying), registered in the page map with cache id 0.
  * Each holds the size asked for (ksize) and a guard word after it, which
- * kfree and krealloc check (see large_guard_set below).
+ * kfree and krealloc check (see large_guard_set below), and once freed a
+ * mark word in its first 8 bytes, checked when its first page is handed
+ * out again (a write after free; see large_mark_set below).
  *
  * Rules at the edges (as the kernel's):
  *   kmalloc(0)            ZERO_SIZE_PTR, which kfree/ksize/krealloc accept
@@ -267,9 +269,59 @@ static bool large_guard_ok(struct slab *d)
 	return false;
 }
 
+/*
+ * Free marks, in every build: kfree() of a large block writes a mark word,
+ * keyed by the block's address and the per-process secret (so no user data
+ * matches it by chance), in its first 8 bytes, and page.c remembers that
+ * the block's first page holds one (page.c 6: forgotten when the page is
+ * purged, which zeroes it, or handed out to anyone).  When page.c hands
+ * that page out again as the head of a large block, a word other than the
+ * mark was written after the free: reported (abort under the C library's
+ * convention; under the kernel's, the block is quarantined, left
+ * allocated, and another one taken).  A write after free that spares the
+ * first word, or whose page was handed out as a slab or purged first, is
+ * not caught.  Costs a store at free and a load at reuse, in the block's
+ * first line; under Valgrind, memcheck is told these are the allocator's.
+ */
+static uint64_t large_mark_word(const char *at)
+{
+	return ~large_secret ^ (uint64_t)(uintptr_t)at * 0xC2B2AE3D27D4EB4FULL;
+}
+
+static void large_mark_set(struct slab *d)
+{
+	uint64_t m = large_mark_word(d->base);
+
+	vg_open_undefined(d->base, sizeof(m));	/* the user's block still, until its free */
+	memcpy(d->base, &m, sizeof(m));
+}
+
+/*
+ * Does large block @d, just handed out, still hold the free mark keyed with
+ * @mark (its address when freed)?  Reports if not.  The word is undefined
+ * to memcheck afterwards, as the rest of a reused block.
+ */
+static bool large_mark_ok(struct slab *d, const char *mark)
+{
+	char what[192];
+	uint64_t g;
+
+	vg_open(d->base, sizeof(g));
+	memcpy(&g, d->base, sizeof(g));
+	vg_open_undefined(d->base, sizeof(g));
+	if (likely(g == large_mark_word(mark)))
+		return true;
+	snprintf(what, sizeof(what), "Write after free: large kmalloc block %p (%zu bytes "
+		 "mapped), its first 8 bytes changed since its free", d->base, d->large_size);
+	debug_bad_free(NULL, d->base, what,
+		       "block quarantined: left allocated, never handed out again");
+	return false;
+}
+
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
 {
 	struct slab *d;
+	const char *mark;
 	size_t dirty;
 
 	if (size == 0)
@@ -277,9 +329,12 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
 	slab_init();	/* reads SLOTSLAB_DEBUG */
-	d = page_large_alloc(size + (large_redzone ? LARGE_RZ : large_guard_room(size)), &dirty);
-	if (!d)
-		return NULL;
+	do {	/* a block written after its free stays allocated: take another */
+		d = page_large_alloc(size + (large_redzone ? LARGE_RZ : large_guard_room(size)),
+				     &dirty, &mark);
+		if (!d)
+			return NULL;
+	} while (unlikely(mark) && !large_mark_ok(d, mark));
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)
 		memset(d->base, 0, MIN(size, dirty));
@@ -347,8 +402,10 @@ static __cold void kfree_slow(const void *p, uint64_t e)
 	if (ZERO_OR_NULL_PTR(p))
 		return;
 	if (e && !pm_id(e) && d->base == (const char *)p) {
-		if (large_guard_ok(d))
-			page_large_free(d);
+		if (large_guard_ok(d)) {
+			large_mark_set(d);
+			page_large_free(d, true);
+		}
 		return;
 	}
 	slab_invalid_free(debug_libc_convention() ? "free" : "kfree", p, e);

@@ -96,6 +96,32 @@
  *    every page-table change costs again at the next touch.  (The
  *    measurements: alloc/README.md, "Why large mappings are kept".)
  *
+ * 6. Free marks of large blocks (kmalloc.c writes and checks them).  When
+ *    a large block is freed, kmalloc writes a keyed mark word in its first
+ *    8 bytes and page_large_free() remembers that the block's first page
+ *    holds one; when page_large_alloc() hands out a block whose first page
+ *    still holds a mark, it tells kmalloc where the mark was keyed, and a
+ *    word that is not the mark was written after the free.  Kept for a
+ *    chunk's page in marked[] (struct chunk), for a kept mapping in its
+ *    descriptor (kept_marked).  Invariants, which make "marked" at the head
+ *    of a block handed out mean "the word there is the mark, unless a user
+ *    wrote it after its free":
+ *      - a marked bit (or kept_marked) is set only by a large free, on the
+ *        block's first page;
+ *      - every allocation from the buddy system (slabs and large blocks,
+ *        and the pages a block grows over in place) clears the marked bits
+ *        of every page it takes: its user may write them;
+ *      - a purge clears them with the dirty bits of the pages it gives back
+ *        (MADV_DONTNEED zeroes them: the mark is gone, and that is no
+ *        error), so marked[] is a subset of dirty[] at all times
+ *        (page_validate checks it; dirty bits are cleared by purges only);
+ *      - merging and splitting move no mark: it stays with its page;
+ *      - a kept mapping cut in two (kept_take_fit_locked) keeps its mark at
+ *        its base and the rest has none; one grown by mremap keeps it at
+ *        its base, keyed with the address it had when freed; a purge
+ *        unmaps a kept mapping, descriptor and all.
+ *    With page_protect_kept() a write after free faults before any check.
+ *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
  * new memory is mapped before it is linked, and memory goes back to the
@@ -124,12 +150,15 @@ enum page_state { PG_TAIL, PG_USED, PG_DIRTY, PG_CLEAN, PG_PURGING };
  * page i, described by desc[i] (its order, or for a large block its
  * large_size); the blocks tile the chunk.
  * A free block is DIRTY, on free_dirty[order], when one of its pages is
- * set in dirty[], else CLEAN, on free_clean[order].
+ * set in dirty[], else CLEAN, on free_clean[order].  marked[] is a subset
+ * of dirty[], and no page of a block in use is marked (6 above).
  */
 struct chunk {
 	struct slab desc[CHUNK_PAGES];
 	char *base;
 	uint64_t dirty[CHUNK_PAGES / 64];	/* pages freed and not purged since */
+	uint64_t marked[CHUNK_PAGES / 64];	/* first pages of freed large blocks
+						   holding kmalloc's free mark (6 above) */
 	uint8_t state[CHUNK_PAGES];
 };
 
@@ -320,18 +349,37 @@ static unsigned int dirty_pages_in(const struct chunk *c, unsigned int i, unsign
 	return n;
 }
 
-/* Mark pages [i, end) of @c dirty (@dirty) or clean. */
-static void dirty_mark(struct chunk *c, unsigned int i, unsigned int end, bool dirty)
+/* Set (@on) or clear bits [i, end) of the page bitmap @map. */
+static void bits_set(uint64_t *map, unsigned int i, unsigned int end, bool on)
 {
 	while (i < end) {
 		unsigned int stop = MIN(end, (i / 64 + 1) * 64);
 
-		if (dirty)
-			c->dirty[i / 64] |= bits_mask(i, stop);
+		if (on)
+			map[i / 64] |= bits_mask(i, stop);
 		else
-			c->dirty[i / 64] &= ~bits_mask(i, stop);
+			map[i / 64] &= ~bits_mask(i, stop);
 		i = stop;
 	}
+}
+
+static bool bit_test(const uint64_t *map, unsigned int i)
+{
+	return (map[i / 64] >> (i % 64)) & 1;
+}
+
+/* Mark pages [i, end) of @c dirty (@dirty) or clean (purged: no free mark either). */
+static void dirty_mark(struct chunk *c, unsigned int i, unsigned int end, bool dirty)
+{
+	bits_set(c->dirty, i, end, dirty);
+	if (!dirty)
+		bits_set(c->marked, i, end, false);
+}
+
+/* Pages [i, end) of @c go to a user, who may write them: no free mark there (6 above). */
+static void marks_clear(struct chunk *c, unsigned int i, unsigned int end)
+{
+	bits_set(c->marked, i, end, false);
 }
 
 /*
@@ -428,6 +476,7 @@ static bool pieces_free_locked(struct chunk *c, unsigned int i, unsigned int end
 struct blk_origin {
 	unsigned int dirty_pages;	/* 0: clean, reads as zeros */
 	uint32_t freed_ms;
+	bool marked;			/* its first page holds a free mark (6 above) */
 };
 
 /*
@@ -468,6 +517,9 @@ static struct slab *blk_take_locked(unsigned int order, struct blk_origin *from)
 		}
 	}
 	from->dirty_pages = dirty_pages_in(c, i, i + (1U << order));
+	/* (marked implies dirty, 6 above; page_validate checks it: both, to be sure) */
+	from->marked = bit_test(c->marked, i) && bit_test(c->dirty, i);
+	marks_clear(c, i, i + (1U << order));
 	c->state[i] = PG_USED;
 	d = &c->desc[i];
 	memset(d, 0, sizeof(*d));
@@ -833,15 +885,16 @@ static unsigned int order_of_pages(size_t pages)
 /*
  * A block of @bytes from the kept mappings (5 above): cut from one, or the
  * largest grown by mremap.  *@dirty: the bytes from the start that may be
- * resident (the rest reads as zeros).
+ * resident (the rest reads as zeros); *@mark: the address its free mark
+ * was keyed with (its base when it was freed), or NULL (6 above).
  * Return: the descriptor, the block accessible; NULL when nothing is kept
  * or the system calls fail (then everything is as it was).
  */
-static struct slab *kept_take(size_t bytes, size_t *dirty)
+static struct slab *kept_take(size_t bytes, size_t *dirty, const char **mark)
 {
 	struct slab *d;
 	size_t have;
-	char *p;
+	char *p, *was;
 
 	pthread_mutex_lock(&page_lock);
 	d = kept_take_fit_locked(bytes);
@@ -851,7 +904,7 @@ static struct slab *kept_take(size_t bytes, size_t *dirty)
 	if (!d)
 		return NULL;
 	have = d->large_size;
-	p = d->base;
+	p = was = d->base;
 	if (have < bytes) {
 		p = mremap(d->base, have, bytes, MREMAP_MAYMOVE);
 		if (p == MAP_FAILED)
@@ -865,8 +918,12 @@ static struct slab *kept_take(size_t bytes, size_t *dirty)
 	if (kept_protect && mprotect(p, d->large_size, PROT_READ | PROT_WRITE) != 0)
 		goto keep;
 	*dirty = have;
+	*mark = d->kept_marked ? was : NULL;
+	d->kept_marked = false;
 	return d;
 keep:	/* kept again (a grown one with its new pages, not resident) */
+	if (d->base != was)	/* moved: its mark is keyed with the old address */
+		d->kept_marked = false;
 	pthread_mutex_lock(&page_lock);
 	kept_insert_locked(d, d->freed_ms);
 	pthread_mutex_unlock(&page_lock);
@@ -879,9 +936,9 @@ keep:	/* kept again (a grown one with its new pages, not resident) */
  * memory as 4 above says (a growing buffer would otherwise leave its
  * earlier, smaller copies resident in chunks).  *@dirty as kept_take().
  */
-static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty)
+static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty, const char **mark)
 {
-	struct slab *d = kept_take(bytes, dirty);
+	struct slab *d = kept_take(bytes, dirty, mark);
 	size_t grow = 0;
 	char *p;
 
@@ -919,9 +976,10 @@ static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty)
  * Give back a large block the page map no longer holds: pages of a chunk
  * as dirty free blocks; a mapping of its own is kept (5 above), the
  * oldest kept one unmapped if there are too many, or unmapped at once if
- * it cannot be made inaccessible.
+ * it cannot be made inaccessible.  @marked: kmalloc wrote its free mark
+ * at the block's base (6 above).
  */
-static void large_release(struct slab *d, uint32_t now)
+static void large_release(struct slab *d, uint32_t now, bool marked)
 {
 	size_t bytes = d->large_size;
 	struct chunk *c = d->chunk;
@@ -935,6 +993,7 @@ static void large_release(struct slab *d, uint32_t now)
 		pthread_mutex_lock(&page_lock);
 		page_stats.large_bytes -= bytes;
 		if (keep) {
+			d->kept_marked = marked;
 			kept_insert_locked(d, now);
 			if (kept_count > MAP_KEPT_MAX) {
 				old = list_entry(map_kept.prev, struct slab, lru);
@@ -954,6 +1013,7 @@ static void large_release(struct slab *d, uint32_t now)
 	pthread_mutex_lock(&page_lock);
 	page_stats.large_bytes -= bytes;
 	dirty_mark(c, i, end, true);
+	bits_set(c->marked, i, i + 1, marked);
 	pieces_free_locked(c, i, end, now);
 	pthread_mutex_unlock(&page_lock);
 	purge_maybe(now);
@@ -964,21 +1024,24 @@ static void large_release(struct slab *d, uint32_t now)
  * aligned: from the chunks up to LARGE_CHUNK_MAX (see 3 above), else a
  * mapping of its own (5); registered in the page map on the first page
  * with cache id 0.  *@dirty: how many bytes from the start may not read
- * as zeros (0: the whole block does).
+ * as zeros (0: the whole block does).  *@mark: NULL, or the block's first
+ * word should hold kmalloc's free mark keyed with this address (6 above):
+ * it was freed with one, and its first page was not purged since.
  * Return: the descriptor (base, large_size), or NULL.
  */
-struct slab *page_large_alloc(size_t size, size_t *dirty)
+struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark)
 {
 	size_t bytes = ALIGN_UP(size, PAGE_SIZE), grow = 0;
 	unsigned int pages = (unsigned int)(bytes >> PAGE_SHIFT), i;
 	uint32_t now = now_ms();
-	struct blk_origin from = { 0, 0 };
+	struct blk_origin from = { 0, 0, false };
 	struct slab *d;
 
+	*mark = NULL;
 	if (bytes < size)
 		return NULL;
 	if (bytes > LARGE_CHUNK_MAX || kept_protect) {	/* (P: freed, it faults) */
-		d = large_map(bytes, now, dirty);
+		d = large_map(bytes, now, dirty, mark);
 	} else {
 		unsigned int order = order_of_pages(pages);
 
@@ -996,6 +1059,7 @@ struct slab *page_large_alloc(size_t size, size_t *dirty)
 		pthread_mutex_unlock(&page_lock);
 		purge_after_alloc(grow, now);
 		*dirty = from.dirty_pages ? bytes : 0;
+		*mark = from.marked ? d->base : NULL;
 	}
 	if (!d)
 		return NULL;
@@ -1005,15 +1069,18 @@ struct slab *page_large_alloc(size_t size, size_t *dirty)
 	vg_open(d->base + *dirty, d->large_size - *dirty);
 	if (pagemap_set(d->base, 1, pm_entry(d, 0, 0)) == 0)
 		return d;
-	large_release(d, now);
+	large_release(d, now, false);
 	return NULL;
 }
 
-/** page_large_free - unregister a large block and give its pages back */
-void page_large_free(struct slab *d)
+/**
+ * page_large_free - unregister a large block and give its pages back;
+ * @marked: kmalloc wrote its free mark in the first word (6 above)
+ */
+void page_large_free(struct slab *d, bool marked)
 {
 	pagemap_clear(d->base, 1);
-	large_release(d, now_ms());
+	large_release(d, now_ms(), marked);
 }
 
 /*
@@ -1035,6 +1102,7 @@ static bool blk_extend_locked(struct chunk *c, unsigned int i, unsigned int n, u
 		if (c->state[j] != PG_DIRTY && c->state[j] != PG_CLEAN)
 			return false;
 	end = j;
+	marks_clear(c, i + n, i + m);	/* the block's user may write them now */
 	for (j = i + n; j < end;) {
 		unsigned int next = j + (1U << c->desc[j].order);
 
@@ -1213,6 +1281,11 @@ static unsigned int free_block_check(const struct slab *d, unsigned int order,
 		n += page_broken(d, "dirty page count differs from the dirty bitmap");
 	if (want == PG_CLEAN && dp != 0)
 		n += page_broken(d, "clean block with dirty pages in the bitmap");
+	for (unsigned int t = i; t < MIN(i + (1U << order), CHUNK_PAGES); t++)
+		if (bit_test(c->marked, t) && !bit_test(c->dirty, t)) {
+			n += page_broken(d, "a free mark on a page not dirty (purged)");
+			break;
+		}
 	if (want == PG_DIRTY)
 		*dirty += (unsigned long)d->carved << PAGE_SHIFT;
 	return n;
@@ -1301,6 +1374,9 @@ const char *page_slab_check(const struct slab *d)
 	for (unsigned int t = i + 1; !bad && t < i + (1U << d->order); t++)
 		if (c->state[t] != PG_TAIL)
 			bad = "a page inside it starts another block";
+	for (unsigned int t = i; !bad && t < i + (1U << d->order); t++)
+		if (bit_test(c->marked, t))
+			bad = "a page of it holds a large block's free mark";
 	pthread_mutex_unlock(&page_lock);
 	return bad;
 }

@@ -9,7 +9,10 @@
  * a mapping of its own) purging old dirty memory, freed mappings kept
  * and cut or grown for the next large blocks.  And the always-on free
  * check built on the page map: obj_belongs() accepts exactly the object
- * starts, byte by byte over whole slabs of many geometries.
+ * starts, byte by byte over whole slabs of many geometries.  And the free
+ * marks of large blocks: remembered at a marked free, reported when the
+ * block's first page is handed out again unpurged, forgotten by a purge,
+ * by any allocation over the page, and by the rest of a split mapping.
  */
 #include <signal.h>
 #include <sys/mman.h>
@@ -22,6 +25,9 @@
 #include "tests/lib/testutil.h"
 #include "alloc/internal.h"
 #include "alloc/hooks.h"
+
+/* where page_large_alloc says a free mark is (page.c 6) */
+static const char *mark;
 
 static void test_natural_alignment_every_order(void **state)
 {
@@ -74,8 +80,8 @@ static void test_foreign_addresses(void **state)
 static void test_large_first_page_only(void **state)
 {
 	size_t dirty;
-	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &dirty);
-	struct slab *big = page_large_alloc(CHUNK_SIZE, &dirty);
+	struct slab *d = page_large_alloc(5 * PAGE_SIZE + 1, &dirty, &mark);
+	struct slab *big = page_large_alloc(CHUNK_SIZE, &dirty, &mark);
 	char *base;
 
 	assert_non_null(d);
@@ -94,14 +100,14 @@ static void test_large_first_page_only(void **state)
 	assert_ptr_equal(d->base, base);
 	assert_int_equal(d->large_size, 3 * PAGE_SIZE);
 	assert_ptr_equal(pm_slab(pagemap_lookup(d->base)), d);
-	page_large_free(d);
+	page_large_free(d, false);
 	/* a block mapped on its own grows with mremap and stays registered */
 	assert_non_null(big);
 	assert_null(big->chunk);
 	assert_int_equal(page_large_resize(big, 2 * CHUNK_SIZE), 0);
 	assert_int_equal(big->large_size, 2 * CHUNK_SIZE);
 	assert_ptr_equal(pm_slab(pagemap_lookup(big->base)), big);
-	page_large_free(big);
+	page_large_free(big, false);
 }
 
 /*
@@ -117,7 +123,7 @@ static void test_large_grows_in_place(void **state)
 
 	page_purge();
 	for (unsigned int k = 0; k < N; k++) {
-		assert_non_null(b[k] = page_large_alloc(8 * PAGE_SIZE, &dirty));
+		assert_non_null(b[k] = page_large_alloc(8 * PAGE_SIZE, &dirty, &mark));
 		vg_open(b[k]->base, 8 * PAGE_SIZE);
 		memset(b[k]->base, (int)k, 8 * PAGE_SIZE);
 	}
@@ -134,7 +140,7 @@ static void test_large_grows_in_place(void **state)
 	assert_non_null(z);
 	assert_int_equal(page_large_resize(x, 9 * PAGE_SIZE), -1);	/* y is in use */
 	assert_int_equal(x->large_size, 8 * PAGE_SIZE);
-	page_large_free(y);
+	page_large_free(y, false);
 	assert_int_equal(page_validate(), 0);
 	assert_int_equal(page_large_resize(x, 13 * PAGE_SIZE), 0);	/* over y's pages */
 	assert_int_equal(x->large_size, 13 * PAGE_SIZE);
@@ -146,7 +152,7 @@ static void test_large_grows_in_place(void **state)
 	assert_int_equal(page_large_resize(x, 17 * PAGE_SIZE), -1);	/* z is in use */
 	for (unsigned int k = 0; k < N; k++)
 		if (b[k] != y)
-			page_large_free(b[k]);
+			page_large_free(b[k], false);
 	assert_int_equal(page_validate(), 0);
 	page_purge();
 }
@@ -245,13 +251,13 @@ static void test_buddies_merge_across_orders(void **state)
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 0);
 	page_slab_free(t);
-	big = page_large_alloc(6 * PAGE_SIZE, &dirty);	/* large blocks too */
+	big = page_large_alloc(6 * PAGE_SIZE, &dirty, &mark);	/* large blocks too */
 	assert_non_null(big);
 	assert_ptr_equal(big->base, base);
 	assert_int_not_equal(dirty, 0);
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 2 * PAGE_SIZE);	/* the tail went back */
-	page_large_free(big);
+	page_large_free(big, false);
 	page_purge();
 }
 
@@ -267,39 +273,39 @@ static void test_clean_reads_as_zeros(void **state)
 	size_t dirty;
 
 	page_purge();
-	a = page_large_alloc(16 * PAGE_SIZE, &dirty);
+	a = page_large_alloc(16 * PAGE_SIZE, &dirty, &mark);
 	assert_non_null(a);
 	assert_int_equal(dirty, 0);
 	memset(a->base, 0xab, 16 * PAGE_SIZE);
-	page_large_free(a);
-	b = page_large_alloc(16 * PAGE_SIZE, &dirty);	/* the dirty one */
+	page_large_free(a, false);
+	b = page_large_alloc(16 * PAGE_SIZE, &dirty, &mark);	/* the dirty one */
 	assert_ptr_equal(b->base, a->base);
 	assert_int_not_equal(dirty, 0);
 	c = page_slab_alloc(0, 6, 0);	/* keeps the chunk mapped across purges */
 	assert_non_null(c);
-	page_large_free(b);		/* dirty again, merged with clean buddies */
-	b = page_large_alloc(16 * PAGE_SIZE, &dirty);	/* split towards it */
+	page_large_free(b, false);		/* dirty again, merged with clean buddies */
+	b = page_large_alloc(16 * PAGE_SIZE, &dirty, &mark);	/* split towards it */
 	assert_ptr_equal(b->base, a->base);
 	assert_int_not_equal(dirty, 0);
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 0);
-	d = page_large_alloc(16 * PAGE_SIZE, &dirty);	/* a clean half of that split */
+	d = page_large_alloc(16 * PAGE_SIZE, &dirty, &mark);	/* a clean half of that split */
 	assert_non_null(d);
 	assert_int_equal(dirty, 0);
 	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
 		assert_int_equal(d->base[i], 0);
 	memset(d->base, 0xcd, 16 * PAGE_SIZE);
-	page_large_free(d);
-	page_large_free(b);
+	page_large_free(d, false);
+	page_large_free(b, false);
 	page_purge();			/* given back: zeros from now on */
 	page_get_mem_info(&m);
 	assert_int_equal(m.dirty_bytes, 0);
-	b = page_large_alloc(16 * PAGE_SIZE, &dirty);
+	b = page_large_alloc(16 * PAGE_SIZE, &dirty, &mark);
 	assert_non_null(b);
 	assert_int_equal(dirty, 0);
 	for (size_t i = 0; i < 16 * PAGE_SIZE; i++)
 		assert_int_equal(b->base[i], 0);
-	page_large_free(b);
+	page_large_free(b, false);
 	page_slab_free(c);
 	page_purge();
 }
@@ -314,7 +320,7 @@ static void test_purge_unmaps_chunks(void **state)
 	page_purge();
 	page_get_mem_info(&before);
 	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
-		s[i] = i % 2 ? page_slab_alloc(i % 10, 3, 0) : page_large_alloc((i + 9) * PAGE_SIZE, &dirty);
+		s[i] = i % 2 ? page_slab_alloc(i % 10, 3, 0) : page_large_alloc((i + 9) * PAGE_SIZE, &dirty, &mark);
 		assert_non_null(s[i]);
 		memset(s[i]->base, 1, PAGE_SIZE);
 	}
@@ -322,7 +328,7 @@ static void test_purge_unmaps_chunks(void **state)
 		if (i % 2)
 			page_slab_free(s[i]);
 		else
-			page_large_free(s[i]);
+			page_large_free(s[i], false);
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++) {
 		if (i % 3 == 0)
@@ -330,7 +336,7 @@ static void test_purge_unmaps_chunks(void **state)
 		if (i % 2)
 			page_slab_free(s[i]);
 		else
-			page_large_free(s[i]);
+			page_large_free(s[i], false);
 	}
 	page_purge();
 	page_get_mem_info(&after);
@@ -374,7 +380,7 @@ static void test_direct_mapping_purges(void **state)
 	make_dirty(x, ARRAY_SIZE(x));
 	for (unsigned int i = 0; i < ARRAY_SIZE(x); i++)
 		page_slab_free(x[i]);
-	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &dirty);
+	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &dirty, &mark);
 	assert_non_null(d);
 	assert_null(d->chunk);
 	page_get_mem_info(&m);
@@ -386,7 +392,7 @@ static void test_direct_mapping_purges(void **state)
 	assert_int_equal(page_large_resize(d, 2 * LARGE_CHUNK_MAX), 0);
 	page_get_mem_info(&m);
 	assert_true(m.dirty_bytes <= dirty_slack());
-	page_large_free(d);
+	page_large_free(d, false);
 	page_purge();
 }
 
@@ -416,18 +422,18 @@ static void test_kept_mappings(void **state)
 
 	page_purge();
 	mem_now(&dirty0, &mapped0);
-	d = page_large_alloc(big, &dirty);
+	d = page_large_alloc(big, &dirty, &mark);
 	assert_non_null(d);
 	assert_int_equal(dirty, 0);	/* a new mapping */
 	base = d->base;
 	memset(base, 0x6b, big);
-	page_large_free(d);
+	page_large_free(d, false);
 	mem_now(&dirty1, &mapped1);
 	assert_int_equal(dirty1, dirty0 + big);
 	assert_int_equal(mapped1, mapped0 + big);
 	assert_int_equal(page_validate(), 0);
 
-	d = page_large_alloc(small, &dirty);	/* cut from it */
+	d = page_large_alloc(small, &dirty, &mark);	/* cut from it */
 	assert_non_null(d);
 	assert_ptr_equal(d->base, base);
 	assert_int_equal(d->large_size, small);
@@ -436,7 +442,7 @@ static void test_kept_mappings(void **state)
 	assert_int_equal(dirty1, dirty0 + big - small);
 	assert_int_equal(page_validate(), 0);
 
-	e = page_large_alloc(big, &dirty);	/* the rest is too small: grown */
+	e = page_large_alloc(big, &dirty, &mark);	/* the rest is too small: grown */
 	assert_non_null(e);
 	assert_int_equal(e->large_size, big);
 	assert_int_equal(dirty, big - small);
@@ -446,23 +452,108 @@ static void test_kept_mappings(void **state)
 	for (size_t off = dirty; off < big; off += PAGE_SIZE)
 		assert_int_equal(e->base[off], 0);
 	assert_int_equal(page_validate(), 0);
-	page_large_free(d);
-	page_large_free(e);
+	page_large_free(d, false);
+	page_large_free(e, false);
 	page_purge();
 	mem_now(&dirty1, &mapped1);
 	assert_int_equal(dirty1, dirty0);
 	assert_int_equal(mapped1, mapped0);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
-		assert_non_null(many[i] = page_large_alloc(small, &dirty));
+		assert_non_null(many[i] = page_large_alloc(small, &dirty, &mark));
 	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
-		page_large_free(many[i]);
+		page_large_free(many[i], false);
 	mem_now(&dirty1, &mapped1);	/* the oldest beyond MAP_KEPT_MAX unmapped */
 	assert_int_equal(dirty1 - dirty0, MAP_KEPT_MAX * small);
 	assert_int_equal(page_validate(), 0);
 	page_purge();
 	mem_now(&dirty1, &mapped1);
 	assert_int_equal(mapped1, mapped0);
+}
+
+/*
+ * Free marks (page.c 6): a block of a chunk freed marked is handed out
+ * again with the mark's address; unmarked, purged, or taken by a slab or by
+ * a block grown in place over it, without; a kept mapping keeps its mark at
+ * its base when cut (the rest has none) and when grown by mremap (keyed
+ * with its old base); a purge forgets it.
+ */
+static void test_free_marks(void **state)
+{
+	const size_t big = 3 * LARGE_CHUNK_MAX, small = LARGE_CHUNK_MAX + 2 * PAGE_SIZE;
+	struct slab *d, *e, *s;
+	size_t dirty;
+	char *base;
+
+	page_purge();
+	d = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);
+	assert_non_null(d);
+	assert_non_null(d->chunk);
+	assert_null(mark);
+	base = d->base;
+	page_large_free(d, true);
+	assert_int_equal(page_validate(), 0);
+	d = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);	/* the same block */
+	assert_ptr_equal(d->base, base);
+	assert_ptr_equal(mark, base);
+	page_large_free(d, false);
+	d = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);
+	assert_ptr_equal(d->base, base);
+	assert_null(mark);	/* freed unmarked: the allocation cleared it */
+	page_large_free(d, true);
+	page_purge();		/* zeroed: no mark */
+	assert_int_equal(page_validate(), 0);
+	d = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);
+	assert_null(mark);
+	base = d->base;
+	page_large_free(d, true);
+	s = page_slab_alloc(0, 3, 0);	/* a slab over the marked page */
+	assert_ptr_equal(s->base, base);
+	assert_null(page_slab_check(s));
+	page_slab_free(s);
+	d = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);
+	assert_ptr_equal(d->base, base);
+	assert_null(mark);
+	/* grown in place over a marked block right after it */
+	e = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);
+	assert_non_null(e);
+	if (e->base == base + 128 * PAGE_SIZE) {
+		page_large_free(e, true);
+		assert_int_equal(page_large_resize(d, 200 * PAGE_SIZE), 0);
+		assert_int_equal(page_validate(), 0);
+		assert_int_equal(page_large_resize(d, 75 * PAGE_SIZE), 0);
+		e = page_large_alloc(75 * PAGE_SIZE, &dirty, &mark);
+		assert_ptr_equal(e->base, base + 128 * PAGE_SIZE);
+		assert_null(mark);
+	}
+	page_large_free(e, false);
+	page_large_free(d, false);
+
+	/* kept mappings */
+	page_purge();
+	d = page_large_alloc(big, &dirty, &mark);
+	assert_null(d->chunk);
+	assert_null(mark);
+	base = d->base;
+	page_large_free(d, true);
+	d = page_large_alloc(small, &dirty, &mark);	/* cut: the mark at its base */
+	assert_ptr_equal(d->base, base);
+	assert_ptr_equal(mark, base);
+	e = page_large_alloc(big - small, &dirty, &mark);	/* the rest: none */
+	assert_ptr_equal(e->base, base + small);
+	assert_null(mark);
+	page_large_free(e, false);
+	page_large_free(d, true);
+	page_purge();
+	d = page_large_alloc(small, &dirty, &mark);	/* purged: unmapped, forgotten */
+	assert_null(mark);
+	base = d->base;
+	page_large_free(d, true);
+	e = page_large_alloc(big, &dirty, &mark);	/* grown by mremap, maybe moved */
+	assert_ptr_equal(mark, base);
+	page_large_free(e, false);
+	page_purge();
+	assert_int_equal(page_validate(), 0);
 }
 
 /*
@@ -479,15 +570,15 @@ static void test_kept_mappings_protected(void **state)
 
 	page_purge();
 	page_protect_kept(true);
-	d = page_large_alloc(300 << 10, &dirty);
+	d = page_large_alloc(300 << 10, &dirty, &mark);
 	assert_non_null(d);
 	assert_null(d->chunk);
-	page_large_free(d);
-	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty);
+	page_large_free(d, false);
+	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark);
 	assert_non_null(d);
 	base = d->base;
 	base[0] = 1;
-	page_large_free(d);
+	page_large_free(d, false);
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
@@ -496,11 +587,11 @@ static void test_kept_mappings_protected(void **state)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
-	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty);	/* accessible again */
+	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark);	/* accessible again */
 	assert_ptr_equal(d->base, base);
 	vg_open(base, 1);
 	assert_int_equal(base[0], 1);
-	page_large_free(d);
+	page_large_free(d, false);
 	page_protect_kept(false);
 	page_purge();
 }
@@ -582,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_purge_unmaps_chunks),
 		cmocka_unit_test(test_direct_mapping_purges),
 		cmocka_unit_test(test_kept_mappings),
+		cmocka_unit_test(test_free_marks),
 		cmocka_unit_test(test_kept_mappings_protected),
 		cmocka_unit_test(test_object_start_check_every_byte),
 	};

@@ -11,7 +11,9 @@
 #     low addresses), every realloc of a freed small or medium block or of
 #     a pointer into a block (not its start), and
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
-#     word after its size) and every double free of malloc(0)'s block is
+#     word after its size), every write after free of a large or huge block
+#     (its first 8 bytes: the free mark, checked when the block is handed
+#     out again) and every double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
 #     write through malloc(0)'s block (a page that faults);
 #   - with FZPU, those too, and also every overflow and underflow of a
@@ -57,7 +59,8 @@ for c in $cases; do
 	free-stack|free-alloca|free-far|free-low-*|realloc-freed-small|realloc-freed-medium|\
 	realloc-interior-*|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
-	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free)
+	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
+	write-after-free-large|write-after-free-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
@@ -84,7 +87,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 73 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block, large overflows stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block, large overflows and writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]
@@ -105,11 +108,12 @@ rc=$(cat "$tmp/rc")
 r=$?
 [ $r -eq 0 ] || sed 's/^/# stderr: /' "$tmp/err"
 ok $r "a double free: one line, then abort (exit $rc)"
-for c in double-free-interleaved-small free-low-1; do
+for c in double-free-interleaved-small free-low-1 write-after-free-large write-after-free-huge; do
 	LD_PRELOAD="$SO" SLOTSLAB_ERRORS=kernel "$P" $c >"$tmp/out" 2>>"$tmp/err2" || echo "# $c: exit $?"
 	grep -q "carried on" "$tmp/out" || echo "# $c did not carry on"
 done
 grep -q "^BUG kmalloc-32: double free detected" "$tmp/err2" && grep -q "^BUG kmalloc: free(): invalid pointer 0x1" "$tmp/err2" &&
+	[ "$(grep -c "^BUG kmalloc: Write after free: large kmalloc block" "$tmp/err2")" -eq 2 ] &&
 	[ "$(grep -c "carried on" "$tmp/out")" -eq 1 ]
 ok $? "SLOTSLAB_ERRORS=kernel: reports and carries on"
 # Under an address-space limit malloc(0) gives a 1-byte block instead of
