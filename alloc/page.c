@@ -92,7 +92,12 @@
  *    many areas.  With page_protect_kept() (SLOTSLAB_DEBUG's P for
  *    kmalloc-large) every large block is a mapping of its own, and a kept
  *    mapping is PROT_NONE, so that a use after free faults as it did when
- *    the block was unmapped; not by default, since
+ *    the block was unmapped; and each mapping is preceded by a PROT_NONE
+ *    guard page of its own (mapped and unmapped with it), so that an
+ *    underrun faults too, whatever lies before it; such a mapping is
+ *    reused only whole, at the same size (a cut or an mremap would leave a
+ *    block without its guard), and never resized in place (the caller
+ *    copies); not by default, since
  *    every page-table change costs again at the next touch.  (The
  *    measurements: alloc/README.md, "Why large mappings are kept".)
  *
@@ -220,6 +225,36 @@ static void *os_map(size_t bytes)
 static void os_unmap(void *p, size_t bytes)
 {
 	munmap(p, bytes);
+}
+
+/*
+ * The PROT_NONE guard page before each large mapping of its own under
+ * kept_protect (5 below), else 0.  kept_protect is set before any large
+ * mapping exists and changes only when none does, so every mapping's
+ * guard is what this says.
+ */
+static size_t map_guard(void)
+{
+	return kept_protect ? PAGE_SIZE : 0;
+}
+
+/* A large block's mapping of @bytes, after its guard page if any. */
+static char *large_os_map(size_t bytes)
+{
+	size_t g = map_guard();
+	char *p = os_map(bytes + g);
+
+	if (p && g && mprotect(p, g, PROT_NONE) != 0) {
+		os_unmap(p, bytes + g);
+		p = NULL;
+	}
+	return p ? p + g : NULL;
+}
+
+/* Unmap a large block's mapping at @base, and its guard page if any. */
+static void large_os_unmap(char *base, size_t bytes)
+{
+	os_unmap(base - map_guard(), bytes + map_guard());
 }
 
 /* Map @bytes aligned to @align (a power of two >= PAGE_SIZE). */
@@ -624,7 +659,8 @@ static struct slab *kept_take_fit_locked(size_t bytes)
 	struct slab *d, *best = NULL, *rest;
 
 	list_for_each_entry(d, &map_kept, lru)
-		if (d->large_size >= bytes && (!best || d->large_size < best->large_size))
+		if (d->large_size >= bytes && (!best || d->large_size < best->large_size) &&
+		    (!kept_protect || d->large_size == bytes))	/* guarded: whole */
 			best = d;
 	if (!best)
 		return NULL;
@@ -652,8 +688,10 @@ static struct slab *kept_take_largest_locked(void)
 }
 
 /**
- * page_protect_kept - make kept mappings inaccessible from now on (5 above)
- * Context: before the first large block is freed (kmalloc_init).
+ * page_protect_kept - make kept mappings inaccessible and guard each large
+ * mapping from now on (5 above)
+ * Context: while no large mapping exists: at kmalloc_init, before the
+ * first large block; a test, after page_purge() with none allocated.
  */
 void page_protect_kept(bool on)
 {
@@ -663,7 +701,7 @@ void page_protect_kept(bool on)
 /* Unmap kept mapping @d, off the list already.  Unlocked. */
 static void kept_unmap(struct slab *d)
 {
-	os_unmap(d->base, d->large_size);
+	large_os_unmap(d->base, d->large_size);
 	pthread_mutex_lock(&page_lock);
 	page_stats.direct_bytes -= d->large_size;
 	meta_free_locked(&slab_pool, d);
@@ -759,7 +797,7 @@ static void purge(bool all, size_t want)
 			if (victim[k]->chunk)
 				page_release(victim[k]->base, PAGE_SIZE << victim[k]->order);
 			else
-				os_unmap(victim[k]->base, victim[k]->large_size);
+				large_os_unmap(victim[k]->base, victim[k]->large_size);
 		pthread_mutex_lock(&page_lock);
 		for (unsigned int k = 0; k < n; k++) {
 			struct chunk *c = victim[k]->chunk;
@@ -898,7 +936,7 @@ static struct slab *kept_take(size_t bytes, size_t *dirty, const char **mark)
 
 	pthread_mutex_lock(&page_lock);
 	d = kept_take_fit_locked(bytes);
-	if (!d)
+	if (!d && !kept_protect)	/* (grown by mremap, it would lose its guard) */
 		d = kept_take_largest_locked();
 	pthread_mutex_unlock(&page_lock);
 	if (!d)
@@ -950,7 +988,7 @@ static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty, const c
 		purge_after_alloc(grow, now);
 		return d;
 	}
-	p = os_map(bytes);
+	p = large_os_map(bytes);
 	if (!p)
 		return NULL;
 	pthread_mutex_lock(&page_lock);
@@ -962,7 +1000,7 @@ static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty, const c
 	}
 	pthread_mutex_unlock(&page_lock);
 	if (!d) {
-		os_unmap(p, bytes);
+		large_os_unmap(p, bytes);
 		return NULL;
 	}
 	purge_after_alloc(grow, now);
@@ -1176,6 +1214,8 @@ int page_large_resize(struct slab *d, size_t new_size)
 		pthread_mutex_unlock(&page_lock);
 		return 0;
 	}
+	if (kept_protect)
+		return -1;	/* guarded (5 above): the caller copies */
 	p = mremap(d->base, d->large_size, bytes, 0);
 	if (p == MAP_FAILED) {
 		char *dst = os_map(bytes);

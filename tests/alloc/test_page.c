@@ -556,17 +556,32 @@ static void test_free_marks(void **state)
 	assert_int_equal(page_validate(), 0);
 }
 
+/* Does writing the byte at @p fault (SIGSEGV), in a child? */
+static bool write_faults(char *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
+		*(volatile char *)p = 2;
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+}
+
 /*
  * With page_protect_kept(), every large block is a mapping of its own
- * (none from a chunk), and touching a freed one faults.
+ * (none from a chunk) after a guard page, so that an underrun faults;
+ * touching a freed one faults; a kept one is reused whole at its size
+ * only, its guard still before it; nothing resizes in place.
  */
 static void test_kept_mappings_protected(void **state)
 {
 	struct slab *d;
 	size_t dirty;
 	char *base;
-	int status;
-	pid_t pid;
 
 	page_purge();
 	page_protect_kept(true);
@@ -578,22 +593,23 @@ static void test_kept_mappings_protected(void **state)
 	assert_non_null(d);
 	base = d->base;
 	base[0] = 1;
+	assert_true(write_faults(base - 1));		/* the guard page */
+	assert_int_equal(page_large_resize(d, 3 * LARGE_CHUNK_MAX), -1);
 	page_large_free(d, false);
-	pid = fork();
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
-		*(volatile char *)base = 2;
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	assert_true(write_faults(base));
+	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &dirty, &mark);	/* not cut */
+	assert_ptr_not_equal(d->base, base);
+	assert_true(write_faults(d->base - 1));
+	page_large_free(d, false);
 	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark);	/* accessible again */
 	assert_ptr_equal(d->base, base);
 	vg_open(base, 1);
 	assert_int_equal(base[0], 1);
+	assert_true(write_faults(base - 1));
 	page_large_free(d, false);
+	page_purge();		/* no mapping is left when the guards go */
 	page_protect_kept(false);
-	page_purge();
+	assert_int_equal(page_validate(), 0);
 }
 
 /*

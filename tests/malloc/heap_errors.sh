@@ -17,9 +17,10 @@
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
 #     write through malloc(0)'s block (a page that faults);
 #   - with FZPU, those too, and also every overflow and underflow of a
-#     small or medium block, every overflow of a large block and every
-#     write after free (large blocks are then mappings of their own, kept
-#     PROT_NONE once freed); more cases than with no
+#     small or medium block, every overflow and underflow of a large or
+#     huge block and every write after free (large blocks are then
+#     mappings of their own after a PROT_NONE guard page, kept PROT_NONE
+#     once freed); more cases than with no
 #     settings (the others may die by chance: a write past a mapping);
 #   - SLOTSLAB_ERRORS=kernel reports and carries on instead.
 # HEAP_ERRORS_TABLE=FILE also writes the table there.
@@ -72,7 +73,7 @@ for c in $cases; do
 	esac
 	case $c in
 	overflow-*-small|overflow-*-medium|underflow-*-small|underflow-*-medium|\
-	overflow-*-large|write-after-free-*)
+	overflow-*-large|underflow-*-large|underflow-*-huge|write-after-free-*)
 		[ "$f" = yes ] || bad_fzpu="$bad_fzpu $c";;
 	esac
 done
