@@ -509,6 +509,30 @@ static size_t dict_bytes(const struct om_object *o)
 	return fp.dict.requested;
 }
 
+/* 40 instances of @d with 3 names made and freed: past 3.11+'s first, bigger values. */
+static void warm_up(struct om_class *d)
+{
+	struct om_object *x;
+
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(om_new(d, &x), 0);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(om_set(x, pool[k], om_int(k + 1)), 0);
+		om_free(x);
+	}
+}
+
+/* Every instance freed: no dict byte or object left; then destroyed. */
+static void destroy_empty(struct om_space *sp)
+{
+	struct om_space_stats st;
+
+	assert_int_equal(om_space_get_stats(sp, &st), 0);
+	assert_int_equal(st.dicts.requested, 0);
+	assert_int_equal(st.objects, 0);
+	assert_int_equal(om_space_destroy(sp), 0);
+}
+
 /*
  * 4. obj.__dict__ (om_read_dict): under cpython311-313 an instance whose
  *    attributes sit in values gets a dict object wrapping them, 64 bytes
@@ -533,20 +557,13 @@ static void test_read_dict(void **state)
 		bool cpython = !strncmp(*p, "cpython", 7);
 		struct om_class *d, *sc;
 		struct om_object *x, *y, *e, *f, *sl;
-		struct om_space_stats st;
 		struct om_space *sp;
 		size_t before;
 
 		assert_int_equal(om_space_create(&cfg, &sp), 0);
 		assert_int_equal(om_class_create(sp, &dd, &d), 0);
 		assert_int_equal(om_class_create(sp, &sd, &sc), 0);
-		/* past the first instances of 3.11+, whose values are bigger */
-		for (int i = 0; i < 40; i++) {
-			assert_int_equal(om_new(d, &x), 0);
-			for (int k = 0; k < 3; k++)
-				assert_int_equal(om_set(x, pool[k], om_int(k + 1)), 0);
-			om_free(x);
-		}
+		warm_up(d);
 		assert_int_equal(om_new(d, &x), 0);
 		assert_int_equal(om_new(d, &y), 0);
 		for (int k = 0; k < 3; k++) {
@@ -589,10 +606,7 @@ static void test_read_dict(void **state)
 		om_free(e);
 		om_free(f);
 		om_free(sl);
-		assert_int_equal(om_space_get_stats(sp, &st), 0);
-		assert_int_equal(st.dicts.requested, 0);
-		assert_int_equal(st.objects, 0);
-		assert_int_equal(om_space_destroy(sp), 0);
+		destroy_empty(sp);
 	}
 }
 
@@ -624,7 +638,6 @@ static void test_own_dict(void **state)
 		struct om_class_def sd = { "S", NULL, slots, 1, OM_CLASS_SLOTS };
 		bool cpython3 = !strncmp(*p, "cpython3", 8);
 		struct om_object *x, *y, *z, *big, *sl;
-		struct om_space_stats st;
 		struct om_class *d, *sc;
 		struct om_space *sp;
 		size_t bx;
@@ -633,12 +646,7 @@ static void test_own_dict(void **state)
 		assert_int_equal(om_space_create(&cfg, &sp), 0);
 		assert_int_equal(om_class_create(sp, &dd, &d), 0);
 		assert_int_equal(om_class_create(sp, &sd, &sc), 0);
-		for (int i = 0; i < 40; i++) {	/* past 3.11+'s first, bigger values */
-			assert_int_equal(om_new(d, &x), 0);
-			for (int k = 0; k < 3; k++)
-				assert_int_equal(om_set(x, pool[k], om_int(k + 1)), 0);
-			om_free(x);
-		}
+		warm_up(d);
 		assert_int_equal(om_new(d, &x), 0);
 		assert_int_equal(om_new(d, &y), 0);
 		assert_int_equal(om_own_dict(x, 8), 0);
@@ -686,10 +694,7 @@ static void test_own_dict(void **state)
 		om_free(z);
 		om_free(big);
 		om_free(sl);
-		assert_int_equal(om_space_get_stats(sp, &st), 0);
-		assert_int_equal(st.dicts.requested, 0);
-		assert_int_equal(st.objects, 0);
-		assert_int_equal(om_space_destroy(sp), 0);
+		destroy_empty(sp);
 	}
 }
 
