@@ -238,17 +238,26 @@ struct tc_slot {
  * magazines, the depot, another thread's), unless it went back to its
  * slab (then take_from_slab catches it) or another free overwrote the
  * entry (1 in 128 for two given objects; never among up to 16 objects
- * of a slab in a row, see recent_entry).
+ * of a slab in a row, see recent_entry) and a second free since took
+ * tcache.displaced, the object the last free put out of its entry.  So
+ * the interleaved free p, free q, free p is always caught (before
+ * tcache.displaced, 1 time in 128 it was not: when p and q share an
+ * entry).  Two ways per entry instead (64 sets of 2) caught the same but
+ * kept objects twice as long, so that twice as many legitimate frees
+ * loaded a mark: mstress +10 % CPU; this costs nothing measurable
+ * (alloc/README.md).
  * The table is small on purpose: an object freed again within some 128
  * frees of its last free was touched by its user since, so the mark's
  * load seldom waits for memory (with 512 entries: larson +10 %, mstress
- * +9 %; with 128: +3 %).  Written by the owner only; costs a load,
- * compare and store on free in this 1 KiB table.
+ * +9 %; with 128: +3 %).  Written by the owner only; costs two loads,
+ * two compares and two stores on free, in this 1 KiB table and the
+ * tcache's first line.
  */
 #define RECENT_BITS 7
 
 struct tcache {
 	struct list_head list;         /* thread_caches, under slab_mutex */
+	void *displaced;               /* what the last free's entry held */
 	void *recent[1U << RECENT_BITS];
 	struct tc_slot slot[MAX_CACHES];
 };
@@ -263,6 +272,13 @@ static __always_inline void **recent_entry(struct tcache *tc, const void *obj)
 {
 	return &tc->recent[((uint64_t)(uintptr_t)obj * 0x2787887AF04DC391ULL) >>
 			   (64 - RECENT_BITS)];
+}
+
+/* Note @obj freed in its entry @r of @tc, keeping what @r held. */
+static __always_inline void recent_note(struct tcache *tc, void **r, void *obj)
+{
+	tc->displaced = *r;
+	*r = obj;
 }
 
 /*
@@ -567,11 +583,13 @@ void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size
 
 /*
  * Is @obj, freed again, free already?  @r is its entry in the thread's
- * table: only an object named there has its mark loaded.
+ * table @tc: only an object named there, or put out of its entry by the
+ * last free, has its mark loaded.
  */
-static __always_inline bool freed_before(const struct kmem_cache *s, void *const *r, void *obj)
+static __always_inline bool freed_before(const struct kmem_cache *s, const struct tcache *tc,
+					 void *const *r, void *obj)
 {
-	return unlikely(*r == obj) && unlikely(free_marked(s, obj));
+	return unlikely(*r == obj || tc->displaced == obj) && unlikely(free_marked(s, obj));
 }
 
 /*
@@ -628,13 +646,13 @@ static __always_inline void slab_free(struct kmem_cache *s, void *obj, unsigned 
 	if (likely(avail < slot->limit)) {
 		void **r = recent_entry(tc, obj);
 
-		if (freed_before(s, r, obj)) {
+		if (freed_before(s, tc, r, obj)) {
 			debug_double_free(s, obj, ip);
 			return;
 		}
+		recent_note(tc, r, obj);	/* before the mark's store, which may alias r */
 		hook_free(s, obj);
 		free_mark(s, obj);
-		*r = obj;
 		slot->loaded->objs[avail] = obj;
 		WRITE_ONCE(slot->avail, avail + 1);
 		stat_inc_local(&slot->frees);

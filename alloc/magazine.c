@@ -410,7 +410,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	unsigned int avail;
 
 	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
-	if (slot ? freed_before(s, recent_entry(tls_tc, obj), obj) : mark_says_free(s, obj)) {
+	if (slot ? freed_before(s, tls_tc, recent_entry(tls_tc, obj), obj) : mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
@@ -435,7 +435,7 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	}
 	avail = slot->avail;
 	slot->loaded->objs[avail] = obj;
-	*recent_entry(tls_tc, obj) = obj;
+	recent_note(tls_tc, recent_entry(tls_tc, obj), obj);
 	WRITE_ONCE(slot->avail, avail + 1);
 	stat_inc_local(&slot->frees);
 }

@@ -560,6 +560,38 @@ static void test_double_free_reported_at_once(void **state)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * free p, free q, free p, where p and q share an entry of the thread's
+ * table of recent frees (objects far apart in the slab): the second free
+ * of p is reported at once (q's free kept p as tcache.displaced; without
+ * it, q took p's entry and the second free went by).
+ */
+static void test_interleaved_free_same_entry(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("same_entry", 48, 0, SLAB_NO_MERGE, NULL);
+	void *o[512], *p = NULL, *q = NULL;
+	const char *err;
+	int i, j;
+
+	for (i = 0; i < 512; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 512 && !q; i++)
+		for (j = i + 1; j < 512 && !q; j++)
+			if (recent_entry(tls_tc, o[i]) == recent_entry(tls_tc, o[j]))
+				p = o[i], q = o[j];
+	assert_non_null(q);	/* 128 entries: 512 objects must share one */
+	kmem_cache_free(s, p);
+	kmem_cache_free(s, q);
+	test_stderr_begin();
+	kmem_cache_free(s, p);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "double free detected"));
+	for (i = 0; i < 512; i++)
+		if (o[i] != p && o[i] != q)
+			kmem_cache_free(s, o[i]);
+	kmem_cache_destroy(s);
+}
+
 struct handback {
 	struct kmem_cache *s;
 	void *p[500];
@@ -1125,6 +1157,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_pointers),
 		cmocka_unit_test(test_double_free_never_twice),
 		cmocka_unit_test(test_double_free_reported_at_once),
+		cmocka_unit_test(test_interleaved_free_same_entry),
 		cmocka_unit_test(test_refree_after_handout_elsewhere),
 		cmocka_unit_test(test_modified_free_object_dropped),
 		cmocka_unit_test(test_validate),
