@@ -486,22 +486,33 @@ void kfree(const void *p)
  * class or its pages; 0 for NULL, ZERO_SIZE_PTR, a pointer slotslab did
  * not hand out, or one into a block, not its start
  */
-size_t kmalloc_capacity(const void *p)
+/*
+ * kmalloc_capacity() of @p, whose page map entry is @e; *@large is its
+ * large block's descriptor, or NULL for an object of a cache (or none).
+ */
+static __always_inline size_t capacity_at(const void *p, uint64_t e, struct slab **large)
 {
-	uint64_t e;
-
-	if (ZERO_OR_NULL_PTR(p))
-		return 0;
-	e = pagemap_lookup(p);
+	*large = NULL;
 	if (pm_id(e)) {
 		const struct kmem_cache *s = READ_ONCE(cache_table[pm_id(e)]);
 
 		/* a pointer into an object is none (realloc reports it, as free) */
 		return obj_offset_ok(s, p, e) ? s->object_size : 0;
 	}
-	if (e && pm_slab(e)->base == (const char *)p)
-		return large_asked(pm_slab(e));
+	if (e && pm_slab(e)->base == (const char *)p) {
+		*large = pm_slab(e);
+		return large_asked(*large);
+	}
 	return 0;
+}
+
+size_t kmalloc_capacity(const void *p)
+{
+	struct slab *d;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	return capacity_at(p, pagemap_lookup(p), &d);
 }
 
 size_t ksize(const void *p)
@@ -532,6 +543,7 @@ size_t kmalloc_grow_size(size_t old, size_t size)
 
 void *krealloc(const void *p, size_t new_size, gfp_t flags)
 {
+	struct slab *d;		/* @p's large block, or NULL */
 	size_t old;
 	uint64_t e;
 	void *q;
@@ -542,19 +554,18 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		kfree(p);
 		return ZERO_SIZE_PTR;
 	}
-	old = kmalloc_capacity(p);
+	e = pagemap_lookup(p);	/* once: a growing buffer's realloc is mostly this */
+	old = capacity_at(p, e, &d);
 	if (old == 0) {
 		if (!(flags & __GFP_NOWARN))
-			slab_invalid_free("krealloc", p, pagemap_lookup(p));
+			slab_invalid_free("krealloc", p, e);
 		return NULL;
 	}
-	e = pagemap_lookup(p);
-	if (pm_id(e) == 0 && !large_guard_ok(pm_slab(e)))
+	if (d && !large_guard_ok(d))
 		return NULL;	/* overrun: reported, the block kept as it is */
-	if (pm_id(e) == 0 && large_redzone) {
+	if (d && large_redzone) {
 		/* a red-zoned large block always moves */
-	} else if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE) {
-		struct slab *d = pm_slab(e);
+	} else if (d && new_size > KMALLOC_MAX_CACHE_SIZE) {
 		size_t want = new_size + large_guard_room(new_size);
 
 		/*
@@ -581,10 +592,10 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			return d->base;
 		}
 	}
-	if (new_size <= old && (pm_id(e) != 0 || (new_size > old / 2 && !large_redzone))) {
+	if (new_size <= old && (!d || (new_size > old / 2 && !large_redzone))) {
 		/* Fits where it is (the kernel keeps the block too). */
-		if (pm_id(e) == 0)
-			large_guard_set(pm_slab(e), new_size);
+		if (d)
+			large_guard_set(d, new_size);
 		else
 			kmalloc_resized(p, new_size);
 		return (void *)p;
