@@ -72,7 +72,11 @@ git fsck --strict 2>&1
 git count-objects -v | grep -v size
 git archive HEAD | md5sum
 EOF_GIT
-same git sh "$tmp/git_work.sh" "$PWD"
+# The sources are copied once, so that both runs commit the same bytes
+# even if the tree changes while the suite runs.
+mkdir -p "$tmp/src/alloc" "$tmp/src/trace"
+cp alloc/*.c "$tmp/src/alloc/" && cp trace/*.c "$tmp/src/trace/"
+same git sh "$tmp/git_work.sh" "$tmp/src"
 
 same gcc sh -c "gcc -O2 -g -fdebug-prefix-map=\$PWD=. -I'$PWD' -I'$PWD/include' -I'$(cd "$O" && pwd)/include' \
 	-include '$(cd "$O" && pwd)/include/generated/autoconf.h' -D_GNU_SOURCE -std=gnu11 \
