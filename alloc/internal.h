@@ -242,10 +242,7 @@ struct tc_slot {
  * tcache.displaced, the object the last free put out of its entry.  So
  * the interleaved free p, free q, free p is always caught (before
  * tcache.displaced, 1 time in 128 it was not: when p and q share an
- * entry).  Two ways per entry instead (64 sets of 2) caught the same but
- * kept objects twice as long, so that twice as many legitimate frees
- * loaded a mark: mstress +10 % CPU; this costs nothing measurable
- * (alloc/README.md).
+ * entry; the cost, and why not two ways per entry: alloc/README.md).
  * The table is small on purpose: an object freed again within some 128
  * frees of its last free was touched by its user since, so the mark's
  * load seldom waits for memory (with 512 entries: larson +10 %, mstress

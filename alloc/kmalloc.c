@@ -481,11 +481,6 @@ void kfree(const void *p)
 	kfree_slow(p, e);
 }
 
-/**
- * kmalloc_capacity - the bytes block @p can hold where it is: its size
- * class or its pages; 0 for NULL, ZERO_SIZE_PTR, a pointer slotslab did
- * not hand out, or one into a block, not its start
- */
 /*
  * kmalloc_capacity() of @p, whose page map entry is @e; *@large is its
  * large block's descriptor, or NULL for an object of a cache (or none).
@@ -506,6 +501,11 @@ static __always_inline size_t capacity_at(const void *p, uint64_t e, struct slab
 	return 0;
 }
 
+/**
+ * kmalloc_capacity - the bytes block @p can hold where it is: its size
+ * class or its pages; 0 for NULL, ZERO_SIZE_PTR, a pointer slotslab did
+ * not hand out, or one into a block, not its start
+ */
 size_t kmalloc_capacity(const void *p)
 {
 	struct slab *d;
