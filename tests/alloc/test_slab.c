@@ -563,9 +563,8 @@ static void test_double_free_reported_at_once(void **state)
 /*
  * free p, free q, free p, where p and q share an entry of the thread's
  * table of recent frees (two of 512 objects: 128 entries, so some pair
- * does): the second free
- * of p is reported at once (q's free kept p as tcache.displaced; without
- * it, q took p's entry and the second free went by).
+ * does): the second free of p is reported at once (q's free kept p as
+ * tcache.displaced; without it, q took p's entry and the free went by).
  */
 static void test_interleaved_free_same_entry(void **state)
 {
