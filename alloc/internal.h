@@ -401,6 +401,8 @@ void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char
 void slab_invalid_free(const char *who, const void *p, uint64_t e);
 unsigned int slab_validate(struct kmem_cache *s);
 void kmalloc_invalid(const char *who, const void *p);
+void *kmalloc_or(size_t size, void *(*fallback)(void *));
+void kfree_or(const void *p, void (*not_ours)(void *));
 void kmalloc_double_free(const char *who, const void *p);
 void kmalloc_resized(const void *p, size_t size);
 size_t kmalloc_capacity(const void *p);

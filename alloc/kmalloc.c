@@ -369,7 +369,7 @@ __attribute__((noinline)) void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t g
 	return obj;
 }
 
-void *kmalloc(size_t size, gfp_t flags)
+static __always_inline void *kmalloc_inline(size_t size, gfp_t flags, unsigned long ip)
 {
 	struct kmem_cache *s;
 
@@ -378,7 +378,27 @@ void *kmalloc(size_t size, gfp_t flags)
 	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
 	if (unlikely(!s))
 		return kmalloc_uninit(size, flags);
-	return slab_alloc_sized(s, flags, _RET_IP_, size);
+	return slab_alloc_sized(s, flags, ip, size);
+}
+
+void *kmalloc(size_t size, gfp_t flags)
+{
+	return kmalloc_inline(size, flags, _RET_IP_);
+}
+
+/*
+ * kmalloc_or - kmalloc(@size, GFP_KERNEL) for the C malloc API: what
+ * kmalloc would return as ZERO_SIZE_PTR or NULL goes through @fallback
+ * instead.  The malloc layer's malloc() is then one jump here, with no
+ * frame of its own on the fast path.
+ */
+void *kmalloc_or(size_t size, void *(*fallback)(void *))
+{
+	void *p = kmalloc_inline(size, GFP_KERNEL, _RET_IP_);
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return fallback(p);
+	return p;
 }
 
 void *kzalloc(size_t size, gfp_t flags)
@@ -465,7 +485,12 @@ __cold void kmalloc_invalid(const char *who, const void *p)
 	slab_invalid_free(who, p, pagemap_lookup(p));
 }
 
-void kfree(const void *p)
+/*
+ * kfree, with @not_ours (when not NULL) taking a pointer the page map
+ * knows nothing of: NULL, a low address, a block of another allocator.
+ */
+static __always_inline void kfree_inline(const void *p, void (*not_ours)(void *),
+					 unsigned long ip)
 {
 	uint64_t e = pagemap_lookup(p);
 	unsigned int id = pm_id(e);
@@ -474,11 +499,31 @@ void kfree(const void *p)
 		struct kmem_cache *s = READ_ONCE(cache_table[id]);
 
 		if (likely(obj_offset_ok(s, p, e))) {
-			slab_free(s, (void *)p, _RET_IP_);
+			slab_free(s, (void *)p, ip);
 			return;
 		}
 	}
+	if (not_ours && !e) {
+		not_ours((void *)p);
+		return;
+	}
 	kfree_slow(p, e);
+}
+
+void kfree(const void *p)
+{
+	kfree_inline(p, NULL, _RET_IP_);
+}
+
+/*
+ * kfree_or - kfree(@p), where a pointer the page map does not know (no
+ * block of slotslab's has its first page there) goes to @not_ours instead:
+ * the malloc layer's free() is one jump here, and its own blocks (zero-size
+ * and huge ones) and NULL are found on the slow path.
+ */
+void kfree_or(const void *p, void (*not_ours)(void *))
+{
+	kfree_inline(p, not_ours, _RET_IP_);
 }
 
 /*

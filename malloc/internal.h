@@ -43,6 +43,10 @@
 void *malloc_aligned(size_t align, size_t size);
 /* alloc/kmalloc.c: report @p, which is no block, as freed by @who */
 void kmalloc_invalid(const char *who, const void *p);
+/* alloc/kmalloc.c: kmalloc(@size), @fallback taking its ZERO_SIZE_PTR or NULL */
+void *kmalloc_or(size_t size, void *(*fallback)(void *));
+/* alloc/kmalloc.c: kfree(@p), @not_ours taking a pointer the page map does not know */
+void kfree_or(const void *p, void (*not_ours)(void *));
 /* alloc/kmalloc.c: @p stays where it is at @size bytes (a red zone moves) */
 void kmalloc_resized(const void *p, size_t size);
 size_t kmalloc_capacity(const void *p);

@@ -78,28 +78,24 @@ static __cold void *malloc_zero_or_fail(void *p)
  */
 SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
 {
-	void *p = kmalloc(size, GFP_KERNEL);
-
-	if (unlikely(ZERO_OR_NULL_PTR(p)))	/* one compare, as for NULL alone */
-		return malloc_zero_or_fail(p);
-	return p;
+	return kmalloc_or(size, malloc_zero_or_fail);	/* a jump */
 }
 
 /*
- * A page-aligned block: a huge one (aligned.c), or kmalloc's (a large
- * block, or a slab object that happens to start a page).
+ * What the page map does not know: NULL, a zero-size block (zero.c), a
+ * huge one (aligned.c), or no block (a low address, another allocator's,
+ * a large block's inner page).
  */
-static void free_page_aligned(void *p)
+static __cold void free_not_ours(void *p)
 {
-	if (zero_owns(p)) {
+	if (!p)
+		return;
+	if (zero_owns(p))
 		zero_free("free", p);
-		return;
-	}
-	if (READ_ONCE(huge_live) && huge_owns(p)) {
+	else if (READ_ONCE(huge_live) && huge_owns(p))
 		huge_free(p);
-		return;
-	}
-	kfree(p);
+	else
+		kmalloc_invalid("free", p);
 }
 
 /**
@@ -111,17 +107,7 @@ static void free_page_aligned(void *p)
  */
 SLOTSLAB_API void MALLOC_API(free)(void *p)
 {
-	/* NULL, or a low address no block ever has (free((void *)1)) */
-	if (unlikely((uintptr_t)p < MALLOC_PAGE)) {
-		if (p)
-			kmalloc_invalid("free", p);
-		return;
-	}
-	if (unlikely(((uintptr_t)p & (MALLOC_PAGE - 1)) == 0)) {
-		free_page_aligned(p);
-		return;
-	}
-	kfree(p);
+	kfree_or(p, free_not_ours);	/* a jump */
 }
 
 /**
