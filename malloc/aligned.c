@@ -33,9 +33,10 @@
  *    align - 4096 and trimmed to an aligned start, so that it costs only
  *    the pages of @size.  kmalloc cannot know these blocks, so they are
  *    listed in a hash table (address -> mapped length) under huge_lock.
- *    free() asks the table only for page-aligned pointers, and only while
- *    such blocks exist (huge_live != 0): one AND and one load on the
- *    common path.  This is rare in practice (hugepage-aligned buffers).
+ *    free() asks the table only for pointers the page map does not know
+ *    (kfree_or's slow path), and only while such blocks exist
+ *    (huge_live != 0): nothing on the common path.  This is rare in
+ *    practice (hugepage-aligned buffers).
  *
  * The table lives in mmap'ed memory (this is the malloc), grows by
  * doubling at half full, and deletes with backward shifting (linear
