@@ -591,6 +591,18 @@ static __always_inline bool freed_before(const struct kmem_cache *s, const struc
 	return unlikely(*r == obj || tc->displaced == obj) && unlikely(free_marked(s, obj));
 }
 
+/* The top object of @slot's loaded magazine, which holds @avail > 0 of @s. */
+static __always_inline void *mag_pop(struct kmem_cache *s, struct tc_slot *slot,
+				     unsigned int avail, gfp_t gfp)
+{
+	void *obj = slot->loaded->objs[avail - 1];
+
+	hook_forget(&slot->loaded->objs[avail - 1]);
+	WRITE_ONCE(slot->avail, avail - 1);
+	stat_inc_local(&slot->allocs);
+	return hook_alloc(s, obj, gfp);
+}
+
 /*
  * slab_alloc_sized - pop from the thread's loaded magazine; everything else
  * is mag_alloc_slow(), or for kmalloc (@size != 0, the size asked for)
@@ -603,17 +615,11 @@ static __always_inline void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp,
 {
 	struct tc_slot *slot = tc_slot_of(tls_tc, s);
 	unsigned int avail = slot->avail;
-	void *obj;
 
 	if (should_failslab(s))
 		return NULL;
-	if (likely(avail != 0)) {
-		obj = slot->loaded->objs[avail - 1];
-		hook_forget(&slot->loaded->objs[avail - 1]);
-		WRITE_ONCE(slot->avail, avail - 1);
-		stat_inc_local(&slot->allocs);
-		return hook_alloc(s, obj, gfp);
-	}
+	if (likely(avail != 0))
+		return mag_pop(s, slot, avail, gfp);
 	if (size)
 		return kmalloc_alloc_slow(s, gfp, ip, size);
 	return mag_alloc_slow(s, gfp, ip);

@@ -17,7 +17,9 @@
  * and a power-of-two class fills its slabs exactly, so its blocks are
  * naturally aligned, as the kernel guarantees.
  *
- * The class index is computed, not looked up: no table in the cache.
+ * Up to 1 KiB, where most requests fall, the class is looked up: one load
+ * from kmalloc_small, by (size - 1) / 8 (the kernel's size_index does the
+ * same up to 192 bytes); above, it is computed from the size's top bits.
  *
  * Larger blocks are whole pages from page.c (3 there: up to 1 MiB from the
  * buddy system, beyond that a mapping each, which krealloc() moves with
@@ -56,6 +58,15 @@ static bool large_redzone;	/* SLOTSLAB_DEBUG=Z for "kmalloc-large" */
 static uint64_t large_secret;	/* keys the large blocks' guard words */
 static bool kmalloc_debugged;	/* some size class has debugging on */
 static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
+
+/*
+ * The class of every size up to KMALLOC_SMALL_MAX, at (size - 1) / 8 (each
+ * class below it is a multiple of 8): 5 instructions fewer than
+ * kmalloc_index on the allocation fast path.  Filled by kmalloc_init after
+ * kmalloc_caches; NULL before.
+ */
+#define KMALLOC_SMALL_MAX 1024
+static struct kmem_cache *kmalloc_small[KMALLOC_SMALL_MAX / 8];
 
 /* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
 static __always_inline unsigned int kmalloc_index(size_t size)
@@ -138,6 +149,8 @@ void kmalloc_init(void)
 			kmalloc_debugged = true;
 		WRITE_ONCE(kmalloc_caches[i], s);
 	}
+	for (unsigned int j = 0; j < KMALLOC_SMALL_MAX / 8; j++)
+		WRITE_ONCE(kmalloc_small[j], kmalloc_caches[kmalloc_index(8 * j + 8)]);
 	large_secret = slab_random() | 1;
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
 		unsigned long f = debug_flags_for("kmalloc-large");
@@ -373,9 +386,12 @@ static __always_inline void *kmalloc_inline(size_t size, gfp_t flags, unsigned l
 {
 	struct kmem_cache *s;
 
-	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+	if (likely(size - 1 < KMALLOC_SMALL_MAX))	/* size 0 wraps: large */
+		s = READ_ONCE(kmalloc_small[(size - 1) / 8]);
+	else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
+		s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
+	else
 		return kmalloc_large(size, flags);
-	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
 	if (unlikely(!s))
 		return kmalloc_uninit(size, flags);
 	return slab_alloc_sized(s, flags, ip, size);
@@ -392,13 +408,31 @@ void *kmalloc(size_t size, gfp_t flags)
  * instead.  The malloc layer's malloc() is then one jump here, with no
  * frame of its own on the fast path.
  */
-void *kmalloc_or(size_t size, void *(*fallback)(void *))
+static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
+					 unsigned long ip)
 {
-	void *p = kmalloc_inline(size, GFP_KERNEL, _RET_IP_);
+	void *p = kmalloc_inline(size, GFP_KERNEL, ip);
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return fallback(p);
 	return p;
+}
+
+void *kmalloc_or(size_t size, void *(*fallback)(void *))
+{
+	/* kmalloc_inline's fast path, whose object needs no test */
+	if (likely(size - 1 < KMALLOC_SMALL_MAX)) {
+		struct kmem_cache *s = READ_ONCE(kmalloc_small[(size - 1) / 8]);
+
+		if (likely(s) && !should_failslab(s)) {
+			struct tc_slot *slot = tc_slot_of(tls_tc, s);
+			unsigned int avail = slot->avail;
+
+			if (likely(avail != 0))
+				return mag_pop(s, slot, avail, GFP_KERNEL);
+		}
+	}
+	return kmalloc_or_slow(size, fallback, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t flags)
