@@ -1096,6 +1096,42 @@ static void test_fork_while_allocating(void **state)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * A fork child draws other random words than its parent: caches created on
+ * both sides after a fork get different free-pointer secrets (the pool of
+ * random words the forking thread held is emptied in the child).
+ */
+static void test_fork_child_secrets_differ(void **state)
+{
+	struct kmem_cache *a, *b;
+	uint64_t theirs = 0;
+	int fd[2], status;
+	pid_t pid;
+
+	a = kmem_cache_create("secret-a", 40, 0, SLAB_NO_MERGE, NULL);
+	assert_non_null(a);	/* draws a word: the pool likely has some left */
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct kmem_cache *c = kmem_cache_create("secret-b", 40, 0, SLAB_NO_MERGE, NULL);
+
+		_exit(c && write(fd[1], &c->fp_secret, sizeof(c->fp_secret)) ==
+			   (ssize_t)sizeof(c->fp_secret) ? 0 : 1);
+	}
+	b = kmem_cache_create("secret-b", 40, 0, SLAB_NO_MERGE, NULL);
+	assert_non_null(b);
+	assert_int_equal(read(fd[0], &theirs, sizeof(theirs)), (ssize_t)sizeof(theirs));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(theirs != b->fp_secret);
+	assert_true(a->fp_secret != b->fp_secret);
+	close(fd[0]);
+	close(fd[1]);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
 /* ---- mmap failure ------------------------------------------------------- */
 
 /* In a child with a small address-space limit, allocation fails cleanly. */
@@ -1170,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_destroy_flushes_all_threads),
 		cmocka_unit_test(test_slow_path_counts),
 		cmocka_unit_test(test_fork_while_allocating),
+		cmocka_unit_test(test_fork_child_secrets_differ),
 		cmocka_unit_test(test_mmap_failure_gives_null),
 	};
 
