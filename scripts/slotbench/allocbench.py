@@ -17,6 +17,10 @@ import sys
 
 from slotbench import common as bl
 
+# slotslab's contenders (the rest are peers); USERS: as users get it
+USERS = ("slab-shared", "kmalloc-shared", "slotslab-malloc")
+OURS = ("slab", "kmalloc") + USERS
+
 
 def main(argv):
     if len(argv) != 3:
@@ -33,7 +37,8 @@ def main(argv):
     for r in runs:
         if r["contender"] not in names:
             names.append(r["contender"])
-    peers = [n for n in names if n not in ("slab", "kmalloc")]
+    peers = [n for n in names if n not in OURS]
+    users = [n for n in USERS if n in names]
     prov = bl.provenance(build)
 
     rows = []
@@ -43,8 +48,9 @@ def main(argv):
         pv = [(vals[p], p) for p in peers if vals[p] is not None]
         best_peer = (min if lower_better else max)(pv) if pv else None
         cells = [bl.fmt(vals[n], spec) for n in names]
-        ratio = bl.ratio(vals["slab"], best_peer[0]) if best_peer else None
-        rows.append((title, cells, best_peer[1] if best_peer else None, ratio, goal))
+        ratios = {n: bl.ratio(vals[n], best_peer[0]) if best_peer else None
+                  for n in ["slab"] + users}
+        rows.append((title, cells, best_peer[1] if best_peer else None, ratios, goal))
 
     row("hot pair, 40 B (ns/op)", "hot", "ns_per_op", True, goal="<= 0.80")
     row("random replacement, 1M live 40 B (ns/op)", "random", "ns_per_op", True,
@@ -57,11 +63,19 @@ def main(argv):
         row("after freeing oldest 90%%, %d B (RSS / live payload)" % sz, "footprint",
             "rss_after_free90_ratio", True, size=sz, goal="slab <= 1.20", spec="%.3f")
 
-    table = bl.mdtable(["measurement"] + names + ["best peer", "slab / best peer", "goal"],
-                       [[title] + cells + [bp or bl.UNAVAILABLE, bl.fmt(ratio, "%.2f"), goal or ""]
-                        for title, cells, bp, ratio, goal in rows])
+    mine = ["slab"] + users
+    table = bl.mdtable(["measurement"] + names + ["best peer"] +
+                       ["%s / best peer" % n for n in mine] + ["goal"],
+                       [[title] + cells + [bp or bl.UNAVAILABLE] +
+                        [bl.fmt(ratios[n], "%.2f") for n in mine] + [goal or ""]
+                        for title, cells, bp, ratios, goal in rows])
     reps = os.environ.get("REPS", "5")
-    meta = ("Medians of %s runs per contender, contenders alternated within each repetition. "
+    meta = ("Medians of %s runs per contender, contenders alternated within each repetition; "
+            "the single-threaded measurements pinned to one CPU.  `slab` and `kmalloc`: allocbench "
+            "as the build links it; `slab-shared` and `kmalloc-shared`: built against the "
+            "installed library with pkg-config (shared); `slotslab-malloc`: the malloc contender "
+            "under LD_PRELOAD=libslotslab-malloc.so (measured on the hot pair and random "
+            "replacement only). "
             "revision %s; compiler: %s; CPU: %s; config: %s" %
             (reps, prov["revision"], prov["compiler"], prov["cpu"],
              " ".join(prov["config"]) or "defaults"))
@@ -72,7 +86,8 @@ def main(argv):
         "revision": prov["revision"], "compiler": prov["compiler"], "cpu": prov["cpu"],
         "config": prov["config"], "provenance": prov, "repetitions": int(reps), "runs": runs,
         "rows": [{"measurement": t, "values": dict(zip(names, c)), "best_peer": bp,
-                  "slab_over_best_peer": ratio, "goal": g} for t, c, bp, ratio, g in rows]})
+                  "slab_over_best_peer": ratios["slab"],
+                  "over_best_peer": ratios, "goal": g} for t, c, bp, ratios, g in rows]})
     print(md)
     return 0
 
