@@ -39,6 +39,21 @@ from slotbench import common as benchlib
 ROOT = benchlib.ROOT
 NCPU = max(2, os.cpu_count() or 2)
 
+# The workloads of one thread, run pinned to one CPU: on a shared virtual
+# machine the CPUs can differ (on one of these, the second ran every
+# allocator 1.7x slower), and an allocator the scheduler put on the slow one
+# would lose by the machine.  The threaded ones use every CPU alike.
+SINGLE = ("randsize-1", "large", "mleak", "reallocs", "python-churn")
+
+
+def pin_prefix():
+    """taskset -c CPU for this process's first allowed CPU, or [] without taskset."""
+    if not shutil.which("taskset") or not hasattr(os, "sched_getaffinity"):
+        return []
+    cpus = sorted(os.sched_getaffinity(0))
+    return ["taskset", "-c", str(cpus[0])] if cpus else []
+
+
 # name -> (argv after the program, default scale, full scale)
 def workloads(build, full):
     w = os.path.join(build, "workloads")
@@ -133,7 +148,8 @@ def section(res, names, work, goals):
     L = ["## Workload suite: classic allocator patterns, each allocator preloaded", "",
          "Programs of bench/workloads/ (one per pattern, deterministic, self-checking), "
          "medians of alternated runs; ratios are to the best allocator of each workload "
-         "(1.00 = best).  slotslab is `libslotslab-malloc.so` preloaded, default config.", "",
+         "(1.00 = best).  slotslab is `libslotslab-malloc.so` preloaded, default config.  "
+         "The one-thread workloads (%s) run pinned to one CPU." % ", ".join(SINGLE), "",
          "| workload | " + " | ".join("%s time" % c for c in names) + " | " +
          " | ".join("%s RSS" % c for c in names) + " |",
          "|---" * (1 + 2 * len(names)) + "|"]
@@ -364,13 +380,14 @@ def main(argv=None):
     peers = contenders(a.build)
     names = [p["name"] for p in peers]
     runs = {w: {c: [] for c in names} for w, _ in work}
+    pin = pin_prefix()
     prog = benchlib.Progress("workloads", a.reps * len(work) * len(peers))
     failed = []
     for rep in range(a.reps):
         for wi, (w, argv_w) in enumerate(work):
             k = (rep + wi) % len(peers)
             for p in peers[k:] + peers[:k]:
-                r = run_once(a.build, argv_w, p, a.timeout)
+                r = run_once(a.build, (pin if w in SINGLE else []) + argv_w, p, a.timeout)
                 runs[w][p["name"]].append(r)
                 if not r["ok"]:
                     failed.append("%s under %s: %s" % (w, p["name"], r["error"]))
