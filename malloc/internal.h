@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * malloc/internal.h - what malloc.c and aligned.c share.
+ * malloc/internal.h - what malloc.c, aligned.c, zero.c and stats.c share.
  *
  * The replacement is built twice from the same sources: with the standard
  * names (malloc, free, ...) for libslotslab-malloc.so and .a, and with
@@ -65,8 +65,9 @@ void zero_free(const char *who, void *p);
 extern char *zero_base;			/* NULL: no range (not yet, or refused) */
 
 /*
- * zero_owns - is @p a block of zero_alloc(), live or freed?  Inline: every
- * free of a page-aligned block asks it (a slab's first object is one).
+ * zero_owns - is @p a block of zero_alloc(), live or freed?  Inline:
+ * realloc asks it of every block it cannot size, free of every pointer the
+ * page map does not know.
  */
 static __always_inline bool zero_owns(const void *p)
 {

@@ -36,8 +36,8 @@
  * allocate) and before it in the child.  aligned.c adds one lock of its
  * own for huge alignments, handled the same way.
  *
- * What is not replaced: mallopt, malloc_trim, mallinfo2, malloc_stats and
- * malloc_info stay glibc's and describe glibc's (unused) heap.
+ * malloc_stats is stats.c's.  What is not replaced: mallopt, malloc_trim,
+ * mallinfo2 and malloc_info stay glibc's and describe glibc's (unused) heap.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -20,5 +20,6 @@ void *slotslab_memalign(size_t align, size_t size);
 void *slotslab_valloc(size_t size);
 void *slotslab_pvalloc(size_t size);
 size_t slotslab_malloc_usable_size(void *p);
+void slotslab_malloc_stats(void);
 
 #endif

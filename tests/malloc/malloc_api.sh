@@ -6,14 +6,15 @@
 # (glibc's own and a constructor's included), then the API, blocks freed
 # by other threads, and fork() while another thread allocates.  The same
 # program without the library is the control: it must not look like
-# slotslab.  Nothing may be reported on stderr.
+# slotslab.  Nothing may be reported on stderr.  Then malloc_stats() and
+# SLOTSLAB_STATS=1 print slotslab's heap.
 . tests/lib/tap.inc
 SO=$O/libslotslab-malloc.so
 PROG=$O/tests/malloc/progs/malloc_check
 [ -f "$SO" ] && [ -x "$PROG" ] || skip_all "$SO or $PROG is not built"
 nm -D "$SO" | grep -q ' U __[at]san_' && skip_all "sanitizer build: the library needs the sanitizer's runtime"
 log=$(mktemp -d); trap 'rm -rf "$log"' EXIT
-plan 12
+plan 14
 
 env -u LD_PRELOAD "$PROG" which >/dev/null 2>&1
 [ $? -ne 0 ]
@@ -49,8 +50,22 @@ else
 	ok 0 "# SKIP cc -static does not link here (no static libc?)"
 fi
 nm -D --defined-only "$SO" | awk '{print $3}' | sort | tr '\n' ' ' >"$log/syms"
-[ "$(cat "$log/syms")" = "aligned_alloc calloc free malloc malloc_usable_size memalign posix_memalign pvalloc realloc reallocarray valloc " ]
+[ "$(cat "$log/syms")" = "aligned_alloc calloc free malloc malloc_stats malloc_usable_size memalign posix_memalign pvalloc realloc reallocarray valloc " ]
 ok $? "the library exports the malloc API and nothing else: $(cat "$log/syms")"
+# malloc_stats(): slotslab's report on stderr, with the classes in use
+env LD_PRELOAD="$SO" "$PROG" stats >/dev/null 2>"$log/err"
+r=$?
+grep -q "^slotslab: malloc statistics" "$log/err" && grep -q "cut into slabs" "$log/err" &&
+	grep -q "^kmalloc-2560 " "$log/err" && ! grep -q "^Arena 0" "$log/err" || r=1
+[ $r -eq 0 ] || sed 's/^/# /' "$log/err" | head -20
+ok $r "malloc_stats() prints slotslab's heap (memory by use, the caches in use), not glibc's"
+# SLOTSLAB_STATS=1: the same at exit, also when the program closed stderr
+env LD_PRELOAD="$SO" SLOTSLAB_STATS=1 "$PROG" close-stderr >/dev/null 2>"$log/err"
+r=$?
+grep -q "^slotslab: malloc statistics" "$log/err" && grep -q "^kmalloc-" "$log/err" || r=1
+env LD_PRELOAD="$SO" "$PROG" close-stderr >/dev/null 2>"$log/err2" && [ ! -s "$log/err2" ] || r=1
+[ $r -eq 0 ] || sed 's/^/# /' "$log/err" | head -20
+ok $r "SLOTSLAB_STATS=1 prints the report at exit, after the program closed stderr; unset, nothing"
 ! nm -D --defined-only "$SO" | grep -q '@'
 ok $? "its symbols are unversioned, so they interpose malloc@GLIBC_2.2.5"
 finish

@@ -16,6 +16,9 @@
  *   malloc_check threads blocks freed by threads other than their allocator
  *   malloc_check fork    fork while another thread allocates; the child
  *                        uses, resizes and frees the parent's blocks
+ *   malloc_check stats   malloc_stats() with blocks of 64 sizes live
+ *   malloc_check close-stderr  allocate, free, close stderr and exit (for
+ *                        SLOTSLAB_STATS, whose report must still appear)
  *
  * Exit 0 when every check holds; otherwise each failure is printed.
  */
@@ -218,6 +221,18 @@ static void forks(void)
 	pthread_join(t, NULL);
 }
 
+/* malloc_stats() with blocks of a few classes live: the report on stderr. */
+static void stats(void)
+{
+	void *p[64];
+
+	for (int i = 0; i < 64; i++)
+		p[i] = malloc((size_t)(i + 1) * 40);
+	malloc_stats();
+	for (int i = 0; i < 64; i++)
+		free(p[i]);
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -230,8 +245,12 @@ int main(int argc, char **argv)
 		threads();
 	else if (strcmp(what, "fork") == 0)
 		forks();
+	else if (strcmp(what, "stats") == 0)
+		stats();
+	else if (strcmp(what, "close-stderr") == 0)
+		free(malloc(100)), fclose(stderr);	/* as coreutils' close_stdout at exit */
 	else {
-		fprintf(stderr, "usage: malloc_check which|api|threads|fork\n");
+		fprintf(stderr, "usage: malloc_check which|api|threads|fork|stats|close-stderr\n");
 		return 2;
 	}
 	return failures != 0;
