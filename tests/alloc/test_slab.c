@@ -1108,6 +1108,11 @@ static void test_fork_child_secrets_differ(void **state)
 	int fd[2], status;
 	pid_t pid;
 
+	if (test_under_tsan()) {
+		/* fork() takes every cache's locks: more than TSan's deadlock detector holds */
+		print_message("# skipped: ThreadSanitizer cannot track fork()'s many locks\n");
+		skip();
+	}
 	a = kmem_cache_create("secret-a", 40, 0, SLAB_NO_MERGE, NULL);
 	assert_non_null(a);	/* draws a word: the pool likely has some left */
 	assert_int_equal(pipe(fd), 0);
@@ -1119,6 +1124,7 @@ static void test_fork_child_secrets_differ(void **state)
 		_exit(c && write(fd[1], &c->fp_secret, sizeof(c->fp_secret)) ==
 			   (ssize_t)sizeof(c->fp_secret) ? 0 : 1);
 	}
+	close(fd[1]);	/* a child that writes nothing ends the read */
 	b = kmem_cache_create("secret-b", 40, 0, SLAB_NO_MERGE, NULL);
 	assert_non_null(b);
 	assert_int_equal(read(fd[0], &theirs, sizeof(theirs)), (ssize_t)sizeof(theirs));
@@ -1127,7 +1133,6 @@ static void test_fork_child_secrets_differ(void **state)
 	assert_true(theirs != b->fp_secret);
 	assert_true(a->fp_secret != b->fp_secret);
 	close(fd[0]);
-	close(fd[1]);
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
 }
