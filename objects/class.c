@@ -96,7 +96,7 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	uint32_t gc;
 
 	if (b) {
-		cls->flags = b->flags & (OMC_DICT | OMC_WEAKREF | OMC_VARSIZE | OMC_INLINE);
+		cls->flags = b->flags & (OMC_DICT | OMC_WEAKREF | OMC_VARSIZE | OMC_INLINE | OMC_NATIVE);
 		cls->basic = b->basic;
 		cls->dict_off = b->dict_off;
 		cls->weakref_off = b->weakref_off;
@@ -105,7 +105,8 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 			memcpy(cls->slot_off, b->slot_off, b->nslots * sizeof(*cls->slot_off));
 		}
 	} else {
-		cls->flags = varsize ? OMC_VARSIZE : 0;
+		cls->flags = (varsize ? OMC_VARSIZE : 0) |
+			     (def->flags & OM_CLASS_NATIVE ? OMC_NATIVE : 0);
 		cls->basic = t->hdr_size + (varsize ? 8 : 0);
 	}
 	if (declared)

@@ -725,10 +725,23 @@ class Recorder(object):
                 opts.append('dict')
             if var:
                 opts.append('varsize')
+            # native (CPython 3.11+): its subclasses' instances start without
+            # values (CPython makes them only in object.__new__; 3.13 only for
+            # a layout no larger than object's): the first C type in its MRO
+            # is not object (list, str, dict), or, 3.13, it has a C layout of
+            # its own (a library class with slots, like Fraction)
+            native = False
+            if sys.version_info[:2] >= (3, 11) and not with_dict:
+                for t in b.__mro__:
+                    if not t.__flags__ & (1 << 9):      # Py_TPFLAGS_HEAPTYPE
+                        native = t is not object
+                        break
+                if sys.version_info[:2] >= (3, 13):
+                    native = native or b.__basicsize__ > object.__basicsize__
             lines.append('class %s %s' % (cname(b), ' '.join(opts)))
-            hdr.append('# pyrecord: external %s %s.%s%s%s' % (
+            hdr.append('# pyrecord: external %s %s.%s%s%s%s' % (
                 names[b], b.__module__, b.__name__, ' dict' if with_dict else '',
-                ' varsize' if var else ''))
+                ' varsize' if var else '', ' native' if native else ''))
             ext.append(b)
 
         for c in classes:

@@ -46,7 +46,7 @@ struct name_count {
 struct cls {
 	const struct trace_class *tc;
 	int parent;
-	bool external, ext_dict;
+	bool external, ext_dict, ext_native;
 	bool blocked;			/* built as declared */
 	bool weak;			/* direct instances are weakly referenced */
 	size_t n;			/* live direct instances */
@@ -279,14 +279,15 @@ next:;
 	return 0;
 }
 
-/* The header's "pyrecord: external NAME ... [dict]" lines mark library bases. */
+/* The header's "pyrecord: external NAME ... [dict] [varsize] [native]" lines mark
+ * library bases (native: see OM_CLASS_NATIVE). */
 static void read_header(struct adv *a, struct advise_result *r)
 {
 	const char *h = trace_header(a->t, NULL), *p, *e;
 
 	for (p = h; *p; p = *e ? e + 1 : e) {
 		char name[256];
-		int len;
+		int len, off = 0;
 
 		e = strchr(p, '\n');
 		if (!e)
@@ -296,13 +297,18 @@ static void read_header(struct adv *a, struct advise_result *r)
 			snprintf(r->interpreter, sizeof(r->interpreter), "%.*s", len - 8, p + 8);
 		else if (len > 8 && strncmp(p, "moment: ", 8) == 0)
 			snprintf(r->moment, sizeof(r->moment), "%.*s", len - 8, p + 8);
-		else if (sscanf(p, "pyrecord: external %255s", name) == 1) {
+		else if (sscanf(p, "pyrecord: external %255s %*s%n", name, &off) == 1 && off) {
+			/* the flags follow NAME MOD.QUAL (a class named dict, builtins.dict) */
+			const char *f = p + off;
+
 			for (size_t i = 0; i < a->nc; i++)
 				if (strcmp(a->c[i].tc->name, name) == 0) {
-					const char *d = strstr(p, " dict");
+					const char *d = strstr(f, " dict");
+					const char *nt = strstr(f, " native");
 
 					a->c[i].external = true;
 					a->c[i].ext_dict = d && d < e;
+					a->c[i].ext_native = nt && nt < e;
 				}
 		} else if (strncmp(p, "pyrecord: odd ", 14) == 0) {
 			char kind[64];
@@ -394,7 +400,11 @@ static void plan(struct adv *a)
 					"__slots__ too (advised for it%s)", b->tc->name,
 					b->n ? " below" : ": __slots__ = () or its own names");
 			}
-			if (a->c[q].blocked)
+			/* an external base is "blocked" (it cannot be changed), which
+			 * blocks its subclasses only if it keeps a dict (above): a
+			 * library base with slots (list, str, Fraction) leaves the
+			 * subclass free to declare its own */
+			if (a->c[q].blocked && !(b->external && !b->ext_dict))
 				c->blocked = true;
 		}
 		for (size_t k = 0; k < c->nnames; k++) {
@@ -535,7 +545,8 @@ static int build(struct adv *a, const enum variant *v, int slot, char *err, size
 			def.flags = (c->tc->flags & TRACE_CF_SLOTS ? OM_CLASS_SLOTS : 0) |
 				    (c->tc->flags & TRACE_CF_DICT ? OM_CLASS_DICT : 0) |
 				    (c->tc->flags & TRACE_CF_WEAKREF ? OM_CLASS_WEAKREF : 0) |
-				    (c->tc->flags & TRACE_CF_VARSIZE ? OM_CLASS_VARSIZE : 0);
+				    (c->tc->flags & TRACE_CF_VARSIZE ? OM_CLASS_VARSIZE : 0) |
+				    (c->ext_native && !base ? OM_CLASS_NATIVE : 0);
 		} else {
 			def.flags = OM_CLASS_SLOTS | (vi == V_SLOTS_DICT ? OM_CLASS_DICT : 0);
 			if (c->weak && !(base && (bi.flags & OM_INFO_WEAKREF)) &&
