@@ -121,7 +121,9 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	}
 	if (want_dict && !(cls->flags & OMC_DICT)) {
 		cls->flags |= OMC_DICT;
-		if (t->inline_dict && !varsize) {
+		/* 3.12+ manage a variable-size instance's dict too (tp_dictoffset
+		 * -1, the 16-byte pre-header); 3.11 puts it after the items */
+		if (t->inline_dict && (!varsize || t->managed_weakref)) {
 			cls->flags |= OMC_INLINE;
 		} else {
 			cls->dict_off = (int32_t)cls->basic;

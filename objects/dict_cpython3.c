@@ -104,8 +104,9 @@
  * heap; 3.13's inline values are a block of their own charged as dict
  * memory, where CPython allocates them with the object (same bytes, one
  * block more); 3.11+ make a combined dict at once where CPython first
- * wraps the values in a split dict; variable-size classes of 3.11+ keep a
- * plain combined dict; the dict and keys free lists are not modelled.
+ * wraps the values in a split dict; variable-size classes keep a plain
+ * combined dict under 3.11, a managed one (pre-header, split on the shared
+ * keys, values for all their room from the first set) under 3.12+; the dict and keys free lists are not modelled.
  */
 #include "objects/internal.h"
 
@@ -837,10 +838,12 @@ static void py3_class_fini(struct om_class *cls)
 /* Instances with values from the start: 3.11+ managed dicts, 3.13 no slots;
  * not those a C constructor makes (OMC_NATIVE): CPython gives them values
  * only in object's own __new__, so their first set makes a split dict
- * (first_dict) with values for all the shared keys' room */
+ * (first_dict) with values for all the shared keys' room; so are 3.12+'s
+ * variable-size instances (int, tuple, bytes make them), whose dict is
+ * managed too */
 static bool has_values(const struct om_class *cls)
 {
-	return (cls->flags & OMC_INLINE) && !(cls->flags & OMC_NATIVE) &&
+	return (cls->flags & OMC_INLINE) && !(cls->flags & (OMC_NATIVE | OMC_VARSIZE)) &&
 	       (!py(cls)->values13 || !cls->nslots);
 }
 
