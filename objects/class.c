@@ -122,8 +122,11 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	if (want_dict && !(cls->flags & OMC_DICT)) {
 		cls->flags |= OMC_DICT;
 		/* 3.12+ manage a variable-size instance's dict too (tp_dictoffset
-		 * -1, the 16-byte pre-header); 3.11 puts it after the items */
-		if (t->inline_dict && (!varsize || t->managed_weakref)) {
+		 * -1, the 16-byte pre-header); 3.11 puts it after the items.  A
+		 * native root's own dict is a field of its C layout
+		 * (BaseException's): a plain dict, never managed */
+		if (t->inline_dict && (!varsize || t->managed_weakref) &&
+		    !(!b && (def->flags & OM_CLASS_NATIVE))) {
 			cls->flags |= OMC_INLINE;
 		} else {
 			cls->dict_off = (int32_t)cls->basic;

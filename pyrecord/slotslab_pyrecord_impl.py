@@ -718,11 +718,14 @@ class Recorder(object):
                 return
             var = getattr(b, '__itemsize__', 0) > 0
             with_dict = getattr(b, '__dictoffset__', 0) != 0
-            opts = []
-            if not with_dict:
-                opts.append('slots=')
-            else:
+            # declared as what its instances have: a dict and weak
+            # references only where it takes them (BaseException has a dict
+            # and no weak references: a subclass adds them)
+            opts = ['slots=']
+            if with_dict:
                 opts.append('dict')
+            if getattr(b, '__weakrefoffset__', 0) != 0:
+                opts.append('weakref')
             if var:
                 opts.append('varsize')
             # native (CPython 3.11+): its subclasses' instances start without
@@ -730,8 +733,16 @@ class Recorder(object):
             # a layout no larger than object's): the first C type in its MRO
             # is not object (list, str, dict), or, 3.13, it has a C layout of
             # its own (a library class with slots, like Fraction)
+            # With a dict: native if a C type holds it (BaseException's
+            # field), which stays unmade when a subclass's slots take every
+            # attribute; a library Python class without slots keeps its dict.
             native = False
-            if sys.version_info[:2] >= (3, 11) and not with_dict:
+            if with_dict:
+                for t in b.__mro__:
+                    if not t.__flags__ & (1 << 9):
+                        native = getattr(t, '__dictoffset__', 0) != 0
+                        break
+            elif sys.version_info[:2] >= (3, 11):
                 for t in b.__mro__:
                     if not t.__flags__ & (1 << 9):      # Py_TPFLAGS_HEAPTYPE
                         native = t is not object

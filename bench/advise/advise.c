@@ -381,7 +381,10 @@ static void plan(struct adv *a)
 		for (int q = p; q >= 0; q = a->c[q].parent) {
 			struct cls *b = &a->c[q];
 
-			if (b->external && b->ext_dict) {
+			if (b->external && b->ext_dict && b->ext_native) {
+				/* BaseException's dict: a field, made by the first set
+				 * no slot takes; slots of the subclass leave it unmade */
+			} else if (b->external && b->ext_dict) {
 				blocker(c, "base %s has no __slots__: its dict stays (a base from a "
 					"library cannot get slots here)", b->tc->name);
 				c->blocked = true;
@@ -401,10 +404,11 @@ static void plan(struct adv *a)
 					b->n ? " below" : ": __slots__ = () or its own names");
 			}
 			/* an external base is "blocked" (it cannot be changed), which
-			 * blocks its subclasses only if it keeps a dict (above): a
-			 * library base with slots (list, str, Fraction) leaves the
+			 * blocks its subclasses only if it keeps a dict that every
+			 * instance has (above): a library base with slots (list, str,
+			 * Fraction) or a C dict field (BaseException) leaves the
 			 * subclass free to declare its own */
-			if (a->c[q].blocked && !(b->external && !b->ext_dict))
+			if (a->c[q].blocked && !(b->external && (!b->ext_dict || b->ext_native)))
 				c->blocked = true;
 		}
 		for (size_t k = 0; k < c->nnames; k++) {

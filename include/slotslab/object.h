@@ -308,8 +308,11 @@ struct om_class;
 /* instances are made by a C constructor (list, str, dict: not object's) or,
  * CPython 3.13, have a C layout beyond object's (a library base with slots):
  * under 3.11+ they start without values; the first attribute set makes a
- * split dict with values for all the shared keys' room.  Root only; other
- * profiles ignore it */
+ * split dict with values for all the shared keys' room.  A native root
+ * with a dict (OM_CLASS_DICT: BaseException) has it as a field of its C
+ * layout, a plain dict under every profile, made by the first attribute
+ * set that no slot takes.  Root only; profiles without managed dicts
+ * ignore it but for that */
 #define OM_CLASS_NATIVE  0x10u
 
 /**
