@@ -269,11 +269,16 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
     if instances is None:
-        if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 512))):
+        if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 509))):
             return None
         return [im for im in enumerate(map(final, picked())) if im[1]] or None
     n = len(instances)
-    picks = range(0, n, max(1, n // READ_SAMPLES))
+    # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
+    # a loop over a list (docs[::2]) is not missed by an even stride
+    step = max(1, n // READ_SAMPLES)
+    while step > 1 and any(step % p == 0 for p in (2, 3, 5, 7)):
+        step += 1
+    picks = range(0, n, step)
     if c1 is None:
         picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
         hit = set([itypes[i] for i in picks if mark(instances[i])])
@@ -322,6 +327,23 @@ def made_early(c, common, shapes, inst_shapes, instances, sizer):
     except Exception:
         return False
     return bool(want) and min(got) > min(want)
+
+
+def lazy_name(c, a):
+    """The descriptor (functools.cached_property, or one like it: __get__
+    and __set_name__, no __set__) in c's MRO that name a shadows, or None.
+    Such a name enters the instance's dict when first read, after
+    construction: the snapshot sets it after every "new", as the rare
+    names (made_early() may still move it to "new")."""
+    for k in getattr(c, '__mro__', ()):
+        v = k.__dict__.get(a)
+        if v is not None:
+            t = type(v)
+            if (hasattr(t, '__get__') and hasattr(t, '__set_name__') and
+                    not hasattr(t, '__set__')):
+                return v
+            return None
+    return None
 
 
 def richest_first(c, shapes, inst_shapes, instances):
@@ -805,6 +827,8 @@ class Recorder(object):
                                         'staticmethod', 'property', 'getset_descriptor'):
                     continue
                 lines.append('classattr %s %s 1' % (cn, a))
+                if lazy_name(c, a) is v and is_name(type(v).__name__):
+                    hdr.append('# pyrecord: descriptor %s %s %s' % (cn, a, type(v).__name__))
         # Instances: slots (in slot order) then the dict, in its order.  A
         # snapshot has no times: the attributes every instance of a class
         # has (its dict-order prefix) are set at the instance's "new", the
@@ -1089,7 +1113,8 @@ class Recorder(object):
                 h[a] = h.get(a, 0) + k
         common = {}           # class -> names at least half its instances have
         for c, h in held.items():
-            common[c] = set([a for a, k in h.items() if 2 * k >= total[c]])
+            common[c] = set([a for a, k in h.items() if 2 * k >= total[c] and
+                             not lazy_name(c, a)])
         # Unless the layout says the rare names were there first: a class
         # whose instances' values were sized for more names than the common
         # ones (a probe class given only those says how many) had the rare

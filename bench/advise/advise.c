@@ -333,6 +333,26 @@ static void count_name(struct cls *c, uint32_t s)
 	c->names[c->nnames++] = (struct name_count){ s, 1 };
 }
 
+/*
+ * The kind of descriptor (cached_property) that class attribute @name of
+ * @cls is, from the header's "pyrecord: descriptor CLASS NAME KIND" line,
+ * in @kind; false if it is none.
+ */
+static bool descriptor_kind(struct adv *a, const char *cls, const char *name, char *kind,
+			    size_t len)
+{
+	const char *h = trace_header(a->t, NULL), *p;
+	char c[256], n[256], k[64];
+
+	for (p = h; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "pyrecord: descriptor %255s %255s %63s", c, n, k) == 3 &&
+		    strcmp(c, cls) == 0 && strcmp(n, name) == 0) {
+			snprintf(kind, len, "%s", k);
+			return true;
+		}
+	return false;
+}
+
 static bool has_cattr(struct adv *a, int ci, uint32_t s, int *where)
 {
 	for (; ci >= 0; ci = a->c[ci].parent)
@@ -413,8 +433,18 @@ static void plan(struct adv *a)
 		}
 		for (size_t k = 0; k < c->nnames; k++) {
 			int where;
+			char kind[64];
 
-			if (has_cattr(a, (int)i, c->names[k].sym, &where))
+			if (has_cattr(a, (int)i, c->names[k].sym, &where) &&
+			    descriptor_kind(a, a->c[where].tc->name, sym(a, c->names[k].sym), kind,
+					    sizeof(kind)))
+				blocker(c, "'%s' is a %s of %s, which keeps its value in the "
+					"instance's __dict__: a slot of that name conflicts with it; "
+					"make it a property over a slot of another name (e.g. '_%s', "
+					"as predicted), or keep '__dict__' in __slots__",
+					sym(a, c->names[k].sym), kind, a->c[where].tc->name,
+					sym(a, c->names[k].sym));
+			else if (has_cattr(a, (int)i, c->names[k].sym, &where))
 				blocker(c, "class attribute '%s' of %s is named like slot '%s': remove "
 					"it from the class body (set the default in __init__)",
 					sym(a, c->names[k].sym), a->c[where].tc->name,
