@@ -74,8 +74,8 @@ ok $? "a class's __getattribute__ is never run by the recorder; its instances ar
 
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && "$S" info "$tmp/argv.bin" | grep -q 'new *3' && grep -q 'status exit 3' "$tmp/argv.bin"
-ok $? "sys.argv reaches the program; sys.exit(3) gives exit 1 and a binary trace"
+[ $rc -eq 3 ] && "$S" info "$tmp/argv.bin" | grep -q 'new *3' && grep -q 'status exit 3' "$tmp/argv.bin"
+ok $? "sys.argv reaches the program; sys.exit(3) gives exit 3 (the program's status) and a binary trace"
 
 # The layout reads (the pre-header, the values' pymalloc pool): without
 # pymalloc, or with the allocator's debug hooks, the recorder falls back to
