@@ -758,17 +758,27 @@ class Recorder(object):
             # With a dict: native if a C type holds it (BaseException's
             # field), which stays unmade when a subclass's slots take every
             # attribute; a library Python class without slots keeps its dict.
+            # The C type whose __new__ makes the instances: the first in the
+            # MRO with a built-in __new__ (a Python one calls on; not the
+            # heap-type flag, which 3.12+'s C types like deque carry too).
+            maker = object
+            for t in b.__mro__:
+                n = t.__dict__.get('__new__')
+                if n is not None and type(n).__name__ == 'builtin_function_or_method':
+                    maker = t
+                    break
             native = False
             if with_dict:
+                # the class that brought the dict (its base has none) is a
+                # C type: not a heap type, or one with a built-in __new__
                 for t in b.__mro__:
-                    if not t.__flags__ & (1 << 9):
-                        native = getattr(t, '__dictoffset__', 0) != 0
+                    if getattr(t.__base__, '__dictoffset__', 0) == 0:
+                        n = t.__dict__.get('__new__')
+                        native = (not t.__flags__ & (1 << 9) or      # Py_TPFLAGS_HEAPTYPE
+                                  type(n).__name__ == 'builtin_function_or_method')
                         break
             elif sys.version_info[:2] >= (3, 11):
-                for t in b.__mro__:
-                    if not t.__flags__ & (1 << 9):      # Py_TPFLAGS_HEAPTYPE
-                        native = t is not object
-                        break
+                native = maker is not object
                 if sys.version_info[:2] >= (3, 13):
                     native = native or b.__basicsize__ > object.__basicsize__
             lines.append('class %s %s' % (cname(b), ' '.join(opts)))

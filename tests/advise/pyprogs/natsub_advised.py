@@ -24,3 +24,13 @@ class Headers(dict):
         self.source = source
 
 headers = [Headers(i) for i in range(5000)]
+
+from collections import deque
+
+class Window(deque):
+    __slots__ = ('limit',)
+    def __init__(self, limit):
+        deque.__init__(self, (), 8)
+        self.limit = limit
+
+windows = [Window(i) for i in range(4000)]
