@@ -77,6 +77,13 @@ except ImportError:
     pass
 
 MANAGED_DICT = 1 << 4  # Py_TPFLAGS_MANAGED_DICT (CPython 3.11+)
+try:
+    from _thread import _local as THREAD_LOCAL
+except ImportError:
+    try:
+        from thread import _local as THREAD_LOCAL     # CPython 2.7
+    except ImportError:
+        THREAD_LOCAL = None
 READ_SAMPLES = 256    # instances checked for a __dict__ read, besides each class's first
 
 
@@ -581,10 +588,15 @@ class Recorder(object):
             i += 1
         kind = self.kind
         user, exts = set(), set()
+        self.thread_locals = set()
         for c in walk:
             k = kind(c)
             if k == 'user':
-                if not issubclass(c, type):
+                if THREAD_LOCAL is not None and issubclass(c, THREAD_LOCAL):
+                    # its attributes live per thread, outside the instance:
+                    # counted (odd thread-local), never recorded as empty
+                    self.thread_locals.add(c)
+                elif not issubclass(c, type):
                     user.add(c)
             elif k == 'ext':
                 exts.add(c)
@@ -677,6 +689,11 @@ class Recorder(object):
         # reference types live, to count weak references only if any.
         odd_possible = any(t is not dict and issubclass(t, dict) for t in alltypes)
         weak_types = [t for t in alltypes if issubclass(t, WEAK_TYPES)]
+        tl = alltypes & self.thread_locals
+        if tl:
+            t = next(iter(tl))
+            note('thread-local', '%s.%s' % (t.__module__, t.__name__),
+                 sum(map(tl.__contains__, map(type, objs))))
         if exts:
             t = next(compress(map(type, objs), map(exts.__contains__, map(type, objs))), None)
             if t is not None:

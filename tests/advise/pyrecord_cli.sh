@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 23
+plan 24
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -71,6 +71,11 @@ ok $? "300 shapes and 300 weak references to one instance (4-byte numbers in the
 	[ ! -e "$tmp/hook.ran" ] && [ "$(grep -c '^set [0-9]* v 1$' "$tmp/hook.txt")" -eq 6 ] &&
 	grep -q '^# pyrecord: odd attribute-hook 1 G.__getattribute__$' "$tmp/hook.txt"
 ok $? "a class's __getattribute__ is never run by the recorder; its instances are recorded, the hook counted"
+
+"$S" pyrecord -o "$tmp/tl.txt" -- "$py" $P/tlocal.py 2>"$tmp/err" &&
+	grep -q '^# pyrecord: odd thread-local 30 __main__.Session$' "$tmp/tl.txt" &&
+	[ "$(grep -c '^new [0-9]* Plain$' "$tmp/tl.txt")" -eq 4 ] && ! grep -q '^new [0-9]* Session$' "$tmp/tl.txt"
+ok $? "threading.local instances are counted as odd, not recorded as empty"
 
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
