@@ -135,7 +135,9 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	}
 	if (want_weak && !(cls->flags & OMC_WEAKREF)) {
 		cls->flags |= OMC_WEAKREF;
-		if (!(t->managed_weakref && !varsize)) {
+		/* a native root's weak reference list is a field of its C layout
+		 * (deque's), never managed */
+		if (!(t->managed_weakref && !varsize) || (!b && (def->flags & OM_CLASS_NATIVE))) {
 			cls->weakref_off = (int32_t)cls->basic;
 			cls->basic += 8;
 		}
@@ -146,11 +148,11 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	cls->pre = gc;
 	/* the pre-header: [weakref (3.12+) or values (3.11)][dict][GC header] */
 	if ((cls->flags & OMC_INLINE) || (t->managed_weakref && !varsize &&
-					  (cls->flags & OMC_WEAKREF))) {
+					  (cls->flags & OMC_WEAKREF) && cls->weakref_off <= 0)) {
 		cls->pre += 16;
 		if (cls->flags & OMC_INLINE)
 			cls->dict_off = -(int32_t)(gc + 8);
-		if (t->managed_weakref && (cls->flags & OMC_WEAKREF))
+		if (t->managed_weakref && (cls->flags & OMC_WEAKREF) && cls->weakref_off <= 0)
 			cls->weakref_off = -(int32_t)(gc + 16);
 	}
 	cls->size = cls->pre + cls->basic;

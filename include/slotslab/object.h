@@ -311,7 +311,8 @@ struct om_class;
  * split dict with values for all the shared keys' room.  A native root
  * with a dict (OM_CLASS_DICT: BaseException) has it as a field of its C
  * layout, a plain dict under every profile, made by the first attribute
- * set that no slot takes.  Root only; profiles without managed dicts
+ * set that no slot takes; so is its weak reference list (OM_CLASS_WEAKREF:
+ * deque, set), never 3.12's managed pre-header.  Root only; profiles without managed dicts
  * ignore it but for that */
 #define OM_CLASS_NATIVE  0x10u
 
