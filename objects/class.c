@@ -96,7 +96,7 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	uint32_t gc;
 
 	if (b) {
-		cls->flags = b->flags & (OMC_DICT | OMC_WEAKREF | OMC_VARSIZE | OMC_INLINE);
+		cls->flags = b->flags & (OMC_DICT | OMC_WEAKREF | OMC_VARSIZE | OMC_INLINE | OMC_NATIVE);
 		cls->basic = b->basic;
 		cls->dict_off = b->dict_off;
 		cls->weakref_off = b->weakref_off;
@@ -105,7 +105,8 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 			memcpy(cls->slot_off, b->slot_off, b->nslots * sizeof(*cls->slot_off));
 		}
 	} else {
-		cls->flags = varsize ? OMC_VARSIZE : 0;
+		cls->flags = (varsize ? OMC_VARSIZE : 0) |
+			     (def->flags & OM_CLASS_NATIVE ? OMC_NATIVE : 0);
 		cls->basic = t->hdr_size + (varsize ? 8 : 0);
 	}
 	if (declared)
@@ -120,7 +121,12 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	}
 	if (want_dict && !(cls->flags & OMC_DICT)) {
 		cls->flags |= OMC_DICT;
-		if (t->inline_dict && !varsize) {
+		/* 3.12+ manage a variable-size instance's dict too (tp_dictoffset
+		 * -1, the 16-byte pre-header); 3.11 puts it after the items.  A
+		 * native root's own dict is a field of its C layout
+		 * (BaseException's): a plain dict, never managed */
+		if (t->inline_dict && (!varsize || t->managed_weakref) &&
+		    !(!b && (def->flags & OM_CLASS_NATIVE))) {
 			cls->flags |= OMC_INLINE;
 		} else {
 			cls->dict_off = (int32_t)cls->basic;
@@ -129,7 +135,9 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	}
 	if (want_weak && !(cls->flags & OMC_WEAKREF)) {
 		cls->flags |= OMC_WEAKREF;
-		if (!(t->managed_weakref && !varsize)) {
+		/* a native root's weak reference list is a field of its C layout
+		 * (deque's), never managed */
+		if (!(t->managed_weakref && !varsize) || (!b && (def->flags & OM_CLASS_NATIVE))) {
 			cls->weakref_off = (int32_t)cls->basic;
 			cls->basic += 8;
 		}
@@ -140,11 +148,11 @@ static void class_layout(struct om_class *cls, const struct om_class_def *def,
 	cls->pre = gc;
 	/* the pre-header: [weakref (3.12+) or values (3.11)][dict][GC header] */
 	if ((cls->flags & OMC_INLINE) || (t->managed_weakref && !varsize &&
-					  (cls->flags & OMC_WEAKREF))) {
+					  (cls->flags & OMC_WEAKREF) && cls->weakref_off <= 0)) {
 		cls->pre += 16;
 		if (cls->flags & OMC_INLINE)
 			cls->dict_off = -(int32_t)(gc + 8);
-		if (t->managed_weakref && (cls->flags & OMC_WEAKREF))
+		if (t->managed_weakref && (cls->flags & OMC_WEAKREF) && cls->weakref_off <= 0)
 			cls->weakref_off = -(int32_t)(gc + 16);
 	}
 	cls->size = cls->pre + cls->basic;

@@ -104,8 +104,9 @@
  * heap; 3.13's inline values are a block of their own charged as dict
  * memory, where CPython allocates them with the object (same bytes, one
  * block more); 3.11+ make a combined dict at once where CPython first
- * wraps the values in a split dict; variable-size classes of 3.11+ keep a
- * plain combined dict; the dict and keys free lists are not modelled.
+ * wraps the values in a split dict; variable-size classes keep a plain
+ * combined dict under 3.11, a managed one (pre-header, split on the shared
+ * keys, values for all their room from the first set) under 3.12+; the dict and keys free lists are not modelled.
  */
 #include "objects/internal.h"
 
@@ -438,7 +439,12 @@ static size_t split_cap(const struct py3 *P, const struct dict3 *mp)
 {
 	if (P->sharing == SPLIT_DICTS)
 		return USABLE_FRACTION((size_t)1 << mp->ma_keys->dk_log2_size);
-	return ((const uint8_t *)mp->ma_values)[-8];  /* 3.13's capacity byte */
+	if (P->values13)
+		return ((const uint8_t *)mp->ma_values)[-8];  /* 3.13's capacity byte */
+	/* 3.11, 3.12: the values' prefix has no room for it (CPython never
+	 * needs it again); new_split_dict keeps it in ma_version_tag, which
+	 * the model does not use otherwise */
+	return (size_t)mp->ma_version_tag;
 }
 
 static void free_dict(struct om_class *cls, struct dict3 *mp)
@@ -682,6 +688,8 @@ static struct dict3 *new_split_dict(struct om_class *cls, size_t cap)
 	}
 	mp->ma_keys = cached_keys(cls);
 	mp->ma_keys->dk_refcnt++;
+	if (py(cls)->sharing == VALUES_BESIDE)
+		mp->ma_version_tag = cap;	/* split_cap */
 	return mp;
 }
 
@@ -827,10 +835,16 @@ static void py3_class_fini(struct om_class *cls)
 	cls->dstate = NULL;
 }
 
-/* Instances with values from the start: 3.11+ managed dicts, 3.13 no slots. */
+/* Instances with values from the start: 3.11+ managed dicts, 3.13 no slots;
+ * not those a C constructor makes (OMC_NATIVE): CPython gives them values
+ * only in object's own __new__, so their first set makes a split dict
+ * (first_dict) with values for all the shared keys' room; so are 3.12+'s
+ * variable-size instances (int, tuple, bytes make them), whose dict is
+ * managed too */
 static bool has_values(const struct om_class *cls)
 {
-	return (cls->flags & OMC_INLINE) && (!py(cls)->values13 || !cls->nslots);
+	return (cls->flags & OMC_INLINE) && !(cls->flags & (OMC_NATIVE | OMC_VARSIZE)) &&
+	       (!py(cls)->values13 || !cls->nslots);
 }
 
 static int py3_obj_init(struct om_class *cls, struct om_object *obj)
@@ -913,7 +927,7 @@ static struct dict3 *first_dict(struct om_class *cls)
 
 	if (k && P->sharing == SPLIT_DICTS)
 		return new_split_dict(cls, USABLE_FRACTION((size_t)1 << k->dk_log2_size));
-	if (k && (cls->flags & OMC_INLINE))  /* 3.13 managed dict without inline values */
+	if (k && (cls->flags & OMC_INLINE))  /* managed dict without values (3.13 slots, native) */
 		return new_split_dict(cls, (size_t)(k->dk_nentries + k->dk_usable));
 	mp = new_dict(cls);
 	if (mp && P->new_dict_keys) {

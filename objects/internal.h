@@ -245,6 +245,7 @@ struct om_space {
 #define OMC_VARSIZE  OM_INFO_VARSIZE
 #define OMC_GC       OM_INFO_GC
 #define OMC_INLINE   OM_INFO_INLINE_DICT
+#define OMC_NATIVE   OM_INFO_NATIVE
 
 /*
  * Invariants:

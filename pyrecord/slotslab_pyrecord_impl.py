@@ -77,6 +77,13 @@ except ImportError:
     pass
 
 MANAGED_DICT = 1 << 4  # Py_TPFLAGS_MANAGED_DICT (CPython 3.11+)
+try:
+    from _thread import _local as THREAD_LOCAL
+except ImportError:
+    try:
+        from thread import _local as THREAD_LOCAL     # CPython 2.7
+    except ImportError:
+        THREAD_LOCAL = None
 READ_SAMPLES = 256    # instances checked for a __dict__ read, besides each class's first
 
 
@@ -269,11 +276,16 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
     if instances is None:
-        if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 512))):
+        if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 509))):
             return None
         return [im for im in enumerate(map(final, picked())) if im[1]] or None
     n = len(instances)
-    picks = range(0, n, max(1, n // READ_SAMPLES))
+    # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
+    # a loop over a list (docs[::2]) is not missed by an even stride
+    step = max(1, n // READ_SAMPLES)
+    while step > 1 and any(step % p == 0 for p in (2, 3, 5, 7)):
+        step += 1
+    picks = range(0, n, step)
     if c1 is None:
         picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
         hit = set([itypes[i] for i in picks if mark(instances[i])])
@@ -322,6 +334,23 @@ def made_early(c, common, shapes, inst_shapes, instances, sizer):
     except Exception:
         return False
     return bool(want) and min(got) > min(want)
+
+
+def lazy_name(c, a):
+    """The descriptor (functools.cached_property, or one like it: __get__
+    and __set_name__, no __set__) in c's MRO that name a shadows, or None.
+    Such a name enters the instance's dict when first read, after
+    construction: the snapshot sets it after every "new", as the rare
+    names (made_early() may still move it to "new")."""
+    for k in getattr(c, '__mro__', ()):
+        v = k.__dict__.get(a)
+        if v is not None:
+            t = type(v)
+            if (hasattr(t, '__get__') and hasattr(t, '__set_name__') and
+                    not hasattr(t, '__set__')):
+                return v
+            return None
+    return None
 
 
 def richest_first(c, shapes, inst_shapes, instances):
@@ -559,10 +588,15 @@ class Recorder(object):
             i += 1
         kind = self.kind
         user, exts = set(), set()
+        self.thread_locals = set()
         for c in walk:
             k = kind(c)
             if k == 'user':
-                if not issubclass(c, type):
+                if THREAD_LOCAL is not None and issubclass(c, THREAD_LOCAL):
+                    # its attributes live per thread, outside the instance:
+                    # counted (odd thread-local), never recorded as empty
+                    self.thread_locals.add(c)
+                elif not issubclass(c, type):
                     user.add(c)
             elif k == 'ext':
                 exts.add(c)
@@ -655,6 +689,11 @@ class Recorder(object):
         # reference types live, to count weak references only if any.
         odd_possible = any(t is not dict and issubclass(t, dict) for t in alltypes)
         weak_types = [t for t in alltypes if issubclass(t, WEAK_TYPES)]
+        tl = alltypes & self.thread_locals
+        if tl:
+            t = next(iter(tl))
+            note('thread-local', '%s.%s' % (t.__module__, t.__name__),
+                 sum(map(tl.__contains__, map(type, objs))))
         if exts:
             t = next(compress(map(type, objs), map(exts.__contains__, map(type, objs))), None)
             if t is not None:
@@ -718,17 +757,51 @@ class Recorder(object):
                 return
             var = getattr(b, '__itemsize__', 0) > 0
             with_dict = getattr(b, '__dictoffset__', 0) != 0
-            opts = []
-            if not with_dict:
-                opts.append('slots=')
-            else:
+            # declared as what its instances have: a dict and weak
+            # references only where it takes them (BaseException has a dict
+            # and no weak references: a subclass adds them)
+            opts = ['slots=']
+            if with_dict:
                 opts.append('dict')
+            if getattr(b, '__weakrefoffset__', 0) != 0:
+                opts.append('weakref')
             if var:
                 opts.append('varsize')
+            # native (CPython 3.11+): its subclasses' instances start without
+            # values (CPython makes them only in object.__new__; 3.13 only for
+            # a layout no larger than object's): the first C type in its MRO
+            # is not object (list, str, dict), or, 3.13, it has a C layout of
+            # its own (a library class with slots, like Fraction)
+            # With a dict: native if a C type holds it (BaseException's
+            # field), which stays unmade when a subclass's slots take every
+            # attribute; a library Python class without slots keeps its dict.
+            # The C type whose __new__ makes the instances: the first in the
+            # MRO with a built-in __new__ (a Python one calls on; not the
+            # heap-type flag, which 3.12+'s C types like deque carry too).
+            maker = object
+            for t in b.__mro__:
+                n = t.__dict__.get('__new__')
+                if n is not None and type(n).__name__ == 'builtin_function_or_method':
+                    maker = t
+                    break
+            native = False
+            if with_dict:
+                # the class that brought the dict (its base has none) is a
+                # C type: not a heap type, or one with a built-in __new__
+                for t in b.__mro__:
+                    if getattr(t.__base__, '__dictoffset__', 0) == 0:
+                        n = t.__dict__.get('__new__')
+                        native = (not t.__flags__ & (1 << 9) or      # Py_TPFLAGS_HEAPTYPE
+                                  type(n).__name__ == 'builtin_function_or_method')
+                        break
+            elif sys.version_info[:2] >= (3, 11):
+                native = maker is not object
+                if sys.version_info[:2] >= (3, 13):
+                    native = native or b.__basicsize__ > object.__basicsize__
             lines.append('class %s %s' % (cname(b), ' '.join(opts)))
-            hdr.append('# pyrecord: external %s %s.%s%s%s' % (
+            hdr.append('# pyrecord: external %s %s.%s%s%s%s' % (
                 names[b], b.__module__, b.__name__, ' dict' if with_dict else '',
-                ' varsize' if var else ''))
+                ' varsize' if var else '', ' native' if native else ''))
             ext.append(b)
 
         for c in classes:
@@ -781,6 +854,8 @@ class Recorder(object):
                                         'staticmethod', 'property', 'getset_descriptor'):
                     continue
                 lines.append('classattr %s %s 1' % (cn, a))
+                if lazy_name(c, a) is v and is_name(type(v).__name__):
+                    hdr.append('# pyrecord: descriptor %s %s %s' % (cn, a, type(v).__name__))
         # Instances: slots (in slot order) then the dict, in its order.  A
         # snapshot has no times: the attributes every instance of a class
         # has (its dict-order prefix) are set at the instance's "new", the
@@ -1065,7 +1140,8 @@ class Recorder(object):
                 h[a] = h.get(a, 0) + k
         common = {}           # class -> names at least half its instances have
         for c, h in held.items():
-            common[c] = set([a for a, k in h.items() if 2 * k >= total[c]])
+            common[c] = set([a for a, k in h.items() if 2 * k >= total[c] and
+                             not lazy_name(c, a)])
         # Unless the layout says the rare names were there first: a class
         # whose instances' values were sized for more names than the common
         # ones (a probe class given only those says how many) had the rare

@@ -46,7 +46,7 @@ struct name_count {
 struct cls {
 	const struct trace_class *tc;
 	int parent;
-	bool external, ext_dict;
+	bool external, ext_dict, ext_native;
 	bool blocked;			/* built as declared */
 	bool weak;			/* direct instances are weakly referenced */
 	size_t n;			/* live direct instances */
@@ -279,14 +279,15 @@ next:;
 	return 0;
 }
 
-/* The header's "pyrecord: external NAME ... [dict]" lines mark library bases. */
+/* The header's "pyrecord: external NAME ... [dict] [varsize] [native]" lines mark
+ * library bases (native: see OM_CLASS_NATIVE). */
 static void read_header(struct adv *a, struct advise_result *r)
 {
 	const char *h = trace_header(a->t, NULL), *p, *e;
 
 	for (p = h; *p; p = *e ? e + 1 : e) {
 		char name[256];
-		int len;
+		int len, off = 0;
 
 		e = strchr(p, '\n');
 		if (!e)
@@ -296,13 +297,18 @@ static void read_header(struct adv *a, struct advise_result *r)
 			snprintf(r->interpreter, sizeof(r->interpreter), "%.*s", len - 8, p + 8);
 		else if (len > 8 && strncmp(p, "moment: ", 8) == 0)
 			snprintf(r->moment, sizeof(r->moment), "%.*s", len - 8, p + 8);
-		else if (sscanf(p, "pyrecord: external %255s", name) == 1) {
+		else if (sscanf(p, "pyrecord: external %255s %*s%n", name, &off) == 1 && off) {
+			/* the flags follow NAME MOD.QUAL (a class named dict, builtins.dict) */
+			const char *f = p + off;
+
 			for (size_t i = 0; i < a->nc; i++)
 				if (strcmp(a->c[i].tc->name, name) == 0) {
-					const char *d = strstr(p, " dict");
+					const char *d = strstr(f, " dict");
+					const char *nt = strstr(f, " native");
 
 					a->c[i].external = true;
 					a->c[i].ext_dict = d && d < e;
+					a->c[i].ext_native = nt && nt < e;
 				}
 		} else if (strncmp(p, "pyrecord: odd ", 14) == 0) {
 			char kind[64];
@@ -325,6 +331,26 @@ static void count_name(struct cls *c, uint32_t s)
 		}
 	c->names = xrealloc(c->names, (c->nnames + 1) * sizeof(*c->names));
 	c->names[c->nnames++] = (struct name_count){ s, 1 };
+}
+
+/*
+ * The kind of descriptor (cached_property) that class attribute @name of
+ * @cls is, from the header's "pyrecord: descriptor CLASS NAME KIND" line,
+ * in @kind; false if it is none.
+ */
+static bool descriptor_kind(struct adv *a, const char *cls, const char *name, char *kind,
+			    size_t len)
+{
+	const char *h = trace_header(a->t, NULL), *p;
+	char c[256], n[256], k[64];
+
+	for (p = h; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "pyrecord: descriptor %255s %255s %63s", c, n, k) == 3 &&
+		    strcmp(c, cls) == 0 && strcmp(n, name) == 0) {
+			snprintf(kind, len, "%s", k);
+			return true;
+		}
+	return false;
 }
 
 static bool has_cattr(struct adv *a, int ci, uint32_t s, int *where)
@@ -375,7 +401,10 @@ static void plan(struct adv *a)
 		for (int q = p; q >= 0; q = a->c[q].parent) {
 			struct cls *b = &a->c[q];
 
-			if (b->external && b->ext_dict) {
+			if (b->external && b->ext_dict && b->ext_native) {
+				/* BaseException's dict: a field, made by the first set
+				 * no slot takes; slots of the subclass leave it unmade */
+			} else if (b->external && b->ext_dict) {
 				blocker(c, "base %s has no __slots__: its dict stays (a base from a "
 					"library cannot get slots here)", b->tc->name);
 				c->blocked = true;
@@ -394,13 +423,28 @@ static void plan(struct adv *a)
 					"__slots__ too (advised for it%s)", b->tc->name,
 					b->n ? " below" : ": __slots__ = () or its own names");
 			}
-			if (a->c[q].blocked)
+			/* an external base is "blocked" (it cannot be changed), which
+			 * blocks its subclasses only if it keeps a dict that every
+			 * instance has (above): a library base with slots (list, str,
+			 * Fraction) or a C dict field (BaseException) leaves the
+			 * subclass free to declare its own */
+			if (a->c[q].blocked && !(b->external && (!b->ext_dict || b->ext_native)))
 				c->blocked = true;
 		}
 		for (size_t k = 0; k < c->nnames; k++) {
 			int where;
+			char kind[64];
 
-			if (has_cattr(a, (int)i, c->names[k].sym, &where))
+			if (has_cattr(a, (int)i, c->names[k].sym, &where) &&
+			    descriptor_kind(a, a->c[where].tc->name, sym(a, c->names[k].sym), kind,
+					    sizeof(kind)))
+				blocker(c, "'%s' is a %s of %s, which keeps its value in the "
+					"instance's __dict__: a slot of that name conflicts with it; "
+					"make it a property over a slot of another name (e.g. '_%s', "
+					"as predicted), or keep '__dict__' in __slots__",
+					sym(a, c->names[k].sym), kind, a->c[where].tc->name,
+					sym(a, c->names[k].sym));
+			else if (has_cattr(a, (int)i, c->names[k].sym, &where))
 				blocker(c, "class attribute '%s' of %s is named like slot '%s': remove "
 					"it from the class body (set the default in __init__)",
 					sym(a, c->names[k].sym), a->c[where].tc->name,
@@ -535,7 +579,8 @@ static int build(struct adv *a, const enum variant *v, int slot, char *err, size
 			def.flags = (c->tc->flags & TRACE_CF_SLOTS ? OM_CLASS_SLOTS : 0) |
 				    (c->tc->flags & TRACE_CF_DICT ? OM_CLASS_DICT : 0) |
 				    (c->tc->flags & TRACE_CF_WEAKREF ? OM_CLASS_WEAKREF : 0) |
-				    (c->tc->flags & TRACE_CF_VARSIZE ? OM_CLASS_VARSIZE : 0);
+				    (c->tc->flags & TRACE_CF_VARSIZE ? OM_CLASS_VARSIZE : 0) |
+				    (c->ext_native && !base ? OM_CLASS_NATIVE : 0);
 		} else {
 			def.flags = OM_CLASS_SLOTS | (vi == V_SLOTS_DICT ? OM_CLASS_DICT : 0);
 			if (c->weak && !(base && (bi.flags & OM_INFO_WEAKREF)) &&

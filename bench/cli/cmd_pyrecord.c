@@ -64,8 +64,10 @@ static void pyrecord_usage(FILE *f)
 		"inferred (pyrecord/README.md).\n\n"
 		"The recorder is $SLOTSLAB_PYRECORD, else ../pyrecord/ or ../../pyrecord/ from\n"
 		"this program (a build tree), else ../share/slotslab/ (an installed PREFIX/bin).\n\n"
-		"Exit status: 0; 1 when SCRIPT failed (its trace up to the failure is still\n"
-		"written) or the recording failed; 2 for bad usage.\n");
+		"Exit status: 0; when SCRIPT failed (its trace up to the failure is still\n"
+		"written) its own: 1 for an uncaught exception, N for sys.exit(N), 128 + the\n"
+		"signal that ended it; 1 when the recording failed; 2 for bad usage (no\n"
+		"trace written).\n");
 }
 
 int cmd_pyrecord(int argc, char **argv)

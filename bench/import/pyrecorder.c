@@ -119,8 +119,12 @@ int pyrecord_run(const struct pyrecord_opts *o, struct recorder_failure *f)
 	unlink(tmp);
 	if (rc)
 		return recorder_fail(f, 1, "%s", err.msg);
+	/* the program's own status goes on (sys.exit(3): 3; a signal: 128 + it),
+	 * as a shell gives it; an uncaught exception is 1 */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return recorder_fail(f, 1, "%s: the program failed (%s); %s holds its objects "
+		return recorder_fail(f, WIFEXITED(status) ? WEXITSTATUS(status) :
+				     WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1,
+				     "%s: the program failed (%s); %s holds its objects "
 				     "up to then", o->argv[1], how(status, h, sizeof(h)), o->out);
 	return 0;
 }

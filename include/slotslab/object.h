@@ -305,6 +305,16 @@ struct om_class;
 #define OM_CLASS_DICT    0x2u /* '__dict__' in __slots__: instances may have a dict */
 #define OM_CLASS_WEAKREF 0x4u /* '__weakref__' in __slots__ */
 #define OM_CLASS_VARSIZE 0x8u /* variable-size instances (like str, tuple); root only */
+/* instances are made by a C constructor (list, str, dict: not object's) or,
+ * CPython 3.13, have a C layout beyond object's (a library base with slots):
+ * under 3.11+ they start without values; the first attribute set makes a
+ * split dict with values for all the shared keys' room.  A native root
+ * with a dict (OM_CLASS_DICT: BaseException) has it as a field of its C
+ * layout, a plain dict under every profile, made by the first attribute
+ * set that no slot takes; so is its weak reference list (OM_CLASS_WEAKREF:
+ * deque, set), never 3.12's managed pre-header.  Root only; profiles without managed dicts
+ * ignore it but for that */
+#define OM_CLASS_NATIVE  0x10u
 
 /**
  * struct om_class_def - a class declaration
@@ -393,6 +403,7 @@ SLOTSLAB_API int om_class_del_attr(struct om_class *cls, const struct om_sym *na
 #define OM_INFO_SLOTS        0x08u /* declared __slots__ */
 #define OM_INFO_GC           0x10u /* the profile puts a GC header before instances */
 #define OM_INFO_INLINE_DICT  0x20u /* dict and values pointers before the object (3.11) */
+#define OM_INFO_NATIVE       0x40u /* OM_CLASS_NATIVE, here or in a base */
 
 /**
  * struct om_class_info - a class's layout and accounting

@@ -7,13 +7,16 @@
 # '__dict__' when rare extras make it cheaper; the JSON has every field;
 # the program's reads of __dict__ ("get OBJ __dict__"): named, and under
 # CPython 3.11+ a 64-byte dict more per instance read, which slots save;
+# a library base: one without a dict (list) or with a C dict field
+# (BaseException: "native") leaves its subclass free; a cached_property
+# named like a slot: the conflict named as such;
 # --min-instances, --profile and bad usage.
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 log=$tmp
-plan 21
+plan 24
 
 gen() {	# gen FILE: the trace from stdin, after a python header
 	{ echo "# python: cpython 3.11.7"; cat; } >"$1"
@@ -109,6 +112,17 @@ assert ot["slots"] == nd["slots"] == ["a", "b", "c"], ot
 assert any("has a hash table of its own" in b for b in ot["blockers"]), ot
 PY
 ok $? "__dict__ with a table of its own on 100 instances: 128 bytes each more now (3.10), named"
+{ echo "class list slots="; echo "class Bag base=list"; objs Bag 1 20 owner
+  echo "class BaseException slots= dict"; echo "class AppErr base=BaseException"; objs AppErr 100 20 code
+  echo "class Doc"; echo "classattr Doc words 1"; objs Doc 200 20 text words; } | gen "$tmp/lib.txt"
+sed -i '1a # pyrecord: external list builtins.list native\n# pyrecord: external BaseException builtins.BaseException dict native\n# pyrecord: descriptor Doc words cached_property' "$tmp/lib.txt"
+"$S" advise "$tmp/lib.txt" >"$tmp/out" 2>"$tmp/err"
+grep -q "__slots__ = ('owner',)" "$tmp/out" && ! grep -q "base list" "$tmp/out"
+ok $? "a library base without a dict (list): its subclass gets __slots__"
+grep -q "__slots__ = ('code',)" "$tmp/out" && ! grep -q "base BaseException" "$tmp/out"
+ok $? "a library base whose dict is a C field (BaseException, native): its subclass gets __slots__"
+grep -q "'words' is a cached_property of Doc, which keeps its value in the instance's __dict__" "$tmp/out"
+ok $? "a cached_property named like a slot: the conflict named as such"
 printf 'class Rec\nnew 1 Rec\nset 1 __dict__ 24\n' | gen "$tmp/ob.txt"
 expect 2 "object 1: set __dict__ 24: a dict table's slots are a power of two" "$S" advise "$tmp/ob.txt"
 expect 2 "no such profile" "$S" advise --profile nope "$tmp/t.txt"

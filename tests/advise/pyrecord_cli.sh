@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 23
+plan 24
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -72,10 +72,15 @@ ok $? "300 shapes and 300 weak references to one instance (4-byte numbers in the
 	grep -q '^# pyrecord: odd attribute-hook 1 G.__getattribute__$' "$tmp/hook.txt"
 ok $? "a class's __getattribute__ is never run by the recorder; its instances are recorded, the hook counted"
 
+"$S" pyrecord -o "$tmp/tl.txt" -- "$py" $P/tlocal.py 2>"$tmp/err" &&
+	grep -q '^# pyrecord: odd thread-local 30 __main__.Session$' "$tmp/tl.txt" &&
+	[ "$(grep -c '^new [0-9]* Plain$' "$tmp/tl.txt")" -eq 4 ] && ! grep -q '^new [0-9]* Session$' "$tmp/tl.txt"
+ok $? "threading.local instances are counted as odd, not recorded as empty"
+
 "$S" pyrecord -o "$tmp/argv.bin" -- "$py" $P/argv.py one two 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && "$S" info "$tmp/argv.bin" | grep -q 'new *3' && grep -q 'status exit 3' "$tmp/argv.bin"
-ok $? "sys.argv reaches the program; sys.exit(3) gives exit 1 and a binary trace"
+[ $rc -eq 3 ] && "$S" info "$tmp/argv.bin" | grep -q 'new *3' && grep -q 'status exit 3' "$tmp/argv.bin"
+ok $? "sys.argv reaches the program; sys.exit(3) gives exit 3 (the program's status) and a binary trace"
 
 # The layout reads (the pre-header, the values' pymalloc pool): without
 # pymalloc, or with the allocator's debug hooks, the recorder falls back to
