@@ -106,7 +106,8 @@
  * block more); 3.11+ make a combined dict at once where CPython first
  * wraps the values in a split dict; variable-size classes keep a plain
  * combined dict under 3.11, a managed one (pre-header, split on the shared
- * keys, values for all their room from the first set) under 3.12+; the dict and keys free lists are not modelled.
+ * keys, values for all their room from the first set) under 3.12+; the
+ * dict and keys free lists are not modelled.
  */
 #include "objects/internal.h"
 
