@@ -21,9 +21,9 @@
 #
 # The single-threaded measurements (hot, random, footprint) run pinned to
 # one CPU (taskset, when present): on a shared virtual machine the CPUs can
-# differ (on one of these, every allocator's hot pair took 1.7x as long on
-# the second CPU as on the first), and a contender that the scheduler put
-# on the slow one would lose by the machine, not by its code.
+# differ (on one of these, for minutes at a time, every allocator's hot pair
+# took 1.7x as long on one CPU as on the other), and a contender that the
+# scheduler put on the slow one would lose by the machine, not by its code.
 #
 # Writes OUT_DIR/allocbench.json (every run), OUT_DIR/allocbench.md (the
 # table) and prints the table.

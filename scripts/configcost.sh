@@ -10,7 +10,9 @@
 # every variant, alternating the variants, REPS times (default 5).  Reports
 # medians and the ratio to the base build.  SLAB_DEBUG is compiled in by
 # default, switched off (SLOTSLAB_DEBUG unset): the variant "no-debug"
-# leaves it out, and the goal is base / no-debug at most 1.03.
+# leaves it out, and the goal is base / no-debug at most 1.03.  Every run
+# is pinned to one CPU (taskset, when present), as allocbench.sh's: the
+# CPUs of a shared VM can differ by more than the costs measured here.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${1:-results}
@@ -49,6 +51,12 @@ echo "$variants" | while IFS=: read -r name opts; do
 done
 names=$(echo "$variants" | cut -d: -f1 | tr '\n' ' ')
 
+PIN=
+if command -v taskset >/dev/null 2>&1; then
+	cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//; s/[,-].*//')
+	[ -n "$cpu" ] && PIN="taskset -c $cpu"
+fi
+
 raw=$OUT/configcost.jsonl
 : > "$raw"
 rep=0
@@ -57,7 +65,7 @@ while [ "$rep" -lt "$REPS" ]; do
 	order=$(echo $names | tr ' ' '\n' | awk -v r=$rep 'NF {a[n++]=$0} END {for (i=0;i<n;i++) print a[(i+r)%n]}')
 	for name in $order; do
 		for mode in hot random; do
-			line=$(env -u SLOTSLAB_DEBUG build/cost-$name/allocbench $mode slab)
+			line=$(env -u SLOTSLAB_DEBUG $PIN build/cost-$name/allocbench $mode slab)
 			echo "$line" | sed "s/^{/{\"variant\":\"$name\",/" >> "$raw"
 		done
 	done
