@@ -402,12 +402,7 @@ void *kmalloc(size_t size, gfp_t flags)
 	return kmalloc_inline(size, flags, _RET_IP_);
 }
 
-/*
- * kmalloc_or - kmalloc(@size, GFP_KERNEL) for the C malloc API: what
- * kmalloc would return as ZERO_SIZE_PTR or NULL goes through @fallback
- * instead.  The malloc layer's malloc() is then one jump here, with no
- * frame of its own on the fast path.
- */
+/* kmalloc_or() past its fast path: everything kmalloc does, then @fallback */
 static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
 					 unsigned long ip)
 {
@@ -418,6 +413,12 @@ static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
 	return p;
 }
 
+/*
+ * kmalloc_or - kmalloc(@size, GFP_KERNEL) for the C malloc API: what
+ * kmalloc would return as ZERO_SIZE_PTR or NULL goes through @fallback
+ * instead.  The malloc layer's malloc() is then one jump here, with no
+ * frame of its own on the fast path.
+ */
 void *kmalloc_or(size_t size, void *(*fallback)(void *))
 {
 	/* kmalloc_inline's fast path, whose object needs no test */
