@@ -173,8 +173,8 @@ static unsigned int depot_magazines(const struct kmem_cache *s)
 /*
  * Random words from getrandom, RAND_POOL at a time per thread: a process
  * creates some 60 caches as it starts, each with a secret, and one system
- * call per word cost every program 56 calls before main (/bin/ls: 0.25 ms
- * of its ~1 ms).  A word is cleared once taken.  A fork child empties its
+ * call per word cost every program 56 calls before main (now 4).  A word
+ * is cleared once taken.  A fork child empties its
  * pool and reseeds slab_rng (slab_fork_child), so that parent and child
  * never draw the same words.
  */

@@ -9,7 +9,7 @@
  * it, then every slab cache that holds anything, in the layout of
  * /proc/slabinfo (slabinfo_write: objects in use, slabs, what the thread
  * magazines and the depot keep).  Printing allocates nothing (both streams
- * are unbuffered; /proc/self/statm is read into a stack buffer), so the
+ * are unbuffered; proc_rss_bytes reads into a stack buffer), so the
  * report does not change what it reports, and a program may call
  * malloc_stats() anywhere, also from a destructor.
  */
@@ -19,27 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "internal/procfs.h"
 #include "malloc/internal.h"
-
-/* Resident bytes from /proc/self/statm (its second field), 0 if unreadable. */
-static unsigned long resident_bytes(void)
-{
-	char buf[128];
-	unsigned long size = 0, pages = 0;
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%lu %lu", &size, &pages) != 2)
-		return 0;
-	return pages * (unsigned long)sysconf(_SC_PAGESIZE);
-}
 
 static void line(FILE *f, const char *what, unsigned long bytes, const char *note)
 {
@@ -50,7 +31,7 @@ static void line(FILE *f, const char *what, unsigned long bytes, const char *not
 static void stats_print(FILE *f)
 {
 	struct slab_mem_info m;
-	unsigned long rss = resident_bytes();
+	unsigned long rss = proc_rss_bytes();
 
 	if (slab_get_mem_info(&m) != 0)
 		memset(&m, 0, sizeof(m));
@@ -104,9 +85,12 @@ static __attribute__((constructor)) void stats_at_start(void)
 	if (!e || !*e || strcmp(e, "0") == 0)
 		return;
 	fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
-	if (fd >= 0 && !(stats_file = fdopen(fd, "w")))
+	if (fd < 0)
+		return;
+	stats_file = fdopen(fd, "w");
+	if (!stats_file)
 		close(fd);
-	else if (stats_file)
+	else
 		setvbuf(stats_file, NULL, _IONBF, 0);	/* no buffer to allocate at exit */
 }
 

@@ -20,10 +20,7 @@
 # LD_PRELOAD=libslotslab-malloc.so.
 #
 # The single-threaded measurements (hot, random, footprint) run pinned to
-# one CPU (taskset, when present): on a shared virtual machine the CPUs can
-# differ (on one of these, for minutes at a time, every allocator's hot pair
-# took 1.7x as long on one CPU as on the other), and a contender that the
-# scheduler put on the slow one would lose by the machine, not by its code.
+# one CPU (scripts/pin.inc says why).
 #
 # Writes OUT_DIR/allocbench.json (every run), OUT_DIR/allocbench.md (the
 # table) and prints the table.
@@ -69,11 +66,7 @@ fi
 contenders="slab:slab kmalloc:kmalloc $users $peer_contenders"
 base_contenders="slab:slab kmalloc:kmalloc $peer_contenders"
 
-PIN=
-if command -v taskset >/dev/null 2>&1; then
-	cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//; s/[,-].*//')
-	[ -n "$cpu" ] && PIN="taskset -c $cpu"
-fi
+. "$(dirname "$0")/pin.inc"
 
 raw=$OUT/allocbench.jsonl
 : > "$raw"

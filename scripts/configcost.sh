@@ -11,8 +11,8 @@
 # medians and the ratio to the base build.  SLAB_DEBUG is compiled in by
 # default, switched off (SLOTSLAB_DEBUG unset): the variant "no-debug"
 # leaves it out, and the goal is base / no-debug at most 1.03.  Every run
-# is pinned to one CPU (taskset, when present), as allocbench.sh's: the
-# CPUs of a shared VM can differ by more than the costs measured here.
+# is pinned to one CPU (scripts/pin.inc), as allocbench.sh's: the CPUs of
+# a shared VM can differ by more than the costs measured here.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${1:-results}
@@ -51,11 +51,7 @@ echo "$variants" | while IFS=: read -r name opts; do
 done
 names=$(echo "$variants" | cut -d: -f1 | tr '\n' ' ')
 
-PIN=
-if command -v taskset >/dev/null 2>&1; then
-	cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//; s/[,-].*//')
-	[ -n "$cpu" ] && PIN="taskset -c $cpu"
-fi
+. scripts/pin.inc
 
 raw=$OUT/configcost.jsonl
 : > "$raw"

@@ -39,10 +39,8 @@ from slotbench import common as benchlib
 ROOT = benchlib.ROOT
 NCPU = max(2, os.cpu_count() or 2)
 
-# The workloads of one thread, run pinned to one CPU: on a shared virtual
-# machine the CPUs can differ (on one of these, for minutes at a time, one
-# CPU ran every allocator 1.7x slower than the other), and an allocator the
-# scheduler put on the slow one would lose by the machine.  The threaded ones use every CPU alike.
+# The workloads of one thread, run pinned to one CPU, as scripts/pin.inc
+# pins allocbench's (it says why); the threaded ones use every CPU alike.
 SINGLE = ("randsize-1", "large", "mleak", "reallocs", "python-churn")
 
 
