@@ -25,12 +25,17 @@
  *
  * What is detected, and where:
  *   double free            free: red zone already inactive (Z), object on
- *                          its slab's freelist (F)
+ *                          its slab's freelist (F); also after the block's
+ *                          reuse: a debugged cache quarantines what it
+ *                          frees (quarantine.c), so the "reuse" is another
+ *                          object and the stale free finds its mark "freed"
+ *   write after free       allocation: poison (P), of the object handed
+ *                          out and of the one freed last; an object leaving
+ *                          the quarantine
  *   interior / wrong-cache / foreign pointer
  *                          every free, every cache (slab.c's always-on
  *                          check); the page map never touches unmapped memory
  *   overrun, underrun      free: red zones (Z)
- *   write after free       allocation: poison (P)
  *   freelist corruption    allocation: a free pointer outside the slab or
  *                          off an object boundary (F, and always with Z/P)
  *
@@ -567,6 +572,33 @@ bool debug_free_ok(struct kmem_cache *s, struct slab *slab, void *obj, unsigned 
 		poison(s, obj);
 		set_track(s, obj, 1, ip);
 	}
+	slot_close(s, obj);
+	return ok;
+}
+
+/**
+ * debug_idle_ok - is @obj, a quarantined object (quarantine.c), as its
+ * free left it: mark "freed", red zones inactive, poison intact?
+ * Return: true if so; false, having reported it (the caller keeps it
+ * allocated, never handed out again).  Context: list_lock held.
+ */
+bool debug_idle_ok(struct kmem_cache *s, void *obj)
+{
+	struct slab *slab = pm_slab(pagemap_lookup(obj));
+	bool ok = true;
+
+	slot_open(s, obj);
+	if (!free_marked(s, obj)) {
+		report_begin(s, obj, "free object modified (written after free)");
+		slab_report("Object %p: its free mark at offset %u was overwritten while it "
+			    "was quarantined\n", obj, s->offset);
+		print_object(s, slab, obj);
+		ok = false;
+	} else {
+		ok = check_object(s, slab, obj, SLAB_RED_INACTIVE);
+	}
+	if (!ok)
+		report_end("object quarantined: left allocated, never handed out again");
 	slot_close(s, obj);
 	return ok;
 }

@@ -50,6 +50,7 @@ void debug_cache_layout(struct kmem_cache *s);
 void debug_init_slab(struct kmem_cache *s, struct slab *slab);
 bool debug_alloc_ok(struct kmem_cache *s, void *obj, unsigned long ip);
 bool debug_free_ok(struct kmem_cache *s, struct slab *slab, void *obj, unsigned long ip);
+bool debug_idle_ok(struct kmem_cache *s, void *obj);
 bool debug_freelist_ok(struct kmem_cache *s, struct slab *slab, void *obj, void *next);
 void debug_bad_free(struct kmem_cache *s, const void *obj, const char *what,
 		    const char *action);

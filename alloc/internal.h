@@ -354,6 +354,9 @@ struct kmem_cache {
 	struct list_head partial, full, empty;
 	unsigned long nr_partial, nr_full, nr_empty, nr_slabs;
 	unsigned int colour_next;
+	/* a debug cache's freed objects before reuse (quarantine.c) */
+	void **quar;
+	unsigned int quar_cap, quar_head, quar_len;
 
 	/* depot: stacks of full and empty magazines */
 	pthread_mutex_t depot_lock __attribute__((aligned(CACHE_LINE)));
@@ -397,6 +400,14 @@ unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp
 int slab_discard_empty(struct kmem_cache *s);
 uint64_t slab_random(void);
 void slab_put(struct kmem_cache *s, void **p, unsigned int n);
+void slab_quarantine_flush(struct kmem_cache *s);
+
+/* quarantine.c: a debug cache's freed objects wait before reuse */
+void *quarantine_push(struct kmem_cache *s, void *obj);
+void quarantine_check_newest(struct kmem_cache *s);
+void *quarantine_pop_oldest(struct kmem_cache *s, bool *bad);
+void quarantine_release(struct kmem_cache *s);
+unsigned int quarantine_validate(struct kmem_cache *s);
 void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char *who);
 void slab_invalid_free(const char *who, const void *p, uint64_t e);
 unsigned int slab_validate(struct kmem_cache *s);

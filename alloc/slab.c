@@ -276,6 +276,11 @@ void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 {
 	void *obj;
 
+	if (debug_on(s)) {
+		pthread_mutex_lock(&s->list_lock);
+		quarantine_check_newest(s);
+		pthread_mutex_unlock(&s->list_lock);
+	}
 	do {
 		if (slab_take(s, &obj, 1, gfp) != 1)
 			return NULL;
@@ -284,7 +289,21 @@ void *slab_alloc_direct(struct kmem_cache *s, gfp_t gfp, unsigned long ip)
 	return obj;
 }
 
-/* A debug cache's free: checked under the list lock, refused if bad. */
+/* Link @obj, free, into its slab's freelist.  list_lock held. */
+static void put_one_locked(struct kmem_cache *s, void *obj, struct list_head *discard)
+{
+	struct slab *slab = pm_slab(pagemap_lookup(obj));
+
+	slab_set_freepointer(s, obj, slab->freelist);
+	slab->freelist = obj;
+	slab->inuse--;
+	relist(s, slab, discard);
+}
+
+/*
+ * A debug cache's free: checked under the list lock, refused if bad, then
+ * quarantined (quarantine.c); what leaves the quarantine goes to its slab.
+ */
 static void slab_free_debug(struct kmem_cache *s, void *obj, unsigned long ip)
 {
 	struct list_head discard = LIST_HEAD_INIT(discard);
@@ -297,12 +316,30 @@ static void slab_free_debug(struct kmem_cache *s, void *obj, unsigned long ip)
 		return;
 	}
 	if (debug_free_ok(s, slab, obj, ip)) {
-		slab_set_freepointer(s, obj, slab->freelist);
-		slab->freelist = obj;
-		slab->inuse--;
-		relist(s, slab, &discard);
+		void *out = quarantine_push(s, obj);
+
+		if (out)
+			put_one_locked(s, out, &discard);
 		stat_add(&s->st_frees, 1);
 	}
+	pthread_mutex_unlock(&s->list_lock);
+	discard_list(s, &discard);
+}
+
+/**
+ * slab_quarantine_flush - every object in @s's quarantine back to its
+ * slab, checked on the way (a corrupt one stays allocated, reported)
+ */
+void slab_quarantine_flush(struct kmem_cache *s)
+{
+	struct list_head discard = LIST_HEAD_INIT(discard);
+	bool bad;
+	void *obj;
+
+	pthread_mutex_lock(&s->list_lock);
+	while ((obj = quarantine_pop_oldest(s, &bad)))
+		if (!bad)
+			put_one_locked(s, obj, &discard);
 	pthread_mutex_unlock(&s->list_lock);
 	discard_list(s, &discard);
 }
@@ -487,6 +524,7 @@ static int shrink_cache(struct kmem_cache *s)
 	if (tls_tc != &tcache_empty)
 		mag_flush_thread_slot(s, tls_tc);
 	mag_drain_depot(s);
+	slab_quarantine_flush(s);
 	return slab_discard_empty(s);
 }
 
@@ -590,6 +628,7 @@ unsigned int slab_validate(struct kmem_cache *s)
 			n += validate_one(s, slab, lists[l]);
 			count[l]++;
 		}
+	n += quarantine_validate(s);
 	if (count[0] != s->nr_partial || count[1] != s->nr_full || count[2] != s->nr_empty ||
 	    s->nr_partial + s->nr_full + s->nr_empty != s->nr_slabs) {
 		pthread_mutex_unlock(&s->list_lock);

@@ -621,6 +621,7 @@ static void cache_destroy(struct kmem_cache *s, const char *name)
 	}
 	mag_flush_all_threads(s);
 	mag_drain_depot(s);
+	slab_quarantine_flush(s);
 	slab_discard_empty(s);
 	if (debug_on(s) && (s->flags & SLAB_CONSISTENCY_CHECKS))
 		slab_validate(s);	/* F: what is left must still be sound */
@@ -644,6 +645,7 @@ static void cache_destroy(struct kmem_cache *s, const char *name)
 	pthread_mutex_destroy(&s->list_lock);
 	pthread_mutex_destroy(&s->depot_lock);
 	free_random_seq(s);
+	quarantine_release(s);
 	slab_free(&kmem_cache_boot, s, _RET_IP_);
 }
 

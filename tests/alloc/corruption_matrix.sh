@@ -6,7 +6,7 @@
 . tests/lib/tap.inc
 config_enabled SLAB_DEBUG || skip_all "CONFIG_SLAB_DEBUG is off in $O"
 prog=$O/tests/alloc/progs/corrupt
-cases="double-free delayed-double-free kfree-double interior-free wrong-cache foreign-free overrun kmalloc-overrun large-overrun underrun write-after-free freelist"
+cases="double-free delayed-double-free after-reuse-double-free kfree-double interior-free wrong-cache foreign-free overrun kmalloc-overrun large-overrun underrun write-after-free freelist"
 err=$(mktemp); out=$(mktemp); trap 'rm -f "$err" "$out"' EXIT
 
 run() {	# debug-setting case -> "detected survived" words
@@ -18,7 +18,7 @@ run() {	# debug-setting case -> "detected survived" words
 	echo "$d $s"
 }
 
-plan 16
+plan 17
 echo "# case                 | always-on checks      | SLOTSLAB_DEBUG=FZPU"
 echo "#                      | detected  survived    | detected  survived"
 n=0

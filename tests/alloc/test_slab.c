@@ -667,6 +667,89 @@ static void test_modified_free_object_dropped(void **state)
 	(void)test_stderr_end();
 }
 
+/*
+ * A debugged cache quarantines what it frees (alloc/quarantine.c): the
+ * next allocation is not the object just freed, so a stale pointer's
+ * second free is reported instead of freeing the new owner's object, and
+ * the object comes back only after later frees push it out.
+ */
+static void test_debug_quarantine(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("quar", 48, 0,
+						 SLAB_CONSISTENCY_CHECKS | SLAB_POISON, NULL);
+	char *p, *q, *r[2000];
+	const char *err;
+	int back = -1;
+
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG)) {
+		kmem_cache_destroy(s);
+		skip();
+	}
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, p);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_ptr_not_equal(q, p);
+	memset(q, 0x11, 48);
+	test_stderr_begin();
+	kmem_cache_free(s, p);		/* after reuse: p is still quarantined */
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "BUG quar: double free detected"));
+	for (int i = 0; i < 48; i++)
+		assert_int_equal((unsigned char)q[i], 0x11);
+	assert_int_equal(kmem_cache_validate(s), 0);
+	/* churn: p comes back once enough later frees pushed it out */
+	for (int i = 0; i < 2000 && back < 0; i++) {
+		r[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		if (r[i] == p)
+			back = i;
+		kmem_cache_free(s, r[i]);
+	}
+	assert_true(back >= 16);
+	kmem_cache_free(s, q);
+	assert_int_equal(kmem_cache_validate(s), 0);
+	test_stderr_begin();
+	kmem_cache_destroy(s);		/* the quarantine empties: no leak */
+	err = test_stderr_end();
+	assert_null(strstr(err, "still allocated"));
+}
+
+/*
+ * A write to a quarantined object is reported by the next allocation (it
+ * checks the object freed last) and by the object's way out of the
+ * quarantine; the object is never handed out again.
+ */
+static void test_debug_quarantine_write_after_free(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("quarw", 64, 0, SLAB_POISON, NULL);
+	char *p, *q, *o;
+	const char *err;
+
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) || RUNNING_ON_VALGRIND) {
+		kmem_cache_destroy(s);
+		skip();
+	}
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, p);
+	p[3] = 'x';			/* just after its free */
+	test_stderr_begin();
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "BUG quarw: Poison overwritten (write after free)"));
+	assert_ptr_not_equal(o, p);
+	kmem_cache_free(s, q);
+	kmem_cache_free(s, o);
+	q[60] = 'y';			/* later, under a newer free */
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+	test_stderr_begin();
+	kmem_cache_shrink(s);		/* empties the quarantine, checking each */
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "BUG quarw: Poison overwritten (write after free)"));
+	test_stderr_begin();
+	kmem_cache_destroy(s);		/* p and q stay allocated: leaks */
+	(void)test_stderr_end();
+}
+
 /* kmem_cache_validate() passes a sound cache and reports a broken freelist. */
 static void test_validate(void **state)
 {
@@ -1201,6 +1284,8 @@ int main(void)
 		cmocka_unit_test(test_interleaved_free_same_entry),
 		cmocka_unit_test(test_refree_after_handout_elsewhere),
 		cmocka_unit_test(test_modified_free_object_dropped),
+		cmocka_unit_test(test_debug_quarantine),
+		cmocka_unit_test(test_debug_quarantine_write_after_free),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_merging),
 		cmocka_unit_test(test_stats),

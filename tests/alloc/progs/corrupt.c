@@ -6,6 +6,7 @@
  *   corrupt CASE
  *
  * CASE: double-free, delayed-double-free (free p, free q, free p),
+ * after-reuse-double-free (free p, q = alloc, free p again),
  * interior-free, wrong-cache, foreign-free, overrun, kmalloc-overrun
  * (kmalloc(50), byte 50 written), large-overrun (a 300 KiB kmalloc block
  * and the byte after it), underrun, write-after-free, freelist,
@@ -111,6 +112,19 @@ int main(int argc, char **argv)
 		kmem_cache_free(cache, q);
 		kmem_cache_free(cache, p);
 		p = NULL;
+	} else if (strcmp(c, "after-reuse-double-free") == 0) {
+		unsigned char *q;
+
+		kmem_cache_free(cache, p);
+		q = kmem_cache_alloc(cache, GFP_KERNEL);	/* p again, but for a quarantine */
+		memset(q, 0x22, OBJ);
+		kmem_cache_free(cache, p);			/* through the stale pointer */
+		for (int i = 0; i < OBJ; i++)
+			if (q[i] != 0x22)
+				bad = q;			/* its new owner's data is gone */
+		if (!bad)
+			bad = q;	/* live: sound() must never hand it out */
+		p = q;
 	} else if (strcmp(c, "interior-free") == 0) {
 		kmem_cache_free(cache, p + 8);
 	} else if (strcmp(c, "wrong-cache") == 0) {
@@ -154,7 +168,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 4; i++)
 			memset(q[i], 0x41, OBJ + 24);
 	} else {
-		fprintf(stderr, "usage: corrupt double-free|delayed-double-free|kfree-double|"
+		fprintf(stderr, "usage: corrupt double-free|delayed-double-free|"
+			"after-reuse-double-free|kfree-double|"
 			"interior-free|wrong-cache|foreign-free|overrun|kmalloc-overrun|large-overrun|"
 			"underrun|"
 			"write-after-free|freelist\n");
