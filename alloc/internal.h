@@ -412,7 +412,15 @@ void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char
 void slab_invalid_free(const char *who, const void *p, uint64_t e);
 unsigned int slab_validate(struct kmem_cache *s);
 void kmalloc_invalid(const char *who, const void *p);
+/*
+ * A gfp flag of the C malloc API's calls only (kmalloc_or, kmalloc_c,
+ * krealloc_c): a large block starts after a head with a guard word
+ * (kmalloc.c, large_head), not on a page.
+ */
+#define KMALLOC_HEAD 0x100u
 void *kmalloc_or(size_t size, void *(*fallback)(void *));
+void *kmalloc_c(size_t size, gfp_t flags);
+void *krealloc_c(const void *p, size_t new_size, gfp_t flags);
 void kfree_or(const void *p, void (*not_ours)(void *));
 void kmalloc_double_free(const char *who, const void *p);
 void kmalloc_resized(const void *p, size_t size);

@@ -27,7 +27,10 @@
  * Each holds the size asked for (ksize) and a guard word after it, which
  * kfree and krealloc check (see large_guard_set below), and once freed a
  * mark word in its first 8 bytes, checked when its first page is handed
- * out again (a write after free; see large_mark_set below).
+ * out again (a write after free; see large_mark_set below).  kmalloc's
+ * large blocks start on a page, as the kernel's; the C library's (the
+ * malloc layer asks with KMALLOC_HEAD) start LARGE_HEAD bytes in, after a
+ * guard word that an underrun overwrites (large_head below).
  *
  * Rules at the edges (as the kernel's):
  *   kmalloc(0)            ZERO_SIZE_PTR, which kfree/ksize/krealloc accept
@@ -55,6 +58,7 @@ static const unsigned int kmalloc_sizes[KMALLOC_CLASSES] = {
 
 static char kmalloc_names[KMALLOC_CLASSES][24];
 static bool large_redzone;	/* SLOTSLAB_DEBUG=Z for "kmalloc-large" */
+static bool large_paged;	/* SLOTSLAB_DEBUG=P: a guard page before each */
 static uint64_t large_secret;	/* keys the large blocks' guard words */
 static bool kmalloc_debugged;	/* some size class has debugging on */
 static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
@@ -100,6 +104,40 @@ static size_t large_guard_room(size_t size)
 	if (ALIGN_UP(size, PAGE_SIZE) - size >= LARGE_GUARD || size >= LARGE_GUARD_PAGE_MIN)
 		return LARGE_GUARD;
 	return 0;
+}
+
+/*
+ * Heads of the C library's large blocks.  A block the malloc layer asks
+ * for (KMALLOC_HEAD) starts LARGE_HEAD bytes into its pages, as glibc's
+ * chunks start after their header, and the word before the start is a
+ * front guard keyed by the block's address, which kfree and krealloc check
+ * with the guard word after the size: an underrun of 1 to 8 bytes, or a
+ * longer one through those bytes, is caught at the block's free (glibc
+ * catches those that reach its chunk header's size field).  The head
+ * stays for the block's life (krealloc keeps the data where it is), and
+ * the descriptor keeps it in colour_off, which slabs use for their
+ * colour: large_mem() is the block's start either way.  None under
+ * SLOTSLAB_DEBUG's Z or P (the red zone, or a guard page before every
+ * block, do the work), and none where the head and the guard word after
+ * the size would take a page more below LARGE_GUARD_PAGE_MIN (as for the
+ * guard word alone).  kmalloc's own blocks (the kernel's API, page
+ * aligned, as aligned.c relies on) have none.
+ */
+#define LARGE_HEAD 16
+
+static size_t large_head(size_t size, gfp_t flags)
+{
+	if (!(flags & KMALLOC_HEAD) || large_redzone || large_paged)
+		return 0;
+	if (ALIGN_UP(size, PAGE_SIZE) - size >= LARGE_HEAD + LARGE_GUARD ||
+	    size >= LARGE_GUARD_PAGE_MIN)
+		return LARGE_HEAD;
+	return 0;
+}
+
+static __always_inline char *large_mem(const struct slab *d)
+{
+	return d->base + d->colour_off;
 }
 
 /**
@@ -157,7 +195,8 @@ void kmalloc_init(void)
 
 		large_redzone = f & SLAB_RED_ZONE;
 		/* a use after free of a large block faults */
-		page_protect_kept(f & SLAB_POISON);
+		large_paged = f & SLAB_POISON;
+		page_protect_kept(large_paged);
 	}
 }
 
@@ -242,42 +281,73 @@ static uint64_t large_guard_word(const struct slab *d, size_t size)
 	return (g & ~(uint64_t)0xff) | SLAB_RED_ACTIVE;
 }
 
+/*
+ * The front guard of block @d (large_head above): keyed, but its last
+ * byte (the one a 1-byte underrun writes) is always SLAB_RED_ACTIVE.
+ */
+static uint64_t large_front_word(const struct slab *d)
+{
+	uint64_t g = large_secret ^ (uint64_t)(uintptr_t)d->base * 0xD6E8FEB86659FD93ULL;
+
+	return (g & ~(0xffULL << 56)) | ((uint64_t)SLAB_RED_ACTIVE << 56);
+}
+
 /* The size asked for of large block @d, with or without a guard. */
 static size_t large_asked(const struct slab *d)
 {
-	return large_rz_orig(d) ?: d->large_size - d->large_slack;
+	return large_rz_orig(d) ?: d->large_size - d->colour_off - d->large_slack;
 }
 
-/* Large block @d holds @size bytes for its caller: its guard goes there. */
+/*
+ * Large block @d holds @size bytes for its caller: its guard goes there,
+ * and a block with a head gets its front guard (again: a block mremap
+ * moved is keyed anew), the word before it zeroed (no stale free mark).
+ */
 static void large_guard_set(struct slab *d, size_t size)
 {
-	size_t slack = d->large_size - size;
+	size_t slack = d->large_size - d->colour_off - size;
 	uint64_t g;
 
+	if (d->colour_off) {
+		g = large_front_word(d);
+		memset(d->base, 0, LARGE_HEAD - LARGE_GUARD);
+		memcpy(large_mem(d) - LARGE_GUARD, &g, sizeof(g));
+	}
 	if (large_redzone || slack < LARGE_GUARD || slack > UINT_MAX) {
 		d->large_slack = 0;
 		return;
 	}
 	g = large_guard_word(d, size);
-	memcpy(d->base + size, &g, sizeof(g));
+	memcpy(large_mem(d) + size, &g, sizeof(g));
 	d->large_slack = (unsigned int)slack;
 }
 
 /* Is large block @d's guard intact?  Reports if not (the caller keeps it). */
 static bool large_guard_ok(struct slab *d)
 {
-	size_t size = d->large_size - d->large_slack;
+	size_t size = d->large_size - d->colour_off - d->large_slack;
 	char what[160];
 	uint64_t g;
 
+	if (d->colour_off) {
+		memcpy(&g, large_mem(d) - LARGE_GUARD, sizeof(g));
+		if (unlikely(g != large_front_word(d))) {
+			snprintf(what, sizeof(what), "Guard word overwritten (underrun): large "
+				 "kmalloc block %p of %zu bytes, the 8 bytes before its start "
+				 "changed", large_mem(d), size);
+			debug_bad_free(NULL, large_mem(d), what,
+				       "block quarantined: left allocated, never handed out again");
+			return false;
+		}
+	}
 	if (!d->large_slack)
 		return large_rz_ok(d);
-	memcpy(&g, d->base + size, sizeof(g));
+	memcpy(&g, large_mem(d) + size, sizeof(g));
 	if (likely(g == large_guard_word(d, size)))
 		return true;
 	snprintf(what, sizeof(what), "Guard word overwritten (overrun): large kmalloc "
-		 "block %p of %zu bytes, the 8 bytes past its end changed", d->base, size);
-	debug_bad_free(NULL, d->base, what,
+		 "block %p of %zu bytes, the 8 bytes past its end changed", large_mem(d), size);
+	debug_bad_free(NULL, large_mem(d), what,
 		       "block quarantined: left allocated, never handed out again");
 	return false;
 }
@@ -305,8 +375,8 @@ static void large_mark_set(struct slab *d)
 {
 	uint64_t m = large_mark_word(d->base);
 
-	vg_open_undefined(d->base, sizeof(m));	/* the user's block still, until its free */
-	memcpy(d->base, &m, sizeof(m));
+	vg_open_undefined(large_mem(d), sizeof(m));	/* the user's block still, until its free */
+	memcpy(large_mem(d), &m, sizeof(m));
 }
 
 /*
@@ -317,12 +387,14 @@ static void large_mark_set(struct slab *d)
 static bool large_mark_ok(struct slab *d, const char *mark)
 {
 	char what[192];
-	uint64_t g;
+	uint64_t g, h;
 
-	vg_open(d->base, sizeof(g));
+	/* at the start of the block that was freed: with a head or without */
+	vg_open(d->base, LARGE_HEAD + sizeof(h));
 	memcpy(&g, d->base, sizeof(g));
-	vg_open_undefined(d->base, sizeof(g));
-	if (likely(g == large_mark_word(mark)))
+	memcpy(&h, d->base + LARGE_HEAD, sizeof(h));
+	vg_open_undefined(d->base, LARGE_HEAD + sizeof(h));
+	if (likely(g == large_mark_word(mark) || h == large_mark_word(mark)))
 		return true;
 	snprintf(what, sizeof(what), "Write after free: large kmalloc block %p (%zu bytes "
 		 "mapped), its first 8 bytes changed since its free", d->base, d->large_size);
@@ -335,28 +407,31 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 {
 	struct slab *d;
 	const char *mark;
-	size_t dirty;
+	size_t dirty, head;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
 	slab_init();	/* reads SLOTSLAB_DEBUG */
+	head = large_head(size, flags);
 	do {	/* a block written after its free stays allocated: take another */
-		d = page_large_alloc(size + (large_redzone ? LARGE_RZ : large_guard_room(size)),
+		d = page_large_alloc(head + size + (large_redzone ? LARGE_RZ :
+						    large_guard_room(head + size)),
 				     &dirty, &mark);
 		if (!d)
 			return NULL;
 	} while (unlikely(mark) && !large_mark_ok(d, mark));
+	d->colour_off = (unsigned int)head;
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)
-		memset(d->base, 0, MIN(size, dirty));
+		memset(d->base, 0, MIN(head + size, dirty));
 	if (large_redzone) {
 		memset(d->base + size, SLAB_RED_ACTIVE, d->large_size - sizeof(size_t) - size);
 		*large_rz_size(d) = size;
 	}
 	large_guard_set(d, size);
-	return d->base;
+	return large_mem(d);
 }
 
 static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
@@ -406,7 +481,7 @@ void *kmalloc(size_t size, gfp_t flags)
 static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
 					 unsigned long ip)
 {
-	void *p = kmalloc_inline(size, GFP_KERNEL, ip);
+	void *p = kmalloc_inline(size, GFP_KERNEL | KMALLOC_HEAD, ip);
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return fallback(p);
@@ -414,7 +489,7 @@ static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
 }
 
 /*
- * kmalloc_or - kmalloc(@size, GFP_KERNEL) for the C malloc API: what
+ * kmalloc_or - kmalloc(@size, GFP_KERNEL | KMALLOC_HEAD) for the C malloc API: what
  * kmalloc would return as ZERO_SIZE_PTR or NULL goes through @fallback
  * instead.  The malloc layer's malloc() is then one jump here, with no
  * frame of its own on the fast path.
@@ -456,7 +531,7 @@ static __cold void kfree_slow(const void *p, uint64_t e)
 
 	if (ZERO_OR_NULL_PTR(p))
 		return;
-	if (e && !pm_id(e) && d->base == (const char *)p) {
+	if (e && !pm_id(e) && large_mem(d) == (const char *)p) {
 		if (large_guard_ok(d)) {
 			large_mark_set(d);
 			page_large_free(d, true);
@@ -574,7 +649,7 @@ static __always_inline size_t capacity_at(const void *p, uint64_t e, struct slab
 		/* a pointer into an object is none (realloc reports it, as free) */
 		return obj_offset_ok(s, p, e) ? s->object_size : 0;
 	}
-	if (e && pm_slab(e)->base == (const char *)p) {
+	if (e && large_mem(pm_slab(e)) == (const char *)p) {
 		*large = pm_slab(e);
 		return large_asked(*large);
 	}
@@ -646,7 +721,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	if (d && large_redzone) {
 		/* a red-zoned large block always moves */
 	} else if (d && new_size > KMALLOC_MAX_CACHE_SIZE) {
-		size_t want = new_size + large_guard_room(new_size);
+		size_t head = d->colour_off;	/* kept: the data stays where it is */
+		size_t want = head + new_size + large_guard_room(head + new_size);
 
 		/*
 		 * Large to large.  A block that holds the size and keeps more
@@ -667,9 +743,9 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		    (new_size > old && page_large_resize(d, want) == 0)) {
 			/* pages taken in a chunk may have been used before */
 			if ((flags & __GFP_ZERO) && d->chunk && new_size > old)
-				memset((char *)d->base + old, 0, new_size - old);
+				memset(large_mem(d) + old, 0, new_size - old);
 			large_guard_set(d, new_size);
-			return d->base;
+			return large_mem(d);
 		}
 	}
 	if (new_size <= old && (!d || (new_size > old / 2 && !large_redzone))) {
@@ -691,4 +767,16 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE)
 		large_guard_set(pm_slab(e), new_size);	/* at the size asked for, not the headroom */
 	return q;
+}
+
+/* kmalloc() for the C malloc API: a large block has a head (large_head) */
+void *kmalloc_c(size_t size, gfp_t flags)
+{
+	return kmalloc_inline(size, flags | KMALLOC_HEAD, _RET_IP_);
+}
+
+/* krealloc() for the C malloc API: a block it moves gets a head */
+void *krealloc_c(const void *p, size_t new_size, gfp_t flags)
+{
+	return krealloc(p, new_size, flags | KMALLOC_HEAD);
 }

@@ -11,8 +11,9 @@
  * malloc_usable_size() need no special case for it, in one of three ways:
  *
  * 1. align <= 16 (<= 8 for the 8-byte class) or size > 32 KiB: plain
- *    kmalloc (large blocks are page aligned); the block is aligned enough
- *    already.
+ *    kmalloc (its large blocks are page aligned; with align <= 16 the C
+ *    API's, kmalloc_c, which start 16 bytes in); the block is aligned
+ *    enough already.
  *
  * 2. 16 < align <= 4096: let O = the size class of @size rounded up to a
  *    multiple of @align.  If O is a power of two, kmalloc(O) is naturally
@@ -276,8 +277,9 @@ void *malloc_aligned(size_t align, size_t size)
 		size = 1;
 	if (align > MALLOC_PAGE)
 		return huge_alloc(align, size);
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc(size, GFP_KERNEL);	/* page aligned */
+	if (size > KMALLOC_MAX_CACHE_SIZE)	/* page aligned, or 16 bytes in after a guard */
+		return align <= MALLOC_MIN_ALIGN ? kmalloc_c(size, GFP_KERNEL) :
+						   kmalloc(size, GFP_KERNEL);
 	cls = kmalloc_size_roundup(size);
 	if (align <= 8 || (align <= MALLOC_MIN_ALIGN && cls > 8))
 		return kmalloc(size, GFP_KERNEL);

@@ -45,6 +45,13 @@ void *malloc_aligned(size_t align, size_t size);
 void kmalloc_invalid(const char *who, const void *p);
 /* alloc/kmalloc.c: kmalloc(@size), @fallback taking its ZERO_SIZE_PTR or NULL */
 void *kmalloc_or(size_t size, void *(*fallback)(void *));
+/*
+ * alloc/kmalloc.c: kmalloc and krealloc for this API: a large block starts
+ * 16 bytes in, after a guard word an underrun overwrites (kmalloc_or too);
+ * plain kmalloc's start on a page (aligned.c relies on it).
+ */
+void *kmalloc_c(size_t size, gfp_t flags);
+void *krealloc_c(const void *p, size_t new_size, gfp_t flags);
 /* alloc/kmalloc.c: kfree(@p), @not_ours taking a pointer the page map does not know */
 void kfree_or(const void *p, void (*not_ours)(void *));
 /* alloc/kmalloc.c: @p stays where it is at @size bytes (a red zone moves) */

@@ -123,7 +123,7 @@ SLOTSLAB_API void *MALLOC_API(calloc)(size_t nmemb, size_t size)
 
 	if (unlikely(__builtin_mul_overflow(nmemb, size, &bytes)))
 		return fail_nomem();
-	p = kmalloc(bytes, GFP_KERNEL | __GFP_ZERO);
+	p = kmalloc_c(bytes, GFP_KERNEL | __GFP_ZERO);
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return malloc_zero_or_fail(p);
 	return p;
@@ -192,7 +192,7 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 	}
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
 		return realloc_move(p, old, size);
-	q = krealloc(p, size, GFP_KERNEL | __GFP_NOWARN);
+	q = krealloc_c(p, size, GFP_KERNEL | __GFP_NOWARN);
 	if (unlikely(!q))
 		return fail_nomem();
 	return q;

@@ -304,6 +304,85 @@ static void test_large_guard(void **state)
 }
 
 /*
+ * The C library's large blocks (kmalloc_c, krealloc_c: the malloc API's)
+ * start 16 bytes into their pages after a guard word: an underrun of 1 or
+ * 32 bytes is reported at kfree, the overrun guard still works, the head
+ * stays when krealloc resizes in place, and a write after free of the
+ * first bytes is still found at reuse.  kmalloc's own start on a page, and
+ * a size that fills its pages under 256 KiB gets no head (nor a guard).
+ */
+static void test_large_head(void **state)
+{
+	static const size_t sizes[] = { 40000, 300 << 10, 3 << 20 };
+	const char *err;
+	char *p, *q;
+
+	if (RUNNING_ON_VALGRIND)
+		skip();		/* memcheck calls the underruns below errors */
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t n = sizes[i];
+
+		p = kmalloc(n, GFP_KERNEL);
+		assert_int_equal((uintptr_t)p % PAGE_SIZE, 0);
+		kfree(p);
+		p = kmalloc_c(n, GFP_KERNEL);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % PAGE_SIZE, 16);
+		assert_int_equal(ksize(p), n);
+		memset(p, 0x5A, n);
+		test_stderr_begin();
+		kfree(p);
+		err = test_stderr_end();
+		assert_string_equal(err, "");
+
+		p = kmalloc_c(n, GFP_KERNEL);
+		p[-1] = 'x';				/* one byte before its start */
+		test_stderr_begin();
+		kfree(p);
+		err = test_stderr_end();
+		assert_non_null(strstr(err, "(underrun)"));
+		if (n <= LARGE_CHUNK_MAX) {	/* (a mapping of its own: it might fault) */
+			p = kmalloc_c(n, GFP_KERNEL);
+			memset(p - 32, 'A', 32);	/* 32 bytes before it */
+			test_stderr_begin();
+			kfree(p);
+			err = test_stderr_end();
+			assert_non_null(strstr(err, "(underrun)"));
+		}
+		p = kmalloc_c(n, GFP_KERNEL);
+		p[n] = 'x';
+		expect_overrun_report(p);
+	}
+	p = kmalloc_c(65536, GFP_KERNEL);	/* fills its pages: no head */
+	assert_int_equal((uintptr_t)p % PAGE_SIZE, 0);
+	kfree(p);
+	/* resized in place, the head and its guard stay */
+	p = kmalloc_c(100000, GFP_KERNEL);
+	q = krealloc_c(p, 90000, GFP_KERNEL);
+	assert_ptr_equal(q, p);
+	p = krealloc_c(p, 400000, GFP_KERNEL);
+	assert_int_equal((uintptr_t)p % PAGE_SIZE, 16);
+	assert_int_equal(ksize(p), 400000);
+	p[-1] = 'x';
+	test_stderr_begin();
+	assert_null(krealloc_c(p, 500000, GFP_KERNEL));	/* reported, kept */
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "(underrun)"));
+	/* a write after free of its first bytes is found at reuse */
+	kmem_cache_shrink_all();
+	p = kmalloc_c(300 << 10, GFP_KERNEL);
+	kfree(p);
+	memset(p, 'W', 16);
+	test_stderr_begin();
+	q = kmalloc_c(300 << 10, GFP_KERNEL);
+	err = test_stderr_end();
+	assert_ptr_not_equal(q, p);
+	assert_non_null(strstr(err, "Write after free: large kmalloc block"));
+	kfree(q);
+	assert_int_equal(kmem_cache_validate(NULL), 0);
+}
+
+/*
  * A large block written after its free (its first bytes) is reported when
  * it is handed out again, and quarantined under the kernel's convention:
  * the next kmalloc returns another block.  A block of a chunk (300 KiB)
@@ -450,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_krealloc_in_place_and_zero),
 		cmocka_unit_test(test_bad_kfree),
 		cmocka_unit_test(test_large_guard),
+		cmocka_unit_test(test_large_head),
 		cmocka_unit_test(test_large_write_after_free),
 		cmocka_unit_test(test_large_reuse_not_reported),
 		cmocka_unit_test(test_kfree_of_cache_object),

@@ -11,7 +11,9 @@
 #     low addresses), every realloc of a freed small or medium block or of
 #     a pointer into a block (not its start), and
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
-#     word after its size), every write after free of a large or huge block
+#     word after its size), every underflow of one (the guard word before
+#     its start: malloc's large blocks start 16 bytes into their pages),
+#     every write after free of a large or huge block
 #     (its first 8 bytes: the free mark, checked when the block is handed
 #     out again) and every double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
@@ -63,13 +65,14 @@ for c in $cases; do
 	realloc-interior-*|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
+	underflow-*-large|underflow-1-huge|\
 	write-after-free-large|write-after-free-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
 	esac
-	case $c in	# a fault: no line
-	zero-size-write|zero-size-read)
+	case $c in	# a fault (before a mapping of its own, maybe): no line
+	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c";;
 	esac
@@ -91,7 +94,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 73 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block, large overflows and writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block, large overflows, underflows and writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]
