@@ -739,14 +739,18 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			large_guard_set(d, new_size);
 			return (void *)p;
 		}
-		if (page_large_resize(d, kmalloc_grow_size(old, want)) == 0 ||
-		    (new_size > old && page_large_resize(d, want) == 0)) {
-			/* pages taken in a chunk may have been used before */
-			if ((flags & __GFP_ZERO) && d->chunk && new_size > old)
+		int r = page_large_resize(d, kmalloc_grow_size(old, want));
+
+		if (r < 0 && new_size > old)
+			r = page_large_resize(d, want);
+		if (r >= 0) {
+			/* pages taken from free blocks or a kept mapping may have been used */
+			if ((flags & __GFP_ZERO) && r == 1 && new_size > old)
 				memset(large_mem(d) + old, 0, new_size - old);
 			large_guard_set(d, new_size);
 			return large_mem(d);
 		}
+		large_guard_set(d, old);	/* it may have grown: its guard's slack */
 	}
 	if (new_size <= old && (!d || (new_size > old / 2 && !large_redzone))) {
 		/* Fits where it is (the kernel keeps the block too). */

@@ -85,7 +85,9 @@
  *    first, after the decay time, or when new memory displaces it).  A new
  *    large block is cut from the smallest kept mapping that holds it, the
  *    rest staying kept; if none does, the largest is grown by mremap
- *    (which moves page tables, not bytes).  So a program that frees and
+ *    (which moves page tables, not bytes).  A mapped block that grows
+ *    first takes the kept mapping right after it, if any (the rest of the
+ *    one it was cut from: resident, no system call).  So a program that frees and
  *    allocates big buffers in a loop reuses resident pages instead of
  *    faulting in new ones at every step.  At most MAP_KEPT_MAX mappings
  *    are kept, so that the pieces cannot split the address space into
@@ -674,6 +676,43 @@ static struct slab *kept_take_fit_locked(size_t bytes)
 	return best;
 }
 
+/*
+ * Up to @want bytes of the kept mapping that starts where mapped block @d
+ * ends (the rest of a mapping @d was cut from, most often), taken into @d:
+ * resident pages of the same mapping, so @d grows over them with no system
+ * call and no page fault, where mremap could not grow it in place (the
+ * kept piece is in the way) and would move it to fresh pages, leaving the
+ * piece to be purged.  Return: the bytes taken (0: none kept there).
+ * page_lock held.
+ */
+static size_t kept_absorb_locked(struct slab *d, size_t want)
+{
+	char *end = d->base + d->large_size;
+	struct slab *k, *next = NULL;
+	size_t take;
+
+	list_for_each_entry(k, &map_kept, lru)
+		if (k->base == end) {
+			next = k;
+			break;
+		}
+	if (!next)
+		return 0;
+	take = MIN(want, next->large_size);
+	kept_del_locked(next);
+	if (take < next->large_size) {
+		next->base += take;
+		next->large_size -= take;
+		next->kept_marked = false;	/* its mark, if any, was at its old base */
+		kept_insert_locked(next, next->freed_ms);
+	} else {
+		meta_free_locked(&slab_pool, next);
+	}
+	d->large_size += take;
+	page_stats.large_bytes += take;
+	return take;
+}
+
 /* The largest kept mapping, taken off the list; NULL if none.  page_lock held. */
 static struct slab *kept_take_largest_locked(void)
 {
@@ -756,6 +795,38 @@ static struct slab *purge_victim_locked(uint32_t now, bool all)
 }
 
 /*
+ * Regretted purges of kept mappings.  The growth purge (4 above) takes the
+ * oldest dirty memory, and a kept mapping goes whole: a program that
+ * freed one big buffer and moves on gets all of it back at once (sqlite3:
+ * its peak RSS within 5 % of glibc's).  But a program that cycles big
+ * buffers (a buffer grown by doubling realloc to 2 MiB, freed, grown
+ * again, as sqlite3's sorter does) then faults every page in again each
+ * time: 35x glibc's time on 100 such rounds.  So a new mapping made within
+ * the decay time of a whole purge of a kept mapping at least as large
+ * sets kept_regret, and while it is set a growth purge takes only the part
+ * of a kept mapping it needs; a kept mapping purged for its age clears it.
+ * Under page_lock.
+ */
+static bool kept_regret;
+static uint32_t kept_purged_ms;
+static size_t kept_purged_bytes;
+
+/* A kept mapping of @bytes is purged whole, not for its age, at @now. */
+static void kept_note_purge_locked(size_t bytes, uint32_t now)
+{
+	kept_purged_ms = now;
+	kept_purged_bytes = bytes;
+}
+
+/* A new mapping of @bytes: did a whole purge just give back what it needs? */
+static void kept_check_regret_locked(size_t bytes, uint32_t now)
+{
+	if (kept_purged_bytes >= bytes &&
+	    (uint32_t)(now - kept_purged_ms) <= (uint32_t)CONFIG_SLAB_DECAY_MS)
+		kept_regret = true;
+}
+
+/*
  * Give freed memory back to the OS: with @all every dirty block and kept
  * mapping, else the expired ones, and the oldest until @want bytes have
  * gone.  Victims are PURGING, on no list, while madvise runs unlocked; then
@@ -781,11 +852,37 @@ static void purge(bool all, size_t want)
 		while (n < PURGE_BATCH && (d = purge_victim_locked(now, all || want > 0))) {
 			size_t bytes = d->chunk ? (size_t)d->carved << PAGE_SHIFT : d->large_size;
 
+			if (!d->chunk && !all && !expired(d, now))
+				kept_note_purge_locked(d->large_size, now);
+			if (!d->chunk && !all && kept_regret && !kept_protect && !expired(d, now) &&
+			    ALIGN_UP(want, PAGE_SIZE) < bytes) {
+				/*
+				 * The growth purge, while whole purges are
+				 * regretted: only the part it needs, from the
+				 * head, which the last user wrote (the tail may
+				 * be headroom nobody touched: no memory).
+				 */
+				size_t head = ALIGN_UP(want, PAGE_SIZE);
+				char *at = d->base;
+
+				d->base += head;
+				d->large_size -= head;
+				d->kept_marked = false;	/* the mark was at the old base */
+				dirty_bytes -= head;
+				page_stats.direct_bytes -= head;
+				pthread_mutex_unlock(&page_lock);
+				os_unmap(at, head);	/* no longer the mapping's: safe unlocked */
+				pthread_mutex_lock(&page_lock);
+				want = 0;
+				break;
+			}
 			if (d->chunk) {
 				blk_unlink_locked(d->chunk, blk_index(d->chunk, d));
 				d->chunk->state[blk_index(d->chunk, d)] = PG_PURGING;
 			} else {
 				kept_del_locked(d);
+				if (all || expired(d, now))
+					kept_regret = false;	/* the program stopped cycling */
 			}
 			want = want > bytes ? want - bytes : 0;
 			victim[n++] = d;
@@ -996,6 +1093,7 @@ static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty, const c
 	if (d) {
 		page_stats.large_bytes += bytes;
 		page_stats.direct_bytes += bytes;
+		kept_check_regret_locked(bytes, now);
 		grow = growth_purge_locked(bytes);
 	}
 	pthread_mutex_unlock(&page_lock);
@@ -1164,12 +1262,18 @@ static bool blk_extend_locked(struct chunk *c, unsigned int i, unsigned int n, u
  * LARGE_CHUNK_MAX; else it does not grow: the caller copies.  A block with
  * a mapping of its own grows or shrinks in place when mremap can, else its
  * pages move (no copy) into a region mapped and registered beforehand, so
- * that every step that can fail comes before the block has moved.
- * Return: 0, or -1 and the block is unchanged.
+ * that every step that can fail comes before the block has moved.  A
+ * mapped block first grows over the kept mapping right after it, if there
+ * is one (kept_absorb_locked).
+ * Return: 1 when the grown part may hold earlier data (free pages of a
+ * chunk, or a kept mapping, were taken), 0 when it reads as zeros or the
+ * block shrank; -1 on failure: the block keeps its place and contents, but
+ * may have grown over a kept mapping (large_size is then larger).
  */
 int page_large_resize(struct slab *d, size_t new_size)
 {
 	size_t bytes = ALIGN_UP(new_size, PAGE_SIZE), grow = 0;
+	int dirty_grown = 0;
 	char *p;
 
 	if (bytes < new_size || bytes == 0)
@@ -1204,7 +1308,7 @@ int page_large_resize(struct slab *d, size_t new_size)
 			if (!taken)
 				return -1;
 			vg_open(d->base + old, bytes - old);
-			return 0;
+			return 1;
 		}
 		pthread_mutex_lock(&page_lock);
 		dirty_mark(c, keep, end, true);
@@ -1216,6 +1320,19 @@ int page_large_resize(struct slab *d, size_t new_size)
 	}
 	if (kept_protect)
 		return -1;	/* guarded (5 above): the caller copies */
+	if (bytes > d->large_size) {
+		size_t old = d->large_size, took;
+
+		pthread_mutex_lock(&page_lock);
+		took = kept_absorb_locked(d, bytes - old);
+		pthread_mutex_unlock(&page_lock);
+		if (took) {
+			vg_open(d->base + old, took);
+			dirty_grown = 1;
+			if (bytes == d->large_size)
+				return 1;
+		}
+	}
 	p = mremap(d->base, d->large_size, bytes, 0);
 	if (p == MAP_FAILED) {
 		char *dst = os_map(bytes);
@@ -1247,7 +1364,7 @@ int page_large_resize(struct slab *d, size_t new_size)
 	d->base = p;
 	d->large_size = bytes;
 	purge_after_alloc(grow, now_ms());
-	return 0;
+	return dirty_grown;
 }
 
 /* ---- fork ---------------------------------------------------------------- */
