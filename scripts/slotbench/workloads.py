@@ -41,7 +41,7 @@ NCPU = max(2, os.cpu_count() or 2)
 
 # The workloads of one thread, run pinned to one CPU, as scripts/pin.inc
 # pins allocbench's (it says why); the threaded ones use every CPU alike.
-SINGLE = ("randsize-1", "large", "mleak", "reallocs", "python-churn")
+SINGLE = ("randsize-1", "large", "mleak", "reallocs", "regrow", "python-churn")
 
 
 def pin_prefix():
@@ -68,6 +68,7 @@ def workloads(build, full):
         ("large", [os.path.join(w, "large"), "-n", n(40, 300)]),
         ("mleak", [os.path.join(w, "mleak"), "-n", n(500000, 3000000)]),
         ("reallocs", [os.path.join(w, "reallocs"), "-n", n(2000000, 10000000)]),
+        ("regrow", [os.path.join(w, "regrow"), "-n", n(5000, 20000)]),
         ("python-churn", [py, churn, n(5, 30)]),
     ]
 
