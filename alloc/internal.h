@@ -256,6 +256,8 @@ struct tcache {
 	struct list_head list;         /* thread_caches, under slab_mutex */
 	void *displaced;               /* what the last free's entry held */
 	void *recent[1U << RECENT_BITS];
+	/* bit id: slot[id] was set up (magazine.c); what the thread's exit flushes */
+	uint64_t used[MAX_CACHES / 64];
 	struct tc_slot slot[MAX_CACHES];
 };
 

@@ -34,6 +34,11 @@
  *    first slow path and indexed by cache id.  A pthread key's destructor
  *    returns every cached object to the slabs when the thread exits; later
  *    allocations by that thread (from other destructors) bypass magazines.
+ *    It visits only the slots the thread set up (tcache.used), and keeps
+ *    up to TC_POOL exited threads' tcaches, emptied, for the next threads
+ *    (mapping and unmapping 257 KiB, and touching a slot per cache, was
+ *    two thirds of a short-lived thread's cost: 3000 threads that each
+ *    allocate 16 blocks took 0.39 s, glibc 0.13 s).
  *    All thread caches are on thread_caches (thread_lock), so that
  *    kmem_cache_destroy() can empty every thread's magazines of the cache
  *    it destroys and statistics can sum the per-thread counters.
@@ -125,21 +130,46 @@ void mag_flush_all_threads(struct kmem_cache *s)
 	pthread_mutex_unlock(&thread_lock);
 }
 
+/*
+ * Exited threads' tcaches, emptied (every slot as page_meta_map gives it:
+ * zero; no bit in used, no entry in recent), kept for the next threads.
+ * Under thread_lock.
+ */
+#define TC_POOL 8
+static struct tcache *tc_pool[TC_POOL];
+static unsigned int tc_pooled;
+
 static void tc_destructor(void *arg)
 {
 	struct tcache *tc = arg;
-	struct kmem_cache *s;
 
 	tls_tc = &tcache_empty;
 	tls_tc_exited = true;
 	pthread_mutex_lock(&slab_mutex);
-	list_for_each_entry(s, &slab_caches, list)
-		slot_flush(s, tc_slot_of(tc, s));
+	for (unsigned int w = 0; w < ARRAY_SIZE(tc->used); w++) {
+		for (uint64_t m = tc->used[w]; m; m &= m - 1) {
+			unsigned int id = w * 64 + (unsigned int)__builtin_ctzll(m);
+			struct kmem_cache *s = cache_table[id];
+
+			if (s)
+				slot_flush(s, &tc->slot[id]);
+			else	/* its cache was destroyed, the slot flushed then */
+				memset(&tc->slot[id], 0, sizeof(tc->slot[id]));
+		}
+		tc->used[w] = 0;
+	}
+	tc->displaced = NULL;
+	memset(tc->recent, 0, sizeof(tc->recent));
 	pthread_mutex_lock(&thread_lock);
 	list_del(&tc->list);
+	if (tc_pooled < TC_POOL) {
+		tc_pool[tc_pooled++] = tc;
+		tc = NULL;
+	}
 	pthread_mutex_unlock(&thread_lock);
 	pthread_mutex_unlock(&slab_mutex);
-	page_meta_unmap(tc, sizeof(*tc));
+	if (tc)
+		page_meta_unmap(tc, sizeof(*tc));
 }
 
 static struct tcache *tc_get(void)
@@ -150,7 +180,11 @@ static struct tcache *tc_get(void)
 		return tc;
 	if (tls_tc_exited)
 		return NULL;
-	tc = page_meta_map(sizeof(*tc));
+	pthread_mutex_lock(&thread_lock);
+	tc = tc_pooled ? tc_pool[--tc_pooled] : NULL;
+	pthread_mutex_unlock(&thread_lock);
+	if (!tc)
+		tc = page_meta_map(sizeof(*tc));
 	if (!tc)
 		return NULL;
 	pthread_mutex_lock(&thread_lock);
@@ -193,8 +227,11 @@ static struct tc_slot *slot_get(struct kmem_cache *s)
 	if (!s->mag_size || !(tc = tc_get()))
 		return NULL;
 	slot = tc_slot_of(tc, s);
-	if (!slot->loaded && !slot_setup(s, slot))
-		return NULL;
+	if (!slot->loaded) {
+		if (!slot_setup(s, slot))
+			return NULL;
+		tc->used[s->id / 64] |= 1ULL << (s->id % 64);
+	}
 	return slot;
 }
 

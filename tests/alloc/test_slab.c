@@ -998,6 +998,48 @@ static void test_thread_exit_returns_objects(void **state)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * Short-lived threads, one after another, each caching objects of two
+ * caches: every exit returns them, and the next thread takes an exited
+ * thread's emptied tcache instead of mapping one (the metadata does not
+ * grow by a tcache per thread), its slots and counters clean.
+ */
+static void test_thread_caches_recycled(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("tcyc", 56, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *u = kmem_cache_create("tcyc2", 200, 0, SLAB_NO_MERGE, NULL);
+	void *objs[50];
+	struct thread_arg a = { s, objs, 50 }, b = { u, objs, 50 };
+	struct slab_mem_info before, after;
+	struct kmem_cache_info info;
+	pthread_t t;
+
+	for (int i = 0; i < 4; i++) {	/* the pool fills */
+		assert_int_equal(pthread_create(&t, NULL, alloc_and_keep_cached, &a), 0);
+		assert_int_equal(pthread_join(t, NULL), 0);
+	}
+	assert_int_equal(slab_get_mem_info(&before), 0);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(pthread_create(&t, NULL, alloc_and_keep_cached,
+						i % 2 ? &a : &b), 0);
+		assert_int_equal(pthread_join(t, NULL), 0);
+	}
+	assert_int_equal(slab_get_mem_info(&after), 0);
+	assert_true(after.meta_bytes < before.meta_bytes + 64 * 1024);	/* a tcache is 257 KiB */
+	info = info_of(s);
+	assert_int_equal(info.active_objs, 0);
+	assert_int_equal(info.cached_objs, 0);
+	if (info.stats_enabled) {
+		assert_int_equal(info.allocs, 104 * 50);	/* each thread's counted once */
+		assert_int_equal(info.frees, 104 * 50);
+	}
+	info = info_of(u);
+	assert_int_equal(info.active_objs, 0);
+	assert_int_equal(info.cached_objs, 0);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(u);
+}
+
 /* The thread of test_slow_path_counts: allocates and frees, then waits until told to exit. */
 struct counted_arg {
 	struct thread_arg a;
@@ -1292,6 +1334,7 @@ int main(void)
 		cmocka_unit_test(test_slabinfo_layout),
 		cmocka_unit_test(test_gfp_nowait),
 		cmocka_unit_test(test_thread_exit_returns_objects),
+		cmocka_unit_test(test_thread_caches_recycled),
 		cmocka_unit_test(test_cross_thread_free),
 		cmocka_unit_test(test_destroy_flushes_all_threads),
 		cmocka_unit_test(test_slow_path_counts),
