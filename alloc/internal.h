@@ -105,6 +105,7 @@ struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark);
 void page_large_free(struct slab *slab, bool marked);
 void page_protect_kept(bool on);
 int page_large_resize(struct slab *slab, size_t new_size);
+void page_large_zero(struct slab *d, size_t bytes);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
 void page_get_mem_info(struct slab_mem_info *info);

@@ -425,7 +425,7 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	d->colour_off = (unsigned int)head;
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)
-		memset(d->base, 0, MIN(head + size, dirty));
+		page_large_zero(d, MIN(head + size, dirty));
 	if (large_redzone) {
 		memset(d->base + size, SLAB_RED_ACTIVE, d->large_size - sizeof(size_t) - size);
 		*large_rz_size(d) = size;

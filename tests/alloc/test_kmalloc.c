@@ -104,6 +104,29 @@ static void test_kzalloc_and_array(void **state)
 			assert_int_equal(p[i], 0);
 		kfree(p);
 	}
+	/*
+	 * Large blocks reused resident (a chunk's, a kept mapping's, one over
+	 * 4096 pages: page.c zeroes resident pages and gives the others back
+	 * in windows of 4096): written all over, in every other page, or in
+	 * one page, then zeroed again.
+	 */
+	static const size_t big[] = { 300 << 10, 3 << 20, 20 << 20 };
+
+	for (size_t k = 0; k < sizeof(big) / sizeof(big[0]); k++) {
+		for (size_t step = PAGE_SIZE / 2; step <= 64 * PAGE_SIZE; step *= 8) {
+			unsigned char *p = kmalloc(big[k], GFP_KERNEL);
+
+			for (size_t i = 0; i < big[k]; i += step)
+				p[i] = 0xCC;
+			p[big[k] - 1] = 0xCC;
+			kfree(p);
+			p = kzalloc(big[k], GFP_KERNEL);
+			for (size_t i = 0; i < big[k]; i += 64)
+				if (p[i] || p[i + 63])
+					fail_msg("%zu-byte block: byte %zu not zero", big[k], i);
+			kfree(p);
+		}
+	}
 	uint32_t *a = kmalloc_array(1000, sizeof(uint32_t), GFP_KERNEL | __GFP_ZERO);
 
 	assert_non_null(a);
