@@ -1184,8 +1184,8 @@ class Recorder(object):
         # without slots (the common case): their instances' dicts, read in
         # bulk in one pass over every instance.  Each other class: its
         # instances picked out (a C pass each), read in bulk if it can be
-        # (bulk_shapes), else one by one, and their numbers put back in
-        # place (list.__setitem__ mapped over their positions).
+        # (bulk_shapes), else one by one; their numbers are merged back in
+        # the instances' order (each instance's class's next number).
         plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
         inst_shapes = None
         # CPython 3.13: classes with inline values are read from them, one
@@ -1220,23 +1220,21 @@ class Recorder(object):
         if inst_shapes is None:
             if instances is None:
                 instances = list(picked())
-            inst_shapes = [None] * len(instances)
+            per = {}
             for c in present:
                 if c1 is not None:
-                    cmask, insts = None, instances
+                    insts = instances
                 else:
-                    cmask = list(map(is_, itypes, repeat(c)))
-                    insts = list(compress(instances, cmask))
+                    insts = list(compress(instances, map(is_, itypes, repeat(c))))
                 nums = bulk_shapes(c, insts)
                 if nums is None:
                     nums = [attrs_of(o, c) for o in insts]
                     nums = [s if s is None else shapes[c][s[1]] for s in nums]
-                if cmask is None:
-                    inst_shapes = nums
-                else:
-                    deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
-                              nums), 0)
-                del cmask, insts, nums
+                per[c] = iter(nums)
+                del insts, nums
+            # merged back in the instances' order: each one's class's next
+            inst_shapes = list(map(next, map(per.__getitem__, itypes or repeat(c1, len(instances)))))
+            del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
             marked = {}
