@@ -132,6 +132,11 @@ def dict_marker():
             wrap the instance's values in a split dict (64 bytes) that
             stays; the snapshot reads the dicts itself, so this must look
             first;
+      2     (3.13) its values were detached from it: the dict holds a
+            copy of them (still on the shared keys of the class it had),
+            the inline ones are invalid: CPython does that on __class__
+            assignment (object_set_class: the dict made, then
+            _PyDict_DetachFromObject), nothing else does;
       N>=8  it has a hash table of its own of N slots (a combined dict
             holding 1 to 29 names): the program assigned it (obj.__dict__
             = d), or under 3.10-3.12 updated it from another dict before
@@ -155,6 +160,7 @@ def dict_marker():
         return None
     word, byte, w = mem
     old = sys.version_info[:2] <= (3, 10)
+    v13 = sys.version_info[:2] == (3, 13)
 
     def table(d):
         n = word(d + 2 * w).value
@@ -184,7 +190,12 @@ def dict_marker():
             d = dict_of(o)
             if not d:
                 return 0
-            return 1 if word(d + 5 * w).value else table(d)
+            v = word(d + 5 * w).value
+            if not v:
+                return table(d)
+            if v13 and type(o).__flags__ & INLINE_VALUES and v != id(o) + type(o).__basicsize__:
+                return 2      # values detached: a __class__ assignment (3.13)
+            return 1
 
         def applies(c):
             return bool(c.__flags__ & MANAGED_DICT)
@@ -401,6 +412,28 @@ def inline_shapes(c, each, most, shapes_c, seq=None):
     return nums
 
 
+def classes_of_values(instances, marks, classes):
+    """CPython 3.13: for each instance marked 2 (its values detached by a
+    __class__ assignment), the class whose shared keys its dict's values
+    are on (the class it was made as): {position: class}, those found."""
+    off = shared_keys_at()
+    if off is None:
+        return {}
+    word, byte, w = memory()
+    keys = {}
+    for c in classes:
+        if c.__flags__ & INLINE_VALUES:
+            keys[word(id(c) + off).value] = c
+    out = {}
+    for i, m in marks:
+        if m == 2:
+            d = word(id(instances[i]) - 3 * w).value
+            k = keys.get(word(d + 4 * w).value) if d else None
+            if k is not None:
+                out[i] = k
+    return out
+
+
 def dict_marks(instances, picked, itypes, c1, present):
     """The instances whose __dict__ dict_marker() marks, as (position in
     instances, mark) pairs, or None: READ_SAMPLES instances spread over
@@ -425,7 +458,7 @@ def dict_marks(instances, picked, itypes, c1, present):
 
     def final(o):
         m = mark(o)
-        if m > 1:
+        if m >= 8:
             d = dict_of(o)
             if d in owner:
                 return -1
@@ -645,13 +678,15 @@ class Shapes(dict):
     first appearance), so that what depends on a shape is worked out once
     (one dict per class: no (class, names) pair is built per instance);
     cls[n] is its class, names[n] its names that a trace can hold, bad[n]
-    the others (counted, never recorded)."""
+    the others (counted, never recorded); setclass[n] the name
+    __setclass_NAME__ of a shape whose instances are now of class NAME."""
 
     def __init__(self):
         dict.__init__(self)
         self.cls = []
         self.names = []
         self.bad = {}
+        self.setclass = {}
 
     def __missing__(self, c):
         d = self[c] = ShapesOf(self, c)
@@ -659,6 +694,9 @@ class Shapes(dict):
 
     def add(self, c, names):
         n = len(self.cls)
+        if names and names[-1].startswith('__setclass_'):
+            self.setclass[n] = names[-1]      # no name: written after them
+            names = names[:-1]
         good = tuple(a for a in names if isinstance(a, str) and is_name(a))
         self.cls.append(c)
         self.names.append(good)
@@ -1238,6 +1276,11 @@ class Recorder(object):
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
             marked = {}
+            was = {}          # 3.13: detached values -> the class they were made for
+            if any(m == 2 for i, m in marks):
+                if instances is None:
+                    instances = list(picked())
+                was = classes_of_values(instances, marks, classes)
             for i, m in marks:
                 sh = inst_shapes[i]
                 if sh is None:
@@ -1248,7 +1291,15 @@ class Recorder(object):
                         inst_shapes = list(inst_shapes)
                     inst_shapes[i] = None
                     continue
-                nmarked += 1
+                if m == 2:    # made as another class: "new" as that one, then setclass
+                    k = was.get(i)
+                    m = 1 if k is None or k is shapes.cls[sh] else k
+                if m != 1 and not isinstance(m, int):
+                    if (sh, m) not in marked:
+                        marked[sh, m] = shapes[m][shapes.names[sh] + (
+                            '__setclass_%s__' % names[shapes.cls[sh]],)]
+                else:
+                    nmarked += 1
                 if (sh, m) not in marked:
                     marked[sh, m] = shapes[shapes.cls[sh]][shapes.names[sh] + (
                         '__dict__' if m == 1 else '__table_%d__' % m,)]
@@ -1336,11 +1387,13 @@ class Recorder(object):
             if richest_first(c, shapes, inst_shapes, instances):
                 iw, inst_data = packed(inst_shapes, nshapes)
         shape_lines = []
-        for c, t in zip(shapes.cls, shapes.names):
+        for n, (c, t) in enumerate(zip(shapes.cls, shapes.names)):
             cm = common[c]
             k = 0
             while k < len(t) and t[k] in cm:
                 k += 1
+            if n in shapes.setclass:
+                t = t + (shapes.setclass[n],)
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.
