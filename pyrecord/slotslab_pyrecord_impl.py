@@ -365,14 +365,15 @@ class InlineShapes(dict):
         return n
 
 
-def inline_shapes(c, each, most, shapes_c, seq=None):
-    """The shape numbers of class c's instances (each() iterates over them,
-    most: at least their number; seq: their list, if there is one), read from their inline values (CPython
+def inline_shapes(c, each, among, shapes_c, seq=None):
+    """The shape numbers of class c's instances (each() iterates over them;
+    among: a list holding them, to sample; seq: their list, if there is
+    one), read from their inline values (CPython
     3.13, a class without slots whose instances have them) in one pass of
     C loops (~40 ns an instance, where making and reading a dict costs
     ~150), as a list; those the values do not tell (InlineShapes: a class's
     first ~30 instances have more room, some have a dict of their own) are
-    read through __dict__ after.  The capacity is the least of up to 64
+    read through __dict__ after.  The capacity is the least of ~256
     instances spread over all (a class's capacity only shrinks as it makes
     instances: the later ones' room, so that no read goes past an
     instance's values), K the most names they hold.  None when the class cannot be
@@ -386,8 +387,10 @@ def inline_shapes(c, each, most, shapes_c, seq=None):
     from struct import Struct
     span = span_from(c.__basicsize__)
     head = Struct('<I').unpack_from
-    sample = [head(span, id(o))[0] for o in islice(each(), 0, None, max(1, most // 64))]
-    sample = [h for h in sample if h >> 24 == 1]
+    sample = [o for o in among[::max(1, len(among) // 256)] if type(o) is c]
+    if len(sample) < 16:      # few among many: from all of them
+        sample = list(islice(each(), 0, None, max(1, len(among) // 4096)))
+    sample = [h for h, in map(head, repeat(span), map(id, sample)) if h >> 24 == 1]
     if not sample:
         return None
     cap = min(h & 255 for h in sample)     # the later instances' (never more)
@@ -402,8 +405,8 @@ def inline_shapes(c, each, most, shapes_c, seq=None):
                 where.append(nums.index(None, where[-1] + 1))
         except ValueError:
             pass
-        objs = (map(seq.__getitem__, where) if seq is not None else
-                compress(each(), map(is_, nums, repeat(None))))
+        objs = (map(seq.__getitem__, where) if seq is not None else   # (up to the last)
+                compress(islice(each(), where[-1] + 1), map(is_, nums, repeat(None))))
         for i, o in zip(where, objs):
             d = object.__getattribute__(o, '__dict__')
             if type(d) is not dict:
@@ -1195,7 +1198,7 @@ class Recorder(object):
                 return list(map(shapes_c.__getitem__, prefixes))
             if not ds:        # CPython 3.13: no dict made, if it can
                 try:
-                    nums = inline_shapes(c, insts.__iter__, len(insts), shapes_c, insts)
+                    nums = inline_shapes(c, insts.__iter__, insts, shapes_c, insts)
                 except Exception:
                     nums = None
                 if nums is not None:
@@ -1250,7 +1253,7 @@ class Recorder(object):
         if inline and c1 is not None and c1 in plain:
             # one class: its instances not listed (picked() twice at most)
             try:
-                inst_shapes = inline_shapes(c1, picked, len(objs), shapes[c1])
+                inst_shapes = inline_shapes(c1, picked, objs, shapes[c1])
             except Exception:
                 inst_shapes = None
             if inst_shapes is not None and len(shapes.cls) <= 256:
