@@ -343,9 +343,9 @@ def span_from(base):
 class InlineShapes(dict):
     """CPython 3.13: what a class's instance holds, read from its inline
     values (no dict made): the values' header (capacity, size, embedded,
-    valid: one 32-bit word at the end of the object, its __basicsize__)
-    and the first K bytes of their insertion order (after the capacity's
-    values) -> the shape number, or None where the values are not the
+    valid: four bytes at the end of the object, its __basicsize__) and the
+    first K bytes of their insertion order (after the capacity's values),
+    as (capacity, size, valid, K bytes) -> the shape number, or None where the values are not the
     instance's attributes (no longer valid: a dict of its own, a
     __class__ assignment) or the key does not tell (another capacity,
     more names than K): those are read through __dict__."""
@@ -355,12 +355,12 @@ class InlineShapes(dict):
         self.shapes_c, self.cap, self.k, self.names = shapes_c, cap, k, names
 
     def __missing__(self, key):
-        head, order = key
-        size = head >> 8 & 255
+        size = key[1]
+        order = key[3:3 + size]
         n = None
-        if (head & 255 == self.cap and head >> 24 == 1 and size <= self.k and
-                all(i < len(self.names) for i in order[:size])):
-            n = self.shapes_c[tuple(self.names[i] for i in order[:size])]
+        if (key[0] == self.cap and key[2] == 1 and size <= self.k and
+                all(i < len(self.names) for i in order)):
+            n = self.shapes_c[tuple(self.names[i] for i in order)]
         self[key] = n
         return n
 
@@ -379,7 +379,8 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     instance's values), K the most names they hold.  None when the class cannot be
     read so (then its dicts are read)."""
     if (not c.__flags__ & INLINE_VALUES or getattr(c, '__itemsize__', 1) or
-            not generic_dict(c) or shared_keys_at() is None):
+            not generic_dict(c) or c in shapes_c.shapes.no_inline or
+            shared_keys_at() is None):
         return None
     names = key_names(c)
     if names is None:
@@ -395,10 +396,14 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
         return None
     cap = min(h & 255 for h in sample)     # the later instances' (never more)
     k = max(h >> 8 & 255 for h in sample if h & 255 == cap)
-    read = Struct('<I%dx%ds' % (4 + 8 * cap, k)).unpack_from
+    # (capacity, size, valid, the first K order bytes): small ints, none made
+    read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
     raw = InlineShapes(shapes_c, cap, k, names)
     nums = list(map(raw.__getitem__, map(read, repeat(span), map(id, each()))))
     if None in nums:          # (a C scan, up to the first)
+        if nums.count(None) > 64 + len(nums) // 16:
+            shapes_c.shapes.no_inline.add(c)   # mostly not: their dicts, in bulk
+            return None
         where = [nums.index(None)]
         try:
             while True:
@@ -690,6 +695,7 @@ class Shapes(dict):
         self.names = []
         self.bad = {}
         self.setclass = {}
+        self.no_inline = set()    # classes inline_shapes() could not read
 
     def __missing__(self, c):
         d = self[c] = ShapesOf(self, c)
