@@ -290,12 +290,13 @@ def shared_keys_at():
 _OBJ_AT = []
 
 
-def key_names(c):
+def key_names(c, room=False):
     """CPython 3.13: the names in class c's shared keys, in their order
-    (an instance's inline values are in that order), or None.  The keys
-    (Include/internal/pycore_dict.h): a 32-byte header (dk_log2_index_bytes
-    its tenth byte, dk_nentries its fourth word), the index array, then
-    16-byte entries (key, value)."""
+    (an instance's inline values are in that order), or None; with room,
+    (names, dk_nentries + dk_usable).  The keys (Include/internal/
+    pycore_dict.h): a 32-byte header (dk_log2_index_bytes its tenth byte,
+    dk_usable its third word, dk_nentries its fourth), the index array,
+    then 16-byte entries (key, value)."""
     off = _KEYS_AT[0] if _KEYS_AT else shared_keys_at()
     if off is None:
         return None
@@ -316,7 +317,7 @@ def key_names(c):
     names = tuple(_OBJ_AT[0](entries + 16 * i).value for i in range(n))
     if not all(type(a) is str for a in names):
         return None
-    return names
+    return (names, n + (word(keys + 2 * w).value or 0)) if room else names
 
 
 _SPAN = {}
@@ -373,17 +374,22 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     C loops (~40 ns an instance, where making and reading a dict costs
     ~150), as a list; those the values do not tell (InlineShapes: a class's
     first ~30 instances have more room, some have a dict of their own) are
-    read through __dict__ after.  The capacity is the least of ~256
-    instances spread over all (a class's capacity only shrinks as it makes
-    instances: the later ones' room, so that no read goes past an
-    instance's values), K the most names they hold.  None when the class cannot be
-    read so (then its dicts are read)."""
+    read through __dict__ after.  The capacity read for is the shared keys'
+    room now (dk_nentries + dk_usable: CPython gives an instance that much,
+    and the sum only shrinks, by one an instance while dk_usable > 1, so no
+    instance has less and no read goes past an instance's values; the
+    later instances have just that), K the most names ~256 instances spread
+    over all hold.  None when the class cannot be read so (then its dicts
+    are read)."""
     if (not c.__flags__ & INLINE_VALUES or getattr(c, '__itemsize__', 1) or
             not generic_dict(c) or c in shapes_c.shapes.no_inline or
             shared_keys_at() is None):
         return None
-    names = key_names(c)
-    if names is None:
+    got = key_names(c, room=True)
+    if got is None:
+        return None
+    names, cap = got
+    if not 0 < cap <= SHARED_KEYS_MAX:
         return None
     from struct import Struct
     span = span_from(c.__basicsize__)
@@ -392,10 +398,7 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     if len(sample) < 16:      # few among many: from all of them
         sample = list(islice(each(), 0, None, max(1, len(among) // 4096)))
     sample = [h for h, in map(head, repeat(span), map(id, sample)) if h >> 24 == 1]
-    if not sample:
-        return None
-    cap = min(h & 255 for h in sample)     # the later instances' (never more)
-    k = max(h >> 8 & 255 for h in sample if h & 255 == cap)
+    k = max([h >> 8 & 255 for h in sample if h & 255 == cap] or [cap])
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
     raw = InlineShapes(shapes_c, cap, k, names)
