@@ -349,13 +349,18 @@ class InlineShapes(dict):
     as (capacity, size, valid, K bytes) -> the shape number, or None where the values are not the
     instance's attributes (no longer valid: a dict of its own, a
     __class__ assignment) or the key does not tell (another capacity,
-    more names than K): those are read through __dict__."""
+    more names than K): those are read through __dict__.  The bytes past
+    an instance's names are not initialised (memory reused): an instance
+    with fewer than K names may make a key of its own; past 4096 keys the
+    class is read through its dicts instead (LookupError)."""
 
     def __init__(self, shapes_c, cap, k, names):
         dict.__init__(self)
         self.shapes_c, self.cap, self.k, self.names = shapes_c, cap, k, names
 
     def __missing__(self, key):
+        if len(self) > 4096:  # their bytes past the names vary (not initialised)
+            raise LookupError('too varied')
         size = key[1]
         order = key[3:3 + size]
         n = None
@@ -402,7 +407,11 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
     raw = InlineShapes(shapes_c, cap, k, names)
-    nums = list(map(raw.__getitem__, map(read, repeat(span), map(id, each()))))
+    try:
+        nums = list(map(raw.__getitem__, map(read, repeat(span), map(id, each()))))
+    except LookupError:       # (the order bytes past an instance's names, garbage)
+        shapes_c.shapes.no_inline.add(c)
+        return None
     if None in nums:          # (a C scan, up to the first)
         if nums.count(None) > 64 + len(nums) // 16:
             shapes_c.shapes.no_inline.add(c)   # mostly not: their dicts, in bulk
