@@ -93,6 +93,8 @@
  * - A managed-dict class with slots has no inline values: its first
  *   attribute set makes a split dict, the 64-byte dict and values for
  *   all dk_nentries + dk_usable (30) names, 280 bytes.
+ * - __class__ assignment detaches live inline values (detach_values):
+ *   the dict, and a copy of the values on the old class's keys.
  *
  * The model differs where no size depends on it: keys are interned
  * symbols compared by identity, hashed by their stored hash; entry fields
@@ -139,7 +141,10 @@ struct py3 {
 	bool values13;           /* 3.13's values layout (header, values, order) */
 };
 
-enum { KEYS_UNICODE = 1, KEYS_SPLIT = 2 };
+/* KEYS_ORPHAN: shared keys whose class is gone while dicts detached from
+ * its instances (3.13 __class__ assignment) still use them: no longer
+ * charged to a class, freed by the last dict (shared_decref). */
+enum { KEYS_UNICODE = 1, KEYS_SPLIT = 2, KEYS_ORPHAN = 4 };
 
 /*
  * The first 32 bytes of every keys object; 3.6-3.10's header is 8 bytes
@@ -286,10 +291,14 @@ static void free_keys(struct om_class *cls, enum om_charge kind, struct keys3 *k
 		om_mem_free(cls, kind, k, keys_bytes(py(cls), k->dk_log2_size));
 }
 
-/* Drop a reference to shared keys (charged to the class). */
+/* Drop a reference to shared keys (charged to the class, or orphaned). */
 static void shared_decref(struct om_class *cls, struct keys3 *k)
 {
-	if (k && --k->dk_refcnt == 0)
+	if (!k || --k->dk_refcnt)
+		return;
+	if (k->dk_kind & KEYS_ORPHAN)
+		heap_free(cls->space->heap, k, keys_bytes(py(cls), k->dk_log2_size));
+	else
 		free_keys(cls, CHARGE_SHARED, k);
 }
 
@@ -832,7 +841,15 @@ static int py3_class_init(struct om_class *cls)
 
 static void py3_class_fini(struct om_class *cls)
 {
-	shared_decref(cls, cached_keys(cls));
+	struct keys3 *k = cached_keys(cls);
+
+	if (k && k->dk_refcnt > 1 && !(k->dk_kind & KEYS_ORPHAN)) {
+		/* dicts detached from instances now of other classes use them */
+		om_uncharge(cls, CHARGE_SHARED, keys_bytes(py(cls), k->dk_log2_size),
+			    om_mem_usable(cls, CHARGE_SHARED, k));
+		k->dk_kind |= KEYS_ORPHAN;
+	}
+	shared_decref(cls, k);
 	cls->dstate = NULL;
 }
 
@@ -1075,11 +1092,58 @@ static int py3_state(const struct om_class *cls, const struct om_object *obj)
 	return obj_values(obj) ? OM_DICT_INLINE : OM_DICT_NONE;
 }
 
-/* Before a class change: nothing may refer to the old class's keys. */
+/*
+ * 3.13's __class__ assignment (object_set_class): an instance whose
+ * attributes sit in its inline values gets its dict made (the view, as a
+ * read makes it) and then detached from the object (_PyDict_Detach-
+ * FromObject): the dict takes a copy of the values (a block of the same
+ * capacity: header, values, order bytes), still on the old class's shared
+ * keys, and the inline values are marked invalid, allocated with the
+ * object as before.  So a changed instance carries 64 bytes of dict and
+ * the copy more than one whose __dict__ was read.  Without live inline
+ * values (a class with slots, or changed before) nothing happens.  On
+ * OM_ENOMEM nothing changed.
+ */
+static int detach_values(struct om_class *cls, struct om_object *obj)
+{
+	const struct py3 *P = py(cls);
+	om_value *values = live_values(obj), *copy;
+	size_t cap;
+	struct dict3 *view = own_dict(obj), *mp;
+
+	if (!values)
+		return 0;
+	cap = *values_cap_word(obj);
+	mp = view ? view : new_dict(cls);
+	if (!mp)
+		return OM_ENOMEM;
+	copy = new_values(cls, cap);
+	if (!copy) {
+		if (!view)
+			om_mem_free(cls, CHARGE_DICT, (char *)mp - P->gc_head,
+				    P->gc_head + DICT_OBJECT);
+		return OM_ENOMEM;
+	}
+	memcpy(copy, values, cap * sizeof(*values));
+	memcpy(values_order(P, copy, cap), values_order(P, values, cap), cap);
+	*values_count(P, copy) = *values_count(P, values);
+	mp->ma_keys = cached_keys(cls);
+	mp->ma_keys->dk_refcnt++;
+	mp->ma_values = copy;
+	mp->ma_used = *values_count(P, values);
+	((uint8_t *)values)[-5] = 0;	/* valid = 0 */
+	set_obj_dict(obj, mp);
+	return 0;
+}
+
+/* Before a class change: nothing may refer to the old class's keys
+ * (3.13: the values are detached, as CPython does). */
 static int py3_unshare(struct om_class *cls, struct om_object *obj)
 {
 	struct dict3 *mp = own_dict(obj);
 
+	if (py(cls)->values13)
+		return detach_values(cls, obj);
 	if (live_values(obj))
 		return materialize(cls, obj);
 	if (mp && mp->ma_values)

@@ -132,6 +132,11 @@ def dict_marker():
             wrap the instance's values in a split dict (64 bytes) that
             stays; the snapshot reads the dicts itself, so this must look
             first;
+      2     (3.13) its values were detached from it: the dict holds a
+            copy of them (still on the shared keys of the class it had),
+            the inline ones are invalid: CPython does that on __class__
+            assignment (object_set_class: the dict made, then
+            _PyDict_DetachFromObject), nothing else does;
       N>=8  it has a hash table of its own of N slots (a combined dict
             holding 1 to 29 names): the program assigned it (obj.__dict__
             = d), or under 3.10-3.12 updated it from another dict before
@@ -155,6 +160,7 @@ def dict_marker():
         return None
     word, byte, w = mem
     old = sys.version_info[:2] <= (3, 10)
+    v13 = sys.version_info[:2] == (3, 13)
 
     def table(d):
         n = word(d + 2 * w).value
@@ -184,7 +190,12 @@ def dict_marker():
             d = dict_of(o)
             if not d:
                 return 0
-            return 1 if word(d + 5 * w).value else table(d)
+            v = word(d + 5 * w).value
+            if not v:
+                return table(d)
+            if v13 and type(o).__flags__ & INLINE_VALUES and v != id(o) + type(o).__basicsize__:
+                return 2      # values detached: a __class__ assignment (3.13)
+            return 1
 
         def applies(c):
             return bool(c.__flags__ & MANAGED_DICT)
@@ -245,6 +256,204 @@ def values_sizer():
     return sizer
 
 
+_KEYS_AT = []
+
+
+def shared_keys_at():
+    """CPython 3.13: the offset of a heap type's shared keys pointer
+    (ht_cached_keys) in the type object, found on a probe class of this
+    module's own (its dict's keys are the class's: the offset holding
+    them), and checked by reading the probe's names back; None if not
+    found or not CPython 3.13 with _ctypes."""
+    if not _KEYS_AT:
+        _KEYS_AT.append(None)
+        mem = cpython_memory((3, 13), (3, 13))
+        if mem is None:
+            return None
+        word, byte, w = mem
+        try:
+            probe = type('probe', (object,), {})
+            p = probe()
+            p.first = p.second = 1
+            keys = word(id(p.__dict__) + 4 * w).value    # ma_keys
+            for off in range(2 * w, type.__basicsize__, w):
+                if word(id(probe) + off).value == keys:
+                    _KEYS_AT[0] = off
+                    break
+            if key_names(probe) != ('first', 'second'):
+                _KEYS_AT[0] = None
+        except Exception:
+            _KEYS_AT[0] = None
+    return _KEYS_AT[0]
+
+
+_OBJ_AT = []
+
+
+def key_names(c, room=False):
+    """CPython 3.13: the names in class c's shared keys, in their order
+    (an instance's inline values are in that order), or None; with room,
+    (names, dk_nentries + dk_usable).  The keys (Include/internal/
+    pycore_dict.h): a 32-byte header (dk_log2_index_bytes its tenth byte,
+    dk_usable its third word, dk_nentries its fourth), the index array,
+    then 16-byte entries (key, value)."""
+    off = _KEYS_AT[0] if _KEYS_AT else shared_keys_at()
+    if off is None:
+        return None
+    word, byte, w = memory()
+    if not _OBJ_AT:
+        from _ctypes import _SimpleCData
+
+        class Obj(_SimpleCData):
+            _type_ = 'O'
+        _OBJ_AT.append(Obj.from_address)
+    keys = word(id(c) + off).value
+    if not keys:
+        return None
+    n = word(keys + 3 * w).value or 0
+    if n > SHARED_KEYS_MAX:
+        return None
+    entries = keys + 32 + (1 << byte(keys + 9).value)
+    names = tuple(_OBJ_AT[0](entries + 16 * i).value for i in range(n))
+    if not all(type(a) is str for a in names):
+        return None
+    return (names, n + (word(keys + 2 * w).value or 0)) if room else names
+
+
+_SPAN = {}
+
+
+def span_from(base):
+    """A read-only view of the address space from address base on: its
+    byte i is the one at base + i (a _ctypes array over it, nothing
+    copied; only the bytes read are touched)."""
+    v = _SPAN.get(base)
+    if v is None:
+        from _ctypes import Array, _SimpleCData
+
+        class Byte(_SimpleCData):
+            _type_ = 'B'
+
+        class Span(Array):
+            _type_ = Byte
+            _length_ = (1 << 47) - base
+        v = _SPAN[base] = memoryview(Span.from_address(base)).cast('B').toreadonly()
+    return v
+
+
+class InlineShapes(dict):
+    """CPython 3.13: what a class's instance holds, read from its inline
+    values (no dict made): the values' header (capacity, size, embedded,
+    valid: four bytes at the end of the object, its __basicsize__) and the
+    first K bytes of their insertion order (after the capacity's values),
+    as (capacity, size, valid, K bytes) -> the shape number, or None where the values are not the
+    instance's attributes (no longer valid: a dict of its own, a
+    __class__ assignment) or the key does not tell (another capacity,
+    more names than K): those are read through __dict__.  The bytes past
+    an instance's names are not initialised (memory reused): an instance
+    with fewer than K names may make a key of its own; past 4096 keys the
+    class is read through its dicts instead (LookupError)."""
+
+    def __init__(self, shapes_c, cap, k, names):
+        dict.__init__(self)
+        self.shapes_c, self.cap, self.k, self.names = shapes_c, cap, k, names
+
+    def __missing__(self, key):
+        if len(self) > 4096:  # their bytes past the names vary (not initialised)
+            raise LookupError('too varied')
+        size = key[1]
+        order = key[3:3 + size]
+        n = None
+        if (key[0] == self.cap and key[2] == 1 and size <= self.k and
+                all(i < len(self.names) for i in order)):
+            n = self.shapes_c[tuple(self.names[i] for i in order)]
+        self[key] = n
+        return n
+
+
+def inline_shapes(c, each, among, shapes_c, seq=None):
+    """The shape numbers of class c's instances (each() iterates over them;
+    among: a list holding them, to sample; seq: their list, if there is
+    one), read from their inline values (CPython
+    3.13, a class without slots whose instances have them) in one pass of
+    C loops (~40 ns an instance, where making and reading a dict costs
+    ~150), as a list; those the values do not tell (InlineShapes: a class's
+    first ~30 instances have more room, some have a dict of their own) are
+    read through __dict__ after.  The capacity read for is the shared keys'
+    room now (dk_nentries + dk_usable: CPython gives an instance that much,
+    and the sum only shrinks, by one an instance while dk_usable > 1, so no
+    instance has less and no read goes past an instance's values; the
+    later instances have just that), K the most names ~256 instances spread
+    over all hold.  None when the class cannot be read so (then its dicts
+    are read)."""
+    if (not c.__flags__ & INLINE_VALUES or getattr(c, '__itemsize__', 1) or
+            not generic_dict(c) or c in shapes_c.shapes.no_inline or
+            shared_keys_at() is None):
+        return None
+    got = key_names(c, room=True)
+    if got is None:
+        return None
+    names, cap = got
+    if not 0 < cap <= SHARED_KEYS_MAX:
+        return None
+    from struct import Struct
+    span = span_from(c.__basicsize__)
+    head = Struct('<I').unpack_from
+    sample = [o for o in among[::max(1, len(among) // 256)] if type(o) is c]
+    if len(sample) < 16:      # few among many: from all of them
+        sample = list(islice(each(), 0, None, max(1, len(among) // 4096)))
+    sample = [h for h, in map(head, repeat(span), map(id, sample)) if h >> 24 == 1]
+    k = max([h >> 8 & 255 for h in sample if h & 255 == cap] or [cap])
+    # (capacity, size, valid, the first K order bytes): small ints, none made
+    read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
+    raw = InlineShapes(shapes_c, cap, k, names)
+    try:
+        nums = list(map(raw.__getitem__, map(read, repeat(span), map(id, each()))))
+    except LookupError:       # (the order bytes past an instance's names, garbage)
+        shapes_c.shapes.no_inline.add(c)
+        return None
+    if None in nums:          # (a C scan, up to the first)
+        if nums.count(None) > 64 + len(nums) // 16:
+            shapes_c.shapes.no_inline.add(c)   # mostly not: their dicts, in bulk
+            return None
+        where = [nums.index(None)]
+        try:
+            while True:
+                where.append(nums.index(None, where[-1] + 1))
+        except ValueError:
+            pass
+        objs = (map(seq.__getitem__, where) if seq is not None else   # (up to the last)
+                compress(islice(each(), where[-1] + 1), map(is_, nums, repeat(None))))
+        for i, o in zip(where, objs):
+            d = object.__getattribute__(o, '__dict__')
+            if type(d) is not dict:
+                return None
+            nums[i] = shapes_c[tuple(d)]
+    return nums
+
+
+def classes_of_values(instances, marks, classes):
+    """CPython 3.13: for each instance marked 2 (its values detached by a
+    __class__ assignment), the class whose shared keys its dict's values
+    are on (the class it was made as): {position: class}, those found."""
+    off = shared_keys_at()
+    if off is None:
+        return {}
+    word, byte, w = memory()
+    keys = {}
+    for c in classes:
+        if c.__flags__ & INLINE_VALUES:
+            keys[word(id(c) + off).value] = c
+    out = {}
+    for i, m in marks:
+        if m == 2:
+            d = word(id(instances[i]) - 3 * w).value
+            k = keys.get(word(d + 4 * w).value) if d else None
+            if k is not None:
+                out[i] = k
+    return out
+
+
 def dict_marks(instances, picked, itypes, c1, present):
     """The instances whose __dict__ dict_marker() marks, as (position in
     instances, mark) pairs, or None: READ_SAMPLES instances spread over
@@ -269,7 +478,7 @@ def dict_marks(instances, picked, itypes, c1, present):
 
     def final(o):
         m = mark(o)
-        if m > 1:
+        if m >= 8:
             d = dict_of(o)
             if d in owner:
                 return -1
@@ -489,13 +698,16 @@ class Shapes(dict):
     first appearance), so that what depends on a shape is worked out once
     (one dict per class: no (class, names) pair is built per instance);
     cls[n] is its class, names[n] its names that a trace can hold, bad[n]
-    the others (counted, never recorded)."""
+    the others (counted, never recorded); setclass[n] the name
+    __setclass_NAME__ of a shape whose instances are now of class NAME."""
 
     def __init__(self):
         dict.__init__(self)
         self.cls = []
         self.names = []
         self.bad = {}
+        self.setclass = {}
+        self.no_inline = set()    # classes inline_shapes() could not read
 
     def __missing__(self, c):
         d = self[c] = ShapesOf(self, c)
@@ -503,6 +715,9 @@ class Shapes(dict):
 
     def add(self, c, names):
         n = len(self.cls)
+        if names and names[-1].startswith('__setclass_'):
+            self.setclass[n] = names[-1]      # no name: written after them
+            names = names[:-1]
         good = tuple(a for a in names if isinstance(a, str) and is_name(a))
         self.cls.append(c)
         self.names.append(good)
@@ -999,6 +1214,13 @@ class Recorder(object):
                 if held is None:
                     return [shapes_c[tuple(a for a, d in ds)]] * len(insts)
                 return list(map(shapes_c.__getitem__, prefixes))
+            if not ds:        # CPython 3.13: no dict made, if it can
+                try:
+                    nums = inline_shapes(c, insts.__iter__, insts, shapes_c, insts)
+                except Exception:
+                    nums = None
+                if nums is not None:
+                    return nums
             keys = read_keys((c,), insts)
             if keys is None:
                 return None
@@ -1021,11 +1243,16 @@ class Recorder(object):
         # without slots (the common case): their instances' dicts, read in
         # bulk in one pass over every instance.  Each other class: its
         # instances picked out (a C pass each), read in bulk if it can be
-        # (bulk_shapes), else one by one, and their numbers put back in
-        # place (list.__setitem__ mapped over their positions).
+        # (bulk_shapes), else one by one; their numbers are merged back in
+        # the instances' order (each instance's class's next number).
         plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
         inst_shapes = None
-        if plain == present and plain:
+        # CPython 3.13: classes with inline values are read from them, one
+        # class at a time (bulk_shapes, inline_shapes): no dict made
+        inline = (sys.version_info[:2] == (3, 13) and CPYTHON and
+                  any(c.__flags__ & INLINE_VALUES for c in plain) and
+                  shared_keys_at() is not None)
+        if plain == present and plain and not inline:
             keys = read_keys(plain, picked() if instances is None else instances)
             try:
                 if keys is None:
@@ -1041,29 +1268,40 @@ class Recorder(object):
                 pass
             if inst_shapes is None:   # odd dicts: one class at a time
                 plain = set()
+        if inline and c1 is not None and c1 in plain:
+            # one class: its instances not listed (picked() twice at most)
+            try:
+                inst_shapes = inline_shapes(c1, picked, objs, shapes[c1])
+            except Exception:
+                inst_shapes = None
+            if inst_shapes is not None and len(shapes.cls) <= 256:
+                inst_shapes = bytearray(inst_shapes)
         if inst_shapes is None:
             if instances is None:
                 instances = list(picked())
-            inst_shapes = [None] * len(instances)
+            per = {}
             for c in present:
                 if c1 is not None:
-                    cmask, insts = None, instances
+                    insts = instances
                 else:
-                    cmask = list(map(is_, itypes, repeat(c)))
-                    insts = list(compress(instances, cmask))
+                    insts = list(compress(instances, map(is_, itypes, repeat(c))))
                 nums = bulk_shapes(c, insts)
                 if nums is None:
                     nums = [attrs_of(o, c) for o in insts]
                     nums = [s if s is None else shapes[c][s[1]] for s in nums]
-                if cmask is None:
-                    inst_shapes = nums
-                else:
-                    deque(map(inst_shapes.__setitem__, compress(range(len(instances)), cmask),
-                              nums), 0)
-                del cmask, insts, nums
+                per[c] = iter(nums)
+                del insts, nums
+            # merged back in the instances' order: each one's class's next
+            inst_shapes = list(map(next, map(per.__getitem__, itypes or repeat(c1, len(instances)))))
+            del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
             marked = {}
+            was = {}          # 3.13: detached values -> the class they were made for
+            if any(m == 2 for i, m in marks):
+                if instances is None:
+                    instances = list(picked())
+                was = classes_of_values(instances, marks, classes)
             for i, m in marks:
                 sh = inst_shapes[i]
                 if sh is None:
@@ -1074,7 +1312,15 @@ class Recorder(object):
                         inst_shapes = list(inst_shapes)
                     inst_shapes[i] = None
                     continue
-                nmarked += 1
+                if m == 2:    # made as another class: "new" as that one, then setclass
+                    k = was.get(i)
+                    m = 1 if k is None or k is shapes.cls[sh] else k
+                if m != 1 and not isinstance(m, int):
+                    if (sh, m) not in marked:
+                        marked[sh, m] = shapes[m][shapes.names[sh] + (
+                            '__setclass_%s__' % names[shapes.cls[sh]],)]
+                else:
+                    nmarked += 1
                 if (sh, m) not in marked:
                     marked[sh, m] = shapes[shapes.cls[sh]][shapes.names[sh] + (
                         '__dict__' if m == 1 else '__table_%d__' % m,)]
@@ -1162,11 +1408,13 @@ class Recorder(object):
             if richest_first(c, shapes, inst_shapes, instances):
                 iw, inst_data = packed(inst_shapes, nshapes)
         shape_lines = []
-        for c, t in zip(shapes.cls, shapes.names):
+        for n, (c, t) in enumerate(zip(shapes.cls, shapes.names)):
             cm = common[c]
             k = 0
             while k < len(t) and t[k] in cm:
                 k += 1
+            if n in shapes.setclass:
+                t = t + (shapes.setclass[n],)
             shape_lines.append(' '.join(['shape', names[c], str(k)] + list(t)) + '\n')
         # Weak references: one "weakref ID" event each, after the instance's
         # "new" and its common names.

@@ -30,6 +30,7 @@ enum variant { V_DECLARED, V_SLOTS, V_SLOTS_DICT, V_FINAL, NR_VARIANTS };
 
 struct obj {
 	int32_t cls;		/* -1: not live */
+	int32_t cls0;		/* its class at its "new" (before any setclass) */
 	uint32_t gen;		/* incarnation of this id, for the event log */
 	uint32_t nattr, cap;
 	uint32_t nweak;
@@ -197,7 +198,8 @@ static int load(struct adv *a, char *err, size_t errlen)
 					return 2;
 				}
 				free(o->attrs);
-				*o = (struct obj){ .cls = (int32_t)e->cls->id, .gen = ++a->gens };
+				*o = (struct obj){ .cls = (int32_t)e->cls->id, .cls0 = (int32_t)e->cls->id,
+						   .gen = ++a->gens };
 				log_add(a, e->id, o->gen, LOG_NEW);
 				break;
 			case TRACE_SET:
@@ -634,6 +636,29 @@ static int build(struct adv *a, const enum variant *v, int slot, char *err, size
 		rc = om_read_dict(objs[i]);
 		if (rc == OM_ENODICT)
 			rc = 0;	/* slots alone: the read would raise, no dict */
+		if (rc) {
+			snprintf(err, errlen, "object %zu: %s", i, om_strerror(rc));
+			goto fail;
+		}
+	}
+	/* __class__ changes between classes laid out as the program declared
+	 * them (where it made them): the instance, built as its final class,
+	 * changes to its first and back, so that the model does to it what the
+	 * interpreter did (CPython 3.13 detaches its values: om_set_class).
+	 * With slots advised for either, it has no dict to change. */
+	for (size_t i = 0; i < a->nobjs; i++) {
+		struct obj *o = &a->objs[i];
+		int32_t c0 = o->cls0;
+
+		if (o->cls < 0 || c0 == o->cls || c0 < 0 ||
+		    !(a->c[c0].blocked || v[c0] == V_DECLARED) ||
+		    !(a->c[o->cls].blocked || v[o->cls] == V_DECLARED))
+			continue;
+		rc = om_set_class(objs[i], a->c[c0].built);
+		if (!rc)
+			rc = om_set_class(objs[i], a->c[o->cls].built);
+		if (rc == OM_ELAYOUT)
+			rc = 0;
 		if (rc) {
 			snprintf(err, errlen, "object %zu: %s", i, om_strerror(rc));
 			goto fail;

@@ -27,7 +27,11 @@
  * instance's dict has a hash table of its own of N slots (it was assigned,
  * or under CPython 3.10-3.12 updated from another dict before any
  * attribute was set), written "set i __dict__ N" right after its "new", so
- * that its names go to that table, not to its class's shared keys.
+ * that its names go to that table, not to its class's shared keys.  A
+ * last name __setclass_NAME__ is none either: the instance was made as
+ * the shape's class and is now of class NAME (a __class__ assignment,
+ * which CPython 3.13 tells by the instance's values, detached from it),
+ * written "setclass i NAME" after the rest of its names.
  *
  * Checks: the text goes through the trace reader (trace_open_mem()); a
  * shape names a declared class and valid names; sizes add up
@@ -52,6 +56,7 @@ struct shape {
 	uint32_t k, n;				/* names set at "new"; all names */
 	uint64_t table;				/* __table_N__: N; else 0 */
 	const struct trace_symbol *dict;	/* "__dict__", when table != 0 */
+	const struct trace_class *setclass;	/* __setclass_NAME__: NAME */
 	const struct trace_symbol **names;
 };
 
@@ -258,6 +263,20 @@ static int parse_shapes(struct snap *s, struct trace *t)
 			goto out;
 		}
 		sh->k = (uint32_t)k;
+		if (sh->n && sh->names[sh->n - 1]->len > 13 &&
+		    memcmp(sh->names[sh->n - 1]->name, "__setclass_", 11) == 0) {
+			const struct trace_symbol *a = sh->names[sh->n - 1];
+
+			sym = symtab_find(&cls, a->name + 11, a->len - 13,
+					  name_hash(a->name + 11, a->len - 13));
+			if (!sym || memcmp(a->name + a->len - 2, "__", 2) != 0) {
+				bad(s, TRACE_ECORRUPT, "a __class__ change to an undeclared class");
+				goto out;
+			}
+			sh->setclass = trace_class(t, sym->id);
+			sh->n--;
+			sh->k = sh->k > sh->n ? sh->n : sh->k;
+		}
 		if (sh->n && (sh->table = table_marker(sh->names[sh->n - 1]->name,
 						       sh->names[sh->n - 1]->len))) {
 			sh->n--;		/* no name: the dict's own table */
@@ -311,7 +330,7 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 	int rc = 0;
 
 	for (uint32_t i = 0; i < s->nshapes; i++)
-		later |= s->shapes[i].k < s->shapes[i].n;
+		later |= s->shapes[i].k < s->shapes[i].n || s->shapes[i].setclass;
 	progress_start(&pr, "pyrecord", "instances", later ? 2 * s->n : s->n);
 	for (uint64_t i = 0; i < s->n && !rc; i++) {
 		uint32_t x = num_at(s->idx, s->iw, i);
@@ -337,6 +356,8 @@ static int write_instances(struct snap *s, struct trace_writer *w)
 
 		for (uint32_t j = sh->k; j < sh->n && !rc; j++)
 			rc = put(w, name_kind(sh->names[j]), i + 1, NULL, sh->names[j]);
+		if (sh->setclass && !rc)
+			rc = put(w, TRACE_SETCLASS, i + 1, sh->setclass, NULL);
 		if ((i & 0xffff) == 0)
 			progress_draw(&pr, s->n + i);
 	}

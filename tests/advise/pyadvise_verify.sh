@@ -18,14 +18,14 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 P=tests/advise/pyprogs
 M=scripts/slotbench/programs/measure.py
-PROGS="records chain rare weak wide serial rows coupon defaults kwargs natsub tuplesub errs lazy"
+PROGS="records chain rare weak wide serial rows coupon defaults kwargs natsub tuplesub errs lazy swap"
 PYS=
 for v in ${PYADVISE_VERSIONS:-3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13}; do
 	py=$(ls -d "$HOME"/.pyenv/versions/$v.*/bin/python 2>/dev/null | tail -1)
 	[ -n "$py" ] || py=$(command -v python$v 2>/dev/null)
 	PYS="$PYS $v:${py:-missing}"
 done
-n=0; for x in $PYS; do n=$((n + 14)); done
+n=0; for x in $PYS; do n=$((n + 15)); done
 plan $((n + 8))
 
 for x in $PYS; do

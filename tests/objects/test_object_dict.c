@@ -704,6 +704,57 @@ static int group_setup(void **state)
 	return 0;
 }
 
+/*
+ * 6. __class__ assignment under cpython313 (om_set_class): an instance
+ *    whose attributes sit in its inline values gets its dict (64 bytes)
+ *    and a copy of the values (CPython 3.13's _PyDict_DetachFromObject:
+ *    capacity 4 for 3 names after the warm-up, 8 + 5 * 8 = 48 bytes), the
+ *    inline ones staying allocated; its attributes read the same; a second
+ *    change costs nothing more; one read first pays only the copy more.
+ *    The old class can go first (its keys live on with the dicts); freeing
+ *    gives every byte back.
+ */
+static void test_class_change_313(void **state)
+{
+	struct om_space_config cfg = { .profile = "cpython313" };
+	struct om_class_def ad = { "A", NULL, NULL, 0, 0 }, bd = { "B", NULL, NULL, 0, 0 };
+	struct om_class *a, *b;
+	struct om_object *x, *y;
+	struct om_space *sp;
+	size_t before;
+
+	(void)state;
+	assert_int_equal(om_space_create(&cfg, &sp), 0);
+	assert_int_equal(om_class_create(sp, &ad, &a), 0);
+	assert_int_equal(om_class_create(sp, &bd, &b), 0);
+	warm_up(a);
+	assert_int_equal(om_new(a, &x), 0);
+	assert_int_equal(om_new(a, &y), 0);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(om_set(x, pool[k], om_int(k + 1)), 0);
+		assert_int_equal(om_set(y, pool[k], om_int(k + 1)), 0);
+	}
+	before = dict_bytes(x);
+	assert_int_equal(om_set_class(x, b), 0);
+	assert_int_equal(dict_bytes(x), before + 64 + 48);
+	assert_int_equal(om_set_class(x, a), 0);
+	assert_int_equal(om_set_class(x, b), 0);
+	assert_int_equal(dict_bytes(x), before + 64 + 48);
+	for (int k = 0; k < 3; k++) {
+		om_value v;
+
+		assert_int_equal(om_get(x, pool[k], &v), 0);
+		assert_true(v == om_int(k + 1));
+	}
+	assert_int_equal(om_read_dict(y), 0);
+	assert_int_equal(om_set_class(y, b), 0);
+	assert_int_equal(dict_bytes(y), before + 64 + 48);
+	assert_int_equal(om_class_destroy(a), 0);
+	om_free(x);
+	om_free(y);
+	destroy_empty(sp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_accounting_many_classes),
 		cmocka_unit_test(test_read_dict),
 		cmocka_unit_test(test_own_dict),
+		cmocka_unit_test(test_class_change_313),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
