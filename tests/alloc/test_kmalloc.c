@@ -260,15 +260,24 @@ static void test_bad_kfree(void **state)
 	kfree(obj);
 }
 
-/* kfree(@p) of an overrun large block: one report naming the overrun. */
-static void expect_overrun_report(char *p)
+/* kfree(@p): a report naming @what (the block is kept, never handed out again), or none for "" */
+static void expect_kfree_report(char *p, const char *what)
 {
 	const char *err;
 
 	test_stderr_begin();
-	kfree(p);	/* reported; the block is kept, never handed out again */
+	kfree(p);
 	err = test_stderr_end();
-	assert_non_null(strstr(err, "(overrun)"));
+	if (*what)
+		assert_non_null(strstr(err, what));
+	else
+		assert_string_equal(err, "");
+}
+
+/* kfree(@p) of an overrun large block: one report naming the overrun. */
+static void expect_overrun_report(char *p)
+{
+	expect_kfree_report(p, "(overrun)");
 }
 
 /*
@@ -353,24 +362,15 @@ static void test_large_head(void **state)
 		assert_int_equal((uintptr_t)p % PAGE_SIZE, 16);
 		assert_int_equal(ksize(p), n);
 		memset(p, 0x5A, n);
-		test_stderr_begin();
-		kfree(p);
-		err = test_stderr_end();
-		assert_string_equal(err, "");
+		expect_kfree_report(p, "");
 
 		p = kmalloc_c(n, GFP_KERNEL);
 		p[-1] = 'x';				/* one byte before its start */
-		test_stderr_begin();
-		kfree(p);
-		err = test_stderr_end();
-		assert_non_null(strstr(err, "(underrun)"));
+		expect_kfree_report(p, "(underrun)");
 		if (n <= LARGE_CHUNK_MAX) {	/* (a mapping of its own: it might fault) */
 			p = kmalloc_c(n, GFP_KERNEL);
 			memset(p - 32, 'A', 32);	/* 32 bytes before it */
-			test_stderr_begin();
-			kfree(p);
-			err = test_stderr_end();
-			assert_non_null(strstr(err, "(underrun)"));
+			expect_kfree_report(p, "(underrun)");
 		}
 		p = kmalloc_c(n, GFP_KERNEL);
 		p[n] = 'x';
