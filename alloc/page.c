@@ -667,7 +667,14 @@ static struct slab *kept_take_fit_locked(size_t bytes)
 	if (!best)
 		return NULL;
 	kept_del_locked(best);
-	if (best->large_size > bytes && (rest = meta_alloc_locked(&slab_pool))) {
+	/*
+	 * Cut only a rest that could serve a mapped block itself and is no
+	 * smaller than this one; a smaller rest stays with the block (untouched
+	 * pages cost nothing): cut to fit, random sizes left pieces too small
+	 * for any later block, to be unmapped, and few mappings that fit.
+	 */
+	if (best->large_size - bytes > MAX(bytes, (size_t)LARGE_CHUNK_MAX) &&
+	    (rest = meta_alloc_locked(&slab_pool))) {
 		rest->base = best->base + bytes;
 		rest->large_size = best->large_size - bytes;
 		best->large_size = bytes;

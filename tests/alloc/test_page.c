@@ -474,6 +474,18 @@ static void test_kept_mappings(void **state)
 	assert_int_equal(dirty1, dirty0);
 	assert_int_equal(mapped1, mapped0);
 
+	/* a rest smaller than the block (or than a mapped block) is not cut off */
+	d = page_large_alloc(big, &dirty, &mark);
+	page_large_free(d, false);
+	mem_now(&dirty1, &mapped1);
+	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark);
+	assert_int_equal(d->large_size, big);		/* the whole 3 MiB mapping */
+	mem_now(&dirty0, &mapped0);
+	assert_int_equal(dirty1 - dirty0, big);		/* nothing left kept */
+	page_large_free(d, false);
+	page_purge();
+	mem_now(&dirty0, &mapped0);
+
 	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
 		assert_non_null(many[i] = page_large_alloc(small, &dirty, &mark));
 	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
