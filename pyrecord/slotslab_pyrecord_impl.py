@@ -851,6 +851,16 @@ class Recorder(object):
             return self.take(moment)
         finally:
             if enabled:
+                # What the snapshot made and keeps (CPython 3.11 and 3.12:
+                # the instances' dicts) counts as young: re-enabled, the
+                # collector's next allocation would walk all of it (shop's
+                # 82 500 dicts: ~7 ms under 3.11, ~3 ms under 3.12).  Moved
+                # to the oldest generation instead (everything older is
+                # there since the collection above), unless the program
+                # froze objects of its own, which unfreeze() would release.
+                if getattr(gc, 'get_freeze_count', None) and gc.get_freeze_count() == 0:
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
     def take(self, moment):
