@@ -42,11 +42,11 @@ snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 import gc
 import os
 import sys
-from itertools import compress, islice, repeat
+from itertools import compress, count, islice, repeat
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, attrgetter, is_, is_not, lt
+    from _operator import add, attrgetter, is_, is_not, itemgetter, lt
 except ImportError:
-    from operator import add, attrgetter, is_, is_not, lt
+    from operator import add, attrgetter, is_, is_not, itemgetter, lt
 
 try:
     from _collections import deque
@@ -454,6 +454,33 @@ def classes_of_values(instances, marks, classes):
     return out
 
 
+def dict_candidates(c, insts, sample):
+    """CPython 3.11 and 3.12: which of insts (instances of class c, a
+    managed dict) may have a dict object, as a bytearray (1: may), read in
+    C loops, so that dict_marker()'s mark (a Python call and two reads an
+    instance) runs only for those; None elsewhere.  An instance's first
+    referent (gc.get_referents: what its class's traverse visits) is its
+    dict when it has one: slots first (none here: no class of the MRO has
+    __slots__ or is a C type but object), then its values or, when it has
+    no values, its dict (3.11: the values' pointer is cleared when the dict
+    is made; 3.12: one tagged word holds either), then its class.  An
+    attribute whose value is a dict makes a candidate too (checked by
+    mark).  Not 3.13: a dict wrapping valid inline values is not visited.
+    None too when over a quarter of sample (some of insts) may have a dict
+    (a class whose instances changed class: every one has a dict), where
+    this pass would only add to mark's."""
+    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 12):
+        return None
+    if not all(k is object or (k.__flags__ & HEAPTYPE and '__slots__' not in k.__dict__)
+               for k in c.__mro__):
+        return None
+    got = [type(r[0]) is dict for r in map(gc.get_referents, sample)]
+    if 4 * sum(got) > len(got):
+        return None
+    return bytearray(map(is_, map(type, map(itemgetter(0), map(gc.get_referents, insts))),
+                         repeat(dict)))
+
+
 def dict_marks(instances, picked, itypes, c1, present):
     """The instances whose __dict__ dict_marker() marks, as (position in
     instances, mark) pairs, or None: READ_SAMPLES instances spread over
@@ -485,9 +512,15 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
     if instances is None:
-        if c1 not in checked or not any(map(mark, islice(picked(), 0, None, 509))):
+        sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
+        if not any(map(mark, sample)):
             return None
-        return [im for im in enumerate(map(final, picked())) if im[1]] or None
+        # mark() called only for those that may have a dict
+        sel = dict_candidates(c1, picked(), sample)
+        if sel is None:
+            return [im for im in enumerate(map(final, picked())) if im[1]] or None
+        return [im for im in zip(compress(count(), sel), map(final, compress(picked(), sel)))
+                if im[1]] or None
     n = len(instances)
     # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
     # a loop over a list (docs[::2]) is not missed by an even stride
@@ -504,6 +537,10 @@ def dict_marks(instances, picked, itypes, c1, present):
     out = []
     for c in hit:
         pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes, repeat(c))))
+        sel = dict_candidates(c, map(instances.__getitem__, pos),
+                              [instances[i] for i in pos[::max(1, len(pos) // 64)]])
+        if sel is not None:
+            pos = list(compress(pos, sel))
         out.extend(im for im in zip(pos, map(final, map(instances.__getitem__, pos))) if im[1])
     return out or None
 
