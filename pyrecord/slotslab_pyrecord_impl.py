@@ -122,6 +122,31 @@ def cpython_memory(lo, hi):
 SHARED_KEYS_MAX = 30   # CPython 3.11+'s SHARED_KEYS_MAX_SIZE
 
 
+_VIEWS = []
+
+
+def address_views():
+    """(words, bytes): memoryviews of the address space from 0 (only read),
+    item i the 8-byte word at address 8 * i, resp. the byte at i (a
+    _ctypes array over it, nothing copied); None without _ctypes.  Made
+    once."""
+    if not _VIEWS:
+        try:
+            from _ctypes import Array, _SimpleCData
+
+            class Byte(_SimpleCData):
+                _type_ = 'B'
+
+            class Space(Array):
+                _type_ = Byte
+                _length_ = 1 << 47
+            b = memoryview(Space.from_address(0)).cast('B')
+            _VIEWS.append((b.cast('Q'), b))
+        except Exception:
+            _VIEWS.append(None)
+    return _VIEWS[0]
+
+
 def dict_marker():
     """CPython 3.6 to 3.13: (mark, applies), or None elsewhere (2.7, 3.14+,
     PyPy, no ctypes).  mark(o) tells what an instance's __dict__ holds
@@ -161,36 +186,55 @@ def dict_marker():
     word, byte, w = mem
     old = sys.version_info[:2] <= (3, 10)
     v13 = sys.version_info[:2] == (3, 13)
+    # 3.11+: words and bytes read through views of the address space (an
+    # int from a memoryview, no ctypes object made a read), and mark in
+    # one Python call (below): tests/advise's kwargs, 40 000 instances with
+    # dicts of their own, all checked, 150 -> 135 ms under 3.12, 138 ->
+    # 124 ms under 3.11, 110 -> 90 ms under 3.13 (still ~3 us each on this
+    # loaded machine: what is left is Python calls); 3.6-3.10 as before
+    views = address_views() if not old and w == 8 else None
+    if views is not None:
+        wv = views[0].__getitem__
+        rb = views[1].__getitem__
+
+        def rw(a):
+            return wv(a >> 3)
+    else:
+        def rw(a):
+            return word(a).value or 0
+
+        def rb(a):
+            return byte(a).value
 
     def table(d):
-        n = word(d + 2 * w).value
+        n = rw(d + 2 * w)
         if not 0 < n < SHARED_KEYS_MAX:
             return 0
-        keys = word(d + 4 * w).value
-        n = word(keys + w).value if old else 1 << byte(keys + w).value
+        keys = rw(d + 4 * w)
+        n = rw(keys + w) if old else 1 << rb(keys + w)
         return n if n >= 8 else 0
 
     if old:
         def dict_of(o):
             off = type(o).__dictoffset__
-            return word(id(o) + off).value or 0 if off > 0 else 0
+            return rw(id(o) + off) or 0 if off > 0 else 0
 
         def mark(o):
             d = dict_of(o)
-            return table(d) if d and not word(d + 5 * w).value else 0
+            return table(d) if d and not rw(d + 5 * w) else 0
 
         def applies(c):
             return getattr(c, '__dictoffset__', 0) > 0
     else:
         def dict_of(o):
-            d = word(id(o) - 3 * w).value
+            d = rw(id(o) - 3 * w)
             return d if d and not d & 1 else 0
 
         def mark(o):
             d = dict_of(o)
             if not d:
                 return 0
-            v = word(d + 5 * w).value
+            v = rw(d + 5 * w)
             if not v:
                 return table(d)
             if v13 and type(o).__flags__ & INLINE_VALUES and v != id(o) + type(o).__basicsize__:
@@ -199,6 +243,26 @@ def dict_marker():
 
         def applies(c):
             return bool(c.__flags__ & MANAGED_DICT)
+
+        if views is not None:
+            # the same, one Python call an instance (read for every
+            # instance of a class where one has a dict): word i of the
+            # view is the word at 8 * i, objects and dicts are aligned
+            def mark(o):
+                d = wv((id(o) >> 3) - 3)
+                if not d or d & 1:
+                    return 0
+                d >>= 3
+                v = wv(d + 5)
+                if not v:
+                    n = wv(d + 2)
+                    if not 0 < n < SHARED_KEYS_MAX:
+                        return 0
+                    n = 1 << rb(wv(d + 4) + 8)
+                    return n if n >= 8 else 0
+                if v13 and type(o).__flags__ & INLINE_VALUES and v != id(o) + type(o).__basicsize__:
+                    return 2
+                return 1
     return mark, applies, dict_of
 
 
