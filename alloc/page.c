@@ -859,8 +859,6 @@ static void purge(bool all, size_t want)
 		while (n < PURGE_BATCH && (d = purge_victim_locked(now, all || want > 0))) {
 			size_t bytes = d->chunk ? (size_t)d->carved << PAGE_SHIFT : d->large_size;
 
-			if (!d->chunk && !all && !expired(d, now))
-				kept_note_purge_locked(d->large_size, now);
 			if (!d->chunk && !all && kept_regret && !kept_protect && !expired(d, now) &&
 			    ALIGN_UP(want, PAGE_SIZE) < bytes) {
 				/*
@@ -890,6 +888,8 @@ static void purge(bool all, size_t want)
 				kept_del_locked(d);
 				if (all || expired(d, now))
 					kept_regret = false;	/* the program stopped cycling */
+				else
+					kept_note_purge_locked(bytes, now);	/* whole, for new memory */
 			}
 			want = want > bytes ? want - bytes : 0;
 			victim[n++] = d;
