@@ -299,6 +299,7 @@ void mag_flush_all_threads(struct kmem_cache *s);
 void mag_drain_depot(struct kmem_cache *s);
 void mag_cache_init(void);
 void mag_fork_child(void);
+unsigned int mag_pooled_tcaches(void);
 /* What the threads' counters add to a cache's own (CONFIG_SLAB_STATS). */
 struct mag_counts {
 	unsigned long allocs, frees, alloc_slow, free_slow;

@@ -139,6 +139,17 @@ void mag_flush_all_threads(struct kmem_cache *s)
 static struct tcache *tc_pool[TC_POOL];
 static unsigned int tc_pooled;
 
+/* How many emptied tcaches wait for the next threads (for tests). */
+unsigned int mag_pooled_tcaches(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&thread_lock);
+	n = tc_pooled;
+	pthread_mutex_unlock(&thread_lock);
+	return n;
+}
+
 static void tc_destructor(void *arg)
 {
 	struct tcache *tc = arg;
