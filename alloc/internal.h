@@ -188,12 +188,16 @@ void pagemap_fork_unlock(void);
  * MAG_BYTES (at least MAG_MIN_ROUNDS objects), the depot DEPOT_BYTES (at
  * least one magazine).  Small objects get SLAB_MAG_ROUNDS rounds and
  * SLAB_DEPOT_MAX magazines; big ones fewer, so that the objects a cache
- * keeps for reuse stay in proportion to what reuse saves.
+ * keeps for reuse stay in proportion to what reuse saves.  A cache whose
+ * depot lock is contended grows its magazines, up to MAG_GROW_BYTES
+ * (magazine.c 3).
  */
 #define MAG_FILL_BYTES PAGE_SIZE	/* a thread's first refill from the slabs */
 #define MAG_BYTES      (32U << 10)
 #define MAG_MIN_ROUNDS 1U
+#define MAG_GROW_BYTES (256U << 10)
 #define DEPOT_BYTES    (128U << 10)
+#define DEPOT_WINDOW   256U		/* depot trips per contention verdict */
 
 /*
  * struct magazine - a stack of free object pointers (Bonwick & Adams).
@@ -209,8 +213,10 @@ struct magazine {
 
 /*
  * struct tc_slot - one thread's magazines for one cache.
- * Invariants: loaded == NULL <=> limit == 0;  avail <= limit == s->mag_size;
- * prev != NULL whenever loaded != NULL; prev_avail is 0 or limit.  Written
+ * Invariants: loaded == NULL <=> limit == 0;  avail <= limit <= s->mag_size
+ * (limit catches up with a grown mag_size on the slow paths);
+ * prev != NULL whenever loaded != NULL; prev_avail <= limit, and is 0 or
+ * limit unless mag_size grew since prev was filled.  Written
  * only by the owning thread (or by kmem_cache_destroy, when by contract the
  * owner no longer uses the cache); other threads read avail and the
  * counters with READ_ONCE.
@@ -218,7 +224,7 @@ struct magazine {
 struct tc_slot {
 	unsigned int avail;            /* rounds in loaded */
 	unsigned int limit;
-	unsigned int prev_avail;       /* rounds in prev: 0 or limit */
+	unsigned int prev_avail;       /* rounds in prev: 0 or limit, as a rule */
 	unsigned int fill;             /* rounds the next refill from the slabs takes */
 	struct magazine *loaded;
 	struct magazine *prev;
@@ -297,6 +303,9 @@ unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n);
 void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
 void mag_flush_all_threads(struct kmem_cache *s);
 void mag_drain_depot(struct kmem_cache *s);
+void mag_size_init(struct kmem_cache *s);
+unsigned int mag_size_cap(const struct kmem_cache *s);
+void mag_depot_trip(struct kmem_cache *s, bool contended);
 void mag_cache_init(void);
 void mag_fork_child(void);
 unsigned int mag_pooled_tcaches(void);
@@ -327,7 +336,7 @@ struct kmem_cache {
 	unsigned int id;
 	unsigned int tc_off;           /* offsetof(struct tcache, slot[id]) */
 	unsigned int size;             /* stride */
-	unsigned int mag_size;         /* rounds per magazine; 0: no magazines */
+	unsigned int mag_size;         /* rounds per magazine; 0: no magazines; only grows */
 	unsigned int object_size;
 	unsigned long flags;
 	void (*ctor)(void *);
@@ -367,6 +376,9 @@ struct kmem_cache {
 	struct magazine *depot_full, *depot_empty;
 	unsigned int depot_nfull, depot_nempty;
 	unsigned int depot_max;        /* full magazines kept (magazine.c 3) */
+	unsigned int depot_trips;      /* lock acquisitions in this window */
+	unsigned int depot_contended;  /* of them, found the lock held or last taken by another thread */
+	const struct tcache *depot_last;  /* the thread cache of the last trip */
 
 	/* statistics not kept per thread (atomic adds, slow paths only) */
 	unsigned long st_allocs, st_frees;       /* direct and exited threads */

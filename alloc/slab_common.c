@@ -152,24 +152,6 @@ static unsigned int calculate_alignment(unsigned long flags, size_t align, size_
 	return (unsigned int)MAX(ralign, sizeof(void *));
 }
 
-static unsigned int magazine_rounds(const struct kmem_cache *s)
-{
-	unsigned int rounds = SLAB_MAG_ROUNDS;
-
-	if (rounds == 0 || (s->flags & (SLAB_NO_CPU_CACHE | SLAB_DEBUG_FLAGS)))
-		return 0;
-	return MIN(rounds, MAX(MAG_MIN_ROUNDS, MAG_BYTES / s->size));
-}
-
-/* Full magazines the depot of @s keeps: DEPOT_BYTES of objects, at least one. */
-static unsigned int depot_magazines(const struct kmem_cache *s)
-{
-	if (!s->mag_size)
-		return 0;
-	return MIN((unsigned int)SLAB_DEPOT_MAX,
-		   MAX(1U, DEPOT_BYTES / (s->mag_size * s->size)));
-}
-
 /*
  * Random words from getrandom, RAND_POOL at a time per thread: a process
  * creates some 60 caches as it starts, each with a secret, and one system
@@ -303,8 +285,7 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 		s->div_magic++;
 	s->div_limit = (uint64_t)(s->objects - 1) * (s->div_magic * s->size);
 	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
-	s->mag_size = magazine_rounds(s);
-	s->depot_max = depot_magazines(s);
+	mag_size_init(s);
 	s->refcount = 1;
 	pthread_mutex_init(&s->list_lock, NULL);
 	pthread_mutex_init(&s->depot_lock, NULL);

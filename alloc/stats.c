@@ -49,7 +49,7 @@ static void get_info_locked(struct kmem_cache *s, struct kmem_cache_info *info,
 	info->order = s->order;
 	info->objs_per_slab = s->objects;
 	info->colours = s->colours;
-	info->magazine_size = s->mag_size;
+	info->magazine_size = READ_ONCE(s->mag_size);
 	info->flags = s->flags;
 
 	pthread_mutex_lock(&s->list_lock);
@@ -161,7 +161,7 @@ int slabinfo_write(FILE *f, unsigned int flags)
 			"slabdata %6lu %6lu %6lu",
 			info.name, info.active_objs, info.total_objs, info.size,
 			info.objs_per_slab, 1U << info.order, info.magazine_size,
-			s->depot_max, 0U,
+			READ_ONCE(s->depot_max), 0U,
 			info.active_slabs, info.total_slabs, info.cached_objs);
 		if (flags & SLABINFO_STATS)
 			fprintf(f, " : stats %lu %lu %lu %lu %lu %lu %lu %lu %lu",

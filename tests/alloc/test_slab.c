@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -369,6 +370,102 @@ static void test_magazines_bounded_by_bytes(void **state)
 		assert_true(info.cached_objs * s->size <= 2 * MAG_BYTES + DEPOT_BYTES);
 		kmem_cache_destroy(s);
 	}
+	free(p);
+}
+
+/*
+ * Magazines grow under contention (alloc/magazine.c 3).  Two threads take
+ * strict turns freeing objects of a 30 KiB cache (one round a magazine):
+ * with both magazines full, each free is a depot trip, and each trip's
+ * thread is not the last trip's, which counts as contended whatever the
+ * cores.  The size doubles per window of such trips up to mag_size_cap()
+ * (MAG_GROW_BYTES of objects), never beyond, and depot_max shrinks to
+ * match; each thread's limit follows.  The same frees by one thread grow
+ * nothing.
+ */
+enum { TURNS = 4000 };
+struct turns {
+	struct kmem_cache *s;
+	void **p;
+	sem_t go[2];
+	unsigned int limit[2];
+};
+static struct turns turns;
+
+static void *take_turns(void *arg)
+{
+	unsigned int me = (unsigned int)(uintptr_t)arg;
+
+	for (unsigned int i = me; i < TURNS; i += 2) {
+		sem_wait(&turns.go[me]);
+		kmem_cache_free(turns.s, turns.p[i]);
+		sem_post(&turns.go[!me]);
+	}
+	turns.limit[me] = tc_slot_of(tls_tc, turns.s)->limit;
+	return NULL;
+}
+
+static void test_magazines_grow_under_contention(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("magcontended", 30720, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *alone = kmem_cache_create("magalone", 30720, 0, SLAB_NO_MERGE, NULL);
+	void **p = malloc(TURNS * sizeof(*p));
+	unsigned int start, cap;
+	pthread_t t[2];
+
+	assert_non_null(s);
+	assert_non_null(alone);
+	assert_non_null(p);
+	start = info_of(s).magazine_size;
+	if (start == 0) {	/* debugged: no magazines */
+		kmem_cache_destroy(s);
+		kmem_cache_destroy(alone);
+		free(p);
+		return;
+	}
+	cap = mag_size_cap(s);
+	assert_int_equal(cap, MIN(SLAB_MAG_ROUNDS, MAX(MAG_MIN_ROUNDS, MAG_GROW_BYTES / s->size)));
+	assert_true(cap > start);
+
+	for (unsigned int i = 0; i < TURNS; i++)	/* one thread: no growth */
+		assert_non_null(p[i] = kmem_cache_alloc(alone, GFP_KERNEL));
+	for (unsigned int i = 0; i < TURNS; i++)
+		kmem_cache_free(alone, p[i]);
+	assert_int_equal(info_of(alone).magazine_size, start);
+
+	for (unsigned int i = 0; i < TURNS; i++)
+		assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	turns.s = s;
+	turns.p = p;
+	sem_init(&turns.go[0], 0, 1);
+	sem_init(&turns.go[1], 0, 0);
+	for (uintptr_t k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, take_turns, (void *)k), 0);
+	for (unsigned int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	sem_destroy(&turns.go[0]);
+	sem_destroy(&turns.go[1]);
+
+	assert_int_equal(info_of(s).magazine_size, cap);
+	assert_int_equal(s->depot_max,
+			 MIN(SLAB_DEPOT_MAX, MAX(1U, DEPOT_BYTES / (cap * s->size))));
+	assert_int_equal(turns.limit[0], cap);
+	assert_int_equal(turns.limit[1], cap);
+	/* the threads have exited: what is cached is the depot's */
+	assert_true(info_of(s).cached_objs * s->size <= DEPOT_BYTES + (size_t)cap * s->size);
+
+	/* Grown magazines work as before: every object handed out once. */
+	for (unsigned int i = 0; i < TURNS; i++) {
+		assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
+		*(unsigned int *)p[i] = i;
+	}
+	for (unsigned int i = 0; i < TURNS; i++) {
+		assert_int_equal(*(unsigned int *)p[i], i);
+		kmem_cache_free(s, p[i]);
+	}
+	assert_int_equal(kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(alone);
 	free(p);
 }
 
@@ -1330,6 +1427,7 @@ int main(void)
 		cmocka_unit_test(test_shrink_returns_memory),
 		cmocka_unit_test(test_min_partial_kept),
 		cmocka_unit_test(test_magazines_bounded_by_bytes),
+		cmocka_unit_test(test_magazines_grow_under_contention),
 		cmocka_unit_test(test_first_refill_is_a_page),
 		cmocka_unit_test(test_destroy_reports_leaks),
 		cmocka_unit_test(test_destroy_clean_is_silent),
