@@ -102,6 +102,7 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 			     unsigned int colour);
 void page_slab_free(struct slab *slab);
 struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark);
+struct slab *page_large_alloc_growing(size_t size, size_t *dirty, const char **mark);
 void page_large_free(struct slab *slab, bool marked);
 void page_protect_kept(bool on);
 int page_large_resize(struct slab *slab, size_t new_size);
@@ -434,6 +435,11 @@ void kmalloc_invalid(const char *who, const void *p);
  * (kmalloc.c, large_head), not on a page.
  */
 #define KMALLOC_HEAD 0x100u
+/*
+ * A gfp flag of krealloc's only: the block replaces one that was outgrown
+ * (page.c may cut a large one from a kept mapping, to grow over the rest).
+ */
+#define KMALLOC_GROWING 0x200u
 void *kmalloc_or(size_t size, void *(*fallback)(void *));
 void *kmalloc_c(size_t size, gfp_t flags);
 void *krealloc_c(const void *p, size_t new_size, gfp_t flags);

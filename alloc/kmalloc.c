@@ -416,9 +416,11 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	slab_init();	/* reads SLOTSLAB_DEBUG */
 	head = large_head(size, flags);
 	do {	/* a block written after its free stays allocated: take another */
-		d = page_large_alloc(head + size + (large_redzone ? LARGE_RZ :
-						    large_guard_room(head + size)),
-				     &dirty, &mark);
+		size_t bytes = head + size + (large_redzone ? LARGE_RZ :
+					      large_guard_room(head + size));
+
+		d = flags & KMALLOC_GROWING ? page_large_alloc_growing(bytes, &dirty, &mark)
+					    : page_large_alloc(bytes, &dirty, &mark);
 		if (!d)
 			return NULL;
 	} while (unlikely(mark) && !large_mark_ok(d, mark));
@@ -760,7 +762,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			kmalloc_resized(p, new_size);
 		return (void *)p;
 	}
-	q = kmalloc(kmalloc_grow_size(old, new_size), flags & ~__GFP_ZERO);
+	q = kmalloc(kmalloc_grow_size(old, new_size),
+		    (flags & ~__GFP_ZERO) | (new_size > old ? KMALLOC_GROWING : 0));
 	if (!q)
 		return NULL;
 	memcpy(q, p, MIN(old, new_size));

@@ -89,7 +89,13 @@
  *    first takes the kept mapping right after it, if any (the rest of the
  *    one it was cut from: resident, no system call).  So a program that frees and
  *    allocates big buffers in a loop reuses resident pages instead of
- *    faulting in new ones at every step.  At most MAP_KEPT_MAX mappings
+ *    faulting in new ones at every step.  A block that krealloc moves to
+ *    grow (page_large_alloc_growing) is cut from a kept mapping that holds
+ *    it, if any, even below LARGE_CHUNK_MAX: it then grows over the rest
+ *    of that mapping, where a block in a chunk would be copied once more
+ *    to leave the chunk at LARGE_CHUNK_MAX (a buffer doubled from 8 KiB to
+ *    2 MiB again and again, as sqlite3's sorter does, copied 512 KiB a
+ *    round).  At most MAP_KEPT_MAX mappings
  *    are kept, so that the pieces cannot split the address space into
  *    many areas.  With page_protect_kept() (SLOTSLAB_DEBUG's P for
  *    kmalloc-large) every large block is a mapping of its own, and a kept
@@ -1032,7 +1038,7 @@ static unsigned int order_of_pages(size_t pages)
  * Return: the descriptor, the block accessible; NULL when nothing is kept
  * or the system calls fail (then everything is as it was).
  */
-static struct slab *kept_take(size_t bytes, size_t *dirty, const char **mark)
+static struct slab *kept_take(size_t bytes, bool fit_only, size_t *dirty, const char **mark)
 {
 	struct slab *d;
 	size_t have;
@@ -1040,7 +1046,7 @@ static struct slab *kept_take(size_t bytes, size_t *dirty, const char **mark)
 
 	pthread_mutex_lock(&page_lock);
 	d = kept_take_fit_locked(bytes);
-	if (!d && !kept_protect)	/* (grown by mremap, it would lose its guard) */
+	if (!d && !fit_only && !kept_protect)	/* (grown by mremap, it would lose its guard) */
 		d = kept_take_largest_locked();
 	pthread_mutex_unlock(&page_lock);
 	if (!d)
@@ -1074,13 +1080,15 @@ keep:	/* kept again (a grown one with its new pages, not resident) */
 
 /*
  * A large block above LARGE_CHUNK_MAX: its own mapping, from the kept ones
- * if there are, else new.  What is new memory first purges as much freed
- * memory as 4 above says (a growing buffer would otherwise leave its
- * earlier, smaller copies resident in chunks).  *@dirty as kept_take().
+ * if there are, else new (unless @kept_only: then NULL).  What is new
+ * memory first purges as much freed memory as 4 above says (a growing
+ * buffer would otherwise leave its earlier, smaller copies resident in
+ * chunks).  *@dirty as kept_take().
  */
-static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty, const char **mark)
+static struct slab *large_map(size_t bytes, bool kept_only, uint32_t now, size_t *dirty,
+			      const char **mark)
 {
-	struct slab *d = kept_take(bytes, dirty, mark);
+	struct slab *d = kept_take(bytes, kept_only, dirty, mark);
 	size_t grow = 0;
 	char *p;
 
@@ -1092,6 +1100,8 @@ static struct slab *large_map(size_t bytes, uint32_t now, size_t *dirty, const c
 		purge_after_alloc(grow, now);
 		return d;
 	}
+	if (kept_only)
+		return NULL;
 	p = large_os_map(bytes);
 	if (!p)
 		return NULL;
@@ -1172,20 +1182,20 @@ static void large_release(struct slab *d, uint32_t now, bool marked)
  * it was freed with one, and its first page was not purged since.
  * Return: the descriptor (base, large_size), or NULL.
  */
-struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark)
+static struct slab *large_alloc(size_t size, bool growing, size_t *dirty, const char **mark)
 {
 	size_t bytes = ALIGN_UP(size, PAGE_SIZE), grow = 0;
 	unsigned int pages = (unsigned int)(bytes >> PAGE_SHIFT), i;
 	uint32_t now = now_ms();
 	struct blk_origin from = { 0, 0, false };
-	struct slab *d;
+	struct slab *d = NULL;
 
 	*mark = NULL;
 	if (bytes < size)
 		return NULL;
 	if (bytes > LARGE_CHUNK_MAX || kept_protect) {	/* (P: freed, it faults) */
-		d = large_map(bytes, now, dirty, mark);
-	} else {
+		d = large_map(bytes, false, now, dirty, mark);
+	} else if (!growing || !(d = large_map(bytes, true, now, dirty, mark))) {
 		unsigned int order = order_of_pages(pages);
 
 		d = blk_alloc(order, &from);
@@ -1214,6 +1224,21 @@ struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark)
 		return d;
 	large_release(d, now, false);
 	return NULL;
+}
+
+struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark)
+{
+	return large_alloc(size, false, dirty, mark);
+}
+
+/**
+ * page_large_alloc_growing - page_large_alloc() for a block that replaces
+ * one krealloc outgrew: cut from a kept mapping that holds it, whatever
+ * its size, if there is one (5 above), so that it grows over the rest.
+ */
+struct slab *page_large_alloc_growing(size_t size, size_t *dirty, const char **mark)
+{
+	return large_alloc(size, true, dirty, mark);
 }
 
 /**

@@ -18,7 +18,9 @@
  *                  is more than half the block (a shrink below half moves,
  *                  so that a buffer trimmed after use gives its memory
  *                  back), else moves; a large block grows or shrinks in
- *                  place or by mremap (krealloc), or moves below 32 KiB
+ *                  place or by mremap (krealloc), or moves below 32 KiB;
+ *                  a block that grows past 32 KiB moves by krealloc, which
+ *                  may cut it from a kept mapping to grow in
  *   *memalign ...  aligned.c
  *   malloc_usable_size(p)  ksize(p)
  *
@@ -183,15 +185,14 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (old <= KMALLOC_MAX_CACHE_SIZE) {
-		if (size <= old && kmalloc_size_roundup(size) > old / 2) {
-			kmalloc_resized(p, size);
-			return p;
-		}
-		return realloc_move(p, old, size);
+	if (old <= KMALLOC_MAX_CACHE_SIZE && size <= old &&
+	    kmalloc_size_roundup(size) > old / 2) {
+		kmalloc_resized(p, size);
+		return p;
 	}
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
 		return realloc_move(p, old, size);
+	/* to a large block: krealloc's move may cut it from a kept mapping to grow in */
 	q = krealloc_c(p, size, GFP_KERNEL | __GFP_NOWARN);
 	if (unlikely(!q))
 		return fail_nomem();

@@ -212,11 +212,10 @@ WHY = {
                 "cache misses; the difference is the kernel: the growth purge's ~300 madvise calls "
                 "and their refaults (5.6k faults, mimalloc 4.7k); without it 0.13 s not 0.17 s, but "
                 "+4 % RSS here and more on real programs",
-    "regrow": "copies: the buffer moves at each size class up to 32 KiB, into its first large "
-              "block and at 1 MiB into a mapping of its own (perf: 22 % of the time in memmove), "
-              "where glibc grows it in place at the top of its heap; page faults 1710 per 5000 "
-              "rounds (glibc 1192), no system call once warm (it was 180x glibc's time, every "
-              "round refaulting the 2 MiB, before the regretted-purge rule of alloc/page.c)",
+    "regrow": "copies: the buffer still moves twice a round while it is small (to the 16 and "
+              "32 KiB classes), where glibc grows it in place at the top of its heap; from 32 KiB "
+              "it grows in place over the kept mapping of the last round's 2 MiB (alloc/page.c 5); "
+              "page faults ~1560 per 5000 rounds (glibc 1182), no system call once warm",
     "large": "kept mappings: 164k faults (tcmalloc 184k); what is left is page-table changes by "
              "mremap when a kept mapping grows, each paid again at the next touch on these VMs",
 }

@@ -442,6 +442,45 @@ static void test_large_reuse(void **state)
 	slotslab_free(q);
 }
 
+/*
+ * A buffer that realloc grows out of the small classes while a big block's
+ * mapping is kept (resident, after its free) is cut from that mapping and
+ * grows over the rest of it in place, also past the 1 MiB where a block in
+ * a chunk must move to a mapping of its own (alloc/page.c 5).  Doubled from
+ * 8 KiB to 2 MiB, freed, and doubled again (bench/workloads/regrow), it
+ * moves only while it is small, once the first round has left the chunks
+ * it needs and its 2 MiB mapping kept.  Return: the moves of a large block.
+ */
+static unsigned int regrow_round(void)
+{
+	size_t n = 8192 + 8;
+	unsigned char *p = slotslab_malloc(n), *q;
+	unsigned int moves = 0;
+
+	assert_non_null(p);
+	pattern_fill(p, n, 9);
+	while (n < (2u << 20)) {
+		bool large = slotslab_malloc_usable_size(p) > KMALLOC_MAX_CACHE_SIZE;
+
+		n = 2 * (n - 8) + 8;
+		q = slotslab_realloc(p, n);
+		assert_non_null(q);
+		assert_true(pattern_intact(q, 8192, 9));
+		moves += large && q != p;
+		p = q;
+	}
+	slotslab_free(p);
+	return moves;
+}
+
+static void test_realloc_grows_in_kept_mapping(void **state)
+{
+	kmem_cache_shrink_all();
+	regrow_round();
+	assert_int_equal(regrow_round(), 0);
+	assert_int_equal(regrow_round(), 0);
+}
+
 /* ---- threads: blocks cross from allocating threads to freeing ones ------ */
 
 #define XT_THREADS 4
@@ -765,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_valloc_pvalloc),
 		cmocka_unit_test(test_huge_alignment_table),
 		cmocka_unit_test(test_large_reuse),
+		cmocka_unit_test(test_realloc_grows_in_kept_mapping),
 		cmocka_unit_test(test_cross_thread_frees),
 		cmocka_unit_test(test_fork_while_allocating),
 		cmocka_unit_test(test_allocation_failure),
