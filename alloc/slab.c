@@ -23,7 +23,8 @@
  *    objects are handed out.
  *
  * 3. A slab is on exactly one list: partial (some objects out), full, or
- *    empty.  At most min_partial empty slabs stay (CONFIG_SLAB_MIN_PARTIAL);
+ *    empty.  At most min_partial empty slabs stay (CONFIG_SLAB_MIN_PARTIAL,
+ *    fewer of big slabs: SLAB_EMPTY_BYTES of them, but one);
  *    the rest leave the cache as soon as they empty (page.c keeps their
  *    pages resident for a while, then returns them to the OS).
  *    kmem_cache_shrink() returns all of them.  Allocation prefers partial

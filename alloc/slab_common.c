@@ -284,7 +284,8 @@ static void cache_setup(struct kmem_cache *s, size_t size, size_t align,
 	if (s->div_magic * s->size == 0)
 		s->div_magic++;
 	s->div_limit = (uint64_t)(s->objects - 1) * (s->div_magic * s->size);
-	s->min_partial = CONFIG_SLAB_MIN_PARTIAL;
+	s->min_partial = (unsigned int)MIN((size_t)CONFIG_SLAB_MIN_PARTIAL,
+					   MAX((size_t)1, SLAB_EMPTY_BYTES / slab_bytes));
 	mag_size_init(s);
 	s->refcount = 1;
 	pthread_mutex_init(&s->list_lock, NULL);

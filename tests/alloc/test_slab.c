@@ -328,6 +328,25 @@ static void test_min_partial_kept(void **state)
 	assert_int_equal(kmem_cache_shrink(s), 0);
 	free(p);
 	kmem_cache_destroy(s);
+
+	/* Big slabs: at most SLAB_EMPTY_BYTES of them stay, but one. */
+	s = kmem_cache_create("minpartbig", 20000, 0, SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+	info = info_of(s);
+	size_t kept = MIN((size_t)CONFIG_SLAB_MIN_PARTIAL,
+			  MAX((size_t)1, SLAB_EMPTY_BYTES / (PAGE_SIZE << info.order)));
+
+	assert_true(kept < CONFIG_SLAB_MIN_PARTIAL || CONFIG_SLAB_MIN_PARTIAL <= 1);
+	n = (size_t)info.objs_per_slab * (CONFIG_SLAB_MIN_PARTIAL + 4);
+	p = malloc(n * sizeof(*p));
+	for (size_t i = 0; i < n; i++)
+		assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (size_t i = 0; i < n; i++)
+		kmem_cache_free(s, p[i]);
+	info = info_of(s);
+	assert_int_equal(info.empty_slabs, kept);
+	assert_int_equal(info.total_slabs, kept);
+	free(p);
+	kmem_cache_destroy(s);
 }
 
 /*
