@@ -21,9 +21,10 @@
  * from kmalloc_small, by (size - 1) / 8 (the kernel's size_index does the
  * same up to 192 bytes); above, it is computed from the size's top bits.
  *
- * Larger blocks are whole pages from page.c (3 there: up to 1 MiB from the
- * buddy system, beyond that a mapping each, which krealloc() moves with
- * mremap instead of copying), registered in the page map with cache id 0.
+ * Larger blocks, and blocks krealloc() grows past a page, are whole pages
+ * from page.c (3 there: up to 1 MiB from the buddy system, beyond that a
+ * mapping each, which krealloc() moves with mremap instead of copying),
+ * registered in the page map with cache id 0.
  * Each holds the size asked for (ksize) and a guard word after it, which
  * kfree and krealloc check (see large_guard_set below), and once freed a
  * mark word in its first 8 bytes, checked when its first page is handed
@@ -722,7 +723,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		return NULL;	/* overrun: reported, the block kept as it is */
 	if (d && large_redzone) {
 		/* a red-zoned large block always moves */
-	} else if (d && new_size > KMALLOC_MAX_CACHE_SIZE) {
+	} else if (d && (new_size > KMALLOC_MAX_CACHE_SIZE || new_size > old)) {
 		size_t head = d->colour_off;	/* kept: the data stays where it is */
 		size_t want = head + new_size + large_guard_room(head + new_size);
 
@@ -762,8 +763,18 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			kmalloc_resized(p, new_size);
 		return (void *)p;
 	}
-	q = kmalloc(kmalloc_grow_size(old, new_size),
-		    (flags & ~__GFP_ZERO) | (new_size > old ? KMALLOC_GROWING : 0));
+	/*
+	 * Grown past a page, it leaves the size classes for a block of pages,
+	 * which grows in place (above) while the pages after it are free, and
+	 * is cut from a kept mapping if there is one (page.c 5): a buffer
+	 * grown by appends from 4 to 32 KiB moved 9 times through the
+	 * classes, now 1-2 times, and leaves no slabs of those classes behind.
+	 */
+	if (new_size > old && new_size > PAGE_SIZE)
+		q = kmalloc_large(kmalloc_grow_size(old, new_size),
+				  (flags & ~__GFP_ZERO) | KMALLOC_GROWING);
+	else
+		q = kmalloc(kmalloc_grow_size(old, new_size), flags & ~__GFP_ZERO);
 	if (!q)
 		return NULL;
 	memcpy(q, p, MIN(old, new_size));
@@ -771,7 +782,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		memset((char *)q + old, 0, new_size - old);
 	kfree(p);
 	e = pagemap_lookup(q);
-	if (pm_id(e) == 0 && new_size > KMALLOC_MAX_CACHE_SIZE)
+	if (pm_id(e) == 0)
 		large_guard_set(pm_slab(e), new_size);	/* at the size asked for, not the headroom */
 	return q;
 }

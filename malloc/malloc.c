@@ -19,8 +19,9 @@
  *                  so that a buffer trimmed after use gives its memory
  *                  back), else moves; a large block grows or shrinks in
  *                  place or by mremap (krealloc), or moves below 32 KiB;
- *                  a block that grows past 32 KiB moves by krealloc, which
- *                  may cut it from a kept mapping to grow in
+ *                  a block that grows past a page moves by krealloc, to a
+ *                  block of pages (maybe cut from a kept mapping) that
+ *                  grows in place
  *   *memalign ...  aligned.c
  *   malloc_usable_size(p)  ksize(p)
  *
@@ -190,9 +191,9 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 		kmalloc_resized(p, size);
 		return p;
 	}
-	if (size <= KMALLOC_MAX_CACHE_SIZE)
+	if (size <= KMALLOC_MAX_CACHE_SIZE && (size <= old || size <= MALLOC_PAGE))
 		return realloc_move(p, old, size);
-	/* to a large block: krealloc's move may cut it from a kept mapping to grow in */
+	/* growing past a page: krealloc moves it to a block of pages, to grow in place */
 	q = krealloc_c(p, size, GFP_KERNEL | __GFP_NOWARN);
 	if (unlikely(!q))
 		return fail_nomem();

@@ -242,7 +242,9 @@ SLOTSLAB_API void kfree(const void *p);
  * @new_size: bytes wanted; 0 frees @p and returns ZERO_SIZE_PTR
  * @flags:    as for kmalloc(); __GFP_ZERO zeroes the grown part
  *
- * Returns @p itself when the block already holds @new_size.
+ * Returns @p itself when the block already holds @new_size.  A block that
+ * grows past a page becomes a block of pages (ksize: the size asked for),
+ * which later growth extends in place where the pages after it are free.
  * Return: the block, or NULL (and @p untouched) on failure.
  */
 SLOTSLAB_API void *krealloc(const void *p, size_t new_size, gfp_t flags);

@@ -443,6 +443,34 @@ static void test_large_reuse(void **state)
 }
 
 /*
+ * A buffer grown by appends past a page leaves the size classes for a
+ * block of pages (malloc_usable_size: the size asked for), which grows in
+ * place over the free pages after it: from 100 bytes to 30000 by 100, it
+ * moved 9 times past 4 KiB through the classes of 4-32 KiB, and now 1-2
+ * times (glibc once).
+ */
+static void test_realloc_appends_grow_in_place(void **state)
+{
+	unsigned char *p = slotslab_malloc(100), *q;
+	unsigned int moves = 0;
+
+	kmem_cache_shrink_all();
+	assert_non_null(p);
+	pattern_fill(p, 100, 4);
+	for (size_t n = 200; n <= 30000; n += 100) {
+		q = slotslab_realloc(p, n);
+		assert_non_null(q);
+		assert_true(pattern_intact(q, 100, 4));
+		moves += n > 4096 && q != p;
+		if (n > 4096)
+			assert_int_equal(slotslab_malloc_usable_size(q), n);
+		p = q;
+	}
+	assert_true(moves <= 4);
+	slotslab_free(p);
+}
+
+/*
  * A buffer that realloc grows out of the small classes while a big block's
  * mapping is kept (resident, after its free) is cut from that mapping and
  * grows over the rest of it in place, also past the 1 MiB where a block in
@@ -805,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_huge_alignment_table),
 		cmocka_unit_test(test_large_reuse),
 		cmocka_unit_test(test_realloc_grows_in_kept_mapping),
+		cmocka_unit_test(test_realloc_appends_grow_in_place),
 		cmocka_unit_test(test_cross_thread_frees),
 		cmocka_unit_test(test_fork_while_allocating),
 		cmocka_unit_test(test_allocation_failure),
