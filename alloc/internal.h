@@ -186,8 +186,9 @@ void pagemap_fork_unlock(void);
 
 /*
  * What a cache's magazines may hold, in bytes of objects: a magazine
- * MAG_BYTES (at least MAG_MIN_ROUNDS objects), the depot DEPOT_BYTES (at
- * least one magazine).  Small objects get SLAB_MAG_ROUNDS rounds and
+ * MAG_BYTES (at least MAG_MIN_ROUNDS objects: with one, a thread replacing
+ * 4-32 KiB blocks at random took the depot lock every step or two), the
+ * depot DEPOT_BYTES (at least one magazine).  Small objects get SLAB_MAG_ROUNDS rounds and
  * SLAB_DEPOT_MAX magazines; big ones fewer, so that the objects a cache
  * keeps for reuse stay in proportion to what reuse saves.  A cache whose
  * depot lock is contended grows its magazines, up to MAG_GROW_BYTES
@@ -195,7 +196,7 @@ void pagemap_fork_unlock(void);
  */
 #define MAG_FILL_BYTES PAGE_SIZE	/* a thread's first refill from the slabs */
 #define MAG_BYTES      (32U << 10)
-#define MAG_MIN_ROUNDS 1U
+#define MAG_MIN_ROUNDS 4U
 #define MAG_GROW_BYTES (256U << 10)
 #define DEPOT_BYTES    (128U << 10)
 #define DEPOT_WINDOW   256U		/* depot trips per contention verdict */

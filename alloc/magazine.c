@@ -36,12 +36,13 @@
  *    slot->limit catches up on its next slow path, and magazines filled
  *    before hold fewer rounds, which every path takes as they come (counts
  *    are never assumed to equal mag_size).  Threads that share a class of
- *    big objects, which start with one to eight rounds a magazine,
- *    otherwise meet at the depot every few operations: two threads
- *    replacing 4-32 KiB blocks at random spent 3.5x their one-thread time
- *    there.  A program of one thread never contends, so it keeps the small
- *    magazines (their memory held: a growth to 8+ rounds for the 5-32 KiB
- *    classes costs a realloc growth chain +21 % peak RSS).
+ *    big objects, which start with four to eight rounds a magazine
+ *    (MAG_MIN_ROUNDS), otherwise meet at the depot every few operations:
+ *    two threads replacing 4-32 KiB blocks at random spent 3.5x their
+ *    one-thread time there.  A program of one thread never contends, so
+ *    it keeps the small magazines (their memory held: eight rounds from
+ *    the start for the 8-32 KiB classes cost bench/workloads/mstress +8 %
+ *    peak RSS).
  *
  * 4. A free from another thread needs nothing special: magazines hold any
  *    object of the cache, whoever allocated it, and objects go back to
