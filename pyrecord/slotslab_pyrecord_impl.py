@@ -44,9 +44,9 @@ import os
 import sys
 from itertools import compress, count, islice, repeat
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, attrgetter, is_, is_not, itemgetter, lt
+    from _operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
 except ImportError:
-    from operator import add, attrgetter, is_, is_not, itemgetter, lt
+    from operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
 
 try:
     from _collections import deque
@@ -501,7 +501,13 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     sample = [o for o in among[::max(1, len(among) // 256)] if type(o) is c]
     if len(sample) < 16:      # few among many: from all of them
         sample = list(islice(each(), 0, None, max(1, len(among) // 4096)))
-    sample = [h for h, in map(head, repeat(span), map(id, sample)) if h >> 24 == 1]
+    heads = [h for h, in map(head, repeat(span), map(id, sample))]
+    sample = [h for h in heads if h >> 24 == 1]
+    if len(heads) >= 16 and 8 * (len(heads) - len(sample)) > len(heads):
+        # over an eighth not valid (changed class, or a dict of their own):
+        # their dicts, in bulk, as a pass would find (over a sixteenth)
+        shapes_c.shapes.no_inline.add(c)
+        return None
     k = max([h >> 8 & 255 for h in sample if h & 255 == cap] or [cap])
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
@@ -534,7 +540,9 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
 def classes_of_values(instances, marks, classes):
     """CPython 3.13: for each instance marked 2 (its values detached by a
     __class__ assignment), the class whose shared keys its dict's values
-    are on (the class it was made as): {position: class}, those found."""
+    are on (the class it was made as): {position: class}, those found.
+    Read in C loops where it can (the dict's pointer before the object,
+    its keys' at the dict's address plus 32)."""
     off = shared_keys_at()
     if off is None:
         return {}
@@ -543,14 +551,23 @@ def classes_of_values(instances, marks, classes):
     for c in classes:
         if c.__flags__ & INLINE_VALUES:
             keys[word(id(c) + off).value] = c
-    out = {}
-    for i, m in marks:
-        if m == 2:
+    where = [i for i, m in marks if m == 2]
+    views = address_views() if w == 8 else None
+    if views is None:
+        out = {}
+        for i in where:
             d = word(id(instances[i]) - 3 * w).value
             k = keys.get(word(d + 4 * w).value) if d else None
             if k is not None:
                 out[i] = k
-    return out
+        return out
+    wv = views[0].__getitem__
+    w32 = span_from(32).cast('Q').__getitem__
+    # (marked 2: each has a dict, so no NULL is read through)
+    dicts = map(wv, map(add, map(rshift, map(id, map(instances.__getitem__, where)),
+                                 repeat(3)), repeat(-3)))
+    made = list(map(keys.get, map(w32, map(rshift, dicts, repeat(3)))))
+    return dict(compress(zip(where, made), map(is_not, made, repeat(None))))
 
 
 def dict_candidates(c, insts, sample):
