@@ -874,7 +874,7 @@ class Shapes(dict):
 
     def add(self, c, names):
         n = len(self.cls)
-        if names and names[-1].startswith('__setclass_'):
+        if names and isinstance(names[-1], str) and names[-1].startswith('__setclass_'):
             self.setclass[n] = names[-1]      # no name: written after them
             names = names[:-1]
         good = tuple(a for a in names if isinstance(a, str) and is_name(a))
@@ -1500,14 +1500,16 @@ class Recorder(object):
                 if m == 2:    # made as another class: "new" as that one, then setclass
                     k = was.get(i)
                     m = 1 if k is None or k is shapes.cls[sh] else k
+                # (its names a trace cannot hold too: counted as before)
+                held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
                 if m != 1 and not isinstance(m, int):
                     if (sh, m) not in marked:
-                        marked[sh, m] = shapes[m][shapes.names[sh] + (
+                        marked[sh, m] = shapes[m][held + (
                             '__setclass_%s__' % names[shapes.cls[sh]],)]
                 else:
                     nmarked += 1
                 if (sh, m) not in marked:
-                    marked[sh, m] = shapes[shapes.cls[sh]][shapes.names[sh] + (
+                    marked[sh, m] = shapes[shapes.cls[sh]][held + (
                         '__dict__' if m == 1 else '__table_%d__' % m,)]
                 if type(inst_shapes) is bytearray and marked[sh, m] > 255:
                     inst_shapes = list(inst_shapes)
@@ -1537,13 +1539,14 @@ class Recorder(object):
         else:
             counts = {}
             _count_elements(counts, inst_shapes)
-            counts = [counts[s] for s in range(nshapes)]
+            counts = [counts.get(s, 0) for s in range(nshapes)]   # (a marked one's: none)
         nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts)) - nmarked
-        if shapes.bad:
-            s = min(shapes.bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
+        bad = [b for b in shapes.bad if counts[b]]     # (a marked one's shape: none)
+        if bad:
+            s = min(bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
                                                            shapes.bad[s][0]),
-                 sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
+                 sum(len(shapes.bad[b]) * counts[b] for b in bad))
         hdr.append('# pyrecord: order common-first')
         impl, ver = interpreter()
         head = ['# slotslab pyrecord 1',
