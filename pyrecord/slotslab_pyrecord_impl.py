@@ -1500,20 +1500,21 @@ class Recorder(object):
                 if m == 2:    # made as another class: "new" as that one, then setclass
                     k = was.get(i)
                     m = 1 if k is None or k is shapes.cls[sh] else k
-                # (its names a trace cannot hold too: counted as before)
-                held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
-                if m != 1 and not isinstance(m, int):
-                    if (sh, m) not in marked:
-                        marked[sh, m] = shapes[m][held + (
-                            '__setclass_%s__' % names[shapes.cls[sh]],)]
-                else:
+                new = marked.get((sh, m))
+                if new is None:   # worked out once a (shape, mark)
+                    c = shapes.cls[sh]
+                    # (its names a trace cannot hold too: counted as before)
+                    held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
+                    if isinstance(m, int):
+                        new = shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
+                    else:
+                        new = shapes[m][held + ('__setclass_%s__' % names[c],)]
+                    marked[sh, m] = new
+                    if new > 255 and type(inst_shapes) is bytearray:
+                        inst_shapes = list(inst_shapes)
+                if isinstance(m, int):
                     nmarked += 1
-                if (sh, m) not in marked:
-                    marked[sh, m] = shapes[shapes.cls[sh]][held + (
-                        '__dict__' if m == 1 else '__table_%d__' % m,)]
-                if type(inst_shapes) is bytearray and marked[sh, m] > 255:
-                    inst_shapes = list(inst_shapes)
-                inst_shapes[i] = marked[sh, m]
+                inst_shapes[i] = new
             del marks, marked
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
