@@ -275,7 +275,8 @@ def dict_marker():
                 at b + 8 * k, so the dict's fields are read at its address
                 shifted): ~2x faster; a table whose dict's address (shifted
                 by 3) is in owner (an instance checked before holds it) is
-                marked -1, the others' added to it."""
+                marked -1, the others' added to it, unless its refcount is 1
+                (no other instance can hold it)."""
                 detach = v13 and c.__flags__ & INLINE_VALUES
                 end = c.__basicsize__
 
@@ -291,7 +292,7 @@ def dict_marker():
                     if w16(d) not in names_ok:  # ma_used
                         return 0
                     n = sizes[b8(w32(d))]       # ma_keys's dk_log2_size
-                    if n:
+                    if n and wv(d) != 1:        # (refcount 1: no other holds it)
                         if d in owner:
                             return -1
                         owner.add(d)
