@@ -190,7 +190,7 @@ def dict_marker():
     v13 = sys.version_info[:2] == (3, 13)
     # 3.11+: words and bytes read through views of the address space (an
     # int from a memoryview, no ctypes object made a read), and checker()
-    # marks in one Python call with no call inside; 3.6-3.10 as before
+    # marks in one Python call with no call inside (3.6-3.10 too)
     views = address_views() if not old and w == 8 else None
     if views is not None:
         wv = views[0].__getitem__
@@ -224,6 +224,35 @@ def dict_marker():
 
         def applies(c):
             return getattr(c, '__dictoffset__', 0) > 0
+
+        views = address_views() if w == 8 else None
+        if views is not None:
+            # checker() as under 3.11+ (below): the dict at the class's
+            # __dictoffset__, the table's size the keys' second word
+            wv = views[0].__getitem__
+            w8, w16, w32, w40 = [span_from(b).cast('Q').__getitem__ for b in (8, 16, 32, 40)]
+            names_ok = frozenset(range(1, SHARED_KEYS_MAX))
+
+            def checker(c, owner):
+                off = c.__dictoffset__
+
+                def final(o):
+                    d = wv((id(o) + off) >> 3)
+                    if not d:
+                        return 0
+                    d >>= 3
+                    if w40(d) or w16(d) not in names_ok:   # split; ma_used
+                        return 0
+                    n = w8(w32(d) >> 3)         # ma_keys's dk_size
+                    if n < 8:
+                        return 0
+                    if wv(d) != 1:              # (refcount 1: no other holds it)
+                        if d in owner:
+                            return -1
+                        owner.add(d)
+                    return n
+                return final
+            return mark, applies, dict_of, checker
     else:
         def dict_of(o):
             d = rw(id(o) - 3 * w)
@@ -437,7 +466,8 @@ def span_from(base):
         class Span(Array):
             _type_ = Byte
             _length_ = (1 << 47) - base
-        v = _SPAN[base] = memoryview(Span.from_address(base)).cast('B').toreadonly()
+        v = memoryview(Span.from_address(base)).cast('B')
+        v = _SPAN[base] = v.toreadonly() if hasattr(v, 'toreadonly') else v   # (3.8+)
     return v
 
 
