@@ -44,9 +44,9 @@ import os
 import sys
 from itertools import compress, count, islice, repeat
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, attrgetter, is_, is_not, itemgetter, lt
+    from _operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
 except ImportError:
-    from operator import add, attrgetter, is_, is_not, itemgetter, lt
+    from operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
 
 try:
     from _collections import deque
@@ -179,7 +179,9 @@ def dict_marker():
     dk_size) or byte (3.11+ dk_log2_size).  applies(c): whether c's
     instances can be looked at so (3.11+ a managed dict, 3.6-3.10 a
     dict at a positive offset); dict_of(o): the address of o's dict (0:
-    none), to tell a dict several instances share."""
+    none), to tell a dict several instances share; checker(c, owner):
+    under 3.11+ on 64 bits, a faster mark() for the instances of class
+    c that tells a shared table too (below), else None."""
     mem = cpython_memory((3, 6), (3, 13))
     if mem is None:
         return None
@@ -187,11 +189,8 @@ def dict_marker():
     old = sys.version_info[:2] <= (3, 10)
     v13 = sys.version_info[:2] == (3, 13)
     # 3.11+: words and bytes read through views of the address space (an
-    # int from a memoryview, no ctypes object made a read), and mark in
-    # one Python call (below): tests/advise's kwargs, 40 000 instances with
-    # dicts of their own, all checked, 150 -> 135 ms under 3.12, 138 ->
-    # 124 ms under 3.11, 110 -> 90 ms under 3.13 (still ~3 us each on this
-    # loaded machine: what is left is Python calls); 3.6-3.10 as before
+    # int from a memoryview, no ctypes object made a read), and checker()
+    # marks in one Python call with no call inside (3.6-3.10 too)
     views = address_views() if not old and w == 8 else None
     if views is not None:
         wv = views[0].__getitem__
@@ -225,6 +224,35 @@ def dict_marker():
 
         def applies(c):
             return getattr(c, '__dictoffset__', 0) > 0
+
+        views = address_views() if w == 8 else None
+        if views is not None:
+            # checker() as under 3.11+ (below): the dict at the class's
+            # __dictoffset__, the table's size the keys' second word
+            wv = views[0].__getitem__
+            w8, w16, w32, w40 = [span_from(b).cast('Q').__getitem__ for b in (8, 16, 32, 40)]
+            names_ok = frozenset(range(1, SHARED_KEYS_MAX))
+
+            def checker(c, owner):
+                off = c.__dictoffset__
+
+                def final(o):
+                    d = wv((id(o) + off) >> 3)
+                    if not d:
+                        return 0
+                    d >>= 3
+                    if w40(d) or w16(d) not in names_ok:   # split; ma_used
+                        return 0
+                    n = w8(w32(d) >> 3)         # ma_keys's dk_size
+                    if n < 8:
+                        return 0
+                    if wv(d) != 1:              # (refcount 1: no other holds it)
+                        if d in owner:
+                            return -1
+                        owner.add(d)
+                    return n
+                return final
+            return mark, applies, dict_of, checker
     else:
         def dict_of(o):
             d = rw(id(o) - 3 * w)
@@ -263,7 +291,44 @@ def dict_marker():
                 if v13 and type(o).__flags__ & INLINE_VALUES and v != id(o) + type(o).__basicsize__:
                     return 2
                 return 1
-    return mark, applies, dict_of
+
+            # a table's slots from its dk_log2_size byte (0 below 8)
+            sizes = tuple((1 << b) if b >= 3 else 0 for b in range(256))
+            names_ok = frozenset(range(1, SHARED_KEYS_MAX))
+            w16, w32, w40 = [span_from(b).cast('Q').__getitem__ for b in (16, 32, 40)]
+            b8 = span_from(8).__getitem__
+
+            def checker(c, owner):
+                """mark() of class c's instances, as one Python function with
+                no call inside (word k of a view from address b is the word
+                at b + 8 * k, so the dict's fields are read at its address
+                shifted): ~2x faster; a table whose dict's address (shifted
+                by 3) is in owner (an instance checked before holds it) is
+                marked -1, the others' added to it, unless its refcount is 1
+                (no other instance can hold it)."""
+                detach = v13 and c.__flags__ & INLINE_VALUES
+                end = c.__basicsize__
+
+                def final(o):
+                    a = id(o)
+                    d = wv((a >> 3) - 3)
+                    if not d or d & 1:
+                        return 0
+                    d >>= 3
+                    v = w40(d)                  # ma_values
+                    if v:
+                        return 2 if detach and v != a + end else 1
+                    if w16(d) not in names_ok:  # ma_used
+                        return 0
+                    n = sizes[b8(w32(d))]       # ma_keys's dk_log2_size
+                    if n and wv(d) != 1:        # (refcount 1: no other holds it)
+                        if d in owner:
+                            return -1
+                        owner.add(d)
+                    return n
+                return final
+            return mark, applies, dict_of, checker
+    return mark, applies, dict_of, None
 
 
 INLINE_VALUES = 1 << 2  # Py_TPFLAGS_INLINE_VALUES (CPython 3.13)
@@ -401,7 +466,8 @@ def span_from(base):
         class Span(Array):
             _type_ = Byte
             _length_ = (1 << 47) - base
-        v = _SPAN[base] = memoryview(Span.from_address(base)).cast('B').toreadonly()
+        v = memoryview(Span.from_address(base)).cast('B')
+        v = _SPAN[base] = v.toreadonly() if hasattr(v, 'toreadonly') else v   # (3.8+)
     return v
 
 
@@ -466,7 +532,13 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     sample = [o for o in among[::max(1, len(among) // 256)] if type(o) is c]
     if len(sample) < 16:      # few among many: from all of them
         sample = list(islice(each(), 0, None, max(1, len(among) // 4096)))
-    sample = [h for h, in map(head, repeat(span), map(id, sample)) if h >> 24 == 1]
+    heads = [h for h, in map(head, repeat(span), map(id, sample))]
+    sample = [h for h in heads if h >> 24 == 1]
+    if len(heads) >= 16 and 8 * (len(heads) - len(sample)) > len(heads):
+        # over an eighth not valid (changed class, or a dict of their own):
+        # their dicts, in bulk, as a pass would find (over a sixteenth)
+        shapes_c.shapes.no_inline.add(c)
+        return None
     k = max([h >> 8 & 255 for h in sample if h & 255 == cap] or [cap])
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
@@ -499,7 +571,9 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
 def classes_of_values(instances, marks, classes):
     """CPython 3.13: for each instance marked 2 (its values detached by a
     __class__ assignment), the class whose shared keys its dict's values
-    are on (the class it was made as): {position: class}, those found."""
+    are on (the class it was made as): {position: class}, those found.
+    Read in C loops where it can (the dict's pointer before the object,
+    its keys' at the dict's address plus 32)."""
     off = shared_keys_at()
     if off is None:
         return {}
@@ -508,14 +582,23 @@ def classes_of_values(instances, marks, classes):
     for c in classes:
         if c.__flags__ & INLINE_VALUES:
             keys[word(id(c) + off).value] = c
-    out = {}
-    for i, m in marks:
-        if m == 2:
+    where = [i for i, m in marks if m == 2]
+    views = address_views() if w == 8 else None
+    if views is None:
+        out = {}
+        for i in where:
             d = word(id(instances[i]) - 3 * w).value
             k = keys.get(word(d + 4 * w).value) if d else None
             if k is not None:
                 out[i] = k
-    return out
+        return out
+    wv = views[0].__getitem__
+    w32 = span_from(32).cast('Q').__getitem__
+    # (marked 2: each has a dict, so no NULL is read through)
+    dicts = map(wv, map(add, map(rshift, map(id, map(instances.__getitem__, where)),
+                                 repeat(3)), repeat(-3)))
+    made = list(map(keys.get, map(w32, map(rshift, dicts, repeat(3)))))
+    return dict(compress(zip(where, made), map(is_not, made, repeat(None))))
 
 
 def dict_candidates(c, insts, sample):
@@ -561,7 +644,7 @@ def dict_marks(instances, picked, itypes, c1, present):
     got = dict_marker()
     if got is None:
         return None
-    mark, applies, dict_of = got
+    mark, applies, dict_of, checker = got
     checked = set(c for c in present if applies(c))
     if not checked:
         return None
@@ -575,6 +658,13 @@ def dict_marks(instances, picked, itypes, c1, present):
                 return -1
             owner.add(d)
         return m
+
+    def check(c, objs, pos):
+        """final() of objs (an iterable of class c's instances, at
+        positions pos, an iterable), as (position, mark) pairs of those
+        marked."""
+        ms = list(map(final if checker is None else checker(c, owner), objs))
+        return list(compress(zip(pos, ms), ms))
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
@@ -582,9 +672,8 @@ def dict_marks(instances, picked, itypes, c1, present):
         # mark() called only for those that may have a dict
         sel = dict_candidates(c1, picked(), sample)
         if sel is None:
-            return [im for im in enumerate(map(final, picked())) if im[1]] or None
-        return [im for im in zip(compress(count(), sel), map(final, compress(picked(), sel)))
-                if im[1]] or None
+            return check(c1, picked(), count()) or None
+        return check(c1, compress(picked(), sel), compress(count(), sel)) or None
     n = len(instances)
     # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
     # a loop over a list (docs[::2]) is not missed by an even stride
@@ -605,7 +694,7 @@ def dict_marks(instances, picked, itypes, c1, present):
                               [instances[i] for i in pos[::max(1, len(pos) // 64)]])
         if sel is not None:
             pos = list(compress(pos, sel))
-        out.extend(im for im in zip(pos, map(final, map(instances.__getitem__, pos))) if im[1])
+        out.extend(check(c, map(instances.__getitem__, pos), pos))
     return out or None
 
 
@@ -816,7 +905,7 @@ class Shapes(dict):
 
     def add(self, c, names):
         n = len(self.cls)
-        if names and names[-1].startswith('__setclass_'):
+        if names and isinstance(names[-1], str) and names[-1].startswith('__setclass_'):
             self.setclass[n] = names[-1]      # no name: written after them
             names = names[:-1]
         good = tuple(a for a in names if isinstance(a, str) and is_name(a))
@@ -1442,18 +1531,21 @@ class Recorder(object):
                 if m == 2:    # made as another class: "new" as that one, then setclass
                     k = was.get(i)
                     m = 1 if k is None or k is shapes.cls[sh] else k
-                if m != 1 and not isinstance(m, int):
-                    if (sh, m) not in marked:
-                        marked[sh, m] = shapes[m][shapes.names[sh] + (
-                            '__setclass_%s__' % names[shapes.cls[sh]],)]
-                else:
+                new = marked.get((sh, m))
+                if new is None:   # worked out once a (shape, mark)
+                    c = shapes.cls[sh]
+                    # (its names a trace cannot hold too: counted as before)
+                    held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
+                    if isinstance(m, int):
+                        new = shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
+                    else:
+                        new = shapes[m][held + ('__setclass_%s__' % names[c],)]
+                    marked[sh, m] = new
+                    if new > 255 and type(inst_shapes) is bytearray:
+                        inst_shapes = list(inst_shapes)
+                if isinstance(m, int):
                     nmarked += 1
-                if (sh, m) not in marked:
-                    marked[sh, m] = shapes[shapes.cls[sh]][shapes.names[sh] + (
-                        '__dict__' if m == 1 else '__table_%d__' % m,)]
-                if type(inst_shapes) is bytearray and marked[sh, m] > 255:
-                    inst_shapes = list(inst_shapes)
-                inst_shapes[i] = marked[sh, m]
+                inst_shapes[i] = new
             del marks, marked
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
@@ -1479,13 +1571,14 @@ class Recorder(object):
         else:
             counts = {}
             _count_elements(counts, inst_shapes)
-            counts = [counts[s] for s in range(nshapes)]
+            counts = [counts.get(s, 0) for s in range(nshapes)]   # (a marked one's: none)
         nattrs = sum(len(t) * k for t, k in zip(shapes.names, counts)) - nmarked
-        if shapes.bad:
-            s = min(shapes.bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
+        bad = [b for b in shapes.bad if counts[b]]     # (a marked one's shape: none)
+        if bad:
+            s = min(bad, key=(list(inst_shapes) if bytewise else inst_shapes).index)
             note('attribute-name-not-traceable', '%s.%r' % (shapes.cls[s].__name__,
                                                            shapes.bad[s][0]),
-                 sum(len(shapes.bad[b]) * counts[b] for b in shapes.bad))
+                 sum(len(shapes.bad[b]) * counts[b] for b in bad))
         hdr.append('# pyrecord: order common-first')
         impl, ver = interpreter()
         head = ['# slotslab pyrecord 1',

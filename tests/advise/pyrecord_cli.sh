@@ -12,7 +12,7 @@ S=$O/slotslab
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 24
+plan 25
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -24,6 +24,10 @@ ok $r "--at peak: a snapshot while the 300 000 instances lived ($n in it), the m
 grep -q '^# pyrecord: odd dict-not-a-dict 1 A (D)$' "$tmp/odd.txt" &&
 	grep -q 'not recorded: 1 dict-not-a-dict' "$tmp/err" && [ "$(grep -c "^new [0-9]* A$" "$tmp/odd.txt")" -eq 3 ]
 ok $? "a __dict__ that is not a dict is counted and reported, never recorded"
+grep -q '^# pyrecord: odd attribute-name-not-traceable 1 B.2$' "$tmp/odd.txt" &&
+	grep -q '^set [0-9]* x 1$' "$tmp/odd.txt"
+r=$?; [ $r -eq 0 ] || { grep -v '^[a-z]' "$tmp/odd.txt" | head -12; sed 's/^/# /' "$tmp/err" | tail -3; }
+ok $r "a name that is not a string, last in a dict: counted, the instance's other names recorded"
 
 # Every instance with its attributes, whatever path the snapshot reads it
 # by (dicts in bulk, slots one by one): the program lists what it holds,
