@@ -6,6 +6,8 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,14 +63,22 @@ int outfile_open(struct outfile *o, const char *path)
 	if (!o->tmp)
 		return -1;
 	for (unsigned int n = 0; n < 1000; n++) {
+		sigset_t all, old;
+		int err;
+
 		snprintf(o->tmp, size, "%.*s.%s.tmp.%ld.%u", (int)dirlen, path, path + dirlen,
 			 (long)getpid(), n);
+		/* No signal between the file's creation and its tracking (it would stay). */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
 		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (o->fd >= 0) {
+		err = errno;
+		if (o->fd >= 0)
 			track_temp(o->tmp);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (o->fd >= 0)
 			return 0;
-		}
-		if (errno != EEXIST)
+		if (err != EEXIST)
 			break;
 	}
 	return -1;	/* o->tmp names the file tried, until outfile_abort() */
