@@ -453,6 +453,7 @@ void kmalloc_invalid(const char *who, const void *p);
 void *kmalloc_or(size_t size, void *(*fallback)(void *));
 void *kmalloc_c(size_t size, gfp_t flags);
 void *krealloc_c(const void *p, size_t new_size, gfp_t flags);
+void *krealloc_in_place(const void *p, size_t new_size);
 void kfree_or(const void *p, void (*not_ours)(void *));
 void kmalloc_double_free(const char *who, const void *p);
 void kmalloc_resized(const void *p, size_t size);

@@ -354,6 +354,55 @@ static bool large_guard_ok(struct slab *d)
 }
 
 /*
+ * large_resize_here - large block @d holds @new_size bytes where it is, if
+ * its pages have room for them and the guard word after them and it keeps
+ * more than half of them (krealloc's rule below), and it has guards (no Z
+ * red zone, a guard word now).  Both guards are checked first, as
+ * large_guard_ok() does; then the guard after the size moves.  Return:
+ * whether it did; false changes nothing, and krealloc's general path
+ * decides (and reports a broken guard).  A buffer grown by appends takes
+ * this path at nearly every realloc: ~40 instructions, where the general
+ * one took ~200 (callgrind, bench/workloads/reallocs).
+ */
+static __always_inline bool large_resize_here(struct slab *d, size_t new_size)
+{
+	size_t room = d->large_size - d->colour_off, old;
+	uint64_t g;
+
+	if (large_redzone || !d->large_slack || new_size > room - LARGE_GUARD ||
+	    new_size <= d->large_size / 2 || room - new_size > UINT_MAX)
+		return false;
+	old = room - d->large_slack;
+	if (d->colour_off) {
+		memcpy(&g, large_mem(d) - LARGE_GUARD, sizeof(g));
+		if (unlikely(g != large_front_word(d)))
+			return false;
+	}
+	memcpy(&g, large_mem(d) + old, sizeof(g));
+	if (unlikely(g != large_guard_word(d, old)))
+		return false;
+	g = large_guard_word(d, new_size);
+	memcpy(large_mem(d) + new_size, &g, sizeof(g));
+	d->large_slack = (unsigned int)(room - new_size);
+	return true;
+}
+
+/**
+ * krealloc_in_place - @p at @new_size where it is, if @p is a large block
+ * whose pages hold that size (large_resize_here); else NULL, nothing done.
+ * The malloc layer's realloc tries it first for sizes above a page.
+ */
+void *krealloc_in_place(const void *p, size_t new_size)
+{
+	uint64_t e = pagemap_lookup(p);
+	struct slab *d = pm_slab(e);
+
+	if (pm_id(e) || !e || large_mem(d) != (const char *)p)
+		return NULL;
+	return large_resize_here(d, new_size) ? (void *)p : NULL;
+}
+
+/*
  * Free marks, in every build: kfree() of a large block writes a mark word,
  * keyed by the block's address and the per-process secret (so no user data
  * matches it by chance), in its first 8 bytes, and page.c remembers that
@@ -719,6 +768,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			slab_invalid_free("krealloc", p, e);
 		return NULL;
 	}
+	if (d && large_resize_here(d, new_size))
+		return (void *)p;	/* the common case of a growing buffer */
 	if (d && !large_guard_ok(d))
 		return NULL;	/* overrun: reported, the block kept as it is */
 	if (d && large_redzone) {

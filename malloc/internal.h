@@ -52,6 +52,8 @@ void *kmalloc_or(size_t size, void *(*fallback)(void *));
  */
 void *kmalloc_c(size_t size, gfp_t flags);
 void *krealloc_c(const void *p, size_t new_size, gfp_t flags);
+/* alloc/kmalloc.c: @p, a large block, at @new_size where it is; else NULL */
+void *krealloc_in_place(const void *p, size_t new_size);
 /* alloc/kmalloc.c: kfree(@p), @not_ours taking a pointer the page map does not know */
 void kfree_or(const void *p, void (*not_ours)(void *));
 /* alloc/kmalloc.c: @p stays where it is at @size bytes (a red zone moves) */

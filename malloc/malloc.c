@@ -174,6 +174,9 @@ SLOTSLAB_API void *MALLOC_API(realloc)(void *p, size_t size)
 	}
 	if (maybe_huge(p))
 		return realloc_move(p, huge_usable_size(p), size);
+	/* a buffer growing by appends: one page-map lookup, the guard moved */
+	if (size > MALLOC_PAGE && (q = krealloc_in_place(p, size)))
+		return q;
 	old = kmalloc_capacity(p);
 	if (unlikely(old == 0)) {
 		if (zero_owns(p)) {		/* a block of 0 bytes: nothing to copy */

@@ -336,6 +336,60 @@ static void test_large_guard(void **state)
 }
 
 /*
+ * A large block resized where it is (krealloc_in_place, and krealloc's same
+ * fast path): small appends stay at the same address with ksize() the new
+ * size and the guard moved after it; a block whose pages cannot hold the
+ * size, an object of a size class, a pointer into a block or one that is
+ * not slotslab's are declined with nothing changed; a broken guard is
+ * declined too, and krealloc's general path reports it.
+ */
+static void test_large_resize_in_place(void **state)
+{
+	char stack_buf[32], *p, *q;
+	const char *err;
+	size_t n = 40000;
+
+	if (RUNNING_ON_VALGRIND)
+		skip();		/* memcheck calls the overruns below errors */
+	p = kmalloc_c(n, GFP_KERNEL);
+	memset(p, 7, n);
+	for (size_t m = n + 1; m <= n + 640; m += 64) {
+		assert_ptr_equal(krealloc_in_place(p, m), p);
+		assert_int_equal(ksize(p), m);
+		memset(p, 7, m);		/* all of it is the caller's */
+	}
+	assert_ptr_equal(krealloc(p, n + 1000, GFP_KERNEL), p);	/* kmalloc's API too */
+	assert_int_equal(ksize(p), n + 1000);
+	p[n + 1000] = 'x';
+	expect_overrun_report(p);		/* the guard moved with the size */
+
+	p = kmalloc_c(n, GFP_KERNEL);
+	assert_null(krealloc_in_place(p, 1 << 20));	/* its pages do not hold it */
+	assert_null(krealloc_in_place(p, n / 4));	/* it would keep too much */
+	assert_null(krealloc_in_place(p + 16, n + 1));	/* not a block's start */
+	assert_int_equal(ksize(p), n);
+	q = kmalloc(2000, GFP_KERNEL);
+	assert_null(krealloc_in_place(q, 2100));	/* an object of a size class */
+	kfree(q);
+	assert_null(krealloc_in_place(stack_buf, 5000));	/* not slotslab's */
+
+	p[n] = 'x';					/* overrun, then grown */
+	assert_null(krealloc_in_place(p, n + 100));
+	test_stderr_begin();
+	assert_null(krealloc_c(p, n + 100, GFP_KERNEL));	/* reported, kept */
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "(overrun)"));
+
+	p = kmalloc_c(n, GFP_KERNEL);
+	p[-1] = 'x';					/* underrun, then grown */
+	assert_null(krealloc_in_place(p, n + 100));
+	test_stderr_begin();
+	assert_null(krealloc_c(p, n + 100, GFP_KERNEL));
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "(underrun)"));
+}
+
+/*
  * The C library's large blocks (kmalloc_c, krealloc_c: the malloc API's)
  * start 16 bytes into their pages after a guard word: an underrun of 1 or
  * 32 bytes is reported at kfree, the overrun guard still works, the head
@@ -369,8 +423,14 @@ static void test_large_head(void **state)
 		expect_kfree_report(p, "(underrun)");
 		if (n <= LARGE_CHUNK_MAX) {	/* (a mapping of its own: it might fault) */
 			p = kmalloc_c(n, GFP_KERNEL);
+			q = NULL;
+			if ((uintptr_t)p % CHUNK_SIZE < PAGE_SIZE) {
+				q = p;		/* a chunk's first page: none before it */
+				p = kmalloc_c(n, GFP_KERNEL);
+			}
 			memset(p - 32, 'A', 32);	/* 32 bytes before it */
 			expect_kfree_report(p, "(underrun)");
+			kfree(q);
 		}
 		p = kmalloc_c(n, GFP_KERNEL);
 		p[n] = 'x';
@@ -552,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_krealloc_in_place_and_zero),
 		cmocka_unit_test(test_bad_kfree),
 		cmocka_unit_test(test_large_guard),
+		cmocka_unit_test(test_large_resize_in_place),
 		cmocka_unit_test(test_large_head),
 		cmocka_unit_test(test_large_write_after_free),
 		cmocka_unit_test(test_large_reuse_not_reported),
