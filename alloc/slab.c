@@ -155,6 +155,22 @@ static int lock_list(struct kmem_cache *s, gfp_t gfp)
 	return 0;
 }
 
+/*
+ * Is @next, the link read from free object @obj, the end of @slab's
+ * freelist or an object's start in @slab (obj_offset_ok's multiply, no
+ * division)?  Else debug_freelist_ok() tells what is wrong and reports it.
+ */
+static __always_inline bool freelist_link_ok(struct kmem_cache *s, struct slab *slab,
+					     void *obj, void *next)
+{
+	uint64_t off = (uint64_t)((char *)next - slab_mem(slab));
+
+	if (likely(!next || (next != obj && off < (uint64_t)s->objects * s->size &&
+			     off * s->div_magic <= s->div_limit)))
+		return true;
+	return debug_freelist_ok(s, slab, obj, next);
+}
+
 /* Take up to @n free objects out of @slab into @p.  list_lock held. */
 static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 				   void **p, unsigned int n)
@@ -166,7 +182,7 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 		void *next = slab_get_freepointer(s, obj);
 
 		/* Always checked: a second free overwrites the link (free_mark). */
-		if (!debug_freelist_ok(s, slab, obj, next)) {
+		if (!freelist_link_ok(s, slab, obj, next)) {
 			/*
 			 * Cut the list at @obj: it and the free objects behind
 			 * it are quarantined, counted in use so that the slab
@@ -245,6 +261,7 @@ unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp
 void slab_put(struct kmem_cache *s, void **p, unsigned int n)
 {
 	struct list_head discard = LIST_HEAD_INIT(discard);
+	struct slab *cur = NULL;
 
 	if (n == 0)
 		return;
@@ -257,11 +274,18 @@ void slab_put(struct kmem_cache *s, void **p, unsigned int n)
 			debug_double_free(s, p[i], 0);
 			continue;
 		}
+		/* a run of objects of one slab is relisted once, after it */
+		if (slab != cur) {
+			if (cur)
+				relist(s, cur, &discard);
+			cur = slab;
+		}
 		slab_set_freepointer(s, p[i], slab->freelist);
 		slab->freelist = p[i];
 		slab->inuse--;
-		relist(s, slab, &discard);
 	}
+	if (cur)
+		relist(s, cur, &discard);
 	pthread_mutex_unlock(&s->list_lock);
 	discard_list(s, &discard);
 }
