@@ -902,6 +902,49 @@ static void test_validate(void **state)
 		kmem_cache_free(s, p[i]);
 }
 
+/*
+ * Every link of a slab's freelist is checked as objects are taken from it
+ * (slab.c, freelist_link_ok): a link a write after free broke is reported,
+ * the list is cut there (what it held stays quarantined), and every object
+ * handed out is still one of the cache's, none twice.
+ */
+static void test_freelist_link_checked(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("links", 64, 0, SLAB_NO_MERGE, NULL);
+	void *p[200], *q[100];
+	const char *err;
+
+	for (int i = 0; i < 200; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 200; i += 2)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_shrink(s);		/* the freed objects onto their slabs' freelists */
+	if (!RUNNING_ON_VALGRIND)	/* (memcheck would call the write an error) */
+		memset(p[100], 0x41, 16);	/* a write after free over its link */
+	test_stderr_begin();
+	for (int i = 0; i < 100; i++) {
+		q[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_non_null(q[i]);
+		assert_int_equal(obj_belongs(s, q[i]), true);
+		for (int j = 1; j < 200; j += 2)
+			assert_ptr_not_equal(q[i], p[j]);
+		for (int j = 0; j < i; j++)
+			assert_ptr_not_equal(q[i], q[j]);
+	}
+	err = test_stderr_end();
+	if (!RUNNING_ON_VALGRIND) {
+		assert_non_null(strstr(err, "BUG links: Freepointer corrupt (freelist corruption)"));
+		assert_non_null(strstr(err, "freelist cut here"));
+	}
+	for (int i = 0; i < 100; i++)
+		kmem_cache_free(s, q[i]);
+	for (int i = 1; i < 200; i += 2)
+		kmem_cache_free(s, p[i]);
+	test_stderr_begin();
+	kmem_cache_destroy(s);		/* the quarantined objects stay: a leak */
+	(void)test_stderr_end();
+}
+
 static void test_foreign_pointers(void **state)
 {
 	struct kmem_cache *s = kmem_cache_create("victim", 32, 0, SLAB_NO_MERGE, NULL);
@@ -1463,6 +1506,7 @@ int main(void)
 		cmocka_unit_test(test_debug_quarantine),
 		cmocka_unit_test(test_debug_quarantine_write_after_free),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_freelist_link_checked),
 		cmocka_unit_test(test_merging),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_slabinfo_layout),
