@@ -10,7 +10,8 @@
 # every variant, alternating the variants, REPS times (default 5).  Reports
 # medians and the ratio to the base build.  SLAB_DEBUG is compiled in by
 # default, switched off (SLOTSLAB_DEBUG unset): the variant "no-debug"
-# leaves it out, and the goal is base / no-debug at most 1.03.  Every run
+# leaves it out, and the goal is base / no-debug at most 1.03.  Then
+# counts each variant's instructions per hot pair under callgrind.  Every run
 # is pinned to one CPU (scripts/pin.inc), as allocbench.sh's: the CPUs of
 # a shared VM can differ by more than the costs measured here.
 set -eu
@@ -69,6 +70,26 @@ while [ "$rep" -lt "$REPS" ]; do
 	printf '.' >&2
 done
 echo >&2
+
+# Instructions per hot pair, from callgrind: the same in every run, where
+# the times also move with where the linker put the fast paths (a build
+# whose machine code is the same can time 5-10 % apart).  Two runs per
+# variant; their difference over the difference of their operations leaves
+# the start-up out.  Without valgrind the column says unavailable.
+ins=$OUT/configcost-instr.txt
+: > "$ins"
+if command -v valgrind >/dev/null 2>&1; then
+	for name in $names; do
+		for ops in 1000000 2000000; do
+			n=$(env -u SLOTSLAB_DEBUG valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+				build/cost-$name/allocbench hot slab --ops $ops 2>&1 >/dev/null |
+				sed -n 's/.*I *refs: *//p' | tr -d ,)
+			echo "$name $ops ${n:-}" >> "$ins"
+		done
+		printf '.' >&2
+	done
+	echo >&2
+fi
 
 # the table and JSON: scripts/slotbench/configcost.py
 # shellcheck disable=SC2086
