@@ -209,10 +209,11 @@ WHY = {
                   "256 KiB magazines give 0.23 s but +10 % RSS, not taken",
     "mstress": "the waves move every object between cores: pinned to one core, ours 0.35 s and "
                "mimalloc's 0.39; on 2 cores 0.86 and 0.73",
-    "reallocs": "user time 0.13 s against mimalloc's 0.09, system time 0.07 s against 0.03: the "
-                "growth purge's ~500 madvise calls and their refaults (5.9k faults, mimalloc 4.9k); "
-                "without the purge it took 0.13 s not 0.17 s (an earlier measure), but +4 % RSS here "
-                "and more on real programs",
+    "reallocs": "fewer instructions than mimalloc's since the in-place path (callgrind: 808M "
+                "against 957M); the rest is the kernel's: the growth purge's ~490 madvise calls "
+                "and their refaults (5.9k page faults, mimalloc 4.9k; a fault costs ~10 us on "
+                "these VMs, half of it counted as user time); without the purge it took 24 % less "
+                "time (an earlier measure), but +7 % RSS here and +9 % on sqlite3",
     "regrow": "copies: the buffer still moves twice a round while it is small (to the 16 and "
               "32 KiB classes), where glibc grows it in place at the top of its heap; from 32 KiB "
               "it grows in place over the kept mapping of the last round's 2 MiB (alloc/page.c 5); "
