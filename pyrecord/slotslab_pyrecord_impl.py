@@ -44,9 +44,11 @@ import os
 import sys
 from itertools import compress, count, islice, repeat, tee
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
+    from _operator import (add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, not_, rshift,
+                           truth)
 except ImportError:
-    from operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
+    from operator import (add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, not_, rshift,
+                          truth)
 
 try:
     from _collections import deque
@@ -295,33 +297,38 @@ def dict_marker():
             # a table's slots from its dk_log2_size byte (0 below 8)
             sizes = tuple((1 << b) if b >= 3 else 0 for b in range(256))
             names_ok = frozenset(range(1, SHARED_KEYS_MAX))
-            w16, w32, w40 = [span_from(b).cast('Q').__getitem__ for b in (16, 32, 40)]
+            from struct import Struct
+            word_at = Struct('<Q').unpack_from
+            dict_head = Struct('<Q8xQ8xQQ').unpack_from     # refcount, ma_used, ma_keys, ma_values
+            pre = span_from(-3 * w)   # its byte i: the one at i - 24 (the base wraps below 0)
+            space = views[1]
             b8 = span_from(8).__getitem__
 
             def checker(c, owner):
                 """mark() of class c's instances, as one Python function with
-                no call inside (word k of a view from address b is the word
-                at b + 8 * k, so the dict's fields are read at its address
-                shifted): ~2x faster; a table whose dict's address (shifted
-                by 3) is in owner (an instance checked before holds it) is
-                marked -1, the others' added to it, unless its refcount is 1
-                (no other instance can hold it)."""
+                no call inside but the reads: the word before the GC header
+                read at the instance's address (a view from 24 bytes before
+                0), the dict's four fields in one read, its keys' size byte
+                (each step of arithmetic on an address makes an int, ~55 ns
+                on this VM): ~2x faster; a table whose dict's address is in
+                owner (an instance checked before holds it) is marked -1,
+                the others' added to it, unless its refcount is 1 (no other
+                instance can hold it)."""
                 detach = v13 and c.__flags__ & INLINE_VALUES
                 end = c.__basicsize__
 
                 def final(o):
                     a = id(o)
-                    d = wv((a >> 3) - 3)
+                    d, = word_at(pre, a)
                     if not d or d & 1:
                         return 0
-                    d >>= 3
-                    v = w40(d)                  # ma_values
+                    rc, used, keys, v = dict_head(space, d)
                     if v:
                         return 2 if detach and v != a + end else 1
-                    if w16(d) not in names_ok:  # ma_used
+                    if used not in names_ok:
                         return 0
-                    n = sizes[b8(w32(d))]       # ma_keys's dk_log2_size
-                    if n and wv(d) != 1:        # (refcount 1: no other holds it)
+                    n = sizes[b8(keys)]         # ma_keys's dk_log2_size
+                    if n and rc != 1:           # (refcount 1: no other holds it)
                         if d in owner:
                             return -1
                         owner.add(d)
@@ -687,6 +694,18 @@ def values_shapes(c, each, among, shapes_c):
         return None
 
 
+def with_values(sample):
+    """CPython 3.11 and 3.12: how many of sample (instances of classes with
+    a managed dict) have values (no dict made: 3.11 the values' pointer
+    before the GC header set, 3.12 the word there tagged)."""
+    from struct import Struct
+    v12 = sys.version_info[:2] == (3, 12)
+    heads = map(itemgetter(0), map(Struct('<Q').unpack_from, repeat(span_from(-24 if v12 else -32)),
+                                   map(id, sample)))
+    return sum(map(and_, heads, repeat(1))) if v12 else \
+        len(sample) - list(heads).count(0)
+
+
 def classes_of_values(instances, marks, classes):
     """CPython 3.13: for each instance marked 2 (its values detached by a
     __class__ assignment), the class whose shared keys its dict's values
@@ -721,35 +740,40 @@ def classes_of_values(instances, marks, classes):
 
 
 def dict_candidates(c, insts, sample):
-    """CPython 3.11 and 3.12: which of insts (instances of class c, a
-    managed dict) may have a dict object, as a bytearray (1: may), read in
-    C loops, so that dict_marker()'s mark (a Python call and two reads an
-    instance) runs only for those; None elsewhere.  An instance's first
-    referent (gc.get_referents: what its class's traverse visits) is its
-    dict when it has one: slots first (none here: no class of the MRO has
-    __slots__ or is a C type but object), then its values or, when it has
-    no values, its dict (3.11: the values' pointer is cleared when the dict
-    is made; 3.12: one tagged word holds either), then its class.  An
-    attribute whose value is a dict makes a candidate too (checked by
-    mark).  Not 3.13: a dict wrapping valid inline values is not visited.
-    None too when over a quarter of sample (some of insts) may have a dict
-    (a class whose instances changed class: every one has a dict), where
-    this pass would only add to mark's."""
-    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 12):
+    """CPython 3.11 to 3.13 on 64 bits: which of insts (instances of class
+    c, a managed dict) may have a dict object, as a bytearray (1: may),
+    read in C loops, so that dict_marker()'s mark (a Python call and
+    several reads an instance) runs only for those; None elsewhere.  The
+    word before the GC header that mark() reads first: the dict's pointer
+    (3.11, 3.13; 0: none), or under 3.12 tagged (odd: the values, no
+    dict), read at the instance's address through a view from 24 bytes
+    below (no int made but id's).  None too when over a quarter of sample
+    (some of insts) may have a dict (a class whose instances changed
+    class: every one has a dict), where this pass would only add to
+    mark's."""
+    if (not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13) or
+            not c.__flags__ & MANAGED_DICT or address_views() is None):
         return None
-    if not all(k is object or (k.__flags__ & HEAPTYPE and '__slots__' not in k.__dict__)
-               for k in c.__mro__):
-        return None
-    got = [type(r[0]) is dict for r in map(gc.get_referents, sample)]
+    from struct import Struct
+    word_at = Struct('<Q').unpack_from
+    pre = span_from(-24)
+    v12 = sys.version_info[:2] == (3, 12)
+
+    def may(objs):
+        words = map(itemgetter(0), map(word_at, repeat(pre), map(id, objs)))
+        return map(not_, map(and_, words, repeat(1))) if v12 else map(truth, words)
+    got = list(may(sample))
     if 4 * sum(got) > len(got):
         return None
-    return bytearray(map(is_, map(type, map(itemgetter(0), map(gc.get_referents, insts))),
-                         repeat(dict)))
+    return bytearray(may(insts))
 
 
 def dict_marks(instances, picked, itypes, c1, present):
-    """The instances whose __dict__ dict_marker() marks, as (position in
-    instances, mark) pairs, or None: READ_SAMPLES instances spread over
+    """The instances whose __dict__ dict_marker() marks, as (positions in
+    instances, marks), two lists (a list of pairs made a tuple for each:
+    fresh memory, ~14 us a page on this VM; array would import
+    collections, ~4 ms), or
+    None: READ_SAMPLES instances spread over
     all, and each class's first; a class where one is marked has all its
     instances checked.  Only instances of classes it applies to are looked
     at.  itypes: the instances' classes, or None when all are of class
@@ -778,12 +802,16 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
 
+    out = ([], [])
+
     def check(c, objs, pos):
         """final() of objs (an iterable of class c's instances, at
-        positions pos, an iterable), as (position, mark) pairs of those
-        marked."""
+        positions pos, an iterable), those marked added to out (their
+        positions, their marks); out, or None if none is marked."""
         ms = list(map(final if checker is None else checker(c, owner), objs))
-        return list(compress(zip(pos, ms), ms))
+        out[0].extend(compress(pos, ms))
+        out[1].extend(compress(ms, ms))
+        return out if out[0] else None
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
@@ -791,8 +819,8 @@ def dict_marks(instances, picked, itypes, c1, present):
         # mark() called only for those that may have a dict
         sel = dict_candidates(c1, picked(), sample)
         if sel is None:
-            return check(c1, picked(), count()) or None
-        return check(c1, compress(picked(), sel), compress(count(), sel)) or None
+            return check(c1, picked(), count())
+        return check(c1, compress(picked(), sel), compress(count(), sel))
     n = len(instances)
     # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
     # a loop over a list (docs[::2]) is not missed by an even stride
@@ -806,15 +834,15 @@ def dict_marks(instances, picked, itypes, c1, present):
     else:
         hit = set([c1]) if c1 in checked and any(
             map(mark, map(instances.__getitem__, picks))) else set()
-    out = []
     for c in hit:
-        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes, repeat(c))))
+        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes,
+                                                                          repeat(c))))
         sel = dict_candidates(c, map(instances.__getitem__, pos),
                               [instances[i] for i in pos[::max(1, len(pos) // 64)]])
         if sel is not None:
             pos = list(compress(pos, sel))
-        out.extend(check(c, map(instances.__getitem__, pos), pos))
-    return out or None
+        check(c, map(instances.__getitem__, pos), pos)
+    return out if out[0] else None
 
 
 def made_early(c, common, shapes, inst_shapes, instances, sizer):
@@ -1033,6 +1061,18 @@ class Shapes(dict):
         if len(good) != len(names):
             self.bad[n] = [a for a in names if a not in good]
         return n
+
+
+class Memo(dict):
+    """memo[key]: f(key), worked out once a key."""
+
+    def __init__(self, f):
+        dict.__init__(self)
+        self.f = f
+
+    def __missing__(self, key):
+        v = self[key] = self.f(key)
+        return v
 
 
 class ShapesOf(dict):
@@ -1254,7 +1294,11 @@ class Recorder(object):
         weak_hit = False
         if weak_types and any(getattr(c, '__weakrefoffset__', 1) for c in present):
             refs = [t for t in weak_types if issubclass(t, ref)]
-            if len(refs) == len(weak_types):
+            if instances is not None:
+                # listed: whether one of them has a weak reference (a pass
+                # over the instances, not over every object)
+                weak_hit = any(map(getweakrefcount, instances))
+            elif len(refs) == len(weak_types):
                 wobjs = compress(objs, map(set(refs).__contains__, map(type, objs)))
                 weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
             else:
@@ -1588,6 +1632,13 @@ class Recorder(object):
                   any(c.__flags__ & (INLINE_VALUES if sys.version_info[:2] == (3, 13)
                                      else MANAGED_DICT) for c in plain) and
                   address_views() is not None and shared_keys_at() is not None)
+        if inline and c1 is None and sys.version_info[:2] <= (3, 12):
+            # one pass over all, reading their dicts, unless most have
+            # values to read (a pass a class costs more: kwargs.py)
+            sample = [o for o in instances[::max(1, len(instances) // 512)]
+                      if type(o).__flags__ & MANAGED_DICT and type(o) in plain]
+            inline = 2 * with_values(sample) > len(sample)
+            del sample
         if plain == present and plain and not inline:
             keys = read_keys(plain, picked() if instances is None else instances)
             try:
@@ -1632,41 +1683,60 @@ class Recorder(object):
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
-            marked = {}
-            was = {}          # 3.13: detached values -> the class they were made for
-            if any(m == 2 for i, m in marks):
-                if instances is None:
-                    instances = list(picked())
-                was = classes_of_values(instances, marks, classes)
-            for i, m in marks:
-                sh = inst_shapes[i]
+            pos, ms = marks
+
+            def marked_shape(sh, m):
+                """The shape of an instance of shape sh marked m (1, a
+                table's size, or the class it was made as)."""
                 if sh is None:
-                    continue
-                if m < 0:     # its dict is another's: left out
-                    note('dict-shared', shapes.cls[sh].__name__)
-                    if type(inst_shapes) is bytearray:
+                    return None
+                c = shapes.cls[sh]
+                # (its names a trace cannot hold too: counted as before)
+                held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
+                if isinstance(m, int):
+                    return shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
+                return shapes[m][held + ('__setclass_%s__' % names[c],)]
+            marked = Memo(lambda k: marked_shape(*k))   # worked out once a (shape, mark)
+            if 2 not in ms and -1 not in ms:
+                # the common case, in C loops, one mark (1 or a table's
+                # size) at a time: each marked instance's shape -> its new
+                # shape (worked out once a shape)
+                kinds = sorted(set(ms))
+                for m in kinds:
+                    at = list(compress(pos, map(eq, ms, repeat(m)))) if len(kinds) > 1 else pos
+                    news = list(map(Memo(lambda sh, m=m: marked[sh, m]).__getitem__,
+                                    map(inst_shapes.__getitem__, at)))
+                    nmarked += len(news) - news.count(None)
+                    if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
                         inst_shapes = list(inst_shapes)
-                    inst_shapes[i] = None
-                    continue
-                if m == 2:    # made as another class: "new" as that one, then setclass
-                    k = was.get(i)
-                    m = 1 if k is None or k is shapes.cls[sh] else k
-                new = marked.get((sh, m))
-                if new is None:   # worked out once a (shape, mark)
-                    c = shapes.cls[sh]
-                    # (its names a trace cannot hold too: counted as before)
-                    held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
-                    if isinstance(m, int):
-                        new = shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
-                    else:
-                        new = shapes[m][held + ('__setclass_%s__' % names[c],)]
-                    marked[sh, m] = new
+                    deque(map(inst_shapes.__setitem__, at, news), 0)
+                    del at, news
+            else:
+                was = {}      # 3.13: detached values -> the class they were made for
+                if 2 in ms:
+                    if instances is None:
+                        instances = list(picked())
+                    was = classes_of_values(instances, zip(pos, ms), classes)
+                for i, m in zip(pos, ms):
+                    sh = inst_shapes[i]
+                    if sh is None:
+                        continue
+                    if m < 0:     # its dict is another's: left out
+                        note('dict-shared', shapes.cls[sh].__name__)
+                        if type(inst_shapes) is bytearray:
+                            inst_shapes = list(inst_shapes)
+                        inst_shapes[i] = None
+                        continue
+                    if m == 2:    # made as another class: "new" as that one, then setclass
+                        k = was.get(i)
+                        m = 1 if k is None or k is shapes.cls[sh] else k
+                    new = marked[sh, m]
                     if new > 255 and type(inst_shapes) is bytearray:
                         inst_shapes = list(inst_shapes)
-                if isinstance(m, int):
-                    nmarked += 1
-                inst_shapes[i] = new
-            del marks, marked
+                    if isinstance(m, int):
+                        nmarked += 1
+                    inst_shapes[i] = new
+            del marks, pos, ms
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
         # references, odd ones, or a class of varying shapes (made_early)
