@@ -44,11 +44,9 @@ import os
 import sys
 from itertools import compress, count, islice, repeat, tee
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import (add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, not_, rshift,
-                           truth)
+    from _operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, rshift, truth
 except ImportError:
-    from operator import (add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, not_, rshift,
-                          truth)
+    from operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, rshift, truth
 
 try:
     from _collections import deque
@@ -636,7 +634,8 @@ def values_shapes(c, each, among, shapes_c):
     (_ZEROS), a dict's address (3.12) reads the end of its GC header, a
     count of 0 (the top byte of a pointer): both give no name, so those
     instances are read through __dict__ (which exists: none is made).  K
-    is the count most of ~256 instances spread over all have."""
+    is the count most of ~256 instances spread over all have (None if
+    over a 16th have another)."""
     from struct import Struct
     if (not c.__flags__ & MANAGED_DICT or getattr(c, '__itemsize__', 1) or
             not generic_dict(c) or c in shapes_c.shapes.no_inline or
@@ -671,12 +670,14 @@ def values_shapes(c, each, among, shapes_c):
         # class): their dicts, in bulk
         shapes_c.shapes.no_inline.add(c)
         return None
-    counts = {}
-    for v in vals:
-        n = space[v - 2]
-        counts[n] = counts.get(n, 0) + 1
-    k = max(counts, key=lambda n: (counts[n], n))
-    if not 0 < k <= SHARED_KEYS_MAX:
+    # K: the count most of the sample have, if all but a 16th have it: an
+    # instance with more is read through __dict__ (over a 16th of them and
+    # the class is read through its dicts, the values pass lost), one with
+    # fewer makes keys of its own (rows.py: 3.12's 30 000 rows of 3, 4 or
+    # 5 names took 14 ms through their dicts, 21 ms more read so first)
+    counts = [space[v - 2] for v in vals]
+    k = max(set(counts), key=lambda n: (counts.count(n), n))
+    if not 0 < k <= SHARED_KEYS_MAX or 16 * (len(counts) - counts.count(k)) > len(counts):
         shapes_c.shapes.no_inline.add(c)
         return None
     read = Struct('<%dB' % (k + 2)).unpack_from
@@ -740,28 +741,42 @@ def classes_of_values(instances, marks, classes):
 
 
 def dict_candidates(c, insts, sample):
-    """CPython 3.11 to 3.13 on 64 bits: which of insts (instances of class
-    c, a managed dict) may have a dict object, as a bytearray (1: may),
-    read in C loops, so that dict_marker()'s mark (a Python call and
-    several reads an instance) runs only for those; None elsewhere.  The
-    word before the GC header that mark() reads first: the dict's pointer
-    (3.11, 3.13; 0: none), or under 3.12 tagged (odd: the values, no
-    dict), read at the instance's address through a view from 24 bytes
-    below (no int made but id's).  None too when over a quarter of sample
-    (some of insts) may have a dict (a class whose instances changed
-    class: every one has a dict), where this pass would only add to
-    mark's."""
-    if (not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13) or
-            not c.__flags__ & MANAGED_DICT or address_views() is None):
+    """CPython 3.11 to 3.13: which of insts (instances of class c, a
+    managed dict) may have a dict object, as a bytearray (1: may), read in
+    C loops, so that dict_marker()'s mark (a Python call and several reads
+    an instance) runs only for those; None elsewhere.  3.11 and 3.12: an
+    instance's first referent (gc.get_referents: what its class's
+    traverse visits) is its dict when it has one: slots first (none here:
+    no class of the MRO has __slots__ or is a C type but object), then its
+    values or, when it has no values, its dict (3.11: the values' pointer
+    is cleared when the dict is made; 3.12: one tagged word holds either),
+    then its class.  An attribute whose value is a dict makes a candidate
+    too (checked by mark).  3.13 (a dict wrapping valid inline values is
+    not visited there), on 64 bits: the dict's pointer before the GC
+    header, read at the instance's address through a view from 24 bytes
+    below (no int made but id's; as fast as the referents under 3.12).
+    None too when over a quarter of sample (some of insts) may have a dict
+    (a class whose instances changed class: every one has a dict), where
+    this pass would only add to mark's."""
+    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
-    from struct import Struct
-    word_at = Struct('<Q').unpack_from
-    pre = span_from(-24)
-    v12 = sys.version_info[:2] == (3, 12)
+    if sys.version_info[:2] == (3, 13):
+        if not c.__flags__ & MANAGED_DICT or address_views() is None:
+            return None
+        from struct import Struct
+        word_at = Struct('<Q').unpack_from
+        pre = span_from(-24)
 
-    def may(objs):
-        words = map(itemgetter(0), map(word_at, repeat(pre), map(id, objs)))
-        return map(not_, map(and_, words, repeat(1))) if v12 else map(truth, words)
+        def may(objs):
+            return map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))))
+    else:
+        if not all(k is object or (k.__flags__ & HEAPTYPE and '__slots__' not in k.__dict__)
+                   for k in c.__mro__):
+            return None
+
+        def may(objs):
+            return map(is_, map(type, map(itemgetter(0), map(gc.get_referents, objs))),
+                       repeat(dict))
     got = list(may(sample))
     if 4 * sum(got) > len(got):
         return None
