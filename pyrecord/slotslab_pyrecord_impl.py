@@ -42,11 +42,11 @@ snapshot is written to OUT.tmp and renamed, so OUT is always complete.
 import gc
 import os
 import sys
-from itertools import compress, count, islice, repeat
+from itertools import compress, count, islice, repeat, tee
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
+    from _operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, rshift, truth
 except ImportError:
-    from operator import add, attrgetter, is_, is_not, itemgetter, lt, rshift
+    from operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, rshift, truth
 
 try:
     from _collections import deque
@@ -295,33 +295,38 @@ def dict_marker():
             # a table's slots from its dk_log2_size byte (0 below 8)
             sizes = tuple((1 << b) if b >= 3 else 0 for b in range(256))
             names_ok = frozenset(range(1, SHARED_KEYS_MAX))
-            w16, w32, w40 = [span_from(b).cast('Q').__getitem__ for b in (16, 32, 40)]
+            from struct import Struct
+            word_at = Struct('<Q').unpack_from
+            dict_head = Struct('<Q8xQ8xQQ').unpack_from     # refcount, ma_used, ma_keys, ma_values
+            pre = span_from(-3 * w)   # its byte i: the one at i - 24 (the base wraps below 0)
+            space = views[1]
             b8 = span_from(8).__getitem__
 
             def checker(c, owner):
                 """mark() of class c's instances, as one Python function with
-                no call inside (word k of a view from address b is the word
-                at b + 8 * k, so the dict's fields are read at its address
-                shifted): ~2x faster; a table whose dict's address (shifted
-                by 3) is in owner (an instance checked before holds it) is
-                marked -1, the others' added to it, unless its refcount is 1
-                (no other instance can hold it)."""
+                no call inside but the reads: the word before the GC header
+                read at the instance's address (a view from 24 bytes before
+                0), the dict's four fields in one read, its keys' size byte
+                (each step of arithmetic on an address makes an int, ~55 ns
+                on this VM): ~2x faster; a table whose dict's address is in
+                owner (an instance checked before holds it) is marked -1,
+                the others' added to it, unless its refcount is 1 (no other
+                instance can hold it)."""
                 detach = v13 and c.__flags__ & INLINE_VALUES
                 end = c.__basicsize__
 
                 def final(o):
                     a = id(o)
-                    d = wv((a >> 3) - 3)
+                    d, = word_at(pre, a)
                     if not d or d & 1:
                         return 0
-                    d >>= 3
-                    v = w40(d)                  # ma_values
+                    rc, used, keys, v = dict_head(space, d)
                     if v:
                         return 2 if detach and v != a + end else 1
-                    if w16(d) not in names_ok:  # ma_used
+                    if used not in names_ok:
                         return 0
-                    n = sizes[b8(w32(d))]       # ma_keys's dk_log2_size
-                    if n and wv(d) != 1:        # (refcount 1: no other holds it)
+                    n = sizes[b8(keys)]         # ma_keys's dk_log2_size
+                    if n and rc != 1:           # (refcount 1: no other holds it)
                         if d in owner:
                             return -1
                         owner.add(d)
@@ -389,14 +394,14 @@ _KEYS_AT = []
 
 
 def shared_keys_at():
-    """CPython 3.13: the offset of a heap type's shared keys pointer
-    (ht_cached_keys) in the type object, found on a probe class of this
-    module's own (its dict's keys are the class's: the offset holding
+    """CPython 3.11 to 3.13: the offset of a heap type's shared keys
+    pointer (ht_cached_keys) in the type object, found on a probe class of
+    this module's own (its dict's keys are the class's: the offset holding
     them), and checked by reading the probe's names back; None if not
-    found or not CPython 3.13 with _ctypes."""
+    found or not CPython 3.11-3.13 with _ctypes."""
     if not _KEYS_AT:
         _KEYS_AT.append(None)
-        mem = cpython_memory((3, 13), (3, 13))
+        mem = cpython_memory((3, 11), (3, 13))
         if mem is None:
             return None
         word, byte, w = mem
@@ -420,8 +425,8 @@ _OBJ_AT = []
 
 
 def key_names(c, room=False):
-    """CPython 3.13: the names in class c's shared keys, in their order
-    (an instance's inline values are in that order), or None; with room,
+    """CPython 3.11 to 3.13: the names in class c's shared keys, in their
+    order (an instance's values are in that order), or None; with room,
     (names, dk_nentries + dk_usable).  The keys (Include/internal/
     pycore_dict.h): a 32-byte header (dk_log2_index_bytes its tenth byte,
     dk_usable its third word, dk_nentries its fourth), the index array,
@@ -515,7 +520,11 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     instance has less and no read goes past an instance's values; the
     later instances have just that), K the most names ~256 instances spread
     over all hold.  None when the class cannot be read so (then its dicts
-    are read)."""
+    are read).  CPython 3.11 and 3.12: read from the values behind the
+    pointer in the pre-header instead (values_shapes())."""
+    if (3, 11) <= sys.version_info[:2] <= (3, 12):
+        nums = values_shapes(c, each, among, shapes_c)
+        return None if nums is None else with_dicts(c, nums, each, seq, shapes_c)
     if (not c.__flags__ & INLINE_VALUES or getattr(c, '__itemsize__', 1) or
             not generic_dict(c) or c in shapes_c.shapes.no_inline or
             shared_keys_at() is None):
@@ -548,6 +557,14 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
+    return with_dicts(c, nums, each, seq, shapes_c)
+
+
+def with_dicts(c, nums, each, seq, shapes_c):
+    """nums (class c's instances' shape numbers, from inline_shapes()), its
+    None (those the values do not tell) read through __dict__; None when
+    they are too many (over a sixteenth: then the class's dicts are read
+    in bulk) or a dict is not a dict."""
     if None in nums:          # (a C scan, up to the first)
         if nums.count(None) > 64 + len(nums) // 16:
             shapes_c.shapes.no_inline.add(c)   # mostly not: their dicts, in bulk
@@ -566,6 +583,128 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
                 return None
             nums[i] = shapes_c[tuple(d)]
     return nums
+
+
+_ZEROS = bytes(128)   # what a missing values pointer is steered to (values_shapes)
+
+
+class ValuesShapes(dict):
+    """CPython 3.11 and 3.12: what a class's instance holds, read from its
+    values (Objects/dictobject.c, new_values() and
+    _PyDictValues_AddToInsertionOrder(): a prefix before the values, its
+    size in its last byte, the count of names in the byte before, their
+    indices in the shared keys, in insertion order, in the bytes before
+    that, the first last) as a tuple of the K order bytes before the count
+    (the K-th name's first), the count and the prefix's size -> the shape
+    number, or None where they do not tell: no name (also an instance
+    without values, whose bytes read are zeros or its dict's header, see
+    values_shapes()), more names than K (read through __dict__).  The
+    bytes past an instance's count are not initialised (memory reused):
+    an instance with fewer names than K may make a key of its own; past
+    4096 keys the class is read through its dicts instead (LookupError)."""
+
+    def __init__(self, shapes_c, k, names):
+        dict.__init__(self)
+        self.shapes_c, self.k, self.names = shapes_c, k, names
+
+    def __missing__(self, key):
+        if len(self) > 4096:  # their bytes past the names vary (not initialised)
+            raise LookupError('too varied')
+        k = self.k
+        size, prefix = key[k], key[k + 1]
+        n = None
+        if 0 < size <= k and size + 2 <= prefix and not prefix & 7:
+            order = key[k - 1::-1][:size]
+            if all(i < len(self.names) for i in order):
+                n = self.shapes_c[tuple(self.names[i] for i in order)]
+        self[key] = n
+        return n
+
+
+def values_shapes(c, each, among, shapes_c):
+    """CPython 3.11 and 3.12 on 64 bits: the shape numbers of class c's
+    instances (as inline_shapes()), read from their values in one pass of
+    C loops, no dict made (reading __dict__ makes each instance's dict
+    there, 48 bytes: ~0.2 us an instance on this VM, where a fresh page
+    costs ~14 us), as a list, None for those the values do not tell
+    (ValuesShapes); None when the class cannot be read so.  The values'
+    address is the pre-header's word before the GC header (3.11: NULL
+    once the dict is made, which then holds them; 3.12: tagged, the
+    address - 1, or the dict's, even): a NULL is steered to zeros
+    (_ZEROS), a dict's address (3.12) reads the end of its GC header, a
+    count of 0 (the top byte of a pointer): both give no name, so those
+    instances are read through __dict__ (which exists: none is made).  K
+    is the count most of ~256 instances spread over all have (None if
+    over a 16th have another)."""
+    from struct import Struct
+    if (not c.__flags__ & MANAGED_DICT or getattr(c, '__itemsize__', 1) or
+            not generic_dict(c) or c in shapes_c.shapes.no_inline or
+            shared_keys_at() is None):
+        return None
+    views = address_views()
+    names = key_names(c)
+    if views is None or not names:
+        return None
+    v12 = sys.version_info[:2] == (3, 12)
+    space = views[1]
+    # Each read at an instance's address (id: one int made, where each
+    # step of arithmetic on it makes another, ~55 ns each on this VM): a
+    # view from the word before the GC header that holds the values'
+    # address (the view's base below 0 wraps around: its byte i is the one
+    # at i - 8 * back), then one from K + 2 (3.11) or K + 1 (3.12: tagged)
+    # bytes before the values, read at that word.
+    back = 3 if v12 else 4
+    head = Struct('<Q').unpack_from
+    pre = span_from(-8 * back)
+    first = itemgetter(0)
+
+    def words(objs):
+        return map(first, map(head, repeat(pre), map(id, objs)))
+    sample = [o for o in among[::max(1, len(among) // 256)] if type(o) is c]
+    if len(sample) < 16:      # few among many: from all of them
+        sample = list(islice(each(), 0, None, max(1, len(among) // 4096)))
+    heads = list(words(sample))
+    vals = [t + 1 for t in heads if t & 1] if v12 else [t for t in heads if t]
+    if not vals or (len(heads) >= 16 and 8 * (len(heads) - len(vals)) > len(heads)):
+        # over an eighth without values (a dict of their own, a changed
+        # class): their dicts, in bulk
+        shapes_c.shapes.no_inline.add(c)
+        return None
+    # K: the count most of the sample have, if all but a 16th have it: an
+    # instance with more is read through __dict__ (over a 16th of them and
+    # the class is read through its dicts, the values pass lost), one with
+    # fewer makes keys of its own (rows.py: 3.12's 30 000 rows of 3, 4 or
+    # 5 names took 14 ms through their dicts, 21 ms more read so first)
+    counts = [space[v - 2] for v in vals]
+    k = max(set(counts), key=lambda n: (counts.count(n), n))
+    if not 0 < k <= SHARED_KEYS_MAX or 16 * (len(counts) - counts.count(k)) > len(counts):
+        shapes_c.shapes.no_inline.add(c)
+        return None
+    read = Struct('<%dB' % (k + 2)).unpack_from
+    safe = id(_ZEROS) + 32 + 64     # zeros before it (the bytes' data: 32 bytes on)
+    if v12:                   # the values' address - 1
+        steer, keys = {0: safe - 1}.get, span_from(-1 - k)
+    else:
+        steer, keys = {0: safe}.get, span_from(-2 - k)
+    a, b = tee(words(each()))
+    raw = ValuesShapes(shapes_c, k, names)
+    try:
+        return list(map(raw.__getitem__, map(read, repeat(keys), map(steer, a, b))))
+    except LookupError:       # (the order bytes past an instance's names, garbage)
+        shapes_c.shapes.no_inline.add(c)
+        return None
+
+
+def with_values(sample):
+    """CPython 3.11 and 3.12: how many of sample (instances of classes with
+    a managed dict) have values (no dict made: 3.11 the values' pointer
+    before the GC header set, 3.12 the word there tagged)."""
+    from struct import Struct
+    v12 = sys.version_info[:2] == (3, 12)
+    heads = map(itemgetter(0), map(Struct('<Q').unpack_from, repeat(span_from(-24 if v12 else -32)),
+                                   map(id, sample)))
+    return sum(map(and_, heads, repeat(1))) if v12 else \
+        len(sample) - list(heads).count(0)
 
 
 def classes_of_values(instances, marks, classes):
@@ -602,35 +741,54 @@ def classes_of_values(instances, marks, classes):
 
 
 def dict_candidates(c, insts, sample):
-    """CPython 3.11 and 3.12: which of insts (instances of class c, a
+    """CPython 3.11 to 3.13: which of insts (instances of class c, a
     managed dict) may have a dict object, as a bytearray (1: may), read in
-    C loops, so that dict_marker()'s mark (a Python call and two reads an
-    instance) runs only for those; None elsewhere.  An instance's first
-    referent (gc.get_referents: what its class's traverse visits) is its
-    dict when it has one: slots first (none here: no class of the MRO has
-    __slots__ or is a C type but object), then its values or, when it has
-    no values, its dict (3.11: the values' pointer is cleared when the dict
-    is made; 3.12: one tagged word holds either), then its class.  An
-    attribute whose value is a dict makes a candidate too (checked by
-    mark).  Not 3.13: a dict wrapping valid inline values is not visited.
+    C loops, so that dict_marker()'s mark (a Python call and several reads
+    an instance) runs only for those; None elsewhere.  3.11 and 3.12: an
+    instance's first referent (gc.get_referents: what its class's
+    traverse visits) is its dict when it has one: slots first (none here:
+    no class of the MRO has __slots__ or is a C type but object), then its
+    values or, when it has no values, its dict (3.11: the values' pointer
+    is cleared when the dict is made; 3.12: one tagged word holds either),
+    then its class.  An attribute whose value is a dict makes a candidate
+    too (checked by mark).  3.13 (a dict wrapping valid inline values is
+    not visited there), on 64 bits: the dict's pointer before the GC
+    header, read at the instance's address through a view from 24 bytes
+    below (no int made but id's; as fast as the referents under 3.12).
     None too when over a quarter of sample (some of insts) may have a dict
     (a class whose instances changed class: every one has a dict), where
     this pass would only add to mark's."""
-    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 12):
+    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
-    if not all(k is object or (k.__flags__ & HEAPTYPE and '__slots__' not in k.__dict__)
-               for k in c.__mro__):
-        return None
-    got = [type(r[0]) is dict for r in map(gc.get_referents, sample)]
+    if sys.version_info[:2] == (3, 13):
+        if not c.__flags__ & MANAGED_DICT or address_views() is None:
+            return None
+        from struct import Struct
+        word_at = Struct('<Q').unpack_from
+        pre = span_from(-24)
+
+        def may(objs):
+            return map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))))
+    else:
+        if not all(k is object or (k.__flags__ & HEAPTYPE and '__slots__' not in k.__dict__)
+                   for k in c.__mro__):
+            return None
+
+        def may(objs):
+            return map(is_, map(type, map(itemgetter(0), map(gc.get_referents, objs))),
+                       repeat(dict))
+    got = list(may(sample))
     if 4 * sum(got) > len(got):
         return None
-    return bytearray(map(is_, map(type, map(itemgetter(0), map(gc.get_referents, insts))),
-                         repeat(dict)))
+    return bytearray(may(insts))
 
 
 def dict_marks(instances, picked, itypes, c1, present):
-    """The instances whose __dict__ dict_marker() marks, as (position in
-    instances, mark) pairs, or None: READ_SAMPLES instances spread over
+    """The instances whose __dict__ dict_marker() marks, as (positions in
+    instances, marks), two lists (a list of pairs made a tuple for each:
+    fresh memory, ~14 us a page on this VM; array would import
+    collections, ~4 ms), or
+    None: READ_SAMPLES instances spread over
     all, and each class's first; a class where one is marked has all its
     instances checked.  Only instances of classes it applies to are looked
     at.  itypes: the instances' classes, or None when all are of class
@@ -659,12 +817,16 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
 
+    out = ([], [])
+
     def check(c, objs, pos):
         """final() of objs (an iterable of class c's instances, at
-        positions pos, an iterable), as (position, mark) pairs of those
-        marked."""
+        positions pos, an iterable), those marked added to out (their
+        positions, their marks); out, or None if none is marked."""
         ms = list(map(final if checker is None else checker(c, owner), objs))
-        return list(compress(zip(pos, ms), ms))
+        out[0].extend(compress(pos, ms))
+        out[1].extend(compress(ms, ms))
+        return out if out[0] else None
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
@@ -672,8 +834,8 @@ def dict_marks(instances, picked, itypes, c1, present):
         # mark() called only for those that may have a dict
         sel = dict_candidates(c1, picked(), sample)
         if sel is None:
-            return check(c1, picked(), count()) or None
-        return check(c1, compress(picked(), sel), compress(count(), sel)) or None
+            return check(c1, picked(), count())
+        return check(c1, compress(picked(), sel), compress(count(), sel))
     n = len(instances)
     # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
     # a loop over a list (docs[::2]) is not missed by an even stride
@@ -687,15 +849,15 @@ def dict_marks(instances, picked, itypes, c1, present):
     else:
         hit = set([c1]) if c1 in checked and any(
             map(mark, map(instances.__getitem__, picks))) else set()
-    out = []
     for c in hit:
-        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes, repeat(c))))
+        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes,
+                                                                          repeat(c))))
         sel = dict_candidates(c, map(instances.__getitem__, pos),
                               [instances[i] for i in pos[::max(1, len(pos) // 64)]])
         if sel is not None:
             pos = list(compress(pos, sel))
-        out.extend(check(c, map(instances.__getitem__, pos), pos))
-    return out or None
+        check(c, map(instances.__getitem__, pos), pos)
+    return out if out[0] else None
 
 
 def made_early(c, common, shapes, inst_shapes, instances, sizer):
@@ -914,6 +1076,18 @@ class Shapes(dict):
         if len(good) != len(names):
             self.bad[n] = [a for a in names if a not in good]
         return n
+
+
+class Memo(dict):
+    """memo[key]: f(key), worked out once a key."""
+
+    def __init__(self, f):
+        dict.__init__(self)
+        self.f = f
+
+    def __missing__(self, key):
+        v = self[key] = self.f(key)
+        return v
 
 
 class ShapesOf(dict):
@@ -1135,7 +1309,11 @@ class Recorder(object):
         weak_hit = False
         if weak_types and any(getattr(c, '__weakrefoffset__', 1) for c in present):
             refs = [t for t in weak_types if issubclass(t, ref)]
-            if len(refs) == len(weak_types):
+            if instances is not None:
+                # listed: whether one of them has a weak reference (a pass
+                # over the instances, not over every object)
+                weak_hit = any(map(getweakrefcount, instances))
+            elif len(refs) == len(weak_types):
                 wobjs = compress(objs, map(set(refs).__contains__, map(type, objs)))
                 weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
             else:
@@ -1463,11 +1641,19 @@ class Recorder(object):
         # the instances' order (each instance's class's next number).
         plain = set(c for c in present if not slot_attrs[c] and has_dict(c))
         inst_shapes = None
-        # CPython 3.13: classes with inline values are read from them, one
+        # CPython 3.11-3.13: classes with values are read from them, one
         # class at a time (bulk_shapes, inline_shapes): no dict made
-        inline = (sys.version_info[:2] == (3, 13) and CPYTHON and
-                  any(c.__flags__ & INLINE_VALUES for c in plain) and
-                  shared_keys_at() is not None)
+        inline = (CPYTHON and (3, 11) <= sys.version_info[:2] <= (3, 13) and
+                  any(c.__flags__ & (INLINE_VALUES if sys.version_info[:2] == (3, 13)
+                                     else MANAGED_DICT) for c in plain) and
+                  address_views() is not None and shared_keys_at() is not None)
+        if inline and c1 is None and sys.version_info[:2] <= (3, 12):
+            # one pass over all, reading their dicts, unless most have
+            # values to read (a pass a class costs more: kwargs.py)
+            sample = [o for o in instances[::max(1, len(instances) // 512)]
+                      if type(o).__flags__ & MANAGED_DICT and type(o) in plain]
+            inline = 2 * with_values(sample) > len(sample)
+            del sample
         if plain == present and plain and not inline:
             keys = read_keys(plain, picked() if instances is None else instances)
             try:
@@ -1512,41 +1698,60 @@ class Recorder(object):
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
-            marked = {}
-            was = {}          # 3.13: detached values -> the class they were made for
-            if any(m == 2 for i, m in marks):
-                if instances is None:
-                    instances = list(picked())
-                was = classes_of_values(instances, marks, classes)
-            for i, m in marks:
-                sh = inst_shapes[i]
+            pos, ms = marks
+
+            def marked_shape(sh, m):
+                """The shape of an instance of shape sh marked m (1, a
+                table's size, or the class it was made as)."""
                 if sh is None:
-                    continue
-                if m < 0:     # its dict is another's: left out
-                    note('dict-shared', shapes.cls[sh].__name__)
-                    if type(inst_shapes) is bytearray:
+                    return None
+                c = shapes.cls[sh]
+                # (its names a trace cannot hold too: counted as before)
+                held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
+                if isinstance(m, int):
+                    return shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
+                return shapes[m][held + ('__setclass_%s__' % names[c],)]
+            marked = Memo(lambda k: marked_shape(*k))   # worked out once a (shape, mark)
+            if 2 not in ms and -1 not in ms:
+                # the common case, in C loops, one mark (1 or a table's
+                # size) at a time: each marked instance's shape -> its new
+                # shape (worked out once a shape)
+                kinds = sorted(set(ms))
+                for m in kinds:
+                    at = list(compress(pos, map(eq, ms, repeat(m)))) if len(kinds) > 1 else pos
+                    news = list(map(Memo(lambda sh, m=m: marked[sh, m]).__getitem__,
+                                    map(inst_shapes.__getitem__, at)))
+                    nmarked += len(news) - news.count(None)
+                    if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
                         inst_shapes = list(inst_shapes)
-                    inst_shapes[i] = None
-                    continue
-                if m == 2:    # made as another class: "new" as that one, then setclass
-                    k = was.get(i)
-                    m = 1 if k is None or k is shapes.cls[sh] else k
-                new = marked.get((sh, m))
-                if new is None:   # worked out once a (shape, mark)
-                    c = shapes.cls[sh]
-                    # (its names a trace cannot hold too: counted as before)
-                    held = shapes.names[sh] + tuple(shapes.bad.get(sh, ()))
-                    if isinstance(m, int):
-                        new = shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
-                    else:
-                        new = shapes[m][held + ('__setclass_%s__' % names[c],)]
-                    marked[sh, m] = new
+                    deque(map(inst_shapes.__setitem__, at, news), 0)
+                    del at, news
+            else:
+                was = {}      # 3.13: detached values -> the class they were made for
+                if 2 in ms:
+                    if instances is None:
+                        instances = list(picked())
+                    was = classes_of_values(instances, zip(pos, ms), classes)
+                for i, m in zip(pos, ms):
+                    sh = inst_shapes[i]
+                    if sh is None:
+                        continue
+                    if m < 0:     # its dict is another's: left out
+                        note('dict-shared', shapes.cls[sh].__name__)
+                        if type(inst_shapes) is bytearray:
+                            inst_shapes = list(inst_shapes)
+                        inst_shapes[i] = None
+                        continue
+                    if m == 2:    # made as another class: "new" as that one, then setclass
+                        k = was.get(i)
+                        m = 1 if k is None or k is shapes.cls[sh] else k
+                    new = marked[sh, m]
                     if new > 255 and type(inst_shapes) is bytearray:
                         inst_shapes = list(inst_shapes)
-                if isinstance(m, int):
-                    nmarked += 1
-                inst_shapes[i] = new
-            del marks, marked
+                    if isinstance(m, int):
+                        nmarked += 1
+                    inst_shapes[i] = new
+            del marks, pos, ms
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
         # references, odd ones, or a class of varying shapes (made_early)
