@@ -354,17 +354,40 @@ static bool large_guard_ok(struct slab *d)
 }
 
 /*
+ * Large block @d, grown where it is from @old to @new_size bytes (@room:
+ * what its pages held for the caller before): the bytes now the caller's
+ * keep no guard word of the old size (read back, it would tell the secret
+ * that keys it), and with @zero (__GFP_ZERO) none of what a shrink left in
+ * the old pages either; pages added read as zeros unless @dirty.
+ */
+static void large_grown_clear(struct slab *d, size_t old, size_t new_size, size_t room,
+			      bool zero, bool dirty)
+{
+	size_t end;
+
+	if (new_size <= old)
+		return;
+	if (zero)
+		end = dirty ? new_size : MIN(new_size, room);
+	else
+		end = MIN(new_size, old + LARGE_GUARD);
+	memset(large_mem(d) + old, 0, end - old);
+}
+
+/*
  * large_resize_here - large block @d holds @new_size bytes where it is, if
  * its pages have room for them and the guard word after them and it keeps
  * more than half of them (krealloc's rule below), and it has guards (no Z
  * red zone, a guard word now).  Both guards are checked first, as
- * large_guard_ok() does; then the guard after the size moves.  Return:
- * whether it did; false changes nothing, and krealloc's general path
- * decides (and reports a broken guard).  A buffer grown by appends takes
- * this path at nearly every realloc: ~40 instructions, where the general
- * one took ~200 (callgrind, bench/workloads/reallocs).
+ * large_guard_ok() does; then the guard after the size moves, and the
+ * grown part is cleared (large_grown_clear: with @zero all of it, else the
+ * old guard's word).  Return: whether it did; false changes nothing, and
+ * krealloc's general path decides (and reports a broken guard).  A buffer
+ * grown by appends takes this path at nearly every realloc: ~40
+ * instructions, where the general one took ~200 (callgrind,
+ * bench/workloads/reallocs).
  */
-static __always_inline bool large_resize_here(struct slab *d, size_t new_size)
+static __always_inline bool large_resize_here(struct slab *d, size_t new_size, bool zero)
 {
 	size_t room = d->large_size - d->colour_off, old;
 	uint64_t g;
@@ -381,6 +404,12 @@ static __always_inline bool large_resize_here(struct slab *d, size_t new_size)
 	memcpy(&g, large_mem(d) + old, sizeof(g));
 	if (unlikely(g != large_guard_word(d, old)))
 		return false;
+	if (zero) {
+		large_grown_clear(d, old, new_size, room, true, false);
+	} else if (new_size > old) {
+		g = 0;	/* the old guard: one store (the new one covers what is past the size) */
+		memcpy(large_mem(d) + old, &g, sizeof(g));
+	}
 	g = large_guard_word(d, new_size);
 	memcpy(large_mem(d) + new_size, &g, sizeof(g));
 	d->large_slack = (unsigned int)(room - new_size);
@@ -399,7 +428,7 @@ void *krealloc_in_place(const void *p, size_t new_size)
 
 	if (pm_id(e) || !e || large_mem(d) != (const char *)p)
 		return NULL;
-	return large_resize_here(d, new_size) ? (void *)p : NULL;
+	return large_resize_here(d, new_size, false) ? (void *)p : NULL;
 }
 
 /*
@@ -768,7 +797,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			slab_invalid_free("krealloc", p, e);
 		return NULL;
 	}
-	if (d && large_resize_here(d, new_size))
+	if (d && large_resize_here(d, new_size, flags & __GFP_ZERO))
 		return (void *)p;	/* the common case of a growing buffer */
 	if (d && !large_guard_ok(d))
 		return NULL;	/* overrun: reported, the block kept as it is */
@@ -789,7 +818,10 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		 */
 		if (new_size > KMALLOC_MAX_SIZE)
 			return NULL;
+		size_t room = d->large_size - head;	/* before a resize */
+
 		if (want <= d->large_size && new_size > d->large_size / 2) {
+			large_grown_clear(d, old, new_size, room, flags & __GFP_ZERO, false);
 			large_guard_set(d, new_size);
 			return (void *)p;
 		}
@@ -798,9 +830,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 		if (r < 0 && new_size > old)
 			r = page_large_resize(d, want);
 		if (r >= 0) {
-			/* pages taken from free blocks or a kept mapping may have been used */
-			if ((flags & __GFP_ZERO) && r == 1 && new_size > old)
-				memset(large_mem(d) + old, 0, new_size - old);
+			/* r == 1: pages taken from free blocks or a kept mapping may have been used */
+			large_grown_clear(d, old, new_size, room, flags & __GFP_ZERO, r == 1);
 			large_guard_set(d, new_size);
 			return large_mem(d);
 		}

@@ -238,6 +238,27 @@ static void test_krealloc_in_place_and_zero(void **state)
 	for (size_t i = 40 << 10; i < (56 << 10); i++)
 		assert_int_equal(q[i], 0);
 	kfree(q);
+
+	/*
+	 * Grown within its pages too: with __GFP_ZERO the grown part holds
+	 * neither the old guard word nor what a shrink left there; without
+	 * it, at least no guard word (it would tell the secret keying it).
+	 */
+	p = kmalloc(40000, GFP_KERNEL | __GFP_ZERO);
+	memset(p, 0xAA, 40000);
+	q = krealloc(p, 40100, GFP_KERNEL | __GFP_ZERO);
+	assert_ptr_equal(q, p);
+	for (size_t i = 40000; i < 40100; i++)
+		assert_int_equal(q[i], 0);
+	memset(q, 0xBB, 40100);
+	assert_ptr_equal(krealloc(q, 30000, GFP_KERNEL), p);	/* its tail keeps 0xBB */
+	assert_ptr_equal(krealloc(q, 40000, GFP_KERNEL | __GFP_ZERO), p);
+	for (size_t i = 30000; i < 40000; i++)
+		assert_int_equal(q[i], 0);
+	assert_ptr_equal(krealloc(q, 40050, GFP_KERNEL), p);
+	for (size_t i = 40000; i < 40008; i++)
+		assert_int_equal(q[i], 0);
+	kfree(q);
 }
 
 static void test_bad_kfree(void **state)
@@ -353,9 +374,11 @@ static void test_large_resize_in_place(void **state)
 		skip();		/* memcheck calls the overruns below errors */
 	p = kmalloc_c(n, GFP_KERNEL);
 	memset(p, 7, n);
-	for (size_t m = n + 1; m <= n + 640; m += 64) {
+	for (size_t m = n + 1, was = n; m <= n + 640; was = m, m += 64) {
 		assert_ptr_equal(krealloc_in_place(p, m), p);
 		assert_int_equal(ksize(p), m);
+		for (size_t i = was; i < MIN(m, was + 8); i++)
+			assert_int_equal(p[i], 0);	/* no guard word left there */
 		memset(p, 7, m);		/* all of it is the caller's */
 	}
 	assert_ptr_equal(krealloc(p, n + 1000, GFP_KERNEL), p);	/* kmalloc's API too */
