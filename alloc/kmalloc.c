@@ -482,6 +482,18 @@ static bool large_mark_ok(struct slab *d, const char *mark)
 	return false;
 }
 
+/*
+ * The free mark a block handed out again still holds, checked: zeroed
+ * where large_mark_ok() looks, so that its new user cannot read a word
+ * keyed by the secret (glibc clears its tcache key the same way).
+ */
+static void large_mark_clear(struct slab *d)
+{
+	vg_open(d->base, LARGE_HEAD + sizeof(uint64_t));
+	memset(d->base, 0, LARGE_HEAD + sizeof(uint64_t));
+	vg_open_undefined(d->base, LARGE_HEAD + sizeof(uint64_t));
+}
+
 static __cold void *kmalloc_large(size_t size, gfp_t flags)
 {
 	struct slab *d;
@@ -503,6 +515,8 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 		if (!d)
 			return NULL;
 	} while (unlikely(mark) && !large_mark_ok(d, mark));
+	if (mark)
+		large_mark_clear(d);
 	d->colour_off = (unsigned int)head;
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)

@@ -528,6 +528,36 @@ static void test_large_write_after_free(void **state)
  * of large blocks: freed and allocated again many times, grown by krealloc
  * in place or by mremap, kept mappings cut in two.
  */
+/*
+ * A large block handed out again holds no word keyed by the secret: its
+ * free mark, checked, is zeroed (kmalloc's blocks and the C library's).
+ */
+static void test_large_reuse_clears_mark(void **state)
+{
+	static const size_t sizes[] = { 40000, 300 << 10 };
+	uint64_t w;
+	char *p, *q;
+
+	if (RUNNING_ON_VALGRIND)
+		skip();		/* the words read are undefined to memcheck */
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = kmalloc(sizes[i], GFP_KERNEL);
+		kfree(p);
+		q = kmalloc(sizes[i], GFP_KERNEL);
+		assert_ptr_equal(q, p);		/* its dirty pages, newest first */
+		memcpy(&w, q, sizeof(w));
+		assert_int_equal(w, 0);
+		kfree(q);
+		p = kmalloc_c(sizes[i], GFP_KERNEL);
+		kfree(p);
+		q = kmalloc_c(sizes[i], GFP_KERNEL);
+		assert_ptr_equal(q, p);
+		memcpy(&w, q, sizeof(w));
+		assert_int_equal(w, 0);
+		kfree(q);
+	}
+}
+
 static void test_large_reuse_not_reported(void **state)
 {
 	static const size_t sizes[] = { 40000, 300 << 10, 3 << 20 };
@@ -638,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_large_resize_in_place),
 		cmocka_unit_test(test_large_head),
 		cmocka_unit_test(test_large_write_after_free),
+		cmocka_unit_test(test_large_reuse_clears_mark),
 		cmocka_unit_test(test_large_reuse_not_reported),
 		cmocka_unit_test(test_kfree_of_cache_object),
 		cmocka_unit_test(test_shrink_all),
