@@ -594,6 +594,15 @@ static __always_inline struct tc_slot *tc_slot_of(struct tcache *tc,
 }
 
 /*
+ * obj_stride_ok - is @off, an offset from a slab's first object, i * size
+ * with i < objects?  One multiplication and one compare: see below.
+ */
+static __always_inline bool obj_stride_ok(const struct kmem_cache *s, uint64_t off)
+{
+	return off * s->div_magic <= s->div_limit;
+}
+
+/*
  * obj_offset_ok - is @p, which the page map entry @e places in a slab of
  * @s, an object's start?  Slabs are naturally aligned, so the offset in the
  * slab comes from the address; the colour from the entry.  Whether the
@@ -617,7 +626,7 @@ static __always_inline bool obj_offset_ok(const struct kmem_cache *s, const void
 	uint64_t off = ((uintptr_t)p & s->slab_mask) -
 		       (e & PM_COLOUR_MASK) * s->colour_step;
 
-	return off * s->div_magic <= s->div_limit;
+	return obj_stride_ok(s, off);
 }
 
 /* obj_belongs - is @p an object's start in a slab of @s? */

@@ -157,7 +157,7 @@ static int lock_list(struct kmem_cache *s, gfp_t gfp)
 
 /*
  * Is @next, the link read from free object @obj, the end of @slab's
- * freelist or an object's start in @slab (obj_offset_ok's multiply, no
+ * freelist or an object's start in @slab (obj_stride_ok's multiply, no
  * division)?  Else debug_freelist_ok() tells what is wrong and reports it.
  */
 static __always_inline bool freelist_link_ok(struct kmem_cache *s, struct slab *slab,
@@ -166,7 +166,7 @@ static __always_inline bool freelist_link_ok(struct kmem_cache *s, struct slab *
 	uint64_t off = (uint64_t)((char *)next - slab_mem(slab));
 
 	if (likely(!next || (next != obj && off < (uint64_t)s->objects * s->size &&
-			     off * s->div_magic <= s->div_limit)))
+			     obj_stride_ok(s, off))))
 		return true;
 	return debug_freelist_ok(s, slab, obj, next);
 }

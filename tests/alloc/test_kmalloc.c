@@ -523,12 +523,6 @@ static void test_large_write_after_free(void **state)
 }
 
 /*
- * Not reported: a large block written after its free whose pages were
- * purged since (they read as zeros: the mark is gone); and ordinary reuse
- * of large blocks: freed and allocated again many times, grown by krealloc
- * in place or by mremap, kept mappings cut in two.
- */
-/*
  * A large block handed out again holds no word keyed by the secret: its
  * free mark, checked, is zeroed (kmalloc's blocks and the C library's).
  */
@@ -558,6 +552,12 @@ static void test_large_reuse_clears_mark(void **state)
 	}
 }
 
+/*
+ * Not reported: a large block written after its free whose pages were
+ * purged since (they read as zeros: the mark is gone); and ordinary reuse
+ * of large blocks: freed and allocated again many times, grown by krealloc
+ * in place or by mremap, kept mappings cut in two.
+ */
 static void test_large_reuse_not_reported(void **state)
 {
 	static const size_t sizes[] = { 40000, 300 << 10, 3 << 20 };
