@@ -594,17 +594,27 @@ static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
  */
 void *kmalloc_or(size_t size, void *(*fallback)(void *))
 {
-	/* kmalloc_inline's fast path, whose object needs no test */
-	if (likely(size - 1 < KMALLOC_SMALL_MAX)) {
-		struct kmem_cache *s = READ_ONCE(kmalloc_small[(size - 1) / 8]);
+	/*
+	 * kmalloc_inline's fast path, whose object needs no test, for every
+	 * size class: above KMALLOC_SMALL_MAX the class is computed here too
+	 * (bench/workloads/randsize, 38 % of its sizes over 1 KiB: 198M -> 192M
+	 * instructions for 1M steps; a lookup table to 4 KiB saved 185M but
+	 * missed the L1 cache 5 % more often, cachegrind).
+	 */
+	struct kmem_cache *s;
 
-		if (likely(s) && !should_failslab(s)) {
-			struct tc_slot *slot = tc_slot_of(tls_tc, s);
-			unsigned int avail = slot->avail;
+	if (likely(size - 1 < KMALLOC_SMALL_MAX))
+		s = READ_ONCE(kmalloc_small[(size - 1) / 8]);
+	else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
+		s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
+	else
+		return kmalloc_or_slow(size, fallback, _RET_IP_);
+	if (likely(s) && !should_failslab(s)) {
+		struct tc_slot *slot = tc_slot_of(tls_tc, s);
+		unsigned int avail = slot->avail;
 
-			if (likely(avail != 0))
-				return mag_pop(s, slot, avail, GFP_KERNEL);
-		}
+		if (likely(avail != 0))
+			return mag_pop(s, slot, avail, GFP_KERNEL);
 	}
 	return kmalloc_or_slow(size, fallback, _RET_IP_);
 }
