@@ -13,8 +13,10 @@
 #
 # What the later stages leave out is what tests the interpreters or the
 # Python harness rather than this build's C code, which runs once, in the
-# default stage: cli/bench_suite (make bench's smoke run: the harness) and,
-# of advise/pyadvise_verify's interpreter matrix, all but 3.8, 3.11 and
+# default stage: cli/bench_suite (make bench's smoke run: the harness),
+# malloc/cpython_regrtest (half a minute of CPython's own tests on the
+# malloc replacement, most of it the interpreter's time) and, of
+# advise/pyadvise_verify's interpreter matrix, all but 3.8, 3.11 and
 # 3.13 (PYADVISE_VERSIONS): pyrecord and advise, the C code it runs, do
 # not change with the interpreter.
 #
@@ -49,7 +51,7 @@ stage() {	# name, command...
 want() { case " $STAGES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # The later stages' selection (see above).
-LATER_SKIP='cli/bench_suite'
+LATER_SKIP='cli/bench_suite|malloc/cpython_regrtest'
 PYADVISE_VERSIONS_LATER="3.8 3.11 3.13"
 
 mkdir -p build
