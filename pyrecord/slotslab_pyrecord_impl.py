@@ -487,11 +487,13 @@ class InlineShapes(dict):
     more names than K): those are read through __dict__.  The bytes past
     an instance's names are not initialised (memory reused): an instance
     with fewer than K names may make a key of its own; past 4096 keys the
-    class is read through its dicts instead (LookupError)."""
+    class is read through its dicts instead (LookupError).  untold: what
+    stands for None (shape_numbers())."""
 
-    def __init__(self, shapes_c, cap, k, names):
+    def __init__(self, shapes_c, cap, k, names, untold):
         dict.__init__(self)
         self.shapes_c, self.cap, self.k, self.names = shapes_c, cap, k, names
+        self.untold = untold
 
     def __missing__(self, key):
         if len(self) > 4096:  # their bytes past the names vary (not initialised)
@@ -502,7 +504,7 @@ class InlineShapes(dict):
         if (key[0] == self.cap and key[2] == 1 and size <= self.k and
                 all(i < len(self.names) for i in order)):
             n = self.shapes_c[tuple(self.names[i] for i in order)]
-        self[key] = n
+        self[key] = n = told(n, self.untold)
         return n
 
 
@@ -551,37 +553,78 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     k = max([h >> 8 & 255 for h in sample if h & 255 == cap] or [cap])
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
-    raw = InlineShapes(shapes_c, cap, k, names)
     try:
-        nums = list(map(raw.__getitem__, map(read, repeat(span), map(id, each()))))
+        nums = shape_numbers(lambda untold: InlineShapes(shapes_c, cap, k, names, untold),
+                             lambda: map(read, repeat(span), map(id, each())))
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
     return with_dicts(c, nums, each, seq, shapes_c)
 
 
+UNTOLD = 255          # shape_numbers()'s None in a bytearray
+UNTOLD_BYTE = b'\xff'
+IS_UNTOLD = bytes(bytearray(255)) + b'\x01'  # bytes.translate's: 1 for UNTOLD
+
+
+class TooManyShapes(Exception):
+    """A shape number that a byte below UNTOLD cannot hold."""
+
+
+def told(n, untold):
+    """n (a shape number or None) as shape_numbers() keeps it."""
+    if n is None:
+        return untold
+    if untold is not None and n >= untold:
+        raise TooManyShapes()
+    return n
+
+
+def shape_numbers(make, keys_of):
+    """The numbers raw = make(untold) (an InlineShapes or ValuesShapes)
+    gives the keys keys_of() iterates over: a bytearray while every number
+    is below UNTOLD, which stands for None there (no list of ints: 262 144
+    of them, 2 MB of fresh pages, and scans for None in it by comparison);
+    else a list, None there."""
+    try:
+        return bytearray(map(make(UNTOLD).__getitem__, keys_of()))
+    except TooManyShapes:     # (the same shapes met again: the same numbers)
+        return list(map(make(None).__getitem__, keys_of()))
+
+
 def with_dicts(c, nums, each, seq, shapes_c):
-    """nums (class c's instances' shape numbers, from inline_shapes()), its
-    None (those the values do not tell) read through __dict__; None when
-    they are too many (over a sixteenth: then the class's dicts are read
-    in bulk) or a dict is not a dict."""
-    if None in nums:          # (a C scan, up to the first)
-        if nums.count(None) > 64 + len(nums) // 16:
+    """nums (class c's instances' shape numbers, from shape_numbers()), its
+    untold ones (those the values do not tell: UNTOLD in a bytearray,
+    None in a list) read through __dict__; None when they are too many
+    (over a sixteenth: then the class's dicts are read in bulk) or a dict
+    is not a dict."""
+    if type(nums) is bytearray:
+        x = UNTOLD_BYTE
+        n = nums.count(x)     # (memchr scans)
+    else:
+        x = None
+        n = nums.count(x) if None in nums else 0   # (a C scan, up to the first)
+    if n:
+        if n > 64 + len(nums) // 16:
             shapes_c.shapes.no_inline.add(c)   # mostly not: their dicts, in bulk
             return None
-        where = [nums.index(None)]
-        try:
-            while True:
-                where.append(nums.index(None, where[-1] + 1))
-        except ValueError:
-            pass
-        objs = (map(seq.__getitem__, where) if seq is not None else   # (up to the last)
-                compress(islice(each(), where[-1] + 1), map(is_, nums, repeat(None))))
+        where = [nums.index(x)]
+        while len(where) < n:
+            where.append(nums.index(x, where[-1] + 1))
+        if seq is not None:
+            objs = map(seq.__getitem__, where)
+        else:                 # (up to the last)
+            untold = (nums.translate(IS_UNTOLD) if x is not None else
+                      map(is_, nums, repeat(None)))
+            objs = compress(islice(each(), where[-1] + 1), untold)
         for i, o in zip(where, objs):
             d = object.__getattribute__(o, '__dict__')
             if type(d) is not dict:
                 return None
-            nums[i] = shapes_c[tuple(d)]
+            s = shapes_c[tuple(d)]
+            if s > 255 and type(nums) is bytearray:
+                nums = list(nums)     # (the untold ones left are set below)
+            nums[i] = s
     return nums
 
 
@@ -601,11 +644,13 @@ class ValuesShapes(dict):
     values_shapes()), more names than K (read through __dict__).  The
     bytes past an instance's count are not initialised (memory reused):
     an instance with fewer names than K may make a key of its own; past
-    4096 keys the class is read through its dicts instead (LookupError)."""
+    4096 keys the class is read through its dicts instead (LookupError).
+    untold: what stands for None (shape_numbers())."""
 
-    def __init__(self, shapes_c, k, names):
+    def __init__(self, shapes_c, k, names, untold):
         dict.__init__(self)
         self.shapes_c, self.k, self.names = shapes_c, k, names
+        self.untold = untold
 
     def __missing__(self, key):
         if len(self) > 4096:  # their bytes past the names vary (not initialised)
@@ -617,7 +662,7 @@ class ValuesShapes(dict):
             order = key[k - 1::-1][:size]
             if all(i < len(self.names) for i in order):
                 n = self.shapes_c[tuple(self.names[i] for i in order)]
-        self[key] = n
+        self[key] = n = told(n, self.untold)
         return n
 
 
@@ -686,10 +731,11 @@ def values_shapes(c, each, among, shapes_c):
         steer, keys = {0: safe - 1}.get, span_from(-1 - k)
     else:
         steer, keys = {0: safe}.get, span_from(-2 - k)
-    a, b = tee(words(each()))
-    raw = ValuesShapes(shapes_c, k, names)
+    def keys_of():
+        a, b = tee(words(each()))
+        return map(read, repeat(keys), map(steer, a, b))
     try:
-        return list(map(raw.__getitem__, map(read, repeat(keys), map(steer, a, b))))
+        return shape_numbers(lambda untold: ValuesShapes(shapes_c, k, names, untold), keys_of)
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
@@ -1704,7 +1750,8 @@ class Recorder(object):
                 inst_shapes = inline_shapes(c1, picked, objs, shapes[c1])
             except Exception:
                 inst_shapes = None
-            if inst_shapes is not None and len(shapes.cls) <= 256:
+            if (inst_shapes is not None and type(inst_shapes) is not bytearray and
+                    len(shapes.cls) <= 256):
                 inst_shapes = bytearray(inst_shapes)
         if inst_shapes is None:
             if instances is None:
