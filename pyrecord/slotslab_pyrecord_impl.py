@@ -251,7 +251,7 @@ def dict_marker():
                             return -1
                         owner.add(d)
                     return n
-                return final
+                return lambda objs: list(map(final, objs))
             return mark, applies, dict_of, checker
     else:
         def dict_of(o):
@@ -315,23 +315,33 @@ def dict_marker():
                 detach = v13 and c.__flags__ & INLINE_VALUES
                 end = c.__basicsize__
 
-                def final(o):
-                    a = id(o)
-                    d, = word_at(pre, a)
-                    if not d or d & 1:
-                        return 0
-                    rc, used, keys, v = dict_head(space, d)
-                    if v:
-                        return 2 if detach and v != a + end else 1
-                    if used not in names_ok:
-                        return 0
-                    n = sizes[b8(keys)]         # ma_keys's dk_log2_size
-                    if n and rc != 1:           # (refcount 1: no other holds it)
-                        if d in owner:
-                            return -1
-                        owner.add(d)
-                    return n
-                return final
+                def finals(objs):
+                    """the marks of objs, a list (a loop: no Python call
+                    an instance)"""
+                    out = []
+                    put = out.append
+                    for o in objs:
+                        a = id(o)
+                        d, = word_at(pre, a)
+                        if not d or d & 1:
+                            put(0)
+                            continue
+                        rc, used, keys, v = dict_head(space, d)
+                        if v:
+                            put(2 if detach and v != a + end else 1)
+                            continue
+                        if used not in names_ok:
+                            put(0)
+                            continue
+                        n = sizes[b8(keys)]     # ma_keys's dk_log2_size
+                        if n and rc != 1:       # (refcount 1: no other holds it)
+                            if d in owner:
+                                n = -1
+                            else:
+                                owner.add(d)
+                        put(n)
+                    return out
+                return finals
             return mark, applies, dict_of, checker
     return mark, applies, dict_of, None
 
@@ -864,7 +874,7 @@ def dict_marks(instances, picked, itypes, c1, present):
         """final() of objs (an iterable of class c's instances, at
         positions pos, an iterable), those marked added to out (their
         positions, their marks); out, or None if none is marked."""
-        ms = list(map(final if checker is None else checker(c, owner), objs))
+        ms = list(map(final, objs)) if checker is None else checker(c, owner)(objs)
         out[0].extend(compress(pos, ms))
         out[1].extend(compress(ms, ms))
         return out if out[0] else None
