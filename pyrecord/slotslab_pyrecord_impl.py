@@ -180,8 +180,9 @@ def dict_marker():
     instances can be looked at so (3.11+ a managed dict, 3.6-3.10 a
     dict at a positive offset); dict_of(o): the address of o's dict (0:
     none), to tell a dict several instances share; checker(c, owner):
-    under 3.11+ on 64 bits, a faster mark() for the instances of class
-    c that tells a shared table too (below), else None."""
+    on 64 bits, a function giving the list of the marks of the instances
+    of class c it is given (an iterable), a faster mark() that tells a
+    shared table too (below), else None."""
     mem = cpython_memory((3, 6), (3, 13))
     if mem is None:
         return None
@@ -251,7 +252,7 @@ def dict_marker():
                             return -1
                         owner.add(d)
                     return n
-                return final
+                return lambda objs: list(map(final, objs))
             return mark, applies, dict_of, checker
     else:
         def dict_of(o):
@@ -303,7 +304,7 @@ def dict_marker():
             b8 = span_from(8).__getitem__
 
             def checker(c, owner):
-                """mark() of class c's instances, as one Python function with
+                """mark() of class c's instances, as one Python loop with
                 no call inside but the reads: the word before the GC header
                 read at the instance's address (a view from 24 bytes before
                 0), the dict's four fields in one read, its keys' size byte
@@ -315,23 +316,33 @@ def dict_marker():
                 detach = v13 and c.__flags__ & INLINE_VALUES
                 end = c.__basicsize__
 
-                def final(o):
-                    a = id(o)
-                    d, = word_at(pre, a)
-                    if not d or d & 1:
-                        return 0
-                    rc, used, keys, v = dict_head(space, d)
-                    if v:
-                        return 2 if detach and v != a + end else 1
-                    if used not in names_ok:
-                        return 0
-                    n = sizes[b8(keys)]         # ma_keys's dk_log2_size
-                    if n and rc != 1:           # (refcount 1: no other holds it)
-                        if d in owner:
-                            return -1
-                        owner.add(d)
-                    return n
-                return final
+                def finals(objs):
+                    """the marks of objs, a list (a loop: no Python call
+                    an instance)"""
+                    out = []
+                    put = out.append
+                    for o in objs:
+                        a = id(o)
+                        d, = word_at(pre, a)
+                        if not d or d & 1:
+                            put(0)
+                            continue
+                        rc, used, keys, v = dict_head(space, d)
+                        if v:
+                            put(2 if detach and v != a + end else 1)
+                            continue
+                        if used not in names_ok:
+                            put(0)
+                            continue
+                        n = sizes[b8(keys)]     # ma_keys's dk_log2_size
+                        if n and rc != 1:       # (refcount 1: no other holds it)
+                            if d in owner:
+                                n = -1
+                            else:
+                                owner.add(d)
+                        put(n)
+                    return out
+                return finals
             return mark, applies, dict_of, checker
     return mark, applies, dict_of, None
 
@@ -487,11 +498,13 @@ class InlineShapes(dict):
     more names than K): those are read through __dict__.  The bytes past
     an instance's names are not initialised (memory reused): an instance
     with fewer than K names may make a key of its own; past 4096 keys the
-    class is read through its dicts instead (LookupError)."""
+    class is read through its dicts instead (LookupError).  untold: what
+    stands for None (shape_numbers())."""
 
-    def __init__(self, shapes_c, cap, k, names):
+    def __init__(self, shapes_c, cap, k, names, untold):
         dict.__init__(self)
         self.shapes_c, self.cap, self.k, self.names = shapes_c, cap, k, names
+        self.untold = untold
 
     def __missing__(self, key):
         if len(self) > 4096:  # their bytes past the names vary (not initialised)
@@ -502,7 +515,7 @@ class InlineShapes(dict):
         if (key[0] == self.cap and key[2] == 1 and size <= self.k and
                 all(i < len(self.names) for i in order)):
             n = self.shapes_c[tuple(self.names[i] for i in order)]
-        self[key] = n
+        self[key] = n = told(n, self.untold)
         return n
 
 
@@ -551,37 +564,78 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     k = max([h >> 8 & 255 for h in sample if h & 255 == cap] or [cap])
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
-    raw = InlineShapes(shapes_c, cap, k, names)
     try:
-        nums = list(map(raw.__getitem__, map(read, repeat(span), map(id, each()))))
+        nums = shape_numbers(lambda untold: InlineShapes(shapes_c, cap, k, names, untold),
+                             lambda: map(read, repeat(span), map(id, each())))
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
     return with_dicts(c, nums, each, seq, shapes_c)
 
 
+UNTOLD = 255          # shape_numbers()'s None in a bytearray
+UNTOLD_BYTE = b'\xff'
+IS_UNTOLD = bytes(bytearray(255)) + b'\x01'  # bytes.translate's: 1 for UNTOLD
+
+
+class TooManyShapes(Exception):
+    """A shape number that a byte below UNTOLD cannot hold."""
+
+
+def told(n, untold):
+    """n (a shape number or None) as shape_numbers() keeps it."""
+    if n is None:
+        return untold
+    if untold is not None and n >= untold:
+        raise TooManyShapes()
+    return n
+
+
+def shape_numbers(make, keys_of):
+    """The numbers raw = make(untold) (an InlineShapes or ValuesShapes)
+    gives the keys keys_of() iterates over: a bytearray while every number
+    is below UNTOLD, which stands for None there (no list of ints: 262 144
+    of them, 2 MB of fresh pages, and scans for None in it by comparison);
+    else a list, None there."""
+    try:
+        return bytearray(map(make(UNTOLD).__getitem__, keys_of()))
+    except TooManyShapes:     # (the same shapes met again: the same numbers)
+        return list(map(make(None).__getitem__, keys_of()))
+
+
 def with_dicts(c, nums, each, seq, shapes_c):
-    """nums (class c's instances' shape numbers, from inline_shapes()), its
-    None (those the values do not tell) read through __dict__; None when
-    they are too many (over a sixteenth: then the class's dicts are read
-    in bulk) or a dict is not a dict."""
-    if None in nums:          # (a C scan, up to the first)
-        if nums.count(None) > 64 + len(nums) // 16:
+    """nums (class c's instances' shape numbers, from shape_numbers()), its
+    untold ones (those the values do not tell: UNTOLD in a bytearray,
+    None in a list) read through __dict__; None when they are too many
+    (over a sixteenth: then the class's dicts are read in bulk) or a dict
+    is not a dict."""
+    if type(nums) is bytearray:
+        x = UNTOLD_BYTE
+        n = nums.count(x)     # (memchr scans)
+    else:
+        x = None
+        n = nums.count(x) if None in nums else 0   # (a C scan, up to the first)
+    if n:
+        if n > 64 + len(nums) // 16:
             shapes_c.shapes.no_inline.add(c)   # mostly not: their dicts, in bulk
             return None
-        where = [nums.index(None)]
-        try:
-            while True:
-                where.append(nums.index(None, where[-1] + 1))
-        except ValueError:
-            pass
-        objs = (map(seq.__getitem__, where) if seq is not None else   # (up to the last)
-                compress(islice(each(), where[-1] + 1), map(is_, nums, repeat(None))))
+        where = [nums.index(x)]
+        while len(where) < n:
+            where.append(nums.index(x, where[-1] + 1))
+        if seq is not None:
+            objs = map(seq.__getitem__, where)
+        else:                 # (up to the last)
+            untold = (nums.translate(IS_UNTOLD) if x is not None else
+                      map(is_, nums, repeat(None)))
+            objs = compress(islice(each(), where[-1] + 1), untold)
         for i, o in zip(where, objs):
             d = object.__getattribute__(o, '__dict__')
             if type(d) is not dict:
                 return None
-            nums[i] = shapes_c[tuple(d)]
+            s = shapes_c[tuple(d)]
+            if s > 255 and type(nums) is bytearray:
+                nums = list(nums)     # (the untold ones left are set below)
+            nums[i] = s
     return nums
 
 
@@ -601,11 +655,13 @@ class ValuesShapes(dict):
     values_shapes()), more names than K (read through __dict__).  The
     bytes past an instance's count are not initialised (memory reused):
     an instance with fewer names than K may make a key of its own; past
-    4096 keys the class is read through its dicts instead (LookupError)."""
+    4096 keys the class is read through its dicts instead (LookupError).
+    untold: what stands for None (shape_numbers())."""
 
-    def __init__(self, shapes_c, k, names):
+    def __init__(self, shapes_c, k, names, untold):
         dict.__init__(self)
         self.shapes_c, self.k, self.names = shapes_c, k, names
+        self.untold = untold
 
     def __missing__(self, key):
         if len(self) > 4096:  # their bytes past the names vary (not initialised)
@@ -617,7 +673,7 @@ class ValuesShapes(dict):
             order = key[k - 1::-1][:size]
             if all(i < len(self.names) for i in order):
                 n = self.shapes_c[tuple(self.names[i] for i in order)]
-        self[key] = n
+        self[key] = n = told(n, self.untold)
         return n
 
 
@@ -686,10 +742,11 @@ def values_shapes(c, each, among, shapes_c):
         steer, keys = {0: safe - 1}.get, span_from(-1 - k)
     else:
         steer, keys = {0: safe}.get, span_from(-2 - k)
-    a, b = tee(words(each()))
-    raw = ValuesShapes(shapes_c, k, names)
+    def keys_of():
+        a, b = tee(words(each()))
+        return map(read, repeat(keys), map(steer, a, b))
     try:
-        return list(map(raw.__getitem__, map(read, repeat(keys), map(steer, a, b))))
+        return shape_numbers(lambda untold: ValuesShapes(shapes_c, k, names, untold), keys_of)
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
@@ -740,47 +797,74 @@ def classes_of_values(instances, marks, classes):
     return dict(compress(zip(where, made), map(is_not, made, repeat(None))))
 
 
+NOT_BYTE = b'\x01\x00' + bytes(bytearray(254))   # bytes.translate's: 0 <-> 1
+
+
 def dict_candidates(c, insts, sample):
     """CPython 3.11 to 3.13: which of insts (instances of class c, a
     managed dict) may have a dict object, as a bytearray (1: may), read in
     C loops, so that dict_marker()'s mark (a Python call and several reads
-    an instance) runs only for those; None elsewhere.  3.11 and 3.12: an
-    instance's first referent (gc.get_referents: what its class's
-    traverse visits) is its dict when it has one: slots first (none here:
-    no class of the MRO has __slots__ or is a C type but object), then its
-    values or, when it has no values, its dict (3.11: the values' pointer
-    is cleared when the dict is made; 3.12: one tagged word holds either),
-    then its class.  An attribute whose value is a dict makes a candidate
-    too (checked by mark).  3.13 (a dict wrapping valid inline values is
-    not visited there), on 64 bits: the dict's pointer before the GC
-    header, read at the instance's address through a view from 24 bytes
-    below (no int made but id's; as fast as the referents under 3.12).
+    an instance) runs only for those; None elsewhere.  On 64 bits, the word
+    before the GC header, read at the instance's address through a view
+    from 24 bytes below (no int made but id's and the word's): the dict's
+    pointer (3.11: the values' is the word before it, cleared when the
+    dict is made; 3.13: a dict wrapping valid inline values is one too),
+    under 3.12 tagged, odd while it holds the values.  (3.11 and 3.12 read
+    the instance's first referent before, gc.get_referents: a list made an
+    instance, ~0.2 us; rare.py's 30 000 instances under 3.12: 6 -> 3 ms.)
     None too when over a quarter of sample (some of insts) may have a dict
     (a class whose instances changed class: every one has a dict), where
     this pass would only add to mark's."""
     if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
-    if sys.version_info[:2] == (3, 13):
-        if not c.__flags__ & MANAGED_DICT or address_views() is None:
-            return None
-        from struct import Struct
-        word_at = Struct('<Q').unpack_from
-        pre = span_from(-24)
-
-        def may(objs):
-            return map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))))
-    else:
-        if not all(k is object or (k.__flags__ & HEAPTYPE and '__slots__' not in k.__dict__)
-                   for k in c.__mro__):
-            return None
-
-        def may(objs):
-            return map(is_, map(type, map(itemgetter(0), map(gc.get_referents, objs))),
-                       repeat(dict))
-    got = list(may(sample))
-    if 4 * sum(got) > len(got):
+    if not c.__flags__ & MANAGED_DICT or address_views() is None:
         return None
-    return bytearray(may(insts))
+    from struct import Struct
+    word_at = Struct('<Q').unpack_from
+    pre = span_from(-24)
+    if sys.version_info[:2] == (3, 12):
+        def may(objs):        # the tag bit, inverted (NULL too: mark() says 0)
+            return bytearray(map(and_, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))),
+                                 repeat(1))).translate(NOT_BYTE)
+    else:
+        def may(objs):
+            return bytearray(map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs)))))
+    got = may(sample)
+    if 4 * got.count(b'\x01') > len(got):
+        return None
+    return may(insts)
+
+
+def attributeless(c, each, sample):
+    """CPython 3.11 to 3.13 on 64 bits: which of each()'s (class c's
+    instances: a managed dict, under 3.13 no inline values, as a subclass
+    of tuple, list or str has) hold no attribute at all, as a bytearray (1:
+    none): no dict made and no values, the words before the GC header NULL
+    (3.11 the values' and the dict's, 3.12 the tagged one, 3.13 the
+    dict's).  Reading such an instance's __dict__ makes an empty dict (~1
+    us and 64 bytes each: a namedtuple subclass without __slots__ = (),
+    tests/advise/pyprogs/tuplesub.py, 25 000 of them under 3.12: 28 ms,
+    RSS 1.35x), so it is not read.  None elsewhere, or when under an
+    eighth of sample() (some of them, a list) are so."""
+    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        return None
+    v = sys.version_info[:2]
+    if (not c.__flags__ & MANAGED_DICT or (v == (3, 13) and c.__flags__ & INLINE_VALUES) or
+            address_views() is None):
+        return None
+    from struct import Struct
+    n = 16 if v == (3, 11) else 8
+    at = Struct('<%ds' % n).unpack_from
+    span = span_from(-16 - n)    # (3.11: from the values' word, at -32)
+    zeros = bytes(bytearray(n))
+
+    def bare(objs):
+        return bytearray(map(eq, map(itemgetter(0), map(at, repeat(span), map(id, objs))),
+                             repeat(zeros)))
+    sample = sample()
+    if not sample or 8 * bare(sample).count(b'\x01') < len(sample):
+        return None
+    return bare(each())
 
 
 def dict_marks(instances, picked, itypes, c1, present):
@@ -823,7 +907,7 @@ def dict_marks(instances, picked, itypes, c1, present):
         """final() of objs (an iterable of class c's instances, at
         positions pos, an iterable), those marked added to out (their
         positions, their marks); out, or None if none is marked."""
-        ms = list(map(final if checker is None else checker(c, owner), objs))
+        ms = list(map(final, objs)) if checker is None else checker(c, owner)(objs)
         out[0].extend(compress(pos, ms))
         out[1].extend(compress(ms, ms))
         return out if out[0] else None
@@ -1078,6 +1162,34 @@ class Shapes(dict):
         return n
 
 
+USER_KIND, REF_KIND, TLOCAL_KIND, EXT_KIND = 1, 2, 4, 8
+# KIND_TABLES[k]: bytes.translate's table, a kinds byte -> 1 if it has k
+KIND_TABLES = dict((k, bytes(bytearray(1 if b & k else 0 for b in range(256))))
+                   for k in (USER_KIND, REF_KIND, TLOCAL_KIND, EXT_KIND))
+
+
+class TypeKinds(dict):
+    """kinds[t]: what the snapshot wants to know of objects of type t, as
+    bits: USER_KIND (a user-defined class recorded), REF_KIND (a weak
+    reference type, weakref.ref or a subclass), TLOCAL_KIND (a user-defined
+    threading.local subclass), EXT_KIND (a C extension's type); worked out
+    once a type (its keys: the types seen); seen, the bits of all."""
+
+    def __init__(self, user, tlocals, exts):
+        dict.__init__(self)
+        self.user, self.tlocals, self.exts = user, tlocals, exts
+        self.seen = 0
+
+    def __missing__(self, t):
+        k = ((USER_KIND if t in self.user else 0) |
+             (REF_KIND if issubclass(t, ref) else 0) |
+             (TLOCAL_KIND if t in self.tlocals else 0) |
+             (EXT_KIND if t in self.exts else 0))
+        self.seen |= k
+        self[t] = k
+        return k
+
+
 class Memo(dict):
     """memo[key]: f(key), worked out once a key."""
 
@@ -1204,20 +1316,21 @@ class Recorder(object):
     # deque(maxlen=0), bytearray, bytearray.count); Python code runs once
     # per class or distinct attribute shape, and once per instance only
     # for a class with slots that some instances lack and that hooks
-    # attribute access (attrs_of).  Each pass over the instances touches
-    # their memory (a cache miss each), so the passes are chained where
-    # they can be: an instance's dict is read, its names made a tuple and
-    # looked up among its class's shapes in one pass, all its slots read
-    # by one attrgetter.  The classes come from a walk of __subclasses__(),
-    # the instances from passes over gc.get_objects() (their types made
-    # again by each); weak references are counted only if one refers to a
-    # recorded instance; the collector is off while the snapshot allocates.
+    # attribute access (attrs_of), and in the dict checks' loop.  Each
+    # pass over the instances touches their memory (a cache miss each), so
+    # the passes are chained where they can be: an instance's dict is
+    # read, its names made a tuple and looked up among its class's shapes
+    # in one pass, all its slots read by one attrgetter.  The classes come
+    # from a walk of __subclasses__(), the instances from gc.get_objects(),
+    # their types read once (a byte each, TypeKinds); weak references are
+    # counted only if one refers to a recorded instance; the collector is
+    # off while the snapshot allocates.
     # Each instance is written as its shape's number; slotslab makes the
     # events (bench/import/pysnap.c).  Where the time goes (262 144
-    # instances of 2 attributes, CPython 3.12, ~0.17 s): the dicts, their
-    # names and shapes 60 % (3.11+ builds each dict: half of that), picking
-    # the instances 19 %, the collection before it 11 %, listing the
-    # objects 5 %, whether weak references refer to them 4 %.
+    # instances of 2 attributes, CPython 3.12, ~0.13 s): their values read
+    # 56 %, the collection before it 17 %, the pass reading every object's
+    # type 9 %, listing the objects 7 %, the dict checks' sample 5 %,
+    # whether weak references refer to them 2 %.
     def snapshot(self, moment):
         gc.collect()
         # What the snapshot allocates is not garbage: CPython's collector
@@ -1270,8 +1383,17 @@ class Recorder(object):
         # Their types are made again for each pass (map(type, objs)):
         # a list of them would cost more (a 262 144-object program: 44 ->
         # 21 ms under CPython 3.12, the list's pages faulted in and freed).
-        alltypes = set(map(type, objs))
+        # One pass over the objects reads their types (each a cache miss:
+        # the object's memory): a byte each, its type's kinds (TypeKinds),
+        # and the types seen.  The later passes pick the instances, the
+        # weak references, ... by that byte, touching no other object
+        # (262 144 instances, CPython 3.12: four passes by type, ~35 ms,
+        # -> ~15 ms).
+        kinds = TypeKinds(user, self.thread_locals, exts)
+        kind_of = bytearray(map(kinds.__getitem__, map(type, objs)))
+        alltypes = set(kinds)
         present = alltypes & user             # classes with live instances
+        is_user = kind_of.translate(KIND_TABLES[USER_KIND])
         c1 = itypes = None
         if len(present) == 1:
             # Listed only if needed (read more than once): the common
@@ -1281,13 +1403,10 @@ class Recorder(object):
             instances = None
 
             def picked():
-                return compress(objs, map(is_, map(type, objs), repeat(c1)))
+                return compress(objs, is_user)
         else:
-            # One pass over the objects, then one over the instances for
-            # their types: no mask list of every object (its pages) and no
-            # third pass (shop's 116 000 objects under CPython 3.11: 11-16
-            # -> 5 ms).
-            instances = list(compress(objs, map(user.__contains__, map(type, objs))))
+            # the instances, then one pass over them for their types
+            instances = list(compress(objs, is_user))
             itypes = list(map(type, instances))
         # A dict subclass's instance may be some instance's __dict__ (odd):
         # only then are the dicts checked one more time.  The weak
@@ -1298,12 +1417,11 @@ class Recorder(object):
         if tl:
             t = next(iter(tl))
             note('thread-local', '%s.%s' % (t.__module__, t.__name__),
-                 sum(map(tl.__contains__, map(type, objs))))
-        if exts:
-            t = next(compress(map(type, objs), map(exts.__contains__, map(type, objs))), None)
-            if t is not None:
-                note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__),
-                     sum(map(exts.__contains__, map(type, objs))))
+                 kind_of.translate(KIND_TABLES[TLOCAL_KIND]).count(b'\x01'))
+        if kinds.seen & EXT_KIND:
+            sel = kind_of.translate(KIND_TABLES[EXT_KIND])
+            t = type(objs[sel.index(b'\x01')])    # the first one's
+            note('c-extension-instance', '%s.%s' % (t.__module__, t.__name__), sel.count(b'\x01'))
         # Whether a weak reference may refer to a recorded instance: the
         # referents of the weak references alive (any proxy: may).
         weak_hit = False
@@ -1314,7 +1432,7 @@ class Recorder(object):
                 # over the instances, not over every object)
                 weak_hit = any(map(getweakrefcount, instances))
             elif len(refs) == len(weak_types):
-                wobjs = compress(objs, map(set(refs).__contains__, map(type, objs)))
+                wobjs = compress(objs, kind_of.translate(KIND_TABLES[REF_KIND]))
                 weak_hit = not present.isdisjoint(map(type, map(ref.__call__, wobjs)))
             else:
                 weak_hit = True
@@ -1532,6 +1650,16 @@ class Recorder(object):
                     return None
             return map(tuple, dicts)
 
+        def bare_keys(c, each, sample):
+            """read_keys() of class c's instances (each() iterates over
+            them; sample() some of them), () for those that attributeless()
+            shows to hold no attribute, their __dict__ not read."""
+            bare = attributeless(c, each, sample)
+            if bare is None:
+                return read_keys((c,), each())
+            keys = read_keys((c,), compress(each(), bare.translate(NOT_BYTE)))
+            return None if keys is None else map(next, map([keys, repeat(())].__getitem__, bare))
+
         def slot_bits(c, ds, insts):
             """Which of insts (all of class c, no hooks) hold each slot of
             ds: (the slots all hold, those some lack, a bytearray per slot
@@ -1615,7 +1743,8 @@ class Recorder(object):
                     nums = None
                 if nums is not None:
                     return nums
-            keys = read_keys((c,), insts)
+            keys = (read_keys((c,), insts) if ds else
+                    bare_keys(c, insts.__iter__, lambda: insts[::max(1, len(insts) // 64)]))
             if keys is None:
                 return None
             if ds:
@@ -1655,7 +1784,11 @@ class Recorder(object):
             inline = 2 * with_values(sample) > len(sample)
             del sample
         if plain == present and plain and not inline:
-            keys = read_keys(plain, picked() if instances is None else instances)
+            if c1 is not None:    # (instances not listed)
+                keys = bare_keys(c1, picked, lambda: list(islice(picked(), 0, None,
+                                                                 max(1, len(objs) // 64))))
+            else:
+                keys = read_keys(plain, instances)
             try:
                 if keys is None:
                     pass
@@ -1676,7 +1809,8 @@ class Recorder(object):
                 inst_shapes = inline_shapes(c1, picked, objs, shapes[c1])
             except Exception:
                 inst_shapes = None
-            if inst_shapes is not None and len(shapes.cls) <= 256:
+            if (inst_shapes is not None and type(inst_shapes) is not bytearray and
+                    len(shapes.cls) <= 256):
                 inst_shapes = bytearray(inst_shapes)
         if inst_shapes is None:
             if instances is None:
