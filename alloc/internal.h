@@ -595,7 +595,9 @@ static __always_inline struct tc_slot *tc_slot_of(struct tcache *tc,
 
 /*
  * obj_stride_ok - is @off, an offset from a slab's first object, i * size
- * with i < objects?  One multiplication and one compare: see below.
+ * with i < objects?  One multiplication and one compare: see below, which
+ * also says for which @off (under 2^32, or a little below 0) the compare
+ * alone bounds it; a caller with an arbitrary offset bounds it first.
  */
 static __always_inline bool obj_stride_ok(const struct kmem_cache *s, uint64_t off)
 {

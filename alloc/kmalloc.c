@@ -323,7 +323,6 @@ static void large_guard_set(struct slab *d, size_t size)
 	d->large_slack = (unsigned int)slack;
 }
 
-/* Is large block @d's guard intact?  Reports if not (the caller keeps it). */
 /* Is the front guard of large block @d intact (true for a block without one)? */
 static __always_inline bool large_front_intact(const struct slab *d)
 {
@@ -344,6 +343,7 @@ static __always_inline bool large_tail_intact(const struct slab *d, size_t size)
 	return g == large_guard_word(d, size);
 }
 
+/* Are large block @d's guards intact?  Reports if not (the caller keeps it). */
 static bool large_guard_ok(struct slab *d)
 {
 	size_t size = d->large_size - d->colour_off - d->large_slack;
