@@ -633,7 +633,7 @@ def with_dicts(c, nums, each, seq, shapes_c):
             if type(d) is not dict:
                 return None
             s = shapes_c[tuple(d)]
-            if s > 255 and type(nums) is bytearray:
+            if s >= UNTOLD and type(nums) is bytearray:
                 nums = list(nums)     # (the untold ones left are set below)
             nums[i] = s
     return nums
