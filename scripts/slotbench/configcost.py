@@ -47,7 +47,8 @@ def instructions(path):
     per = {}
     for v, c in counts.items():
         if len(c) >= 2:
-            (o1, n1), (o2, n2) = sorted(c)[0], sorted(c)[-1]
+            c.sort()
+            (o1, n1), (o2, n2) = c[0], c[-1]
             if o2 > o1:
                 per[v] = (n2 - n1) / (o2 - o1)
     return per

@@ -209,7 +209,7 @@ WHY = {
                   "256 KiB magazines give 0.23 s but +10 % RSS, not taken",
     "mstress": "the waves move every object between cores: pinned to one core, ours 0.35 s and "
                "mimalloc's 0.39; on 2 cores 0.86 and 0.73",
-    "reallocs": "fewer instructions than mimalloc's since the in-place path (callgrind: 808M "
+    "reallocs": "fewer instructions than mimalloc's since the in-place path (callgrind: 827M "
                 "against 957M); the rest is the kernel's: the growth purge's ~490 madvise calls "
                 "and their refaults (5.9k page faults, mimalloc 4.9k; a fault costs ~10 us on "
                 "these VMs, half of it counted as user time); without the purge it took 24 % less "
