@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <time.h>
 #include <slotslab/slab.h>
 #include "internal/compiler.h"
 #include "internal/list.h"
@@ -92,6 +93,19 @@ struct slab {
 	};
 	unsigned short rand_start;     /* CONFIG_SLAB_FREELIST_RANDOM: carve order start */
 };
+
+/*
+ * Milliseconds of CLOCK_MONOTONIC_COARSE, modulo 2^32 (49 days): the clock
+ * of the page layer's decay and of the depots' reap (a vDSO read, no
+ * system call).  Compare as (uint32_t)(now - then).
+ */
+static inline uint32_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U);
+}
 
 static inline char *slab_mem(const struct slab *slab)
 {
@@ -199,6 +213,8 @@ void pagemap_fork_unlock(void);
 #define MAG_MIN_ROUNDS 4U
 #define MAG_GROW_BYTES (256U << 10)
 #define DEPOT_BYTES    (128U << 10)
+#define DEPOT_GROW_BYTES (2U << 20)	/* what a swinging depot may grow to (magazine.c 3) */
+#define DEPOT_GROW_TOTAL (4UL << 20)	/* and all depots together beyond DEPOT_BYTES each */
 #define DEPOT_WINDOW   256U		/* depot trips per contention verdict */
 
 /*
@@ -316,7 +332,8 @@ void mag_flush_all_threads(struct kmem_cache *s);
 void mag_drain_depot(struct kmem_cache *s);
 void mag_size_init(struct kmem_cache *s);
 unsigned int mag_size_cap(const struct kmem_cache *s);
-void mag_depot_trip(struct kmem_cache *s, bool contended);
+bool mag_depot_trip(struct kmem_cache *s, bool contended);
+void mag_reap_depots(uint32_t now);
 void mag_cache_init(void);
 void mag_fork_child(void);
 unsigned int mag_pooled_tcaches(void);
@@ -387,8 +404,14 @@ struct kmem_cache {
 	struct magazine *depot_full, *depot_empty;
 	unsigned int depot_nfull, depot_nempty;
 	unsigned int depot_max;        /* full magazines kept (magazine.c 3) */
+	unsigned int depot_bytes;      /* bytes of objects they may hold: DEPOT_BYTES.. DEPOT_GROW_BYTES */
 	unsigned int depot_trips;      /* lock acquisitions in this window */
 	unsigned int depot_contended;  /* of them, found the lock held or last taken by another thread */
+	unsigned int depot_spills;     /* in this window: full magazines refused (emptied into slabs) */
+	unsigned int depot_misses;     /* in this window: trips that found no full magazine */
+	unsigned int depot_low;        /* fewest full magazines since depot_reap_ms */
+	uint32_t depot_reap_ms;        /* start of this reap period (now_ms) */
+	bool depot_swung;              /* a window of this period both spilled and missed */
 	const struct tcache *depot_last;  /* the thread cache of the last trip */
 
 	/* statistics not kept per thread (atomic adds, slow paths only) */

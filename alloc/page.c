@@ -356,15 +356,6 @@ static void page_init_locked(void)
 	page_ready = true;
 }
 
-/* Milliseconds of CLOCK_MONOTONIC_COARSE, modulo 2^32 (49 days). */
-static uint32_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint32_t)((uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U);
-}
-
 static unsigned int blk_index(const struct chunk *c, const struct slab *d)
 {
 	return (unsigned int)(d - c->desc);

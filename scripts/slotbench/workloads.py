@@ -41,7 +41,7 @@ NCPU = max(2, os.cpu_count() or 2)
 
 # The workloads of one thread, run pinned to one CPU, as scripts/pin.inc
 # pins allocbench's (it says why); the threaded ones use every CPU alike.
-SINGLE = ("randsize-1", "large", "mleak", "reallocs", "regrow", "python-churn")
+SINGLE = ("randsize-1", "batch", "large", "mleak", "reallocs", "regrow", "python-churn")
 
 
 def pin_prefix():
@@ -65,6 +65,7 @@ def workloads(build, full):
         ("mstress", [os.path.join(w, "mstress"), "-n", n(20, 100), "-t", str(NCPU)]),
         ("randsize-1", [os.path.join(w, "randsize"), "-n", n(2000000, 10000000), "-t", "1"]),
         ("randsize-N", [os.path.join(w, "randsize"), "-n", n(1000000, 5000000), "-t", str(NCPU)]),
+        ("batch", [os.path.join(w, "batch"), "-n", n(800000, 4000000), "-t", "1"]),
         ("large", [os.path.join(w, "large"), "-n", n(40, 300)]),
         ("mleak", [os.path.join(w, "mleak"), "-n", n(500000, 3000000)]),
         ("reallocs", [os.path.join(w, "reallocs"), "-n", n(2000000, 10000000)]),

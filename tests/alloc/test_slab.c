@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "tests/lib/testutil.h"
 #include "alloc/internal.h"
@@ -386,10 +387,15 @@ static void test_magazines_bounded_by_bytes(void **state)
 		most = (unsigned long)(2 + s->depot_max) * info.magazine_size;
 		assert_true(info.cached_objs <= most);
 		assert_true(info.cached_objs >= info.magazine_size);	/* they do cache */
-		/* a magazine holds MAG_BYTES, or MAG_MIN_ROUNDS big objects */
+		/*
+		 * a magazine holds MAG_BYTES, or MAG_MIN_ROUNDS big objects; the
+		 * depot depot_bytes: DEPOT_BYTES, more after a swing (this one
+		 * is, for objects of 4 KiB and up: test_depot_grows_for_a_swing)
+		 */
+		assert_true(s->depot_bytes <= DEPOT_GROW_BYTES);
 		assert_true(info.cached_objs * s->size <=
 			    2 * MAX((size_t)MAG_BYTES, (size_t)MAG_MIN_ROUNDS * s->size) +
-			    MAX((size_t)DEPOT_BYTES, (size_t)info.magazine_size * s->size));
+			    MAX((size_t)s->depot_bytes, (size_t)info.magazine_size * s->size));
 		kmem_cache_destroy(s);
 	}
 	free(p);
@@ -488,6 +494,168 @@ static void test_magazines_grow_under_contention(void **state)
 	assert_int_equal(kmem_cache_validate(s), 0);
 	kmem_cache_destroy(s);
 	kmem_cache_destroy(alone);
+	free(p);
+}
+
+/*
+ * A depot grows for one thread's swings (alloc/magazine.c 3): a thread
+ * that allocates SWING objects and then frees them, again and again,
+ * finds the depot empty on the way up and full on the way down; the depot
+ * doubles its bytes until it holds the swing, up to DEPOT_GROW_BYTES, and
+ * every object is still handed out once.  A shrink puts it back to
+ * DEPOT_BYTES.
+ */
+enum { SWING = 4096, SWINGS = 64 };
+
+static void swing(struct kmem_cache *s, void **p, unsigned int n, unsigned int times)
+{
+	for (unsigned int t = 0; t < times; t++) {
+		for (unsigned int i = 0; i < n; i++) {
+			assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
+			*(unsigned int *)p[i] = i;
+		}
+		for (unsigned int i = 0; i < n; i++) {
+			assert_int_equal(*(unsigned int *)p[i], i);
+			kmem_cache_free(s, p[i]);
+		}
+	}
+}
+
+static void test_depot_grows_for_a_swing(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("depotswing", 64, 0, SLAB_NO_MERGE, NULL);
+	void **p = malloc(SWING * sizeof(*p));
+	unsigned int rounds;
+
+	assert_non_null(s);
+	assert_non_null(p);
+	rounds = info_of(s).magazine_size;
+	if (rounds == 0 || SLAB_DEPOT_MAX == 0) {	/* debugged: no magazines */
+		kmem_cache_destroy(s);
+		free(p);
+		return;
+	}
+	assert_int_equal(s->depot_bytes, DEPOT_BYTES);
+	swing(s, p, SWING, SWINGS);
+	assert_true(s->depot_bytes > DEPOT_BYTES);
+	assert_true(s->depot_bytes <= DEPOT_GROW_BYTES);
+	assert_int_equal(s->depot_max,
+			 MIN(SLAB_DEPOT_MAX * (s->depot_bytes / DEPOT_BYTES),
+			     MAX(1U, s->depot_bytes / (rounds * s->size))));
+	/* it holds the swing now: (almost) no trip finds it empty or full */
+	assert_true((unsigned long)s->depot_max * rounds + 2 * rounds >= SWING ||
+		    s->depot_bytes == DEPOT_GROW_BYTES);
+	assert_true(info_of(s).cached_objs <= (unsigned long)(2 + s->depot_max) * rounds);
+	assert_int_equal(kmem_cache_validate(s), 0);
+	kmem_cache_shrink(s);
+	assert_int_equal(s->depot_bytes, DEPOT_BYTES);
+	kmem_cache_destroy(s);
+	free(p);
+}
+
+/*
+ * Swings of threads whose depot trips interleave (both allocate, then
+ * both free: waves) do not grow the depot (alloc/magazine.c 3).  Two
+ * threads take turns every STEP operations, so that each one's trips
+ * follow the other's.
+ */
+enum { STEP = 16, SHARED_SWINGS = 8 };
+struct shared_swing {
+	struct kmem_cache *s;
+	void **p;
+	sem_t go[2];
+};
+static struct shared_swing sw;
+
+static void *swing_half(void *arg)
+{
+	unsigned int me = (unsigned int)(uintptr_t)arg;
+	void **p = sw.p + me * (SWING / 2);
+
+	for (unsigned int t = 0; t < SHARED_SWINGS; t++) {
+		for (unsigned int i = 0; i < SWING / 2; i += STEP) {
+			sem_wait(&sw.go[me]);
+			for (unsigned int k = i; k < i + STEP; k++)
+				assert_non_null(p[k] = kmem_cache_alloc(sw.s, GFP_KERNEL));
+			sem_post(&sw.go[!me]);
+		}
+		for (unsigned int i = 0; i < SWING / 2; i += STEP) {
+			sem_wait(&sw.go[me]);
+			for (unsigned int k = i; k < i + STEP; k++)
+				kmem_cache_free(sw.s, p[k]);
+			sem_post(&sw.go[!me]);
+		}
+	}
+	return NULL;
+}
+
+static void test_depot_shared_swing_no_growth(void **state)
+{
+	pthread_t t[2];
+
+	sw.s = kmem_cache_create("depotshared", 64, 0, SLAB_NO_MERGE, NULL);
+	sw.p = malloc(SWING * sizeof(*sw.p));
+	assert_non_null(sw.s);
+	assert_non_null(sw.p);
+	sem_init(&sw.go[0], 0, 1);
+	sem_init(&sw.go[1], 0, 0);
+	for (uintptr_t k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, swing_half, (void *)k), 0);
+	for (unsigned int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	sem_destroy(&sw.go[0]);
+	sem_destroy(&sw.go[1]);
+	assert_int_equal(sw.s->depot_bytes, DEPOT_BYTES);
+	assert_int_equal(kmem_cache_validate(sw.s), 0);
+	kmem_cache_destroy(sw.s);
+	free(sw.p);
+}
+
+/*
+ * What a grown depot keeps is reaped (alloc/magazine.c 3): after a period
+ * of CONFIG_SLAB_DECAY_MS with no swing, the window end of another cache
+ * halves the grown depot and sends the magazines it did not need back to
+ * the slabs.
+ */
+static void test_depot_reaped_after_a_period(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("depotreap", 64, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *other = kmem_cache_create("depotother", 4096, 0, SLAB_NO_MERGE, NULL);
+	void **p = malloc(SWING * sizeof(*p));
+	unsigned int grown, nfull;
+	struct timespec nap = { CONFIG_SLAB_DECAY_MS / 1000, (CONFIG_SLAB_DECAY_MS % 1000) * 1000000L };
+
+	assert_non_null(s);
+	assert_non_null(other);
+	assert_non_null(p);
+	if (info_of(s).magazine_size == 0 || SLAB_DEPOT_MAX == 0 || CONFIG_SLAB_DECAY_MS > 5000) {
+		kmem_cache_destroy(s);
+		kmem_cache_destroy(other);
+		free(p);
+		return;
+	}
+	swing(s, p, SWING, SWINGS);	/* it grows, and ends full */
+	grown = s->depot_bytes;
+	assert_true(grown > DEPOT_BYTES);
+	nfull = s->depot_nfull;
+	assert_true(nfull > 0);
+	/*
+	 * Two periods: the first one saw the swings (the depot keeps its
+	 * size, and it was emptied in it: nothing to reap), the second one
+	 * nothing.  The other cache's trips end windows, which reap every
+	 * depot due.
+	 */
+	for (unsigned int period = 0; period < 2; period++) {
+		nanosleep(&nap, NULL);
+		nanosleep(&(struct timespec){ 0, 100000000L }, NULL);	/* the coarse clock's tick */
+		swing(other, p, 64, DEPOT_WINDOW / 4);
+	}
+	assert_int_equal(s->depot_bytes, grown / 2);
+	assert_true(s->depot_nfull < nfull);
+	assert_true(s->depot_nfull <= s->depot_max);
+	assert_int_equal(kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(other);
 	free(p);
 }
 
@@ -1493,6 +1661,9 @@ int main(void)
 		cmocka_unit_test(test_min_partial_kept),
 		cmocka_unit_test(test_magazines_bounded_by_bytes),
 		cmocka_unit_test(test_magazines_grow_under_contention),
+		cmocka_unit_test(test_depot_grows_for_a_swing),
+		cmocka_unit_test(test_depot_shared_swing_no_growth),
+		cmocka_unit_test(test_depot_reaped_after_a_period),
 		cmocka_unit_test(test_first_refill_is_a_page),
 		cmocka_unit_test(test_destroy_reports_leaks),
 		cmocka_unit_test(test_destroy_clean_is_silent),
