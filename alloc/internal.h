@@ -214,7 +214,8 @@ void pagemap_fork_unlock(void);
 #define MAG_GROW_BYTES (256U << 10)
 #define DEPOT_BYTES    (128U << 10)
 #define DEPOT_GROW_BYTES (2U << 20)	/* what a swinging depot may grow to (magazine.c 3) */
-#define DEPOT_GROW_TOTAL (4UL << 20)	/* and all depots together beyond DEPOT_BYTES each */
+#define DEPOT_GROW_MIN   (512UL << 10)	/* all depots together beyond DEPOT_BYTES each: */
+#define DEPOT_GROW_TOTAL (4UL << 20)	/* slabs' bytes / 8, within these */
 #define DEPOT_WINDOW   256U		/* depot trips per contention verdict */
 
 /*

@@ -50,9 +50,10 @@
  *    found no full magazine (the thread then fills from the slabs) and an
  *    eighth or more brought a full magazine the depot refused (emptied
  *    into the slabs), every object of the swing crosses the slab layer
- *    twice.  s->depot_bytes then doubles, up to DEPOT_GROW_BYTES per cache
- *    and DEPOT_GROW_TOTAL for all depots together (and the magazine count
- *    in proportion).  A depot that only fills (a program freeing what it
+ *    twice.  s->depot_bytes then doubles, up to DEPOT_GROW_BYTES per cache;
+ *    all depots together grow by at most an eighth of the slabs' memory,
+ *    within DEPOT_GROW_MIN..DEPOT_GROW_TOTAL (and the magazine count in
+ *    proportion).  A depot that only fills (a program freeing what it
  *    will not allocate again) or only empties (a heap that grows) never
  *    grows; nor one whose trips interleave threads (more than
  *    DEPOT_WINDOW / 64 of them contended): there the waves of several
@@ -61,9 +62,9 @@
  *    objects of 8 B-64 KiB, grew 40 depots: 61.7 MB mapped instead of
  *    44.8, page faults +29 %, CPU +70 %; within a 4 MiB total, +10 % and
  *    +17 %).  Blocks allocated in a batch and then freed in order, one
- *    thread (ns a pair, batch of 1600, medians of 3, pinned): 16 B 10.3
- *    -> 7.6, 256 B 13.6 -> 8.1, 1 KiB 19.7 -> 9.6; 4 KiB in batches of
- *    100 23.7 -> 11.4, 400 30.6 -> 17.7.
+ *    thread, one size per process (ns a pair, medians of 3, pinned): 16 B
+ *    x 1600 9.6 -> 7.1, 256 B x 1600 12.4 -> 7.6, 1 KiB x 400 13.4 ->
+ *    8.1, 4 KiB x 100 23.0 -> 10.8 (alloc/README.md).
  *
  *    What a depot keeps is reaped (Bonwick & Adams's working set): the
  *    fewest full magazines it held during a period of CONFIG_SLAB_DECAY_MS
@@ -175,18 +176,30 @@ unsigned int mag_size_cap(const struct kmem_cache *s)
 
 /*
  * Bytes by which all depots together are above DEPOT_BYTES each: at most
- * DEPOT_GROW_TOTAL, so that many classes swinging at once (waves of
- * objects of every size) do not each keep their swing (3).
+ * an eighth of the memory cut into slabs, between DEPOT_GROW_MIN and
+ * DEPOT_GROW_TOTAL, so that what depots keep stays in proportion to the
+ * heap (a small program's swings cannot double its footprint) and many
+ * classes swinging at once do not each keep their swing (3).
  */
 static unsigned long depots_grown;
+
+/* How much the depots may be grown by now (page_lock: innermost). */
+static unsigned long depot_budget(void)
+{
+	struct slab_mem_info m;
+
+	page_get_mem_info(&m);
+	return MIN(DEPOT_GROW_TOTAL, MAX(DEPOT_GROW_MIN, m.slab_bytes / 8));
+}
 
 /* Take @bytes of the growth budget; false if it has not that much left. */
 static bool depot_grant(unsigned long bytes)
 {
 	unsigned long g = __atomic_load_n(&depots_grown, __ATOMIC_RELAXED);
+	unsigned long most = depot_budget();
 
 	do {
-		if (g + bytes > DEPOT_GROW_TOTAL)
+		if (g + bytes > most)
 			return false;
 	} while (!__atomic_compare_exchange_n(&depots_grown, &g, g + bytes, true,
 					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));

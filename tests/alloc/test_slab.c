@@ -501,11 +501,12 @@ static void test_magazines_grow_under_contention(void **state)
  * A depot grows for one thread's swings (alloc/magazine.c 3): a thread
  * that allocates SWING objects and then frees them, again and again,
  * finds the depot empty on the way up and full on the way down; the depot
- * doubles its bytes until it holds the swing, up to DEPOT_GROW_BYTES, and
- * every object is still handed out once.  A shrink puts it back to
+ * doubles its bytes until it holds the swing (up to DEPOT_GROW_BYTES, and
+ * all depots by DEPOT_GROW_MIN at least), and every object is still
+ * handed out once.  A shrink puts it back to
  * DEPOT_BYTES.
  */
-enum { SWING = 4096, SWINGS = 64 };
+enum { SWING = 2048, SWINGS = 64 };	/* 128 KiB of 64-byte objects: within DEPOT_GROW_MIN */
 
 static void swing(struct kmem_cache *s, void **p, unsigned int n, unsigned int times)
 {
