@@ -14,10 +14,8 @@
 #     word after its size), every underflow of one (the guard word before
 #     its start: malloc's large blocks start 16 bytes into their pages),
 #     every write after free (its first 8 bytes: the free mark, checked
-#     when the block is handed out again: alloc/internal.h), every 1 MiB
-#     overflow of a small or medium block (it overwrites the marks of the
-#     free blocks after it, one of which the next allocations hand out)
-#     and every double free of malloc(0)'s block is
+#     when the block is handed out again: alloc/internal.h) and every
+#     double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
 #     write through malloc(0)'s block (a page that faults);
 #   - with FZPU, those too, and also every overflow and underflow of a
@@ -68,7 +66,7 @@ for c in $cases; do
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
 	underflow-*-large|underflow-1-huge|\
-	write-after-free-*|overflow-1mib-small|overflow-1mib-medium)
+	write-after-free-*)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
@@ -96,7 +94,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 73 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block, large overflows, underflows, 1 MiB overflows and writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block, large overflows, underflows and writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]
