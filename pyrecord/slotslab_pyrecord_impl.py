@@ -933,7 +933,9 @@ def dict_marks(instances, picked, itypes, c1, present):
     else:
         hit = set([c1]) if c1 in checked and any(
             map(mark, map(instances.__getitem__, picks))) else set()
-    for c in hit:
+    # in the order of their first instances, not the set's (the classes'
+    # addresses): which of two classes holding one table is its owner
+    for c in sorted(hit, key=itypes.index) if len(hit) > 1 else hit:
         pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes,
                                                                           repeat(c))))
         sel = dict_candidates(c, map(instances.__getitem__, pos),
