@@ -2007,12 +2007,19 @@ class Recorder(object):
         # construction, on its first instances): then every name goes at
         # "new".  (Measured: a coupon set on 1 order in 25 as it is made,
         # 40 names on the first and every hundredth of 20 000 instances.)
-        sizer = values_sizer() if CPYTHON else None
-        for c, h in held.items() if sizer is not None else ():
+        # (the sizer made only for a class that asks it: it imports
+        # _ctypes, ~1.1 ms, which a program without such a class may not
+        # need at all)
+        sizer = [] if CPYTHON else [None]
+        for c, h in held.items():
             if (len(h) == len(common[c]) or '__dict__' in common[c] or not has_dict(c) or
                     any(a.startswith('__table_') for a in h) or
-                    any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__) or
-                    not made_early(c, common[c], shapes, inst_shapes, instances, sizer)):
+                    any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__)):
+                continue
+            if not sizer:
+                sizer.append(values_sizer())
+            if (sizer[0] is None or
+                    not made_early(c, common[c], shapes, inst_shapes, instances, sizer[0])):
                 continue
             common[c] = set(h)
             # and a richest instance first, so that every name enters the
