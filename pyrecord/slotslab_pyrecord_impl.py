@@ -234,7 +234,7 @@ def dict_marker():
             w8, w16, w32, w40 = [span_from(b).cast('Q').__getitem__ for b in (8, 16, 32, 40)]
             names_ok = frozenset(range(1, SHARED_KEYS_MAX))
 
-            def checker(c, owner):
+            def checker(c, owner, kept=None):
                 off = c.__dictoffset__
 
                 def final(o):
@@ -303,7 +303,7 @@ def dict_marker():
             space = views[1]
             b8 = span_from(8).__getitem__
 
-            def checker(c, owner):
+            def checker(c, owner, kept=None):
                 """mark() of class c's instances, as one Python loop with
                 no call inside but the reads: the word before the GC header
                 read at the instance's address (a view from 24 bytes before
@@ -312,9 +312,19 @@ def dict_marker():
                 on this VM): ~2x faster; a table whose dict's address is in
                 owner (an instance checked before holds it) is marked -1,
                 the others' added to it, unless its refcount is 1 (no other
-                instance can hold it)."""
+                instance can hold it).  kept, a list: the keys pointer of
+                each instance marked 2 (detached values) is appended to it,
+                for classes_of_values(), which would read it again (one
+                int object a distinct pointer: lists of fresh ints cost
+                their pages, ~14 us each on this VM, more than a loop that
+                frees each int it made before the next).  (Chains of map()
+                over lists of the addresses were not faster: ~0.5 us an
+                instance either way, the reads' cache misses.)"""
                 detach = v13 and c.__flags__ & INLINE_VALUES
                 end = c.__basicsize__
+                if kept is not None:
+                    keep = kept.append
+                    one = {}.setdefault
 
                 def finals(objs):
                     """the marks of objs, a list (a loop: no Python call
@@ -329,7 +339,12 @@ def dict_marker():
                             continue
                         rc, used, keys, v = dict_head(space, d)
                         if v:
-                            put(2 if detach and v != a + end else 1)
+                            if detach and v != a + end:
+                                put(2)
+                                if kept is not None:
+                                    keep(one(keys, keys))
+                            else:
+                                put(1)
                             continue
                         if used not in names_ok:
                             put(0)
@@ -764,12 +779,14 @@ def with_values(sample):
         len(sample) - list(heads).count(0)
 
 
-def classes_of_values(instances, marks, classes):
+def classes_of_values(instances, pos, ms, classes, kept=None):
     """CPython 3.13: for each instance marked 2 (its values detached by a
-    __class__ assignment), the class whose shared keys its dict's values
-    are on (the class it was made as): {position: class}, those found.
-    Read in C loops where it can (the dict's pointer before the object,
-    its keys' at the dict's address plus 32)."""
+    __class__ assignment; pos, ms: the marked instances' positions and
+    marks), the class whose shared keys its dict's values are on (the
+    class it was made as): {position: class}, those found.  kept: the
+    keys pointers of the dicts of those marked 2, in order (dict_marks()
+    read them), else read here, in C loops where it can (the dict's pointer before the
+    object, its keys' at the dict's address plus 32)."""
     off = shared_keys_at()
     if off is None:
         return {}
@@ -778,7 +795,10 @@ def classes_of_values(instances, marks, classes):
     for c in classes:
         if c.__flags__ & INLINE_VALUES:
             keys[word(id(c) + off).value] = c
-    where = [i for i, m in marks if m == 2]
+    where = list(compress(pos, map(eq, ms, repeat(2))))
+    if kept is not None:
+        made = list(map(keys.get, kept))
+        return dict(compress(zip(where, made), map(is_not, made, repeat(None))))
     views = address_views() if w == 8 else None
     if views is None:
         out = {}
@@ -797,6 +817,7 @@ def classes_of_values(instances, marks, classes):
     return dict(compress(zip(where, made), map(is_not, made, repeat(None))))
 
 
+first_of = itemgetter(0)
 NOT_BYTE = b'\x01\x00' + bytes(bytearray(254))   # bytes.translate's: 0 <-> 1
 
 
@@ -868,8 +889,9 @@ def attributeless(c, each, sample):
 
 
 def dict_marks(instances, picked, itypes, c1, present):
-    """The instances whose __dict__ dict_marker() marks, as (positions in
-    instances, marks), two lists (a list of pairs made a tuple for each:
+    """The instances whose __dict__ dict_marker() marks, as [positions in
+    instances, marks, the keys pointers of the dicts of those marked 2
+    (None if the checker did not keep them)], three lists (a list of pairs made a tuple for each:
     fresh memory, ~14 us a page on this VM; array would import
     collections, ~4 ms), or
     None: READ_SAMPLES instances spread over
@@ -901,15 +923,22 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
 
-    out = ([], [])
+    out = [[], [], []]
 
     def check(c, objs, pos):
         """final() of objs (an iterable of class c's instances, at
         positions pos, an iterable), those marked added to out (their
-        positions, their marks); out, or None if none is marked."""
-        ms = list(map(final, objs)) if checker is None else checker(c, owner)(objs)
+        positions, their marks, and the keys pointers of the dicts of
+        those marked 2, as long as the checker gives them); out, or None
+        if none is marked."""
+        kept = []
+        ms = list(map(final, objs)) if checker is None else checker(c, owner, kept)(objs)
         out[0].extend(compress(pos, ms))
         out[1].extend(compress(ms, ms))
+        if out[2] is not None and len(kept) == ms.count(2):
+            out[2].extend(kept)
+        else:
+            out[2] = None
         return out if out[0] else None
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
@@ -933,7 +962,9 @@ def dict_marks(instances, picked, itypes, c1, present):
     else:
         hit = set([c1]) if c1 in checked and any(
             map(mark, map(instances.__getitem__, picks))) else set()
-    for c in hit:
+    # in the order of their first instances, not the set's (the classes'
+    # addresses): which of two classes holding one table is its owner
+    for c in sorted(hit, key=itypes.index) if len(hit) > 1 else hit:
         pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes,
                                                                           repeat(c))))
         sel = dict_candidates(c, map(instances.__getitem__, pos),
@@ -1832,7 +1863,7 @@ class Recorder(object):
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
-            pos, ms = marks
+            pos, ms, kept = marks
 
             def marked_shape(sh, m):
                 """The shape of an instance of shape sh marked m (1, a
@@ -1847,45 +1878,64 @@ class Recorder(object):
                 return shapes[m][held + ('__setclass_%s__' % names[c],)]
             marked = Memo(lambda k: marked_shape(*k))   # worked out once a (shape, mark)
             if 2 not in ms and -1 not in ms:
-                # the common case, in C loops, one mark (1 or a table's
-                # size) at a time: each marked instance's shape -> its new
-                # shape (worked out once a shape)
-                kinds = sorted(set(ms))
-                for m in kinds:
-                    at = list(compress(pos, map(eq, ms, repeat(m)))) if len(kinds) > 1 else pos
-                    news = list(map(Memo(lambda sh, m=m: marked[sh, m]).__getitem__,
-                                    map(inst_shapes.__getitem__, at)))
-                    nmarked += len(news) - news.count(None)
-                    if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
-                        inst_shapes = list(inst_shapes)
-                    deque(map(inst_shapes.__setitem__, at, news), 0)
-                    del at, news
+                # the common case, in C loops, in one pass (not one a kind
+                # of mark: kwargs' 40 000 under 3.13): each marked
+                # instance's (shape, mark: 1 or a table's size) -> its new
+                # shape (worked out once a pair)
+                news = list(map(marked.__getitem__, zip(map(inst_shapes.__getitem__, pos), ms)))
+                nmarked += len(news) - news.count(None)
+                if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
+                    inst_shapes = list(inst_shapes)
+                deque(map(inst_shapes.__setitem__, pos, news), 0)
+                del news
             else:
                 was = {}      # 3.13: detached values -> the class they were made for
                 if 2 in ms:
                     if instances is None:
                         instances = list(picked())
-                    was = classes_of_values(instances, zip(pos, ms), classes)
-                for i, m in zip(pos, ms):
-                    sh = inst_shapes[i]
-                    if sh is None:
-                        continue
-                    if m < 0:     # its dict is another's: left out
-                        note('dict-shared', shapes.cls[sh].__name__)
-                        if type(inst_shapes) is bytearray:
-                            inst_shapes = list(inst_shapes)
-                        inst_shapes[i] = None
-                        continue
-                    if m == 2:    # made as another class: "new" as that one, then setclass
-                        k = was.get(i)
-                        m = 1 if k is None or k is shapes.cls[sh] else k
-                    new = marked[sh, m]
-                    if new > 255 and type(inst_shapes) is bytearray:
+                    was = classes_of_values(instances, pos, ms, classes, kept)
+                if -1 not in ms:
+                    # in C loops: each marked instance's (shape, mark, or for a
+                    # detached one the class it was made as) -> its new shape and
+                    # whether it counts as marked (worked out once a pair)
+                    def made_as(key):
+                        sh, m = key
+                        if sh is None:
+                            return None, 0
+                        if type(m) is int:
+                            m = 1 if m == 2 else m    # (the class not found: a read)
+                        elif m is shapes.cls[sh]:
+                            m = 1
+                        return marked[sh, m], type(m) is int
+                    pairs = list(map(Memo(made_as).__getitem__,
+                                     zip(map(inst_shapes.__getitem__, pos), map(was.get, pos, ms))))
+                    news = list(map(first_of, pairs))
+                    nmarked += sum(map(itemgetter(1), pairs))
+                    if type(inst_shapes) is bytearray and max(news) > 255:
                         inst_shapes = list(inst_shapes)
-                    if isinstance(m, int):
-                        nmarked += 1
-                    inst_shapes[i] = new
-            del marks, pos, ms
+                    deque(map(inst_shapes.__setitem__, pos, news), 0)
+                    del pairs, news
+                else:
+                    for i, m in zip(pos, ms):
+                        sh = inst_shapes[i]
+                        if sh is None:
+                            continue
+                        if m < 0:     # its dict is another's: left out
+                            note('dict-shared', shapes.cls[sh].__name__)
+                            if type(inst_shapes) is bytearray:
+                                inst_shapes = list(inst_shapes)
+                            inst_shapes[i] = None
+                            continue
+                        if m == 2:    # made as another class: "new" as that one, then setclass
+                            k = was.get(i)
+                            m = 1 if k is None or k is shapes.cls[sh] else k
+                        new = marked[sh, m]
+                        if new > 255 and type(inst_shapes) is bytearray:
+                            inst_shapes = list(inst_shapes)
+                        if isinstance(m, int):
+                            nmarked += 1
+                        inst_shapes[i] = new
+            del marks, pos, ms, kept
         bytewise = type(inst_shapes) is bytearray     # no None in it
         # a list of the instances where they are read again: weak
         # references, odd ones, or a class of varying shapes (made_early)
@@ -1954,12 +2004,19 @@ class Recorder(object):
         # construction, on its first instances): then every name goes at
         # "new".  (Measured: a coupon set on 1 order in 25 as it is made,
         # 40 names on the first and every hundredth of 20 000 instances.)
-        sizer = values_sizer() if CPYTHON else None
-        for c, h in held.items() if sizer is not None else ():
+        # (the sizer made only for a class that asks it: it imports
+        # _ctypes, ~1.1 ms, which a program without such a class may not
+        # need at all)
+        sizer = [] if CPYTHON else [None]
+        for c, h in held.items():
             if (len(h) == len(common[c]) or '__dict__' in common[c] or not has_dict(c) or
                     any(a.startswith('__table_') for a in h) or
-                    any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__) or
-                    not made_early(c, common[c], shapes, inst_shapes, instances, sizer)):
+                    any(k is not object and '__slots__' in k.__dict__ for k in c.__mro__)):
+                continue
+            if not sizer:
+                sizer.append(values_sizer())
+            if (sizer[0] is None or
+                    not made_early(c, common[c], shapes, inst_shapes, instances, sizer[0])):
                 continue
             common[c] = set(h)
             # and a richest instance first, so that every name enters the

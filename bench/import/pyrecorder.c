@@ -109,7 +109,7 @@ int pyrecord_run(const struct pyrecord_opts *o, struct recorder_failure *f)
 	status = import_run_child(cargv, NULL, sig, "slotslab pyrecord", &pid);
 	free(cargv);
 	if (status == -1)
-		return recorder_fail(f, 1, "fork: %s", strerror(errno));
+		return recorder_fail(f, 1, "cannot start %s: %s", o->argv[0], strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && access(tmp, R_OK) != 0)
 		return f->status = 2;	/* the recorder refused its arguments: said why */
 	if (access(tmp, R_OK) != 0)
