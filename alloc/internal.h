@@ -522,18 +522,20 @@ static __always_inline bool should_failslab(const struct kmem_cache *s)
  * taken off a freelist must link to another free object of its slab
  * (take_from_slab: a second free overwrote the link with the object
  * itself), and one the magazine layer's slow or bulk path hands out must
- * read "freed" (free_marked), the fast path's (mag_pop) as well; anything
- * else is reported (debug_bad_mark: freed twice, or written while free)
- * and dropped.  The free fast path reads the mark of an object the
- * thread's table of recent frees names (tcache.recent, slab_free).  Costs
- * a store on free, in a line the caller has usually touched, and a load
- * and compare at allocation, in the line the caller is about to write
- * (alloc/README.md, "The allocation fast path checks the mark").
+ * read "freed" (free_marked); anything else is reported (debug_bad_mark:
+ * freed twice, or written while free) and dropped.  The free fast path
+ * reads the mark of an object the thread's table of recent frees names
+ * (tcache.recent, slab_free).  Costs a store on free, in a line the
+ * caller has usually touched.
  *
  * Not caught at once: a second free by another thread than the first,
  * after the first copy went back to its slab, or whose table entry
- * another object's free overwrote (the second copy to go out is caught: it
- * reads "live"); a write while free that spares the mark's word.
+ * another object's free overwrote; the fast path may hand such an object
+ * out twice before the magazine goes back to the slabs, and hands out a
+ * free object written since its free.  The allocation fast path does not
+ * check the mark: its load would wait for the line the free's store is
+ * still fetching, where the store alone overlaps the miss (alloc/README.md,
+ * "Why the allocation fast path does not check the mark").
  * A cache without magazines, so every cache under SLOTSLAB_DEBUG, checks
  * the mark before every free.
  */
@@ -676,13 +678,7 @@ static __always_inline bool freed_before(const struct kmem_cache *s, const struc
 	return unlikely(*r == obj || tc->displaced == obj) && unlikely(free_marked(s, obj));
 }
 
-void *mag_pop_bad(struct kmem_cache *s, void *obj, gfp_t gfp);
-
-/*
- * The top object of @slot's loaded magazine, which holds @avail > 0 of @s,
- * if its mark still reads "freed"; else it is reported and dropped
- * (mag_pop_bad), and the slow path hands out another.
- */
+/* The top object of @slot's loaded magazine, which holds @avail > 0 of @s. */
 static __always_inline void *mag_pop(struct kmem_cache *s, struct tc_slot *slot,
 				     unsigned int avail, gfp_t gfp)
 {
@@ -690,8 +686,6 @@ static __always_inline void *mag_pop(struct kmem_cache *s, struct tc_slot *slot,
 
 	hook_forget(&slot->loaded->objs[avail - 1]);
 	WRITE_ONCE(slot->avail, avail - 1);
-	if (unlikely(!free_marked(s, obj)))
-		return mag_pop_bad(s, obj, gfp);
 	stat_inc_local(&slot->allocs);
 	return hook_alloc(s, obj, gfp);
 }

@@ -753,17 +753,6 @@ again:
 }
 
 /**
- * mag_pop_bad - the allocation fast path popped @obj, whose mark does not
- * read "freed" (internal.h): report it, drop it (never handed out again),
- * and hand out an object from the slow path, which checks its own.
- */
-__attribute__((noinline, cold)) void *mag_pop_bad(struct kmem_cache *s, void *obj, gfp_t gfp)
-{
-	debug_bad_mark(s, obj);
-	return mag_alloc_slow(s, gfp, _RET_IP_);
-}
-
-/**
  * mag_free_slow - the thread's loaded magazine is full (or there is
  * none): the check for a second free, then hook_free() and the mark, then
  * swap, or trade the full previous magazine at the depot.

@@ -925,8 +925,8 @@ static void test_refree_after_handout_elsewhere(void **state)
 /*
  * A free object written before it is handed out again (a write after
  * free, an overflow of its neighbour) fails its mark where the magazine
- * layer checks it, here the bulk path: reported, dropped, never handed
- * out; the process carries on.
+ * layer checks it, the bulk path: reported, dropped, never handed out;
+ * the process carries on.  (The fast path does not check: internal.h.)
  */
 static void test_modified_free_object_dropped(void **state)
 {
@@ -950,40 +950,6 @@ static void test_modified_free_object_dropped(void **state)
 		fail_msg("a write after free was not reported:\n%s", err);
 	assert_non_null(strstr(err, "object dropped"));
 	kmem_cache_free_bulk(s, 64, q);
-	test_stderr_begin();
-	kmem_cache_destroy(s);		/* the dropped object counts as a leak */
-	(void)test_stderr_end();
-}
-
-/*
- * The same through the allocation fast path (mag_pop, internal.h): the
- * object just freed is on top of the magazine, and the next allocation
- * finds its mark overwritten: reported, dropped, another handed out.
- */
-static void test_modified_free_object_fast_path(void **state)
-{
-	struct kmem_cache *s = kmem_cache_create("waffast", 40, 0, SLAB_NO_MERGE, NULL);
-	void *p, *q;
-	const char *err;
-
-	if (RUNNING_ON_VALGRIND || info_of(s).magazine_size == 0) {	/* no magazines: debugged */
-		kmem_cache_destroy(s);
-		return;
-	}
-	q = kmem_cache_alloc(s, GFP_KERNEL);	/* the refill: a page of objects */
-	p = kmem_cache_alloc(s, GFP_KERNEL);	/* from the magazine */
-	kmem_cache_free(s, q);
-	kmem_cache_free(s, p);			/* on top */
-	*(volatile char *)p = 0x57;		/* the write after free, in the mark's word */
-	test_stderr_begin();
-	q = kmem_cache_alloc(s, GFP_KERNEL);	/* the fast path pops p */
-	err = test_stderr_end();
-	assert_non_null(q);
-	assert_ptr_not_equal(q, p);
-	if (!strstr(err, "BUG waffast: free object modified"))
-		fail_msg("a write after free was not reported at the next allocation:\n%s", err);
-	assert_non_null(strstr(err, "object dropped"));
-	kmem_cache_free(s, q);
 	test_stderr_begin();
 	kmem_cache_destroy(s);		/* the dropped object counts as a leak */
 	(void)test_stderr_end();
@@ -1709,7 +1675,6 @@ int main(void)
 		cmocka_unit_test(test_interleaved_free_same_entry),
 		cmocka_unit_test(test_refree_after_handout_elsewhere),
 		cmocka_unit_test(test_modified_free_object_dropped),
-		cmocka_unit_test(test_modified_free_object_fast_path),
 		cmocka_unit_test(test_debug_quarantine),
 		cmocka_unit_test(test_debug_quarantine_write_after_free),
 		cmocka_unit_test(test_validate),

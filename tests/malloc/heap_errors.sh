@@ -13,9 +13,9 @@
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
 #     word after its size), every underflow of one (the guard word before
 #     its start: malloc's large blocks start 16 bytes into their pages),
-#     every write after free (its first 8 bytes: the free mark, checked
-#     when the block is handed out again: alloc/internal.h) and every
-#     double free of malloc(0)'s block is
+#     every write after free of a large or huge block
+#     (its first 8 bytes: the free mark, checked when the block is handed
+#     out again) and every double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
 #     write through malloc(0)'s block (a page that faults);
 #   - with FZPU, those too, and also every overflow and underflow of a
@@ -66,7 +66,7 @@ for c in $cases; do
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
 	underflow-*-large|underflow-1-huge|\
-	write-after-free-*)
+	write-after-free-large|write-after-free-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
