@@ -406,6 +406,7 @@ struct kmem_cache {
 	unsigned int depot_nfull, depot_nempty;
 	unsigned int depot_max;        /* full magazines kept (magazine.c 3) */
 	unsigned int depot_bytes;      /* bytes of objects they may hold: DEPOT_BYTES.. DEPOT_GROW_BYTES */
+	unsigned long depot_granted;   /* of the depots' growth budget, what this one holds */
 	unsigned int depot_trips;      /* lock acquisitions in this window */
 	unsigned int depot_contended;  /* of them, found the lock held or last taken by another thread */
 	unsigned int depot_spills;     /* in this window: full magazines refused (emptied into slabs) */

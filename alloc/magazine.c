@@ -159,6 +159,7 @@ void mag_size_init(struct kmem_cache *s)
 	else
 		s->mag_size = MIN(rounds, MAX(MAG_MIN_ROUNDS, MAG_BYTES / s->size));
 	s->depot_bytes = DEPOT_BYTES;
+	s->depot_granted = 0;
 	s->depot_max = depot_magazines(s);
 	s->depot_trips = s->depot_contended = 0;
 	s->depot_spills = s->depot_misses = s->depot_low = 0;
@@ -211,6 +212,44 @@ static void depot_ungrant(unsigned long bytes)
 	__atomic_fetch_sub(&depots_grown, bytes, __ATOMIC_RELAXED);
 }
 
+/* What the full magazines of @s may hold now, in bytes of objects. */
+static unsigned long depot_capacity(const struct kmem_cache *s)
+{
+	return (unsigned long)s->depot_max * s->mag_size * s->size;
+}
+
+/*
+ * Double depot_bytes if the budget has the objects it adds: charged what
+ * the full magazines may hold more (for small objects the magazine count,
+ * not depot_bytes, is what binds).  Context: depot_lock held.
+ */
+static void depot_grow(struct kmem_cache *s)
+{
+	unsigned long before = depot_capacity(s), after;
+
+	s->depot_bytes *= 2;
+	after = (unsigned long)depot_magazines(s) * s->mag_size * s->size;
+	if (after > before && !depot_grant(after - before)) {
+		s->depot_bytes /= 2;
+		return;
+	}
+	if (after > before)
+		s->depot_granted += after - before;
+	WRITE_ONCE(s->depot_max, depot_magazines(s));
+}
+
+/* Halve depot_bytes (a period without a swing), or reset it; refund the budget.  depot_lock held. */
+static void depot_shrink(struct kmem_cache *s, bool reset)
+{
+	unsigned long back;
+
+	s->depot_bytes = reset ? DEPOT_BYTES : s->depot_bytes / 2;
+	back = s->depot_bytes == DEPOT_BYTES ? s->depot_granted : s->depot_granted / 2;
+	s->depot_granted -= back;
+	depot_ungrant(back);
+	WRITE_ONCE(s->depot_max, depot_magazines(s));
+}
+
 /**
  * mag_depot_trip - count a trip to the depot of @s, @contended if the lock
  * was found held; at the end of each window of DEPOT_WINDOW trips, grow the
@@ -235,10 +274,8 @@ bool mag_depot_trip(struct kmem_cache *s, bool contended)
 	if (s->depot_spills >= DEPOT_WINDOW / 8 && s->depot_misses >= DEPOT_WINDOW / 8 &&
 	    s->depot_contended <= DEPOT_WINDOW / 64) {
 		s->depot_swung = true;
-		if (s->depot_bytes < DEPOT_GROW_BYTES && depot_grant(s->depot_bytes)) {
-			s->depot_bytes *= 2;
-			WRITE_ONCE(s->depot_max, depot_magazines(s));
-		}
+		if (s->depot_bytes < DEPOT_GROW_BYTES)
+			depot_grow(s);
 	}
 	s->depot_trips = s->depot_contended = 0;
 	s->depot_spills = s->depot_misses = 0;
@@ -263,11 +300,8 @@ static struct magazine *depot_reap_locked(struct kmem_cache *s, uint32_t now,
 	if ((uint32_t)(now - s->depot_reap_ms) <= (uint32_t)CONFIG_SLAB_DECAY_MS)
 		return NULL;
 	s->depot_reap_ms = now;
-	if (!s->depot_swung && s->depot_bytes > DEPOT_BYTES) {
-		s->depot_bytes /= 2;
-		depot_ungrant(s->depot_bytes);
-		WRITE_ONCE(s->depot_max, depot_magazines(s));
-	}
+	if (!s->depot_swung && s->depot_bytes > DEPOT_BYTES)
+		depot_shrink(s, false);
 	s->depot_swung = false;
 	/* keep the newest nfull - low (what the period used), at most depot_max */
 	keep = MIN(s->depot_nfull - MIN(s->depot_low, s->depot_nfull), s->depot_max);
@@ -654,11 +688,8 @@ void mag_drain_depot(struct kmem_cache *s)
 	s->depot_full = s->depot_empty = NULL;
 	s->depot_nfull = s->depot_nempty = 0;
 	s->depot_low = 0;
-	if (s->depot_bytes > DEPOT_BYTES) {	/* back to its first size */
-		depot_ungrant(s->depot_bytes - DEPOT_BYTES);
-		s->depot_bytes = DEPOT_BYTES;
-		WRITE_ONCE(s->depot_max, depot_magazines(s));
-	}
+	if (s->depot_bytes > DEPOT_BYTES)	/* back to its first size */
+		depot_shrink(s, true);
 	pthread_mutex_unlock(&s->depot_lock);
 	depot_release(s, full, empty);
 }
