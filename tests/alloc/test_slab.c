@@ -411,6 +411,24 @@ static void test_magazines_bounded_by_bytes(void **state)
  * match; each thread's limit follows.  The same frees by one thread grow
  * nothing.
  */
+/*
+ * Run @fn in two threads (argument 0 and 1) that take turns through the
+ * semaphores @go (thread 0 first), and wait for both.
+ */
+static void run_in_turns(void *(*fn)(void *), sem_t go[2])
+{
+	pthread_t t[2];
+
+	sem_init(&go[0], 0, 1);
+	sem_init(&go[1], 0, 0);
+	for (uintptr_t k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, fn, (void *)k), 0);
+	for (unsigned int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	sem_destroy(&go[0]);
+	sem_destroy(&go[1]);
+}
+
 enum { TURNS = 4000 };
 struct turns {
 	struct kmem_cache *s;
@@ -439,7 +457,6 @@ static void test_magazines_grow_under_contention(void **state)
 	struct kmem_cache *alone = kmem_cache_create("magalone", 30720, 0, SLAB_NO_MERGE, NULL);
 	void **p = malloc(TURNS * sizeof(*p));
 	unsigned int start, cap;
-	pthread_t t[2];
 
 	assert_non_null(s);
 	assert_non_null(alone);
@@ -465,14 +482,7 @@ static void test_magazines_grow_under_contention(void **state)
 		assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
 	turns.s = s;
 	turns.p = p;
-	sem_init(&turns.go[0], 0, 1);
-	sem_init(&turns.go[1], 0, 0);
-	for (uintptr_t k = 0; k < 2; k++)
-		assert_int_equal(pthread_create(&t[k], NULL, take_turns, (void *)k), 0);
-	for (unsigned int k = 0; k < 2; k++)
-		pthread_join(t[k], NULL);
-	sem_destroy(&turns.go[0]);
-	sem_destroy(&turns.go[1]);
+	run_in_turns(take_turns, turns.go);
 
 	assert_int_equal(info_of(s).magazine_size, cap);
 	assert_int_equal(s->depot_max,
@@ -592,20 +602,11 @@ static void *swing_half(void *arg)
 
 static void test_depot_shared_swing_no_growth(void **state)
 {
-	pthread_t t[2];
-
 	sw.s = kmem_cache_create("depotshared", 64, 0, SLAB_NO_MERGE, NULL);
 	sw.p = malloc(SWING * sizeof(*sw.p));
 	assert_non_null(sw.s);
 	assert_non_null(sw.p);
-	sem_init(&sw.go[0], 0, 1);
-	sem_init(&sw.go[1], 0, 0);
-	for (uintptr_t k = 0; k < 2; k++)
-		assert_int_equal(pthread_create(&t[k], NULL, swing_half, (void *)k), 0);
-	for (unsigned int k = 0; k < 2; k++)
-		pthread_join(t[k], NULL);
-	sem_destroy(&sw.go[0]);
-	sem_destroy(&sw.go[1]);
+	run_in_turns(swing_half, sw.go);
 	assert_int_equal(sw.s->depot_bytes, DEPOT_BYTES);
 	assert_int_equal(kmem_cache_validate(sw.s), 0);
 	kmem_cache_destroy(sw.s);
