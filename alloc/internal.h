@@ -334,7 +334,6 @@ void mag_drain_depot(struct kmem_cache *s);
 void mag_size_init(struct kmem_cache *s);
 unsigned int mag_size_cap(const struct kmem_cache *s);
 bool mag_depot_trip(struct kmem_cache *s, bool contended);
-void mag_reap_depots(uint32_t now);
 void mag_cache_init(void);
 void mag_fork_child(void);
 unsigned int mag_pooled_tcaches(void);

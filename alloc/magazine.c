@@ -73,7 +73,7 @@
  *    depot that did not swing in it halves depot_bytes, down to
  *    DEPOT_BYTES.  Periods end at a window's end, checked against the
  *    coarse clock; the trip that ends one also reaps every other cache
- *    whose period is over (mag_reap_depots), so that a depot no thread
+ *    whose period is over (reap_depots), so that a depot no thread
  *    visits any more gives its objects back while the program runs on.
  *
  * 4. A free from another thread needs nothing special: magazines hold any
@@ -212,10 +212,10 @@ static void depot_ungrant(unsigned long bytes)
 	__atomic_fetch_sub(&depots_grown, bytes, __ATOMIC_RELAXED);
 }
 
-/* What the full magazines of @s may hold now, in bytes of objects. */
-static unsigned long depot_capacity(const struct kmem_cache *s)
+/* What @max full magazines of @s hold, in bytes of objects. */
+static unsigned long depot_capacity(const struct kmem_cache *s, unsigned int max)
 {
-	return (unsigned long)s->depot_max * s->mag_size * s->size;
+	return (unsigned long)max * s->mag_size * s->size;
 }
 
 /*
@@ -225,17 +225,18 @@ static unsigned long depot_capacity(const struct kmem_cache *s)
  */
 static void depot_grow(struct kmem_cache *s)
 {
-	unsigned long before = depot_capacity(s), after;
+	unsigned long before = depot_capacity(s, s->depot_max), more;
+	unsigned int max;
 
 	s->depot_bytes *= 2;
-	after = (unsigned long)depot_magazines(s) * s->mag_size * s->size;
-	if (after > before && !depot_grant(after - before)) {
+	max = depot_magazines(s);
+	more = depot_capacity(s, max) > before ? depot_capacity(s, max) - before : 0;
+	if (more && !depot_grant(more)) {
 		s->depot_bytes /= 2;
 		return;
 	}
-	if (after > before)
-		s->depot_granted += after - before;
-	WRITE_ONCE(s->depot_max, depot_magazines(s));
+	s->depot_granted += more;
+	WRITE_ONCE(s->depot_max, max);
 }
 
 /* Halve depot_bytes (a period without a swing), or reset it; refund the budget.  depot_lock held. */
@@ -349,15 +350,14 @@ static void depot_reap(struct kmem_cache *s, uint32_t now)
 	depot_release(s, full, empty);
 }
 
-static uint32_t depots_reaped_ms;	/* the last mag_reap_depots() */
+static uint32_t depots_reaped_ms;	/* the last reap_depots() */
 
-/**
- * mag_reap_depots - reap every cache's depot whose period is over, at most
- * once a period; skipped if slab_mutex is held (by this thread too: kmalloc
- * under slab_mutex).
- * Context: no allocator lock held.
+/*
+ * Reap every cache's depot whose period is over, at most once a period;
+ * skipped if slab_mutex is held (by this thread too: kmalloc under
+ * slab_mutex).  Context: no allocator lock held.
  */
-void mag_reap_depots(uint32_t now)
+static void reap_depots(uint32_t now)
 {
 	struct kmem_cache *s;
 
@@ -377,7 +377,7 @@ static void depot_window_end(struct kmem_cache *s)
 	uint32_t now = now_ms();
 
 	depot_reap(s, now);
-	mag_reap_depots(now);
+	reap_depots(now);
 }
 
 /*
