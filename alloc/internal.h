@@ -217,6 +217,7 @@ void pagemap_fork_unlock(void);
 #define DEPOT_GROW_MIN   (512UL << 10)	/* all depots together beyond DEPOT_BYTES each: */
 #define DEPOT_GROW_TOTAL (4UL << 20)	/* slabs' bytes / 8, within these */
 #define DEPOT_WINDOW   256U		/* depot trips per contention verdict */
+#define DEPOT_IDLE_WINDOWS 16UL	/* windows ended elsewhere that make a depot idle */
 
 /*
  * Empty slabs a cache keeps (min_partial): CONFIG_SLAB_MIN_PARTIAL, but no
@@ -414,6 +415,7 @@ struct kmem_cache {
 	uint32_t depot_reap_ms;        /* start of this reap period (now_ms) */
 	bool depot_swung;              /* a window of this period both spilled and missed */
 	const struct tcache *depot_last;  /* the thread cache of the last trip */
+	unsigned long depot_seen;      /* depot_windows at the last trip (magazine.c 3) */
 
 	/* statistics not kept per thread (atomic adds, slow paths only) */
 	unsigned long st_allocs, st_frees;       /* direct and exited threads */

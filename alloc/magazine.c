@@ -76,6 +76,19 @@
  *    whose period is over (reap_depots), so that a depot no thread
  *    visits any more gives its objects back while the program runs on.
  *
+ *    Idle depots are drained on an activity clock as well: depot_windows
+ *    counts the windows every cache ends, and a cache's depot_seen is its
+ *    value at the cache's last trip.  A depot whose cache made no trip
+ *    while DEPOT_IDLE_WINDOWS windows ended elsewhere (4096 trips of other
+ *    caches) gives all its full magazines back and its size goes back to
+ *    DEPOT_BYTES (drain_idle_depots, from a window end, at most once every
+ *    DEPOT_IDLE_WINDOWS): a short program that moves from one size to
+ *    another would otherwise keep each size's last swing until the decay
+ *    period ends, which it may never reach (bench/workloads/batch: the 16
+ *    and 64-byte depots, grown for batches of 1600, held 1472 objects
+ *    each through the 256-byte batches).  A cache that comes back refills
+ *    from its slabs.
+ *
  * 4. A free from another thread needs nothing special: magazines hold any
  *    object of the cache, whoever allocated it, and objects go back to
  *    their slabs under the cache's list_lock.
@@ -184,6 +197,9 @@ unsigned int mag_size_cap(const struct kmem_cache *s)
  */
 static unsigned long depots_grown;
 
+static unsigned long depot_windows;	/* windows ended, all caches (the activity clock) */
+static unsigned long depots_idle_scan;	/* depot_windows at the last drain_idle_depots() */
+
 /* How much the depots may be grown by now (page_lock: innermost). */
 static unsigned long depot_budget(void)
 {
@@ -265,8 +281,10 @@ bool mag_depot_trip(struct kmem_cache *s, bool contended)
 	unsigned int cap;
 
 	s->depot_contended += contended;
+	WRITE_ONCE(s->depot_seen, __atomic_load_n(&depot_windows, __ATOMIC_RELAXED));
 	if (++s->depot_trips < DEPOT_WINDOW)
 		return false;
+	__atomic_fetch_add(&depot_windows, 1, __ATOMIC_RELAXED);
 	cap = mag_size_cap(s);
 	if (s->depot_contended >= DEPOT_WINDOW / 8 && s->mag_size < cap) {
 		WRITE_ONCE(s->mag_size, MIN(cap, 2 * s->mag_size));
@@ -371,6 +389,28 @@ static void reap_depots(uint32_t now)
 	pthread_mutex_unlock(&slab_mutex);
 }
 
+static void depot_drain(struct kmem_cache *s, bool idle);
+
+/*
+ * Drain every depot whose cache has been idle for DEPOT_IDLE_WINDOWS of
+ * the activity clock (3), at most once every DEPOT_IDLE_WINDOWS; skipped
+ * if slab_mutex is held.  Context: no allocator lock held.
+ */
+static void drain_idle_depots(void)
+{
+	unsigned long w = __atomic_load_n(&depot_windows, __ATOMIC_RELAXED);
+	struct kmem_cache *s;
+
+	if (w - READ_ONCE(depots_idle_scan) < DEPOT_IDLE_WINDOWS ||
+	    pthread_mutex_trylock(&slab_mutex))
+		return;
+	WRITE_ONCE(depots_idle_scan, w);
+	list_for_each_entry(s, &slab_caches, list)
+		if (s->mag_size && w - READ_ONCE(s->depot_seen) >= DEPOT_IDLE_WINDOWS)
+			depot_drain(s, true);
+	pthread_mutex_unlock(&slab_mutex);
+}
+
 /* A window of @s ended (mag_depot_trip): reap it and the others, if due.  Unlocked. */
 static void depot_window_end(struct kmem_cache *s)
 {
@@ -378,6 +418,7 @@ static void depot_window_end(struct kmem_cache *s)
 
 	depot_reap(s, now);
 	reap_depots(now);
+	drain_idle_depots();
 }
 
 /*
@@ -677,12 +718,21 @@ static struct magazine *depot_put_full(struct kmem_cache *s, struct magazine *m,
 	return m;
 }
 
-/** mag_drain_depot - empty the depot of @s into the slabs */
-void mag_drain_depot(struct kmem_cache *s)
+/*
+ * Empty the depot of @s into the slabs, its size back to DEPOT_BYTES; with
+ * @idle only if it holds something and its cache is still idle (3), as
+ * checked under the lock.
+ */
+static void depot_drain(struct kmem_cache *s, bool idle)
 {
 	struct magazine *full, *empty;
 
 	pthread_mutex_lock(&s->depot_lock);
+	if (idle && (__atomic_load_n(&depot_windows, __ATOMIC_RELAXED) - s->depot_seen <
+		     DEPOT_IDLE_WINDOWS || (!s->depot_nfull && s->depot_bytes == DEPOT_BYTES))) {
+		pthread_mutex_unlock(&s->depot_lock);
+		return;
+	}
 	full = s->depot_full;
 	empty = s->depot_empty;
 	s->depot_full = s->depot_empty = NULL;
@@ -692,6 +742,12 @@ void mag_drain_depot(struct kmem_cache *s)
 		depot_shrink(s, true);
 	pthread_mutex_unlock(&s->depot_lock);
 	depot_release(s, full, empty);
+}
+
+/** mag_drain_depot - empty the depot of @s into the slabs */
+void mag_drain_depot(struct kmem_cache *s)
+{
+	depot_drain(s, false);
 }
 
 /* ---- slow paths ----------------------------------------------------------- */

@@ -662,6 +662,46 @@ static void test_depot_reaped_after_a_period(void **state)
 }
 
 /*
+ * A depot whose cache makes no trip while other caches end
+ * DEPOT_IDLE_WINDOWS windows is drained, without waiting for the decay
+ * period (alloc/magazine.c 3): a grown one goes back to DEPOT_BYTES and
+ * its full magazines to the slabs; the busy cache's depot is left alone.
+ */
+static void test_depot_drained_when_idle(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("depotidle", 64, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *busy = kmem_cache_create("depotbusy", 64, 0, SLAB_NO_MERGE, NULL);
+	void **p = malloc(SWING * sizeof(*p));
+	unsigned int rounds;
+
+	assert_non_null(s);
+	assert_non_null(busy);
+	assert_non_null(p);
+	rounds = info_of(s).magazine_size;
+	if (rounds == 0 || SLAB_DEPOT_MAX == 0) {	/* debugged: no magazines */
+		kmem_cache_destroy(s);
+		kmem_cache_destroy(busy);
+		free(p);
+		return;
+	}
+	swing(s, p, SWING, SWINGS);	/* it grows, and ends full */
+	assert_true(s->depot_bytes > DEPOT_BYTES);
+	assert_true(s->depot_nfull > 0);
+	/* each swing of SWING objects is 2 * SWING / rounds trips of busy's */
+	swing(busy, p, SWING, (unsigned int)(3 * DEPOT_IDLE_WINDOWS * DEPOT_WINDOW * rounds / (2 * SWING)));
+	assert_int_equal(s->depot_bytes, DEPOT_BYTES);
+	assert_int_equal(s->depot_nfull, 0);
+	assert_true(info_of(s).cached_objs <= 2 * rounds);	/* this thread's magazines */
+	assert_true(busy->depot_bytes > DEPOT_BYTES);
+	assert_true(busy->depot_nfull > 0);
+	assert_int_equal(kmem_cache_validate(s), 0);
+	assert_int_equal(kmem_cache_validate(busy), 0);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(busy);
+	free(p);
+}
+
+/*
  * A thread's first refill from the slabs takes a page of objects, then
  * twice as many each time up to a full magazine: one allocation from a
  * new cache keeps one page of it in the magazine, not 32 KiB.
@@ -1666,6 +1706,7 @@ int main(void)
 		cmocka_unit_test(test_depot_grows_for_a_swing),
 		cmocka_unit_test(test_depot_shared_swing_no_growth),
 		cmocka_unit_test(test_depot_reaped_after_a_period),
+		cmocka_unit_test(test_depot_drained_when_idle),
 		cmocka_unit_test(test_first_refill_is_a_page),
 		cmocka_unit_test(test_destroy_reports_leaks),
 		cmocka_unit_test(test_destroy_clean_is_silent),
