@@ -819,6 +819,8 @@ def classes_of_values(instances, pos, ms, classes, kept=None):
 
 first_of = itemgetter(0)
 NOT_BYTE = b'\x01\x00' + bytes(bytearray(254))   # bytes.translate's: 0 <-> 1
+ONE_BYTE = b'\x00\x01' + bytes(bytearray(254))    # bytes.translate's: 1 if 1, else 0
+TWO_BYTE = b'\x00\x00\x01' + bytes(bytearray(253))  # bytes.translate's: 1 if 2, else 0
 
 
 def dict_candidates(c, insts, sample):
@@ -835,7 +837,19 @@ def dict_candidates(c, insts, sample):
     instance, ~0.2 us; rare.py's 30 000 instances under 3.12: 6 -> 3 ms.)
     None too when over a quarter of sample (some of insts) may have a dict
     (a class whose instances changed class: every one has a dict), where
-    this pass would only add to mark's."""
+    this pass would only add to mark's.
+    CPython 3.13, a class with inline values: the same read takes the
+    values' valid byte too (after the object, at its __basicsize__ + 3),
+    and an instance whose dict wraps its valid inline values (the program
+    read __dict__: mark 1, as mark() would find in the dict) is 2, its
+    dict not read: a dict is made on its instance's values and holds them
+    until it stops (made combined, or the values detached by a __class__
+    assignment or a __dict__ assignment: each clears the byte), so only
+    a dict beside invalid values is checked (tests/advise/pyprogs/
+    kwargs.py, 30 000 read ones no longer in mark's loop: the dict checks
+    ~30 -> ~26 ms).  The dict's pointer is read as eight bools, one a
+    byte (no int made: a key of the pointer's zero bytes and the valid
+    byte)."""
     if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
     if not c.__flags__ & MANAGED_DICT or address_views() is None:
@@ -847,6 +861,12 @@ def dict_candidates(c, insts, sample):
         def may(objs):        # the tag bit, inverted (NULL too: mark() says 0)
             return bytearray(map(and_, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))),
                                  repeat(1))).translate(NOT_BYTE)
+    elif sys.version_info[:2] == (3, 13) and c.__flags__ & INLINE_VALUES:
+        read = Struct('<8?%dxB' % (16 + c.__basicsize__ + 3)).unpack_from
+        kind = Memo(lambda k: (2 if k[8] == 1 else 1) if any(k[:8]) else 0)
+
+        def may(objs):
+            return bytearray(map(kind.__getitem__, map(read, repeat(pre), map(id, objs))))
     else:
         def may(objs):
             return bytearray(map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs)))))
@@ -925,6 +945,17 @@ def dict_marks(instances, picked, itypes, c1, present):
 
     out = [[], [], []]
 
+    def checked_some(c, objs, pos, sel):
+        """check() of those of objs (at positions pos, a list or count())
+        that sel (dict_candidates()) says 1 for; those it says 2 for are
+        marked 1, added first (the order of out's marks matters only
+        among those check() adds)."""
+        read = sel.translate(TWO_BYTE)
+        out[0].extend(compress(pos if type(pos) is list else count(), read))
+        out[1].extend(repeat(1, read.count(b'\x01')))
+        sel = sel.translate(ONE_BYTE)
+        return check(c, compress(objs, sel), compress(pos, sel))
+
     def check(c, objs, pos):
         """final() of objs (an iterable of class c's instances, at
         positions pos, an iterable), those marked added to out (their
@@ -948,6 +979,8 @@ def dict_marks(instances, picked, itypes, c1, present):
         sel = dict_candidates(c1, picked(), sample)
         if sel is None:
             return check(c1, picked(), count())
+        if 2 in sel:
+            return checked_some(c1, picked(), count(), sel)
         return check(c1, compress(picked(), sel), compress(count(), sel))
     n = len(instances)
     # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
@@ -969,6 +1002,9 @@ def dict_marks(instances, picked, itypes, c1, present):
                                                                           repeat(c))))
         sel = dict_candidates(c, map(instances.__getitem__, pos),
                               [instances[i] for i in pos[::max(1, len(pos) // 64)]])
+        if sel is not None and 2 in sel:
+            checked_some(c, map(instances.__getitem__, pos), pos, sel)
+            continue
         if sel is not None:
             pos = list(compress(pos, sel))
         check(c, map(instances.__getitem__, pos), pos)
