@@ -44,9 +44,11 @@ import os
 import sys
 from itertools import compress, count, islice, repeat, tee
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, or_, rshift, truth
+    from _operator import (add, and_, attrgetter, eq, getitem, is_, is_not, itemgetter, lt, or_,
+                           rshift, truth)
 except ImportError:
-    from operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, or_, rshift, truth
+    from operator import (add, and_, attrgetter, eq, getitem, is_, is_not, itemgetter, lt, or_,
+                          rshift, truth)
 
 try:
     from _collections import deque
@@ -821,7 +823,10 @@ first_of = itemgetter(0)
 NOT_BYTE = b'\x01\x00' + bytes(bytearray(254))   # bytes.translate's: 0 <-> 1
 BIT_TABLES = [bytes(bytearray([0, 1 << j]) + bytearray(254)) for j in range(8)]  # 1 -> bit j
 ONE_BYTE = b'\x00\x01' + bytes(bytearray(254))    # bytes.translate's: 1 if 1, else 0
-TWO_BYTE = b'\x00\x00\x01' + bytes(bytearray(253))  # bytes.translate's: 1 if 2, else 0
+# dict_marks()'s codes, a byte a mark: 0, 1 and 2 as they are, a table's
+# size its log2 (8 and up: 3 and up), -1 (a dict another holds) 255
+MARK_OF_CODE = [0, 1, 2] + [1 << b for b in range(3, 255)] + [-1]
+MARK_CODES = dict((m, b) for b, m in enumerate(MARK_OF_CODE))
 
 
 def dict_candidates(c, insts, sample):
@@ -910,11 +915,13 @@ def attributeless(c, each, sample):
 
 
 def dict_marks(instances, picked, itypes, c1, present):
-    """The instances whose __dict__ dict_marker() marks, as [positions in
-    instances, marks, the keys pointers of the dicts of those marked 2
-    (None if the checker did not keep them)], three lists (a list of pairs made a tuple for each:
-    fresh memory, ~14 us a page on this VM; array would import
-    collections, ~4 ms), or
+    """The instances whose __dict__ dict_marker() marks: where none is
+    marked 2 or -1, a bytearray of a code an instance (MARK_CODES: 0 not
+    marked), in their order (no list of positions: an int each, fresh
+    memory, ~14 us a page on this VM); else as [positions in instances,
+    marks, the keys pointers of the dicts of those marked 2 (None if the
+    checker did not keep them)], three lists (a list of pairs made a
+    tuple for each; array would import collections, ~4 ms), or
     None: READ_SAMPLES instances spread over
     all, and each class's first; a class where one is marked has all its
     instances checked.  Only instances of classes it applies to are looked
@@ -944,72 +951,90 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
 
-    out = [[], [], []]
+    kept = [[]]       # the keys pointers of those marked 2, in order (None: not given)
+    done = []         # per class checked: (which instances are its, or None: all; codes)
+    which = None      # each instance's class's number among those checked (0: another)
 
-    def checked_some(c, objs, pos, sel):
-        """check() of those of objs (at positions pos, a list or count())
-        that sel (dict_candidates()) says 1 for; those it says 2 for are
-        marked 1, added first (the order of out's marks matters only
-        among those check() adds)."""
-        read = sel.translate(TWO_BYTE)
-        out[0].extend(compress(pos if type(pos) is list else count(), read))
-        out[1].extend(repeat(1, read.count(b'\x01')))
-        sel = sel.translate(ONE_BYTE)
-        return check(c, compress(objs, sel), compress(pos, sel))
-
-    def check(c, objs, pos):
-        """final() of objs (an iterable of class c's instances, at
-        positions pos, an iterable), those marked added to out (their
-        positions, their marks, and the keys pointers of the dicts of
-        those marked 2, as long as the checker gives them); out, or None
-        if none is marked."""
-        kept = []
-        ms = list(map(final, objs)) if checker is None else checker(c, owner, kept)(objs)
-        out[0].extend(compress(pos, ms))
-        out[1].extend(compress(ms, ms))
-        if out[2] is not None and len(kept) == ms.count(2):
-            out[2].extend(kept)
+    def codes_of(c, objs, sel):
+        """The marks of objs (class c's instances, an iterable) as a
+        bytearray of codes (MARK_CODES): those sel (dict_candidates(), or
+        None: all) says 1 for checked by final(), those it says 2 for
+        marked 1, the others not; the keys pointers the checker keeps of
+        those marked 2 added to kept's."""
+        k = []
+        if sel is not None:
+            objs = compress(objs, sel.translate(ONE_BYTE))
+        ms = list(map(final, objs)) if checker is None else checker(c, owner, k)(objs)
+        if kept[0] is not None and len(k) == ms.count(2):
+            kept[0].extend(k)
         else:
-            out[2] = None
-        return out if out[0] else None
+            kept[0] = None
+        codes = bytearray(map(MARK_CODES.__getitem__, ms))
+        if sel is None:
+            return codes
+        # merged back in their order: sel's 0 -> 0, 2 -> 1, 1 -> the next
+        return bytearray(map(next, map([repeat(0), iter(codes), repeat(1)].__getitem__, sel)))
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
             return None
         # mark() called only for those that may have a dict
-        sel = dict_candidates(c1, picked(), sample)
-        if sel is None:
-            return check(c1, picked(), count())
-        if 2 in sel:
-            return checked_some(c1, picked(), count(), sel)
-        return check(c1, compress(picked(), sel), compress(count(), sel))
-    n = len(instances)
-    # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
-    # a loop over a list (docs[::2]) is not missed by an even stride
-    step = max(1, n // READ_SAMPLES)
-    while step > 1 and any(step % p == 0 for p in (2, 3, 5, 7)):
-        step += 1
-    picks = range(0, n, step)
-    if c1 is None:
-        picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
-        hit = set([itypes[i] for i in picks if mark(instances[i])])
+        done.append((None, codes_of(c1, picked(), dict_candidates(c1, picked(), sample))))
     else:
-        hit = set([c1]) if c1 in checked and any(
-            map(mark, map(instances.__getitem__, picks))) else set()
-    # in the order of their first instances, not the set's (the classes'
-    # addresses): which of two classes holding one table is its owner
-    for c in sorted(hit, key=itypes.index) if len(hit) > 1 else hit:
-        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes,
-                                                                          repeat(c))))
-        sel = dict_candidates(c, map(instances.__getitem__, pos),
-                              [instances[i] for i in pos[::max(1, len(pos) // 64)]])
-        if sel is not None and 2 in sel:
-            checked_some(c, map(instances.__getitem__, pos), pos, sel)
-            continue
-        if sel is not None:
-            pos = list(compress(pos, sel))
-        check(c, map(instances.__getitem__, pos), pos)
-    return out if out[0] else None
+        n = len(instances)
+        # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
+        # a loop over a list (docs[::2]) is not missed by an even stride
+        step = max(1, n // READ_SAMPLES)
+        while step > 1 and any(step % p == 0 for p in (2, 3, 5, 7)):
+            step += 1
+        picks = range(0, n, step)
+        if c1 is None:
+            picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
+            hit = set([itypes[i] for i in picks if mark(instances[i])])
+        else:
+            hit = set([c1]) if c1 in checked and any(
+                map(mark, map(instances.__getitem__, picks))) else set()
+        # in the order of their first instances, not the set's (the classes'
+        # addresses): which of two classes holding one table is its owner
+        hit = sorted(hit, key=itypes.index) if len(hit) > 1 else list(hit)
+        if c1 is None and 0 < len(hit) < 256:
+            # each instance's class's number among them (0: another), in
+            # one pass; a class's instances picked by a translate of it
+            number = Memo(lambda c: 0)
+            number.update((c, j) for j, c in enumerate(hit, 1))
+            which = bytearray(map(number.__getitem__, itypes))
+        for j, c in enumerate(hit, 1):
+            mine = None
+            if which is not None:
+                mine = which.translate(bytes(bytearray(b == j for b in range(256))))
+            elif c1 is None:
+                mine = bytearray(map(is_, itypes, repeat(c)))
+            k = n if mine is None else mine.count(b'\x01')
+            sample = list(islice(instances if mine is None else compress(instances, mine),
+                                 0, None, max(1, k // 64)))
+            sel = dict_candidates(c, instances if mine is None else compress(instances, mine),
+                                  sample)
+            done.append((mine, codes_of(c, instances if mine is None else
+                                        compress(instances, mine), sel)))
+    if not any(len(codes) - codes.count(b'\x00') for mine, codes in done):
+        return None
+    if not any(2 in codes or 255 in codes for mine, codes in done):
+        # marks 1 and tables only: a code an instance, in their order
+        if len(done) == 1 and done[0][0] is None:
+            return done[0][1]
+        if which is not None:  # each instance's class's next code (0: another's)
+            codes = [repeat(0)] + [iter(codes) for mine, codes in done]
+            return bytearray(map(next, map(codes.__getitem__, which)))
+        mk = bytearray(len(instances))
+        for mine, codes in done:
+            mk = bytearray(map(or_, mk, map(next, map([repeat(0), iter(codes)].__getitem__, mine))))
+        return mk
+    # as lists: the marked ones' positions and marks, class by class
+    out = [[], [], kept[0]]
+    for mine, codes in done:
+        out[0].extend(compress(count() if mine is None else compress(count(), mine), codes))
+        out[1].extend(map(MARK_OF_CODE.__getitem__, filter(None, codes)))
+    return out
 
 
 def made_early(c, common, shapes, inst_shapes, instances, sizer):
@@ -1777,8 +1802,9 @@ class Recorder(object):
                     sel = bytearray(map(lt, repeat(len(full) + extra), lens))
             bits = []
             for j, a in enumerate(some):
-                b = bytearray(map(is_not, map(getattr, insts if sel is None else compress(insts, sel),
-                                              repeat(a), repeat(MISSING)), repeat(MISSING)))
+                objs = insts if sel is None else compress(insts, sel)
+                b = bytearray(map(is_not, map(getattr, objs, repeat(a), repeat(MISSING)),
+                                  repeat(MISSING)))
                 if len(some) <= 8 and bits:   # bit j of the code
                     b = bytearray(map(or_, bits[0], b.translate(BIT_TABLES[j])))
                     del bits[:]
@@ -1946,15 +1972,15 @@ class Recorder(object):
                     inst_shapes = list(inst_shapes)
             else:
                 # merged back in the instances' order: each one's class's next
+                # (to be marked: left an iterator, made a list once marked)
                 for c in per:
                     per[c] = iter(per[c])
-                inst_shapes = list(map(next, map(per.__getitem__,
-                                                 itypes or repeat(c1, len(instances)))))
+                inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
+                if type(marks) is not bytearray:
+                    inst_shapes = list(inst_shapes)
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
-            pos, ms, kept = marks
-
             def marked_shape(sh, m):
                 """The shape of an instance of shape sh marked m (1, a
                 table's size, or the class it was made as)."""
@@ -1967,6 +1993,29 @@ class Recorder(object):
                     return shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
                 return shapes[m][held + ('__setclass_%s__' % names[c],)]
             marked = Memo(lambda k: marked_shape(*k))   # worked out once a (shape, mark)
+        if type(marks) is bytearray:
+            # marks 1 and tables only, a code an instance (dict_marks()):
+            # each instance's new shape in one pass over all, in C loops,
+            # from its code's row (shape -> new shape, worked out once a
+            # pair; code 0's keeps it), no list of positions made
+            # (kwargs.py under 3.13: 40 000 of them, ~14 ms less)
+            rows = Memo(lambda code: Memo(lambda sh, m=MARK_OF_CODE[code]: marked[sh, m])
+                        if code else Memo(lambda sh: sh))
+            news = map(getitem, map(rows.__getitem__, marks), inst_shapes)
+            if type(inst_shapes) is bytearray:
+                try:
+                    inst_shapes = bytearray(news)
+                except ValueError:        # (a number past 255: a list)
+                    inst_shapes = list(map(getitem, map(rows.__getitem__, marks), inst_shapes))
+            else:
+                inst_shapes = list(news)
+            # (an odd instance's shape, None, stays None: not counted)
+            nmarked = len(marks) - marks.count(b'\x00')
+            if type(inst_shapes) is not bytearray and None in inst_shapes:
+                nmarked -= sum(compress(map(is_, inst_shapes, repeat(None)), marks))
+            del news, rows, marks
+        elif marks is not None:
+            pos, ms, kept = marks
             if 2 not in ms and -1 not in ms:
                 # the common case, in C loops, in one pass (not one a kind
                 # of mark: kwargs' 40 000 under 3.13): each marked
