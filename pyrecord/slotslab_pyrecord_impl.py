@@ -824,9 +824,14 @@ NOT_BYTE = b'\x01\x00' + bytes(bytearray(254))   # bytes.translate's: 0 <-> 1
 BIT_TABLES = [bytes(bytearray([0, 1 << j]) + bytearray(254)) for j in range(8)]  # 1 -> bit j
 ONE_BYTE = b'\x00\x01' + bytes(bytearray(254))    # bytes.translate's: 1 if 1, else 0
 # dict_marks()'s codes, a byte a mark: 0, 1 and 2 as they are, a table's
-# size its log2 (8 and up: 3 and up), -1 (a dict another holds) 255
-MARK_OF_CODE = [0, 1, 2] + [1 << b for b in range(3, 255)] + [-1]
-MARK_CODES = dict((m, b) for b, m in enumerate(MARK_OF_CODE))
+# size its log2 (8 and up: 3 to 63), 2 of an instance made as the K-th
+# class dict_marks() names 64 + K, -1 (a dict another holds) 255
+MADE_AS = 64          # the first code of a mark 2 made as a class
+MARK_OF_CODE = [0, 1, 2] + [1 << b for b in range(3, MADE_AS)] + [2] * 191 + [-1]
+MARK_CODES = dict((m, b) for b, m in enumerate(MARK_OF_CODE[:MADE_AS]))
+MARK_CODES[-1] = 255
+NOT_TWO = bytes(bytearray(b if b != 2 else 0 for b in range(256)))  # translate's: 2 -> 0
+TWO_BYTE = b'\x00\x00\x01' + bytes(bytearray(253))  # translate's: 1 if 2, else 0
 
 
 def dict_candidates(c, insts, sample):
@@ -914,11 +919,15 @@ def attributeless(c, each, sample):
     return bare(each())
 
 
-def dict_marks(instances, picked, itypes, c1, present):
+def dict_marks(instances, picked, itypes, c1, present, classes=()):
     """The instances whose __dict__ dict_marker() marks: where none is
     marked 2 or -1, a bytearray of a code an instance (MARK_CODES: 0 not
     marked), in their order (no list of positions: an int each, fresh
-    memory, ~14 us a page on this VM); else as [positions in instances,
+    memory, ~14 us a page on this VM), with the list of the classes
+    (classes: the user's) the instances marked 2 (their values detached
+    by a __class__ assignment, CPython 3.13) were made as (code MADE_AS +
+    K: the K-th; classes_of_values() tells them by their dict's keys
+    pointer, the checker keeps), a pair; else as [positions in instances,
     marks, the keys pointers of the dicts of those marked 2 (None if the
     checker did not keep them)], three lists (a list of pairs made a
     tuple for each; array would import collections, ~4 ms), or
@@ -952,6 +961,27 @@ def dict_marks(instances, picked, itypes, c1, present):
         return m
 
     kept = [[]]       # the keys pointers of those marked 2, in order (None: not given)
+    made_as = []      # the classes those marked 2 were made as, by code
+
+    def made_code(keys):
+        """The code of a mark 2 whose dict's keys pointer is keys: its
+        class's (MADE_AS + K), 2 if none (LookupError past 191)."""
+        if not made_as:
+            made_as.append(None)      # (K counts from 1: code MADE_AS is none)
+            off = shared_keys_at()
+            word = memory()[0]
+            by_keys.update((word(id(c) + off).value, c) for c in classes
+                           if off is not None and c.__flags__ & INLINE_VALUES)
+        c = by_keys.get(keys)
+        if c is None:
+            return 2
+        if c not in made_as:
+            if len(made_as) >= 191:
+                raise LookupError('too many classes')
+            made_as.append(c)
+        return MADE_AS + made_as.index(c)
+    by_keys = {}
+    made_code = Memo(made_code)
     done = []         # per class checked: (which instances are its, or None: all; codes)
     which = None      # each instance's class's number among those checked (0: another)
 
@@ -970,6 +1000,17 @@ def dict_marks(instances, picked, itypes, c1, present):
         else:
             kept[0] = None
         codes = bytearray(map(MARK_CODES.__getitem__, ms))
+        if kept[0] is not None and 2 in codes:
+            # each 2's class made as, from its keys pointer (a 2 stays if
+            # that fails: the lists then)
+            try:
+                made = list(map(made_code.__getitem__, k))
+            except LookupError:
+                made = None
+            if made is not None:
+                codes = bytearray(map(or_, codes.translate(NOT_TWO),
+                                      map(next, map([repeat(0), iter(made)].__getitem__,
+                                                    codes.translate(TWO_BYTE)))))
         if sel is None:
             return codes
         # merged back in their order: sel's 0 -> 0, 2 -> 1, 1 -> the next
@@ -1019,16 +1060,16 @@ def dict_marks(instances, picked, itypes, c1, present):
     if not any(len(codes) - codes.count(b'\x00') for mine, codes in done):
         return None
     if not any(2 in codes or 255 in codes for mine, codes in done):
-        # marks 1 and tables only: a code an instance, in their order
+        # no -1, each 2's class known: a code an instance, in their order
         if len(done) == 1 and done[0][0] is None:
-            return done[0][1]
+            return done[0][1], made_as
         if which is not None:  # each instance's class's next code (0: another's)
             codes = [repeat(0)] + [iter(codes) for mine, codes in done]
-            return bytearray(map(next, map(codes.__getitem__, which)))
+            return bytearray(map(next, map(codes.__getitem__, which))), made_as
         mk = bytearray(len(instances))
         for mine, codes in done:
             mk = bytearray(map(or_, mk, map(next, map([repeat(0), iter(codes)].__getitem__, mine))))
-        return mk
+        return mk, made_as
     # as lists: the marked ones' positions and marks, class by class
     out = [[], [], kept[0]]
     for mine, codes in done:
@@ -1894,7 +1935,7 @@ class Recorder(object):
         # (dict_marks(): sampled; a class with one marked is checked
         # whole).  marks: (position in instances, mark) pairs, or None.
         marks = dict_marks(instances, picked if instances is None else None,
-                           itypes, c1, present)
+                           itypes, c1, present, classes)
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -1976,7 +2017,7 @@ class Recorder(object):
                 for c in per:
                     per[c] = iter(per[c])
                 inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
-                if type(marks) is not bytearray:
+                if type(marks) is not tuple:
                     inst_shapes = list(inst_shapes)
             del per
         nmarked = 0
@@ -1993,14 +2034,35 @@ class Recorder(object):
                     return shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
                 return shapes[m][held + ('__setclass_%s__' % names[c],)]
             marked = Memo(lambda k: marked_shape(*k))   # worked out once a (shape, mark)
-        if type(marks) is bytearray:
-            # marks 1 and tables only, a code an instance (dict_marks()):
-            # each instance's new shape in one pass over all, in C loops,
-            # from its code's row (shape -> new shape, worked out once a
-            # pair; code 0's keeps it), no list of positions made
-            # (kwargs.py under 3.13: 40 000 of them, ~14 ms less)
-            rows = Memo(lambda code: Memo(lambda sh, m=MARK_OF_CODE[code]: marked[sh, m])
-                        if code else Memo(lambda sh: sh))
+        if type(marks) is tuple:
+            # a code an instance (dict_marks()): each instance's new shape
+            # in one pass over all, in C loops, from its code's row (shape
+            # -> new shape, worked out once a pair; code 0's keeps it), no
+            # list of positions made (kwargs.py under 3.13: 40 000 of
+            # them, ~14 ms less).  A 2 made as class K: "new" as K, then
+            # setclass, not counted as marked (made_as() below), unless K
+            # is its class now (a read, then)
+            marks, made = marks
+
+            def row(code):
+                if not code:
+                    return Memo(lambda sh: sh)
+                if code < MADE_AS:
+                    return Memo(lambda sh, m=MARK_OF_CODE[code]: marked[sh, m])
+                k = made[code - MADE_AS]
+                return Memo(lambda sh: marked[sh, 1 if sh is None or k is shapes.cls[sh] else k])
+            rows = Memo(row)
+            if max(marks) >= MADE_AS:
+                # counted: those whose shape is not None, and a 2 whose
+                # class is the one it was made as
+                if type(inst_shapes) not in (list, bytearray):
+                    inst_shapes = list(inst_shapes)
+                counted = Memo(lambda code: Memo(
+                    lambda sh: int(sh is not None and (code < MADE_AS or
+                                                      made[code - MADE_AS] is shapes.cls[sh])))
+                    if code else Memo(lambda sh: 0))
+                nmarked = sum(map(getitem, map(counted.__getitem__, marks), inst_shapes))
+                del counted
             news = map(getitem, map(rows.__getitem__, marks), inst_shapes)
             if type(inst_shapes) is bytearray:
                 try:
@@ -2009,10 +2071,11 @@ class Recorder(object):
                     inst_shapes = list(map(getitem, map(rows.__getitem__, marks), inst_shapes))
             else:
                 inst_shapes = list(news)
-            # (an odd instance's shape, None, stays None: not counted)
-            nmarked = len(marks) - marks.count(b'\x00')
-            if type(inst_shapes) is not bytearray and None in inst_shapes:
-                nmarked -= sum(compress(map(is_, inst_shapes, repeat(None)), marks))
+            if max(marks) < MADE_AS:
+                # (an odd instance's shape, None, stays None: not counted)
+                nmarked = len(marks) - marks.count(b'\x00')
+                if type(inst_shapes) is not bytearray and None in inst_shapes:
+                    nmarked -= sum(compress(map(is_, inst_shapes, repeat(None)), marks))
             del news, rows, marks
         elif marks is not None:
             pos, ms, kept = marks
