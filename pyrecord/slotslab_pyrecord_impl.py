@@ -2052,17 +2052,6 @@ class Recorder(object):
                 k = made[code - MADE_AS]
                 return Memo(lambda sh: marked[sh, 1 if sh is None or k is shapes.cls[sh] else k])
             rows = Memo(row)
-            if max(marks) >= MADE_AS:
-                # counted: those whose shape is not None, and a 2 whose
-                # class is the one it was made as
-                if type(inst_shapes) not in (list, bytearray):
-                    inst_shapes = list(inst_shapes)
-                counted = Memo(lambda code: Memo(
-                    lambda sh: int(sh is not None and (code < MADE_AS or
-                                                      made[code - MADE_AS] is shapes.cls[sh])))
-                    if code else Memo(lambda sh: 0))
-                nmarked = sum(map(getitem, map(counted.__getitem__, marks), inst_shapes))
-                del counted
             news = map(getitem, map(rows.__getitem__, marks), inst_shapes)
             if type(inst_shapes) is bytearray:
                 try:
@@ -2071,11 +2060,17 @@ class Recorder(object):
                     inst_shapes = list(map(getitem, map(rows.__getitem__, marks), inst_shapes))
             else:
                 inst_shapes = list(news)
-            if max(marks) < MADE_AS:
-                # (an odd instance's shape, None, stays None: not counted)
-                nmarked = len(marks) - marks.count(b'\x00')
-                if type(inst_shapes) is not bytearray and None in inst_shapes:
-                    nmarked -= sum(compress(map(is_, inst_shapes, repeat(None)), marks))
+            # counted: the marked ones but an odd one (its shape None
+            # stays None) and a 2 made as another class (a setclass shape:
+            # only those have one)
+            nmarked = len(marks) - marks.count(b'\x00')
+            if type(inst_shapes) is not bytearray and None in inst_shapes:
+                nmarked -= sum(compress(map(is_, inst_shapes, repeat(None)), marks))
+            for n in shapes.setclass:
+                if type(inst_shapes) is not bytearray:
+                    nmarked -= inst_shapes.count(n)
+                elif n < 256:
+                    nmarked -= inst_shapes.count(bytearray((n,)))
             del news, rows, marks
         elif marks is not None:
             pos, ms, kept = marks
