@@ -858,7 +858,8 @@ def dict_candidates(c, insts, sample):
     assignment or a __dict__ assignment: each clears the byte), so only
     a dict beside invalid values is checked (tests/advise/pyprogs/
     kwargs.py, 30 000 read ones no longer in mark's loop: the dict checks
-    ~30 -> ~26 ms).  The dict's pointer is read as eight bools, one a
+    ~30 -> ~26 ms), where one of sample is so (else the word alone: a
+    read ~40 % cheaper).  The dict's pointer is read as eight bools, one a
     byte (no int made: a key of the pointer's zero bytes and the valid
     byte)."""
     if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
@@ -868,20 +869,27 @@ def dict_candidates(c, insts, sample):
     from struct import Struct
     word_at = Struct('<Q').unpack_from
     pre = span_from(-24)
+    got = None
     if sys.version_info[:2] == (3, 12):
         def may(objs):        # the tag bit, inverted (NULL too: mark() says 0)
             return bytearray(map(and_, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))),
                                  repeat(1))).translate(NOT_BYTE)
-    elif sys.version_info[:2] == (3, 13) and c.__flags__ & INLINE_VALUES:
-        read = Struct('<8?%dxB' % (16 + c.__basicsize__ + 3)).unpack_from
-        kind = Memo(lambda k: (2 if k[8] == 1 else 1) if any(k[:8]) else 0)
-
-        def may(objs):
-            return bytearray(map(kind.__getitem__, map(read, repeat(pre), map(id, objs))))
     else:
         def may(objs):
             return bytearray(map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs)))))
-    got = may(sample)
+    if sys.version_info[:2] == (3, 13) and c.__flags__ & INLINE_VALUES:
+        read = Struct('<8?%dxB' % (16 + c.__basicsize__ + 3)).unpack_from
+        kind = Memo(lambda k: (2 if k[8] == 1 else 1) if any(k[:8]) else 0)
+
+        def may_read(objs):
+            return bytearray(map(kind.__getitem__, map(read, repeat(pre), map(id, objs))))
+        got = may_read(sample)
+        if 2 in got:          # (else the cheaper read: ~60 % of this one's time)
+            may = may_read
+        else:
+            got = None
+    if got is None:
+        got = may(sample)
     if 4 * got.count(b'\x01') > len(got):
         return None
     return may(insts)
@@ -920,10 +928,11 @@ def attributeless(c, each, sample):
 
 
 def dict_marks(instances, picked, itypes, c1, present, classes=()):
-    """The instances whose __dict__ dict_marker() marks: where none is
-    marked 2 or -1, a bytearray of a code an instance (MARK_CODES: 0 not
-    marked), in their order (no list of positions: an int each, fresh
-    memory, ~14 us a page on this VM), with the list of the classes
+    """The instances whose __dict__ dict_marker() marks: where a quarter
+    of them or more are and none is marked -1 (nor 2 of a class not
+    found), a bytearray of a code an instance (MARK_CODES: 0 not marked),
+    in their order (no list of positions: an int each, fresh memory, ~14
+    us a page on this VM), with the list of the classes
     (classes: the user's) the instances marked 2 (their values detached
     by a __class__ assignment, CPython 3.13) were made as (code MADE_AS +
     K: the K-th; classes_of_values() tells them by their dict's keys
@@ -986,11 +995,12 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     which = None      # each instance's class's number among those checked (0: another)
 
     def codes_of(c, objs, sel):
-        """The marks of objs (class c's instances, an iterable) as a
-        bytearray of codes (MARK_CODES): those sel (dict_candidates(), or
-        None: all) says 1 for checked by final(), those it says 2 for
-        marked 1, the others not; the keys pointers the checker keeps of
-        those marked 2 added to kept's."""
+        """(sel, the marks of those of objs (class c's instances, an
+        iterable) that sel (dict_candidates(), or None: all) says 1 for,
+        checked by final(), as a bytearray of codes (MARK_CODES)); those
+        it says 2 for are marked 1, the others not (full() makes them a
+        code each); the keys pointers the checker keeps of those marked 2
+        added to kept's."""
         k = []
         if sel is not None:
             objs = compress(objs, sel.translate(ONE_BYTE))
@@ -1011,16 +1021,20 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
                 codes = bytearray(map(or_, codes.translate(NOT_TWO),
                                       map(next, map([repeat(0), iter(made)].__getitem__,
                                                     codes.translate(TWO_BYTE)))))
+        return sel, codes
+
+    def full(sel, codes):
+        """codes_of()'s codes of all the class's instances, in their order:
+        sel's 0 -> 0, 2 -> 1, 1 -> the next of codes."""
         if sel is None:
             return codes
-        # merged back in their order: sel's 0 -> 0, 2 -> 1, 1 -> the next
         return bytearray(map(next, map([repeat(0), iter(codes), repeat(1)].__getitem__, sel)))
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
             return None
         # mark() called only for those that may have a dict
-        done.append((None, codes_of(c1, picked(), dict_candidates(c1, picked(), sample))))
+        done.append((None,) + codes_of(c1, picked(), dict_candidates(c1, picked(), sample)))
     else:
         n = len(instances)
         # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
@@ -1055,25 +1069,40 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
                                  0, None, max(1, k // 64)))
             sel = dict_candidates(c, instances if mine is None else compress(instances, mine),
                                   sample)
-            done.append((mine, codes_of(c, instances if mine is None else
-                                        compress(instances, mine), sel)))
-    if not any(len(codes) - codes.count(b'\x00') for mine, codes in done):
+            done.append((mine,) + codes_of(c, instances if mine is None else
+                                           compress(instances, mine), sel))
+    marked = sum(len(codes) - codes.count(b'\x00') + (0 if sel is None else sel.count(b'\x02'))
+                 for mine, sel, codes in done)
+    if not marked:
         return None
-    if not any(2 in codes or 255 in codes for mine, codes in done):
+    if instances is None:
+        sel, codes = done[0][1:]
+        n = len(codes) if sel is None else len(sel)
+    if 4 * marked >= n and not any(2 in codes or 255 in codes for mine, sel, codes in done):
         # no -1, each 2's class known: a code an instance, in their order
+        # (where a quarter or more are marked: a pass over all, where the
+        # lists cost a position and a pair each marked one)
         if len(done) == 1 and done[0][0] is None:
-            return done[0][1], made_as
+            return full(*done[0][1:]), made_as
         if which is not None:  # each instance's class's next code (0: another's)
-            codes = [repeat(0)] + [iter(codes) for mine, codes in done]
+            codes = [repeat(0)] + [iter(full(sel, codes)) for mine, sel, codes in done]
             return bytearray(map(next, map(codes.__getitem__, which))), made_as
         mk = bytearray(len(instances))
-        for mine, codes in done:
-            mk = bytearray(map(or_, mk, map(next, map([repeat(0), iter(codes)].__getitem__, mine))))
+        for mine, sel, codes in done:
+            mk = bytearray(map(or_, mk, map(next, map([repeat(0), iter(full(sel, codes))].__getitem__,
+                                                      mine))))
         return mk, made_as
-    # as lists: the marked ones' positions and marks, class by class
+    # as lists: the marked ones' positions and marks, class by class (sel's
+    # 2s first: the order matters only among those the checker gives)
     out = [[], [], kept[0]]
-    for mine, codes in done:
-        out[0].extend(compress(count() if mine is None else compress(count(), mine), codes))
+    for mine, sel, codes in done:
+        if sel is not None:
+            read = sel.translate(TWO_BYTE)
+            out[0].extend(compress(count() if mine is None else compress(count(), mine), read))
+            out[1].extend(repeat(1, read.count(b'\x01')))
+            sel = sel.translate(ONE_BYTE)
+        where = count() if mine is None else compress(count(), mine)
+        out[0].extend(compress(where if sel is None else compress(where, sel), codes))
         out[1].extend(map(MARK_OF_CODE.__getitem__, filter(None, codes)))
     return out
 
