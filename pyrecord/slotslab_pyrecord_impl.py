@@ -44,9 +44,11 @@ import os
 import sys
 from itertools import compress, count, islice, repeat, tee
 try:  # the C module: operator.py imports it (~1 ms)
-    from _operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, rshift, truth
+    from _operator import (add, and_, attrgetter, eq, getitem, is_, is_not, itemgetter, lt, or_,
+                           rshift, truth)
 except ImportError:
-    from operator import add, and_, attrgetter, eq, is_, is_not, itemgetter, lt, rshift, truth
+    from operator import (add, and_, attrgetter, eq, getitem, is_, is_not, itemgetter, lt, or_,
+                          rshift, truth)
 
 try:
     from _collections import deque
@@ -819,6 +821,17 @@ def classes_of_values(instances, pos, ms, classes, kept=None):
 
 first_of = itemgetter(0)
 NOT_BYTE = b'\x01\x00' + bytes(bytearray(254))   # bytes.translate's: 0 <-> 1
+BIT_TABLES = [bytes(bytearray([0, 1 << j]) + bytearray(254)) for j in range(8)]  # 1 -> bit j
+ONE_BYTE = b'\x00\x01' + bytes(bytearray(254))    # bytes.translate's: 1 if 1, else 0
+# dict_marks()'s codes, a byte a mark: 0, 1 and 2 as they are, a table's
+# size its log2 (8 and up: 3 to 63), 2 of an instance made as the K-th
+# class dict_marks() names 64 + K, -1 (a dict another holds) 255
+MADE_AS = 64          # the first code of a mark 2 made as a class
+MARK_OF_CODE = [0, 1, 2] + [1 << b for b in range(3, MADE_AS)] + [2] * 191 + [-1]
+MARK_CODES = dict((m, b) for b, m in enumerate(MARK_OF_CODE[:MADE_AS]))
+MARK_CODES[-1] = 255
+NOT_TWO = bytes(bytearray(b if b != 2 else 0 for b in range(256)))  # translate's: 2 -> 0
+TWO_BYTE = b'\x00\x00\x01' + bytes(bytearray(253))  # translate's: 1 if 2, else 0
 
 
 def dict_candidates(c, insts, sample):
@@ -835,7 +848,20 @@ def dict_candidates(c, insts, sample):
     instance, ~0.2 us; rare.py's 30 000 instances under 3.12: 6 -> 3 ms.)
     None too when over a quarter of sample (some of insts) may have a dict
     (a class whose instances changed class: every one has a dict), where
-    this pass would only add to mark's."""
+    this pass would only add to mark's.
+    CPython 3.13, a class with inline values: the same read takes the
+    values' valid byte too (after the object, at its __basicsize__ + 3),
+    and an instance whose dict wraps its valid inline values (the program
+    read __dict__: mark 1, as mark() would find in the dict) is 2, its
+    dict not read: a dict is made on its instance's values and holds them
+    until it stops (made combined, or the values detached by a __class__
+    assignment or a __dict__ assignment: each clears the byte), so only
+    a dict beside invalid values is checked (tests/advise/pyprogs/
+    kwargs.py, 30 000 read ones no longer in mark's loop: the dict checks
+    ~30 -> ~26 ms), where one of sample is so (else the word alone: a
+    read ~40 % cheaper).  The dict's pointer is read as eight bools, one a
+    byte (no int made: a key of the pointer's zero bytes and the valid
+    byte)."""
     if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13):
         return None
     if not c.__flags__ & MANAGED_DICT or address_views() is None:
@@ -843,6 +869,7 @@ def dict_candidates(c, insts, sample):
     from struct import Struct
     word_at = Struct('<Q').unpack_from
     pre = span_from(-24)
+    got = None
     if sys.version_info[:2] == (3, 12):
         def may(objs):        # the tag bit, inverted (NULL too: mark() says 0)
             return bytearray(map(and_, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs))),
@@ -850,7 +877,19 @@ def dict_candidates(c, insts, sample):
     else:
         def may(objs):
             return bytearray(map(truth, map(itemgetter(0), map(word_at, repeat(pre), map(id, objs)))))
-    got = may(sample)
+    if sys.version_info[:2] == (3, 13) and c.__flags__ & INLINE_VALUES:
+        read = Struct('<8?%dxB' % (16 + c.__basicsize__ + 3)).unpack_from
+        kind = Memo(lambda k: (2 if k[8] == 1 else 1) if any(k[:8]) else 0)
+
+        def may_read(objs):
+            return bytearray(map(kind.__getitem__, map(read, repeat(pre), map(id, objs))))
+        got = may_read(sample)
+        if 2 in got:          # (else the cheaper read: ~60 % of this one's time)
+            may = may_read
+        else:
+            got = None
+    if got is None:
+        got = may(sample)
     if 4 * got.count(b'\x01') > len(got):
         return None
     return may(insts)
@@ -888,12 +927,19 @@ def attributeless(c, each, sample):
     return bare(each())
 
 
-def dict_marks(instances, picked, itypes, c1, present):
-    """The instances whose __dict__ dict_marker() marks, as [positions in
-    instances, marks, the keys pointers of the dicts of those marked 2
-    (None if the checker did not keep them)], three lists (a list of pairs made a tuple for each:
-    fresh memory, ~14 us a page on this VM; array would import
-    collections, ~4 ms), or
+def dict_marks(instances, picked, itypes, c1, present, classes=()):
+    """The instances whose __dict__ dict_marker() marks: where a quarter
+    of them or more are and none is marked -1 (nor 2 of a class not
+    found), a bytearray of a code an instance (MARK_CODES: 0 not marked),
+    in their order (no list of positions: an int each, fresh memory, ~14
+    us a page on this VM), with the list of the classes
+    (classes: the user's) the instances marked 2 (their values detached
+    by a __class__ assignment, CPython 3.13) were made as (code MADE_AS +
+    K: the K-th; classes_of_values() tells them by their dict's keys
+    pointer, the checker keeps), a pair; else as [positions in instances,
+    marks, the keys pointers of the dicts of those marked 2 (None if the
+    checker did not keep them)], three lists (a list of pairs made a
+    tuple for each; array would import collections, ~4 ms), or
     None: READ_SAMPLES instances spread over
     all, and each class's first; a class where one is marked has all its
     instances checked.  Only instances of classes it applies to are looked
@@ -923,56 +969,142 @@ def dict_marks(instances, picked, itypes, c1, present):
             owner.add(d)
         return m
 
-    out = [[], [], []]
+    kept = [[]]       # the keys pointers of those marked 2, in order (None: not given)
+    made_as = []      # the classes those marked 2 were made as, by code
 
-    def check(c, objs, pos):
-        """final() of objs (an iterable of class c's instances, at
-        positions pos, an iterable), those marked added to out (their
-        positions, their marks, and the keys pointers of the dicts of
-        those marked 2, as long as the checker gives them); out, or None
-        if none is marked."""
-        kept = []
-        ms = list(map(final, objs)) if checker is None else checker(c, owner, kept)(objs)
-        out[0].extend(compress(pos, ms))
-        out[1].extend(compress(ms, ms))
-        if out[2] is not None and len(kept) == ms.count(2):
-            out[2].extend(kept)
+    def made_code(keys):
+        """The code of a mark 2 whose dict's keys pointer is keys: its
+        class's (MADE_AS + K), 2 if none (LookupError past 191)."""
+        if not made_as:
+            made_as.append(None)      # (K counts from 1: code MADE_AS is none)
+            off = shared_keys_at()
+            word = memory()[0]
+            by_keys.update((word(id(c) + off).value, c) for c in classes
+                           if off is not None and c.__flags__ & INLINE_VALUES)
+        c = by_keys.get(keys)
+        if c is None:
+            return 2
+        if c not in made_as:
+            if len(made_as) >= 191:
+                raise LookupError('too many classes')
+            made_as.append(c)
+        return MADE_AS + made_as.index(c)
+    by_keys = {}
+    made_code = Memo(made_code)
+    done = []         # per class checked: (which instances are its, or None: all; codes)
+    which = None      # each instance's class's number among those checked (0: another)
+
+    def codes_of(c, objs, sel):
+        """(sel, the marks of those of objs (class c's instances, an
+        iterable) that sel (dict_candidates(), or None: all) says 1 for,
+        checked by final(), as a bytearray of codes (MARK_CODES)); those
+        it says 2 for are marked 1, the others not (full() makes them a
+        code each); the keys pointers the checker keeps of those marked 2
+        added to kept's."""
+        k = []
+        if sel is not None:
+            objs = compress(objs, sel.translate(ONE_BYTE))
+        ms = list(map(final, objs)) if checker is None else checker(c, owner, k)(objs)
+        if kept[0] is not None and len(k) == ms.count(2):
+            kept[0].extend(k)
         else:
-            out[2] = None
-        return out if out[0] else None
+            kept[0] = None
+        codes = bytearray(map(MARK_CODES.__getitem__, ms))
+        if kept[0] is not None and 2 in codes:
+            # each 2's class made as, from its keys pointer (a 2 stays if
+            # that fails: the lists then)
+            try:
+                made = list(map(made_code.__getitem__, k))
+            except LookupError:
+                made = None
+            if made is not None:
+                codes = bytearray(map(or_, codes.translate(NOT_TWO),
+                                      map(next, map([repeat(0), iter(made)].__getitem__,
+                                                    codes.translate(TWO_BYTE)))))
+        return sel, codes
+
+    def full(sel, codes):
+        """codes_of()'s codes of all the class's instances, in their order:
+        sel's 0 -> 0, 2 -> 1, 1 -> the next of codes."""
+        if sel is None:
+            return codes
+        return bytearray(map(next, map([repeat(0), iter(codes), repeat(1)].__getitem__, sel)))
     if instances is None:
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
             return None
         # mark() called only for those that may have a dict
-        sel = dict_candidates(c1, picked(), sample)
-        if sel is None:
-            return check(c1, picked(), count())
-        return check(c1, compress(picked(), sel), compress(count(), sel))
-    n = len(instances)
-    # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
-    # a loop over a list (docs[::2]) is not missed by an even stride
-    step = max(1, n // READ_SAMPLES)
-    while step > 1 and any(step % p == 0 for p in (2, 3, 5, 7)):
-        step += 1
-    picks = range(0, n, step)
-    if c1 is None:
-        picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
-        hit = set([itypes[i] for i in picks if mark(instances[i])])
+        done.append((None,) + codes_of(c1, picked(), dict_candidates(c1, picked(), sample)))
     else:
-        hit = set([c1]) if c1 in checked and any(
-            map(mark, map(instances.__getitem__, picks))) else set()
-    # in the order of their first instances, not the set's (the classes'
-    # addresses): which of two classes holding one table is its owner
-    for c in sorted(hit, key=itypes.index) if len(hit) > 1 else hit:
-        pos = range(n) if c1 is not None else list(compress(range(n), map(is_, itypes,
-                                                                          repeat(c))))
-        sel = dict_candidates(c, map(instances.__getitem__, pos),
-                              [instances[i] for i in pos[::max(1, len(pos) // 64)]])
+        n = len(instances)
+        # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
+        # a loop over a list (docs[::2]) is not missed by an even stride
+        step = max(1, n // READ_SAMPLES)
+        while step > 1 and any(step % p == 0 for p in (2, 3, 5, 7)):
+            step += 1
+        picks = range(0, n, step)
+        if c1 is None:
+            picks = [i for i in picks if itypes[i] in checked] + [itypes.index(c) for c in checked]
+            hit = set([itypes[i] for i in picks if mark(instances[i])])
+        else:
+            hit = set([c1]) if c1 in checked and any(
+                map(mark, map(instances.__getitem__, picks))) else set()
+        # in the order of their first instances, not the set's (the classes'
+        # addresses): which of two classes holding one table is its owner
+        hit = sorted(hit, key=itypes.index) if len(hit) > 1 else list(hit)
+        if c1 is None and 0 < len(hit) < 256:
+            # each instance's class's number among them (0: another), in
+            # one pass; a class's instances picked by a translate of it
+            number = Memo(lambda c: 0)
+            number.update((c, j) for j, c in enumerate(hit, 1))
+            which = bytearray(map(number.__getitem__, itypes))
+        for j, c in enumerate(hit, 1):
+            mine = None
+            if which is not None:
+                mine = which.translate(bytes(bytearray(b == j for b in range(256))))
+            elif c1 is None:
+                mine = bytearray(map(is_, itypes, repeat(c)))
+            k = n if mine is None else mine.count(b'\x01')
+            sample = list(islice(instances if mine is None else compress(instances, mine),
+                                 0, None, max(1, k // 64)))
+            sel = dict_candidates(c, instances if mine is None else compress(instances, mine),
+                                  sample)
+            done.append((mine,) + codes_of(c, instances if mine is None else
+                                           compress(instances, mine), sel))
+    marked = sum(len(codes) - codes.count(b'\x00') + (0 if sel is None else sel.count(b'\x02'))
+                 for mine, sel, codes in done)
+    if not marked:
+        return None
+    if instances is None:
+        sel, codes = done[0][1:]
+        n = len(codes) if sel is None else len(sel)
+    if 4 * marked >= n and not any(2 in codes or 255 in codes for mine, sel, codes in done):
+        # no -1, each 2's class known: a code an instance, in their order
+        # (where a quarter or more are marked: a pass over all, where the
+        # lists cost a position and a pair each marked one)
+        if len(done) == 1 and done[0][0] is None:
+            return full(*done[0][1:]), made_as
+        if which is not None:  # each instance's class's next code (0: another's)
+            codes = [repeat(0)] + [iter(full(sel, codes)) for mine, sel, codes in done]
+            return bytearray(map(next, map(codes.__getitem__, which))), made_as
+        mk = bytearray(len(instances))
+        for mine, sel, codes in done:
+            mk = bytearray(map(or_, mk, map(next, map([repeat(0), iter(full(sel, codes))].__getitem__,
+                                                      mine))))
+        return mk, made_as
+    # as lists: the marked ones' positions and marks, class by class (sel's
+    # 2s first: the order matters only among those the checker gives)
+    out = [[], [], kept[0]]
+    for mine, sel, codes in done:
         if sel is not None:
-            pos = list(compress(pos, sel))
-        check(c, map(instances.__getitem__, pos), pos)
-    return out if out[0] else None
+            read = sel.translate(TWO_BYTE)
+            out[0].extend(compress(count() if mine is None else compress(count(), mine), read))
+            out[1].extend(repeat(1, read.count(b'\x01')))
+            sel = sel.translate(ONE_BYTE)
+        where = count() if mine is None else compress(count(), mine)
+        out[0].extend(compress(where if sel is None else compress(where, sel), codes))
+        out[1].extend(map(MARK_OF_CODE.__getitem__, filter(None, codes)))
+    return out
 
 
 def made_early(c, common, shapes, inst_shapes, instances, sizer):
@@ -1693,23 +1825,41 @@ class Recorder(object):
 
         def slot_bits(c, ds, insts):
             """Which of insts (all of class c, no hooks) hold each slot of
-            ds: (the slots all hold, those some lack, a bytearray per slot
-            of the latter: 1 where held).  A slot some lack is read by getattr
+            ds: (the slots all hold, those some lack, which of the latter
+            each holds: up to 8 of them, a bytearray of codes, bit j set
+            where it holds the j-th; more, a bytearray per slot, 1 where
+            held).  The slots all hold are guessed from ~64 instances
+            spread over all and checked by one attrgetter pass (a pass a
+            slot if that fails).  A slot some lack is read by getattr
             with a default, which makes an exception for each that lacks
             it (~0.5 us): in CPython, for a class of slots alone (no dict,
             no C base), an instance's slots held are counted first, by the
             length of gc.get_referents() (its slots' values, and its
             class), so that the slots some lack are read only for those
-            holding more than the slots all hold."""
+            holding more than the slots all hold (the others' code is 0).
+            (tests/advise/pyprogs/rare_advised.py, 30 000 instances, 4
+            slots all hold and 2 rare ones, CPython 3.13: ~17 -> ~10 ms,
+            the pass a slot and the tuples of bits gone.)"""
             n = len(insts)
-            full, some = [], []
-            for a, d in ds:
+            full, some = None, []
+            sample = insts[::max(1, n // 64)]
+            guess = [a for a, d in ds if all([getattr(o, a, MISSING) is not MISSING
+                                              for o in sample])]
+            if guess and len(guess) < len(ds):
                 try:
-                    deque(map(d.__get__, insts, repeat(c)), 0)
-                    full.append(a)
+                    deque(map(attrgetter(*guess), insts), 0)
+                    full = guess
+                    some = [a for a, d in ds if a not in guess]
                 except AttributeError:
-                    some.append(a)
-            bits = {}
+                    pass
+            if full is None:
+                full = []
+                for a, d in ds:
+                    try:
+                        deque(map(d.__get__, insts, repeat(c)), 0)
+                        full.append(a)
+                    except AttributeError:
+                        some.append(a)
             sel = None        # which may hold a slot some lack (None: all)
             if (some and CPYTHON and not has_dict(c) and len(ds) < 250 and
                     getattr(c, '__itemsize__', 1) == 0 and
@@ -1720,16 +1870,21 @@ class Recorder(object):
                 if extra in (0, 1):
                     lens = map(len, map(gc.get_referents, insts))
                     sel = bytearray(map(lt, repeat(len(full) + extra), lens))
-            for a in some:
-                if sel is None:
-                    bits[a] = bytearray(map(is_not, map(getattr, insts, repeat(a), repeat(MISSING)),
-                                            repeat(MISSING)))
-                else:
-                    b = bits[a] = bytearray(n)
-                    deque(map(b.__setitem__, compress(range(n), sel),
-                              map(is_not, map(getattr, compress(insts, sel), repeat(a),
-                                              repeat(MISSING)), repeat(MISSING))), 0)
-            return full, some, [bits[a] for a in some]
+            bits = []
+            for j, a in enumerate(some):
+                objs = insts if sel is None else compress(insts, sel)
+                b = bytearray(map(is_not, map(getattr, objs, repeat(a), repeat(MISSING)),
+                                  repeat(MISSING)))
+                if len(some) <= 8 and bits:   # bit j of the code
+                    b = bytearray(map(or_, bits[0], b.translate(BIT_TABLES[j])))
+                    del bits[:]
+                bits.append(b)
+            if sel is not None:   # merged back: 0 for those not selected
+                bits = [bytearray(map(next, map([repeat(0), iter(b)].__getitem__, sel)))
+                        for b in bits]
+            if not bits:
+                return full, some, bytearray(n)
+            return full, some, bits[0] if len(some) <= 8 else bits
 
         def bulk_shapes(c, insts):
             """The shape numbers of insts (all of class c), worked out in C
@@ -1756,16 +1911,35 @@ class Recorder(object):
                 if hooks:
                     return None
                 held = slot_bits(c, ds, insts)
+            shapes_c = shapes[c]
+            code = None       # held's bits as a code an instance (slot_bits())
             if held is None:
                 prefixes = repeat(tuple(a for a, d in ds))
             else:             # the bits of the slots some lack -> names
                 full, some, bits = held
                 by_bits = SlotNames([a for a, d in ds], full, some)
-                prefixes = map(by_bits.__getitem__, bits[0] if len(bits) == 1 else zip(*bits))
-            shapes_c = shapes[c]
+                if type(bits) is bytearray:
+                    # each code's names, looked up in the order of its
+                    # first instance (the shapes numbered as one by one)
+                    code = bits
+                    names_of = {}
+                    for i, v in sorted([(code.index(bytearray((v,))), v) for v in set(code)]):
+                        names_of[v] = by_bits[tuple([v >> j & 1 for j in range(len(some))])]
+                    prefixes = map(names_of.__getitem__, code)
+                else:
+                    prefixes = map(by_bits.__getitem__, bits[0] if len(bits) == 1 else zip(*bits))
             if not has_dict(c):
                 if held is None:
                     return [shapes_c[tuple(a for a, d in ds)]] * len(insts)
+                if code is not None:  # one translate: a code -> its shape number
+                    table = bytearray(256)
+                    for v in sorted(names_of, key=lambda v: code.index(bytearray((v,)))):
+                        k = shapes_c[names_of[v]]
+                        if k > 255:
+                            break
+                        table[v] = k
+                    else:
+                        return code.translate(bytes(table))
                 return list(map(shapes_c.__getitem__, prefixes))
             if not ds:        # CPython 3.13: no dict made, if it can
                 try:
@@ -1790,7 +1964,7 @@ class Recorder(object):
         # (dict_marks(): sampled; a class with one marked is checked
         # whole).  marks: (position in instances, mark) pairs, or None.
         marks = dict_marks(instances, picked if instances is None else None,
-                           itypes, c1, present)
+                           itypes, c1, present, classes)
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -1856,15 +2030,27 @@ class Recorder(object):
                 if nums is None:
                     nums = [attrs_of(o, c) for o in insts]
                     nums = [s if s is None else shapes[c][s[1]] for s in nums]
-                per[c] = iter(nums)
+                per[c] = nums
                 del insts, nums
-            # merged back in the instances' order: each one's class's next
-            inst_shapes = list(map(next, map(per.__getitem__, itypes or repeat(c1, len(instances)))))
+            if c1 is not None and type(per[c1]) in (list, bytearray):
+                # one class: its numbers as they are, no list made again
+                # (262 144 instances of bench myclass_advised: ~2 MB of
+                # fresh pages); a bytearray holds no None, as
+                # inline_shapes' above
+                inst_shapes = per[c1]
+                if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
+                    inst_shapes = list(inst_shapes)
+            else:
+                # merged back in the instances' order: each one's class's next
+                # (to be marked: left an iterator, made a list once marked)
+                for c in per:
+                    per[c] = iter(per[c])
+                inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
+                if type(marks) is not tuple:
+                    inst_shapes = list(inst_shapes)
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
-            pos, ms, kept = marks
-
             def marked_shape(sh, m):
                 """The shape of an instance of shape sh marked m (1, a
                 table's size, or the class it was made as)."""
@@ -1877,6 +2063,46 @@ class Recorder(object):
                     return shapes[c][held + ('__dict__' if m == 1 else '__table_%d__' % m,)]
                 return shapes[m][held + ('__setclass_%s__' % names[c],)]
             marked = Memo(lambda k: marked_shape(*k))   # worked out once a (shape, mark)
+        if type(marks) is tuple:
+            # a code an instance (dict_marks()): each instance's new shape
+            # in one pass over all, in C loops, from its code's row (shape
+            # -> new shape, worked out once a pair; code 0's keeps it), no
+            # list of positions made (kwargs.py under 3.13: 40 000 of
+            # them, ~14 ms less).  A 2 made as class K: "new" as K, then
+            # setclass, not counted as marked (made_as() below), unless K
+            # is its class now (a read, then)
+            marks, made = marks
+
+            def row(code):
+                if not code:
+                    return Memo(lambda sh: sh)
+                if code < MADE_AS:
+                    return Memo(lambda sh, m=MARK_OF_CODE[code]: marked[sh, m])
+                k = made[code - MADE_AS]
+                return Memo(lambda sh: marked[sh, 1 if sh is None or k is shapes.cls[sh] else k])
+            rows = Memo(row)
+            news = map(getitem, map(rows.__getitem__, marks), inst_shapes)
+            if type(inst_shapes) is bytearray:
+                try:
+                    inst_shapes = bytearray(news)
+                except ValueError:        # (a number past 255: a list)
+                    inst_shapes = list(map(getitem, map(rows.__getitem__, marks), inst_shapes))
+            else:
+                inst_shapes = list(news)
+            # counted: the marked ones but an odd one (its shape None
+            # stays None) and a 2 made as another class (a setclass shape:
+            # only those have one)
+            nmarked = len(marks) - marks.count(b'\x00')
+            if type(inst_shapes) is not bytearray and None in inst_shapes:
+                nmarked -= sum(compress(map(is_, inst_shapes, repeat(None)), marks))
+            for n in shapes.setclass:
+                if type(inst_shapes) is not bytearray:
+                    nmarked -= inst_shapes.count(n)
+                elif n < 256:
+                    nmarked -= inst_shapes.count(bytearray((n,)))
+            del news, rows, marks
+        elif marks is not None:
+            pos, ms, kept = marks
             if 2 not in ms and -1 not in ms:
                 # the common case, in C loops, in one pass (not one a kind
                 # of mark: kwargs' 40 000 under 3.13): each marked
