@@ -614,6 +614,43 @@ static void test_depot_shared_swing_no_growth(void **state)
 }
 
 /*
+ * Two caches for the depot tests: @s of 64-byte objects, whose depot a
+ * test grows, and @other of @other_size, whose trips end windows; @p
+ * holds SWING pointers.
+ */
+struct depot_pair {
+	struct kmem_cache *s, *other;
+	void **p;
+};
+
+static void depot_pair_close(struct depot_pair *d)
+{
+	kmem_cache_destroy(d->s);
+	kmem_cache_destroy(d->other);
+	free(d->p);
+}
+
+/* Set up @d; return the rounds of a magazine of d->s, or 0 (then closed): no magazines. */
+static unsigned int depot_pair_open(struct depot_pair *d, const char *name,
+				    const char *other_name, size_t other_size)
+{
+	unsigned int rounds;
+
+	d->s = kmem_cache_create(name, 64, 0, SLAB_NO_MERGE, NULL);
+	d->other = kmem_cache_create(other_name, other_size, 0, SLAB_NO_MERGE, NULL);
+	d->p = malloc(SWING * sizeof(*d->p));
+	assert_non_null(d->s);
+	assert_non_null(d->other);
+	assert_non_null(d->p);
+	rounds = info_of(d->s).magazine_size;
+	if (rounds == 0 || SLAB_DEPOT_MAX == 0) {	/* debugged: no magazines */
+		depot_pair_close(d);
+		return 0;
+	}
+	return rounds;
+}
+
+/*
  * What a grown depot keeps is reaped (alloc/magazine.c 3): after a period
  * of CONFIG_SLAB_DECAY_MS with no swing, the window end of another cache
  * halves the grown depot and sends the magazines it did not need back to
@@ -621,21 +658,21 @@ static void test_depot_shared_swing_no_growth(void **state)
  */
 static void test_depot_reaped_after_a_period(void **state)
 {
-	struct kmem_cache *s = kmem_cache_create("depotreap", 64, 0, SLAB_NO_MERGE, NULL);
-	struct kmem_cache *other = kmem_cache_create("depotother", 4096, 0, SLAB_NO_MERGE, NULL);
-	void **p = malloc(SWING * sizeof(*p));
+	struct depot_pair d;
+	struct kmem_cache *s, *other;
+	void **p;
 	unsigned int grown, nfull;
 	struct timespec nap = { CONFIG_SLAB_DECAY_MS / 1000, (CONFIG_SLAB_DECAY_MS % 1000) * 1000000L };
 
-	assert_non_null(s);
-	assert_non_null(other);
-	assert_non_null(p);
-	if (info_of(s).magazine_size == 0 || SLAB_DEPOT_MAX == 0 || CONFIG_SLAB_DECAY_MS > 5000) {
-		kmem_cache_destroy(s);
-		kmem_cache_destroy(other);
-		free(p);
+	if (!depot_pair_open(&d, "depotreap", "depotother", 4096))
+		return;
+	if (CONFIG_SLAB_DECAY_MS > 5000) {
+		depot_pair_close(&d);
 		return;
 	}
+	s = d.s;
+	other = d.other;
+	p = d.p;
 	swing(s, p, SWING, SWINGS);	/* it grows, and ends full */
 	grown = s->depot_bytes;
 	assert_true(grown > DEPOT_BYTES);
@@ -656,9 +693,7 @@ static void test_depot_reaped_after_a_period(void **state)
 	assert_true(s->depot_nfull < nfull);
 	assert_true(s->depot_nfull <= s->depot_max);
 	assert_int_equal(kmem_cache_validate(s), 0);
-	kmem_cache_destroy(s);
-	kmem_cache_destroy(other);
-	free(p);
+	depot_pair_close(&d);
 }
 
 /*
@@ -669,21 +704,16 @@ static void test_depot_reaped_after_a_period(void **state)
  */
 static void test_depot_drained_when_idle(void **state)
 {
-	struct kmem_cache *s = kmem_cache_create("depotidle", 64, 0, SLAB_NO_MERGE, NULL);
-	struct kmem_cache *busy = kmem_cache_create("depotbusy", 64, 0, SLAB_NO_MERGE, NULL);
-	void **p = malloc(SWING * sizeof(*p));
-	unsigned int rounds;
+	struct depot_pair d;
+	struct kmem_cache *s, *busy;
+	void **p;
+	unsigned int rounds = depot_pair_open(&d, "depotidle", "depotbusy", 64);
 
-	assert_non_null(s);
-	assert_non_null(busy);
-	assert_non_null(p);
-	rounds = info_of(s).magazine_size;
-	if (rounds == 0 || SLAB_DEPOT_MAX == 0) {	/* debugged: no magazines */
-		kmem_cache_destroy(s);
-		kmem_cache_destroy(busy);
-		free(p);
+	if (!rounds)
 		return;
-	}
+	s = d.s;
+	busy = d.other;
+	p = d.p;
 	swing(s, p, SWING, SWINGS);	/* it grows, and ends full */
 	assert_true(s->depot_bytes > DEPOT_BYTES);
 	assert_true(s->depot_nfull > 0);
@@ -696,9 +726,7 @@ static void test_depot_drained_when_idle(void **state)
 	assert_true(busy->depot_nfull > 0);
 	assert_int_equal(kmem_cache_validate(s), 0);
 	assert_int_equal(kmem_cache_validate(busy), 0);
-	kmem_cache_destroy(s);
-	kmem_cache_destroy(busy);
-	free(p);
+	depot_pair_close(&d);
 }
 
 /*
