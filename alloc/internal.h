@@ -245,16 +245,22 @@ struct magazine {
  * Invariants: loaded == NULL <=> limit == 0;  avail <= limit <= s->mag_size
  * (limit catches up with a grown mag_size on the slow paths);
  * prev != NULL whenever loaded != NULL; prev_avail <= limit, and is 0 or
- * limit unless mag_size grew since prev was filled.  Written
+ * limit unless mag_size grew since prev was filled, or prev holds what the
+ * thread freed before its first allocation (fill & FILL_FOREIGN: see
+ * magazine.c, "Objects of other threads").  Written
  * only by the owning thread (or by kmem_cache_destroy, when by contract the
  * owner no longer uses the cache); other threads read avail and the
  * counters with READ_ONCE.
  */
+/* tc_slot.fill: prev holds objects freed before the first allocation */
+#define FILL_FOREIGN (1U << 31)
+
 struct tc_slot {
 	unsigned int avail;            /* rounds in loaded */
 	unsigned int limit;
 	unsigned int prev_avail;       /* rounds in prev: 0 or limit, as a rule */
-	unsigned int fill;             /* rounds the next refill from the slabs takes */
+	unsigned int fill;             /* rounds the next refill from the slabs takes,
+					* | FILL_FOREIGN */
 	struct magazine *loaded;
 	struct magazine *prev;
 	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */
