@@ -103,6 +103,24 @@ static inline void wl_parse(int argc, char **argv, struct wl_args *a, const char
 	}
 }
 
+/*
+ * Write each byte of the fresh block @p (@size bytes) @reps times, one
+ * increment at a time through a volatile pointer, then check the bytes:
+ * the cache line's work of cache-scratch and cache-thrash.
+ */
+static inline void wl_scribble(const char *name, void *p, size_t size, int reps)
+{
+	volatile unsigned char *b = p;
+
+	memset(p, 0, size);
+	for (int r = 0; r < reps; r++)
+		for (size_t k = 0; k < size; k++)
+			b[k]++;
+	for (size_t k = 0; k < size; k++)
+		if (b[k] != (unsigned char)reps)
+			wl_die(name, "a block changed while it was written");
+}
+
 /* Resident set size now, in KiB (/proc/self/statm). */
 static inline long wl_rss_kb(void)
 {

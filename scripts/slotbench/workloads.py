@@ -71,6 +71,8 @@ def workloads(build, full):
         ("reallocs", [os.path.join(w, "reallocs"), "-n", n(2000000, 10000000)]),
         ("regrow", [os.path.join(w, "regrow"), "-n", n(5000, 20000)]),
         ("python-churn", [py, churn, n(5, 30)]),
+        ("cache-scratch", [os.path.join(w, "cachescratch"), "-n", n(1000, 5000), "-t", str(NCPU)]),
+        ("cache-thrash", [os.path.join(w, "cachethrash"), "-n", n(1000, 5000), "-t", str(NCPU)]),
     ]
 
 

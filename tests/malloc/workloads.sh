@@ -25,7 +25,9 @@ batch:-n 20000 -t 2
 large:-n 3
 mleak:-n 20000
 reallocs:-n 50000
-regrow:-n 20"
+regrow:-n 20
+cachescratch:-n 20 -t 2
+cachethrash:-n 20 -t 2"
 plan $(( $(echo "$runs" | wc -l) * 2 + 2 ))
 
 while IFS=: read -r name args; do

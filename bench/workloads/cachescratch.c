@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cachescratch - passive false sharing, after the published description
+ * of Hoard's cache-scratch: the main thread allocates one small block per
+ * thread (so the blocks sit side by side, in one cache line), hands each
+ * thread its block, and each thread frees it and then, round after round,
+ * allocates a block of the same size, writes every byte of it many times
+ * and frees it.  An allocator that gives a thread back the block it just
+ * freed puts the threads' writes on one line, which then moves between
+ * their cores at every write.  -n: rounds per thread; -t: threads.
+ * Check: every block holds what its writes left when it is freed.
+ */
+#include "wl.h"
+
+#define SIZE 8		/* bytes a block */
+#define WRITES 20000	/* writes of each byte a round */
+
+static long rounds;
+
+static void *worker(void *arg)
+{
+	free(arg);	/* the main thread's block */
+	for (long i = 0; i < rounds; i++) {
+		void *p = wl_alloc("cachescratch", SIZE);
+
+		wl_scribble("cachescratch", p, SIZE, WRITES);
+		free(p);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct wl_args a = { .n = 1000, .threads = 2 };
+	pthread_t th[256];
+	void *given[256];
+
+	wl_parse(argc, argv, &a, "usage: cachescratch [-n ROUNDS] [-t THREADS]\n");
+	rounds = a.n;
+	for (int t = 0; t < a.threads; t++)
+		given[t] = wl_alloc("cachescratch", SIZE);
+	for (int t = 0; t < a.threads; t++)
+		if (pthread_create(&th[t], NULL, worker, given[t]))
+			wl_die("cachescratch", "pthread_create failed");
+	for (int t = 0; t < a.threads; t++)
+		pthread_join(th[t], NULL);
+	printf("cachescratch ok %ld rounds x %d threads\n", rounds, a.threads);
+	return 0;
+}
