@@ -30,15 +30,22 @@
  *     and it passed debug_free_ok (poisoned under P, red zones inactive);
  *   - an entry that fails its check when it leaves is reported and left
  *     allocated, never handed out again (debug_alloc_ok's rule).
- * Each allocation checks the newest entry, the object LIFO reuse would
- * have handed out, so that a write just after a free is reported as soon
- * as without the quarantine.  A shrink or destroy empties the ring.
+ * Each allocation checks the newest entries (QUAR_CHECK of them, while
+ * they hold at most QUAR_CHECK_BYTES, and always the newest): the object
+ * LIFO reuse would have handed out, so that a write just after a free is
+ * reported as soon as without the quarantine, and the few freed before
+ * it, so that a stale pointer written after the next allocation (which
+ * LIFO reuse would have made the new owner's) is reported at the one
+ * after, not only when the object leaves.  A shrink or destroy empties
+ * the ring.
  */
 #include "alloc/internal.h"
 
 #define QUAR_BYTES (256UL << 10)
 #define QUAR_MIN   16U
 #define QUAR_MAX   1024U
+#define QUAR_CHECK 8U			/* newest entries checked at each allocation */
+#define QUAR_CHECK_BYTES (16UL << 10)	/* ... while their bytes stay within this */
 
 static unsigned int quar_capacity(const struct kmem_cache *s)
 {
@@ -92,14 +99,27 @@ void *quarantine_push(struct kmem_cache *s, void *obj)
 }
 
 /**
- * quarantine_check_newest - check the entry freed last, which a cache
- * without quarantine would hand out next; a corrupt one is reported and
- * leaves the ring, kept allocated.  list_lock held.
+ * quarantine_check_newest - check the entries freed last (the newest, which
+ * a cache without quarantine would hand out next, and up to QUAR_CHECK - 1
+ * before it within QUAR_CHECK_BYTES); a corrupt one is reported and leaves
+ * the ring, kept allocated, the newer ones moving up in its place.
+ * list_lock held.
  */
 void quarantine_check_newest(struct kmem_cache *s)
 {
-	if (s->quar_len && !debug_idle_ok(s, *entry(s, s->quar_len - 1)))
+	unsigned int n = MAX(1U, MIN(QUAR_CHECK, (unsigned int)(QUAR_CHECK_BYTES / s->size)));
+	unsigned int i = s->quar_len;
+
+	while (i > 0 && n > 0) {
+		i--;
+		n--;
+		if (debug_idle_ok(s, *entry(s, i)))
+			continue;
+		/* newer entries (checked) move up over it */
+		for (unsigned int j = i; j + 1 < s->quar_len; j++)
+			*entry(s, j) = *entry(s, j + 1);
 		s->quar_len--;
+	}
 }
 
 /**

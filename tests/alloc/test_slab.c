@@ -1078,14 +1078,14 @@ static void test_debug_quarantine(void **state)
 }
 
 /*
- * A write to a quarantined object is reported by the next allocation (it
- * checks the object freed last) and by the object's way out of the
- * quarantine; the object is never handed out again.
+ * A write to a quarantined object is reported by the next allocation when
+ * the object is one of the 8 freed last (alloc/quarantine.c), else by its
+ * way out of the quarantine; the object is never handed out again.
  */
 static void test_debug_quarantine_write_after_free(void **state)
 {
 	struct kmem_cache *s = kmem_cache_create("quarw", 64, 0, SLAB_POISON, NULL);
-	char *p, *q, *o;
+	char *p, *q, *o, *r, *newer[8];
 	const char *err;
 
 	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) || RUNNING_ON_VALGRIND) {
@@ -1104,13 +1104,29 @@ static void test_debug_quarantine_write_after_free(void **state)
 	kmem_cache_free(s, q);
 	kmem_cache_free(s, o);
 	q[60] = 'y';			/* later, under a newer free */
+	test_stderr_begin();
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	err = test_stderr_end();
+	assert_non_null(strstr(err, "BUG quarw: Poison overwritten (write after free)"));
+	assert_ptr_not_equal(o, q);
+	r = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 8; i++)
+		newer[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, r);
+	for (int i = 0; i < 8; i++)
+		kmem_cache_free(s, newer[i]);
+	r[10] = 'z';			/* under 8 newer frees: not checked at allocation */
+	test_stderr_begin();
 	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+	err = test_stderr_end();
+	assert_null(strstr(err, "BUG quarw"));
 	test_stderr_begin();
 	kmem_cache_shrink(s);		/* empties the quarantine, checking each */
 	err = test_stderr_end();
 	assert_non_null(strstr(err, "BUG quarw: Poison overwritten (write after free)"));
+	kmem_cache_free(s, o);
 	test_stderr_begin();
-	kmem_cache_destroy(s);		/* p and q stay allocated: leaks */
+	kmem_cache_destroy(s);		/* p, q and r stay allocated: leaks */
 	(void)test_stderr_end();
 }
 
