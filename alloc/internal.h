@@ -43,6 +43,7 @@
 #define CHUNK_SIZE  (PAGE_SIZE << CHUNK_ORDER)
 #define LARGE_CHUNK_MAX (CHUNK_SIZE / 2)        /* larger kmalloc blocks: a mapping each */
 #define MAP_KEPT_MAX    32                      /* freed mappings kept for reuse (page.c) */
+#define KEPT_QUARANTINE 8                       /* ... under P, reused only after 8 newer */
 #define CACHE_LINE  64
 
 /* Cache ids tag page-map entries and index the thread caches; 0 = none. */

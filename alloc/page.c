@@ -105,7 +105,10 @@
  *    underrun faults too, whatever lies before it; such a mapping is
  *    reused only whole, at the same size (a cut or an mremap would leave a
  *    block without its guard), and never resized in place (the caller
- *    copies); not by default, since
+ *    copies), and only once KEPT_QUARANTINE mappings were freed after it
+ *    (a stale pointer to a block freed just before then faults, where its
+ *    reuse for the next block of its size would make it the new owner's,
+ *    as the slab caches' quarantine does for small blocks); not by default, since
  *    every page-table change costs again at the next touch.  (The
  *    measurements: alloc/README.md, "Why large mappings are kept".)
  *
@@ -656,11 +659,15 @@ static void kept_del_locked(struct slab *d)
 static struct slab *kept_take_fit_locked(size_t bytes)
 {
 	struct slab *d, *best = NULL, *rest;
+	unsigned int newer = 0;	/* kept mappings before d: freed after it */
 
-	list_for_each_entry(d, &map_kept, lru)
+	list_for_each_entry(d, &map_kept, lru) {
 		if (d->large_size >= bytes && (!best || d->large_size < best->large_size) &&
-		    (!kept_protect || d->large_size == bytes))	/* guarded: whole */
+		    (!kept_protect || (d->large_size == bytes &&	/* guarded: whole */
+				       newer >= KEPT_QUARANTINE)))
 			best = d;
+		newer++;
+	}
 	if (!best)
 		return NULL;
 	kept_del_locked(best);

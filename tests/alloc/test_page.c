@@ -602,11 +602,12 @@ static bool write_faults(char *p)
  * With page_protect_kept(), every large block is a mapping of its own
  * (none from a chunk) after a guard page, so that an underrun faults;
  * touching a freed one faults; a kept one is reused whole at its size
- * only, its guard still before it; nothing resizes in place.
+ * only, its guard still before it, and only once KEPT_QUARANTINE mappings
+ * were freed after it; nothing resizes in place.
  */
 static void test_kept_mappings_protected(void **state)
 {
-	struct slab *d;
+	struct slab *d, *o[KEPT_QUARANTINE];
 	size_t dirty;
 	char *base;
 
@@ -622,13 +623,21 @@ static void test_kept_mappings_protected(void **state)
 	base[0] = 1;
 	assert_true(write_faults(base - 1));		/* the guard page */
 	assert_int_equal(page_large_resize(d, 3 * LARGE_CHUNK_MAX), -1);
+	for (unsigned int i = 0; i < KEPT_QUARANTINE; i++)
+		assert_non_null(o[i] = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark));
 	page_large_free(d, false);
 	assert_true(write_faults(base));
+	for (unsigned int i = 0; i < KEPT_QUARANTINE; i++)	/* freed after it */
+		page_large_free(o[i], false);
 	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark);	/* accessible again */
 	assert_ptr_equal(d->base, base);
 	vg_open(base, 1);
 	assert_int_equal(base[0], 1);
 	assert_true(write_faults(base - 1));
+	page_large_free(d, false);
+	d = page_large_alloc(2 * LARGE_CHUNK_MAX, &dirty, &mark);	/* just freed: not reused */
+	assert_ptr_equal(d->base, o[0]->base);
+	assert_true(write_faults(base));
 	page_large_free(d, false);
 	/* a smaller one: not cut from it (which would leave no guard) */
 	d = page_large_alloc(LARGE_CHUNK_MAX + PAGE_SIZE, &dirty, &mark);
