@@ -1,7 +1,8 @@
 #!/bin/sh
 # heap_errors - every heap error of tests/malloc/progs/heap_errors.c (double frees,
 # invalid frees, overflows and underflows of 1 B, 32 B and 1 MiB, writes
-# after free, realloc of a freed block; on small, medium, large and huge
+# and reads after free, writes through a stale pointer after the block was
+# handed out again or moved by realloc, realloc of a freed block; on small, medium, large and huge
 # blocks; reads, writes and double frees of malloc(0)'s block) run under libslotslab-malloc.so with no settings, under
 # SLOTSLAB_DEBUG=FZPU, and with glibc's malloc.  A case is "stopped" when
 # the process dies by a signal before it prints "carried on".  Prints the
@@ -13,18 +14,22 @@
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
 #     word after its size), every underflow of one (the guard word before
 #     its start: malloc's large blocks start 16 bytes into their pages),
-#     every write after free of a large or huge block
+#     every write after free of a large or huge block, also through the
+#     old pointer after realloc moved it
 #     (its first 8 bytes: the free mark, checked when the block is handed
 #     out again) and every double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
 #     write through malloc(0)'s block (a page that faults);
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow and underflow of a large or
-#     huge block, every write after free and every double free after the
-#     block's reuse (a debugged cache quarantines what it frees, so the
-#     block is not reused at once: alloc/quarantine.c; large blocks are then
-#     mappings of their own after a PROT_NONE guard page, kept PROT_NONE
-#     once freed); more cases than with no
+#     huge block, every write after free (also after the next allocation,
+#     and through the old pointer after realloc moved the block) and every
+#     double free after the block's reuse (a debugged cache quarantines
+#     what it frees, so the block is not reused at once, and checks the 8
+#     it freed last at each allocation: alloc/quarantine.c; large blocks
+#     are then mappings of their own after a PROT_NONE guard page, kept
+#     PROT_NONE once freed and reused only after 8 newer ones, so that a
+#     read after free faults too); more cases than with no
 #     settings (the others may die by chance: a write past a mapping);
 #   - SLOTSLAB_ERRORS=kernel reports and carries on instead.
 # HEAP_ERRORS_TABLE=FILE also writes the table there.
@@ -66,20 +71,22 @@ for c in $cases; do
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
 	underflow-*-large|underflow-1-huge|\
-	write-after-free-large|write-after-free-huge)
+	write-after-free-large|write-after-free-huge|realloc-reuse-large)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
 	esac
 	case $c in	# a fault (before a mapping of its own, maybe): no line
-	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge)
+	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge|\
+	realloc-reuse-huge)	# (moved by mremap: its old pages are gone)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c";;
 	esac
 	case $c in
 	overflow-*-small|overflow-*-medium|underflow-*-small|underflow-*-medium|\
 	overflow-*-large|underflow-*-large|underflow-*-huge|write-after-free-*|\
-	double-free-after-reuse-*)
+	double-free-after-reuse-*|reuse-after-free-*|realloc-reuse-*|\
+	read-after-free-large|read-after-free-huge)
 		[ "$f" = yes ] || bad_fzpu="$bad_fzpu $c";;
 	esac
 done

@@ -201,6 +201,44 @@ static void write_after_free(size_t n)
 	memset(launder(p), 'W', n < 64 ? n : 64);
 }
 
+/* bytes read through a pointer to a freed block */
+static void read_after_free(size_t n)
+{
+	char *p = malloc(n);
+	unsigned char sum = 0;
+
+	memset(p, 1, n < 64 ? n : 64);
+	free(p);
+	for (size_t i = 0; i < (n < 64 ? n : 64); i++)
+		sum += ((volatile char *)launder(p))[i];
+	sink = sum;
+}
+
+/* a stale pointer written after its block was freed and handed out again */
+static void reuse_after_free(size_t n)
+{
+	char *p = malloc(n), *q;
+
+	free(p);
+	q = malloc(n);			/* very likely p again */
+	memset(q, 1, n < 64 ? n : 64);
+	memset(launder(p), 'S', n < 64 ? n : 64);
+	sink = (unsigned char)q[0];
+	free(q);
+}
+
+/* the old pointer written after realloc moved the block */
+static void realloc_reuse(size_t n)
+{
+	char *p = malloc(n), *q;
+
+	memset(p, 1, n < 256 ? n : 256);
+	q = realloc(p, 4 * n);		/* moves: p is freed */
+	memset(launder(p), 'R', n < 64 ? n : 64);
+	sink = (unsigned char)q[0];
+	free(q);
+}
+
 static void realloc_freed(size_t n)
 {
 	char *p = malloc(n);
@@ -246,7 +284,8 @@ static const char *const sized[] = {
 	"double-free-after-reuse", "free-interior", "free-unaligned",
 	"overflow-1", "overflow-32", "overflow-memcpy-32", "overflow-1mib",
 	"underflow-1", "underflow-32", "underflow-memcpy-32",
-	"write-after-free", "realloc-freed", "free-after-realloc", "realloc-interior",
+	"write-after-free", "read-after-free", "reuse-after-free", "realloc-reuse",
+	"realloc-freed", "free-after-realloc", "realloc-interior",
 };
 
 static const char *const unsized[] = {
@@ -286,6 +325,12 @@ static int run_sized(const char *what, size_t n)
 		underflow(n, 32, 1);
 	else if (!strcmp(what, "write-after-free"))
 		write_after_free(n);
+	else if (!strcmp(what, "read-after-free"))
+		read_after_free(n);
+	else if (!strcmp(what, "reuse-after-free"))
+		reuse_after_free(n);
+	else if (!strcmp(what, "realloc-reuse"))
+		realloc_reuse(n);
 	else if (!strcmp(what, "realloc-freed"))
 		realloc_freed(n);
 	else if (!strcmp(what, "free-after-realloc"))
