@@ -194,6 +194,12 @@ WHY_RSS = {  # the same for peak RSS
                 "1.1 MB of slabs, and 7.0 MB of freed pages kept resident for reuse (the decay "
                 "time, 1 s, is longer than the run): pieces the moving buffers leave that the "
                 "next ones do not fit; glibc's heap holds 9.8 MB for the same 5.6 MB",
+    "cache-thrash": "the fixed cost of a tiny heap: its 8-byte blocks take one slab page, but the "
+                    "library's own pages (~92 KB of text and data), the descriptors of the 53 size "
+                    "classes and the page map's and chunks' metadata (~100 KB written at start: a "
+                    "malloc(100) program takes 127 page faults, glibc's 89) are paid by every "
+                    "process, ~1.7 MB against glibc's ~1.5",
+    "cache-scratch": "the fixed cost of a tiny heap, as cache-thrash's",
     "large": "kept mappings reuse resident pages: pages a block never touches may be resident "
              "(the workload writes half of each block); the price of 4x fewer page faults",
 }
