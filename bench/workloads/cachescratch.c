@@ -20,12 +20,7 @@ static long rounds;
 static void *worker(void *arg)
 {
 	free(arg);	/* the main thread's block */
-	for (long i = 0; i < rounds; i++) {
-		void *p = wl_alloc("cachescratch", SIZE);
-
-		wl_scribble("cachescratch", p, SIZE, WRITES);
-		free(p);
-	}
+	wl_scribble_rounds("cachescratch", rounds, SIZE, WRITES);
 	return NULL;
 }
 

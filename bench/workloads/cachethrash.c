@@ -18,12 +18,7 @@ static long rounds;
 static void *worker(void *arg)
 {
 	(void)arg;
-	for (long i = 0; i < rounds; i++) {
-		void *p = wl_alloc("cachethrash", SIZE);
-
-		wl_scribble("cachethrash", p, SIZE, WRITES);
-		free(p);
-	}
+	wl_scribble_rounds("cachethrash", rounds, SIZE, WRITES);
 	return NULL;
 }
 

@@ -104,21 +104,26 @@ static inline void wl_parse(int argc, char **argv, struct wl_args *a, const char
 }
 
 /*
- * Write each byte of the fresh block @p (@size bytes) @reps times, one
- * increment at a time through a volatile pointer, then check the bytes:
- * the cache line's work of cache-scratch and cache-thrash.
+ * @rounds times: allocate a block of @size bytes, write each of its bytes
+ * @reps times, one increment at a time through a volatile pointer, check
+ * the bytes and free it: the work of cache-scratch's and cache-thrash's
+ * threads, whose time is their writes to the block's cache line.
  */
-static inline void wl_scribble(const char *name, void *p, size_t size, int reps)
+static inline void wl_scribble_rounds(const char *name, long rounds, size_t size, int reps)
 {
-	volatile unsigned char *b = p;
+	for (long i = 0; i < rounds; i++) {
+		volatile unsigned char *b = wl_alloc(name, size);
 
-	memset(p, 0, size);
-	for (int r = 0; r < reps; r++)
 		for (size_t k = 0; k < size; k++)
-			b[k]++;
-	for (size_t k = 0; k < size; k++)
-		if (b[k] != (unsigned char)reps)
-			wl_die(name, "a block changed while it was written");
+			b[k] = 0;
+		for (int r = 0; r < reps; r++)
+			for (size_t k = 0; k < size; k++)
+				b[k]++;
+		for (size_t k = 0; k < size; k++)
+			if (b[k] != (unsigned char)reps)
+				wl_die(name, "a block changed while it was written");
+		free((void *)b);
+	}
 }
 
 /* Resident set size now, in KiB (/proc/self/statm). */
