@@ -682,14 +682,15 @@ static void test_depot_reaped_after_a_period(void **state)
 	 * Two periods: the first one saw the swings (the depot keeps its
 	 * size, and it was emptied in it: nothing to reap), the second one
 	 * nothing.  The other cache's trips end windows, which reap every
-	 * depot due.
+	 * depot due.  (On a loaded machine, under Valgrind, the swings may
+	 * outlast a period, and three periods end: halved twice.)
 	 */
 	for (unsigned int period = 0; period < 2; period++) {
 		nanosleep(&nap, NULL);
 		nanosleep(&(struct timespec){ 0, 100000000L }, NULL);	/* the coarse clock's tick */
 		swing(other, p, 64, DEPOT_WINDOW / 4);
 	}
-	assert_int_equal(s->depot_bytes, grown / 2);
+	assert_true(s->depot_bytes <= grown / 2 && s->depot_bytes >= DEPOT_BYTES);
 	assert_true(s->depot_nfull < nfull);
 	assert_true(s->depot_nfull <= s->depot_max);
 	assert_int_equal(kmem_cache_validate(s), 0);
