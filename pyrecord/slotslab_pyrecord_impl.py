@@ -364,6 +364,109 @@ def dict_marker():
     return mark, applies, dict_of, None
 
 
+_SCAN = []
+PYSCAN_NAME = 'libslotslab-pyscan.so'
+HIGH_BIT = bytes(bytearray(b >> 7 for b in range(256)))   # translate's: 1 if 128 or more
+
+
+def pyscan():
+    """CPython 3.11 to 3.13 on 64 bits: libslotslab-pyscan.so's dict
+    checks (pyrecord/pyscan.c), as a function scan(lst, pick, end, k,
+    made) giving (codes, keys, dicts, made) for the k instances of list
+    lst that pick (a bytearray a byte an item, non-zero: picked; or None:
+    all) picks (a 2 whose dict's keys are made[j], up to 63 of them, code
+    64 + j, its keys not listed), or None when the library says it
+    cannot; None elsewhere, or
+    when the library is not found or not loaded.  The library is
+    $SLOTSLAB_PYSCAN (`slotslab pyrecord` sets it to the one it ships
+    beside itself; the recorder drops it from the program's environment)
+    or the one beside this file (an installed share/slotslab/).  Loaded
+    through _ctypes alone (ctypes/__init__ costs ~2 ms), its function
+    called with the GIL held (FUNCFLAG_PYTHONAPI: no other thread runs
+    while it reads).  The layout it is given is the one dict_marker()'s
+    checker reads (the dict pointer 24 bytes before the object, the dict's
+    refcount, ma_used, ma_keys and ma_values at 0, 16, 32 and 40, the
+    keys' dk_log2_size byte at 8); a list's length and items at 16 and 24,
+    checked on a list of this function's own first."""
+    if _SCAN:
+        return _SCAN[0]
+    _SCAN.append(None)
+    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13) or address_views() is None:
+        return None
+    path = _PYSCAN_PATH[0] or os.path.join(os.path.dirname(os.path.abspath(__file__)), PYSCAN_NAME)
+    if not os.path.isfile(path):
+        return None
+    try:
+        from _ctypes import (CFuncPtr, FUNCFLAG_CDECL, FUNCFLAG_PYTHONAPI, _SimpleCData,
+                             addressof, dlopen)
+        from struct import Struct
+
+        class Ptr(_SimpleCData):
+            _type_ = 'P'
+
+        class Long(_SimpleCData):
+            _type_ = 'l'
+
+        class Text(_SimpleCData):
+            _type_ = 'z'
+
+        class Byte(_SimpleCData):
+            _type_ = 'B'
+
+        class Fn(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Text, Ptr, Ptr, Long, Text, Long, Ptr, Long, Ptr, Long, Ptr, Long)
+
+        class Lib(object):
+            _handle = dlopen(path, 2)     # RTLD_NOW
+        fn = Fn(('slotslab_pyscan_marks', Lib))
+        wv = address_views()[0].__getitem__
+        probe = [fn, Lib]
+        if wv((id(probe) + 16) >> 3) != 2 or wv(wv((id(probe) + 24) >> 3) >> 3) != id(fn):
+            return None
+        layout = Struct('<10q').pack(16, 24, -24, 1 if sys.version_info[:2] == (3, 12) else 0,
+                                     0, 16, 32, 40, 8, SHARED_KEYS_MAX)
+    except Exception:
+        return None
+
+    def at(buf):
+        return addressof(Byte.from_buffer(buf))
+
+    def scan(lst, pick, end, k, made=()):
+        if pick is not None and len(pick) != len(lst) or len(made) > 63:
+            return None
+        table = Struct('<%dQ' % len(made)).pack(*made)
+        codes = bytearray(k)
+        if not k:
+            return codes, [], [], made
+        room = 64
+        more = bytearray(16 * room)
+        words = memoryview(more).cast('Q')
+        got = fn(layout, id(lst), None if pick is None else at(pick), end, table, len(made),
+                 at(codes), k, at(more), room, at(more) + 8 * room, room)
+        if got < 0:
+            return None
+        nkeys, ndicts = got & 0xffffffff, got >> 32
+        if nkeys > room or ndicts > room:
+            del words
+            room = max(nkeys, ndicts)
+            more = bytearray(16 * room)
+            words = memoryview(more).cast('Q')
+            if fn(layout, id(lst), None if pick is None else at(pick), end, table, len(made),
+                  at(codes), k, at(more), room, at(more) + 8 * room, room) != got:
+                return None
+        keys = words[:nkeys].tolist()
+        dicts = words[room:room + ndicts].tolist()
+        del words
+        return codes, keys, dicts, made
+    _SCAN[0] = scan
+    return scan
+
+
+_PYSCAN_PATH = [None]    # $SLOTSLAB_PYSCAN, taken from the environment by main()
+
+
 INLINE_VALUES = 1 << 2  # Py_TPFLAGS_INLINE_VALUES (CPython 3.13)
 POOL_SIZE = 1 << 14     # pymalloc's pools, CPython 3.10+ on 64 bits (Objects/obmalloc.c)
 
@@ -927,7 +1030,7 @@ def attributeless(c, each, sample):
     return bare(each())
 
 
-def dict_marks(instances, picked, itypes, c1, present, classes=()):
+def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
     """The instances whose __dict__ dict_marker() marks: where a quarter
     of them or more are and none is marked -1 (nor 2 of a class not
     found), a bytearray of a code an instance (MARK_CODES: 0 not marked),
@@ -948,7 +1051,13 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     (without a list: a sample every 512th, then a pass if one is
     marked).  An instance whose dict another one marked before it has
     (self.__dict__ = shared: the Borg pattern) is marked -1 instead: its
-    memory is the other's."""
+    memory is the other's.  source: (the list picked() picks from, a
+    bytearray saying which), for pyscan().
+    A checked class's codes come from pyscan() where it is loaded (one C
+    loop over the class's instances, reading each one's dict pointer and
+    dict as the checker does: no dict_candidates(), whose 2s, the dicts
+    holding valid inline values, the loop marks 1 too), else from the
+    checker."""
     if not any(map(has_dict, present)):
         return None
     got = dict_marker()
@@ -959,6 +1068,19 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     if not checked:
         return None
     owner = set()
+    # the C loop, where the checker reads the dicts (3.11-3.13, 64 bits)
+    scan = pyscan() if checker is not None and sys.version_info[:2] >= (3, 11) else None
+    v13 = sys.version_info[:2] == (3, 13)
+
+    def made_of(c):
+        """pyscan()'s made: 3.13, a class with inline values, the known
+        keys pointers (known_keys()); else none"""
+        return list(known_keys()) if end_of(c) else []
+
+    def end_of(c):
+        """pyscan()'s end: 3.13, a class with inline values, its basic size
+        (values detached when its dict's are not there); else 0"""
+        return c.__basicsize__ if v13 and c.__flags__ & INLINE_VALUES else 0
 
     def final(o):
         m = mark(o)
@@ -970,18 +1092,24 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         return m
 
     kept = [[]]       # the keys pointers of those marked 2, in order (None: not given)
+    unlisted = [False]    # some of those not in kept (pyscan() gave their class)
     made_as = []      # the classes those marked 2 were made as, by code
 
-    def made_code(keys):
-        """The code of a mark 2 whose dict's keys pointer is keys: its
-        class's (MADE_AS + K), 2 if none (LookupError past 191)."""
+    def known_keys():
+        """by_keys, filled once: the shared keys pointer of each of classes
+        with inline values -> the class."""
         if not made_as:
             made_as.append(None)      # (K counts from 1: code MADE_AS is none)
             off = shared_keys_at()
             word = memory()[0]
             by_keys.update((word(id(c) + off).value, c) for c in classes
                            if off is not None and c.__flags__ & INLINE_VALUES)
-        c = by_keys.get(keys)
+        return by_keys
+
+    def made_code(keys):
+        """The code of a mark 2 whose dict's keys pointer is keys: its
+        class's (MADE_AS + K), 2 if none (LookupError past 191)."""
+        c = known_keys().get(keys)
         if c is None:
             return 2
         if c not in made_as:
@@ -994,22 +1122,50 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     done = []         # per class checked: (which instances are its, or None: all; codes)
     which = None      # each instance's class's number among those checked (0: another)
 
-    def codes_of(c, objs, sel):
+    def codes_of(c, objs, sel, scanned=None):
         """(sel, the marks of those of objs (class c's instances, an
         iterable) that sel (dict_candidates(), or None: all) says 1 for,
         checked by final(), as a bytearray of codes (MARK_CODES)); those
         it says 2 for are marked 1, the others not (full() makes them a
         code each); the keys pointers the checker keeps of those marked 2
-        added to kept's."""
+        added to kept's.  scanned: pyscan()'s (codes, keys, dicts) of
+        them all (sel None), its tables another instance may hold (code
+        128 + the table's) told by owner here, in order."""
         k = []
-        if sel is not None:
-            objs = compress(objs, sel.translate(ONE_BYTE))
-        ms = list(map(final, objs)) if checker is None else checker(c, owner, k)(objs)
-        if kept[0] is not None and len(k) == ms.count(2):
-            kept[0].extend(k)
+        if scanned is not None:
+            codes, k, dicts, made = scanned
+            if made:
+                # the 2s whose keys were made[j] (code MADE_AS + j): their
+                # class's code, K counted in the order of each one's first
+                # (2 as the checker's where kept is lost); their keys not
+                # listed: classes_of_values() reads them
+                table = bytearray(range(256))
+                for i, j in sorted((codes.find(MADE_AS + j), j) for j in range(len(made))):
+                    if i >= 0:
+                        table[MADE_AS + j] = 2 if kept[0] is None else made_code[made[j]]
+                        unlisted[0] = True
+                codes = codes.translate(table)
+            if dicts:
+                hi = codes.translate(HIGH_BIT)
+                i = -1
+                for d in dicts:
+                    i = hi.index(b'\x01', i + 1)
+                    if d in owner:
+                        codes[i] = 255
+                    else:
+                        owner.add(d)
+                        codes[i] &= 127
+            if kept[0] is not None:
+                kept[0].extend(k)
         else:
-            kept[0] = None
-        codes = bytearray(map(MARK_CODES.__getitem__, ms))
+            if sel is not None:
+                objs = compress(objs, sel.translate(ONE_BYTE))
+            ms = list(map(final, objs)) if checker is None else checker(c, owner, k)(objs)
+            if kept[0] is not None and len(k) == ms.count(2):
+                kept[0].extend(k)
+            else:
+                kept[0] = None
+            codes = bytearray(map(MARK_CODES.__getitem__, ms))
         if kept[0] is not None and 2 in codes:
             # each 2's class made as, from its keys pointer (a 2 stays if
             # that fails: the lists then)
@@ -1033,8 +1189,13 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
             return None
-        # mark() called only for those that may have a dict
-        done.append((None,) + codes_of(c1, picked(), dict_candidates(c1, picked(), sample)))
+        got = None if scan is None or source is None else scan(
+            source[0], source[1], end_of(c1), source[1].count(b'\x01'), made_of(c1))
+        if got is not None:
+            done.append((None,) + codes_of(c1, None, None, got))
+        else:
+            # mark() called only for those that may have a dict
+            done.append((None,) + codes_of(c1, picked(), dict_candidates(c1, picked(), sample)))
     else:
         n = len(instances)
         # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
@@ -1065,6 +1226,10 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
             elif c1 is None:
                 mine = bytearray(map(is_, itypes, repeat(c)))
             k = n if mine is None else mine.count(b'\x01')
+            got = None if scan is None else scan(instances, mine, end_of(c), k, made_of(c))
+            if got is not None:
+                done.append((mine,) + codes_of(c, None, None, got))
+                continue
             sample = list(islice(instances if mine is None else compress(instances, mine),
                                  0, None, max(1, k // 64)))
             sel = dict_candidates(c, instances if mine is None else compress(instances, mine),
@@ -1094,7 +1259,7 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         return mk, made_as
     # as lists: the marked ones' positions and marks, class by class (sel's
     # 2s first: the order matters only among those the checker gives)
-    out = [[], [], kept[0]]
+    out = [[], [], None if unlisted[0] else kept[0]]
     for mine, sel, codes in done:
         if sel is not None:
             read = sel.translate(TWO_BYTE)
@@ -1964,7 +2129,7 @@ class Recorder(object):
         # (dict_marks(): sampled; a class with one marked is checked
         # whole).  marks: (position in instances, mark) pairs, or None.
         marks = dict_marks(instances, picked if instances is None else None,
-                           itypes, c1, present, classes)
+                           itypes, c1, present, classes, (objs, is_user))
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -2321,6 +2486,8 @@ def main(argv):
         sys.stderr.write('usage: slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]\n')
         return 2
     out, at, script = argv[0], argv[1], argv[3]
+    # the C helper's path (pyscan()), not left in the program's environment
+    _PYSCAN_PATH[0] = os.environ.pop('SLOTSLAB_PYSCAN', None)
     rec = Recorder(out, at)
     rec.script = script
     rec.written = None

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pyrecord/pyscan.c - libslotslab-pyscan.so: the Python recorder's dict
+ * checks (slotslab_pyrecord_impl.py, dict_marks()) under CPython 3.11-3.13,
+ * as one C loop over a class's instances instead of a Python loop an
+ * instance.  Loaded by the recorder through _ctypes (a function with the
+ * GIL held: FUNCFLAG_PYTHONAPI), only where it is used; without it the
+ * recorder takes its Python path, which gives the same codes.
+ *
+ * What it is given: the address of a Python list (its length and item
+ * array at offsets the recorder passes: it checks them on a list of its
+ * own first), optionally a byte an item saying which items to look at
+ * (non-zero: picked), and the offsets of the words it reads: the word
+ * before the instance's GC header (the dict pointer, 3.12 tagged: odd while
+ * it holds the values), the dict's refcount, ma_used, ma_keys and
+ * ma_values, and the keys' dk_log2_size byte.  No CPython header is
+ * included: every layout fact comes from the caller, which reads the same
+ * words itself on the Python path (dict_marker()'s checker).
+ *
+ * What it writes: a code a picked item, in their order (the recorder's
+ * MARK_CODES, plus one bit): 0 no dict of note; 1 a dict holding the
+ * values (a __dict__ read); 2 (3.13, when end > 0) values detached from
+ * the inline ones (the dict's ma_values is not at the instance's address
+ * plus end, its class's basicsize), or 64 + j when the dict's keys are
+ * made[j], j below nmade (at most 63: the class it was made as); a table
+ * of its own of 1 << b slots
+ * (b >= 3, 1 to 29 names): b, or 0x80 | b when its dict's refcount is not
+ * 1 (another instance may hold it: the recorder then asks its set of
+ * owners, in order).  For each code 2 (keys not in made) the keys pointer goes to keys[],
+ * for each 0x80 code the dict's address to dicts[], in order, as far as
+ * their room goes (counted on past it, so that the caller can call again
+ * with room enough).
+ *
+ * Return: the keys count in the low 32 bits, the dicts count above; -1
+ * when out's room is short, -2 when a table's size byte is 64 or more
+ * (no code for it: the caller's Python path then says what it says), -3
+ * when nmade is over 63.
+ *
+ * Why the reads are safe: every item is an instance the recorder holds
+ * (the list is its own, and the GIL is held throughout: no other thread
+ * runs Python code, so no object or dict is freed or moved), of a class
+ * with a managed dict (the recorder calls this only for those), so the
+ * word before its GC header is its pre-header; a non-NULL, untagged dict
+ * pointer there is the instance's live dict, whose ma_keys is never NULL.
+ * Nothing is written but out, keys and dicts, within their room.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* The layout, in bytes from the object's or the dict's address. */
+struct pyscan_layout {
+	long size_at;	/* a list's ob_size */
+	long items_at;	/* a list's ob_item */
+	long pre_at;	/* the dict pointer before the GC header (negative) */
+	long tag;	/* 1: an odd pointer there is the values' (3.12), else 0 */
+	long refcnt_at;	/* a dict's refcount */
+	long used_at;	/* ma_used */
+	long keys_at;	/* ma_keys */
+	long values_at;	/* ma_values */
+	long log2_at;	/* the keys' dk_log2_size byte */
+	long names_max;	/* a table's names: 1 to names_max - 1 */
+};
+
+static inline uintptr_t word_at(uintptr_t a)
+{
+	return *(const uintptr_t *)a;
+}
+
+EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
+				  const unsigned char *pick, long end,
+				  const uintptr_t *made, long nmade,
+				  unsigned char *out, long room,
+				  uintptr_t *keys, long keys_room,
+				  uintptr_t *dicts, long dicts_room);
+
+EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
+				  const unsigned char *pick, long end,
+				  const uintptr_t *made, long nmade,
+				  unsigned char *out, long room,
+				  uintptr_t *keys, long keys_room,
+				  uintptr_t *dicts, long dicts_room)
+{
+	long n = (long)word_at(list + l->size_at);
+	const uintptr_t *items = (const uintptr_t *)word_at(list + l->items_at);
+	long nkeys = 0, ndicts = 0, k = 0;
+
+	if (nmade > 63)
+		return -3;
+
+	for (long i = 0; i < n; i++) {
+		uintptr_t a, d, v, ks, used;
+		unsigned b;
+
+		if (pick && !pick[i])
+			continue;
+		if (k >= room)
+			return -1;
+		a = items[i];
+		d = word_at(a + l->pre_at);
+		if (!d || (l->tag && (d & 1))) {
+			out[k++] = 0;
+			continue;
+		}
+		v = word_at(d + l->values_at);
+		if (v) {
+			if (end > 0 && v != a + (uintptr_t)end) {
+				uintptr_t kp = word_at(d + l->keys_at);
+				long j = 0;
+
+				while (j < nmade && made[j] != kp)
+					j++;
+				if (j < nmade) {
+					out[k++] = (unsigned char)(64 + j);
+					continue;
+				}
+				if (nkeys < keys_room)
+					keys[nkeys] = kp;
+				nkeys++;
+				out[k++] = 2;
+			} else {
+				out[k++] = 1;
+			}
+			continue;
+		}
+		used = word_at(d + l->used_at);
+		if (used < 1 || used >= (uintptr_t)l->names_max) {
+			out[k++] = 0;
+			continue;
+		}
+		ks = word_at(d + l->keys_at);
+		b = *(const unsigned char *)(ks + l->log2_at);
+		if (b < 3) {
+			out[k++] = 0;
+			continue;
+		}
+		if (b >= 64)
+			return -2;
+		if (word_at(d + l->refcnt_at) != 1) {
+			if (ndicts < dicts_room)
+				dicts[ndicts] = d;
+			ndicts++;
+			b |= 0x80;
+		}
+		out[k++] = (unsigned char)b;
+	}
+	return nkeys | (ndicts << 32);
+}
