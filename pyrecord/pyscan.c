@@ -3,46 +3,54 @@
  * pyrecord/pyscan.c - libslotslab-pyscan.so: the Python recorder's dict
  * checks (slotslab_pyrecord_impl.py, dict_marks()) under CPython 3.11-3.13,
  * as one C loop over a class's instances instead of a Python loop an
- * instance.  Loaded by the recorder through _ctypes (a function with the
- * GIL held: FUNCFLAG_PYTHONAPI), only where it is used; without it the
- * recorder takes its Python path, which gives the same codes.
+ * instance, and the byte loops of its shapes' steps (take(): the classes'
+ * shape numbers merged in the instances' order, the marked instances' new
+ * shapes; below).  Loaded by the recorder through _ctypes (functions
+ * called with the GIL held: FUNCFLAG_PYTHONAPI), only where it is used;
+ * without it the recorder takes its Python path, which gives the same
+ * bytes.  No Python object is made, changed or freed here, and no
+ * reference count touched: the recorder makes every output buffer (a
+ * bytearray) and reads the results.
  *
  * What it is given: the address of a Python list (its length and item
  * array at offsets the recorder passes: it checks them on a list of its
  * own first), optionally a byte an item saying which items to look at
- * (non-zero: picked), and the offsets of the words it reads: the word
+ * (non-zero: picked) or a type whose instances are (the type pointer
+ * equal), and the offsets of the words it reads: the word
  * before the instance's GC header (the dict pointer, 3.12 tagged: odd while
  * it holds the values), the dict's refcount, ma_used, ma_keys and
  * ma_values, and the keys' dk_log2_size byte.  No CPython header is
  * included: every layout fact comes from the caller, which reads the same
  * words itself on the Python path (dict_marker()'s checker).
  *
- * What it writes: a code a picked item, in their order (the recorder's
- * MARK_CODES, plus one bit): 0 no dict of note; 1 a dict holding the
- * values (a __dict__ read); 2 (3.13, when end > 0) values detached from
- * the inline ones (the dict's ma_values is not at the instance's address
- * plus end, its class's basicsize), or 64 + j when the dict's keys are
- * made[j], j below nmade (at most 63: the class it was made as); a table
- * of its own of 1 << b slots
- * (b >= 3, 1 to 29 names): b, or 0x80 | b when its dict's refcount is not
- * 1 (another instance may hold it: the recorder then asks its set of
- * owners, in order).  For each code 2 (keys not in made) the keys pointer goes to keys[],
- * for each 0x80 code the dict's address to dicts[], in order, as far as
- * their room goes (counted on past it, so that the caller can call again
- * with room enough).
+ * What slotslab_pyscan_marks() writes: a code a picked item, in their
+ * order (the recorder's MARK_CODES, plus one bit): 0 no dict of note; 1 a
+ * dict holding the values (a __dict__ read); 2 (3.13, when end > 0)
+ * values detached from the inline ones (the dict's ma_values is not at
+ * the instance's address plus end, its class's basicsize), or 64 + j
+ * when the dict's keys are made[j], j below nmade (at most 63: the class
+ * it was made as); a table of its own of 1 << b slots (b >= 3, 1 to 29
+ * names): b, or 0x80 | b when its dict's refcount is not 1 (another
+ * instance may hold it: the recorder then asks its set of owners, in
+ * order).  For each code 2 (keys not in made) the keys pointer goes to
+ * keys[], for each 0x80 code the dict's address to dicts[], in order, as
+ * far as their room goes (counted on past it, so that the caller can call
+ * again with room enough).
  *
  * Return: the keys count in the low 32 bits, the dicts count above; -1
  * when out's room is short, -2 when a table's size byte is 64 or more
  * (no code for it: the caller's Python path then says what it says), -3
  * when nmade is over 63.
  *
- * Why the reads are safe: every item is an instance the recorder holds
- * (the list is its own, and the GIL is held throughout: no other thread
- * runs Python code, so no object or dict is freed or moved), of a class
- * with a managed dict (the recorder calls this only for those), so the
- * word before its GC header is its pre-header; a non-NULL, untagged dict
- * pointer there is the instance's live dict, whose ma_keys is never NULL.
- * Nothing is written but out, keys and dicts, within their room.
+ * Why the reads are safe: every item is an object the recorder holds (the
+ * list is its own: gc.get_objects()'s or its instances'; the GIL is held
+ * throughout, so no other thread runs Python code and no object or dict
+ * is freed or moved), each read through its type pointer (always valid)
+ * or, for the dict checks, an instance of a class with a managed dict
+ * (the recorder calls them only for those), so the word before its GC
+ * header is its pre-header; a non-NULL, untagged dict pointer there is
+ * the instance's live dict, whose ma_keys is never NULL.  Nothing is
+ * written but the caller's buffers, within their room.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +69,7 @@ struct pyscan_layout {
 	long values_at;	/* ma_values */
 	long log2_at;	/* the keys' dk_log2_size byte */
 	long names_max;	/* a table's names: 1 to names_max - 1 */
+	long type_at;	/* an object's type pointer */
 };
 
 static inline uintptr_t word_at(uintptr_t a)
@@ -69,14 +78,14 @@ static inline uintptr_t word_at(uintptr_t a)
 }
 
 EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
-				  const unsigned char *pick, long end,
+				  const unsigned char *pick, uintptr_t type, long end,
 				  const uintptr_t *made, long nmade,
 				  unsigned char *out, long room,
 				  uintptr_t *keys, long keys_room,
 				  uintptr_t *dicts, long dicts_room);
 
 EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
-				  const unsigned char *pick, long end,
+				  const unsigned char *pick, uintptr_t type, long end,
 				  const uintptr_t *made, long nmade,
 				  unsigned char *out, long room,
 				  uintptr_t *keys, long keys_room,
@@ -95,9 +104,11 @@ EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
 
 		if (pick && !pick[i])
 			continue;
+		a = items[i];
+		if (type && word_at(a + l->type_at) != type)
+			continue;
 		if (k >= room)
 			return -1;
-		a = items[i];
 		d = word_at(a + l->pre_at);
 		if (!d || (l->tag && (d & 1))) {
 			out[k++] = 0;
@@ -146,4 +157,97 @@ EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
 		out[k++] = (unsigned char)b;
 	}
 	return nkeys | (ndicts << 32);
+}
+
+/*
+ * The shapes' steps (the recorder's take(), CPython 3.11-3.13), on bytes
+ * alone but for the types read in slotslab_pyscan_merge():
+ *
+ * slotslab_pyscan_merge - each item of the list (an instance, of one of
+ * the ntypes types at types[], at most 64) gets the next byte of its
+ * type's array (nums[j], of lens[j] bytes: its class's shape numbers, in
+ * the instances' order), in out; an item of another type 0 if zero is
+ * set.  Return 0, or -1 if an item's type is none of them (zero not set)
+ * or a type's array runs short (the caller's Python path then).
+ */
+EXPORT long slotslab_pyscan_merge(const struct pyscan_layout *l, uintptr_t list,
+				  const uintptr_t *types, long ntypes,
+				  const uintptr_t *nums, const long *lens, long zero,
+				  unsigned char *out);
+
+EXPORT long slotslab_pyscan_merge(const struct pyscan_layout *l, uintptr_t list,
+				  const uintptr_t *types, long ntypes,
+				  const uintptr_t *nums, const long *lens, long zero,
+				  unsigned char *out)
+{
+	long n = (long)word_at(list + l->size_at);
+	const uintptr_t *items = (const uintptr_t *)word_at(list + l->items_at);
+	long pos[64] = { 0 };
+	uintptr_t last = 0;
+	long j = 0;
+
+	if (ntypes < 1 || ntypes > 64)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		uintptr_t t = word_at(items[i] + l->type_at);
+
+		if (t != last) {
+			for (j = 0; j < ntypes && types[j] != t; j++)
+				;
+			if (j == ntypes && !zero)
+				return -1;
+			last = t;
+		}
+		if (j == ntypes) {
+			out[i] = 0;
+			continue;
+		}
+		if (pos[j] >= lens[j])
+			return -1;
+		out[i] = ((const unsigned char *)nums[j])[pos[j]++];
+	}
+	return 0;
+}
+
+/*
+ * slotslab_pyscan_pairs - the distinct (code, shape) pairs of the n
+ * instances (codes[i] not 0), in the order of each one's first, as
+ * code << 8 | shape in firsts, as far as its room goes (counted on past
+ * it); seen: 65 536 bytes of zeros, marked.  Return their count.
+ */
+EXPORT long slotslab_pyscan_pairs(const unsigned char *codes, const unsigned char *shapes,
+				  long n, unsigned char *seen, uint16_t *firsts, long room);
+
+EXPORT long slotslab_pyscan_pairs(const unsigned char *codes, const unsigned char *shapes,
+				  long n, unsigned char *seen, uint16_t *firsts, long room)
+{
+	long k = 0;
+
+	for (long i = 0; i < n; i++) {
+		unsigned p = (unsigned)codes[i] << 8 | shapes[i];
+
+		if (codes[i] && !seen[p]) {
+			seen[p] = 1;
+			if (k < room)
+				firsts[k] = (uint16_t)p;
+			k++;
+		}
+	}
+	return k;
+}
+
+/*
+ * slotslab_pyscan_apply - each of the n instances' new shape: its shape
+ * where its code is 0, else table[code << 8 | shape] (65 536 bytes, set
+ * for the pairs slotslab_pyscan_pairs() gave), in shapes.
+ */
+EXPORT void slotslab_pyscan_apply(const unsigned char *codes, unsigned char *shapes, long n,
+				  const unsigned char *table);
+
+EXPORT void slotslab_pyscan_apply(const unsigned char *codes, unsigned char *shapes, long n,
+				  const unsigned char *table)
+{
+	for (long i = 0; i < n; i++)
+		if (codes[i])
+			shapes[i] = table[(unsigned)codes[i] << 8 | shapes[i]];
 }

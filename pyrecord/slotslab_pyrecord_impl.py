@@ -374,10 +374,10 @@ def pyscan():
     checks (pyrecord/pyscan.c), as a function scan(lst, pick, end, k,
     made) giving (codes, keys, dicts, made) for the k instances of list
     lst that pick (a bytearray a byte an item, non-zero: picked; or None:
-    all) picks (a 2 whose dict's keys are made[j], up to 63 of them, code
-    64 + j, its keys not listed), or None when the library says it
-    cannot; None elsewhere, or
-    when the library is not found or not loaded.  The library is
+    all) picks, or the instances of class of among them if given (a 2
+    whose dict's keys are made[j], up to 63 of them, code 64 + j, its
+    keys not listed), or None when the library says it cannot; None
+    elsewhere, or when the library is not found or not loaded.  The library is
     $SLOTSLAB_PYSCAN (`slotslab pyrecord` sets it to the one it ships
     beside itself; the recorder drops it from the program's environment)
     or the one beside this file (an installed share/slotslab/).  Loaded
@@ -416,26 +416,45 @@ def pyscan():
         class Fn(CFuncPtr):
             _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
             _restype_ = Long
-            _argtypes_ = (Text, Ptr, Ptr, Long, Text, Long, Ptr, Long, Ptr, Long, Ptr, Long)
+            _argtypes_ = (Text, Ptr, Ptr, Ptr, Long, Text, Long, Ptr, Long, Ptr, Long, Ptr, Long)
 
         class Lib(object):
             _handle = dlopen(path, 2)     # RTLD_NOW
         fn = Fn(('slotslab_pyscan_marks', Lib))
+
+        class Merge(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Text, Ptr, Text, Long, Text, Text, Long, Ptr)
+
+        class Pairs(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Ptr, Ptr, Long, Ptr, Ptr, Long)
+
+        class Apply(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = None
+            _argtypes_ = (Ptr, Ptr, Long, Ptr)
+        merge_fn = Merge(('slotslab_pyscan_merge', Lib))
+        pairs_fn = Pairs(('slotslab_pyscan_pairs', Lib))
+        apply_fn = Apply(('slotslab_pyscan_apply', Lib))
         wv = address_views()[0].__getitem__
         probe = [fn, Lib]
         if wv((id(probe) + 16) >> 3) != 2 or wv(wv((id(probe) + 24) >> 3) >> 3) != id(fn):
             return None
-        layout = Struct('<10q').pack(16, 24, -24, 1 if sys.version_info[:2] == (3, 12) else 0,
-                                     0, 16, 32, 40, 8, SHARED_KEYS_MAX)
+        layout = Struct('<11q').pack(16, 24, -24, 1 if sys.version_info[:2] == (3, 12) else 0,
+                                     0, 16, 32, 40, 8, SHARED_KEYS_MAX, 8)
     except Exception:
         return None
 
     def at(buf):
         return addressof(Byte.from_buffer(buf))
 
-    def scan(lst, pick, end, k, made=()):
+    def scan(lst, pick, end, k, made=(), of=None):
         if pick is not None and len(pick) != len(lst) or len(made) > 63:
             return None
+        t = 0 if of is None else id(of)
         table = Struct('<%dQ' % len(made)).pack(*made)
         codes = bytearray(k)
         if not k:
@@ -443,7 +462,7 @@ def pyscan():
         room = 64
         more = bytearray(16 * room)
         words = memoryview(more).cast('Q')
-        got = fn(layout, id(lst), None if pick is None else at(pick), end, table, len(made),
+        got = fn(layout, id(lst), None if pick is None else at(pick), t, end, table, len(made),
                  at(codes), k, at(more), room, at(more) + 8 * room, room)
         if got < 0:
             return None
@@ -453,15 +472,64 @@ def pyscan():
             room = max(nkeys, ndicts)
             more = bytearray(16 * room)
             words = memoryview(more).cast('Q')
-            if fn(layout, id(lst), None if pick is None else at(pick), end, table, len(made),
+            if fn(layout, id(lst), None if pick is None else at(pick), t, end, table, len(made),
                   at(codes), k, at(more), room, at(more) + 8 * room, room) != got:
                 return None
         keys = words[:nkeys].tolist()
         dicts = words[room:room + ndicts].tolist()
         del words
         return codes, keys, dicts, made
+    def merge(lst, classes, nums, zero=False):
+        """each item of lst's (instances of classes; with zero, of others
+        too: 0) next number of its class's nums (bytearrays), a bytearray;
+        None if one is missing"""
+        if not lst or not 0 < len(classes) <= 64 or len(nums) != len(classes):
+            return None
+        out = bytearray(len(lst))
+        words = Struct('<%dQ' % len(nums)).pack
+        got = merge_fn(layout, id(lst), words(*map(id, classes)), len(classes),
+                       words(*[at(b) if b else 0 for b in nums]),
+                       Struct('<%dq' % len(nums)).pack(*map(len, nums)), 1 if zero else 0, at(out))
+        return out if got == 0 else None
+
+    def apply(codes, shapes, new):
+        """a copy of shapes (a bytearray, the instances' shape numbers)
+        where codes (as many) is not 0 new(code, shape), called once a
+        distinct pair, in the order of each one's first instance; None if
+        one of those is not below 256 (or None)"""
+        n = len(codes)
+        if not n or len(shapes) != n:
+            return None
+        seen = bytearray(1 << 16)
+        room = 1024
+        firsts = bytearray(2 * room)
+        k = pairs_fn(at(codes), at(shapes), n, at(seen), at(firsts), room)
+        if k > room:
+            seen = bytearray(1 << 16)
+            room = k
+            firsts = bytearray(2 * room)
+            k = pairs_fn(at(codes), at(shapes), n, at(seen), at(firsts), room)
+        table = seen          # (its marks no longer needed)
+        for p in memoryview(firsts).cast('H')[:k].tolist():
+            v = new(p >> 8, p & 255)
+            if v is None or not 0 <= v < 256:
+                return None
+            table[p] = v
+        out = bytearray(shapes)
+        apply_fn(at(codes), at(out), n, at(table))
+        return out
     _SCAN[0] = scan
+    _SHAPES.append((merge, apply))
     return scan
+
+
+_SHAPES = []     # pyscan()'s (merge, apply) for take(), once loaded
+
+
+def pyscan_shapes():
+    """(merge, apply): libslotslab-pyscan.so's byte loops for the shapes'
+    steps (pyscan()), or None where it is not loaded."""
+    return _SHAPES[0] if pyscan() is not None and _SHAPES else None
 
 
 _PYSCAN_PATH = [None]    # $SLOTSLAB_PYSCAN, taken from the environment by main()
@@ -1213,14 +1281,20 @@ def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
         # in the order of their first instances, not the set's (the classes'
         # addresses): which of two classes holding one table is its owner
         hit = sorted(hit, key=itypes.index) if len(hit) > 1 else list(hit)
-        if c1 is None and 0 < len(hit) < 256:
+        if c1 is None and 0 < len(hit) < 256 and scan is None:
             # each instance's class's number among them (0: another), in
             # one pass; a class's instances picked by a translate of it
+            # (pyscan() picks them by their type itself)
             number = Memo(lambda c: 0)
             number.update((c, j) for j, c in enumerate(hit, 1))
             which = bytearray(map(number.__getitem__, itypes))
         for j, c in enumerate(hit, 1):
             mine = None
+            got = None if scan is None or c1 is not None else scan(
+                instances, None, end_of(c), itypes.count(c), made_of(c), c)
+            if got is not None:   # (mine: the class, its instances picked when needed)
+                done.append((c,) + codes_of(c, None, None, got))
+                continue
             if which is not None:
                 mine = which.translate(bytes(bytearray(b == j for b in range(256))))
             elif c1 is None:
@@ -1249,6 +1323,15 @@ def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
         # lists cost a position and a pair each marked one)
         if len(done) == 1 and done[0][0] is None:
             return full(*done[0][1:]), made_as
+        if all(type(mine) is not bytearray and mine is not None and sel is None
+               for mine, sel, codes in done):
+            # each picked by pyscan() by its type: merged by type in C
+            mk = pyscan_shapes()[0](instances, [d[0] for d in done], [d[2] for d in done], True)
+            if mk is not None:
+                return mk, made_as
+        done = [(mine if type(mine) is bytearray or mine is None else
+                 bytearray(map(is_, itypes, repeat(mine))), sel, codes)
+                for mine, sel, codes in done]
         if which is not None:  # each instance's class's next code (0: another's)
             codes = [repeat(0)] + [iter(full(sel, codes)) for mine, sel, codes in done]
             return bytearray(map(next, map(codes.__getitem__, which))), made_as
@@ -1261,6 +1344,8 @@ def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
     # 2s first: the order matters only among those the checker gives)
     out = [[], [], None if unlisted[0] else kept[0]]
     for mine, sel, codes in done:
+        if type(mine) is not bytearray and mine is not None:     # (a class: pyscan()'s)
+            mine = bytearray(map(is_, itypes, repeat(mine)))
         if sel is not None:
             read = sel.translate(TWO_BYTE)
             out[0].extend(compress(count() if mine is None else compress(count(), mine), read))
@@ -2206,13 +2291,27 @@ class Recorder(object):
                 if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
                     inst_shapes = list(inst_shapes)
             else:
-                # merged back in the instances' order: each one's class's next
-                # (to be marked: left an iterator, made a list once marked)
-                for c in per:
-                    per[c] = iter(per[c])
-                inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
-                if type(marks) is not tuple:
-                    inst_shapes = list(inst_shapes)
+                # to be marked a code an instance: merged in one C loop
+                # where pyscan_shapes() is loaded (each instance's type read
+                # there, no pass over itypes) and every number is a byte
+                # (a class's list of numbers made bytes: none is None or
+                # past 255 when there are 256 shapes at most)
+                # (no generator: Python 2 could not del per, a name it used)
+                if (type(marks) is tuple and itypes and len(shapes.cls) <= 256 and
+                        pyscan_shapes() is not None and
+                        set([type(v) for v in per.values()]) <= set([bytearray, list]) and
+                        not [v for v in per.values() if type(v) is list and None in v]):
+                    cs = list(per)
+                    inst_shapes = pyscan_shapes()[0](instances, cs, [
+                        per[c] if type(per[c]) is bytearray else bytearray(per[c]) for c in cs])
+                if inst_shapes is None:
+                    # merged back in the instances' order: each one's class's next
+                    # (to be marked: left an iterator, made a list once marked)
+                    for c in per:
+                        per[c] = iter(per[c])
+                    inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
+                    if type(marks) is not tuple:
+                        inst_shapes = list(inst_shapes)
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
@@ -2247,7 +2346,26 @@ class Recorder(object):
                 return Memo(lambda sh: marked[sh, 1 if sh is None or k is shapes.cls[sh] else k])
             rows = Memo(row)
             news = map(getitem, map(rows.__getitem__, marks), inst_shapes)
-            if type(inst_shapes) is bytearray:
+            got = None
+            if pyscan_shapes() is not None and type(inst_shapes) in (bytearray, list):
+                # in C loops (pyscan_shapes()): the distinct (code, shape)
+                # pairs in the order of their firsts (the new shapes made
+                # in the same order), each instance's new one from a table;
+                # a list of numbers as bytes (none None or past 255: 256
+                # shapes at most; the snapshot writes a byte each either way)
+                got = inst_shapes
+                if type(got) is list:
+                    try:
+                        got = bytearray(got) if len(shapes.cls) <= 256 else None
+                    except (TypeError, ValueError):
+                        got = None
+                if got is not None:
+                    got = pyscan_shapes()[1](marks, got, lambda code, sh, rows=rows: rows[code][sh])
+                if got is not None and type(inst_shapes) is list and len(shapes.cls) > 256:
+                    got = list(got)       # (written 4 bytes each, as the list was)
+            if got is not None:
+                inst_shapes = got
+            elif type(inst_shapes) is bytearray:
                 try:
                     inst_shapes = bytearray(news)
                 except ValueError:        # (a number past 255: a list)
