@@ -54,6 +54,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -250,4 +251,78 @@ EXPORT void slotslab_pyscan_apply(const unsigned char *codes, unsigned char *sha
 	for (long i = 0; i < n; i++)
 		if (codes[i])
 			shapes[i] = table[(unsigned)codes[i] << 8 | shapes[i]];
+}
+
+/*
+ * slotslab_pyscan_keys - CPython 3.13's inline values, read as the
+ * recorder's inline_shapes() reads them: for each picked item (as in
+ * slotslab_pyscan_marks(): pick, or type), the key of k + 3 bytes (the
+ * bytes at base, base + 1 and base + 3 from the object: the values'
+ * capacity, size and valid byte; then the k bytes at base + skip: the
+ * first k of their insertion order), numbered among the distinct keys in
+ * the order of each one's first item: its number in idx (a byte an item,
+ * room of them), each distinct key once in keys (256 * (k + 3) bytes of
+ * room).  Reads the same bytes as the recorder's Python path (within the
+ * values' capacity, which the recorder checked).  Return the count of
+ * distinct keys, -1 past 256 of them or when idx's room is short, -2 for
+ * a k past 64.
+ */
+EXPORT long slotslab_pyscan_keys(const struct pyscan_layout *l, uintptr_t list,
+				 const unsigned char *pick, uintptr_t type,
+				 long base, long skip, long k,
+				 unsigned char *idx, long room, unsigned char *keys);
+
+EXPORT long slotslab_pyscan_keys(const struct pyscan_layout *l, uintptr_t list,
+				 const unsigned char *pick, uintptr_t type,
+				 long base, long skip, long k,
+				 unsigned char *idx, long room, unsigned char *keys)
+{
+	long n = (long)word_at(list + l->size_at);
+	const uintptr_t *items = (const uintptr_t *)word_at(list + l->items_at);
+	long w = k + 3, nkeys = 0, m = 0;
+	short slot[1024];		/* a hash of a key -> its number + 1 */
+	unsigned char key[67];
+
+	if (k < 0 || k > 64)
+		return -2;
+	for (int i = 0; i < 1024; i++)
+		slot[i] = 0;
+	for (long i = 0; i < n; i++) {
+		const unsigned char *v;
+		uint32_t h = 2166136261u;
+		unsigned s;
+
+		if (pick && !pick[i])
+			continue;
+		if (type && word_at(items[i] + l->type_at) != type)
+			continue;
+		if (m >= room)
+			return -1;
+		v = (const unsigned char *)items[i] + base;
+		key[0] = v[0];
+		key[1] = v[1];
+		key[2] = v[3];
+		for (long j = 0; j < k; j++)
+			key[3 + j] = v[skip + j];
+		for (long j = 0; j < w; j++)
+			h = (h ^ key[j]) * 16777619u;
+		for (s = h & 1023;; s = (s + 1) & 1023) {
+			int e = slot[s];
+
+			if (!e) {
+				if (nkeys >= 256)
+					return -1;
+				for (long j = 0; j < w; j++)
+					keys[nkeys * w + j] = key[j];
+				slot[s] = (short)++nkeys;
+				idx[m++] = (unsigned char)(nkeys - 1);
+				break;
+			}
+			if (!memcmp(keys + (long)(e - 1) * w, key, (size_t)w)) {
+				idx[m++] = (unsigned char)(e - 1);
+				break;
+			}
+		}
+	}
+	return nkeys;
 }

@@ -439,6 +439,12 @@ def pyscan():
         merge_fn = Merge(('slotslab_pyscan_merge', Lib))
         pairs_fn = Pairs(('slotslab_pyscan_pairs', Lib))
         apply_fn = Apply(('slotslab_pyscan_apply', Lib))
+
+        class Keys(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Text, Ptr, Ptr, Ptr, Long, Long, Long, Ptr, Long, Ptr)
+        keys_fn = Keys(('slotslab_pyscan_keys', Lib))
         wv = address_views()[0].__getitem__
         probe = [fn, Lib]
         if wv((id(probe) + 16) >> 3) != 2 or wv(wv((id(probe) + 24) >> 3) >> 3) != id(fn):
@@ -518,17 +524,41 @@ def pyscan():
         out = bytearray(shapes)
         apply_fn(at(codes), at(out), n, at(table))
         return out
+    def inline_keys(lst, pick, n, base, skip, k, make):
+        """inline_shapes()'s numbers (CPython 3.13) of the n instances of
+        lst that pick picks (or all), a bytearray: each one's key (its
+        values' capacity, size and valid byte, the first k bytes of their
+        order) read in C, its number make(UNTOLD)'s, asked once a distinct
+        key in the order of each one's first (as the Python path asks);
+        None past 256 distinct keys or TooManyShapes."""
+        if not n or (pick is not None and len(pick) != len(lst)):
+            return None
+        w = k + 3
+        idx = bytearray(n)
+        buf = bytearray(256 * w)
+        got = keys_fn(layout, id(lst), None if pick is None else at(pick), 0, base, skip, k,
+                      at(idx), n, at(buf))
+        if got < 0:
+            return None
+        raw = make(UNTOLD)
+        table = bytearray(256)
+        try:
+            for i in range(got):
+                table[i] = raw[tuple(buf[i * w:i * w + w])]
+        except TooManyShapes:
+            return None
+        return idx.translate(table)
     _SCAN[0] = scan
-    _SHAPES.append((merge, apply))
+    _SHAPES.append((merge, apply, inline_keys))
     return scan
 
 
-_SHAPES = []     # pyscan()'s (merge, apply) for take(), once loaded
+_SHAPES = []     # pyscan()'s (merge, apply, inline_keys), once loaded
 
 
 def pyscan_shapes():
-    """(merge, apply): libslotslab-pyscan.so's byte loops for the shapes'
-    steps (pyscan()), or None where it is not loaded."""
+    """(merge, apply, inline_keys): libslotslab-pyscan.so's byte loops for
+    the shapes' steps (pyscan()), or None where it is not loaded."""
     return _SHAPES[0] if pyscan() is not None and _SHAPES else None
 
 
@@ -707,7 +737,7 @@ class InlineShapes(dict):
         return n
 
 
-def inline_shapes(c, each, among, shapes_c, seq=None):
+def inline_shapes(c, each, among, shapes_c, seq=None, source=None):
     """The shape numbers of class c's instances (each() iterates over them;
     among: a list holding them, to sample; seq: their list, if there is
     one), read from their inline values (CPython
@@ -722,7 +752,11 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     later instances have just that), K the most names ~256 instances spread
     over all hold.  None when the class cannot be read so (then its dicts
     are read).  CPython 3.11 and 3.12: read from the values behind the
-    pointer in the pre-header instead (values_shapes())."""
+    pointer in the pre-header instead (values_shapes()).  Where
+    pyscan_shapes() is loaded, the keys are read and told apart in C (its
+    inline_keys(): a key asked of InlineShapes once, in the same order),
+    given the instances' list, seq, or source (a list and a bytearray
+    picking them from it)."""
     if (3, 11) <= sys.version_info[:2] <= (3, 12):
         nums = values_shapes(c, each, among, shapes_c)
         return None if nums is None else with_dicts(c, nums, each, seq, shapes_c)
@@ -753,8 +787,16 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
     try:
-        nums = shape_numbers(lambda untold: InlineShapes(shapes_c, cap, k, names, untold),
-                             lambda: map(read, repeat(span), map(id, each())))
+        nums = None
+        helper = pyscan_shapes()
+        if helper is not None and (seq is not None or source is not None):
+            lst, pick = (seq, None) if seq is not None else source
+            nums = helper[2](lst, pick, len(seq) if seq is not None else pick.count(b'\x01'),
+                             c.__basicsize__, 8 + 8 * cap, k,
+                             lambda untold: InlineShapes(shapes_c, cap, k, names, untold))
+        if nums is None:
+            nums = shape_numbers(lambda untold: InlineShapes(shapes_c, cap, k, names, untold),
+                                 lambda: map(read, repeat(span), map(id, each())))
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
@@ -2261,7 +2303,7 @@ class Recorder(object):
         if inline and c1 is not None and c1 in plain:
             # one class: its instances not listed (picked() twice at most)
             try:
-                inst_shapes = inline_shapes(c1, picked, objs, shapes[c1])
+                inst_shapes = inline_shapes(c1, picked, objs, shapes[c1], source=(objs, is_user))
             except Exception:
                 inst_shapes = None
             if (inst_shapes is not None and type(inst_shapes) is not bytearray and
