@@ -47,6 +47,7 @@ include trace/build.mk
 include bench/build.mk
 include malloc/build.mk
 include record/build.mk
+include pyrecord/build.mk
 include tests/build.mk
 
 LIB_OBJS   := $(call objs,$(LIB_SRCS))
@@ -136,6 +137,7 @@ install: lib $(CLI) $(MALLOC_TARGETS) $(RECORD_TARGETS)
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/slotslab
 	install -m 644 pyrecord/slotslab_pyrecord.py pyrecord/slotslab_pyrecord_impl.py pyrecord/README.md $(DESTDIR)$(PREFIX)/share/slotslab/
+	install -m 755 $(PYSCAN_SO) $(DESTDIR)$(PREFIX)/share/slotslab/
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/slotslab

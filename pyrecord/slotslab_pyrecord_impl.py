@@ -364,6 +364,207 @@ def dict_marker():
     return mark, applies, dict_of, None
 
 
+_SCAN = []
+PYSCAN_NAME = 'libslotslab-pyscan.so'
+HIGH_BIT = bytes(bytearray(b >> 7 for b in range(256)))   # translate's: 1 if 128 or more
+
+
+def pyscan():
+    """CPython 3.11 to 3.13 on 64 bits: libslotslab-pyscan.so's dict
+    checks (pyrecord/pyscan.c), as a function scan(lst, pick, end, k,
+    made) giving (codes, keys, dicts, made) for the k instances of list
+    lst that pick (a bytearray a byte an item, non-zero: picked; or None:
+    all) picks, or the instances of class of among them if given (a 2
+    whose dict's keys are made[j], up to 63 of them, code 64 + j, its
+    keys not listed), or None when the library says it cannot; None
+    elsewhere, or when the library is not found or not loaded.  The library is
+    $SLOTSLAB_PYSCAN (`slotslab pyrecord` sets it to the one it ships
+    beside itself; the recorder drops it from the program's environment)
+    or the one beside this file (an installed share/slotslab/).  Loaded
+    through _ctypes alone (ctypes/__init__ costs ~2 ms), its function
+    called with the GIL held (FUNCFLAG_PYTHONAPI: no other thread runs
+    while it reads).  The layout it is given is the one dict_marker()'s
+    checker reads (the dict pointer 24 bytes before the object, the dict's
+    refcount, ma_used, ma_keys and ma_values at 0, 16, 32 and 40, the
+    keys' dk_log2_size byte at 8); a list's length and items at 16 and 24,
+    checked on a list of this function's own first."""
+    if _SCAN:
+        return _SCAN[0]
+    _SCAN.append(None)
+    if not CPYTHON or not (3, 11) <= sys.version_info[:2] <= (3, 13) or address_views() is None:
+        return None
+    path = _PYSCAN_PATH[0] or os.path.join(os.path.dirname(os.path.abspath(__file__)), PYSCAN_NAME)
+    if not os.path.isfile(path):
+        return None
+    try:
+        from _ctypes import (CFuncPtr, FUNCFLAG_CDECL, FUNCFLAG_PYTHONAPI, _SimpleCData,
+                             addressof, dlopen)
+        from struct import Struct
+
+        class Ptr(_SimpleCData):
+            _type_ = 'P'
+
+        class Long(_SimpleCData):
+            _type_ = 'l'
+
+        class Text(_SimpleCData):
+            _type_ = 'z'
+
+        class Byte(_SimpleCData):
+            _type_ = 'B'
+
+        class Fn(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Text, Ptr, Ptr, Ptr, Long, Text, Long, Ptr, Long, Ptr, Long, Ptr, Long)
+
+        class Lib(object):
+            _handle = dlopen(path, 2)     # RTLD_NOW
+        fn = Fn(('slotslab_pyscan_marks', Lib))
+
+        class Merge(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Text, Ptr, Text, Long, Text, Text, Long, Ptr)
+
+        class Pairs(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Ptr, Ptr, Long, Ptr, Ptr, Long)
+
+        class Apply(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = None
+            _argtypes_ = (Ptr, Ptr, Long, Ptr)
+        merge_fn = Merge(('slotslab_pyscan_merge', Lib))
+        pairs_fn = Pairs(('slotslab_pyscan_pairs', Lib))
+        apply_fn = Apply(('slotslab_pyscan_apply', Lib))
+
+        class Keys(CFuncPtr):
+            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+            _restype_ = Long
+            _argtypes_ = (Text, Ptr, Ptr, Ptr, Long, Long, Long, Ptr, Long, Ptr)
+        keys_fn = Keys(('slotslab_pyscan_keys', Lib))
+        wv = address_views()[0].__getitem__
+        probe = [fn, Lib]
+        if wv((id(probe) + 16) >> 3) != 2 or wv(wv((id(probe) + 24) >> 3) >> 3) != id(fn):
+            return None
+        layout = Struct('<11q').pack(16, 24, -24, 1 if sys.version_info[:2] == (3, 12) else 0,
+                                     0, 16, 32, 40, 8, SHARED_KEYS_MAX, 8)
+    except Exception:
+        return None
+
+    def at(buf):
+        return addressof(Byte.from_buffer(buf))
+
+    def scan(lst, pick, end, k, made=(), of=None):
+        if pick is not None and len(pick) != len(lst) or len(made) > 63:
+            return None
+        t = 0 if of is None else id(of)
+        table = Struct('<%dQ' % len(made)).pack(*made)
+        codes = bytearray(k)
+        if not k:
+            return codes, [], [], made
+        room = 64
+        more = bytearray(16 * room)
+        words = memoryview(more).cast('Q')
+        got = fn(layout, id(lst), None if pick is None else at(pick), t, end, table, len(made),
+                 at(codes), k, at(more), room, at(more) + 8 * room, room)
+        if got < 0:
+            return None
+        nkeys, ndicts = got & 0xffffffff, got >> 32
+        if nkeys > room or ndicts > room:
+            del words
+            room = max(nkeys, ndicts)
+            more = bytearray(16 * room)
+            words = memoryview(more).cast('Q')
+            if fn(layout, id(lst), None if pick is None else at(pick), t, end, table, len(made),
+                  at(codes), k, at(more), room, at(more) + 8 * room, room) != got:
+                return None
+        keys = words[:nkeys].tolist()
+        dicts = words[room:room + ndicts].tolist()
+        del words
+        return codes, keys, dicts, made
+    def merge(lst, classes, nums, zero=False):
+        """each item of lst's (instances of classes; with zero, of others
+        too: 0) next number of its class's nums (bytearrays), a bytearray;
+        None if one is missing"""
+        if not lst or not 0 < len(classes) <= 64 or len(nums) != len(classes):
+            return None
+        out = bytearray(len(lst))
+        words = Struct('<%dQ' % len(nums)).pack
+        got = merge_fn(layout, id(lst), words(*map(id, classes)), len(classes),
+                       words(*[at(b) if b else 0 for b in nums]),
+                       Struct('<%dq' % len(nums)).pack(*map(len, nums)), 1 if zero else 0, at(out))
+        return out if got == 0 else None
+
+    def apply(codes, shapes, new):
+        """a copy of shapes (a bytearray, the instances' shape numbers)
+        where codes (as many) is not 0 new(code, shape), called once a
+        distinct pair, in the order of each one's first instance; None if
+        one of those is not below 256 (or None)"""
+        n = len(codes)
+        if not n or len(shapes) != n:
+            return None
+        seen = bytearray(1 << 16)
+        room = 1024
+        firsts = bytearray(2 * room)
+        k = pairs_fn(at(codes), at(shapes), n, at(seen), at(firsts), room)
+        if k > room:
+            seen = bytearray(1 << 16)
+            room = k
+            firsts = bytearray(2 * room)
+            k = pairs_fn(at(codes), at(shapes), n, at(seen), at(firsts), room)
+        table = seen          # (its marks no longer needed)
+        for p in memoryview(firsts).cast('H')[:k].tolist():
+            v = new(p >> 8, p & 255)
+            if v is None or not 0 <= v < 256:
+                return None
+            table[p] = v
+        out = bytearray(shapes)
+        apply_fn(at(codes), at(out), n, at(table))
+        return out
+    def inline_keys(lst, pick, n, base, skip, k, make):
+        """inline_shapes()'s numbers (CPython 3.13) of the n instances of
+        lst that pick picks (or all), a bytearray: each one's key (its
+        values' capacity, size and valid byte, the first k bytes of their
+        order) read in C, its number make(UNTOLD)'s, asked once a distinct
+        key in the order of each one's first (as the Python path asks);
+        None past 256 distinct keys or TooManyShapes."""
+        if not n or (pick is not None and len(pick) != len(lst)):
+            return None
+        w = k + 3
+        idx = bytearray(n)
+        buf = bytearray(256 * w)
+        got = keys_fn(layout, id(lst), None if pick is None else at(pick), 0, base, skip, k,
+                      at(idx), n, at(buf))
+        if got < 0:
+            return None
+        raw = make(UNTOLD)
+        table = bytearray(256)
+        try:
+            for i in range(got):
+                table[i] = raw[tuple(buf[i * w:i * w + w])]
+        except TooManyShapes:
+            return None
+        return idx.translate(table)
+    _SCAN[0] = scan
+    _SHAPES.append((merge, apply, inline_keys))
+    return scan
+
+
+_SHAPES = []     # pyscan()'s (merge, apply, inline_keys), once loaded
+
+
+def pyscan_shapes():
+    """(merge, apply, inline_keys): libslotslab-pyscan.so's byte loops for
+    the shapes' steps (pyscan()), or None where it is not loaded."""
+    return _SHAPES[0] if pyscan() is not None and _SHAPES else None
+
+
+_PYSCAN_PATH = [None]    # $SLOTSLAB_PYSCAN, taken from the environment by main()
+
+
 INLINE_VALUES = 1 << 2  # Py_TPFLAGS_INLINE_VALUES (CPython 3.13)
 POOL_SIZE = 1 << 14     # pymalloc's pools, CPython 3.10+ on 64 bits (Objects/obmalloc.c)
 
@@ -536,7 +737,7 @@ class InlineShapes(dict):
         return n
 
 
-def inline_shapes(c, each, among, shapes_c, seq=None):
+def inline_shapes(c, each, among, shapes_c, seq=None, source=None):
     """The shape numbers of class c's instances (each() iterates over them;
     among: a list holding them, to sample; seq: their list, if there is
     one), read from their inline values (CPython
@@ -551,7 +752,11 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     later instances have just that), K the most names ~256 instances spread
     over all hold.  None when the class cannot be read so (then its dicts
     are read).  CPython 3.11 and 3.12: read from the values behind the
-    pointer in the pre-header instead (values_shapes())."""
+    pointer in the pre-header instead (values_shapes()).  Where
+    pyscan_shapes() is loaded, the keys are read and told apart in C (its
+    inline_keys(): a key asked of InlineShapes once, in the same order),
+    given the instances' list, seq, or source (a list and a bytearray
+    picking them from it)."""
     if (3, 11) <= sys.version_info[:2] <= (3, 12):
         nums = values_shapes(c, each, among, shapes_c)
         return None if nums is None else with_dicts(c, nums, each, seq, shapes_c)
@@ -582,8 +787,16 @@ def inline_shapes(c, each, among, shapes_c, seq=None):
     # (capacity, size, valid, the first K order bytes): small ints, none made
     read = Struct('<BBxB%dx%dB' % (4 + 8 * cap, k)).unpack_from
     try:
-        nums = shape_numbers(lambda untold: InlineShapes(shapes_c, cap, k, names, untold),
-                             lambda: map(read, repeat(span), map(id, each())))
+        nums = None
+        helper = pyscan_shapes()
+        if helper is not None and (seq is not None or source is not None):
+            lst, pick = (seq, None) if seq is not None else source
+            nums = helper[2](lst, pick, len(seq) if seq is not None else pick.count(b'\x01'),
+                             c.__basicsize__, 8 + 8 * cap, k,
+                             lambda untold: InlineShapes(shapes_c, cap, k, names, untold))
+        if nums is None:
+            nums = shape_numbers(lambda untold: InlineShapes(shapes_c, cap, k, names, untold),
+                                 lambda: map(read, repeat(span), map(id, each())))
     except LookupError:       # (the order bytes past an instance's names, garbage)
         shapes_c.shapes.no_inline.add(c)
         return None
@@ -927,7 +1140,7 @@ def attributeless(c, each, sample):
     return bare(each())
 
 
-def dict_marks(instances, picked, itypes, c1, present, classes=()):
+def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
     """The instances whose __dict__ dict_marker() marks: where a quarter
     of them or more are and none is marked -1 (nor 2 of a class not
     found), a bytearray of a code an instance (MARK_CODES: 0 not marked),
@@ -948,7 +1161,13 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     (without a list: a sample every 512th, then a pass if one is
     marked).  An instance whose dict another one marked before it has
     (self.__dict__ = shared: the Borg pattern) is marked -1 instead: its
-    memory is the other's."""
+    memory is the other's.  source: (the list picked() picks from, a
+    bytearray saying which), for pyscan().
+    A checked class's codes come from pyscan() where it is loaded (one C
+    loop over the class's instances, reading each one's dict pointer and
+    dict as the checker does: no dict_candidates(), whose 2s, the dicts
+    holding valid inline values, the loop marks 1 too), else from the
+    checker."""
     if not any(map(has_dict, present)):
         return None
     got = dict_marker()
@@ -959,6 +1178,19 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     if not checked:
         return None
     owner = set()
+    # the C loop, where the checker reads the dicts (3.11-3.13, 64 bits)
+    scan = pyscan() if checker is not None and sys.version_info[:2] >= (3, 11) else None
+    v13 = sys.version_info[:2] == (3, 13)
+
+    def made_of(c):
+        """pyscan()'s made: 3.13, a class with inline values, the known
+        keys pointers (known_keys()); else none"""
+        return list(known_keys()) if end_of(c) else []
+
+    def end_of(c):
+        """pyscan()'s end: 3.13, a class with inline values, its basic size
+        (values detached when its dict's are not there); else 0"""
+        return c.__basicsize__ if v13 and c.__flags__ & INLINE_VALUES else 0
 
     def final(o):
         m = mark(o)
@@ -970,18 +1202,24 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         return m
 
     kept = [[]]       # the keys pointers of those marked 2, in order (None: not given)
+    unlisted = [False]    # some of those not in kept (pyscan() gave their class)
     made_as = []      # the classes those marked 2 were made as, by code
 
-    def made_code(keys):
-        """The code of a mark 2 whose dict's keys pointer is keys: its
-        class's (MADE_AS + K), 2 if none (LookupError past 191)."""
+    def known_keys():
+        """by_keys, filled once: the shared keys pointer of each of classes
+        with inline values -> the class."""
         if not made_as:
             made_as.append(None)      # (K counts from 1: code MADE_AS is none)
             off = shared_keys_at()
             word = memory()[0]
             by_keys.update((word(id(c) + off).value, c) for c in classes
                            if off is not None and c.__flags__ & INLINE_VALUES)
-        c = by_keys.get(keys)
+        return by_keys
+
+    def made_code(keys):
+        """The code of a mark 2 whose dict's keys pointer is keys: its
+        class's (MADE_AS + K), 2 if none (LookupError past 191)."""
+        c = known_keys().get(keys)
         if c is None:
             return 2
         if c not in made_as:
@@ -994,22 +1232,50 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
     done = []         # per class checked: (which instances are its, or None: all; codes)
     which = None      # each instance's class's number among those checked (0: another)
 
-    def codes_of(c, objs, sel):
+    def codes_of(c, objs, sel, scanned=None):
         """(sel, the marks of those of objs (class c's instances, an
         iterable) that sel (dict_candidates(), or None: all) says 1 for,
         checked by final(), as a bytearray of codes (MARK_CODES)); those
         it says 2 for are marked 1, the others not (full() makes them a
         code each); the keys pointers the checker keeps of those marked 2
-        added to kept's."""
+        added to kept's.  scanned: pyscan()'s (codes, keys, dicts) of
+        them all (sel None), its tables another instance may hold (code
+        128 + the table's) told by owner here, in order."""
         k = []
-        if sel is not None:
-            objs = compress(objs, sel.translate(ONE_BYTE))
-        ms = list(map(final, objs)) if checker is None else checker(c, owner, k)(objs)
-        if kept[0] is not None and len(k) == ms.count(2):
-            kept[0].extend(k)
+        if scanned is not None:
+            codes, k, dicts, made = scanned
+            if made:
+                # the 2s whose keys were made[j] (code MADE_AS + j): their
+                # class's code, K counted in the order of each one's first
+                # (2 as the checker's where kept is lost); their keys not
+                # listed: classes_of_values() reads them
+                table = bytearray(range(256))
+                for i, j in sorted((codes.find(MADE_AS + j), j) for j in range(len(made))):
+                    if i >= 0:
+                        table[MADE_AS + j] = 2 if kept[0] is None else made_code[made[j]]
+                        unlisted[0] = True
+                codes = codes.translate(table)
+            if dicts:
+                hi = codes.translate(HIGH_BIT)
+                i = -1
+                for d in dicts:
+                    i = hi.index(b'\x01', i + 1)
+                    if d in owner:
+                        codes[i] = 255
+                    else:
+                        owner.add(d)
+                        codes[i] &= 127
+            if kept[0] is not None:
+                kept[0].extend(k)
         else:
-            kept[0] = None
-        codes = bytearray(map(MARK_CODES.__getitem__, ms))
+            if sel is not None:
+                objs = compress(objs, sel.translate(ONE_BYTE))
+            ms = list(map(final, objs)) if checker is None else checker(c, owner, k)(objs)
+            if kept[0] is not None and len(k) == ms.count(2):
+                kept[0].extend(k)
+            else:
+                kept[0] = None
+            codes = bytearray(map(MARK_CODES.__getitem__, ms))
         if kept[0] is not None and 2 in codes:
             # each 2's class made as, from its keys pointer (a 2 stays if
             # that fails: the lists then)
@@ -1033,8 +1299,13 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         sample = [] if c1 not in checked else list(islice(picked(), 0, None, 509))
         if not any(map(mark, sample)):
             return None
-        # mark() called only for those that may have a dict
-        done.append((None,) + codes_of(c1, picked(), dict_candidates(c1, picked(), sample)))
+        got = None if scan is None or source is None else scan(
+            source[0], source[1], end_of(c1), source[1].count(b'\x01'), made_of(c1))
+        if got is not None:
+            done.append((None,) + codes_of(c1, None, None, got))
+        else:
+            # mark() called only for those that may have a dict
+            done.append((None,) + codes_of(c1, picked(), dict_candidates(c1, picked(), sample)))
     else:
         n = len(instances)
         # a stride prime to 2, 3, 5 and 7: one of 2 (3, ...) instances read in
@@ -1052,19 +1323,29 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         # in the order of their first instances, not the set's (the classes'
         # addresses): which of two classes holding one table is its owner
         hit = sorted(hit, key=itypes.index) if len(hit) > 1 else list(hit)
-        if c1 is None and 0 < len(hit) < 256:
+        if c1 is None and 0 < len(hit) < 256 and scan is None:
             # each instance's class's number among them (0: another), in
             # one pass; a class's instances picked by a translate of it
+            # (pyscan() picks them by their type itself)
             number = Memo(lambda c: 0)
             number.update((c, j) for j, c in enumerate(hit, 1))
             which = bytearray(map(number.__getitem__, itypes))
         for j, c in enumerate(hit, 1):
             mine = None
+            got = None if scan is None or c1 is not None else scan(
+                instances, None, end_of(c), itypes.count(c), made_of(c), c)
+            if got is not None:   # (mine: the class, its instances picked when needed)
+                done.append((c,) + codes_of(c, None, None, got))
+                continue
             if which is not None:
                 mine = which.translate(bytes(bytearray(b == j for b in range(256))))
             elif c1 is None:
                 mine = bytearray(map(is_, itypes, repeat(c)))
             k = n if mine is None else mine.count(b'\x01')
+            got = None if scan is None else scan(instances, mine, end_of(c), k, made_of(c))
+            if got is not None:
+                done.append((mine,) + codes_of(c, None, None, got))
+                continue
             sample = list(islice(instances if mine is None else compress(instances, mine),
                                  0, None, max(1, k // 64)))
             sel = dict_candidates(c, instances if mine is None else compress(instances, mine),
@@ -1084,6 +1365,15 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         # lists cost a position and a pair each marked one)
         if len(done) == 1 and done[0][0] is None:
             return full(*done[0][1:]), made_as
+        if all(type(mine) is not bytearray and mine is not None and sel is None
+               for mine, sel, codes in done):
+            # each picked by pyscan() by its type: merged by type in C
+            mk = pyscan_shapes()[0](instances, [d[0] for d in done], [d[2] for d in done], True)
+            if mk is not None:
+                return mk, made_as
+        done = [(mine if type(mine) is bytearray or mine is None else
+                 bytearray(map(is_, itypes, repeat(mine))), sel, codes)
+                for mine, sel, codes in done]
         if which is not None:  # each instance's class's next code (0: another's)
             codes = [repeat(0)] + [iter(full(sel, codes)) for mine, sel, codes in done]
             return bytearray(map(next, map(codes.__getitem__, which))), made_as
@@ -1094,8 +1384,10 @@ def dict_marks(instances, picked, itypes, c1, present, classes=()):
         return mk, made_as
     # as lists: the marked ones' positions and marks, class by class (sel's
     # 2s first: the order matters only among those the checker gives)
-    out = [[], [], kept[0]]
+    out = [[], [], None if unlisted[0] else kept[0]]
     for mine, sel, codes in done:
+        if type(mine) is not bytearray and mine is not None:     # (a class: pyscan()'s)
+            mine = bytearray(map(is_, itypes, repeat(mine)))
         if sel is not None:
             read = sel.translate(TWO_BYTE)
             out[0].extend(compress(count() if mine is None else compress(count(), mine), read))
@@ -1964,7 +2256,7 @@ class Recorder(object):
         # (dict_marks(): sampled; a class with one marked is checked
         # whole).  marks: (position in instances, mark) pairs, or None.
         marks = dict_marks(instances, picked if instances is None else None,
-                           itypes, c1, present, classes)
+                           itypes, c1, present, classes, (objs, is_user))
 
         # Each recorded instance's shape number, in one list (ids count
         # the recorded instances from 1, in this order).  The classes
@@ -2011,7 +2303,7 @@ class Recorder(object):
         if inline and c1 is not None and c1 in plain:
             # one class: its instances not listed (picked() twice at most)
             try:
-                inst_shapes = inline_shapes(c1, picked, objs, shapes[c1])
+                inst_shapes = inline_shapes(c1, picked, objs, shapes[c1], source=(objs, is_user))
             except Exception:
                 inst_shapes = None
             if (inst_shapes is not None and type(inst_shapes) is not bytearray and
@@ -2041,13 +2333,27 @@ class Recorder(object):
                 if type(inst_shapes) is bytearray and len(shapes.cls) > 256:
                     inst_shapes = list(inst_shapes)
             else:
-                # merged back in the instances' order: each one's class's next
-                # (to be marked: left an iterator, made a list once marked)
-                for c in per:
-                    per[c] = iter(per[c])
-                inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
-                if type(marks) is not tuple:
-                    inst_shapes = list(inst_shapes)
+                # to be marked a code an instance: merged in one C loop
+                # where pyscan_shapes() is loaded (each instance's type read
+                # there, no pass over itypes) and every number is a byte
+                # (a class's list of numbers made bytes: none is None or
+                # past 255 when there are 256 shapes at most)
+                # (no generator: Python 2 could not del per, a name it used)
+                if (type(marks) is tuple and itypes and len(shapes.cls) <= 256 and
+                        pyscan_shapes() is not None and
+                        set([type(v) for v in per.values()]) <= set([bytearray, list]) and
+                        not [v for v in per.values() if type(v) is list and None in v]):
+                    cs = list(per)
+                    inst_shapes = pyscan_shapes()[0](instances, cs, [
+                        per[c] if type(per[c]) is bytearray else bytearray(per[c]) for c in cs])
+                if inst_shapes is None:
+                    # merged back in the instances' order: each one's class's next
+                    # (to be marked: left an iterator, made a list once marked)
+                    for c in per:
+                        per[c] = iter(per[c])
+                    inst_shapes = map(next, map(per.__getitem__, itypes or repeat(c1, len(instances))))
+                    if type(marks) is not tuple:
+                        inst_shapes = list(inst_shapes)
             del per
         nmarked = 0
         if marks is not None:  # their shapes end with __dict__ or __table_N__
@@ -2082,7 +2388,26 @@ class Recorder(object):
                 return Memo(lambda sh: marked[sh, 1 if sh is None or k is shapes.cls[sh] else k])
             rows = Memo(row)
             news = map(getitem, map(rows.__getitem__, marks), inst_shapes)
-            if type(inst_shapes) is bytearray:
+            got = None
+            if pyscan_shapes() is not None and type(inst_shapes) in (bytearray, list):
+                # in C loops (pyscan_shapes()): the distinct (code, shape)
+                # pairs in the order of their firsts (the new shapes made
+                # in the same order), each instance's new one from a table;
+                # a list of numbers as bytes (none None or past 255: 256
+                # shapes at most; the snapshot writes a byte each either way)
+                got = inst_shapes
+                if type(got) is list:
+                    try:
+                        got = bytearray(got) if len(shapes.cls) <= 256 else None
+                    except (TypeError, ValueError):
+                        got = None
+                if got is not None:
+                    got = pyscan_shapes()[1](marks, got, lambda code, sh, rows=rows: rows[code][sh])
+                if got is not None and type(inst_shapes) is list and len(shapes.cls) > 256:
+                    got = list(got)       # (written 4 bytes each, as the list was)
+            if got is not None:
+                inst_shapes = got
+            elif type(inst_shapes) is bytearray:
                 try:
                     inst_shapes = bytearray(news)
                 except ValueError:        # (a number past 255: a list)
@@ -2321,6 +2646,8 @@ def main(argv):
         sys.stderr.write('usage: slotslab_pyrecord.py OUT AT -- SCRIPT [ARGS...]\n')
         return 2
     out, at, script = argv[0], argv[1], argv[3]
+    # the C helper's path (pyscan()), not left in the program's environment
+    _PYSCAN_PATH[0] = os.environ.pop('SLOTSLAB_PYSCAN', None)
     rec = Recorder(out, at)
     rec.script = script
     rec.written = None

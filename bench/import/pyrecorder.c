@@ -46,6 +46,29 @@ static int find_recorder(char *buf, size_t size)
 	return procfs_find_file("SLOTSLAB_PYRECORD", where, ARRAY_SIZE(where), buf, size);
 }
 
+/*
+ * The recorder's C helper (pyrecord/pyscan.c), shipped beside this program
+ * (a build tree) or beside the recorder (an installed share/slotslab/):
+ * named to the recorder by $SLOTSLAB_PYSCAN, which it takes out of the
+ * program's environment.  Left as it is when set (a path that is no file:
+ * the recorder's Python path); not set when not found (the recorder then
+ * looks beside itself).
+ */
+static void name_pyscan(void)
+{
+	static const char *const where[] = {
+		"%s/libslotslab-pyscan.so",
+		"%s/../share/slotslab/libslotslab-pyscan.so",
+	};
+	char buf[PATH_MAX];
+	const char *v = getenv("SLOTSLAB_PYSCAN");
+
+	if (v && *v)
+		return;
+	if (procfs_find_file(NULL, where, ARRAY_SIZE(where), buf, sizeof(buf)) == 0)
+		setenv("SLOTSLAB_PYSCAN", buf, 1);
+}
+
 static int signal_number(const char *name)
 {
 	static const struct { const char *n; int s; } sigs[] = {
@@ -94,6 +117,7 @@ int pyrecord_run(const struct pyrecord_opts *o, struct recorder_failure *f)
 	}
 	if (find_recorder(rec, sizeof(rec)) != 0)
 		return recorder_fail(f, 1, "cannot find %s; set SLOTSLAB_PYRECORD", rec);
+	name_pyscan();
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.pyrecord-snapshot", o->out) >= sizeof(tmp))
 		return recorder_fail(f, 2, "%s: name too long", o->out);
 	cargv = calloc(argc + 5, sizeof(*cargv));

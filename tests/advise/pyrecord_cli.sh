@@ -5,14 +5,15 @@
 # and PyPy record where installed (said when not); every instance with its
 # attributes and weak references, dict and slot classes mixed; sys.argv and sys.exit
 # reach the program; the output's format follows its name; every way the
-# snapshot reads instances; the recorder's bytecode cache.
+# snapshot reads instances; the recorder's bytecode cache; its C helper
+# (libslotslab-pyscan.so) gives the traces its Python path gives.
 . tests/lib/tap.inc
 S=$O/slotslab
 [ -x "$S" ] || skip_all "$S is not built"
 tmp=$(mktemp -d); log=$tmp; trap 'rm -rf "$tmp"' EXIT
 py=$(command -v python3)
 P=tests/advise/progs
-plan 27
+plan 28
 
 "$S" pyrecord --at peak -o "$tmp/peak.txt" -- "$py" $P/peak.py 2>"$tmp/err"
 n=$(grep -c '^new ' "$tmp/peak.txt")
@@ -180,4 +181,21 @@ fi
 ok $? "--at signal:USR1 sent to slotslab reaches the recorder"
 expect 2 "wants -o FILE" "$S" pyrecord -- "$py"
 SLOTSLAB_PYRECORD=/nonexistent expect 1 "cannot find /nonexistent" "$S" pyrecord -o "$tmp/x.txt" -- "$py" $P/odd.py
+
+# The recorder's C helper, beside slotslab: found (CPython 3.11-3.13 load
+# it), the same trace as the Python path (a path that is no library), and
+# its name kept out of the program's environment.
+[ -f "$O/libslotslab-pyscan.so" ] &&
+	"$S" pyrecord -o "$tmp/scan.txt" -- "$py" $P/scan.py "$tmp/scan.env" 2>"$tmp/err" &&
+	SLOTSLAB_PYSCAN=/nonexistent "$S" pyrecord -o "$tmp/scan-py.txt" -- "$py" $P/scan.py "$tmp/scan-py.env" \
+		2>>"$tmp/err" &&
+	cmp "$tmp/scan.txt" "$tmp/scan-py.txt" && [ "$(cat "$tmp/scan.env" "$tmp/scan-py.env")" = "unseen
+unseen" ] && grep -q '^set [0-9]* __dict__ 8$' "$tmp/scan.txt" &&
+	SLOTSLAB_PYSCAN="$O/libslotslab-pyscan.so" "$py" -c 'import sys, os
+sys.path.insert(0, "pyrecord")
+import slotslab_pyrecord_impl as m
+m._PYSCAN_PATH[0] = os.environ["SLOTSLAB_PYSCAN"]
+sys.exit(0 if (m.pyscan() is not None) == ((3, 11) <= sys.version_info[:2] <= (3, 13)) else 1)'
+r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/err"
+ok $r "the C helper: loaded under CPython 3.11-3.13, the Python path's trace, not in the program's environment"
 finish

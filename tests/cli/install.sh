@@ -46,10 +46,11 @@ diff "$tmp/api" "$tmp/mapped" >"$tmp/diff"
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/diff"
 ok $r "libslotslab.map names each of them, and nothing else"
 [ -f "$tmp/usr/share/slotslab/slotslab_pyrecord.py" ] && [ -f "$tmp/usr/share/slotslab/slotslab_pyrecord_impl.py" ] &&
+	[ -f "$tmp/usr/share/slotslab/libslotslab-pyscan.so" ] &&
 	"$tmp/usr/bin/slotslab" pyrecord -o "$tmp/p.txt" -- python3 tests/advise/pyprogs/records.py 2>"$tmp/log" &&
 	grep -q '^class Point$' "$tmp/p.txt"
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
-ok $r "the installed slotslab pyrecord finds its recorder in share/slotslab"
+ok $r "the installed slotslab pyrecord finds its recorder (and its C helper) in share/slotslab"
 # A relink (make install after a commit) must not break a program running
 # from the build at the same time: every link and archive command writes
 # beside its target and renames it into place (mk/common.mk).
