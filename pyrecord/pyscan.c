@@ -56,34 +56,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#define EXPORT __attribute__((visibility("default")))
-
-/* The layout, in bytes from the object's or the dict's address. */
-struct pyscan_layout {
-	long size_at;	/* a list's ob_size */
-	long items_at;	/* a list's ob_item */
-	long pre_at;	/* the dict pointer before the GC header (negative) */
-	long tag;	/* 1: an odd pointer there is the values' (3.12), else 0 */
-	long refcnt_at;	/* a dict's refcount */
-	long used_at;	/* ma_used */
-	long keys_at;	/* ma_keys */
-	long values_at;	/* ma_values */
-	long log2_at;	/* the keys' dk_log2_size byte */
-	long names_max;	/* a table's names: 1 to names_max - 1 */
-	long type_at;	/* an object's type pointer */
-};
+#include "pyrecord/pyscan.h"
 
 static inline uintptr_t word_at(uintptr_t a)
 {
 	return *(const uintptr_t *)a;
 }
-
-EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
-				  const unsigned char *pick, uintptr_t type, long end,
-				  const uintptr_t *made, long nmade,
-				  unsigned char *out, long room,
-				  uintptr_t *keys, long keys_room,
-				  uintptr_t *dicts, long dicts_room);
 
 EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
 				  const unsigned char *pick, uintptr_t type, long end,
@@ -174,11 +152,6 @@ EXPORT long slotslab_pyscan_marks(const struct pyscan_layout *l, uintptr_t list,
 EXPORT long slotslab_pyscan_merge(const struct pyscan_layout *l, uintptr_t list,
 				  const uintptr_t *types, long ntypes,
 				  const uintptr_t *nums, const long *lens, long zero,
-				  unsigned char *out);
-
-EXPORT long slotslab_pyscan_merge(const struct pyscan_layout *l, uintptr_t list,
-				  const uintptr_t *types, long ntypes,
-				  const uintptr_t *nums, const long *lens, long zero,
 				  unsigned char *out)
 {
 	long n = (long)word_at(list + l->size_at);
@@ -217,9 +190,6 @@ EXPORT long slotslab_pyscan_merge(const struct pyscan_layout *l, uintptr_t list,
  * it); seen: 65 536 bytes of zeros, marked.  Return their count.
  */
 EXPORT long slotslab_pyscan_pairs(const unsigned char *codes, const unsigned char *shapes,
-				  long n, unsigned char *seen, uint16_t *firsts, long room);
-
-EXPORT long slotslab_pyscan_pairs(const unsigned char *codes, const unsigned char *shapes,
 				  long n, unsigned char *seen, uint16_t *firsts, long room)
 {
 	long k = 0;
@@ -243,9 +213,6 @@ EXPORT long slotslab_pyscan_pairs(const unsigned char *codes, const unsigned cha
  * for the pairs slotslab_pyscan_pairs() gave), in shapes.
  */
 EXPORT void slotslab_pyscan_apply(const unsigned char *codes, unsigned char *shapes, long n,
-				  const unsigned char *table);
-
-EXPORT void slotslab_pyscan_apply(const unsigned char *codes, unsigned char *shapes, long n,
 				  const unsigned char *table)
 {
 	for (long i = 0; i < n; i++)
@@ -267,11 +234,6 @@ EXPORT void slotslab_pyscan_apply(const unsigned char *codes, unsigned char *sha
  * distinct keys, -1 past 256 of them or when idx's room is short, -2 for
  * a k past 64.
  */
-EXPORT long slotslab_pyscan_keys(const struct pyscan_layout *l, uintptr_t list,
-				 const unsigned char *pick, uintptr_t type,
-				 long base, long skip, long k,
-				 unsigned char *idx, long room, unsigned char *keys);
-
 EXPORT long slotslab_pyscan_keys(const struct pyscan_layout *l, uintptr_t list,
 				 const unsigned char *pick, uintptr_t type,
 				 long base, long skip, long k,
