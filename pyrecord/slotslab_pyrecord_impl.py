@@ -413,38 +413,22 @@ def pyscan():
         class Byte(_SimpleCData):
             _type_ = 'B'
 
-        class Fn(CFuncPtr):
-            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
-            _restype_ = Long
-            _argtypes_ = (Text, Ptr, Ptr, Ptr, Long, Text, Long, Ptr, Long, Ptr, Long, Ptr, Long)
-
         class Lib(object):
             _handle = dlopen(path, 2)     # RTLD_NOW
-        fn = Fn(('slotslab_pyscan_marks', Lib))
 
-        class Merge(CFuncPtr):
-            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
-            _restype_ = Long
-            _argtypes_ = (Text, Ptr, Text, Long, Text, Text, Long, Ptr)
-
-        class Pairs(CFuncPtr):
-            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
-            _restype_ = Long
-            _argtypes_ = (Ptr, Ptr, Long, Ptr, Ptr, Long)
-
-        class Apply(CFuncPtr):
-            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
-            _restype_ = None
-            _argtypes_ = (Ptr, Ptr, Long, Ptr)
-        merge_fn = Merge(('slotslab_pyscan_merge', Lib))
-        pairs_fn = Pairs(('slotslab_pyscan_pairs', Lib))
-        apply_fn = Apply(('slotslab_pyscan_apply', Lib))
-
-        class Keys(CFuncPtr):
-            _flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
-            _restype_ = Long
-            _argtypes_ = (Text, Ptr, Ptr, Ptr, Long, Long, Long, Ptr, Long, Ptr)
-        keys_fn = Keys(('slotslab_pyscan_keys', Lib))
+        def cfunc(name, restype, argtypes):
+            """the library's function name (pyscan.h), called with the GIL held"""
+            kind = type(CFuncPtr)(str(name), (CFuncPtr,), {
+                '_flags_': FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI,
+                '_restype_': restype, '_argtypes_': argtypes})
+            return kind((name, Lib))
+        fn = cfunc('slotslab_pyscan_marks', Long,
+                   (Text, Ptr, Ptr, Ptr, Long, Text, Long, Ptr, Long, Ptr, Long, Ptr, Long))
+        merge_fn = cfunc('slotslab_pyscan_merge', Long, (Text, Ptr, Text, Long, Text, Text, Long, Ptr))
+        pairs_fn = cfunc('slotslab_pyscan_pairs', Long, (Ptr, Ptr, Long, Ptr, Ptr, Long))
+        apply_fn = cfunc('slotslab_pyscan_apply', None, (Ptr, Ptr, Long, Ptr))
+        keys_fn = cfunc('slotslab_pyscan_keys', Long,
+                        (Text, Ptr, Ptr, Ptr, Long, Long, Long, Ptr, Long, Ptr))
         wv = address_views()[0].__getitem__
         probe = [fn, Lib]
         if wv((id(probe) + 16) >> 3) != 2 or wv(wv((id(probe) + 24) >> 3) >> 3) != id(fn):
@@ -1230,6 +1214,13 @@ def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
     by_keys = {}
     made_code = Memo(made_code)
     done = []         # per class checked: (which instances are its, or None: all; codes)
+
+    def picks_of(mine):
+        """done's which-instances as a bytearray (or None: all): a class
+        (pyscan() picked its instances by their type) made one"""
+        if mine is None or type(mine) is bytearray:
+            return mine
+        return bytearray(map(is_, itypes, repeat(mine)))
     which = None      # each instance's class's number among those checked (0: another)
 
     def codes_of(c, objs, sel, scanned=None):
@@ -1371,9 +1362,7 @@ def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
             mk = pyscan_shapes()[0](instances, [d[0] for d in done], [d[2] for d in done], True)
             if mk is not None:
                 return mk, made_as
-        done = [(mine if type(mine) is bytearray or mine is None else
-                 bytearray(map(is_, itypes, repeat(mine))), sel, codes)
-                for mine, sel, codes in done]
+        done = [(picks_of(mine), sel, codes) for mine, sel, codes in done]
         if which is not None:  # each instance's class's next code (0: another's)
             codes = [repeat(0)] + [iter(full(sel, codes)) for mine, sel, codes in done]
             return bytearray(map(next, map(codes.__getitem__, which))), made_as
@@ -1386,8 +1375,7 @@ def dict_marks(instances, picked, itypes, c1, present, classes=(), source=None):
     # 2s first: the order matters only among those the checker gives)
     out = [[], [], None if unlisted[0] else kept[0]]
     for mine, sel, codes in done:
-        if type(mine) is not bytearray and mine is not None:     # (a class: pyscan()'s)
-            mine = bytearray(map(is_, itypes, repeat(mine)))
+        mine = picks_of(mine)
         if sel is not None:
             read = sel.translate(TWO_BYTE)
             out[0].extend(compress(count() if mine is None else compress(count(), mine), read))
