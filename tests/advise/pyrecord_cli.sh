@@ -184,9 +184,13 @@ SLOTSLAB_PYRECORD=/nonexistent expect 1 "cannot find /nonexistent" "$S" pyrecord
 
 # The recorder's C helper, beside slotslab: found (CPython 3.11-3.13 load
 # it), the same trace as the Python path (a path that is no library), and
-# its name kept out of the program's environment.
-[ -f "$O/libslotslab-pyscan.so" ] &&
-	"$S" pyrecord -o "$tmp/scan.txt" -- "$py" $P/scan.py "$tmp/scan.env" 2>"$tmp/err" &&
+# its name kept out of the program's environment.  (A build of the tests
+# alone, as the sanitizer stages make, has no helper: skipped.)
+if [ ! -f "$O/libslotslab-pyscan.so" ]; then
+	echo "ok $((_n = _n + 1)) - the C helper # SKIP $O/libslotslab-pyscan.so is not built"
+	finish
+fi
+"$S" pyrecord -o "$tmp/scan.txt" -- "$py" $P/scan.py "$tmp/scan.env" 2>"$tmp/err" &&
 	SLOTSLAB_PYSCAN=/nonexistent "$S" pyrecord -o "$tmp/scan-py.txt" -- "$py" $P/scan.py "$tmp/scan-py.env" \
 		2>>"$tmp/err" &&
 	cmp "$tmp/scan.txt" "$tmp/scan-py.txt" && [ "$(cat "$tmp/scan.env" "$tmp/scan-py.env")" = "unseen
