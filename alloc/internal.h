@@ -447,6 +447,8 @@ extern struct list_head thread_caches;
 extern struct kmem_cache *cache_table[MAX_CACHES];
 
 void slab_init(void);
+bool slab_lock_nested(void);
+void slab_unlock_nested(bool locked);
 int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
 		    size_t align, unsigned long flags);
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,

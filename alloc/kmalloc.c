@@ -67,8 +67,8 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
 /*
  * The class of every size up to KMALLOC_SMALL_MAX, at (size - 1) / 8 (each
  * class below it is a multiple of 8): 5 instructions fewer than
- * kmalloc_index on the allocation fast path.  Filled by kmalloc_init after
- * kmalloc_caches; NULL before.
+ * kmalloc_index on the allocation fast path.  Filled with kmalloc_caches,
+ * class by class (kmalloc_class_create); NULL before.
  */
 #define KMALLOC_SMALL_MAX 1024
 static struct kmem_cache *kmalloc_small[KMALLOC_SMALL_MAX / 8];
@@ -162,6 +162,47 @@ size_t kmalloc_size_roundup(size_t size)
 	return large_guard_room(size) ? size : ALIGN_UP(size, PAGE_SIZE);
 }
 
+/*
+ * A size class's cache is made at its first allocation, not at init: a
+ * program uses a few of the 53 classes, and each descriptor takes 640
+ * bytes of its own (a tiny program's 9 resident pages of descriptors, 2
+ * now).  Until then kmalloc_caches[i] and its kmalloc_small entries are
+ * NULL, which every allocation path already sends to kmalloc_uninit.
+ * States of a class: NULL (none), then its cache for the process's life,
+ * published (a release store; the readers' loads acquire) after
+ * slab_create returns it whole; two
+ * threads that race both call slab_create under slab_mutex, and the second
+ * finds the first's.  slab_create may run under this thread's own hold of
+ * slab_mutex (it copies a user cache's name with kmalloc under it), which
+ * the mutex, error-checking, tells it.
+ */
+static struct kmem_cache *kmalloc_class_create(unsigned int i)
+{
+	unsigned int size = kmalloc_sizes[i];
+	/*
+	 * Ask for the alignment the classes give anyway (16, and natural for
+	 * powers of two), so that it survives debug red zones.
+	 */
+	unsigned int align = IS_POWER_OF_2(size) ? size : 16;
+	bool locked = slab_lock_nested();
+	struct kmem_cache *s = smp_load_acquire(&kmalloc_caches[i]);
+
+	if (!s) {
+		s = slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
+				SLAB_NO_MERGE, NULL, false);
+		if (s && debug_on(s))
+			WRITE_ONCE(kmalloc_debugged, true);
+		if (s) {
+			smp_store_release(&kmalloc_caches[i], s);
+			for (unsigned int j = 0; j < KMALLOC_SMALL_MAX / 8; j++)
+				if (kmalloc_index(8 * j + 8) == i)
+					smp_store_release(&kmalloc_small[j], s);
+		}
+	}
+	slab_unlock_nested(locked);
+	return s;
+}
+
 void kmalloc_init(void)
 {
 	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++) {
@@ -172,24 +213,6 @@ void kmalloc_init(void)
 		else
 			snprintf(kmalloc_names[i], sizeof(kmalloc_names[i]), "kmalloc-%u", size);
 	}
-	for (unsigned int i = 0; i < KMALLOC_CLASSES; i++) {
-		unsigned int size = kmalloc_sizes[i];
-		/*
-		 * Ask for the alignment the classes give anyway (16, and natural
-		 * for powers of two), so that it survives debug red zones.
-		 */
-		unsigned int align = IS_POWER_OF_2(size) ? size : 16;
-
-		struct kmem_cache *s = slab_create(kmalloc_names[i], size,
-						   MIN(align, (unsigned int)SLAB_MAX_ALIGN),
-						   SLAB_NO_MERGE, NULL, false);
-
-		if (s && debug_on(s))
-			kmalloc_debugged = true;
-		WRITE_ONCE(kmalloc_caches[i], s);
-	}
-	for (unsigned int j = 0; j < KMALLOC_SMALL_MAX / 8; j++)
-		WRITE_ONCE(kmalloc_small[j], kmalloc_caches[kmalloc_index(8 * j + 8)]);
 	large_secret = slab_random() | 1;
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG)) {
 		unsigned long f = debug_flags_for("kmalloc-large");
@@ -532,12 +555,16 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	return large_mem(d);
 }
 
+/* an allocation of a class not made yet (kmalloc_class_create) */
 static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
 {
+	unsigned int i = kmalloc_index(size);
 	struct kmem_cache *s;
 
 	slab_init();
-	s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
+	s = smp_load_acquire(&kmalloc_caches[i]);
+	if (!s)
+		s = kmalloc_class_create(i);
 	return s ? slab_alloc_sized(s, flags, _RET_IP_, size) : NULL;
 }
 
@@ -560,9 +587,9 @@ static __always_inline void *kmalloc_inline(size_t size, gfp_t flags, unsigned l
 	struct kmem_cache *s;
 
 	if (likely(size - 1 < KMALLOC_SMALL_MAX))	/* size 0 wraps: large */
-		s = READ_ONCE(kmalloc_small[(size - 1) / 8]);
+		s = smp_load_acquire(&kmalloc_small[(size - 1) / 8]);
 	else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
-		s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
+		s = smp_load_acquire(&kmalloc_caches[kmalloc_index(size)]);
 	else
 		return kmalloc_large(size, flags);
 	if (unlikely(!s))
@@ -604,9 +631,9 @@ void *kmalloc_or(size_t size, void *(*fallback)(void *))
 	struct kmem_cache *s;
 
 	if (likely(size - 1 < KMALLOC_SMALL_MAX))
-		s = READ_ONCE(kmalloc_small[(size - 1) / 8]);
+		s = smp_load_acquire(&kmalloc_small[(size - 1) / 8]);
 	else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
-		s = READ_ONCE(kmalloc_caches[kmalloc_index(size)]);
+		s = smp_load_acquire(&kmalloc_caches[kmalloc_index(size)]);
 	else
 		return kmalloc_or_slow(size, fallback, _RET_IP_);
 	if (likely(s) && !should_failslab(s)) {
@@ -689,7 +716,7 @@ void kmalloc_resized(const void *p, size_t size)
 	uint64_t e;
 	struct kmem_cache *s;
 
-	if (likely(!kmalloc_debugged))	/* no class keeps a requested size */
+	if (likely(!READ_ONCE(kmalloc_debugged)))	/* no class keeps a requested size */
 		return;
 	e = pagemap_lookup(p);
 	s = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;

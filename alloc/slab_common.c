@@ -45,7 +45,14 @@
 
 #include "alloc/internal.h"
 
-pthread_mutex_t slab_mutex = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Error-checking, so that slab_create() can tell a hold of its own thread
+ * (EDEADLK): a size class is created at its first kmalloc (kmalloc.c), and
+ * that kmalloc may come from under slab_mutex (a user cache's name copied
+ * by cache_register).  Re-made, not unlocked, in a fork's child, whose
+ * thread id is no longer the owner's.
+ */
+pthread_mutex_t slab_mutex = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 LIST_HEAD_DECL(slab_caches);
 struct kmem_cache *cache_table[MAX_CACHES];
 
@@ -422,7 +429,7 @@ static void slab_fork_prepare(void)
 	page_fork_lock();
 }
 
-static void slab_fork_release(void)
+static void slab_fork_release_inner(void)
 {
 	struct kmem_cache *s;
 
@@ -432,12 +439,18 @@ static void slab_fork_release(void)
 		pthread_mutex_unlock(&s->list_lock);
 	}
 	pthread_mutex_unlock(&thread_lock);
+}
+
+static void slab_fork_release(void)
+{
+	slab_fork_release_inner();
 	pthread_mutex_unlock(&slab_mutex);
 }
 
 static void slab_fork_child(void)
 {
-	slab_fork_release();
+	slab_fork_release_inner();
+	slab_mutex = (pthread_mutex_t)PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 	mag_fork_child();
 	/* the forking thread's random words are the parent's too */
 	memset(rand_pool, 0, sizeof(rand_pool));
@@ -514,6 +527,22 @@ static struct kmem_cache *find_mergeable(const struct kmem_cache *want)
 }
 
 /**
+ * slab_lock_nested - lock slab_mutex unless this thread holds it already
+ * Return: whether it locked, for slab_unlock_nested().
+ */
+bool slab_lock_nested(void)
+{
+	return pthread_mutex_lock(&slab_mutex) != EDEADLK;
+}
+
+/* slab_lock_nested()'s unlock: only where it locked, not the caller's hold */
+void slab_unlock_nested(bool locked)
+{
+	if (locked)
+		pthread_mutex_unlock(&slab_mutex);
+}
+
+/**
  * slab_create - kmem_cache_create() once the allocator is initialised;
  * @copy_name false keeps a pointer to a static @name (kmalloc caches).
  */
@@ -522,6 +551,7 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 {
 	struct kmem_cache probe, *s;
 	int err = EINVAL;
+	bool locked = false;
 
 	if (!name || size == 0 || size > SLAB_MAX_OBJECT_SIZE ||
 	    (align && (!IS_POWER_OF_2(align) || align > SLAB_MAX_ALIGN)))
@@ -529,7 +559,8 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
 		flags |= debug_flags_for(name);
-	pthread_mutex_lock(&slab_mutex);
+	/* this thread may hold it already: a size class made inside cache_register */
+	locked = slab_lock_nested();
 	if (can_merge(flags, ctor)) {
 		memset(&probe, 0, sizeof(probe));
 		cache_setup(&probe, size, align, flags, ctor);
@@ -541,7 +572,7 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			s->refcount++;
 			if (size > s->object_size)
 				s->object_size = (unsigned int)size;
-			pthread_mutex_unlock(&slab_mutex);
+			slab_unlock_nested(locked);
 			return s;
 		}
 	}
@@ -564,11 +595,11 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		slab_free(&kmem_cache_boot, s, _RET_IP_);
 		goto fail_unlock;
 	}
-	pthread_mutex_unlock(&slab_mutex);
+	slab_unlock_nested(locked);
 	return s;
 
 fail_unlock:
-	pthread_mutex_unlock(&slab_mutex);
+	slab_unlock_nested(locked);
 fail:
 	if (flags & SLAB_PANIC) {
 		fprintf(stderr, "slotslab: kmem_cache_create(%s, %zu, %zu): %s\n",

@@ -7,6 +7,81 @@
 #include "tests/lib/testutil.h"
 #include "alloc/internal.h"
 
+/* Does a cache serve @name (kmem_cache_for_each; a merged one has several)? */
+struct cache_named {
+	const char *name;
+	bool found;
+};
+
+static int find_named(struct kmem_cache *s, const struct kmem_cache_info *info, void *arg)
+{
+	struct cache_named *c = arg;
+
+	size_t n = strlen(c->name);
+
+	(void)s;
+	for (const char *at = info->name; (at = strstr(at, c->name)); at += n)
+		if ((at == info->name || at[-1] == ',') && (at[n] == ',' || !at[n]))
+			c->found = true;
+	return 0;
+}
+
+static bool cache_exists(const char *name)
+{
+	struct cache_named c = { name, false };
+
+	assert_int_equal(kmem_cache_for_each(find_named, &c), 0);
+	return c.found;
+}
+
+/* kmem_cache_for_each's callback runs under slab_mutex: it may allocate */
+static int alloc_under_slab_mutex(struct kmem_cache *s, const struct kmem_cache_info *info,
+				  void *arg)
+{
+	void **p = arg;
+
+	(void)s;
+	(void)info;
+	if (!*p)
+		*p = kmalloc(22000, GFP_KERNEL);	/* kmalloc-22k, not made yet */
+	return 0;
+}
+
+/*
+ * A size class's cache is made at its first allocation: before it, no
+ * cache of that name exists.  That first allocation may come from a thread
+ * that holds slab_mutex already (a kmem_cache_for_each callback; a user
+ * cache's name copied by kmem_cache_create), and must not wait on itself.
+ * Runs first, while the big classes are unused.
+ */
+static void test_classes_made_at_first_use(void **state)
+{
+	static char name[18001];	/* its copy is kmalloc-18k's first block */
+	struct kmem_cache *c;
+	void *p = NULL, *q;
+
+	assert_false(cache_exists("kmalloc-26k"));
+	q = kmalloc(26000, GFP_KERNEL);
+	assert_non_null(q);
+	assert_int_equal(ksize(q), 26624);
+	assert_true(cache_exists("kmalloc-26k"));
+	kfree(q);
+
+	assert_false(cache_exists("kmalloc-22k"));
+	assert_int_equal(kmem_cache_for_each(alloc_under_slab_mutex, &p), 0);
+	assert_non_null(p);
+	assert_int_equal(ksize(p), 22528);
+	assert_true(cache_exists("kmalloc-22k"));
+	kfree(p);
+
+	assert_false(cache_exists("kmalloc-18k"));
+	memset(name, 'n', sizeof(name) - 1);
+	c = kmem_cache_create(name, 48, 0, 0, NULL);
+	assert_non_null(c);
+	assert_true(cache_exists("kmalloc-18k"));
+	kmem_cache_destroy(c);
+}
+
 /* The kernel's classes must all exist. */
 static const size_t kernel_classes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -655,6 +730,7 @@ static void test_shrink_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classes_made_at_first_use),
 		cmocka_unit_test(test_kernel_classes_exist),
 		cmocka_unit_test(test_every_size),
 		cmocka_unit_test(test_zero_size),

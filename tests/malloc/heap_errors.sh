@@ -70,14 +70,17 @@ for c in $cases; do
 	realloc-interior-*|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
-	underflow-*-large|underflow-1-huge|\
+	underflow-1-large|underflow-1-huge|\
 	write-after-free-large|write-after-free-huge|realloc-reuse-large)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
 	esac
-	case $c in	# a fault (before a mapping of its own, maybe): no line
+	# a fault (before a mapping of its own, or a chunk's first page: a
+	# program's first block may be large): no line
+	case $c in
 	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge|\
+	underflow-32-large|underflow-memcpy-32-large|\
 	realloc-reuse-huge)	# (moved by mremap: its old pages are gone)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c";;
