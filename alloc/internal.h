@@ -357,7 +357,10 @@ unsigned long mag_cached_objects(struct kmem_cache *s, struct mag_counts *c);
  * struct kmem_cache - a cache of objects of one size.
  *
  * Lock order (also at the top of slab.c):
- *   1. slab_mutex     cache list, ids, names, thread-cache registry
+ *   1. slab_mutex     cache list, ids, names, thread-cache registry;
+ *                     error-checking: slab_create() under this thread's own
+ *                     hold runs in it (slab_lock_nested: a size class made
+ *                     at its first kmalloc)
  *   2. list_lock      this cache's slab lists and slab contents
  *      depot_lock     this cache's depot (never held with list_lock)
  *   3. page_lock      chunks, descriptors, page-map writes (page.c)

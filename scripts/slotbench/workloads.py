@@ -195,10 +195,11 @@ WHY_RSS = {  # the same for peak RSS
                 "time, 1 s, is longer than the run): pieces the moving buffers leave that the "
                 "next ones do not fit; glibc's heap holds 9.8 MB for the same 5.6 MB",
     "cache-thrash": "the fixed cost of a tiny heap: its 8-byte blocks take one slab page, but the "
-                    "library's own pages (~92 KB of text and data), the descriptors of the 53 size "
-                    "classes and the page map's and chunks' metadata (~100 KB written at start: a "
-                    "malloc(100) program takes 127 page faults, glibc's 89) are paid by every "
-                    "process, ~1.7 MB against glibc's ~1.5",
+                    "library's own pages (~92 KB of text and data) and the metadata written at "
+                    "start (page map, chunk descriptors, thread caches, the first slabs: a "
+                    "malloc(100)-and-printf program takes 120 page faults, glibc's 80; 130 before "
+                    "size classes were made at their first use) are paid by every process, ~1.6 MB "
+                    "against glibc's ~1.4",
     "cache-scratch": "the fixed cost of a tiny heap, as cache-thrash's",
     "large": "kept mappings reuse resident pages: pages a block never touches may be resident "
              "(the workload writes half of each block); the price of 4x fewer page faults",
