@@ -47,7 +47,9 @@
  * No lock is held while calling a constructor, and no list_lock of one
  * cache is held while taking another's (magazines are allocated unlocked).
  * kmalloc() may be called with slab_mutex held: a thread's first slow path
- * registers its thread cache under thread_lock only.  fork() takes them
+ * registers its thread cache under thread_lock only, and a size class's
+ * first allocation makes its cache under the hold (slab_lock_nested: the
+ * mutex is error-checking).  fork() takes them
  * all, in this order (list_lock before depot_lock, caches in list order).
  *
  * Slab states:  new -> (objects handed out) partial <-> full
