@@ -195,13 +195,17 @@ void debug_cache_layout(struct kmem_cache *s)
 
 /* ---- reporting ---------------------------------------------------------- */
 
-static __thread char report_buf[4096];
-
 /**
  * slab_report - printf to stderr without stdio or allocation
+ *
+ * The line is formatted on the stack: a buffer in thread-local storage
+ * (as before 2026-12-06) made every thread's TLS block 4 KiB larger, which
+ * the C library zeroes at each thread's start: a page of RSS per thread,
+ * error or not.
  */
 void slab_report(const char *fmt, ...)
 {
+	char report_buf[2048];
 	va_list ap;
 	int n;
 
