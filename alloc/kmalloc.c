@@ -165,16 +165,15 @@ size_t kmalloc_size_roundup(size_t size)
 /*
  * A size class's cache is made at its first allocation, not at init: a
  * program uses a few of the 53 classes, and each descriptor takes 640
- * bytes of its own (a tiny program's 9 resident pages of descriptors, 2
+ * bytes of its own (a tiny program's 9 resident pages of descriptors, 1
  * now).  Until then kmalloc_caches[i] and its kmalloc_small entries are
  * NULL, which every allocation path already sends to kmalloc_uninit.
  * States of a class: NULL (none), then its cache for the process's life,
  * published (a release store; the readers' loads acquire) after
- * slab_create returns it whole; two
- * threads that race both call slab_create under slab_mutex, and the second
- * finds the first's.  slab_create may run under this thread's own hold of
- * slab_mutex (it copies a user cache's name with kmalloc under it), which
- * the mutex, error-checking, tells it.
+ * slab_create returns it whole.  Two threads that race both come here,
+ * one after the other under slab_mutex, and the second finds the first's
+ * cache.  This thread may hold slab_mutex already (cache_register copies a
+ * user cache's name with kmalloc under it): slab_lock_nested tells.
  */
 static struct kmem_cache *kmalloc_class_create(unsigned int i)
 {

@@ -16,7 +16,6 @@ struct cache_named {
 static int find_named(struct kmem_cache *s, const struct kmem_cache_info *info, void *arg)
 {
 	struct cache_named *c = arg;
-
 	size_t n = strlen(c->name);
 
 	(void)s;
