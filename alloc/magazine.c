@@ -129,7 +129,7 @@
 
 #include "alloc/internal.h"
 
-struct tcache tcache_empty;
+struct tcache tcache_empty __big_bss;
 __thread struct tcache *tls_tc __attribute__((tls_model("initial-exec"))) = &tcache_empty;
 static __thread bool tls_tc_exited __attribute__((tls_model("initial-exec")));
 

@@ -22,7 +22,7 @@
  */
 #include "alloc/internal.h"
 
-struct pm_leaf *pagemap_root[1UL << PM_ROOT_BITS];
+struct pm_leaf *pagemap_root[1UL << PM_ROOT_BITS] __big_bss;
 static pthread_mutex_t pagemap_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct pm_leaf *leaf_get(uintptr_t a)

@@ -54,7 +54,7 @@
  */
 pthread_mutex_t slab_mutex = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 LIST_HEAD_DECL(slab_caches);
-struct kmem_cache *cache_table[MAX_CACHES];
+struct kmem_cache *cache_table[MAX_CACHES] __big_bss;
 
 static pthread_once_t slab_once = PTHREAD_ONCE_INIT;
 static uint64_t id_map[MAX_CACHES / 64];

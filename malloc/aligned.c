@@ -61,7 +61,7 @@
 #define ALIGN_SHIFT_MAX 11	/* 2048: at 4096 every O is a power of two */
 #define ALIGN_SIZES     (KMALLOC_MAX_CACHE_SIZE >> ALIGN_SHIFT_MIN)
 
-static struct kmem_cache *aligned_caches[ALIGN_SHIFT_MAX - ALIGN_SHIFT_MIN + 1][ALIGN_SIZES + 1];
+static struct kmem_cache *aligned_caches[ALIGN_SHIFT_MAX - ALIGN_SHIFT_MIN + 1][ALIGN_SIZES + 1] __big_bss;
 
 static __cold struct kmem_cache *aligned_cache_create(struct kmem_cache **slot, size_t align,
 						      size_t size)

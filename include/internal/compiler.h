@@ -40,6 +40,20 @@
 #define smp_load_acquire(p)      __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)  __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
+/*
+ * __big_bss: a big zero-filled array of which a process touches a page or
+ * two (the page map's root, the empty thread cache, the cache table).  GNU
+ * ld places .lbss after .bss, so the library's small variables share two
+ * or three pages instead of each file's lying between two big arrays, on
+ * pages of their own.  clang emits .lbss with file contents (8 MiB more
+ * in the file), so its builds keep them in .bss.
+ */
+#ifdef __clang__
+#define __big_bss
+#else
+#define __big_bss __attribute__((section(".lbss")))
+#endif
+
 /* IS_ENABLED(CONFIG_FOO): 1 if autoconf.h defines CONFIG_FOO to 1, else 0. */
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val

@@ -197,8 +197,8 @@ WHY_RSS = {  # the same for peak RSS
     "cache-thrash": "the fixed cost of a tiny heap: its 8-byte blocks take one slab page, but the "
                     "library's own pages (~92 KB of text and data) and the metadata written at "
                     "start (page map, chunk descriptors, thread caches, the first slabs: a "
-                    "malloc(100)-and-printf program takes 120 page faults, glibc's 80; 130 before "
-                    "size classes were made at their first use) are paid by every process, ~1.6 MB "
+                    "malloc(100)-and-printf program takes 115 page faults, glibc's 80; 130 before "
+                    "2026-12-06's changes: alloc/README) are paid by every process, ~1.6 MB "
                     "against glibc's ~1.4",
     "cache-scratch": "the fixed cost of a tiny heap, as cache-thrash's",
     "large": "kept mappings reuse resident pages: pages a block never touches may be resident "
