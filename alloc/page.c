@@ -170,12 +170,18 @@ enum page_state { PG_TAIL, PG_USED, PG_DIRTY, PG_CLEAN, PG_PURGING };
  * of dirty[], and no page of a block in use is marked (6 above).
  */
 struct chunk {
-	struct slab desc[CHUNK_PAGES];
+	/*
+	 * The header before the descriptors, on the page of the first ones:
+	 * a chunk's first split writes that page anyway (and those of blocks
+	 * 64, 128 and 256), where a header after them took a page of its own.
+	 */
 	char *base;
 	uint64_t dirty[CHUNK_PAGES / 64];	/* pages freed and not purged since */
 	uint64_t marked[CHUNK_PAGES / 64];	/* first pages of freed large blocks
 						   holding kmalloc's free mark (6 above) */
 	uint8_t state[CHUNK_PAGES];
+	/* 64-byte aligned: the page map keeps a colour in the low bits */
+	struct slab desc[CHUNK_PAGES] __attribute__((aligned(64)));
 };
 
 /* A pool of fixed-size metadata records.  Invariant: in_use <= carved. */
