@@ -48,16 +48,11 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	struct wl_args a = { .n = 400000, .threads = 1 };
-	pthread_t th[256];
 
 	wl_parse(argc, argv, &a, "usage: batch [-n BLOCKS] [-t THREADS]\n"
 		 "  BLOCKS per block size and batch size, per thread\n");
 	blocks = a.n;
-	for (int t = 0; t < a.threads; t++)
-		if (pthread_create(&th[t], NULL, worker, NULL))
-			wl_die("batch", "pthread_create failed");
-	for (int t = 0; t < a.threads; t++)
-		pthread_join(th[t], NULL);
+	wl_run_threads("batch", a.threads, worker, NULL);
 	printf("batch ok %ld blocks x %d threads\n", blocks * 12, a.threads);
 	return 0;
 }

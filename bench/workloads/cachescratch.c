@@ -27,18 +27,13 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	struct wl_args a = { .n = 1000, .threads = 2 };
-	pthread_t th[256];
-	void *given[256];
+	void *given[WL_MAX_THREADS];
 
 	wl_parse(argc, argv, &a, "usage: cachescratch [-n ROUNDS] [-t THREADS]\n");
 	rounds = a.n;
 	for (int t = 0; t < a.threads; t++)
 		given[t] = wl_alloc("cachescratch", SIZE);
-	for (int t = 0; t < a.threads; t++)
-		if (pthread_create(&th[t], NULL, worker, given[t]))
-			wl_die("cachescratch", "pthread_create failed");
-	for (int t = 0; t < a.threads; t++)
-		pthread_join(th[t], NULL);
+	wl_run_threads("cachescratch", a.threads, worker, given);
 	printf("cachescratch ok %ld rounds x %d threads\n", rounds, a.threads);
 	return 0;
 }

@@ -25,15 +25,10 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	struct wl_args a = { .n = 1000, .threads = 2 };
-	pthread_t th[256];
 
 	wl_parse(argc, argv, &a, "usage: cachethrash [-n ROUNDS] [-t THREADS]\n");
 	rounds = a.n;
-	for (int t = 0; t < a.threads; t++)
-		if (pthread_create(&th[t], NULL, worker, NULL))
-			wl_die("cachethrash", "pthread_create failed");
-	for (int t = 0; t < a.threads; t++)
-		pthread_join(th[t], NULL);
+	wl_run_threads("cachethrash", a.threads, worker, NULL);
 	printf("cachethrash ok %ld rounds x %d threads\n", rounds, a.threads);
 	return 0;
 }

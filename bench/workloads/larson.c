@@ -55,14 +55,12 @@ int main(int argc, char **argv)
 		arrs[t].ops = args.n / ROUNDS;
 	}
 	for (int r = 0; r < ROUNDS; r++) {
-		pthread_t th[256];
+		void *arr[WL_MAX_THREADS];
 
 		/* Each round, thread t takes over the array of thread t-1. */
 		for (int t = 0; t < args.threads; t++)
-			if (pthread_create(&th[t], NULL, round_fn, &arrs[(t + r) % args.threads]))
-				wl_die("larson", "pthread_create failed");
-		for (int t = 0; t < args.threads; t++)
-			pthread_join(th[t], NULL);
+			arr[t] = &arrs[(t + r) % args.threads];
+		wl_run_threads("larson", args.threads, round_fn, arr);
 	}
 	for (int t = 0; t < args.threads; t++) {
 		for (int k = 0; k < SLOTS; k++) {

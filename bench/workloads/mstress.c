@@ -52,7 +52,6 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	struct wl_args a = { .n = 50, .threads = 2 };
-	pthread_t th[256];
 
 	wl_parse(argc, argv, &a, "usage: mstress [-n ITERATIONS] [-t THREADS]\n");
 	nthreads = a.threads;
@@ -60,10 +59,7 @@ int main(int argc, char **argv)
 	table = calloc((size_t)nthreads * PER_THREAD, sizeof(*table));
 	sizes = calloc((size_t)nthreads * PER_THREAD, sizeof(*sizes));
 	pthread_barrier_init(&bar, NULL, (unsigned)nthreads);
-	for (int t = 0; t < nthreads; t++)
-		pthread_create(&th[t], NULL, worker, (void *)(uintptr_t)t);
-	for (int t = 0; t < nthreads; t++)
-		pthread_join(th[t], NULL);
+	wl_run_threads("mstress", nthreads, worker, NULL);
 	rss_end = wl_rss_kb();
 	free(table);
 	free(sizes);

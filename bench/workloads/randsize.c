@@ -40,14 +40,10 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	struct wl_args a = { .n = 2000000, .threads = 1 };
-	pthread_t th[256];
 
 	wl_parse(argc, argv, &a, "usage: randsize [-n STEPS_PER_THREAD] [-t THREADS]\n");
 	steps = a.n;
-	for (int t = 0; t < a.threads; t++)
-		pthread_create(&th[t], NULL, worker, (void *)(uintptr_t)t);
-	for (int t = 0; t < a.threads; t++)
-		pthread_join(th[t], NULL);
+	wl_run_threads("randsize", a.threads, worker, NULL);
 	printf("randsize ok %ld steps x %d threads\n", steps, a.threads);
 	return 0;
 }

@@ -82,6 +82,8 @@ static inline int wl_tag_ok(const void *p, size_t size, uint64_t tag)
 	return a == head && b == tag;
 }
 
+#define WL_MAX_THREADS 256	/* -t at most */
+
 static inline void wl_parse(int argc, char **argv, struct wl_args *a, const char *usage)
 {
 	for (int i = 1; i < argc; i++) {
@@ -97,10 +99,27 @@ static inline void wl_parse(int argc, char **argv, struct wl_args *a, const char
 			exit(2);
 		}
 	}
-	if (a->n <= 0 || a->threads <= 0 || a->threads > 256) {
+	if (a->n <= 0 || a->threads <= 0 || a->threads > WL_MAX_THREADS) {
 		fprintf(stderr, "%s: -n and -t must be positive (-t at most 256)\n", argv[0]);
 		exit(2);
 	}
+}
+
+/*
+ * Run @fn on @n threads at once (n <= WL_MAX_THREADS) and wait for them
+ * all: thread t gets @args[t], or t itself (as a pointer) when @args is
+ * NULL.  A thread that cannot start ends the workload.
+ */
+static inline void wl_run_threads(const char *name, int n, void *(*fn)(void *),
+				  void *const *args)
+{
+	pthread_t th[WL_MAX_THREADS];
+
+	for (int t = 0; t < n; t++)
+		if (pthread_create(&th[t], NULL, fn, args ? args[t] : (void *)(uintptr_t)t))
+			wl_die(name, "pthread_create failed");
+	for (int t = 0; t < n; t++)
+		pthread_join(th[t], NULL);
 }
 
 /*
