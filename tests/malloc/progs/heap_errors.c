@@ -279,94 +279,86 @@ static const struct size_class sizes[] = {
 	{ "small", 24 }, { "medium", 2000 }, { "large", 300 << 10 }, { "huge", 3 * MiB },
 };
 
-static const char *const sized[] = {
-	"double-free-immediate", "double-free-interleaved", "double-free-delayed",
-	"double-free-after-reuse", "free-interior", "free-unaligned",
-	"overflow-1", "overflow-32", "overflow-memcpy-32", "overflow-1mib",
-	"underflow-1", "underflow-32", "underflow-memcpy-32",
-	"write-after-free", "read-after-free", "reuse-after-free", "realloc-reuse",
-	"realloc-freed", "free-after-realloc", "realloc-interior",
+/* The parametrised errors, one function a case for the tables below. */
+static void overflow_1(size_t n) { overflow(n, 1, 0); }
+static void overflow_32(size_t n) { overflow(n, 32, 0); }
+static void overflow_memcpy_32(size_t n) { overflow(n, 32, 1); }
+static void overflow_1mib(size_t n) { overflow(n, MiB, 1); }
+static void underflow_1(size_t n) { underflow(n, 1, 0); }
+static void underflow_32(size_t n) { underflow(n, 32, 0); }
+static void underflow_memcpy_32(size_t n) { underflow(n, 32, 1); }
+static void free_low_1(void) { free_low(1); }
+static void free_low_16(void) { free_low(16); }
+static void free_low_4096(void) { free_low(4096); }
+static void zero_size_write(void) { zero_size(1); }
+static void zero_size_read(void) { zero_size(0); }
+static void zero_size_double_free(void) { double_free_immediate(0); }
+
+/* Errors on a block of each size: CLASS-SIZE. */
+static const struct {
+	const char *name;
+	void (*run)(size_t n);
+} sized[] = {
+	{ "double-free-immediate", double_free_immediate },
+	{ "double-free-interleaved", double_free_interleaved },
+	{ "double-free-delayed", double_free_delayed },
+	{ "double-free-after-reuse", double_free_after_reuse },
+	{ "free-interior", free_interior },
+	{ "free-unaligned", free_unaligned },
+	{ "overflow-1", overflow_1 },
+	{ "overflow-32", overflow_32 },
+	{ "overflow-memcpy-32", overflow_memcpy_32 },
+	{ "overflow-1mib", overflow_1mib },
+	{ "underflow-1", underflow_1 },
+	{ "underflow-32", underflow_32 },
+	{ "underflow-memcpy-32", underflow_memcpy_32 },
+	{ "write-after-free", write_after_free },
+	{ "read-after-free", read_after_free },
+	{ "reuse-after-free", reuse_after_free },
+	{ "realloc-reuse", realloc_reuse },
+	{ "realloc-freed", realloc_freed },
+	{ "free-after-realloc", free_after_realloc },
+	{ "realloc-interior", realloc_interior },
 };
 
-static const char *const unsized[] = {
-	"free-stack", "free-alloca", "free-far", "free-low-1", "free-low-16", "free-low-4096",
-	"zero-size-write", "zero-size-read", "zero-size-double-free",
+/* Errors without a block size: CLASS alone. */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} unsized[] = {
+	{ "free-stack", free_stack },
+	{ "free-alloca", free_alloca },
+	{ "free-far", free_far },
+	{ "free-low-1", free_low_1 },
+	{ "free-low-16", free_low_16 },
+	{ "free-low-4096", free_low_4096 },
+	{ "zero-size-write", zero_size_write },
+	{ "zero-size-read", zero_size_read },
+	{ "zero-size-double-free", zero_size_double_free },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int run_sized(const char *what, size_t n)
 {
-	if (!strcmp(what, "double-free-immediate"))
-		double_free_immediate(n);
-	else if (!strcmp(what, "double-free-interleaved"))
-		double_free_interleaved(n);
-	else if (!strcmp(what, "double-free-delayed"))
-		double_free_delayed(n);
-	else if (!strcmp(what, "double-free-after-reuse"))
-		double_free_after_reuse(n);
-	else if (!strcmp(what, "free-interior"))
-		free_interior(n);
-	else if (!strcmp(what, "free-unaligned"))
-		free_unaligned(n);
-	else if (!strcmp(what, "overflow-1"))
-		overflow(n, 1, 0);
-	else if (!strcmp(what, "overflow-32"))
-		overflow(n, 32, 0);
-	else if (!strcmp(what, "overflow-memcpy-32"))
-		overflow(n, 32, 1);
-	else if (!strcmp(what, "overflow-1mib"))
-		overflow(n, MiB, 1);
-	else if (!strcmp(what, "underflow-1"))
-		underflow(n, 1, 0);
-	else if (!strcmp(what, "underflow-32"))
-		underflow(n, 32, 0);
-	else if (!strcmp(what, "underflow-memcpy-32"))
-		underflow(n, 32, 1);
-	else if (!strcmp(what, "write-after-free"))
-		write_after_free(n);
-	else if (!strcmp(what, "read-after-free"))
-		read_after_free(n);
-	else if (!strcmp(what, "reuse-after-free"))
-		reuse_after_free(n);
-	else if (!strcmp(what, "realloc-reuse"))
-		realloc_reuse(n);
-	else if (!strcmp(what, "realloc-freed"))
-		realloc_freed(n);
-	else if (!strcmp(what, "free-after-realloc"))
-		free_after_realloc(n);
-	else if (!strcmp(what, "realloc-interior"))
-		realloc_interior(n);
-	else
-		return -1;
-	carry_on(n);
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
+		if (!strcmp(what, sized[i].name)) {
+			sized[i].run(n);
+			carry_on(n);
+			return 0;
+		}
+	return -1;
 }
 
 static int run_unsized(const char *what)
 {
-	if (!strcmp(what, "free-stack"))
-		free_stack();
-	else if (!strcmp(what, "free-alloca"))
-		free_alloca();
-	else if (!strcmp(what, "free-far"))
-		free_far();
-	else if (!strcmp(what, "free-low-1"))
-		free_low(1);
-	else if (!strcmp(what, "free-low-16"))
-		free_low(16);
-	else if (!strcmp(what, "free-low-4096"))
-		free_low(4096);
-	else if (!strcmp(what, "zero-size-write"))
-		zero_size(1);
-	else if (!strcmp(what, "zero-size-read"))
-		zero_size(0);
-	else if (!strcmp(what, "zero-size-double-free"))
-		double_free_immediate(0);
-	else
-		return -1;
-	carry_on(64);
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(unsized); i++)
+		if (!strcmp(what, unsized[i].name)) {
+			unsized[i].run();
+			carry_on(64);
+			return 0;
+		}
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -376,9 +368,9 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "--list")) {
 		for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
 			for (size_t s = 0; s < ARRAY_SIZE(sizes); s++)
-				printf("%s-%s\n", sized[i], sizes[s].name);
+				printf("%s-%s\n", sized[i].name, sizes[s].name);
 		for (size_t i = 0; i < ARRAY_SIZE(unsized); i++)
-			printf("%s\n", unsized[i]);
+			printf("%s\n", unsized[i].name);
 		return 0;
 	}
 	if (!strcmp(c, "--help")) {
