@@ -44,6 +44,9 @@
 #define LARGE_CHUNK_MAX (CHUNK_SIZE / 2)        /* larger kmalloc blocks: a mapping each */
 #define MAP_KEPT_MAX    32                      /* freed mappings kept for reuse (page.c) */
 #define KEPT_QUARANTINE 8                       /* ... under P, reused only after 8 newer */
+#define PARK_FIRST      8                       /* first large frees parked PROT_NONE (page.c 7) */
+#define PARK_MAX        (4UL << 20)             /* ... of blocks of at most 4 MiB */
+#define PARK_HOLD       64                      /* ... until 64 more large frees */
 #define CACHE_LINE  64
 
 /* Cache ids tag page-map entries and index the thread caches; 0 = none. */
@@ -119,6 +122,7 @@ void page_slab_free(struct slab *slab);
 struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark);
 struct slab *page_large_alloc_growing(size_t size, size_t *dirty, const char **mark);
 void page_large_free(struct slab *slab, bool marked);
+bool page_large_parked(const void *p);
 void page_protect_kept(bool on);
 int page_large_resize(struct slab *slab, size_t new_size);
 void page_large_zero(struct slab *d, size_t bytes);

@@ -685,7 +685,9 @@ __cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
 	char what[192];
 	const char *why;
 
-	if (!e)
+	if (!e && page_large_parked(p))
+		why = "a large block freed already (double free)";
+	else if (!e)
 		why = (uintptr_t)p < PAGE_SIZE ? "a low address, never a block" :
 		      "was not allocated by slotslab (or is a large block freed already)";
 	else if (pm_id(e))

@@ -138,6 +138,27 @@
  *        unmaps a kept mapping, descriptor and all.
  *    With page_protect_kept() a write after free faults before any check.
  *
+ * 7. Parked blocks.  The first PARK_FIRST large blocks of at most PARK_MAX
+ *    bytes that the process frees are parked instead, as glibc unmaps the
+ *    first mmapped blocks it frees: their pages go back to the OS
+ *    (MADV_DONTNEED) and are made PROT_NONE, and the block stays on no free
+ *    list, its address space held.  So in a program's first moments, when
+ *    small test programs and start-up code make their heap errors, a read
+ *    or a write through a stale pointer to a freed large block faults
+ *    instead of reading or corrupting its next owner's data, and a second
+ *    free of it finds no block there (page_large_parked() tells kmalloc
+ *    what it was), where the block would otherwise be the very next one
+ *    handed out.  A parked block goes back once PARK_HOLD more large blocks
+ *    were freed after it: its pages, clean, to the buddy system, or its
+ *    own mapping unmapped.  Costs two system calls at each of the first
+ *    PARK_FIRST large frees, and the page faults of the new pages a
+ *    parked block's reuse would have spared; nothing after them.  Under
+ *    the C library's error convention only (a fault is its abort; the
+ *    kernel's reports a write after free at the block's reuse, 6 above,
+ *    and carries on), and not under page_protect_kept(), which protects
+ *    every freed large block.
+ *        USED -> PARKED (off the page map, on park_list) -> freed as in 3, 5
+ *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
  * new memory is mapped before it is linked, and memory goes back to the
@@ -215,6 +236,16 @@ static bool kept_protect;
  */
 static unsigned long dirty_bytes;
 static uint32_t last_purge_ms;
+/*
+ * Parked blocks (7 above), oldest first; each one's carved holds
+ * park_frees when it was parked.  Invariants: park_count <= PARK_FIRST;
+ * a parked block is in no page-map entry and on no other list, PROT_NONE,
+ * its pages not resident, none dirty or marked; in a chunk, its first page
+ * USED.
+ */
+static LIST_HEAD_DECL(park_list);
+static unsigned int park_count;	/* blocks ever parked */
+static unsigned int park_frees;	/* large blocks freed by their users */
 static bool page_ready;
 /* descriptors of large blocks mapped directly */
 static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
@@ -1245,14 +1276,111 @@ struct slab *page_large_alloc_growing(size_t size, size_t *dirty, const char **m
 	return large_alloc(size, true, dirty, mark);
 }
 
+/* ---- parked blocks (7 above) -------------------------------------------- */
+
+/* Give parked block @d, off park_list, back: as clean pages, or unmapped.  Unlocked. */
+static void unpark(struct slab *d, uint32_t now)
+{
+	struct chunk *c = d->chunk;
+	unsigned int i;
+	bool drop;
+
+	if (!c) {
+		kept_unmap(d);
+		return;
+	}
+	if (mprotect(d->base, d->large_size, PROT_READ | PROT_WRITE) != 0) {
+		pthread_mutex_lock(&page_lock);	/* parked again, to be tried later */
+		d->carved = park_frees;
+		list_add_tail(&d->lru, &park_list);
+		pthread_mutex_unlock(&page_lock);
+		return;
+	}
+	i = blk_index(c, d);
+	pthread_mutex_lock(&page_lock);
+	drop = pieces_free_locked(c, i, i + (unsigned int)(d->large_size >> PAGE_SHIFT), now);
+	if (drop)
+		chunk_drop_locked(c);
+	pthread_mutex_unlock(&page_lock);
+	if (drop)
+		chunk_unmap(c);
+}
+
+/*
+ * Park large block @d, just freed by its user and off the page map, if it
+ * is one of the first PARK_FIRST; give back the oldest parked block if
+ * PARK_HOLD frees passed since it was parked.  Return: whether @d was
+ * parked (else the caller releases it).
+ */
+static bool park_large(struct slab *d, uint32_t now)
+{
+	struct slab *old = NULL;
+	bool park;
+
+	pthread_mutex_lock(&page_lock);
+	park_frees++;
+	park = !kept_protect && park_count < PARK_FIRST && d->large_size <= PARK_MAX &&
+	       debug_libc_convention();
+	if (park)
+		park_count++;
+	if (!list_empty(&park_list)) {
+		old = list_first_entry(&park_list, struct slab, lru);
+		if (park_frees - old->carved >= PARK_HOLD)
+			list_del(&old->lru);
+		else
+			old = NULL;
+	}
+	pthread_mutex_unlock(&page_lock);
+	if (old)
+		unpark(old, now);
+	if (!park)
+		return false;
+	vg_close(d->base, d->large_size);
+	page_release(d->base, d->large_size);
+	if (mprotect(d->base, d->large_size, PROT_NONE) != 0)
+		return false;	/* (out of mappings: released as any other) */
+	pthread_mutex_lock(&page_lock);
+	page_stats.large_bytes -= d->large_size;
+	if (d->chunk) {	/* its pages read as zeros now */
+		unsigned int i = blk_index(d->chunk, d);
+
+		dirty_mark(d->chunk, i, i + (unsigned int)(d->large_size >> PAGE_SHIFT), false);
+	}
+	d->carved = park_frees;
+	list_add_tail(&d->lru, &park_list);
+	pthread_mutex_unlock(&page_lock);
+	return true;
+}
+
 /**
- * page_large_free - unregister a large block and give its pages back;
- * @marked: kmalloc wrote its free mark in the first word (6 above)
+ * page_large_parked - is @p inside a large block freed and parked (7
+ * above)?  For kmalloc's report of a second free.
+ */
+bool page_large_parked(const void *p)
+{
+	const struct slab *d;
+	bool found = false;
+
+	pthread_mutex_lock(&page_lock);
+	list_for_each_entry(d, &park_list, lru)
+		if ((const char *)p >= d->base && (const char *)p < d->base + d->large_size)
+			found = true;
+	pthread_mutex_unlock(&page_lock);
+	return found;
+}
+
+/**
+ * page_large_free - unregister a large block and give its pages back, or
+ * park it (7 above); @marked: kmalloc wrote its free mark in the first
+ * word (6 above)
  */
 void page_large_free(struct slab *d, bool marked)
 {
+	uint32_t now = now_ms();
+
 	pagemap_clear(d->base, 1);
-	large_release(d, now_ms(), marked);
+	if (!park_large(d, now))
+		large_release(d, now, marked);
 }
 
 /*
@@ -1566,6 +1694,37 @@ static unsigned int kept_check_locked(unsigned long *dirty)
 	return n;
 }
 
+/*
+ * Check the parked blocks (7 above): in no page-map entry, none dirty or
+ * marked, a chunk's first page USED; at most PARK_FIRST.  page_lock held.
+ */
+static unsigned int park_check_locked(void)
+{
+	const struct slab *d;
+	unsigned int n = 0, count = 0;
+
+	list_for_each_entry(d, &park_list, lru) {
+		const struct chunk *c = d->chunk;
+
+		if (pagemap_lookup(d->base))
+			n += page_broken(d, "parked block still in the page map");
+		if (c) {
+			unsigned int i = blk_index(c, d);
+			unsigned int end = i + (unsigned int)(d->large_size >> PAGE_SHIFT);
+
+			if (c->state[i] != PG_USED)
+				n += page_broken(d, "parked block's first page is not USED");
+			if (dirty_pages_in(c, i, end) || bit_test(c->marked, i))
+				n += page_broken(d, "parked block has dirty or marked pages");
+		}
+		count++;
+	}
+	if (count > park_count || park_count > PARK_FIRST)
+		n += (debug_invalid_state(NULL, "page_validate: more parked blocks than "
+					  "PARK_FIRST"), 1);
+	return n;
+}
+
 /**
  * page_validate - check what page.c writes down (the comments above):
  * every free block on the list of its order and state, aligned, its tail
@@ -1588,6 +1747,7 @@ unsigned int page_validate(void)
 				n += free_block_check(d, o, PG_CLEAN, &dirty);
 		}
 		n += kept_check_locked(&dirty);
+		n += park_check_locked();
 		if (dirty != dirty_bytes) {
 			pthread_mutex_unlock(&page_lock);
 			debug_invalid_state(NULL, "page_validate: dirty_bytes differs from the "

@@ -161,7 +161,7 @@ SLOTSLAB_API size_t kmem_cache_shrink_all(void);
  * for, with its page-map entry and pages in order and its freelist inside
  * it; the list counters; then the page layer: every free block on the list
  * of its order and state, its dirty pages those of the dirty bitmap, its
- * large blocks' free marks on dirty pages only (the
+ * large blocks' free marks on dirty pages only, its parked blocks (the
  * kernel's validate_slab(), mimalloc's mi_page_is_valid()).  Each broken
  * invariant is reported as a heap error (and aborts under the C library's
  * convention, see SLOTSLAB_ERRORS).  Runs by itself at kmem_cache_shrink()

@@ -14,12 +14,13 @@
 #     every overflow of 1 or 32 bytes of a large or huge block (the guard
 #     word after its size), every underflow of one (the guard word before
 #     its start: malloc's large blocks start 16 bytes into their pages),
-#     every write after free of a large or huge block, also through the
-#     old pointer after realloc moved it
-#     (its first 8 bytes: the free mark, checked when the block is handed
-#     out again) and every double free of malloc(0)'s block is
+#     every double free of a large or huge block after a block of its size
+#     was handed out (the first freed ones are parked PROT_NONE:
+#     alloc/page.c 7) and every double free of malloc(0)'s block is
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
-#     write through malloc(0)'s block (a page that faults);
+#     write through malloc(0)'s block (a page that faults), every read,
+#     write and reuse after free of a large or huge block, also through the
+#     old pointer after realloc moved it (parked: a fault);
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow and underflow of a large or
 #     huge block, every write after free (also after the next allocation,
@@ -71,16 +72,19 @@ for c in $cases; do
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
 	underflow-1-large|underflow-1-huge|\
-	write-after-free-large|write-after-free-huge|realloc-reuse-large)
+	double-free-after-reuse-large|double-free-after-reuse-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
 	esac
 	# a fault (before a mapping of its own, or a chunk's first page: a
-	# program's first block may be large): no line
+	# program's first block may be large; a parked block): no line
 	case $c in
 	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge|\
 	underflow-32-large|underflow-memcpy-32-large|\
+	write-after-free-large|write-after-free-huge|realloc-reuse-large|\
+	read-after-free-large|read-after-free-huge|\
+	reuse-after-free-large|reuse-after-free-huge|\
 	realloc-reuse-huge)	# (moved by mremap: its old pages are gone)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c";;
@@ -104,7 +108,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 73 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block, large overflows, underflows and writes after free stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block, large overflows and underflows, reads and writes after free of large blocks stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]

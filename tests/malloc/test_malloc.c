@@ -21,6 +21,92 @@
 #include "tests/lib/testutil.h"
 #define SLOTSLAB_MALLOC_PREFIX
 #include "malloc/internal.h"
+#include "alloc/internal.h"	/* PARK_FIRST, PARK_HOLD */
+
+/* ---- the first large blocks freed are parked (alloc/page.c 7) ------------ */
+
+/* The permissions /proc/self/maps gives the page at @p ("rw-p"...), or "" unmapped. */
+static const char *prot_at(const void *p)
+{
+	static char perms[8];
+	unsigned long lo, hi;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	perms[0] = 0;
+	while (fscanf(f, "%lx-%lx %7s%*[^\n]", &lo, &hi, perms) == 3)
+		if ((uintptr_t)p >= lo && (uintptr_t)p < hi)
+			break;
+		else
+			perms[0] = 0;
+	fclose(f);
+	return perms;
+}
+
+static char *parked_block;
+
+static int err_parked_read(void *arg)
+{
+	return ((volatile char *)parked_block)[(size_t)arg];
+}
+
+static int err_parked_free(void *arg)
+{
+	slotslab_free(parked_block);
+	return 0;
+}
+
+/* Does @fn(@arg) die by SIGSEGV, in a child? */
+static bool faults(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
+		fn(arg);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+}
+
+static void expect_abort(int (*fn)(void *), size_t n, const char *what);
+
+/*
+ * Under the C library's convention the first PARK_FIRST large blocks freed
+ * (of a chunk, and mappings of their own) are parked PROT_NONE: a read
+ * through the stale pointer faults, the next block of the size is
+ * elsewhere, and a second free of it is a double free (abort).  After
+ * PARK_HOLD more large frees its pages serve again.  Runs first: the
+ * process's first large frees.
+ */
+static void test_first_large_frees_parked(void **state)
+{
+	static const size_t sizes[] = { 300 << 10, 3 << 20 };
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t n = sizes[k];
+		char *p = slotslab_malloc(n), *q;
+
+		assert_non_null(p);
+		memset(p, 1, n);
+		slotslab_free(p);
+		assert_string_equal(prot_at(p), "---p");
+		q = slotslab_malloc(n);
+		assert_non_null(q);
+		assert_ptr_not_equal(q, p);
+		parked_block = p;
+		assert_true(faults(err_parked_read, (void *)(n - 1)));
+		expect_abort(err_parked_free, n, "double free of a parked block");
+		slotslab_free(q);
+	}
+	assert_int_equal(kmem_cache_validate(NULL), 0);
+	for (unsigned int i = 0; i < PARK_HOLD + PARK_FIRST; i++)
+		slotslab_free(slotslab_malloc(300 << 10));
+	assert_string_not_equal(prot_at(parked_block), "---p");	/* back: rw, or unmapped */
+	assert_int_equal(kmem_cache_validate(NULL), 0);
+}
 
 /*
  * malloc(0) and calloc(0, n): unique pointers (also after frees and
@@ -818,6 +904,7 @@ static void test_heap_errors_abort(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_large_frees_parked),
 		cmocka_unit_test(test_malloc_zero_is_unique),
 		cmocka_unit_test(test_malloc_zero_faults),
 		cmocka_unit_test(test_malloc_zero_slots_run_out),
