@@ -122,7 +122,7 @@ void page_slab_free(struct slab *slab);
 struct slab *page_large_alloc(size_t size, size_t *dirty, const char **mark);
 struct slab *page_large_alloc_growing(size_t size, size_t *dirty, const char **mark);
 void page_large_free(struct slab *slab, bool marked);
-bool page_large_parked(const void *p);
+size_t page_large_parked(const void *p);
 void page_protect_kept(bool on);
 int page_large_resize(struct slab *slab, size_t new_size);
 void page_large_zero(struct slab *d, size_t bytes);

@@ -684,10 +684,15 @@ __cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
 {
 	char what[192];
 	const char *why;
+	size_t parked = e ? 0 : page_large_parked(p);
 
-	if (!e && page_large_parked(p))
-		why = "a large block freed already (double free)";
-	else if (!e)
+	if (parked) {
+		snprintf(what, sizeof(what), "%s(): block %p freed already (a large block of "
+			 "%zu bytes, parked): a double free or a use after free", who, p, parked);
+		debug_bad_free(NULL, p, what, "free ignored");
+		return;
+	}
+	if (!e)
 		why = (uintptr_t)p < PAGE_SIZE ? "a low address, never a block" :
 		      "was not allocated by slotslab (or is a large block freed already)";
 	else if (pm_id(e))

@@ -1353,18 +1353,19 @@ static bool park_large(struct slab *d, uint32_t now)
 }
 
 /**
- * page_large_parked - is @p inside a large block freed and parked (7
- * above)?  For kmalloc's report of a second free.
+ * page_large_parked - the bytes of the large block, freed and parked (7
+ * above), that @p points into; 0 if none.  For kmalloc's report of a
+ * second free.
  */
-bool page_large_parked(const void *p)
+size_t page_large_parked(const void *p)
 {
 	const struct slab *d;
-	bool found = false;
+	size_t found = 0;
 
 	pthread_mutex_lock(&page_lock);
 	list_for_each_entry(d, &park_list, lru)
 		if ((const char *)p >= d->base && (const char *)p < d->base + d->large_size)
-			found = true;
+			found = d->large_size;
 	pthread_mutex_unlock(&page_lock);
 	return found;
 }

@@ -54,7 +54,7 @@ stopped() {
 
 cases=$("$P" --list)
 n=$(echo "$cases" | wc -l)
-plan 9
+plan 10
 table=$tmp/table
 : >"$table"
 bad_default= bad_fzpu= bad_line= fewer=
@@ -129,6 +129,16 @@ rc=$(cat "$tmp/rc")
 r=$?
 [ $r -eq 0 ] || sed 's/^/# stderr: /' "$tmp/err"
 ok $r "a double free: one line, then abort (exit $rc)"
+# A large block's second free after a block of its size was handed out:
+# the first one freed was parked, so the line says so.
+c=double-free-after-reuse-large
+( LD_PRELOAD="$SO" "$P" $c >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc" ) 2>/dev/null
+rc=$(cat "$tmp/rc")
+[ $rc -eq 134 ] &&
+	grep -q "^slotslab: free(): block 0x[0-9a-f]* freed already (a large block of [0-9]* bytes, parked): a double free or a use after free; aborting$" "$tmp/err"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# stderr: /' "$tmp/err"
+ok $r "a large block freed twice after reuse: it was parked, one line, abort (exit $rc)"
 for c in double-free-interleaved-small free-low-1 write-after-free-large write-after-free-huge; do
 	LD_PRELOAD="$SO" SLOTSLAB_ERRORS=kernel "$P" $c >"$tmp/out" 2>>"$tmp/err2" || echo "# $c: exit $?"
 	grep -q "carried on" "$tmp/out" || echo "# $c did not carry on"
