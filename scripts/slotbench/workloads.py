@@ -218,39 +218,6 @@ WHY = {
                   "medians of 11 alternated runs, 1.05x tcmalloc's time (0.0605 against 0.0575 s; "
                   "1.09x before the cache's fast-path fields shared one line), where 3 runs "
                   "spread it from 1.1 to 1.4",
-    "randsize-N": MAGAZINES,
-    "xmalloc": "the peers' RSS varies with thread timing (mimalloc 2.5-5.6 MB from pass to pass); "
-               "ours is steady at 5.7-5.9 MB: at the peak 3.7 MB of slabs, of which 1.4 MB are "
-               "freed objects in the consumer's magazines and the depot on their way back to the "
-               "producer (up to 128 KiB per size class), the price of its 4x lead in time",
-    "reallocs": "at the end (16.0 MB, the peak): 6.1 MB of blocks of pages for 5.6 MB live, "
-                "1.1 MB of slabs, and 7.0 MB of freed pages kept resident for reuse (the decay "
-                "time, 1 s, is longer than the run): pieces the moving buffers leave that the "
-                "next ones do not fit; glibc's heap holds 9.8 MB for the same 5.6 MB",
-    "cache-thrash": "the fixed cost of a tiny heap: its 8-byte blocks take one slab page, but the "
-                    "library's own pages (~92 KB of text and data) and the metadata written at "
-                    "start (page map, chunk descriptors, thread caches, the first slabs: a "
-                    "malloc(100)-and-printf program takes 115 page faults, glibc's 80; 130 before "
-                    "2026-12-06's changes: alloc/README) are paid by every process, ~1.6 MB "
-                    "against glibc's ~1.4",
-    "cache-scratch": "the fixed cost of a tiny heap, as cache-thrash's",
-    "large": "kept mappings reuse resident pages: pages a block never touches may be resident "
-             "(the workload writes half of each block); the price of 4x fewer page faults",
-}
-CROSS_CORE = ("cross-core cache-line traffic, not instructions: larson takes 0.36 s of CPU on 2 "
-              "cores but 0.19 s with both threads pinned to one (mimalloc 0.15 both ways), and 0.31 "
-              "with each array kept on its own core. About half is false sharing: magazines hand a "
-              "thread objects whose neighbours in the same line the other thread holds (sizes "
-              "rounded up to 64 bytes: 0.27 s). Mimalloc's thread-owned pages never do that")
-WHY = {
-    "larson": CROSS_CORE,
-    "randsize-1": "first-level cache misses, not instructions (cachegrind, 500k steps: ours 96.6M "
-                  "instructions and 2.68M L1 misses, tcmalloc 90.2M and 2.35M): a free among ~50 "
-                  "size classes waits for the page map's entry of its page (200k of kfree's 270k "
-                  "misses), in a 4 MB heap the program's own reads keep flushing from L1; pinned, "
-                  "medians of 11 alternated runs, 1.05x tcmalloc's time (0.0605 against 0.0575 s; 1.09x before "
-                  "the cache's fast-path fields shared one line), "
-                  "where 3 runs spread it from 1.1 to 1.4",
     "randsize-N": "objects that migrate between the threads through the depot and the slabs: a "
                   "2.5-4 KiB class has 8-12 objects per magazine, so each thread's random walk "
                   "overflows or runs dry every few operations (kmalloc-4k: 6 % of allocations "
