@@ -273,6 +273,15 @@ bool debug_libc_convention(void)
 }
 
 /**
+ * debug_errors_abort - does a heap error stop the process (the C library's
+ * convention, or SLOTSLAB_DEBUG_ABORT=1)?
+ */
+bool debug_errors_abort(void)
+{
+	return debug_abort;
+}
+
+/**
  * debug_obj_size - the bytes the user asked for in @obj: kmalloc's
  * requested size when the cache keeps it, else the object size
  */

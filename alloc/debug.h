@@ -61,5 +61,6 @@ void slab_report(const char *fmt, ...) __printf(1, 2);
 size_t debug_obj_size(struct kmem_cache *s, const void *obj);
 void debug_set_orig_size(struct kmem_cache *s, void *obj, size_t size);
 bool debug_libc_convention(void);
+bool debug_errors_abort(void);
 
 #endif

@@ -152,11 +152,12 @@
  *    were freed after it: its pages, clean, to the buddy system, or its
  *    own mapping unmapped.  Costs two system calls at each of the first
  *    PARK_FIRST large frees, and the page faults of the new pages a
- *    parked block's reuse would have spared; nothing after them.  Under
- *    the C library's error convention only (a fault is its abort; the
- *    kernel's reports a write after free at the block's reuse, 6 above,
- *    and carries on), and not under page_protect_kept(), which protects
- *    every freed large block.
+ *    parked block's reuse would have spared; nothing after them.  Only
+ *    where heap errors abort (the C library's convention, the default of
+ *    the malloc replacement, or SLOTSLAB_DEBUG_ABORT=1): a fault is a stop
+ *    as an abort is, where the kernel's convention reports a write after
+ *    free at the block's reuse (6 above) and carries on; and not under
+ *    page_protect_kept(), which protects every freed large block.
  *        USED -> PARKED (off the page map, on park_list) -> freed as in 3, 5
  *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
@@ -1320,7 +1321,7 @@ static bool park_large(struct slab *d, uint32_t now)
 	pthread_mutex_lock(&page_lock);
 	park_frees++;
 	park = !kept_protect && park_count < PARK_FIRST && d->large_size <= PARK_MAX &&
-	       debug_libc_convention();
+	       debug_errors_abort();
 	if (park)
 		park_count++;
 	if (!list_empty(&park_list)) {

@@ -32,7 +32,10 @@
 #     PROT_NONE once freed and reused only after 8 newer ones, so that a
 #     read after free faults too); more cases than with no
 #     settings (the others may die by chance: a write past a mapping);
-#   - SLOTSLAB_ERRORS=kernel reports and carries on instead.
+#   - SLOTSLAB_ERRORS=kernel reports and carries on instead;
+#   - large blocks are parked only where heap errors abort
+#     (SLOTSLAB_DEBUG_ABORT=0 turns it off, =1 on under the kernel's
+#     convention).
 # HEAP_ERRORS_TABLE=FILE also writes the table there.
 . tests/lib/tap.inc
 SO=$(cd "$(dirname "$O/x")" && pwd)/libslotslab-malloc.so
@@ -54,7 +57,7 @@ stopped() {
 
 cases=$("$P" --list)
 n=$(echo "$cases" | wc -l)
-plan 10
+plan 11
 table=$tmp/table
 : >"$table"
 bad_default= bad_fzpu= bad_line= fewer=
@@ -147,6 +150,14 @@ grep -q "^BUG kmalloc-32: double free detected" "$tmp/err2" && grep -q "^BUG kma
 	[ "$(grep -c "^BUG kmalloc: Write after free: large kmalloc block" "$tmp/err2")" -eq 2 ] &&
 	[ "$(grep -c "carried on" "$tmp/out")" -eq 1 ]
 ok $? "SLOTSLAB_ERRORS=kernel: reports and carries on"
+# Large blocks are parked only where heap errors abort: with
+# SLOTSLAB_DEBUG_ABORT=0 a read after free of one carries on, with
+# SLOTSLAB_ERRORS=kernel SLOTSLAB_DEBUG_ABORT=1 it faults.
+c=read-after-free-large
+LD_PRELOAD="$SO" SLOTSLAB_DEBUG_ABORT=0 "$P" $c >"$tmp/out" 2>/dev/null
+grep -q "carried on" "$tmp/out" &&
+	[ "$(stopped LD_PRELOAD="$SO" SLOTSLAB_ERRORS=kernel SLOTSLAB_DEBUG_ABORT=1)" = yes ]
+ok $? "large blocks parked only where heap errors abort (SLOTSLAB_DEBUG_ABORT)"
 # Under an address-space limit malloc(0) gives a 1-byte block instead of
 # reserving its PROT_NONE range: the write then passes.
 ( ulimit -v 4000000 && LD_PRELOAD="$SO" "$P" zero-size-write >"$tmp/out" 2>"$tmp/err" )
