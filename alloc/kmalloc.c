@@ -189,9 +189,9 @@ static struct kmem_cache *kmalloc_class_create(unsigned int i)
 	if (!s) {
 		s = slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
 				SLAB_NO_MERGE, NULL, false);
-		if (s && debug_on(s))
-			WRITE_ONCE(kmalloc_debugged, true);
 		if (s) {
+			if (debug_on(s))
+				WRITE_ONCE(kmalloc_debugged, true);
 			smp_store_release(&kmalloc_caches[i], s);
 			for (unsigned int j = 0; j < KMALLOC_SMALL_MAX / 8; j++)
 				if (kmalloc_index(8 * j + 8) == i)

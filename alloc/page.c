@@ -239,14 +239,17 @@ static unsigned long dirty_bytes;
 static uint32_t last_purge_ms;
 /*
  * Parked blocks (7 above), oldest first; each one's carved holds
- * park_frees when it was parked.  Invariants: park_count <= PARK_FIRST;
+ * park_frees when it was parked.  Invariants: park_held == |park_list| <=
+ * park_count <= PARK_FIRST;
  * a parked block is in no page-map entry and on no other list, PROT_NONE,
  * its pages not resident, none dirty or marked; in a chunk, its first page
  * USED.
  */
 static LIST_HEAD_DECL(park_list);
 static unsigned int park_count;	/* blocks ever parked */
-static unsigned int park_frees;	/* large blocks freed by their users */
+static unsigned int park_held;	/* blocks on park_list */
+static unsigned int park_frees;	/* large blocks freed by their users while any
+				   can be parked or is */
 static bool page_ready;
 /* descriptors of large blocks mapped directly */
 static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
@@ -1279,6 +1282,14 @@ struct slab *page_large_alloc_growing(size_t size, size_t *dirty, const char **m
 
 /* ---- parked blocks (7 above) -------------------------------------------- */
 
+/* List @d as parked now, newest last.  page_lock held. */
+static void park_add_locked(struct slab *d)
+{
+	d->carved = park_frees;
+	list_add_tail(&d->lru, &park_list);
+	park_held++;
+}
+
 /* Give parked block @d, off park_list, back: as clean pages, or unmapped.  Unlocked. */
 static void unpark(struct slab *d, uint32_t now)
 {
@@ -1292,8 +1303,7 @@ static void unpark(struct slab *d, uint32_t now)
 	}
 	if (mprotect(d->base, d->large_size, PROT_READ | PROT_WRITE) != 0) {
 		pthread_mutex_lock(&page_lock);	/* parked again, to be tried later */
-		d->carved = park_frees;
-		list_add_tail(&d->lru, &park_list);
+		park_add_locked(d);
 		pthread_mutex_unlock(&page_lock);
 		return;
 	}
@@ -1310,26 +1320,33 @@ static void unpark(struct slab *d, uint32_t now)
 /*
  * Park large block @d, just freed by its user and off the page map, if it
  * is one of the first PARK_FIRST; give back the oldest parked block if
- * PARK_HOLD frees passed since it was parked.  Return: whether @d was
- * parked (else the caller releases it).
+ * PARK_HOLD frees passed since it was parked.  Once PARK_FIRST were parked
+ * and all went back (or where nothing is ever parked), a large free takes
+ * no lock here: a racy read that misses a block being parked only delays
+ * its return by a free.  Return: whether @d was parked (else the caller
+ * releases it).
  */
 static bool park_large(struct slab *d, uint32_t now)
 {
 	struct slab *old = NULL;
 	bool park;
 
+	if (kept_protect || !debug_errors_abort() ||
+	    (READ_ONCE(park_count) >= PARK_FIRST && !READ_ONCE(park_held)))
+		return false;
 	pthread_mutex_lock(&page_lock);
 	park_frees++;
-	park = !kept_protect && park_count < PARK_FIRST && d->large_size <= PARK_MAX &&
-	       debug_errors_abort();
+	park = park_count < PARK_FIRST && d->large_size <= PARK_MAX;
 	if (park)
 		park_count++;
-	if (!list_empty(&park_list)) {
+	if (park_held) {
 		old = list_first_entry(&park_list, struct slab, lru);
-		if (park_frees - old->carved >= PARK_HOLD)
+		if (park_frees - old->carved >= PARK_HOLD) {
 			list_del(&old->lru);
-		else
+			park_held--;
+		} else {
 			old = NULL;
+		}
 	}
 	pthread_mutex_unlock(&page_lock);
 	if (old)
@@ -1347,8 +1364,7 @@ static bool park_large(struct slab *d, uint32_t now)
 
 		dirty_mark(d->chunk, i, i + (unsigned int)(d->large_size >> PAGE_SHIFT), false);
 	}
-	d->carved = park_frees;
-	list_add_tail(&d->lru, &park_list);
+	park_add_locked(d);
 	pthread_mutex_unlock(&page_lock);
 	return true;
 }
@@ -1698,7 +1714,8 @@ static unsigned int kept_check_locked(unsigned long *dirty)
 
 /*
  * Check the parked blocks (7 above): in no page-map entry, none dirty or
- * marked, a chunk's first page USED; at most PARK_FIRST.  page_lock held.
+ * marked, a chunk's first page USED; park_held of them, at most
+ * PARK_FIRST.  page_lock held.
  */
 static unsigned int park_check_locked(void)
 {
@@ -1721,9 +1738,9 @@ static unsigned int park_check_locked(void)
 		}
 		count++;
 	}
-	if (count > park_count || park_count > PARK_FIRST)
-		n += (debug_invalid_state(NULL, "page_validate: more parked blocks than "
-					  "PARK_FIRST"), 1);
+	if (count != park_held || park_held > park_count || park_count > PARK_FIRST)
+		n += (debug_invalid_state(NULL, "page_validate: park_held differs from the "
+					  "parked blocks, or more than PARK_FIRST"), 1);
 	return n;
 }
 

@@ -100,7 +100,8 @@ static inline void wl_parse(int argc, char **argv, struct wl_args *a, const char
 		}
 	}
 	if (a->n <= 0 || a->threads <= 0 || a->threads > WL_MAX_THREADS) {
-		fprintf(stderr, "%s: -n and -t must be positive (-t at most 256)\n", argv[0]);
+		fprintf(stderr, "%s: -n and -t must be positive (-t at most %d)\n", argv[0],
+			WL_MAX_THREADS);
 		exit(2);
 	}
 }
