@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -115,6 +116,14 @@ static bool hwm_reset(void)
 	return ok;
 }
 
+/* Minor page faults of the process so far, or -1 if getrusage fails. */
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_minflt;
+}
+
 void rss_start(struct rss_meter *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -122,6 +131,7 @@ void rss_start(struct rss_meter *m)
 	m->base = rss_now();
 	m->ok = m->base != 0;
 	m->peak = m->last = m->base;
+	m->faults = minor_faults();	/* last: the readings above fault nothing later */
 }
 
 void rss_sample(struct rss_meter *m)
@@ -134,6 +144,10 @@ void rss_sample(struct rss_meter *m)
 
 void rss_stop(struct rss_meter *m)
 {
+	long now = minor_faults();
+
+	m->faults_ok = m->faults >= 0 && now >= m->faults;
+	m->faults = m->faults_ok ? now - m->faults : 0;
 	rss_sample(m);
 	if (m->hwm_reset) {
 		uint64_t hwm = rss_hwm();

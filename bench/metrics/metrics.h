@@ -51,10 +51,15 @@ uint64_t metrics_clock_cost_ns(void);
  *             (/proc/self/clear_refs "5"), so @peak is exact; otherwise
  *             it is the highest of rss_sample()'s readings
  * @ok:        /proc/self/statm could be read
+ * @faults:    minor page faults of the process between rss_start() and
+ *             rss_stop() (getrusage), valid if @faults_ok: a page the
+ *             heap reuses costs none, one it maps or gets back from the
+ *             kernel costs one, which RSS growth alone does not show
  */
 struct rss_meter {
 	uint64_t base, peak, last;
-	bool hwm_reset, ok;
+	long faults;
+	bool hwm_reset, ok, faults_ok;
 };
 
 /** rss_now - the process's RSS in bytes, or 0 if /proc is unreadable */
@@ -66,7 +71,7 @@ void rss_start(struct rss_meter *m);
 /** rss_sample - read RSS now and raise @m->peak (cheap: one read of statm) */
 void rss_sample(struct rss_meter *m);
 
-/** rss_stop - final reading: @m->last and @m->peak (from VmHWM if reset) */
+/** rss_stop - final reading: @m->last, @m->peak (from VmHWM if reset), @m->faults */
 void rss_stop(struct rss_meter *m);
 
 /* ---- hardware counters ------------------------------------------------- */

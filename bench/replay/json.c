@@ -241,6 +241,7 @@ int replay_result_json(FILE *f, const struct replay_opts *opts, const struct rep
 	kint_or_null(&o, "rss_end_bytes", full && r->rss.ok,
 		     r->rss.last > r->rss.base ? r->rss.last - r->rss.base : 0);
 	kstr(&o, "rss_source", !full || !r->rss.ok ? "none" : r->rss.hwm_reset ? "hwm" : "sampled");
+	kint_or_null(&o, "page_faults", full && r->rss.faults_ok, r->rss.faults);
 	knum(&o, "seconds", true, r->seconds);
 	knum(&o, "cpu_seconds", full, r->cpu_seconds);
 	knum(&o, "events_per_sec", r->seconds > 0, (double)r->events / r->seconds);

@@ -20,6 +20,8 @@ seconds in the JSON.  A replay that does not
 write the blocks it allocates (no --touch) leaves memory nobody wrote out
 of RSS: then its RSS does not compare allocators, and the RSS goal is
 judged on the live runs, where the programs write their own memory.
+Page faults of the replayed pass (page_faults) are tabled beside them:
+where the replay's CPU time goes when the heaps' instructions are alike.
 
 Goals, per trace: RSS at most 1.05x the best peer's, speed at least 0.9x
 the best peer's; checked for the slab heap (replay --heap slab: kmalloc)
@@ -94,6 +96,7 @@ def summarise(runs):
                                            if x.get("cpu_seconds")]),
                 "seconds": bl.median([x.get("seconds") for x in rs]),
                 "cpu_seconds": bl.median([x.get("cpu_seconds") for x in rs]),
+                "page_faults": bl.median([x.get("page_faults") for x in rs]),
             }
         for c in sorted({r["contender"] for r in lives if r["trace"] == t}):
             ls = [r for r in lives if r["trace"] == t and r["contender"] == c]
@@ -139,6 +142,26 @@ def summarise(runs):
             r["recording_maxrss_bytes"] = lv["recording"]["maxrss_bytes"]
         results.append(e)
     return results, touched
+
+
+def faults_table(results, cols):
+    """The replayed pass's minor page faults: where its CPU time goes when
+    the contenders' instructions are alike (a fault costs microseconds on
+    these VMs, an allocator's fast path nanoseconds)."""
+    md = ["### Page faults of the replayed pass\n",
+          "Minor page faults during the measured pass (`page_faults` of the replay's JSON), "
+          "medians: pages the heap mapped or got back from the kernel rather than reused.  "
+          "`slab` starts the pass with an empty heap of its own, while a peer's heap (and "
+          "`slotslab-malloc`'s) reuses what the first pass freed.\n",
+          "| trace | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+    for e in results:
+        cells = []
+        for c in cols:
+            v = e["replay"].get(c, {}).get("page_faults")
+            cells.append("unavailable" if v is None else "%d" % v)
+        md.append("| %s | %s |" % (e["trace"], " | ".join(cells)))
+    md.append("")
+    return md
 
 
 def markdown(results, touched, meta):
@@ -209,6 +232,7 @@ def markdown(results, touched, meta):
         md.append("- %s: %s." % (who, "goals met on every trace" if not missed else
                                   "goals missed on " + ", ".join(missed)))
     md.append("")
+    md += faults_table(results, replay_cols)
     md.append("### Recording cost\n")
     md.append("Each program live under glibc and under the recording library "
               "(`libslotslab-record.so`, which passes every call on to glibc), medians; "
@@ -286,13 +310,14 @@ def main():
     with open(os.path.join(out, "realtrace.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["trace", "kind", "contender", "rss_growth_bytes", "bytes_held_peak",
-                    "events_per_sec", "maxrss_bytes", "seconds"])
+                    "events_per_sec", "maxrss_bytes", "seconds", "page_faults"])
         for e in results:
             for c, v in e["replay"].items():
                 w.writerow([e["trace"], "replay", c, v["rss_growth_bytes"], v["bytes_held_peak"],
-                            v["events_per_sec"], "", v["seconds"]])
+                            v["events_per_sec"], "", v["seconds"],
+                            "" if v["page_faults"] is None else v["page_faults"]])
             for c, v in e["live"].items():
-                w.writerow([e["trace"], "live", c, "", "", "", v["maxrss_bytes"], v["seconds"]])
+                w.writerow([e["trace"], "live", c, "", "", "", v["maxrss_bytes"], v["seconds"], ""])
     text, replay_cols, live_cols = markdown(results, touched, meta)
     open(os.path.join(out, "realtrace.md"), "w").write(text)
     print(text)

@@ -15,7 +15,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 60
+plan 61
 
 # json FILE CHECK...: each CHECK holds of the JSON in FILE (tests/lib/jsoncheck.py).
 json() {
@@ -87,6 +87,8 @@ ok $? "--no-counters: every counter null"
 "$S" replay "$tmp/malloc.bin" --json >"$tmp/m.json" &&
 	json "$tmp/m.json" objects_peak=0 'blocks_peak>0' 'bytes_per_object>0'
 ok $? "a malloc-level trace: blocks peak, bytes per block"
+json "$tmp/m.json" 'page_faults>0'
+ok $? "page_faults: the measured pass's minor faults (its blocks are written)"
 printf 'class P slots=x\n' >"$tmp/empty.txt"
 "$S" replay "$tmp/empty.txt" --json >"$tmp/e.json" && json "$tmp/e.json" bytes_per_object=null
 ok $? "no objects: bytes_per_object null, not 0"
@@ -175,7 +177,8 @@ ok $r "3 threads, 3 runs: the serial replay's events, errors, checksum and peaks
 
 # Decode-only and the decode share.
 "$S" replay "$tmp/myclass.bin" --decode-only --json >"$tmp/do.json" &&
-	json "$tmp/do.json" mode=decode-only 'events>0' errors=null rss_peak_bytes=null
+	json "$tmp/do.json" mode=decode-only 'events>0' errors=null rss_peak_bytes=null \
+		page_faults=null
 ok $? "--decode-only: events and seconds, the rest null"
 "$S" replay "$tmp/myclass.bin" --decode-share --json >"$tmp/ds.json" &&
 	json "$tmp/ds.json" 'decode_seconds>0' 'decode_share>0'

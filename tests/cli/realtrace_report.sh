@@ -1,0 +1,41 @@
+#!/bin/sh
+# realtrace_report - scripts/slotbench/realtrace.py on runs written by hand
+# (make bench's realtrace part is not in make check): the replayed pass's
+# page faults are tabled as medians per trace and contender, a contender
+# whose replays did not measure them shows "unavailable" (never 0), and the
+# CSV carries them.
+. tests/lib/tap.inc
+PY=/usr/bin/python3
+[ -x $PY ] || skip_all "no $PY"
+export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+plan 4
+
+# replay RESULT-FIELDS CONTENDER REP: one logged replay of trace "t"
+replay() {
+	printf '{"kind": "replay", "trace": "t", "contender": "%s", "rep": %s, "touch": true, "result": {"events": 1000, "cpu_seconds": 0.01, "seconds": 0.01, "events_per_sec": 100000, "rss_peak_bytes": 1048576, "bytes_footprint_peak": 524288, "bytes_requested_peak": 500000%s}}\n' \
+		"$1" "$2" "$3"
+}
+{
+	replay slab 0 ', "page_faults": 300'
+	replay slab 1 ', "page_faults": 500'
+	replay slab 2 ', "page_faults": 400'
+	replay glibc 0 ', "page_faults": 200'
+	replay glibc 1 ', "page_faults": 220'
+	replay slotslab-malloc 0 ''	# a replay from before the field: unmeasured
+} >"$tmp/runs.jsonl"
+PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/runs.jsonl" "$tmp" "$O" >"$tmp/out" 2>"$tmp/err"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$tmp/err"
+ok $r "realtrace.py summarises runs written by hand"
+grep -q '^### Page faults of the replayed pass' "$tmp/realtrace.md"
+ok $? "the summary has the page-fault table"
+# columns: slab, the peers present (glibc), slotslab-malloc
+grep -q '^| t | 400 | 210 | unavailable |$' "$tmp/realtrace.md"
+r=$?
+[ $r -eq 0 ] || grep -A4 '^### Page faults' "$tmp/realtrace.md" | sed 's/^/# /'
+ok $r "medians per contender (400 of 300/500/400, 210 of 200/220); unmeasured is unavailable, not 0"
+tr -d '\r' <"$tmp/realtrace.csv" >"$tmp/csv"	# the csv module ends rows with CR LF
+grep -q '^t,replay,slab,.*,400$' "$tmp/csv" && grep -q '^t,replay,slotslab-malloc,.*,$' "$tmp/csv"
+ok $? "the CSV carries page_faults, empty where unmeasured"
+finish
