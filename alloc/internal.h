@@ -45,7 +45,7 @@
 #define MAP_KEPT_MAX    32                      /* freed mappings kept for reuse (page.c) */
 #define KEPT_QUARANTINE 8                       /* ... under P, reused only after 8 newer */
 #define PARK_FIRST      8                       /* first large frees parked PROT_NONE (page.c 7) */
-#define PARK_MAX        (4UL << 20)             /* ... of blocks of at most 4 MiB */
+#define PARK_BYTES      (4UL << 20)             /* ... as many as fit in 4 MiB together */
 #define PARK_HOLD       64                      /* ... until 64 more large frees */
 #define CACHE_LINE  64
 

@@ -138,8 +138,9 @@
  *        unmaps a kept mapping, descriptor and all.
  *    With page_protect_kept() a write after free faults before any check.
  *
- * 7. Parked blocks.  The first PARK_FIRST large blocks of at most PARK_MAX
- *    bytes that the process frees are parked instead, as glibc unmaps the
+ * 7. Parked blocks.  Of the first PARK_FIRST large blocks that the
+ *    process frees, those that fit in PARK_BYTES together (the earliest
+ *    first) are parked instead, as glibc unmaps the
  *    first mmapped blocks it frees: their pages go back to the OS
  *    (MADV_DONTNEED) and are made PROT_NONE, and the block stays on no free
  *    list, its address space held.  So in a program's first moments, when
@@ -152,7 +153,11 @@
  *    were freed after it: its pages, clean, to the buddy system, or its
  *    own mapping unmapped.  Costs two system calls at each of the first
  *    PARK_FIRST large frees, and the page faults of the new pages a
- *    parked block's reuse would have spared; nothing after them.  Only
+ *    parked block's reuse would have spared, at most PARK_BYTES of them
+ *    (eight blocks of up to 4 MiB each were up to 8192 faults: a buffer
+ *    regrown to 2 MiB round after round had all of its first rounds'
+ *    blocks parked, bench/workloads/regrow 2831 faults against 1527 now,
+ *    alloc/README.md).  Nothing after them.  Only
  *    where heap errors abort (the C library's convention, the default of
  *    the malloc replacement, or SLOTSLAB_DEBUG_ABORT=1): a fault is a stop
  *    as an abort is, where the kernel's convention reports a write after
@@ -240,13 +245,15 @@ static uint32_t last_purge_ms;
 /*
  * Parked blocks (7 above), oldest first; each one's carved holds
  * park_frees when it was parked.  Invariants: park_held == |park_list| <=
- * park_count <= PARK_FIRST;
+ * park_offered <= PARK_FIRST; the parked blocks' bytes <= park_bytes <=
+ * PARK_BYTES;
  * a parked block is in no page-map entry and on no other list, PROT_NONE,
  * its pages not resident, none dirty or marked; in a chunk, its first page
  * USED.
  */
 static LIST_HEAD_DECL(park_list);
-static unsigned int park_count;	/* blocks ever parked */
+static unsigned int park_offered;	/* large frees that could park their block */
+static size_t park_bytes;		/* bytes ever parked */
 static unsigned int park_held;	/* blocks on park_list */
 static unsigned int park_frees;	/* large blocks freed by their users while any
 				   can be parked or is */
@@ -1319,9 +1326,10 @@ static void unpark(struct slab *d, uint32_t now)
 
 /*
  * Park large block @d, just freed by its user and off the page map, if it
- * is one of the first PARK_FIRST; give back the oldest parked block if
- * PARK_HOLD frees passed since it was parked.  Once PARK_FIRST were parked
- * and all went back (or where nothing is ever parked), a large free takes
+ * is one of the first PARK_FIRST and fits in what is left of PARK_BYTES;
+ * give back the oldest parked block if PARK_HOLD frees passed since it was
+ * parked.  Once PARK_FIRST were offered and all that were parked went back
+ * (or where nothing is ever parked), a large free takes
  * no lock here: a racy read that misses a block being parked only delays
  * its return by a free.  Return: whether @d was parked (else the caller
  * releases it).
@@ -1332,13 +1340,15 @@ static bool park_large(struct slab *d, uint32_t now)
 	bool park;
 
 	if (kept_protect || !debug_errors_abort() ||
-	    (READ_ONCE(park_count) >= PARK_FIRST && !READ_ONCE(park_held)))
+	    (READ_ONCE(park_offered) >= PARK_FIRST && !READ_ONCE(park_held)))
 		return false;
 	pthread_mutex_lock(&page_lock);
 	park_frees++;
-	park = park_count < PARK_FIRST && d->large_size <= PARK_MAX;
+	park = park_offered < PARK_FIRST && d->large_size <= PARK_BYTES - park_bytes;
+	if (park_offered < PARK_FIRST)
+		park_offered++;
 	if (park)
-		park_count++;
+		park_bytes += d->large_size;
 	if (park_held) {
 		old = list_first_entry(&park_list, struct slab, lru);
 		if (park_frees - old->carved >= PARK_HOLD) {
@@ -1715,12 +1725,13 @@ static unsigned int kept_check_locked(unsigned long *dirty)
 /*
  * Check the parked blocks (7 above): in no page-map entry, none dirty or
  * marked, a chunk's first page USED; park_held of them, at most
- * PARK_FIRST.  page_lock held.
+ * PARK_FIRST, of at most park_bytes together.  page_lock held.
  */
 static unsigned int park_check_locked(void)
 {
 	const struct slab *d;
 	unsigned int n = 0, count = 0;
+	size_t bytes = 0;
 
 	list_for_each_entry(d, &park_list, lru) {
 		const struct chunk *c = d->chunk;
@@ -1737,10 +1748,13 @@ static unsigned int park_check_locked(void)
 				n += page_broken(d, "parked block has dirty or marked pages");
 		}
 		count++;
+		bytes += d->large_size;
 	}
-	if (count != park_held || park_held > park_count || park_count > PARK_FIRST)
+	if (count != park_held || park_held > park_offered || park_offered > PARK_FIRST ||
+	    bytes > park_bytes || park_bytes > PARK_BYTES)
 		n += (debug_invalid_state(NULL, "page_validate: park_held differs from the "
-					  "parked blocks, or more than PARK_FIRST"), 1);
+					  "parked blocks, or more than PARK_FIRST or "
+					  "PARK_BYTES"), 1);
 	return n;
 }
 

@@ -76,9 +76,11 @@ static void expect_abort(int (*fn)(void *), size_t n, const char *what);
  * Under the C library's convention the first large blocks freed (of a
  * chunk, and mappings of their own) are parked PROT_NONE: a read through
  * the stale pointer faults, the next block of the size is elsewhere, and
- * a second free of it is a double free (abort).  After more large frees
- * (PARK_HOLD, 64) its pages serve again.  Runs first: the process's first
- * large frees.
+ * a second free of it is a double free (abort).  Only as many as fit in
+ * 4 MiB together (PARK_BYTES) are parked: the second 3 MiB block, after
+ * two of 300 KiB and one of 3 MiB, is not.  After more large frees
+ * (PARK_HOLD, 64) their pages serve again.  Runs first: the process's
+ * first large frees.
  */
 static void test_first_large_frees_parked(void **state)
 {
@@ -100,6 +102,10 @@ static void test_first_large_frees_parked(void **state)
 		assert_true(faults(err_parked_read, (void *)(n - 1)));
 		expect_abort(err_parked_free, n, "double free of a parked block");
 		slotslab_free(q);
+		if (k == 0)
+			assert_string_equal(prot_at(q), "---p");
+		else	/* beyond the budget: kept (rw) or unmapped */
+			assert_string_not_equal(prot_at(q), "---p");
 	}
 	assert_int_equal(kmem_cache_validate(NULL), 0);
 	for (i = 0; i < 1000 && strcmp(prot_at(parked_block), "---p") == 0; i++)
