@@ -144,6 +144,23 @@ def summarise(runs):
     return results, touched
 
 
+def speed_faults(results):
+    """Beside each speed goal missed: the replayed pass's page faults
+    against the fastest peer's (the table below has them all)."""
+    md = []
+    for e in results:
+        for who in ("slab", "slotslab-malloc"):
+            x = e["goals"].get(who)
+            if not x or x["speed_met"] or not x.get("speed_peer"):
+                continue
+            mine = e["replay"].get(who, {}).get("page_faults")
+            theirs = e["replay"].get(x["speed_peer"], {}).get("page_faults")
+            md.append("- %s, %s: speed %.2fx %s's; page faults in the replayed pass %s, %s's %s." % (
+                e["trace"], who, x["speed_ratio"], x["speed_peer"],
+                bl.fmt(mine, "%d"), x["speed_peer"], bl.fmt(theirs, "%d")))
+    return md + [""] if md else []
+
+
 def faults_table(results, cols):
     """The replayed pass's minor page faults: where its CPU time goes when
     the contenders' instructions are alike (a fault costs microseconds on
@@ -232,6 +249,7 @@ def markdown(results, touched, meta):
         md.append("- %s: %s." % (who, "goals met on every trace" if not missed else
                                   "goals missed on " + ", ".join(missed)))
     md.append("")
+    md += speed_faults(results)
     md += faults_table(results, replay_cols)
     md.append("### Recording cost\n")
     md.append("Each program live under glibc and under the recording library "

@@ -9,20 +9,20 @@ PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 4
+plan 5
 
-# replay RESULT-FIELDS CONTENDER REP: one logged replay of trace "t"
+# replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
-	printf '{"kind": "replay", "trace": "t", "contender": "%s", "rep": %s, "touch": true, "result": {"events": 1000, "cpu_seconds": 0.01, "seconds": 0.01, "events_per_sec": 100000, "rss_peak_bytes": 1048576, "bytes_footprint_peak": 524288, "bytes_requested_peak": 500000%s}}\n' \
-		"$1" "$2" "$3"
+	printf '{"kind": "replay", "trace": "t", "contender": "%s", "rep": %s, "touch": true, "result": {"events": 1000, "cpu_seconds": %s, "seconds": 0.01, "events_per_sec": 100000, "rss_peak_bytes": 1048576, "bytes_footprint_peak": 524288, "bytes_requested_peak": 500000%s}}\n' \
+		"$1" "$2" "$3" "${4:-}"
 }
 {
-	replay slab 0 ', "page_faults": 300'
-	replay slab 1 ', "page_faults": 500'
-	replay slab 2 ', "page_faults": 400'
-	replay glibc 0 ', "page_faults": 200'
-	replay glibc 1 ', "page_faults": 220'
-	replay slotslab-malloc 0 ''	# a replay from before the field: unmeasured
+	replay slab 0 0.01 ', "page_faults": 300'
+	replay slab 1 0.01 ', "page_faults": 500'
+	replay slab 2 0.01 ', "page_faults": 400'
+	replay glibc 0 0.005 ', "page_faults": 200'
+	replay glibc 1 0.005 ', "page_faults": 220'
+	replay slotslab-malloc 0 0.01	# a replay from before the field: unmeasured
 } >"$tmp/runs.jsonl"
 PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/runs.jsonl" "$tmp" "$O" >"$tmp/out" 2>"$tmp/err"
 r=$?
@@ -35,6 +35,11 @@ grep -q '^| t | 400 | 210 | unavailable |$' "$tmp/realtrace.md"
 r=$?
 [ $r -eq 0 ] || grep -A4 '^### Page faults' "$tmp/realtrace.md" | sed 's/^/# /'
 ok $r "medians per contender (400 of 300/500/400, 210 of 200/220); unmeasured is unavailable, not 0"
+# slab's speed (1000 events / 0.01 s) is below 0.9 of glibc's (0.005 s): the why
+grep -q '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$' "$tmp/realtrace.md"
+r=$?
+[ $r -eq 0 ] || grep '^- t' "$tmp/realtrace.md" | sed 's/^/# /'
+ok $r "a speed goal missed says the replayed pass's faults beside the fastest peer's"
 tr -d '\r' <"$tmp/realtrace.csv" >"$tmp/csv"	# the csv module ends rows with CR LF
 grep -q '^t,replay,slab,.*,400$' "$tmp/csv" && grep -q '^t,replay,slotslab-malloc,.*,$' "$tmp/csv"
 ok $? "the CSV carries page_faults, empty where unmeasured"
