@@ -151,8 +151,8 @@
  *    what it was), where the block would otherwise be the very next one
  *    handed out.  A parked block goes back once PARK_HOLD more large blocks
  *    were freed after it: its pages, clean, to the buddy system, or its
- *    own mapping unmapped.  Costs two system calls at each of the first
- *    PARK_FIRST large frees, and the page faults of the new pages a
+ *    own mapping unmapped.  Costs two system calls for each block parked
+ *    and one to give it back, and the page faults of the new pages a
  *    parked block's reuse would have spared, at most PARK_BYTES of them
  *    (eight blocks of up to 4 MiB each were up to 8192 faults: a buffer
  *    regrown to 2 MiB round after round had all of its first rounds'
