@@ -223,6 +223,10 @@ void pagemap_fork_unlock(void);
 #define DEPOT_GROW_TOTAL (4UL << 20)	/* slabs' bytes / 8, within these */
 #define DEPOT_WINDOW   256U		/* depot trips per contention verdict */
 #define DEPOT_IDLE_WINDOWS 16UL	/* windows ended elsewhere that make a depot idle */
+#define MAG_LAZY_SIZE  4096U	/* objects larger get magazines once busy (magazine.c 7) */
+#define MAG_LAZY_OPS   128U	/* ... busy: this many operations ... */
+#define MAG_LAZY_MS    4U	/* ... within a tick or two of the coarse clock */
+extern unsigned int mag_lazy_ms;	/* MAG_LAZY_MS; tests widen it to count operations alone */
 
 /*
  * Empty slabs a cache keeps (min_partial): CONFIG_SLAB_MIN_PARTIAL, but no
@@ -434,6 +438,10 @@ struct kmem_cache {
 	unsigned int depot_low;        /* fewest full magazines since depot_reap_ms */
 	uint32_t depot_reap_ms;        /* start of this reap period (now_ms) */
 	bool depot_swung;              /* a window of this period both spilled and missed */
+	/* magazines deferred until the cache is busy (magazine.c 7) */
+	bool mag_lazy;
+	unsigned int lazy_ops;         /* operations without magazines, this burst */
+	uint32_t lazy_ms;              /* when the burst began (now_ms) */
 	const struct tcache *depot_last;  /* the thread cache of the last trip */
 	unsigned long depot_seen;      /* depot_windows at the last trip (magazine.c 3) */
 

@@ -351,6 +351,71 @@ static void test_min_partial_kept(void **state)
 }
 
 /*
+ * Give @s the magazines a busy cache gets (alloc/magazine.c 7: objects
+ * above MAG_LAZY_SIZE start without), counting operations alone, not
+ * their pace, so that a slow run (Valgrind) is not another test.
+ */
+static void make_busy(struct kmem_cache *s)
+{
+	unsigned int saved = READ_ONCE(mag_lazy_ms);
+
+	WRITE_ONCE(mag_lazy_ms, UINT_MAX);
+	for (unsigned int i = 0; i < MAG_LAZY_OPS && READ_ONCE(s->mag_lazy); i++) {
+		void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+		assert_non_null(p);
+		kmem_cache_free(s, p);
+	}
+	WRITE_ONCE(mag_lazy_ms, saved);
+	assert_false(s->mag_lazy);
+}
+
+/*
+ * A cache of objects above MAG_LAZY_SIZE has no magazines until busy
+ * (alloc/magazine.c 7): freed objects go straight back to their slabs
+ * and nothing is cached for the thread; after MAG_LAZY_OPS operations
+ * within MAG_LAZY_MS it has magazines of the usual size for good, and
+ * caches.  A cache of small objects has them from the start.
+ */
+static void test_big_caches_magazines_once_busy(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("lazybig", 8192, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *small = kmem_cache_create("lazysmall", 4096, 0, SLAB_NO_MERGE, NULL);
+	void *p[4];
+
+	assert_non_null(s);
+	assert_non_null(small);
+	assert_false(small->mag_lazy);
+	if (info_of(s).magazine_size == 0 && !s->mag_lazy) {	/* debugged: no magazines */
+		kmem_cache_destroy(s);
+		kmem_cache_destroy(small);
+		return;
+	}
+	assert_true(info_of(small).magazine_size > 0);
+	assert_true(s->mag_lazy);
+	assert_int_equal(info_of(s).magazine_size, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(p); i++)
+		assert_non_null(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (unsigned int i = 0; i < ARRAY_SIZE(p); i++)
+		kmem_cache_free(s, p[i]);
+	assert_int_equal(info_of(s).cached_objs, 0);	/* back in the slabs */
+	assert_int_equal(info_of(s).active_objs, 0);
+	assert_true(s->mag_lazy);			/* 8 operations: not busy */
+
+	make_busy(s);
+	assert_int_equal(info_of(s).magazine_size,
+			 MIN(SLAB_MAG_ROUNDS, MAX(MAG_MIN_ROUNDS, MAG_BYTES / s->size)));
+	assert_int_equal(s->depot_max,
+			 MIN(SLAB_DEPOT_MAX, MAX(1U, DEPOT_BYTES / (info_of(s).magazine_size * s->size))));
+	assert_non_null(p[0] = kmem_cache_alloc(s, GFP_KERNEL));
+	kmem_cache_free(s, p[0]);
+	assert_true(info_of(s).cached_objs >= 1);	/* now it caches */
+	assert_int_equal(kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(small);
+}
+
+/*
  * The magazines of a cache hold objects in proportion to their size: a
  * thread's two magazines and the depot cache at most 2 * MAG_BYTES +
  * DEPOT_BYTES of objects up to MAG_BYTES big, and small objects up to
@@ -370,6 +435,8 @@ static void test_magazines_bounded_by_bytes(void **state)
 		unsigned long most;
 
 		assert_non_null(s);
+		if (s->mag_lazy)
+			make_busy(s);
 		info = info_of(s);
 		if (info.magazine_size == 0) {	/* debugged: no magazines */
 			kmem_cache_destroy(s);
@@ -461,6 +528,10 @@ static void test_magazines_grow_under_contention(void **state)
 	assert_non_null(s);
 	assert_non_null(alone);
 	assert_non_null(p);
+	if (s->mag_lazy) {	/* 30 KiB objects: magazines once busy */
+		make_busy(s);
+		make_busy(alone);
+	}
 	start = info_of(s).magazine_size;
 	if (start == 0) {	/* debugged: no magazines */
 		kmem_cache_destroy(s);
@@ -1809,6 +1880,7 @@ int main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_shrink_returns_memory),
 		cmocka_unit_test(test_min_partial_kept),
+		cmocka_unit_test(test_big_caches_magazines_once_busy),
 		cmocka_unit_test(test_magazines_bounded_by_bytes),
 		cmocka_unit_test(test_magazines_grow_under_contention),
 		cmocka_unit_test(test_depot_grows_for_a_swing),
