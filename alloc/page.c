@@ -157,8 +157,8 @@
  *    (eight blocks of up to 4 MiB each were up to 8192 faults: a buffer
  *    regrown to 2 MiB round after round had all of its first rounds'
  *    blocks parked, bench/workloads/regrow 2831 faults against 1527 now,
- *    alloc/README.md).  Nothing after them.  Only
- *    where heap errors abort (the C library's convention, the default of
+ *    alloc/README.md).  Nothing after them.  Only where heap errors
+ *    abort (the C library's convention, the default of
  *    the malloc replacement, or SLOTSLAB_DEBUG_ABORT=1): a fault is a stop
  *    as an abort is, where the kernel's convention reports a write after
  *    free at the block's reuse (6 above) and carries on; and not under
@@ -1294,7 +1294,7 @@ static void park_add_locked(struct slab *d)
 {
 	d->carved = park_frees;
 	list_add_tail(&d->lru, &park_list);
-	park_held++;
+	WRITE_ONCE(park_held, park_held + 1);	/* read unlocked by park_large */
 }
 
 /* Give parked block @d, off park_list, back: as clean pages, or unmapped.  Unlocked. */
@@ -1346,14 +1346,14 @@ static bool park_large(struct slab *d, uint32_t now)
 	park_frees++;
 	park = park_offered < PARK_FIRST && d->large_size <= PARK_BYTES - park_bytes;
 	if (park_offered < PARK_FIRST)
-		park_offered++;
+		WRITE_ONCE(park_offered, park_offered + 1);	/* read unlocked above */
 	if (park)
 		park_bytes += d->large_size;
 	if (park_held) {
 		old = list_first_entry(&park_list, struct slab, lru);
 		if (park_frees - old->carved >= PARK_HOLD) {
 			list_del(&old->lru);
-			park_held--;
+			WRITE_ONCE(park_held, park_held - 1);
 		} else {
 			old = NULL;
 		}
