@@ -90,7 +90,13 @@ struct slab {
 	};
 	unsigned int carved;
 	unsigned int colour_off;
-	unsigned char order;
+	unsigned char order : 7;       /* <= CHUNK_ORDER */
+	/*
+	 * A slab cut from clean memory (page_slab_alloc): no page past its
+	 * carved objects' free marks was ever touched, so slab.c prefaults
+	 * the pages a carve is about to write (page.c 8).
+	 */
+	unsigned char fresh : 1;
 	union {
 		unsigned char list;    /* enum slab_list */
 		bool kept_marked;      /* a kept mapping: kmalloc's free mark at base (page.c 6) */
@@ -128,6 +134,9 @@ int page_large_resize(struct slab *slab, size_t new_size);
 void page_large_zero(struct slab *d, size_t bytes);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
+void page_prefault(void *p, size_t bytes);
+void page_prefault_setup(void);
+extern size_t prefault_max;
 void page_get_mem_info(struct slab_mem_info *info);
 unsigned int page_validate(void);
 const char *page_slab_check(const struct slab *d);

@@ -519,7 +519,26 @@ static void large_mark_clear(struct slab *d)
 	vg_open_undefined(d->base, LARGE_HEAD + sizeof(uint64_t));
 }
 
-static __cold void *kmalloc_large(size_t size, gfp_t flags)
+/*
+ * Large block @d, of which the first @dirty bytes may be resident, is
+ * about to be written up to @end: prefault the rest of that (page.c 8).
+ */
+static void large_prefault(struct slab *d, size_t dirty, size_t end)
+{
+	size_t lo = dirty & ~(PAGE_SIZE - 1);
+
+	end = ALIGN_UP(MIN(end, d->large_size), PAGE_SIZE);
+	if (end > lo)
+		page_prefault(d->base + lo, end - lo);
+}
+
+/*
+ * A large block of @size bytes, of which its caller will write the first
+ * @touch bytes for certain (krealloc's copy), or SIZE_MAX: as many as it
+ * asked for, a guess that prefaults at most prefault_max of them (page.c
+ * 8); none with __GFP_ZERO, whose fresh pages read as zeros untouched.
+ */
+static __cold void *kmalloc_large_touch(size_t size, gfp_t flags, size_t touch)
 {
 	struct slab *d;
 	const char *mark;
@@ -543,6 +562,10 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	if (mark)
 		large_mark_clear(d);
 	d->colour_off = (unsigned int)head;
+	if (touch == SIZE_MAX)
+		touch = MIN(size, prefault_max);
+	if (!(flags & __GFP_ZERO) && touch)
+		large_prefault(d, dirty, head + MIN(touch, size));
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)
 		page_large_zero(d, MIN(head + size, dirty));
@@ -552,6 +575,11 @@ static __cold void *kmalloc_large(size_t size, gfp_t flags)
 	}
 	large_guard_set(d, size);
 	return large_mem(d);
+}
+
+static __cold void *kmalloc_large(size_t size, gfp_t flags)
+{
+	return kmalloc_large_touch(size, flags, SIZE_MAX);
 }
 
 /* an allocation of a class not made yet (kmalloc_class_create) */
@@ -891,6 +919,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			r = page_large_resize(d, want);
 		if (r >= 0) {
 			/* r == 1: pages taken from free blocks or a kept mapping may have been used */
+			if (r == 0 && !(flags & __GFP_ZERO) && new_size > old)	/* fresh, to be written */
+				large_prefault(d, head + old, head + old + MIN(new_size - old, prefault_max));
 			large_grown_clear(d, old, new_size, room, flags & __GFP_ZERO, r == 1);
 			large_guard_set(d, new_size);
 			return large_mem(d);
@@ -913,8 +943,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	 * classes, now 1-2 times, and leaves no slabs of those classes behind.
 	 */
 	if (new_size > old && new_size > PAGE_SIZE)
-		q = kmalloc_large(kmalloc_grow_size(old, new_size),
-				  (flags & ~__GFP_ZERO) | KMALLOC_GROWING);
+		q = kmalloc_large_touch(kmalloc_grow_size(old, new_size),
+					(flags & ~__GFP_ZERO) | KMALLOC_GROWING, MIN(old, new_size));
 	else
 		q = kmalloc(kmalloc_grow_size(old, new_size), flags & ~__GFP_ZERO);
 	if (!q)

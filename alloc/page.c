@@ -165,6 +165,26 @@
  *    page_protect_kept(), which protects every freed large block.
  *        USED -> PARKED (off the page map, on park_list) -> freed as in 3, 5
  *
+ * 8. Prefaulting.  Pages that are about to be written for certain, and are
+ *    known not to be resident (cut from a clean block: never touched, or
+ *    purged since), are made resident in one system call,
+ *    madvise(MADV_POPULATE_WRITE, Linux 5.14), instead of one page fault
+ *    each: the same pages, zeroed by the same kernel code, without a trap
+ *    per page.  On this project's VMs a fault costs 11-12 us a page and a
+ *    populate 5-7 (alloc/README.md, "Prefaulting"); on bare metal the trap
+ *    is a smaller share of the fault, the saving too.  page_prefault() is
+ *    the primitive; its callers decide what is to be written: for
+ *    certain, the pages a slab's carve stores free marks in (slab.c) and
+ *    those krealloc copies a moved block into; on a guess, the first
+ *    prefault_max bytes (CONFIG_SLAB_PREFAULT_KB, SLOTSLAB_PREFAULT) of a
+ *    large block kmalloc (so malloc) hands out, and of the part of one
+ *    grown in place over clean pages: a program writes what it asks for
+ *    (not calloc's: a sparse table reads as zeros untouched).  The guess is
+ *    capped because a big block may be used sparsely: bench/workloads/
+ *    large's 5-25 MiB blocks, prefaulted whole, doubled its RSS.  0 turns
+ *    all of it off.  A kernel without MADV_POPULATE_WRITE says EINVAL once
+ *    and the primitive turns itself off: the pages then fault as before.
+ *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
  * new memory is mapped before it is linked, and memory goes back to the
@@ -174,6 +194,8 @@
  * aborts.  The process may be short of address space (RLIMIT_AS) or memory.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -268,8 +290,8 @@ static struct {
 _Static_assert(sizeof(struct slab) == 64, "struct slab should fill one cache line");
 _Static_assert(sizeof(struct slab) % PM_COLOURS == 0,
 	       "descriptors must leave the page map's colour bits free");
-_Static_assert(CHUNK_ORDER < 256 && LARGE_CHUNK_MAX > KMALLOC_MAX_CACHE_SIZE,
-	       "orders fit a byte; large blocks start above the size classes");
+_Static_assert(CHUNK_ORDER < 128 && LARGE_CHUNK_MAX > KMALLOC_MAX_CACHE_SIZE,
+	       "orders fit 7 bits (struct slab); large blocks start above the size classes");
 
 /* ---- OS primitives ------------------------------------------------------ */
 
@@ -339,6 +361,51 @@ static void *os_map_aligned(size_t bytes, size_t align)
 static void page_release(void *p, size_t bytes)
 {
 	madvise(p, bytes, MADV_DONTNEED);
+}
+
+/*
+ * What page_prefault_guess() may make resident of a block on the guess
+ * that its user writes it (8 above); 0: page_prefault() does nothing
+ * either.  Set once, before the first allocation (page_prefault_setup).
+ */
+size_t prefault_max = (size_t)CONFIG_SLAB_PREFAULT_KB << 10;
+static bool prefault_off;	/* the kernel has no MADV_POPULATE_WRITE (8 above) */
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14; older C libraries lack the name */
+#endif
+
+/**
+ * page_prefault - make the pages of [@p, @p + @bytes) resident and
+ * writable in one system call (8 above), for pages about to be written;
+ * @p page aligned.  Nothing happens on a kernel without it, or when memory
+ * is short (the writes then fault, as they would have).
+ */
+void page_prefault(void *p, size_t bytes)
+{
+	if (bytes == 0 || prefault_max == 0 || READ_ONCE(prefault_off))
+		return;
+	if (madvise(p, bytes, MADV_POPULATE_WRITE) != 0 && errno == EINVAL)
+		WRITE_ONCE(prefault_off, true);
+}
+
+/* SLOTSLAB_PREFAULT=KiB, read once by slab_init(): prefault_max. */
+void page_prefault_setup(void)
+{
+	const char *e = getenv("SLOTSLAB_PREFAULT");
+	char *end;
+	unsigned long kib;
+
+	if (!e || !*e)
+		return;
+	errno = 0;
+	kib = strtoul(e, &end, 10);
+	if (*end || errno || kib > (SIZE_MAX >> 10)) {
+		fprintf(stderr, "slotslab: SLOTSLAB_PREFAULT=%s: not a number of KiB; "
+			"keeping %zu\n", e, prefault_max >> 10);
+		return;
+	}
+	prefault_max = (size_t)kib << 10;
 }
 
 /* ---- metadata pools ----------------------------------------------------- */
@@ -1010,7 +1077,8 @@ static void purge_after_alloc(size_t grow, uint32_t now)
 /**
  * page_slab_alloc - a naturally aligned block of PAGE_SIZE << @order bytes
  * with a zeroed descriptor, registered in the page map under @cache_id
- * and @colour: from a dirty block if there is one, else a clean one.
+ * and @colour: from a dirty block if there is one, else a clean one
+ * (then ->fresh is set: none of its pages is resident).
  * The block's contents are undefined.
  * Return: the descriptor (base, order and chunk set), or NULL.
  */
@@ -1031,6 +1099,7 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 		return NULL;
 	if (!from.dirty_pages)	/* new memory is about to be touched: give back as much old */
 		grow = growth_purge_locked(PAGE_SIZE << order);
+	slab->fresh = !from.dirty_pages;	/* not resident: slab.c prefaults (8 above) */
 	page_stats.slab_bytes += PAGE_SIZE << order;
 	pthread_mutex_unlock(&page_lock);
 	purge_after_alloc(grow, now);
@@ -1512,9 +1581,10 @@ void page_large_zero(struct slab *d, size_t bytes)
  * that every step that can fail comes before the block has moved.  A
  * mapped block first grows over the kept mapping right after it, if there
  * is one (kept_absorb_locked).
- * Return: 1 when the grown part may hold earlier data (free pages of a
- * chunk, or a kept mapping, were taken), 0 when it reads as zeros or the
- * block shrank; -1 on failure: the block keeps its place and contents, but
+ * Return: 1 when the grown part may hold earlier data (dirty free pages of
+ * a chunk, or a kept mapping, were taken), 0 when it reads as zeros (and
+ * is not resident: page.c 8) or the block shrank; -1 on failure: the
+ * block keeps its place and contents, but
  * may have grown over a kept mapping (large_size is then larger).
  */
 int page_large_resize(struct slab *d, size_t new_size)
@@ -1546,6 +1616,8 @@ int page_large_resize(struct slab *d, size_t new_size)
 			if (bytes > LARGE_CHUNK_MAX)
 				return -1;
 			pthread_mutex_lock(&page_lock);
+			/* (dirty bits change only in purges, which take no used block) */
+			dirty_grown = dirty_pages_in(c, end, keep) != 0;
 			taken = blk_extend_locked(c, i, end - i, keep - i);
 			if (taken) {
 				page_stats.large_bytes += bytes - old;
@@ -1555,7 +1627,7 @@ int page_large_resize(struct slab *d, size_t new_size)
 			if (!taken)
 				return -1;
 			vg_open(d->base + old, bytes - old);
-			return 1;
+			return dirty_grown;
 		}
 		pthread_mutex_lock(&page_lock);
 		dirty_mark(c, keep, end, true);

@@ -75,6 +75,11 @@ static struct slab *new_slab(struct kmem_cache *s)
 	slab->colour_off = colour * s->colour_step;
 	if (s->random_seq)
 		slab->rand_start = (unsigned short)(slab_random() % s->objects);
+	if (slab->fresh && (s->ctor || debug_on(s) || s->random_seq)) {
+		/* every object written now (or carved in random order): all of it */
+		page_prefault(slab->base, PAGE_SIZE << s->order);
+		slab->fresh = 0;
+	}
 	if (s->ctor) {
 		char *mem = slab_mem(slab);
 
@@ -173,6 +178,31 @@ static __always_inline bool freelist_link_ok(struct kmem_cache *s, struct slab *
 	return debug_freelist_ok(s, slab, obj, next);
 }
 
+/*
+ * A carve of @m objects from fresh @slab is about to store their free
+ * marks: prefault the pages the marks go to (page.c 8).  Objects of at
+ * most a page put a mark in every page from the first mark's to the
+ * last's: one run, less the page the previous carve's last mark touched.
+ * Bigger objects: each mark's page (the rest of the object is its user's
+ * to touch).  list_lock held.
+ */
+static void carve_prefault(struct kmem_cache *s, struct slab *slab, unsigned int m)
+{
+	uintptr_t mark = (uintptr_t)slab_mem(slab) + (size_t)slab->carved * s->size + s->offset;
+	uintptr_t lo = mark & ~(uintptr_t)(PAGE_SIZE - 1), hi;
+
+	if (s->size > PAGE_SIZE) {
+		for (unsigned int i = 0; i < m; i++, mark += s->size)
+			page_prefault((void *)(mark & ~(uintptr_t)(PAGE_SIZE - 1)), PAGE_SIZE);
+		return;
+	}
+	if (slab->carved)	/* past the page of the last mark stored */
+		lo = MAX(lo, ((mark - s->size) & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE);
+	hi = ((mark + (size_t)(m - 1) * s->size) & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE;
+	if (hi > lo)
+		page_prefault((void *)lo, hi - lo);
+}
+
 /* Take up to @n free objects out of @slab into @p.  list_lock held. */
 static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 				   void **p, unsigned int n)
@@ -203,6 +233,8 @@ static unsigned int take_from_slab(struct kmem_cache *s, struct slab *slab,
 		char *mem = slab_mem(slab);
 		unsigned int m = MIN(n - k, s->objects - slab->carved);
 
+		if (slab->fresh)
+			carve_prefault(s, slab, m);
 		for (unsigned int i = 0; i < m; i++) {
 			unsigned int idx = slab->carved + i;
 

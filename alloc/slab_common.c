@@ -467,6 +467,7 @@ static void slab_init_once(void)
 		slab_nomerge = true;
 	debug_parse_env();
 	failslab_parse_env();
+	page_prefault_setup();
 	min_objects_default = 4 * (fls_uint((unsigned int)MAX(cpus, 1L)) + 1);
 
 	pthread_mutex_lock(&slab_mutex);
