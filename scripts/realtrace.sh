@@ -29,7 +29,7 @@
 # matplotlib, realtrace.png and realtrace.svg.  The traces stay in
 # OUT_DIR/realtrace/ (`slotslab info` or `replay` them again).
 # Goals, per trace: slotslab's peak RSS at most 1.05x the best peer's, its
-# speed at least 0.9x the best peer's.  Speed is events per CPU second of
+# speed at least the best peer's.  Speed is events per CPU second of
 # the replay (replay's cpu_seconds): on machines shared with other work,
 # wall-clock rates swing by 2x from run to run, CPU time far less.
 set -eu

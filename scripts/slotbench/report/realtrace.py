@@ -8,11 +8,14 @@ def section(ctx):
     md = os.path.join(ctx.a.results, "realtrace.md")
     if not ctx.real or not os.path.exists(md):
         return "## Real programs\n\n" + ctx.part_status("realtrace", False)
+    limits = ctx.real.get("goals") or {}
+    rss_goal, speed_goal = limits.get("rss", 1.05), limits.get("speed", 1.00)
     for e in ctx.real.get("traces", []):
         g = (e.get("goals") or {}).get("slab") or {}
-        ctx.goal("real trace %s: slab peak RSS at most 1.05x the best peer" % e["trace"],
+        ctx.goal("real trace %s: slab peak RSS at most %.2fx the best peer" % (e["trace"], rss_goal),
                  "realtrace", g.get("rss_ratio", g.get("replay_rss_ratio")), "%.2f",
-                 lambda x: x <= 1.05, "<= 1.05")
-        ctx.goal("real trace %s: slab throughput at least 0.9x the best peer" % e["trace"],
-                 "realtrace", g.get("speed_ratio"), "%.2f", lambda x: x >= 0.9, ">= 0.90")
+                 lambda x: x <= rss_goal, "<= %.2f" % rss_goal)
+        ctx.goal("real trace %s: slab throughput at least %.2fx the best peer" % (e["trace"], speed_goal),
+                 "realtrace", g.get("speed_ratio"), "%.2f", lambda x: x >= speed_goal,
+                 ">= %.2f" % speed_goal)
     return open(md).read().strip()
