@@ -183,7 +183,8 @@
  *    capped because a big block may be used sparsely: bench/workloads/
  *    large's 5-25 MiB blocks, prefaulted whole, doubled its RSS.  0 turns
  *    all of it off.  A kernel without MADV_POPULATE_WRITE says EINVAL once
- *    and the primitive turns itself off: the pages then fault as before.
+ *    (a seccomp filter, EPERM) and the primitive turns itself off: the
+ *    pages then fault as before.
  *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
@@ -378,14 +379,17 @@ static bool prefault_off;	/* the kernel has no MADV_POPULATE_WRITE (8 above) */
 /**
  * page_prefault - make the pages of [@p, @p + @bytes) resident and
  * writable in one system call (8 above), for pages about to be written;
- * @p page aligned.  Nothing happens on a kernel without it, or when memory
+ * @p page aligned.  Nothing happens on a kernel without it (or a sandbox
+ * that refuses it: either turns prefaulting off for good), or when memory
  * is short (the writes then fault, as they would have).
  */
 void page_prefault(void *p, size_t bytes)
 {
 	if (bytes == 0 || prefault_max == 0 || READ_ONCE(prefault_off))
 		return;
-	if (madvise(p, bytes, MADV_POPULATE_WRITE) != 0 && errno == EINVAL)
+	/* no such advice (EINVAL), or a sandbox refusing it: never again */
+	if (madvise(p, bytes, MADV_POPULATE_WRITE) != 0 &&
+	    errno != ENOMEM && errno != EAGAIN && errno != EINTR)
 		WRITE_ONCE(prefault_off, true);
 }
 

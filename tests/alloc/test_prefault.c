@@ -13,12 +13,19 @@
  *     a page fault, and no page past them (all of it when the carve order
  *     is random);
  *   - krealloc moving a block: the pages it copies into, without a fault;
+ *   - a sandbox that refuses the advice (seccomp: EPERM): blocks as
+ *     before, their pages faulting in as they are written;
  *   - SLOTSLAB_PREFAULT: KiB, or a message and the setting kept.
  * Residency is read with mincore(); faults with the software page-fault
  * counter of perf_event_open (traps only: a populate does not count),
  * where the kernel lets the test open one.
  */
+#include <errno.h>
+#include <linux/filter.h>
 #include <linux/perf_event.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 #include "tests/lib/testutil.h"
@@ -206,6 +213,50 @@ static void test_realloc_copy_prefaulted(void **state)
 	assert_true(on <= 4);
 }
 
+/* In a child: madvise(..., MADV_POPULATE_WRITE) refused, as a sandbox may. */
+static int refused_child(void *arg)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_madvise, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 23 /* MADV_POPULATE_WRITE */, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	size_t size = 256 << 10;
+	char *p[3];
+
+	(void)arg;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		return 0;	/* no seccomp here: nothing to show */
+	p[0] = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p[0] == MAP_FAILED || madvise(p[0], PAGE_SIZE, 23) == 0 || errno != EPERM)
+		return 1;	/* the filter is in force */
+	munmap(p[0], PAGE_SIZE);
+	page_purge();
+	for (int i = 0; i < 3; i++) {
+		p[i] = kmalloc(size, GFP_KERNEL);
+		if (!p[i] || resident_pages(p[i], size) > 1)
+			return 1;
+		memset(p[i], i, size);
+		if (resident_pages(p[i], size) != size / PAGE_SIZE)
+			return 1;
+	}
+	for (int i = 0; i < 3; i++)
+		kfree(p[i]);
+	return 0;
+}
+
+static void test_prefault_refused(void **state)
+{
+	if (test_under_instrumentation())
+		skip();	/* the tool's own system calls */
+	test_in_child(refused_child, NULL, "prefaulting refused by a seccomp filter");
+}
+
 static void test_prefault_setting(void **state)
 {
 	size_t saved = prefault_max;
@@ -236,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup(test_prefault_off, setup),
 		cmocka_unit_test_setup(test_carve_prefaulted, setup),
 		cmocka_unit_test(test_realloc_copy_prefaulted),
+		cmocka_unit_test(test_prefault_refused),
 		cmocka_unit_test(test_prefault_setting),
 	};
 
