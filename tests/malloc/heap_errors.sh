@@ -1,6 +1,7 @@
 #!/bin/sh
 # heap_errors - every heap error of tests/malloc/progs/heap_errors.c (double frees,
-# invalid frees, overflows and underflows of 1 B, 32 B and 1 MiB, writes
+# invalid frees, overflows and underflows of 1 B, 32 B and 1 MiB, written
+# directly and by memcpy, writes
 # and reads after free, writes through a stale pointer after the block was
 # handed out again or moved by realloc, realloc of a freed block; on small, medium, large and huge
 # blocks; reads, writes and double frees of malloc(0)'s block) run under libslotslab-malloc.so with no settings, under
@@ -74,7 +75,8 @@ for c in $cases; do
 	realloc-interior-*|\
 	overflow-1-large|overflow-1-huge|overflow-32-large|overflow-32-huge|\
 	overflow-memcpy-32-large|overflow-memcpy-32-huge|zero-size-double-free|\
-	underflow-1-large|underflow-1-huge|\
+	overflow-memcpy-1-large|overflow-memcpy-1-huge|\
+	underflow-1-large|underflow-1-huge|underflow-memcpy-1-large|underflow-memcpy-1-huge|\
 	double-free-after-reuse-large|double-free-after-reuse-huge)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c"

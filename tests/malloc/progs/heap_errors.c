@@ -287,6 +287,11 @@ static void overflow_1mib(size_t n) { overflow(n, MiB, 1); }
 static void underflow_1(size_t n) { underflow(n, 1, 0); }
 static void underflow_32(size_t n) { underflow(n, 32, 0); }
 static void underflow_memcpy_32(size_t n) { underflow(n, 32, 1); }
+static void overflow_memcpy_1(size_t n) { overflow(n, 1, 1); }
+static void underflow_memcpy_1(size_t n) { underflow(n, 1, 1); }
+static void overflow_direct_1mib(size_t n) { overflow(n, MiB, 0); }
+static void underflow_1mib(size_t n) { underflow(n, MiB, 1); }
+static void underflow_direct_1mib(size_t n) { underflow(n, MiB, 0); }
 static void free_low_1(void) { free_low(1); }
 static void free_low_16(void) { free_low(16); }
 static void free_low_4096(void) { free_low(4096); }
@@ -309,9 +314,14 @@ static const struct {
 	{ "overflow-32", overflow_32 },
 	{ "overflow-memcpy-32", overflow_memcpy_32 },
 	{ "overflow-1mib", overflow_1mib },
+	{ "overflow-memcpy-1", overflow_memcpy_1 },
+	{ "overflow-direct-1mib", overflow_direct_1mib },
 	{ "underflow-1", underflow_1 },
 	{ "underflow-32", underflow_32 },
 	{ "underflow-memcpy-32", underflow_memcpy_32 },
+	{ "underflow-memcpy-1", underflow_memcpy_1 },
+	{ "underflow-1mib", underflow_1mib },
+	{ "underflow-direct-1mib", underflow_direct_1mib },
 	{ "write-after-free", write_after_free },
 	{ "read-after-free", read_after_free },
 	{ "reuse-after-free", reuse_after_free },
