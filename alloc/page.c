@@ -365,12 +365,12 @@ static void page_release(void *p, size_t bytes)
 }
 
 /*
- * What page_prefault_guess() may make resident of a block on the guess
- * that its user writes it (8 above); 0: page_prefault() does nothing
- * either.  Set once, before the first allocation (page_prefault_setup).
+ * What kmalloc.c may make resident of a large block on the guess that its
+ * user writes it (8 above); 0: page_prefault() does nothing at all.  Set
+ * once, before the first allocation (page_prefault_setup), and by tests.
  */
 size_t prefault_max = (size_t)CONFIG_SLAB_PREFAULT_KB << 10;
-static bool prefault_off;	/* the kernel has no MADV_POPULATE_WRITE (8 above) */
+static bool prefault_off;	/* MADV_POPULATE_WRITE unknown or refused (8 above) */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23	/* Linux 5.14; older C libraries lack the name */
