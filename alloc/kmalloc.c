@@ -525,7 +525,7 @@ static void large_mark_clear(struct slab *d)
  */
 static void large_prefault(struct slab *d, size_t dirty, size_t end)
 {
-	size_t lo = dirty & ~(PAGE_SIZE - 1);
+	size_t lo = ALIGN_DOWN(dirty, PAGE_SIZE);
 
 	end = ALIGN_UP(MIN(end, d->large_size), PAGE_SIZE);
 	if (end > lo)
@@ -534,7 +534,7 @@ static void large_prefault(struct slab *d, size_t dirty, size_t end)
 
 /*
  * A large block of @size bytes, of which its caller will write the first
- * @touch bytes for certain (krealloc's copy), or SIZE_MAX: as many as it
+ * @touch <= @size bytes for certain (krealloc's copy), or SIZE_MAX: as many as it
  * asked for, a guess that prefaults at most prefault_max of them (page.c
  * 8); none with __GFP_ZERO, whose fresh pages read as zeros untouched.
  */
@@ -565,7 +565,7 @@ static __cold void *kmalloc_large_touch(size_t size, gfp_t flags, size_t touch)
 	if (touch == SIZE_MAX)
 		touch = MIN(size, prefault_max);
 	if (!(flags & __GFP_ZERO) && touch)
-		large_prefault(d, dirty, head + MIN(touch, size));
+		large_prefault(d, dirty, head + touch);
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)
 		page_large_zero(d, MIN(head + size, dirty));

@@ -1620,7 +1620,7 @@ int page_large_resize(struct slab *d, size_t new_size)
 			if (bytes > LARGE_CHUNK_MAX)
 				return -1;
 			pthread_mutex_lock(&page_lock);
-			/* (dirty bits change only in purges, which take no used block) */
+			/* the pages to be taken, counted under the lock that takes them */
 			dirty_grown = dirty_pages_in(c, end, keep) != 0;
 			taken = blk_extend_locked(c, i, end - i, keep - i);
 			if (taken) {

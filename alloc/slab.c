@@ -189,16 +189,16 @@ static __always_inline bool freelist_link_ok(struct kmem_cache *s, struct slab *
 static void carve_prefault(struct kmem_cache *s, struct slab *slab, unsigned int m)
 {
 	uintptr_t mark = (uintptr_t)slab_mem(slab) + (size_t)slab->carved * s->size + s->offset;
-	uintptr_t lo = mark & ~(uintptr_t)(PAGE_SIZE - 1), hi;
+	uintptr_t lo = ALIGN_DOWN(mark, PAGE_SIZE), hi;
 
 	if (s->size > PAGE_SIZE) {
 		for (unsigned int i = 0; i < m; i++, mark += s->size)
-			page_prefault((void *)(mark & ~(uintptr_t)(PAGE_SIZE - 1)), PAGE_SIZE);
+			page_prefault((void *)ALIGN_DOWN(mark, PAGE_SIZE), PAGE_SIZE);
 		return;
 	}
 	if (slab->carved)	/* past the page of the last mark stored */
-		lo = MAX(lo, ((mark - s->size) & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE);
-	hi = ((mark + (size_t)(m - 1) * s->size) & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE;
+		lo = MAX(lo, ALIGN_DOWN(mark - s->size, PAGE_SIZE) + PAGE_SIZE);
+	hi = ALIGN_DOWN(mark + (size_t)(m - 1) * s->size, PAGE_SIZE) + PAGE_SIZE;
 	if (hi > lo)
 		page_prefault((void *)lo, hi - lo);
 }

@@ -24,8 +24,9 @@ Page faults of the replayed pass (page_faults) are tabled beside them:
 where the replay's CPU time goes when the heaps' instructions are alike.
 
 Goals, per trace: RSS at most 1.05x the best peer's, speed at least the
-best peer's (the general-purpose malloc's goal; 0.9x before); checked for the slab heap (replay --heap slab: kmalloc)
-and for libslotslab-malloc.so (the malloc replacement over kmalloc).
+best peer's (the general-purpose malloc's goal); checked for the slab heap
+(replay --heap slab: kmalloc) and for libslotslab-malloc.so (the malloc
+replacement over kmalloc).
 """
 import csv
 import json

@@ -9,7 +9,7 @@ PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 5
+plan 6
 
 # replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
@@ -35,7 +35,9 @@ grep -q '^| t | 400 | 210 | unavailable |$' "$tmp/realtrace.md"
 r=$?
 [ $r -eq 0 ] || grep -A4 '^### Page faults' "$tmp/realtrace.md" | sed 's/^/# /'
 ok $r "medians per contender (400 of 300/500/400, 210 of 200/220); unmeasured is unavailable, not 0"
-# slab's speed (1000 events / 0.01 s) is below 0.9 of glibc's (0.005 s): the why
+grep -q '^### Goals: RSS <= 1.05x and speed >= 1.00x the best peer$' "$tmp/realtrace.md"
+ok $? "the speed goal is the best peer's speed"
+# slab's speed (1000 events / 0.01 s) is half glibc's (0.005 s): the why
 grep -q '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$' "$tmp/realtrace.md"
 r=$?
 [ $r -eq 0 ] || grep '^- t' "$tmp/realtrace.md" | sed 's/^/# /'

@@ -3,13 +3,15 @@ in realtrace.md, and the RSS and speed goals per trace.
 """
 import os
 
+from slotbench.realtrace import RSS_GOAL, SPEED_GOAL
+
 
 def section(ctx):
     md = os.path.join(ctx.a.results, "realtrace.md")
     if not ctx.real or not os.path.exists(md):
         return "## Real programs\n\n" + ctx.part_status("realtrace", False)
     limits = ctx.real.get("goals") or {}
-    rss_goal, speed_goal = limits.get("rss", 1.05), limits.get("speed", 1.00)
+    rss_goal, speed_goal = limits.get("rss", RSS_GOAL), limits.get("speed", SPEED_GOAL)
     for e in ctx.real.get("traces", []):
         g = (e.get("goals") or {}).get("slab") or {}
         ctx.goal("real trace %s: slab peak RSS at most %.2fx the best peer" % (e["trace"], rss_goal),
