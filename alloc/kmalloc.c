@@ -534,9 +534,10 @@ static void large_prefault(struct slab *d, size_t dirty, size_t end)
 
 /*
  * A large block of @size bytes, of which its caller will write the first
- * @touch <= @size bytes for certain (krealloc's copy), or SIZE_MAX: as many as it
- * asked for, a guess that prefaults at most prefault_max of them (page.c
- * 8); none with __GFP_ZERO, whose fresh pages read as zeros untouched.
+ * @touch <= @size bytes for certain (krealloc's copy), or SIZE_MAX: as
+ * many as it asked for, a guess that prefaults at most prefault_max of
+ * them (page.c 8); none with __GFP_ZERO, whose fresh pages read as zeros
+ * untouched.
  */
 static __cold void *kmalloc_large_touch(size_t size, gfp_t flags, size_t touch)
 {
