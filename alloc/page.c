@@ -186,10 +186,27 @@
  *    (a seccomp filter, EPERM) and the primitive turns itself off: the
  *    pages then fault as before.
  *
+ * 9. The untouched part of a chunk is inaccessible.  A chunk is mapped
+ *    PROT_NONE and made writable from its start in steps of
+ *    CHUNK_OPEN_STEP pages (256 KiB), one mprotect each, as blocks are
+ *    taken from it: pages [0, open) are writable, and no page at or above
+ *    open was ever handed out (no block in use reaches it, no page there
+ *    is dirty; page_validate checks both).  The buddy system hands out a clean
+ *    chunk's lower halves first, so the heap grows upwards through it as
+ *    glibc's grows through its top chunk, and a write that runs far past
+ *    the blocks in use (a memcpy of 1 MiB into a small block) faults
+ *    where glibc's would find its top chunk smashed, instead of landing
+ *    silently in memory no block owns yet.  At most 8 calls a chunk,
+ *    against the 512 page faults of its pages; a chunk is two areas of
+ *    the address space until it is all open.  Not under CONFIG_SLAB_THP,
+ *    whose huge pages a partly writable mapping would split.
+ *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
  * new memory is mapped before it is linked, and memory goes back to the
- * OS after the bookkeeping has taken it off every list.
+ * OS after the bookkeeping has taken it off every list.  The one
+ * exception is a chunk's opening (9 above), rare, and under the lock so
+ * that no other thread takes a page of the step before it is writable.
  *
  * Failure: every mapping failure returns NULL to the caller; nothing here
  * aborts.  The process may be short of address space (RLIMIT_AS) or memory.
@@ -226,6 +243,7 @@ struct chunk {
 	 * 64, 128 and 256), where a header after them took a page of its own.
 	 */
 	char *base;
+	unsigned int open;	/* pages [0, open) are mapped writable (9 above) */
 	uint64_t dirty[CHUNK_PAGES / 64];	/* pages freed and not purged since */
 	uint64_t marked[CHUNK_PAGES / 64];	/* first pages of freed large blocks
 						   holding kmalloc's free mark (6 above) */
@@ -296,12 +314,16 @@ _Static_assert(CHUNK_ORDER < 128 && LARGE_CHUNK_MAX > KMALLOC_MAX_CACHE_SIZE,
 
 /* ---- OS primitives ------------------------------------------------------ */
 
-static void *os_map(size_t bytes)
+static void *os_map_prot(size_t bytes, int prot)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *p = mmap(NULL, bytes, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *os_map(size_t bytes)
+{
+	return os_map_prot(bytes, PROT_READ | PROT_WRITE);
 }
 
 static void os_unmap(void *p, size_t bytes)
@@ -339,11 +361,11 @@ static void large_os_unmap(char *base, size_t bytes)
 	os_unmap(base - map_guard(), bytes + map_guard());
 }
 
-/* Map @bytes aligned to @align (a power of two >= PAGE_SIZE). */
-static void *os_map_aligned(size_t bytes, size_t align)
+/* Map @bytes aligned to @align (a power of two >= PAGE_SIZE), with @prot. */
+static void *os_map_aligned(size_t bytes, size_t align, int prot)
 {
 	size_t over = bytes + align - PAGE_SIZE;
-	char *p = os_map(over), *q;
+	char *p = os_map_prot(over, prot), *q;
 
 	if (!p)
 		return NULL;
@@ -633,7 +655,29 @@ struct blk_origin {
 	unsigned int dirty_pages;	/* 0: clean, reads as zeros */
 	uint32_t freed_ms;
 	bool marked;			/* its first page holds a free mark (6 above) */
+	bool unopened;			/* a block was found, but not made writable */
 };
+
+/*
+ * chunk_open_locked - make pages [.., @end) of @c writable, in steps of
+ * CHUNK_OPEN_STEP pages (9 above).  page_lock held: no other thread may
+ * take a page above c->open before it is writable.  Return: 0, or -1 when the
+ * kernel refused (the VMA limit): nothing changed.
+ */
+static int chunk_open_locked(struct chunk *c, unsigned int end)
+{
+	unsigned int to;
+
+	if (end <= c->open)
+		return 0;
+	to = (unsigned int)ALIGN_UP(MAX(end, c->open + CHUNK_OPEN_STEP), CHUNK_OPEN_STEP);
+	to = MIN(to, CHUNK_PAGES);
+	if (mprotect(c->base + ((size_t)c->open << PAGE_SHIFT),
+		     (size_t)(to - c->open) << PAGE_SHIFT, PROT_READ | PROT_WRITE) != 0)
+		return -1;
+	c->open = to;
+	return 0;
+}
 
 /*
  * blk_take_locked - a block of @order: a dirty one of the smallest order
@@ -650,6 +694,7 @@ static struct slab *blk_take_locked(unsigned int order, struct blk_origin *from)
 	struct chunk *c;
 	unsigned int o = order, i;
 
+	from->unopened = false;
 	for (unsigned int l = 0; l < 2 && !d; l++)
 		for (o = order; o <= CHUNK_ORDER; o++)
 			if (!list_empty(&lists[l][o])) {
@@ -672,6 +717,11 @@ static struct slab *blk_take_locked(unsigned int order, struct blk_origin *from)
 			blk_link_locked(c, up, o, from->freed_ms);
 		}
 	}
+	if (chunk_open_locked(c, i + (1U << order)) != 0) {
+		blk_free_locked(c, i, order, from->freed_ms);	/* as it was */
+		from->unopened = true;
+		return NULL;
+	}
 	from->dirty_pages = dirty_pages_in(c, i, i + (1U << order));
 	/* (marked implies dirty, 6 above; page_validate checks it: both, to be sure) */
 	from->marked = bit_test(c->marked, i) && bit_test(c->dirty, i);
@@ -685,23 +735,29 @@ static struct slab *blk_take_locked(unsigned int order, struct blk_origin *from)
 	return d;
 }
 
-/* Map a chunk and its metadata and list it as one clean block; -1 on failure. */
+/*
+ * Map a chunk and its metadata and list it as one clean block; -1 on
+ * failure.  Inaccessible but for huge pages (9 above), which a partly
+ * writable mapping would split.
+ */
 static int chunk_add(void)
 {
-	char *base = os_map_aligned(CHUNK_SIZE, CHUNK_SIZE);
+	bool thp = IS_ENABLED(CONFIG_SLAB_THP);
+	char *base = os_map_aligned(CHUNK_SIZE, CHUNK_SIZE,
+				    thp ? PROT_READ | PROT_WRITE : PROT_NONE);
 	struct chunk *c;
 
 	if (!base)
 		return -1;
 	/* Keep RSS honest in 4 KiB steps unless huge pages were asked for. */
-	madvise(base, CHUNK_SIZE,
-		IS_ENABLED(CONFIG_SLAB_THP) ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	madvise(base, CHUNK_SIZE, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	c = page_meta_map(ALIGN_UP(sizeof(*c), PAGE_SIZE));
 	if (!c) {
 		os_unmap(base, CHUNK_SIZE);
 		return -1;
 	}
 	c->base = base;
+	c->open = thp ? CHUNK_PAGES : 0;
 	pthread_mutex_lock(&page_lock);
 	page_init_locked();
 	blk_link_locked(c, 0, CHUNK_ORDER, 0);
@@ -736,7 +792,7 @@ static struct slab *blk_alloc(unsigned int order, struct blk_origin *from)
 	page_init_locked();
 	while (!(d = blk_take_locked(order, from))) {
 		pthread_mutex_unlock(&page_lock);
-		if (chunk_add() != 0)
+		if (from->unopened || chunk_add() != 0)
 			return NULL;
 		pthread_mutex_lock(&page_lock);
 	}
@@ -1306,7 +1362,7 @@ static struct slab *large_alloc(size_t size, bool growing, size_t *dirty, const 
 	size_t bytes = ALIGN_UP(size, PAGE_SIZE), grow = 0;
 	unsigned int pages = (unsigned int)(bytes >> PAGE_SHIFT), i;
 	uint32_t now = now_ms();
-	struct blk_origin from = { 0, 0, false };
+	struct blk_origin from = { 0, 0, false, false };
 	struct slab *d = NULL;
 
 	*mark = NULL;
@@ -1503,6 +1559,8 @@ static bool blk_extend_locked(struct chunk *c, unsigned int i, unsigned int n, u
 		if (c->state[j] != PG_DIRTY && c->state[j] != PG_CLEAN)
 			return false;
 	end = j;
+	if (chunk_open_locked(c, i + m) != 0)
+		return false;
 	marks_clear(c, i + n, i + m);	/* the block's user may write them now */
 	for (j = i + n; j < end;) {
 		unsigned int next = j + (1U << c->desc[j].order);
@@ -1761,6 +1819,10 @@ static unsigned int free_block_check(const struct slab *d, unsigned int order,
 		n += page_broken(d, "dirty page count differs from the dirty bitmap");
 	if (want == PG_CLEAN && dp != 0)
 		n += page_broken(d, "clean block with dirty pages in the bitmap");
+	if (c->open > CHUNK_PAGES || c->open % CHUNK_OPEN_STEP ||
+	    (i + (1U << order) > c->open &&
+	     dirty_pages_in(c, MAX(i, c->open), MIN(i + (1U << order), CHUNK_PAGES))))
+		n += page_broken(d, "a dirty page where the chunk is not writable");
 	for (unsigned int t = i; t < MIN(i + (1U << order), CHUNK_PAGES); t++)
 		if (bit_test(c->marked, t) && !bit_test(c->dirty, t)) {
 			n += page_broken(d, "a free mark on a page not dirty (purged)");
@@ -1894,6 +1956,8 @@ const char *page_slab_check(const struct slab *d)
 	for (unsigned int t = i; !bad && t < i + (1U << d->order); t++)
 		if (bit_test(c->marked, t))
 			bad = "a page of it holds a large block's free mark";
+	if (!bad && i + (1U << d->order) > c->open)
+		bad = "it lies where its chunk is not writable";
 	pthread_mutex_unlock(&page_lock);
 	return bad;
 }

@@ -13,6 +13,7 @@
  * marks of large blocks: remembered at a marked free, reported when the
  * block's first page is handed out again unpurged, forgotten by a purge,
  * by any allocation over the page, and by the rest of a split mapping.
+ * And a new chunk's untouched part faults.
  */
 #include <signal.h>
 #include <sys/mman.h>
@@ -659,6 +660,46 @@ static void test_kept_mappings_protected(void **state)
 }
 
 /*
+ * A new chunk is writable only as far as blocks were taken from it, in
+ * steps of CHUNK_OPEN_STEP pages (page.c 9): a write past them faults.
+ */
+static void test_chunk_opens_upwards(void **state)
+{
+	struct slab_mem_info before, after;
+	struct slab *s[1U << CHUNK_ORDER], *big;
+	const size_t step = (size_t)CHUNK_OPEN_STEP << PAGE_SHIFT;
+	unsigned int n = 0;
+	char *base;
+
+	if (IS_ENABLED(CONFIG_SLAB_THP))
+		skip();		/* huge pages: chunks are writable whole */
+	page_purge();		/* no dirty block of earlier tests is taken */
+	do {			/* order-0 slabs until one starts a new chunk */
+		assert_true(n < ARRAY_SIZE(s));
+		page_get_mem_info(&before);
+		s[n] = page_slab_alloc(0, 5, 0);
+		assert_non_null(s[n]);
+		page_get_mem_info(&after);
+	} while (after.chunk_bytes == before.chunk_bytes && ++n);
+	base = s[n++]->base;
+	assert_int_equal((uintptr_t)base % CHUNK_SIZE, 0);	/* its lower half */
+	assert_false(write_faults(base + step - 1));
+	assert_true(write_faults(base + step));
+	assert_true(write_faults(base + CHUNK_SIZE - 1));
+	/* the order of the step: the second step, its piece of the split */
+	big = page_slab_alloc(__builtin_ctz(CHUNK_OPEN_STEP), 5, 0);
+	assert_ptr_equal(big->base, base + step);
+	assert_false(write_faults(base + 2 * step - 1));
+	assert_true(write_faults(base + 2 * step));
+	assert_int_equal(page_validate(), 0);
+	page_slab_free(big);
+	while (n--)
+		page_slab_free(s[n]);
+	page_purge();
+	assert_int_equal(page_validate(), 0);
+}
+
+/*
  * obj_belongs() folds "offset < objects * size" into its divisibility test
  * (internal.h).  Compare it with the plain definition at every byte of
  * three slabs (so several colours) of caches of many shapes: sizes that
@@ -737,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_kept_mappings),
 		cmocka_unit_test(test_free_marks),
 		cmocka_unit_test(test_kept_mappings_protected),
+		cmocka_unit_test(test_chunk_opens_upwards),
 		cmocka_unit_test(test_object_start_check_every_byte),
 	};
 

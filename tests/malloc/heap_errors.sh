@@ -21,7 +21,10 @@
 #     stopped, with one line "slotslab: ..." on stderr; and every read or
 #     write through malloc(0)'s block (a page that faults), every read,
 #     write and reuse after free of a large or huge block, also through the
-#     old pointer after realloc moved it (parked: a fault);
+#     old pointer after realloc moved it (parked: a fault), and every 1 MiB
+#     overflow of a small or medium block (it runs past the part of the
+#     chunk blocks were taken from, which is all this program's heap:
+#     a fault, alloc/page.c 9);
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow and underflow of a large or
 #     huge block, every write after free (also after the next allocation,
@@ -83,10 +86,13 @@ for c in $cases; do
 		[ "$line" -ge 1 ] || bad_line="$bad_line $c";;
 	esac
 	# a fault (before a mapping of its own, or a chunk's first page: a
-	# program's first block may be large; a parked block): no line
+	# program's first block may be large; a parked block; past the part
+	# of a chunk blocks were taken from: alloc/page.c 9): no line
 	case $c in
 	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge|\
 	underflow-32-large|underflow-memcpy-32-large|\
+	overflow-1mib-small|overflow-1mib-medium|\
+	overflow-direct-1mib-small|overflow-direct-1mib-medium|\
 	write-after-free-large|write-after-free-huge|realloc-reuse-large|\
 	read-after-free-large|read-after-free-huge|\
 	reuse-after-free-large|reuse-after-free-huge|\
@@ -113,7 +119,7 @@ echo "# stopped, of $n: glibc $glibc, slotslab $def, slotslab with SLOTSLAB_DEBU
 [ "$n" -ge 73 ]
 ok $? "$n cases"
 [ -z "$bad_default" ]
-ok $? "double frees, invalid frees, realloc of a freed block, large overflows and underflows, reads and writes after free of large blocks stopped with no settings${bad_default:+ (not:$bad_default)}"
+ok $? "double frees, invalid frees, realloc of a freed block, large overflows and underflows, reads and writes after free of large blocks, 1 MiB overflows of small ones stopped with no settings${bad_default:+ (not:$bad_default)}"
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]
