@@ -6,7 +6,10 @@
  * Run-time switch: SLOTSLAB_DEBUG=FLAGS[,GLOB...][;FLAGS[,GLOB...]...]
  *   F  sanity checks: double free (freelist walk), freelist pointers
  *   Z  red zones before and after every object
- *   P  poisoning: free objects filled with 0x6b..0xa5, checked on reuse
+ *   P  poisoning: free objects filled with 0x6b..0xa5, checked on reuse,
+ *      so an object handed out reads as poison until written; for
+ *      kmalloc-large, a block is filled with 0x6b when handed out (not
+ *      __GFP_ZERO's: kmalloc.c)
  *   U  the last allocating and freeing call site and thread of an object
  *   -  nothing (to exempt caches from an earlier block)
  * A block with globs applies to the caches whose name matches one
@@ -36,6 +39,9 @@
  *                          every free, every cache (slab.c's always-on
  *                          check); the page map never touches unmapped memory
  *   overrun, underrun      free: red zones (Z)
+ *   memory read before it  not detected, but it reads as junk (P), so a
+ *   is written             pointer read from it faults where zeros or old
+ *                          data would carry on
  *   freelist corruption    allocation: a free pointer outside the slab or
  *                          off an object boundary (F, and always with Z/P)
  *

@@ -537,19 +537,24 @@ static void large_prefault(struct slab *d, size_t dirty, size_t end)
  * @touch <= @size bytes for certain (krealloc's copy), or SIZE_MAX: as
  * many as it asked for, a guess that prefaults at most prefault_max of
  * them (page.c 8); none with __GFP_ZERO, whose fresh pages read as zeros
- * untouched.
+ * untouched.  Under P the rest is filled with SLAB_POISON_FREE, as a
+ * small object handed out still holds the poison of its free: memory the
+ * program reads before it writes it is junk, not zeros (a pointer
+ * followed from it faults), whatever the block's size.
  */
 static __cold void *kmalloc_large_touch(size_t size, gfp_t flags, size_t touch)
 {
 	struct slab *d;
 	const char *mark;
-	size_t dirty, head;
+	size_t dirty, head, copy = touch == SIZE_MAX ? 0 : touch;
+	bool junk;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE || should_failslab(NULL))
 		return NULL;
 	slab_init();	/* reads SLOTSLAB_DEBUG */
+	junk = large_paged && !(flags & __GFP_ZERO);
 	head = large_head(size, flags);
 	do {	/* a block written after its free stays allocated: take another */
 		size_t bytes = head + size + (large_redzone ? LARGE_RZ :
@@ -563,10 +568,14 @@ static __cold void *kmalloc_large_touch(size_t size, gfp_t flags, size_t touch)
 	if (mark)
 		large_mark_clear(d);
 	d->colour_off = (unsigned int)head;
-	if (touch == SIZE_MAX)
+	if (junk)
+		touch = size;
+	else if (touch == SIZE_MAX)
 		touch = MIN(size, prefault_max);
 	if (!(flags & __GFP_ZERO) && touch)
 		large_prefault(d, dirty, head + touch);
+	if (junk)
+		memset(d->base + head + copy, SLAB_POISON_FREE, size - copy);
 	/* New pages read as zeros; what was resident before may not. */
 	if (flags & __GFP_ZERO)
 		page_large_zero(d, MIN(head + size, dirty));

@@ -3,7 +3,8 @@
 # invalid frees, overflows and underflows of 1 B, 32 B and 1 MiB, written
 # directly and by memcpy, writes
 # and reads after free, writes through a stale pointer after the block was
-# handed out again or moved by realloc, realloc of a freed block; on small, medium, large and huge
+# handed out again or moved by realloc, realloc of a freed block, a pointer
+# read from memory never written and followed; on small, medium, large and huge
 # blocks; reads, writes and double frees of malloc(0)'s block) run under libslotslab-malloc.so with no settings, under
 # SLOTSLAB_DEBUG=FZPU, and with glibc's malloc.  A case is "stopped" when
 # the process dies by a signal before it prints "carried on".  Prints the
@@ -34,9 +35,14 @@
 #     it freed last at each allocation: alloc/quarantine.c; large blocks
 #     are then mappings of their own after a PROT_NONE guard page, kept
 #     PROT_NONE once freed and reused only after 8 newer ones, so that a
-#     read after free faults too); more cases than with no
+#     read after free faults too), and every uninitialised pointer
+#     followed (a small object handed out holds the poison of its free,
+#     and a large block is filled with it: the junk pointer faults); more
+#     cases than with no
 #     settings (the others may die by chance: a write past a mapping);
 #   - SLOTSLAB_ERRORS=kernel reports and carries on instead;
+#   - under FZPU, memory never written reads as the poison 0x6b, at every
+#     block size, and calloc's as zeros;
 #   - large blocks are parked only where heap errors abort
 #     (SLOTSLAB_DEBUG_ABORT=0 turns it off, =1 on under the kernel's
 #     convention).
@@ -61,7 +67,7 @@ stopped() {
 
 cases=$("$P" --list)
 n=$(echo "$cases" | wc -l)
-plan 11
+plan 12
 table=$tmp/table
 : >"$table"
 bad_default= bad_fzpu= bad_line= fewer=
@@ -104,7 +110,7 @@ for c in $cases; do
 	overflow-*-small|overflow-*-medium|underflow-*-small|underflow-*-medium|\
 	overflow-*-large|underflow-*-large|underflow-*-huge|write-after-free-*|\
 	double-free-after-reuse-*|reuse-after-free-*|realloc-reuse-*|\
-	read-after-free-large|read-after-free-huge)
+	read-after-free-large|read-after-free-huge|uninit-pointer-*)
 		[ "$f" = yes ] || bad_fzpu="$bad_fzpu $c";;
 	esac
 done
@@ -123,7 +129,7 @@ ok $? "double frees, invalid frees, realloc of a freed block, large overflows an
 [ -z "$bad_line" ]
 ok $? "each says one 'slotslab: ' line${bad_line:+ (not:$bad_line)}"
 [ -z "$bad_fzpu" ]
-ok $? "overflows, underflows, writes after free, double frees after reuse stopped under FZPU${bad_fzpu:+ (not:$bad_fzpu)}"
+ok $? "overflows, underflows, writes after free, double frees after reuse, uninitialised pointers followed stopped under FZPU${bad_fzpu:+ (not:$bad_fzpu)}"
 [ -z "$fewer" ]
 ok $? "FZPU stops those too${fewer:+ (not:$fewer)}"
 [ "$fzpu" -gt "$def" ]
@@ -166,6 +172,14 @@ LD_PRELOAD="$SO" SLOTSLAB_DEBUG_ABORT=0 "$P" $c >"$tmp/out" 2>/dev/null
 grep -q "carried on" "$tmp/out" &&
 	[ "$(stopped LD_PRELOAD="$SO" SLOTSLAB_ERRORS=kernel SLOTSLAB_DEBUG_ABORT=1)" = yes ]
 ok $? "large blocks parked only where heap errors abort (SLOTSLAB_DEBUG_ABORT)"
+# Under FZPU memory never written reads as the poison at every size
+# (small objects keep their free's, large blocks are filled), and
+# calloc's as zeros; realloc keeps what it copies.
+fill=$(LD_PRELOAD="$SO" SLOTSLAB_DEBUG=FZPU "$P" --fill)
+[ "$(echo "$fill" | grep -c " malloc 6b 6b calloc 00 00 realloc 43 6b$")" -eq 4 ]
+r=$?
+[ $r -eq 0 ] || echo "$fill" | sed 's/^/# /'
+ok $r "FZPU: unwritten memory reads 0x6b at every size, calloc's zeros"
 # Under an address-space limit malloc(0) gives a 1-byte block instead of
 # reserving its PROT_NONE range: the write then passes.
 ( ulimit -v 4000000 && LD_PRELOAD="$SO" "$P" zero-size-write >"$tmp/out" 2>"$tmp/err" )

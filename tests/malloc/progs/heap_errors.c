@@ -5,6 +5,11 @@
  *
  *   heap_errors CASE      run one case
  *   heap_errors --list    print every case, one a line
+ *   heap_errors --fill    print what memory never written reads as: per
+ *                         block size, a malloc block's first and last
+ *                         byte, a calloc block's, and a block grown by
+ *                         realloc (from a block of 'C's): its first byte
+ *                         and its last, as two hex digits each
  *
  * A case is CLASS-SIZE (or a CLASS of its own for errors without a block
  * size): SIZE is small (24 bytes), medium (2000), large (300 KiB, a buddy
@@ -268,6 +273,31 @@ static void free_after_realloc(size_t n)
 	sink = (unsigned char)q[0];
 }
 
+/*
+ * A field never written, read and followed: a list node whose key is set
+ * and whose next pointer is not, walked as a list (at most 8 steps: a
+ * stale pointer may lead round in a circle).  Memory that reads as zeros
+ * ends the walk at once, a stale pointer walks into old data, and junk
+ * (a debugging heap's fill) faults.
+ */
+struct node {
+	long key;
+	struct node *next;
+};
+
+static void uninit_pointer(size_t n)
+{
+	struct node *head = malloc(n), *q;
+	long sum = 0;
+	int steps = 0;
+
+	head->key = 1;
+	for (q = ((struct node *)launder(head))->next; q && steps < 8; q = q->next, steps++)
+		sum += q->key;
+	sink = (unsigned char)sum;
+	free(head);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 struct size_class {
@@ -329,6 +359,7 @@ static const struct {
 	{ "realloc-freed", realloc_freed },
 	{ "free-after-realloc", free_after_realloc },
 	{ "realloc-interior", realloc_interior },
+	{ "uninit-pointer", uninit_pointer },
 };
 
 /* Errors without a block size: CLASS alone. */
@@ -371,6 +402,23 @@ static int run_unsized(const char *what)
 	return -1;
 }
 
+/* --fill: no error, what unwritten memory holds (see the top) */
+static void print_fill(void)
+{
+	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
+		size_t n = sizes[s].n;
+		unsigned char *m = malloc(n), *c = calloc(1, n), *r = malloc(n / 2);
+
+		memset(r, 'C', n / 2);
+		r = realloc(r, n);
+		printf("%s malloc %02x %02x calloc %02x %02x realloc %02x %02x\n", sizes[s].name,
+		       m[0], m[n - 1], c[0], c[n - 1], r[0], r[n - 1]);
+		free(m);
+		free(c);
+		free(r);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc == 2 ? argv[1] : "";
@@ -383,8 +431,12 @@ int main(int argc, char **argv)
 			printf("%s\n", unsized[i].name);
 		return 0;
 	}
+	if (!strcmp(c, "--fill")) {
+		print_fill();
+		return 0;
+	}
 	if (!strcmp(c, "--help")) {
-		printf("usage: heap_errors CASE | --list\n"
+		printf("usage: heap_errors CASE | --list | --fill\n"
 		       "Commits one heap error (CASE, see --list), carries on and prints\n"
 		       "\"carried on\"; for tests/malloc/heap_errors.sh.\n");
 		return 0;
