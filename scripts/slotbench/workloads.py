@@ -186,8 +186,11 @@ MAGAZINES = ("magazines hold ~1.1 MB of freed objects at the peak (randsize-1: s
 WHY_RSS = {  # the same for peak RSS
     "randsize-1": MAGAZINES,
     "randsize-N": MAGAZINES,
-    "xmalloc": "the peers' RSS varies with thread timing (mimalloc 2.5-5.6 MB from pass to pass); "
-               "ours is steady at 5.7-5.9 MB: at the peak 3.7 MB of slabs, of which 1.4 MB are "
+    "xmalloc": "the live data at the peak is the queue's, and its length is the threads' race: "
+               "a copy of the workload that counts it saw the queue fill to its 64 batches (4.3 MB "
+               "of blocks) under glibc, jemalloc and us, whose producers outrun the consumer, but "
+               "only to 8-18 under mimalloc (2.3-2.7 MB RSS). At a full queue glibc holds 4.5-4.8 MB, "
+               "jemalloc 7.2 and we 5.7: at the peak 3.7 MB of slabs, of which 1.4 MB are "
                "freed objects in the consumer's magazines and the depot on their way back to the "
                "producer (up to 128 KiB per size class), the price of its 4x lead in time",
     "reallocs": "at the end (16.0 MB, the peak): 6.1 MB of blocks of pages for 5.6 MB live, "
