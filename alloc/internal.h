@@ -42,7 +42,7 @@
 #define CHUNK_ORDER 9                          /* chunk = 2 MiB = order-9 block */
 #define CHUNK_SIZE  (PAGE_SIZE << CHUNK_ORDER)
 #define LARGE_CHUNK_MAX (CHUNK_SIZE / 2)        /* larger kmalloc blocks: a mapping each */
-#define CHUNK_OPEN_STEP 64U                     /* pages a chunk is made writable by (page.c 9) */
+#define CHUNK_OPEN_STEP 64U                     /* pages made writable at a time (page.c 9) */
 #define MAP_KEPT_MAX    32                      /* freed mappings kept for reuse (page.c) */
 #define KEPT_QUARANTINE 8                       /* ... under P, reused only after 8 newer */
 #define PARK_FIRST      8                       /* first large frees parked PROT_NONE (page.c 7) */

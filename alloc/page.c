@@ -191,15 +191,17 @@
  *    CHUNK_OPEN_STEP pages (256 KiB), one mprotect each, as blocks are
  *    taken from it: pages [0, open) are writable, and no page at or above
  *    open was ever handed out (no block in use reaches it, no page there
- *    is dirty; page_validate checks both).  The buddy system hands out a clean
- *    chunk's lower halves first, so the heap grows upwards through it as
- *    glibc's grows through its top chunk, and a write that runs far past
- *    the blocks in use (a memcpy of 1 MiB into a small block) faults
- *    where glibc's would find its top chunk smashed, instead of landing
- *    silently in memory no block owns yet.  At most 8 calls a chunk,
- *    against the 512 page faults of its pages; a chunk is two areas of
- *    the address space until it is all open.  Not under CONFIG_SLAB_THP,
- *    whose huge pages a partly writable mapping would split.
+ *    is dirty; page_validate checks both).  The buddy system keeps the
+ *    lower half at each split of a clean block, so the heap grows upwards
+ *    through a chunk as glibc's grows through its top chunk, and a write
+ *    that runs far past the blocks in use (a memcpy of 1 MiB into a small
+ *    block) faults where glibc would find its top chunk smashed, instead
+ *    of landing silently in memory no block owns yet.  At most 8 calls a
+ *    chunk, against the 512 page faults of its pages; a chunk is two
+ *    areas of the address space until it is all open.  If the kernel
+ *    refuses a step (the limit on areas), the allocation fails as a
+ *    failed mapping does.  Not under CONFIG_SLAB_THP, whose huge pages a
+ *    partly writable mapping would split.
  *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
@@ -316,7 +318,8 @@ _Static_assert(CHUNK_ORDER < 128 && LARGE_CHUNK_MAX > KMALLOC_MAX_CACHE_SIZE,
 
 static void *os_map_prot(size_t bytes, int prot)
 {
-	void *p = mmap(NULL, bytes, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *p = mmap(NULL, bytes, prot,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -655,14 +658,15 @@ struct blk_origin {
 	unsigned int dirty_pages;	/* 0: clean, reads as zeros */
 	uint32_t freed_ms;
 	bool marked;			/* its first page holds a free mark (6 above) */
-	bool unopened;			/* a block was found, but not made writable */
+	bool unopened;			/* one was found, but not made writable */
 };
 
 /*
  * chunk_open_locked - make pages [.., @end) of @c writable, in steps of
  * CHUNK_OPEN_STEP pages (9 above).  page_lock held: no other thread may
- * take a page above c->open before it is writable.  Return: 0, or -1 when the
- * kernel refused (the VMA limit): nothing changed.
+ * take a page above c->open before it is writable.
+ * Return: 0, or -1 when the kernel refused (the limit on areas): nothing
+ * changed.
  */
 static int chunk_open_locked(struct chunk *c, unsigned int end)
 {
@@ -718,7 +722,8 @@ static struct slab *blk_take_locked(unsigned int order, struct blk_origin *from)
 		}
 	}
 	if (chunk_open_locked(c, i + (1U << order)) != 0) {
-		blk_free_locked(c, i, order, from->freed_ms);	/* as it was */
+		/* back as it was (merged: the chunk may be one free block again) */
+		blk_free_locked(c, i, order, from->freed_ms);
 		from->unopened = true;
 		return NULL;
 	}

@@ -13,10 +13,17 @@
  * marks of large blocks: remembered at a marked free, reported when the
  * block's first page is handed out again unpurged, forgotten by a purge,
  * by any allocation over the page, and by the rest of a split mapping.
- * And a new chunk's untouched part faults.
+ * And a new chunk's untouched part faults, and a refused opening fails
+ * the allocation cleanly.
  */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -700,6 +707,55 @@ static void test_chunk_opens_upwards(void **state)
 }
 
 /*
+ * In a child whose mprotect(..., PROT_READ | PROT_WRITE) fails with ENOMEM
+ * (as at the limit on areas): slabs come while written pages last, then
+ * page_slab_alloc() fails, without mapping a chunk per attempt, and the
+ * buddy system is intact; what was taken goes back.
+ */
+static int open_refused_child(void *arg)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct slab_mem_info a, b;
+	static struct slab *s[64 << 10];
+	unsigned int n = 0;
+
+	(void)arg;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		return 0;	/* no seccomp here: nothing to show */
+	while (n < ARRAY_SIZE(s) && (s[n] = page_slab_alloc(0, 5, 0)))
+		s[n++]->base[0] = 1;	/* writable, every one */
+	if (n == ARRAY_SIZE(s))
+		return 1;	/* never refused */
+	page_get_mem_info(&a);
+	for (int i = 0; i < 8; i++)
+		if (page_slab_alloc(0, 5, 0))
+			return 2;
+	page_get_mem_info(&b);
+	if (b.chunk_bytes != a.chunk_bytes || page_validate() != 0)
+		return 3;
+	while (n--)
+		page_slab_free(s[n]);
+	page_purge();
+	return page_validate() != 0 ? 4 : 0;
+}
+
+static void test_chunk_open_refused(void **state)
+{
+	if (IS_ENABLED(CONFIG_SLAB_THP) || test_under_instrumentation())
+		skip();	/* chunks open whole; the tool's own system calls */
+	test_in_child(open_refused_child, NULL, "a chunk's opening refused");
+}
+
+/*
  * obj_belongs() folds "offset < objects * size" into its divisibility test
  * (internal.h).  Compare it with the plain definition at every byte of
  * three slabs (so several colours) of caches of many shapes: sizes that
@@ -779,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_free_marks),
 		cmocka_unit_test(test_kept_mappings_protected),
 		cmocka_unit_test(test_chunk_opens_upwards),
+		cmocka_unit_test(test_chunk_open_refused),
 		cmocka_unit_test(test_object_start_check_every_byte),
 	};
 
