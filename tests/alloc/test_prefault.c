@@ -87,11 +87,19 @@ static int setup(void **state)
 	return 0;
 }
 
+/* Under CONFIG_SLAB_THP a touch may fault in a huge page: no page counts. */
+static void skip_if_huge_pages(void)
+{
+	if (IS_ENABLED(CONFIG_SLAB_THP))
+		skip();
+}
+
 static void test_large_block_prefaulted(void **state)
 {
 	size_t size = 256 << 10;
 	char *p;
 
+	skip_if_huge_pages();
 	if (!populate_works())
 		skip();	/* an older kernel, or a sandbox: page.c turns prefaulting off */
 	p = kmalloc(size, GFP_KERNEL);
@@ -107,6 +115,7 @@ static void test_large_prefault_capped(void **state)
 	size_t saved = prefault_max, size = 512 << 10;
 	char *p;
 
+	skip_if_huge_pages();
 	if (!populate_works())
 		skip();	/* an older kernel, or a sandbox: page.c turns prefaulting off */
 	prefault_max = 64 << 10;
@@ -124,6 +133,7 @@ static void test_zeroed_block_not_prefaulted(void **state)
 	size_t size = 256 << 10;
 	char *p = kzalloc(size, GFP_KERNEL);
 
+	skip_if_huge_pages();
 	assert_non_null(p);
 	assert_true(resident_pages(p, size) <= 1);
 	for (size_t i = 0; i < size; i += 4096)
@@ -136,6 +146,7 @@ static void test_prefault_off(void **state)
 	size_t saved = prefault_max, size = 256 << 10;
 	char *p;
 
+	skip_if_huge_pages();
 	prefault_max = 0;
 	p = kmalloc(size, GFP_KERNEL);
 	prefault_max = saved;
@@ -158,6 +169,7 @@ static void test_carve_prefaulted(void **state)
 	struct slab *slab;
 	size_t carved_end, slab_bytes;
 
+	skip_if_huge_pages();
 	if (!populate_works())
 		skip();
 	s = kmem_cache_create("prefault-512", 512, 0, SLAB_NO_MERGE, NULL);
@@ -222,6 +234,7 @@ static void test_realloc_copy_prefaulted(void **state)
 	size_t saved = prefault_max;
 	long off, on;
 
+	skip_if_huge_pages();
 	if (!populate_works())
 		skip();
 
@@ -277,6 +290,7 @@ static int refused_child(void *arg)
 
 static void test_prefault_refused(void **state)
 {
+	skip_if_huge_pages();
 	if (test_under_instrumentation())
 		skip();	/* the tool's own system calls */
 	test_in_child(refused_child, NULL, "prefaulting refused by a seccomp filter");

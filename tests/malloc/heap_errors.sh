@@ -25,7 +25,7 @@
 #     old pointer after realloc moved it (parked: a fault), and every 1 MiB
 #     overflow of a small or medium block (it runs past the part of the
 #     chunk blocks were taken from, which is all this program's heap:
-#     a fault, alloc/page.c 9);
+#     a fault, alloc/page.c 9; not under CONFIG_SLAB_THP);
 #   - with FZPU, those too, and also every overflow and underflow of a
 #     small or medium block, every overflow and underflow of a large or
 #     huge block, every write after free (also after the next allocation,
@@ -65,6 +65,8 @@ stopped() {
 	else echo "exit$rc"; fi
 }
 
+thp=false
+config_enabled SLAB_THP && thp=true
 cases=$("$P" --list)
 n=$(echo "$cases" | wc -l)
 plan 12
@@ -97,13 +99,17 @@ for c in $cases; do
 	case $c in
 	zero-size-write|zero-size-read|underflow-32-huge|underflow-memcpy-32-huge|\
 	underflow-32-large|underflow-memcpy-32-large|\
-	overflow-1mib-small|overflow-1mib-medium|\
-	overflow-direct-1mib-small|overflow-direct-1mib-medium|\
 	write-after-free-large|write-after-free-huge|realloc-reuse-large|\
 	read-after-free-large|read-after-free-huge|\
 	reuse-after-free-large|reuse-after-free-huge|\
 	realloc-reuse-huge)	# (moved by mremap: its old pages are gone)
 		[ "$d" = yes ] || bad_default="$bad_default $c"
+		[ "$f" = yes ] || fewer="$fewer $c";;
+	esac
+	case $c in	# (chunks open whole under CONFIG_SLAB_THP: alloc/page.c 9)
+	overflow-1mib-small|overflow-1mib-medium|\
+	overflow-direct-1mib-small|overflow-direct-1mib-medium)
+		$thp || [ "$d" = yes ] || bad_default="$bad_default $c"
 		[ "$f" = yes ] || fewer="$fewer $c";;
 	esac
 	case $c in
