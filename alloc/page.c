@@ -196,12 +196,15 @@
  *    through a chunk as glibc's grows through its top chunk, and a write
  *    that runs far past the blocks in use (a memcpy of 1 MiB into a small
  *    block) faults where glibc would find its top chunk smashed, instead
- *    of landing silently in memory no block owns yet.  At most 8 calls a
- *    chunk, against the 512 page faults of its pages; a chunk is two
- *    areas of the address space until it is all open.  If the kernel
- *    refuses a step (the limit on areas), the allocation fails as a
- *    failed mapping does.  Not under CONFIG_SLAB_THP, whose huge pages a
- *    partly writable mapping would split.
+ *    of landing silently in memory no block owns yet.  Under either error
+ *    convention (debug.c): such a write is no heap error this library
+ *    detects and reports, but one into memory nobody was given, which
+ *    faults as it would past any mapping.  At most 8 calls a chunk,
+ *    against the 512 page faults of its pages; a chunk is two areas of
+ *    the address space until it is all open.  If the kernel refuses a
+ *    step (the limit on areas), the allocation fails as a failed mapping
+ *    does.  Not under CONFIG_SLAB_THP, whose huge pages a partly writable
+ *    mapping would split.
  *
  * Lock: page_lock (innermost; see slab.c) guards the chunks' metadata, the
  * free lists, the pool and the counters.  System calls run outside it:
