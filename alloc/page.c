@@ -1828,8 +1828,7 @@ static unsigned int free_block_check(const struct slab *d, unsigned int order,
 	if (want == PG_CLEAN && dp != 0)
 		n += page_broken(d, "clean block with dirty pages in the bitmap");
 	if (c->open > CHUNK_PAGES || c->open % CHUNK_OPEN_STEP ||
-	    (i + (1U << order) > c->open &&
-	     dirty_pages_in(c, MAX(i, c->open), MIN(i + (1U << order), CHUNK_PAGES))))
+	    dirty_pages_in(c, MAX(i, c->open), MIN(i + (1U << order), CHUNK_PAGES)))
 		n += page_broken(d, "a dirty page where the chunk is not writable");
 	for (unsigned int t = i; t < MIN(i + (1U << order), CHUNK_PAGES); t++)
 		if (bit_test(c->marked, t) && !bit_test(c->dirty, t)) {
