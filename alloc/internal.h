@@ -309,7 +309,8 @@ struct tc_slot {
  * load seldom waits for memory (with 512 entries: larson +10 %, mstress
  * +9 %; with 128: +3 %).  Written by the owner only; costs two loads,
  * two compares and two stores on free, in this 1 KiB table and the
- * tcache's first line.
+ * tcache's first line.  CONFIG_SLAB_FREE_CHECK=n leaves the table out
+ * (freed_before, recent_note), for scripts/configcost.sh to measure it.
  */
 #define RECENT_BITS 7
 
@@ -337,6 +338,8 @@ static __always_inline void **recent_entry(struct tcache *tc, const void *obj)
 /* Note @obj freed in its entry @r of @tc, keeping what @r held. */
 static __always_inline void recent_note(struct tcache *tc, void **r, void *obj)
 {
+	if (!IS_ENABLED(CONFIG_SLAB_FREE_CHECK))
+		return;
 	tc->displaced = *r;
 	*r = obj;
 }
@@ -720,6 +723,8 @@ void *kmalloc_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long ip, size
 static __always_inline bool freed_before(const struct kmem_cache *s, const struct tcache *tc,
 					 void *const *r, void *obj)
 {
+	if (!IS_ENABLED(CONFIG_SLAB_FREE_CHECK))
+		return false;
 	return unlikely(*r == obj || tc->displaced == obj) && unlikely(free_marked(s, obj));
 }
 

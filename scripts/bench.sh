@@ -108,7 +108,7 @@ $PY -c 'import matplotlib' 2>/dev/null ||
 TRACES=${BENCH_TRACES:-$B/traces}
 mkdir -p "$OUT" "$TRACES" || exit 1
 for f in replay.json python.json cachegrind.json allocbench.json allocbench.jsonl allocbench.md \
-	 configcost.json configcost.jsonl configcost.md objbench.txt bench.json bench.csv summary.md \
+	 configcost.json configcost.jsonl configcost.md checkcost.json objbench.txt bench.json bench.csv summary.md \
 	 headline.png headline.svg footprint.png footprint.svg sweep.png sweep.svg \
 	 throughput.png throughput.svg cachemisses.png cachemisses.svg \
 	 realtrace.json realtrace.csv realtrace.md realtrace.png realtrace.svg \

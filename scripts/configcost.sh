@@ -13,7 +13,10 @@
 # leaves it out, and the goal is base / no-debug at most 1.03.  Then
 # counts each variant's instructions per hot pair under callgrind.  Every run
 # is pinned to one CPU (scripts/pin.inc), as allocbench.sh's: the CPUs of
-# a shared VM can differ by more than the costs measured here.
+# a shared VM can differ by more than the costs measured here.  Last, the
+# always-on double-free check (SLAB_FREE_CHECK) on the workload suite, as
+# users get it: the malloc replacement of the base and of "no-free-check"
+# preloaded, alternated (scripts/slotbench/checkcost.py).
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${1:-results}
@@ -29,7 +32,8 @@ failslab:FAILSLAB=y
 hardened:SLAB_FREELIST_HARDENED=y
 random:SLAB_FREELIST_RANDOM=y
 valgrind-hooks:VALGRIND=y
-no-magazines:SLAB_CPU_CACHE=n"
+no-magazines:SLAB_CPU_CACHE=n
+no-free-check:SLAB_FREE_CHECK=n"
 
 names=""
 echo "$variants" | while IFS=: read -r name opts; do
@@ -50,6 +54,10 @@ echo "$variants" | while IFS=: read -r name opts; do
 	fi
 	make -s -j"$J" O="$o" "$o/allocbench" >/dev/null
 done
+# the double-free check on the workload suite: both malloc replacements,
+# and the suite's programs once
+make -s -j"$J" O=build/cost-base build/cost-base/libslotslab-malloc.so all >/dev/null
+make -s -j"$J" O=build/cost-no-free-check build/cost-no-free-check/libslotslab-malloc.so >/dev/null
 names=$(echo "$variants" | cut -d: -f1 | tr '\n' ' ')
 
 . scripts/pin.inc
@@ -95,3 +103,9 @@ fi
 # shellcheck disable=SC2086
 PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}" \
 	/usr/bin/python3 -m slotbench.configcost "$raw" "$OUT" $names
+
+# The always-on double-free check (CONFIG_SLAB_FREE_CHECK) on the workload
+# suite, through the malloc replacement: scripts/slotbench/checkcost.py
+PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+	/usr/bin/python3 -m slotbench.checkcost --with build/cost-base \
+	--without build/cost-no-free-check --out "$OUT" --reps "$REPS"

@@ -27,6 +27,7 @@ WHAT = {
     "random": "+ SLAB_FREELIST_RANDOM",
     "valgrind-hooks": "+ VALGRIND client requests, outside Valgrind",
     "no-magazines": "- SLAB_CPU_CACHE (every operation takes the list lock)",
+    "no-free-check": "- SLAB_FREE_CHECK (no table of recent frees: the always-on double-free check)",
 }
 
 

@@ -921,8 +921,10 @@ static void test_double_free_never_twice(void **state)
 	void *p, *o[300], *again[400];
 	const char *err;
 	int reports = 0;
+	/* without the table of recent frees only slab_put catches it: after a shrink */
+	int first = IS_ENABLED(CONFIG_SLAB_FREE_CHECK) ? 0 : 4;
 
-	for (int gap = 0; gap < 300; gap = gap ? gap * 4 : 1) {
+	for (int gap = first; gap < 300; gap = gap ? gap * 4 : 1) {
 		p = kmem_cache_alloc(s, GFP_KERNEL);
 		for (int i = 0; i < gap; i++)
 			o[i] = kmem_cache_alloc(s, GFP_KERNEL);
@@ -947,7 +949,7 @@ static void test_double_free_never_twice(void **state)
 		if (!strstr(err, "BUG twice: double free detected"))
 			fail_msg("a double free %d frees apart was not reported:\n%s", gap, err);
 	}
-	assert_true(reports >= 5);
+	assert_true(reports >= (first ? 4 : 5));
 	kmem_cache_destroy(s);
 }
 
@@ -963,10 +965,13 @@ static void test_double_free_never_twice(void **state)
  */
 static void test_double_free_reported_at_once(void **state)
 {
-	struct kmem_cache *s = kmem_cache_create("at_once", 48, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *s;
 	void *p, *o[16], *aside[16];
 	const char *err;
 
+	if (!IS_ENABLED(CONFIG_SLAB_FREE_CHECK))
+		skip();	/* no table of recent frees */
+	s = kmem_cache_create("at_once", 48, 0, SLAB_NO_MERGE, NULL);
 	for (int gap = 0; gap < 16; gap++) {
 		int n = 0, k = 0;
 
@@ -1004,11 +1009,14 @@ static void test_double_free_reported_at_once(void **state)
  */
 static void test_interleaved_free_same_entry(void **state)
 {
-	struct kmem_cache *s = kmem_cache_create("same_entry", 48, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *s;
 	void *o[512], *p = NULL, *q = NULL;
 	const char *err;
 	int i, j;
 
+	if (!IS_ENABLED(CONFIG_SLAB_FREE_CHECK))
+		skip();	/* no table of recent frees */
+	s = kmem_cache_create("same_entry", 48, 0, SLAB_NO_MERGE, NULL);
 	for (i = 0; i < 512; i++)
 		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 512 && !q; i++)
