@@ -2,8 +2,9 @@
 # checkcost_report - scripts/slotbench/checkcost.py (the end of make bench's
 # configcost part, which make check does not run) on two workloads, with
 # the build under test on both sides: every run is checked and tabled, the
-# ratio and its geometric mean are there with the 3 % goal, and a build
-# without the malloc replacement is refused with a message.
+# ratio and its geometric mean are there with the 3 % goal, the
+# instructions under callgrind beside them, and a build without the malloc
+# replacement is refused with a message.
 . tests/lib/tap.inc
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
@@ -12,7 +13,7 @@ nm -D "$O/libslotslab-malloc.so" | grep -q ' U __[at]san_' &&
 	skip_all "sanitizer build: the library needs the sanitizer's runtime"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 5
+plan 6
 
 PYTHONPATH=scripts $PY -m slotbench.checkcost --with "$O" --without "$O" --out "$tmp" \
 	--reps 1 --only batch,cache-scratch >"$tmp/out" 2>"$tmp/err"
@@ -27,6 +28,15 @@ r=$?
 ok $r "the section tables each workload's medians and their ratio"
 grep -q '^| the check.s cost: wall time with / without, geometric mean <= 1.03 | [0-9.]* | \(yes\|\*\*no\*\*\) |$' "$s"
 ok $? "the goal row has the geometric mean, met or not"
+# the instructions column: a count where valgrind is, else unavailable (never 0)
+if command -v valgrind >/dev/null 2>&1; then
+	grep -q '^| batch | .* | [0-9]\.[0-9]* |$' "$s"
+else
+	grep -q '^| batch | .* | unavailable |$' "$s"
+fi
+r=$?
+[ $r -eq 0 ] || grep '^| batch' "$s" | sed 's/^/# /'
+ok $r "batch's instructions with over without the check (callgrind)"
 $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not (d["geomean_wall_ratio"] > 0 and d["failures"] == [] and len(d["runs"]["batch"]["with"]) == 1))' \
 	"$tmp/checkcost.json"
 ok $? "checkcost.json has the geometric mean, the runs and no failure"
