@@ -308,16 +308,17 @@ struct tc_slot {
  * frees of its last free was touched by its user since, so the mark's
  * load seldom waits for memory (with 512 entries: larson +10 %, mstress
  * +9 %; with 128: +3 %).  Written by the owner only; costs two loads,
- * two compares and two stores on free, in this 1 KiB table and the
- * tcache's first line.  CONFIG_SLAB_FREE_CHECK=n leaves the table out
+ * two compares and two stores on free, in this 1 KiB table and the line
+ * after it.  CONFIG_SLAB_FREE_CHECK=n leaves the table out
  * (freed_before, recent_note), for scripts/configcost.sh to measure it.
  */
 #define RECENT_BITS 7
 
 struct tcache {
-	struct list_head list;         /* thread_caches, under slab_mutex */
-	void *displaced;               /* what the last free's entry held */
+	/* first: the free path indexes it from the tcache's address itself */
 	void *recent[1U << RECENT_BITS];
+	void *displaced;               /* what the last free's entry held */
+	struct list_head list;         /* thread_caches, under slab_mutex */
 	/* bit id: slot[id] was set up (magazine.c); what the thread's exit flushes */
 	uint64_t used[MAX_CACHES / 64];
 	struct tc_slot slot[MAX_CACHES];
