@@ -11,10 +11,16 @@
 KCONFIG_ENV := KCONFIG_CONFIG=$(KCONFIG_CONFIG) srctree=$(CURDIR)
 KCONFIG_RUN := $(KCONFIG_ENV) $(PYTHON) -m
 
+# Written only where there is none: make -B remakes every target, the
+# included .config too, and runs the recipes that remake makefiles even
+# under -n, which replaced a configuration with the default one
+# (tests/cli/install.sh's make -n -B reset build/debug's to it).
 $(KCONFIG_CONFIG): | $(O)/.deps-build
-	$(quiet) DEFCONF $(DEFCONFIG)_defconfig
-	@mkdir -p $(dir $@)
-	$(Q)$(KCONFIG_RUN) defconfig --kconfig Kconfig configs/$(DEFCONFIG)_defconfig >/dev/null
+	$(Q)if [ ! -f $@ ]; then \
+		$(if $(Q),printf '  %-8s %s\n' DEFCONF $(DEFCONFIG)_defconfig &&) \
+		mkdir -p $(dir $@) && \
+		$(KCONFIG_RUN) defconfig --kconfig Kconfig configs/$(DEFCONFIG)_defconfig >/dev/null; \
+	fi
 
 # olddefconfig first, so that a .config written before a new option appeared
 # still gets that option's default.

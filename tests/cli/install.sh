@@ -6,7 +6,7 @@
 . tests/lib/tap.inc
 command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 12
+plan 13
 make -s O="$O" install PREFIX="$tmp/usr" >"$tmp/log" 2>&1
 r=$?; [ $r -eq 0 ] || sed 's/^/# /' "$tmp/log"
 ok $r "make install PREFIX=tmp"
@@ -54,9 +54,15 @@ ok $r "the installed slotslab pyrecord finds its recorder (and its C helper) in 
 # A relink (make install after a commit) must not break a program running
 # from the build at the same time: every link and archive command writes
 # beside its target and renames it into place (mk/common.mk).
+cfg=$O/.config; [ "$O" = build ] && cfg=.config	# mk/common.mk: KCONFIG_CONFIG
+cp "$cfg" "$tmp/config.before"
 make -s -n -B O="$O" all tests 2>/dev/null | grep -E -- ' -o [^ ]+| rcs ' | grep -v -- ' -c ' |
 	grep -v -- '-o [^ ]*\.tmp .* && mv -f [^ ]*\.tmp \|rcs [^ ]*\.tmp .* && mv -f ' >"$tmp/direct"
 [ ! -s "$tmp/direct" ] || sed 's/^/# writes its target in place: /' "$tmp/direct"
 [ ! -s "$tmp/direct" ]
 ok $? "every link and archive command renames its output into place"
+# make -B remakes the included .config too, even under -n: it must not
+# replace the configuration the build was made with by the default one
+cmp -s "$tmp/config.before" "$cfg"
+ok $? "make -n -B leaves $cfg as it was"
 finish
