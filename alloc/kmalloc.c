@@ -673,12 +673,16 @@ void *kmalloc_or(size_t size, void *(*fallback)(void *))
 		s = smp_load_acquire(&kmalloc_caches[kmalloc_index(size)]);
 	else
 		return kmalloc_or_slow(size, fallback, _RET_IP_);
-	if (likely(s) && !should_failslab(s)) {
+	if (likely(s)) {
 		struct tc_slot *slot = tc_slot_of(tls_tc, s);
 		unsigned int avail = slot->avail;
 
-		if (likely(avail != 0))
+		if (likely(avail != 0)) {
+			/* counted here, so failed here: the slow path would count it again */
+			if (should_failslab(s))
+				return fallback(NULL);
 			return mag_pop(s, slot, avail, GFP_KERNEL);
+		}
 	}
 	return kmalloc_or_slow(size, fallback, _RET_IP_);
 }

@@ -755,6 +755,39 @@ static void test_allocation_failure(void **state)
 	slotslab_free(m);
 }
 
+/*
+ * The Nth allocation fails, counted once: the fast path, which counts it,
+ * fails it itself (it used to go on to the slow path, which counted it
+ * again and served it, so nth:3 failed nothing once the class was warm).
+ */
+static void test_allocation_failure_nth(void **state)
+{
+	void *p[8];
+
+	for (int i = 0; i < 8; i++)	/* the class warm: the magazine holds them */
+		p[i] = slotslab_malloc(40);
+	for (int i = 0; i < 8; i++)
+		slotslab_free(p[i]);
+	if (slab_fault_inject("nth:3") != 0) {
+		assert_int_equal(errno, ENOSYS);
+		skip();
+	}
+	for (int i = 0; i < 6; i++) {
+		errno = 0;
+		p[i] = slotslab_malloc(40);
+		if (i == 2) {
+			assert_null(p[i]);
+			assert_int_equal(errno, ENOMEM);
+		} else {
+			assert_non_null(p[i]);
+		}
+	}
+	assert_int_equal(slab_fault_count(), 6);
+	slab_fault_inject(NULL);
+	for (int i = 0; i < 6; i++)
+		slotslab_free(p[i]);
+}
+
 /* ---- heap errors: the C library's convention, one line and abort ---------- */
 
 static volatile int *aborted;
@@ -935,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_cross_thread_frees),
 		cmocka_unit_test(test_fork_while_allocating),
 		cmocka_unit_test(test_allocation_failure),
+		cmocka_unit_test(test_allocation_failure_nth),
 		cmocka_unit_test(test_heap_errors_abort),
 	};
 
