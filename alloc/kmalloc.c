@@ -62,16 +62,30 @@ static bool large_redzone;	/* SLOTSLAB_DEBUG=Z for "kmalloc-large" */
 static bool large_paged;	/* SLOTSLAB_DEBUG=P: a guard page before each */
 static uint64_t large_secret;	/* keys the large blocks' guard words */
 static bool kmalloc_debugged;	/* some size class has debugging on */
-static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES];
+
+/*
+ * The cache of a class not made yet, so that the tables below are never
+ * NULL and the malloc fast path tests nothing before the thread cache:
+ * its slot there is slot 0, which no cache has (id 0 means "not a slab",
+ * id_alloc), so it reads avail 0 in every thread cache and every
+ * allocation takes the slow path, which makes the class (kmalloc_uninit).
+ * Nothing else is read from it.
+ */
+static struct kmem_cache kmalloc_unborn = { .tc_off = offsetof(struct tcache, slot) };
+static struct kmem_cache *kmalloc_caches[KMALLOC_CLASSES] = {
+	[0 ... KMALLOC_CLASSES - 1] = &kmalloc_unborn,
+};
 
 /*
  * The class of every size up to KMALLOC_SMALL_MAX, at (size - 1) / 8 (each
  * class below it is a multiple of 8): 5 instructions fewer than
  * kmalloc_index on the allocation fast path.  Filled with kmalloc_caches,
- * class by class (kmalloc_class_create); NULL before.
+ * class by class (kmalloc_class_create); kmalloc_unborn before.
  */
 #define KMALLOC_SMALL_MAX 1024
-static struct kmem_cache *kmalloc_small[KMALLOC_SMALL_MAX / 8];
+static struct kmem_cache *kmalloc_small[KMALLOC_SMALL_MAX / 8] = {
+	[0 ... KMALLOC_SMALL_MAX / 8 - 1] = &kmalloc_unborn,
+};
 
 /* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
 static __always_inline unsigned int kmalloc_index(size_t size)
@@ -167,8 +181,8 @@ size_t kmalloc_size_roundup(size_t size)
  * program uses a few of the 53 classes, and each descriptor takes 640
  * bytes of its own (a tiny program's 9 resident pages of descriptors, 1
  * now).  Until then kmalloc_caches[i] and its kmalloc_small entries are
- * NULL, which every allocation path already sends to kmalloc_uninit.
- * States of a class: NULL (none), then its cache for the process's life,
+ * kmalloc_unborn, which every allocation path sends to kmalloc_uninit.
+ * States of a class: kmalloc_unborn (none), then its cache for the process's life,
  * published (a release store; the readers' loads acquire) after
  * slab_create returns it whole.  Two threads that race both come here,
  * one after the other under slab_mutex, and the second finds the first's
@@ -186,7 +200,7 @@ static struct kmem_cache *kmalloc_class_create(unsigned int i)
 	bool locked = slab_lock_nested();
 	struct kmem_cache *s = smp_load_acquire(&kmalloc_caches[i]);
 
-	if (!s) {
+	if (s == &kmalloc_unborn) {
 		s = slab_create(kmalloc_names[i], size, MIN(align, (unsigned int)SLAB_MAX_ALIGN),
 				SLAB_NO_MERGE, NULL, false);
 		if (s) {
@@ -600,7 +614,7 @@ static __cold void *kmalloc_uninit(size_t size, gfp_t flags)
 
 	slab_init();
 	s = smp_load_acquire(&kmalloc_caches[i]);
-	if (!s)
+	if (s == &kmalloc_unborn)
 		s = kmalloc_class_create(i);
 	return s ? slab_alloc_sized(s, flags, _RET_IP_, size) : NULL;
 }
@@ -629,7 +643,7 @@ static __always_inline void *kmalloc_inline(size_t size, gfp_t flags, unsigned l
 		s = smp_load_acquire(&kmalloc_caches[kmalloc_index(size)]);
 	else
 		return kmalloc_large(size, flags);
-	if (unlikely(!s))
+	if (unlikely(s == &kmalloc_unborn))
 		return kmalloc_uninit(size, flags);
 	return slab_alloc_sized(s, flags, ip, size);
 }
@@ -666,6 +680,8 @@ void *kmalloc_or(size_t size, void *(*fallback)(void *))
 	 * missed the L1 cache 5 % more often, cachegrind).
 	 */
 	struct kmem_cache *s;
+	struct tc_slot *slot;
+	unsigned int avail;
 
 	if (likely(size - 1 < KMALLOC_SMALL_MAX))
 		s = smp_load_acquire(&kmalloc_small[(size - 1) / 8]);
@@ -673,16 +689,14 @@ void *kmalloc_or(size_t size, void *(*fallback)(void *))
 		s = smp_load_acquire(&kmalloc_caches[kmalloc_index(size)]);
 	else
 		return kmalloc_or_slow(size, fallback, _RET_IP_);
-	if (likely(s)) {
-		struct tc_slot *slot = tc_slot_of(tls_tc, s);
-		unsigned int avail = slot->avail;
-
-		if (likely(avail != 0)) {
-			/* counted here, so failed here: the slow path would count it again */
-			if (should_failslab(s))
-				return fallback(NULL);
-			return mag_pop(s, slot, avail, GFP_KERNEL);
-		}
+	/* never NULL: a class not made yet is kmalloc_unborn, whose slot is empty */
+	slot = tc_slot_of(tls_tc, s);
+	avail = slot->avail;
+	if (likely(avail != 0)) {
+		/* counted here, so failed here: the slow path would count it again */
+		if (should_failslab(s))
+			return fallback(NULL);
+		return mag_pop(s, slot, avail, GFP_KERNEL);
 	}
 	return kmalloc_or_slow(size, fallback, _RET_IP_);
 }
