@@ -182,12 +182,13 @@ size_t kmalloc_size_roundup(size_t size)
  * bytes of its own (a tiny program's 9 resident pages of descriptors, 1
  * now).  Until then kmalloc_caches[i] and its kmalloc_small entries are
  * kmalloc_unborn, which every allocation path sends to kmalloc_uninit.
- * States of a class: kmalloc_unborn (none), then its cache for the process's life,
- * published (a release store; the readers' loads acquire) after
- * slab_create returns it whole.  Two threads that race both come here,
- * one after the other under slab_mutex, and the second finds the first's
- * cache.  This thread may hold slab_mutex already (cache_register copies a
- * user cache's name with kmalloc under it): slab_lock_nested tells.
+ * States of a class: kmalloc_unborn (none), then its cache for the
+ * process's life, published (a release store; the readers' loads acquire)
+ * after slab_create returns it whole.  Two threads that race both come
+ * here, one after the other under slab_mutex, and the second finds the
+ * first's cache.  This thread may hold slab_mutex already (cache_register
+ * copies a user cache's name with kmalloc under it): slab_lock_nested
+ * tells.
  */
 static struct kmem_cache *kmalloc_class_create(unsigned int i)
 {

@@ -16,8 +16,9 @@ Times on a shared VM swing by more than that from run to run, so each
 workload that goes through the small-block paths also runs once more
 under callgrind at a tenth of its work (valgrind's instruction count,
 the same in every run): the instructions with the check over those
-without it, as the steady part of the cost.  Without valgrind that
-column says unavailable.
+without it, as the steady part of the cost; the goal is met when both
+are within it.  Without valgrind that column says unavailable, and the
+time decides alone.
 
 Writes RESULTS/checkcost.json and RESULTS/sections/45-checkcost.md; a run
 that fails its own check fails the part.
@@ -110,7 +111,7 @@ def section(res, work, reps, gm):
                      else "not counted"])
     rows.append(["**geometric mean**", "", "", bl.fmt(gm["wall"], "%.3f"), "", "",
                  bl.fmt(gm["cpu"], "%.3f"), bl.fmt(gm["instructions"], "%.3f")])
-    met = "unavailable" if gm["wall"] is None else ("yes" if gm["wall"] <= GOAL else "**no**")
+    met = "unavailable" if gm["wall"] is None else ("yes" if is_met(gm) else "**no**")
     return "\n".join([
         "## The always-on double-free check on the workload suite", "",
         "The workload suite under `libslotslab-malloc.so` of the default configuration, and of "
@@ -123,8 +124,14 @@ def section(res, work, reps, gm):
                     "CPU s, without", "CPU s, with", "with / without",
                     "instructions with / without"], rows), "",
         "| goal | value | met |", "|---|---|---|",
-        "| the check's cost: wall time with / without, geometric mean <= %.2f | %s | %s |" %
-        (GOAL, bl.fmt(gm["wall"], "%.3f"), met), ""])
+        "| the check's cost: wall time with / without, geometric mean <= %.2f, and its "
+        "instructions too (times alone cannot tell 3 %% here) | %s (instructions %s) | %s |" %
+        (GOAL, bl.fmt(gm["wall"], "%.3f"), bl.fmt(gm["instructions"], "%.3f"), met), ""])
+
+
+def is_met(gm):
+    """The goal: the time ratio, and the instruction ratio where counted."""
+    return gm["wall"] <= GOAL and (gm["instructions"] is None or gm["instructions"] <= GOAL)
 
 
 def main(argv=None):
@@ -175,7 +182,7 @@ def main(argv=None):
         "reps": a.reps, "results": res, "runs": runs, "goal": GOAL,
         "geomean_wall_ratio": gm["wall"], "geomean_cpu_ratio": gm["cpu"],
         "geomean_instructions_ratio": gm["instructions"],
-        "met": None if gm["wall"] is None else gm["wall"] <= GOAL, "failures": failed})
+        "met": None if gm["wall"] is None else is_met(gm), "failures": failed})
     text = section(res, work, a.reps, gm)
     if failed:
         text += "\n**Failed runs:** " + "; ".join(failed) + "\n"
