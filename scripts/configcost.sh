@@ -56,7 +56,7 @@ echo "$variants" | while IFS=: read -r name opts; do
 done
 # the double-free check on the workload suite: both malloc replacements,
 # and the suite's programs once
-make -s -j"$J" O=build/cost-base build/cost-base/libslotslab-malloc.so all >/dev/null
+make -s -j"$J" O=build/cost-base all >/dev/null
 make -s -j"$J" O=build/cost-no-free-check build/cost-no-free-check/libslotslab-malloc.so >/dev/null
 names=$(echo "$variants" | cut -d: -f1 | tr '\n' ' ')
 

@@ -119,7 +119,7 @@ def section(res, work, reps, gm):
         "twice may then be handed out twice); medians of %d alternated runs, ratio with the "
         "check to without it.  Instructions: callgrind's count of one run at a tenth of the "
         "work, with over without, the same in every run where times swing by more than the "
-        "goal on a shared machine." % reps, "",
+        "goal on a shared machine; its mean is over the workloads counted." % reps, "",
         bl.mdtable(["workload", "wall s, without", "wall s, with", "with / without",
                     "CPU s, without", "CPU s, with", "with / without",
                     "instructions with / without"], rows), "",
