@@ -47,3 +47,12 @@ $(O)/tests/malloc/progs/malloc_check_static: $(O)/obj/tests/malloc/progs/malloc_
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@.tmp $< -Wl,-u,malloc $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS) && mv -f $@.tmp $@
 TESTS += $(O)/tests/malloc/progs/malloc_check_static
+
+# A program linked with the archive and the libc functions whose calls at
+# setup it counts wrapped, for tests/malloc/malloc_api.sh: tests/malloc/init_calls.c.
+INIT_CALLS_WRAP := -Wl,--wrap=sysconf -Wl,--wrap=snprintf -Wl,--wrap=vsnprintf -Wl,--wrap=strtoul
+$(O)/tests/malloc/init_calls: $(O)/obj/tests/malloc/init_calls.o $(MALLOC_A)
+	$(quiet) LD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@.tmp $< $(INIT_CALLS_WRAP) $(MALLOC_A) $(ALL_LDFLAGS) $(LIBS) && mv -f $@.tmp $@
+TESTS += $(O)/tests/malloc/init_calls

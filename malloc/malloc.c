@@ -29,9 +29,10 @@
  * wants; posix_memalign returns the code and leaves errno alone.
  *
  * Before constructors: the first call initialises the allocator through
- * pthread_once (slab_init); the initialisation calls getenv, sysconf,
- * pthread_key_create and pthread_atfork, none of which allocates in glibc
- * 2.36 (tests/malloc/malloc_programs.sh runs programs from their first call on).
+ * pthread_once (slab_init); the initialisation calls getenv, open and read
+ * (of /sys/devices/system/cpu/possible), pthread_key_create and
+ * pthread_atfork, none of which allocates in glibc 2.36
+ * (tests/malloc/malloc_programs.sh runs programs from their first call on).
  * Threads: kmalloc's fast paths are per-thread magazines; a block freed by
  * another thread goes into that thread's magazine.  fork(): the allocator
  * takes all its locks in pthread_atfork handlers registered on the first

@@ -81,7 +81,7 @@ static void test_classes_made_at_first_use(void **state)
 	kmem_cache_destroy(c);
 }
 
-/* The kernel's classes must all exist. */
+/* The kernel's classes must all exist, named as the kernel names them. */
 static const size_t kernel_classes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
@@ -90,11 +90,21 @@ static void test_kernel_classes_exist(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_classes); i++) {
 		void *p = kmalloc(kernel_classes[i], GFP_KERNEL);
+		char name[32];
 
 		assert_non_null(p);
 		assert_int_equal(ksize(p), kernel_classes[i]);
+		if (kernel_classes[i] % 1024)
+			snprintf(name, sizeof(name), "kmalloc-%zu", kernel_classes[i]);
+		else
+			snprintf(name, sizeof(name), "kmalloc-%zuk", kernel_classes[i] / 1024);
+		assert_true(cache_exists(name));
 		kfree(p);
 	}
+	/* a class between the kernel's: its size in bytes, not in KiB */
+	kfree(kmalloc(4500, GFP_KERNEL));
+	assert_true(cache_exists("kmalloc-4608"));
+	assert_false(cache_exists("kmalloc-4k5"));
 }
 
 /*

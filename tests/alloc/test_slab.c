@@ -166,8 +166,19 @@ static void test_report_shows_order(void **state)
 	struct kmem_cache *s = kmem_cache_create("order40", 40, 0, SLAB_NO_MERGE, NULL);
 	struct kmem_cache_info info = info_of(s);
 
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned int fls_cpus = 0;
+
+	while (cpus >> fls_cpus)
+		fls_cpus++;
 	assert_int_equal(info.objs_per_slab, (PAGE_SIZE << info.order) / info.size);
-	assert_true(info.objs_per_slab >= 12);	/* SLUB's min_objects for 2+ CPUs */
+	/* SLUB's min_objects, 4 * (fls(nr_cpus) + 1), of the CPUs glibc counts */
+	assert_true(info.objs_per_slab >= 4 * (fls_cpus + 1));
+	kmem_cache_destroy(s);
+	/* where the count binds: 8 such objects would fit in two pages */
+	s = kmem_cache_create("order1000", 1000, 0, SLAB_NO_MERGE, NULL);
+	info = info_of(s);
+	assert_true(info.objs_per_slab >= 4 * (fls_cpus + 1));
 	kmem_cache_destroy(s);
 }
 
