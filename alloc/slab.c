@@ -24,9 +24,11 @@
  *
  * 3. A slab is on exactly one list: partial (some objects out), full, or
  *    empty.  At most min_partial empty slabs stay (CONFIG_SLAB_MIN_PARTIAL,
- *    fewer of big slabs: SLAB_EMPTY_BYTES of them, but one);
- *    the rest leave the cache as soon as they empty (page.c keeps their
- *    pages resident for a while, then returns them to the OS).
+ *    fewer of big slabs: SLAB_EMPTY_BYTES of them, but one), and all
+ *    caches together keep at most SLAB_EMPTY_TOTAL bytes of empty slabs
+ *    (empty_bytes); the rest leave the cache as soon as they empty (page.c
+ *    keeps their pages resident for a while, for any size, then returns
+ *    them to the OS).
  *    kmem_cache_shrink() returns all of them.  Allocation prefers partial
  *    slabs, so that empty ones stay empty and can go.
  *
@@ -119,9 +121,33 @@ static struct list_head *list_of(struct kmem_cache *s, unsigned int list)
 }
 
 /*
- * Put @slab on the list its inuse count calls for.  An empty slab beyond
- * min_partial leaves the cache and goes to @discard, to be freed once the
- * lock is dropped.  list_lock held.
+ * The bytes of the empty slabs all caches keep (3 above): the sum over the
+ * caches of nr_empty << order, kept by each cache under its own list_lock,
+ * so an atomic.  An empty slab that would take it above SLAB_EMPTY_TOTAL
+ * leaves its cache (a bound by about a slab: two caches may both see room
+ * for one more).  slab_validate checks that a cache's own empty slabs are
+ * within it.
+ */
+static unsigned long empty_bytes;
+
+static void empty_account(const struct kmem_cache *s, long slabs)
+{
+	__atomic_fetch_add(&empty_bytes, (unsigned long)slabs * (PAGE_SIZE << s->order),
+			   __ATOMIC_RELAXED);
+}
+
+/* May @s keep one more empty slab?  list_lock held. */
+static bool keep_empty(const struct kmem_cache *s)
+{
+	return s->nr_empty < s->min_partial &&
+	       __atomic_load_n(&empty_bytes, __ATOMIC_RELAXED) + (PAGE_SIZE << s->order) <=
+		       SLAB_EMPTY_TOTAL;
+}
+
+/*
+ * Put @slab on the list its inuse count calls for.  An empty slab that
+ * keep_empty() refuses leaves the cache and goes to @discard, to be freed
+ * once the lock is dropped.  list_lock held.
  */
 static void relist(struct kmem_cache *s, struct slab *slab, struct list_head *discard)
 {
@@ -133,8 +159,10 @@ static void relist(struct kmem_cache *s, struct slab *slab, struct list_head *di
 	if (slab->list != SLAB_ON_NONE) {
 		(*list_counter(s, slab->list))--;
 		list_del(&slab->lru);
+		if (slab->list == SLAB_ON_EMPTY)
+			empty_account(s, -1);
 	}
-	if (want == SLAB_ON_EMPTY && discard && s->nr_empty >= s->min_partial) {
+	if (want == SLAB_ON_EMPTY && discard && !keep_empty(s)) {
 		slab->list = SLAB_ON_NONE;
 		s->nr_slabs--;
 		list_add(&slab->lru, discard);
@@ -142,6 +170,8 @@ static void relist(struct kmem_cache *s, struct slab *slab, struct list_head *di
 	}
 	slab->list = (unsigned char)want;
 	(*list_counter(s, want))++;
+	if (want == SLAB_ON_EMPTY)
+		empty_account(s, 1);
 	/* Partial slabs that just filled up sort behind fresher ones. */
 	list_add(&slab->lru, list_of(s, want));
 }
@@ -570,6 +600,7 @@ int slab_discard_empty(struct kmem_cache *s)
 		slab->list = SLAB_ON_NONE;
 		s->nr_empty--;
 		s->nr_slabs--;
+		empty_account(s, -1);
 	}
 	ret = s->nr_slabs != 0;
 	pthread_mutex_unlock(&s->list_lock);
@@ -692,6 +723,12 @@ unsigned int slab_validate(struct kmem_cache *s)
 	    s->nr_partial + s->nr_full + s->nr_empty != s->nr_slabs) {
 		pthread_mutex_unlock(&s->list_lock);
 		debug_invalid_state(s, "slab_validate: the list counters differ from the lists");
+		return n + 1;
+	}
+	/* the other caches' parts of the sum are >= 0, and this one's is held still */
+	if ((s->nr_empty * PAGE_SIZE << s->order) > __atomic_load_n(&empty_bytes, __ATOMIC_RELAXED)) {
+		pthread_mutex_unlock(&s->list_lock);
+		debug_invalid_state(s, "slab_validate: its empty slabs exceed all caches' count");
 		return n + 1;
 	}
 	pthread_mutex_unlock(&s->list_lock);

@@ -361,6 +361,65 @@ static void test_min_partial_kept(void **state)
 	kmem_cache_destroy(s);
 }
 
+static int add_empty_bytes(struct kmem_cache *s, const struct kmem_cache_info *info, void *arg)
+{
+	(void)s;
+	*(size_t *)arg += info->empty_slabs * (PAGE_SIZE << info->order);
+	return 0;
+}
+
+/* The bytes of the empty slabs every cache keeps. */
+static size_t empty_bytes_all(void)
+{
+	size_t sum = 0;
+
+	assert_int_equal(kmem_cache_for_each(add_empty_bytes, &sum), 0);
+	return sum;
+}
+
+/*
+ * All caches together keep at most SLAB_EMPTY_TOTAL bytes of empty slabs
+ * (slab.c 3): 16 caches that each empty a slab of 8000-byte objects keep
+ * some, not all, and destroying them gives their part of the count back.
+ */
+static void test_empty_slabs_bounded_overall(void **state)
+{
+	enum { CACHES = 16 };
+	struct kmem_cache *c[CACHES];
+	size_t before = empty_bytes_all(), slab = 0, kept = 0;
+	char name[32];
+
+	for (int k = 0; k < CACHES; k++) {
+		struct kmem_cache_info info;
+		void *p[64];
+
+		snprintf(name, sizeof(name), "emptytotal%d", k);
+		c[k] = kmem_cache_create(name, 8000, 0, SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+		assert_non_null(c[k]);
+		info = info_of(c[k]);
+		slab = PAGE_SIZE << info.order;
+		assert_true(info.objs_per_slab <= 64);
+		for (unsigned int i = 0; i < info.objs_per_slab; i++)
+			assert_non_null(p[i] = kmem_cache_alloc(c[k], GFP_KERNEL));
+		for (unsigned int i = 0; i < info.objs_per_slab; i++)
+			kmem_cache_free(c[k], p[i]);
+		kept += info_of(c[k]).empty_slabs * slab;
+	}
+	assert_true(CACHES * slab > SLAB_EMPTY_TOTAL);
+	assert_true(empty_bytes_all() <= SLAB_EMPTY_TOTAL);
+	if (before + slab <= SLAB_EMPTY_TOTAL)
+		assert_true(kept >= slab);
+	assert_int_equal(kmem_cache_validate(NULL), 0);
+	for (int k = 0; k < CACHES; k++)
+		kmem_cache_destroy(c[k]);
+	/* the room is back (a destroyed cache's count went with it): a cache emptying a slab keeps it */
+	c[0] = kmem_cache_create("emptytotal", 8000, 0, SLAB_NO_MERGE | SLAB_NO_CPU_CACHE, NULL);
+	kmem_cache_free(c[0], kmem_cache_alloc(c[0], GFP_KERNEL));
+	if (before + slab <= SLAB_EMPTY_TOTAL)
+		assert_int_equal(info_of(c[0]).empty_slabs, 1);
+	kmem_cache_destroy(c[0]);
+}
+
 /*
  * Give @s the magazines a busy cache gets (alloc/magazine.c 7: objects
  * above MAG_LAZY_SIZE start without), counting operations alone, not
@@ -1899,6 +1958,7 @@ int main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_shrink_returns_memory),
 		cmocka_unit_test(test_min_partial_kept),
+		cmocka_unit_test(test_empty_slabs_bounded_overall),
 		cmocka_unit_test(test_big_caches_magazines_once_busy),
 		cmocka_unit_test(test_magazines_bounded_by_bytes),
 		cmocka_unit_test(test_magazines_grow_under_contention),
