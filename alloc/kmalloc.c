@@ -879,7 +879,7 @@ static __always_inline size_t capacity_at(const void *p, uint64_t e, struct slab
  * class or its pages; 0 for NULL, ZERO_SIZE_PTR, a pointer slotslab did
  * not hand out, or one into a block, not its start
  */
-size_t kmalloc_capacity(const void *p)
+static __always_inline size_t capacity_of(const void *p)
 {
 	struct slab *d;
 
@@ -888,12 +888,22 @@ size_t kmalloc_capacity(const void *p)
 	return capacity_at(p, pagemap_lookup(p), &d);
 }
 
+size_t kmalloc_capacity(const void *p)
+{
+	return capacity_of(p);
+}
+
+/*
+ * ksize - kmalloc_capacity(@p), inlined: malloc_usable_size() is this, and
+ * programs (and slotslab replay, to count the bytes held) may call it
+ * after every allocation and before every free.
+ */
 size_t ksize(const void *p)
 {
-	size_t n = kmalloc_capacity(p);
+	size_t n = capacity_of(p);
 
 	/* The caller may use it all: a red-zoned block gives up its kmalloc red zone. */
-	if (n && n <= KMALLOC_MAX_CACHE_SIZE)
+	if (unlikely(READ_ONCE(kmalloc_debugged)) && n && n <= KMALLOC_MAX_CACHE_SIZE)
 		kmalloc_resized(p, n);
 	return n;
 }
