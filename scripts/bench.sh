@@ -45,7 +45,10 @@
 #   ALLOC_REPS=N       allocbench repetitions (default 3)
 #   CONFIGCOST_REPS=N  configcost repetitions (default 5: 2 could not resolve the 3 % goal)
 #   REALTRACE_REPS=N   realtrace repetitions (default 2; 5 with FULL=1)
-#   WORKLOAD_REPS=N    workload suite repetitions (default REPS)
+#   WORKLOAD_REPS=N    workload suite repetitions (default 5, or REPS if larger:
+#                      the small programs' peak RSS varies by 150-250 KB from
+#                      run to run under every allocator, libc's pages that the
+#                      kernel maps around each fault, a sixth of cache-thrash's)
 #   BENCH_PARTS="..."  the parts to run (default all of the above)
 #   RESULTS=dir        where results go (default results/)
 #   BENCH_BUILD=dir    use the binaries already built in dir; build and install
@@ -169,7 +172,7 @@ part realtrace realtrace
 # slotslab as users get it: the default configuration's build (make all), when there.
 wlb=$B; [ -z "${BENCH_BUILD:-}" ] && [ -f build/libslotslab-malloc.so ] && [ -x build/workloads/larson ] && wlb=build
 part workloads env PYTHONPATH=scripts $PY -m slotbench.workloads --build "$wlb" --out "$OUT" \
-	--reps "${WORKLOAD_REPS:-$reps}" $([ "${FULL:-0}" = 1 ] && echo --full)
+	--reps "${WORKLOAD_REPS:-$([ "$reps" -gt 5 ] && echo "$reps" || echo 5)}" $([ "${FULL:-0}" = 1 ] && echo --full)
 advise() { PYTHONPATH=scripts $PY -m slotbench.advise --slotslab "$S" --out "$OUT" --reps "$reps" >/dev/null; }
 part advise advise
 
