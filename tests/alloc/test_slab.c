@@ -1072,6 +1072,45 @@ static void test_double_free_reported_at_once(void **state)
 }
 
 /*
+ * recent_entry's promise: 16 objects in a row of any kmalloc size class,
+ * wherever the row starts, fall at least 5 entries apart in the table (so
+ * that frees of neighbours never displace each other's entries).
+ */
+static void test_recent_entries_spread(void **state)
+{
+	static struct tcache tc;	/* only its address is used */
+	uint64_t seed = 0x5eed;
+	size_t prev = 0;
+
+	for (size_t n = 1; n <= KMALLOC_MAX_CACHE_SIZE; n++) {
+		void *p = kmalloc(n, GFP_KERNEL);
+		size_t size = ksize(p);
+
+		kfree(p);
+		if (size == prev)
+			continue;
+		prev = size;
+		for (int b = 0; b < 256; b++) {
+			uintptr_t base;
+			long at[16];
+
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			base = (uintptr_t)(seed >> 16) & ~(uintptr_t)15;
+			for (int k = 0; k < 16; k++)
+				at[k] = recent_entry(&tc, (void *)(base + k * size)) - tc.recent;
+			for (int i = 0; i < 16; i++)
+				for (int j = i + 1; j < 16; j++) {
+					long d = labs(at[i] - at[j]);
+
+					if (MIN(d, (1L << RECENT_BITS) - d) < 5)
+						fail_msg("class %zu: objects %d and %d of a row %ld entries apart",
+							 size, i, j, MIN(d, (1L << RECENT_BITS) - d));
+				}
+		}
+	}
+}
+
+/*
  * free p, free q, free p, where p and q share an entry of the thread's
  * table of recent frees (two of 512 objects: 128 entries, so some pair
  * does): the second free of p is reported at once (q's free kept p as
@@ -1973,6 +2012,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_pointers),
 		cmocka_unit_test(test_double_free_never_twice),
 		cmocka_unit_test(test_double_free_reported_at_once),
+		cmocka_unit_test(test_recent_entries_spread),
 		cmocka_unit_test(test_interleaved_free_same_entry),
 		cmocka_unit_test(test_refree_after_handout_elsewhere),
 		cmocka_unit_test(test_modified_free_object_dropped),
