@@ -37,7 +37,6 @@
  *    cache destroyed with live objects keeps its id and stays listed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -45,6 +44,7 @@
 #include <unistd.h>
 
 #include "alloc/internal.h"
+#include "internal/procfs.h"
 
 /*
  * Error-checking, so that slab_create() can tell a hold of its own thread
@@ -472,13 +472,8 @@ static unsigned int possible_cpus(void)
 {
 	char buf[256];
 	unsigned int v = 0, most = 0;
-	ssize_t n;
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	ssize_t n = procfs_read("/sys/devices/system/cpu/possible", buf, sizeof(buf));
 
-	if (fd < 0)
-		return 1;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] < '0' || buf[i] > '9') {
 			v = 0;

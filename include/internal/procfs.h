@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * internal/procfs.h - what /proc says about this process, for benchmarks
- * and tests: resident set size.
+ * internal/procfs.h - what /proc and /sys say, for benchmarks and tests
+ * (resident set size, files shipped beside a program) and for the
+ * allocator's own set-up (procfs_read: the number of CPUs).
  */
 #ifndef SLOTSLAB_INTERNAL_PROCFS_H
 #define SLOTSLAB_INTERNAL_PROCFS_H
@@ -14,6 +15,25 @@
 #include <unistd.h>
 
 /*
+ * procfs_read - up to @size - 1 bytes of the file @path into @buf, which is
+ * then a string, with open and read alone: no stdio, so nothing is
+ * allocated (the allocator reads /sys with it while it sets itself up).
+ * Return: the bytes read, or -1.
+ */
+static inline ssize_t procfs_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
  * Resident set size in bytes (/proc/self/statm), 0 if unreadable.  Read
  * into a stack buffer, not through stdio, so that it allocates nothing:
  * the malloc replacement's malloc_stats() asks it too.
@@ -22,16 +42,9 @@ static inline size_t proc_rss_bytes(void)
 {
 	char buf[128];
 	unsigned long size = 0, resident = 0;
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (procfs_read("/proc/self/statm", buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	if (sscanf(buf, "%lu %lu", &size, &resident) != 2)
 		return 0;
 	return resident * (size_t)sysconf(_SC_PAGESIZE);
