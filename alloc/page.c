@@ -1683,7 +1683,8 @@ int page_large_resize(struct slab *d, size_t new_size)
 			 * for them doubled the time of bench/workloads/reallocs
 			 * in page faults and madvise calls.)
 			 */
-			if (bytes > LARGE_CHUNK_MAX)
+			/* (past the chunk's end, dirty[] has no bits to count) */
+			if (bytes > LARGE_CHUNK_MAX || keep > CHUNK_PAGES)
 				return -1;
 			pthread_mutex_lock(&page_lock);
 			/* the pages to be taken, counted under the lock that takes them */

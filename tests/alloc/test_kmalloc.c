@@ -448,6 +448,39 @@ static void test_large_guard(void **state)
  * not slotslab's are declined with nothing changed; a broken guard is
  * declined too, and krealloc's general path reports it.
  */
+/*
+ * A large block in the last quarter of its chunk that grows past the
+ * chunk's end cannot grow in place: krealloc moves it, its contents kept.
+ * (page_large_resize used to count the dirty pages past the chunk's end
+ * before it found that out: a read past the chunk's bitmap, which the
+ * sanitizer build caught.)
+ */
+static void test_large_grow_at_chunk_end(void **state)
+{
+	enum { N = 8, SZ = 512 << 10, USE = SZ - 4096 };
+	char *p[N];
+	int at_end = 0;
+
+	for (int i = 0; i < N; i++) {
+		assert_non_null(p[i] = kmalloc(USE, GFP_KERNEL));
+		memset(p[i], i + 1, USE);
+	}
+	for (int i = 0; i < N; i++) {
+		char *q;
+
+		if (((uintptr_t)p[i] & (CHUNK_SIZE - 1)) >= CHUNK_SIZE - SZ)
+			at_end++;
+		q = krealloc(p[i], SZ + (64 << 10), GFP_KERNEL);
+		assert_non_null(q);
+		for (size_t k = 0; k < USE; k += 4096)
+			assert_int_equal(q[k], i + 1);
+		p[i] = q;
+	}
+	assert_true(at_end > 0);
+	for (int i = 0; i < N; i++)
+		kfree(p[i]);
+}
+
 static void test_large_resize_in_place(void **state)
 {
 	char stack_buf[32], *p, *q;
@@ -751,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_bad_kfree),
 		cmocka_unit_test(test_large_guard),
 		cmocka_unit_test(test_large_resize_in_place),
+		cmocka_unit_test(test_large_grow_at_chunk_end),
 		cmocka_unit_test(test_large_head),
 		cmocka_unit_test(test_large_write_after_free),
 		cmocka_unit_test(test_large_reuse_clears_mark),
