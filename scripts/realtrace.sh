@@ -160,7 +160,12 @@ done
 # ---- replay ---------------------------------------------------------------------
 contenders="slab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)slotslab-malloc"
 ropts="--json --no-counters --sample 0"
-if "$S" replay --help | grep -q -- '--touch'; then
+# Does the replay write a byte per page of each block, as programs write
+# what they allocate?  Its default since --no-touch exists; an older
+# replayer had to be asked (--touch), or could not.
+if "$S" replay --help | grep -q -- '--no-touch'; then
+	touch_flag=true
+elif "$S" replay --help | grep -q -- '--touch'; then
 	ropts="$ropts --touch"
 	touch_flag=true
 else

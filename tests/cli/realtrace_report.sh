@@ -3,13 +3,15 @@
 # (make bench's realtrace part is not in make check): the replayed pass's
 # page faults are tabled as medians per trace and contender, a contender
 # whose replays did not measure them shows "unavailable" (never 0), and the
-# CSV carries them.
+# CSV carries them.  The RSS goal: replays that write their blocks are
+# judged with the live runs (both must be within 1.05x), replays that do not
+# on the live runs alone.
 . tests/lib/tap.inc
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 6
+plan 9
 
 # replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
@@ -45,4 +47,36 @@ ok $r "a speed goal missed says the replayed pass's faults beside the fastest pe
 tr -d '\r' <"$tmp/realtrace.csv" >"$tmp/csv"	# the csv module ends rows with CR LF
 grep -q '^t,replay,slab,.*,400$' "$tmp/csv" && grep -q '^t,replay,slotslab-malloc,.*,$' "$tmp/csv"
 ok $? "the CSV carries page_faults, empty where unmeasured"
+
+# live CONTENDER MAXRSS_KB: one live run of trace "t"
+live() {
+	printf '{"kind": "live", "trace": "t", "contender": "%s", "rep": 0, "maxrss_kb": %s, "seconds": 0.1, "cpu_seconds": 0.1}\n' "$1" "$2"
+}
+# goals TOUCH SLAB_RSS_KB LIVE_KB: the goal row of trace "t", replays of
+# 1 MiB growth for glibc and SLAB_RSS_KB for slab, live runs glibc 1000 KB
+# and slotslab LIVE_KB
+goals() {
+	{
+		printf '{"kind": "replay", "trace": "t", "contender": "slab", "rep": 0, "touch": %s, "result": {"events": 1000, "cpu_seconds": 0.01, "seconds": 0.01, "events_per_sec": 100000, "rss_peak_bytes": %s, "bytes_footprint_peak": 524288, "bytes_requested_peak": 500000}}\n' "$1" $(( $2 * 1024 ))
+		printf '{"kind": "replay", "trace": "t", "contender": "glibc", "rep": 0, "touch": %s, "result": {"events": 1000, "cpu_seconds": 0.01, "seconds": 0.01, "events_per_sec": 100000, "rss_peak_bytes": 1048576, "bytes_footprint_peak": 524288, "bytes_requested_peak": 500000}}\n' "$1"
+		live glibc 1000
+		live slotslab "$3"
+	} >"$tmp/g.jsonl"
+	rm -rf "$tmp/g" && mkdir "$tmp/g"
+	PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/g.jsonl" "$tmp/g" "$O" >/dev/null 2>"$tmp/err" ||
+		sed 's/^/# /' "$tmp/err"
+	grep '^| t | .* | RSS ' "$tmp/g/realtrace.md"
+}
+row=$(goals true 1024 1200)
+echo "$row" | grep -q '| 1.00 (glibc) | 1.20 (glibc) | .* | RSS \*\*missed\*\*, speed met |'
+r=$?; [ $r -eq 0 ] || echo "# $row"
+ok $r "replays that write their blocks: the replay's RSS within the goal, the live run's not: missed"
+row=$(goals true 1300 1000)
+echo "$row" | grep -q '| 1.27 (glibc) | 1.00 (glibc) | .* | RSS \*\*missed\*\*, speed met |'
+r=$?; [ $r -eq 0 ] || echo "# $row"
+ok $r "the live run within it, the replay's RSS not: missed"
+row=$(goals false 1300 1000)
+echo "$row" | grep -q '| not judged | 1.00 (glibc) | .* | RSS met, speed met |'
+r=$?; [ $r -eq 0 ] || echo "# $row"
+ok $r "replays that do not write their blocks: judged on the live run alone"
 finish
