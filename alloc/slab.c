@@ -638,6 +638,9 @@ size_t kmem_cache_shrink_all(void)
 	pthread_mutex_lock(&slab_mutex);
 	list_for_each_entry(s, &slab_caches, list)
 		shrink_cache(s);
+	/* the magazines those flushes freed emptied slabs of kmem_magazine, shrunk before */
+	list_for_each_entry(s, &slab_caches, list)
+		slab_discard_empty(s);
 	pthread_mutex_unlock(&slab_mutex);
 	page_purge();
 	page_get_mem_info(&after);
