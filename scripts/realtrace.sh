@@ -160,17 +160,6 @@ done
 # ---- replay ---------------------------------------------------------------------
 contenders="slab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)slotslab-malloc"
 ropts="--json --no-counters --sample 0"
-# Does the replay write a byte per page of each block, as programs write
-# what they allocate?  Its default since --no-touch exists; an older
-# replayer had to be asked (--touch), or could not.
-if "$S" replay --help | grep -q -- '--no-touch'; then
-	touch_flag=true
-elif "$S" replay --help | grep -q -- '--touch'; then
-	ropts="$ropts --touch"
-	touch_flag=true
-else
-	touch_flag=false
-fi
 rep=0
 while [ $rep -lt "$REPS" ]; do
 	for w in $workloads; do
@@ -180,7 +169,7 @@ while [ $rep -lt "$REPS" ]; do
 			LD_PRELOAD=$(preload_of "$c") "$S" replay "$T/$w.bin" --heap $heap $ropts \
 				>"$work/r.json" 2>"$work/r.err" || {
 				echo "realtrace.sh: replay of $w on $c failed:" >&2; cat "$work/r.err" >&2; exit 1; }
-			emit "\"kind\": \"replay\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"touch\": $touch_flag, \"result\": $(cat "$work/r.json")"
+			emit "\"kind\": \"replay\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"result\": $(cat "$work/r.json")"
 		done
 	done
 	rep=$((rep + 1))

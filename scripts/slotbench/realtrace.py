@@ -76,7 +76,8 @@ def summarise(runs):
     records = {r["trace"]: r for r in runs if r["kind"] == "record"}
     replays = [r for r in runs if r["kind"] == "replay"]
     lives = [r for r in runs if r["kind"] == "live"]
-    touched = bool(replays) and all(r.get("touch") for r in replays)
+    # whether the replays wrote their blocks: their own JSON says (older logs said beside it)
+    touched = bool(replays) and all(r["result"].get("touch", r.get("touch")) for r in replays)
     results = []
     for t in traces:
         e = {"trace": t, "replay": {}, "live": {}, "goals": {}}
