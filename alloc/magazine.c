@@ -411,15 +411,17 @@ static uint32_t depots_reaped_ms;	/* the last reap_depots() */
 
 /*
  * Reap every cache's depot whose period is over, at most once a period;
- * skipped if slab_mutex is held (by this thread too: kmalloc under
- * slab_mutex).  Context: no allocator lock held.
+ * skipped if this thread holds slab_mutex (kmalloc under it), which
+ * slab_lock_nested() says without a trylock (depot_lock() says why not).
+ * Context: no allocator lock held, so waiting for slab_mutex is safe.
  */
 static void reap_depots(uint32_t now)
 {
 	struct kmem_cache *s;
 
-	if ((uint32_t)(now - READ_ONCE(depots_reaped_ms)) <= (uint32_t)CONFIG_SLAB_DECAY_MS ||
-	    pthread_mutex_trylock(&slab_mutex))
+	if ((uint32_t)(now - READ_ONCE(depots_reaped_ms)) <= (uint32_t)CONFIG_SLAB_DECAY_MS)
+		return;
+	if (!slab_lock_nested())
 		return;
 	WRITE_ONCE(depots_reaped_ms, now);
 	list_for_each_entry(s, &slab_caches, list)
@@ -433,15 +435,17 @@ static void depot_drain(struct kmem_cache *s, bool idle);
 /*
  * Drain every depot whose cache has been idle for DEPOT_IDLE_WINDOWS of
  * the activity clock (3), at most once every DEPOT_IDLE_WINDOWS; skipped
- * if slab_mutex is held.  Context: no allocator lock held.
+ * if this thread holds slab_mutex (as reap_depots).  Context: no
+ * allocator lock held.
  */
 static void drain_idle_depots(void)
 {
 	unsigned long w = __atomic_load_n(&depot_windows, __ATOMIC_RELAXED);
 	struct kmem_cache *s;
 
-	if (w - READ_ONCE(depots_idle_scan) < DEPOT_IDLE_WINDOWS ||
-	    pthread_mutex_trylock(&slab_mutex))
+	if (w - READ_ONCE(depots_idle_scan) < DEPOT_IDLE_WINDOWS)
+		return;
+	if (!slab_lock_nested())
 		return;
 	WRITE_ONCE(depots_idle_scan, w);
 	list_for_each_entry(s, &slab_caches, list)
@@ -461,21 +465,33 @@ static void depot_window_end(struct kmem_cache *s)
 }
 
 /*
- * Take the depot lock of @s, counting the trip (3): contended if the lock
- * was held or another thread took it last (its line, and the depot's,
- * then come from another core).
+ * Take the depot lock of @s, counting the trip (3): contended if another
+ * trip held the lock or another thread took it last (its line, and the
+ * depot's, then come from another core).  Whether a trip holds it is
+ * depot_busy, read before locking, rather than a trylock: glibc's
+ * pthread_mutex_trylock dispatches on the mutex's kind through a table in
+ * libc's read-only data, whose first read maps up to 64 KiB of it into a
+ * program that takes no lock of its own (fault-around; alloc/README.md).
+ * A reap holding the lock is not seen: it does not touch the magazines.
  */
 static bool depot_lock(struct kmem_cache *s)
 {
-	bool contended = pthread_mutex_trylock(&s->depot_lock) != 0;
+	bool contended = __atomic_load_n(&s->depot_busy, __ATOMIC_RELAXED);
 
-	if (contended)
-		pthread_mutex_lock(&s->depot_lock);
+	pthread_mutex_lock(&s->depot_lock);
+	__atomic_store_n(&s->depot_busy, true, __ATOMIC_RELAXED);
 	if (s->depot_last != tls_tc) {
 		s->depot_last = tls_tc;
 		contended = true;
 	}
 	return mag_depot_trip(s, contended);
+}
+
+/* Drop the depot lock a trip took (depot_lock, or a __GFP_NOWAIT trylock). */
+static void depot_unlock(struct kmem_cache *s)
+{
+	__atomic_store_n(&s->depot_busy, false, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&s->depot_lock);
 }
 
 /* The magazines' size may have grown since @slot last looked (3). */
@@ -720,6 +736,7 @@ static struct magazine *depot_get_full(struct kmem_cache *s, struct magazine *e,
 	if (gfp & __GFP_NOWAIT) {
 		if (pthread_mutex_trylock(&s->depot_lock))
 			return NULL;
+		__atomic_store_n(&s->depot_busy, true, __ATOMIC_RELAXED);
 		window_end = mag_depot_trip(s, false);
 	} else {
 		window_end = depot_lock(s);
@@ -741,7 +758,7 @@ static struct magazine *depot_get_full(struct kmem_cache *s, struct magazine *e,
 	}
 	/* under the lock, whose line this thread holds: one writer at a time */
 	stat_inc_local(f ? &s->st_depot_hit : &s->st_depot_miss);
-	pthread_mutex_unlock(&s->depot_lock);
+	depot_unlock(s);
 	mag_delete(drop);
 	if (unlikely(window_end) && !(gfp & __GFP_NOWAIT))
 		depot_window_end(s);
@@ -772,7 +789,7 @@ static struct magazine *depot_put_full(struct kmem_cache *s, struct magazine *m,
 	} else {
 		s->depot_spills++;
 	}
-	pthread_mutex_unlock(&s->depot_lock);
+	depot_unlock(s);
 	if (unlikely(window_end))
 		depot_window_end(s);
 	if (e)

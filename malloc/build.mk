@@ -50,7 +50,8 @@ TESTS += $(O)/tests/malloc/progs/malloc_check_static
 
 # A program linked with the archive and the libc functions whose calls at
 # setup it counts wrapped, for tests/malloc/malloc_api.sh: tests/malloc/init_calls.c.
-INIT_CALLS_WRAP := -Wl,--wrap=sysconf -Wl,--wrap=snprintf -Wl,--wrap=vsnprintf -Wl,--wrap=strtoul
+INIT_CALLS_WRAP := -Wl,--wrap=sysconf -Wl,--wrap=snprintf -Wl,--wrap=vsnprintf -Wl,--wrap=strtoul \
+	-Wl,--wrap=pthread_mutex_trylock
 $(O)/tests/malloc/init_calls: $(O)/obj/tests/malloc/init_calls.o $(MALLOC_A)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
