@@ -48,6 +48,7 @@
 #define PARK_FIRST      8                       /* first large frees parked PROT_NONE (page.c 7) */
 #define PARK_BYTES      (4UL << 20)             /* ... as many as fit in 4 MiB together */
 #define PARK_HOLD       64                      /* ... until 64 more large frees */
+#define PARK_SLAB_MAX   (1UL << 20)             /* ... while slabs take at most 1 MiB */
 #define CACHE_LINE  64
 
 /* Cache ids tag page-map entries and index the thread caches; 0 = none. */

@@ -73,14 +73,52 @@ static bool faults(int (*fn)(void *), void *arg)
 static void expect_abort(int (*fn)(void *), size_t n, const char *what);
 
 /*
+ * Parking is for a program's first moments: once its small blocks take
+ * more than PARK_SLAB_MAX of slabs, a large block it frees is not parked
+ * (its pages stay for the next block of its size), nor any freed later.
+ * In a child, forked before this process froze a large block (this test
+ * runs first), so that the test below still finds parking to come.
+ */
+static void test_large_frees_not_parked_once_busy(void **state)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* 1.25 MiB of small blocks, past PARK_SLAB_MAX (1 MiB); then
+		 * PARK_FIRST (8) large frees, which would all be parked before */
+		enum { SMALL = 64, N = (5 << 18) / SMALL, LARGE_FREES = 8 };
+		static void *small[N];
+		bool parked = false;
+
+		for (int i = 0; i < N; i++)
+			if (!(small[i] = slotslab_malloc(SMALL)))
+				_exit(2);
+		for (int k = 0; k < LARGE_FREES; k++) {
+			char *p = slotslab_malloc(300 << 10);
+
+			if (!p)
+				_exit(2);
+			memset(p, 1, 300 << 10);
+			slotslab_free(p);
+			parked |= strcmp(prot_at(p), "---p") == 0;
+		}
+		_exit(parked ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
  * Under the C library's convention the first large blocks freed (of a
  * chunk, and mappings of their own) are parked PROT_NONE: a read through
  * the stale pointer faults, the next block of the size is elsewhere, and
  * a second free of it is a double free (abort).  Only as many as fit in
  * 4 MiB together (PARK_BYTES) are parked: the second 3 MiB block, after
  * two of 300 KiB and one of 3 MiB, is not.  After more large frees
- * (PARK_HOLD, 64) their pages serve again.  Runs first: the process's
- * first large frees.
+ * (PARK_HOLD, 64) their pages serve again.  Runs first (after a test
+ * whose frees are a child's): the process's first large frees.
  */
 static void test_first_large_frees_parked(void **state)
 {
@@ -948,6 +986,7 @@ static void test_heap_errors_abort(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_large_frees_not_parked_once_busy),
 		cmocka_unit_test(test_first_large_frees_parked),
 		cmocka_unit_test(test_malloc_zero_is_unique),
 		cmocka_unit_test(test_malloc_zero_faults),
