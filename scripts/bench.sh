@@ -44,7 +44,7 @@
 #   REPS=N             repetitions of every replay (default 3)
 #   ALLOC_REPS=N       allocbench repetitions (default 3)
 #   CONFIGCOST_REPS=N  configcost repetitions (default 5: 2 could not resolve the 3 % goal)
-#   REALTRACE_REPS=N   realtrace repetitions (default 2; 5 with FULL=1)
+#   REALTRACE_REPS=N   realtrace repetitions (default 3; 5 with FULL=1)
 #   WORKLOAD_REPS=N    workload suite repetitions (default 5, or REPS if larger:
 #                      the small programs' peak RSS varies by 150-250 KB from
 #                      run to run under every allocator, libc's pages that the
@@ -159,7 +159,7 @@ rm -f "$OUT/cachegrind.log"
 allocbench() { REPS="${ALLOC_REPS:-3}" FULL="${FULL:-0}" scripts/allocbench.sh "$B" "$OUT" >/dev/null; }
 configcost() { REPS="${CONFIGCOST_REPS:-5}" J="$J" scripts/configcost.sh "$OUT" >/dev/null; }
 realtrace() {
-	rreps=${REALTRACE_REPS:-2}
+	rreps=${REALTRACE_REPS:-3}
 	[ "${FULL:-0}" = 1 ] && rreps=${REALTRACE_REPS:-5}
 	REPS="$rreps" FULL="${FULL:-0}" scripts/realtrace.sh "$B" "$OUT" >/dev/null
 }

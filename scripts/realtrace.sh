@@ -31,7 +31,10 @@
 # Goals, per trace: slotslab's peak RSS at most 1.05x the best peer's, its
 # speed at least the best peer's.  Speed is events per CPU second of
 # the replay (replay's cpu_seconds): on machines shared with other work,
-# wall-clock rates swing by 2x from run to run, CPU time far less.
+# wall-clock rates swing by 2x from run to run, CPU time far less.  The
+# replay of a trace of one thread runs pinned to one CPU (scripts/pin.inc
+# says why): the replays take 30-150 ms, and unpinned, two runs of the same
+# contender were up to 15 % apart.
 set -eu
 B=${1:-build}
 OUT=${2:-results}
@@ -40,6 +43,7 @@ LIBDIR=/usr/lib/x86_64-linux-gnu
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
+. "$HERE/pin.inc"
 for f in "$B/slotslab" "$B/libslotslab-record.so" "$B/libslotslab-malloc.so"; do
 	[ -e "$f" ] || { echo "realtrace.sh: $f is not built (make O=$B)" >&2; exit 1; }
 done
@@ -160,16 +164,23 @@ done
 # ---- replay ---------------------------------------------------------------------
 contenders="slab $(for p in $peers; do printf '%s ' "${p%%:*}"; done)slotslab-malloc"
 ropts="--json --no-counters --sample 0"
+# PIN for a trace of one thread, nothing for one of several (sort --parallel)
+pin_of() {
+	if "$S" info --json "$1" | $PY -c 'import json, sys; sys.exit(len(json.load(sys.stdin)["threads"]) != 1)'; then
+		echo "$PIN"
+	fi
+}
 rep=0
 while [ $rep -lt "$REPS" ]; do
 	for w in $workloads; do
+		pin=$(pin_of "$T/$w.bin")
 		for c in $(rotate $rep $contenders); do
 			heap=libc
 			[ "$c" = slab ] && heap=slab
-			LD_PRELOAD=$(preload_of "$c") "$S" replay "$T/$w.bin" --heap $heap $ropts \
+			LD_PRELOAD=$(preload_of "$c") $pin "$S" replay "$T/$w.bin" --heap $heap $ropts \
 				>"$work/r.json" 2>"$work/r.err" || {
 				echo "realtrace.sh: replay of $w on $c failed:" >&2; cat "$work/r.err" >&2; exit 1; }
-			emit "\"kind\": \"replay\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"result\": $(cat "$work/r.json")"
+			emit "\"kind\": \"replay\", \"trace\": \"$w\", \"contender\": \"$c\", \"rep\": $rep, \"pinned\": $([ -n "$pin" ] && echo true || echo false), \"result\": $(cat "$work/r.json")"
 		done
 	done
 	rep=$((rep + 1))

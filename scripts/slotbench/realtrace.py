@@ -199,7 +199,8 @@ def markdown(results, touched, meta):
           "`--heap libc` under `LD_PRELOAD`, `slotslab-malloc` `--heap libc` under "
           "`LD_PRELOAD=libslotslab-malloc.so` (the malloc replacement over kmalloc).  Each cell: "
           "RSS growth at the peak, MB / bytes held for live blocks at the peak, MB / million "
-          "events per CPU second.  Medians of %d runs, contenders rotated.\n" % meta["repetitions"]]
+          "events per CPU second.  Medians of %d runs, contenders rotated; %s.\n"
+          % (meta["repetitions"], PINNED_SAYS[meta.get("replays_pinned", "none")])]
     if not touched:
         md.append("The replayer does not write the blocks it allocates, so its RSS leaves out "
                   "memory nobody wrote and does not compare allocators (an allocator that keeps "
@@ -320,6 +321,21 @@ def chart(results, replay_cols, live_cols, out):
         fig.savefig(os.path.join(out, "realtrace." + ext))
 
 
+PINNED_SAYS = {
+    "all": "every replay ran pinned to one CPU (scripts/pin.inc)",
+    "some": "the replays of one-thread traces ran pinned to one CPU, the others not",
+    "none": "the replays ran unpinned (no taskset)",
+}
+
+
+def pinned_replays(runs):
+    """all, some or none: the replays realtrace.sh ran pinned to one CPU."""
+    flags = [bool(r.get("pinned")) for r in runs if r.get("kind") == "replay"]
+    if flags and all(flags):
+        return "all"
+    return "some" if any(flags) else "none"
+
+
 def main():
     if len(sys.argv) != 4:
         sys.stderr.write("usage: python3 -m slotbench.realtrace RUNS.jsonl OUT_DIR BUILD_DIR\n")
@@ -333,6 +349,7 @@ def main():
         "cpus": prov["cpus"], "kernel": prov["kernel"], "build": build, "config": prov["config"],
         "repetitions": max([r.get("rep", 0) for r in runs] + [0]) + 1,
         "replay_touches_blocks": touched,
+        "replays_pinned": pinned_replays(runs),
         "goals": {"rss": RSS_GOAL, "speed": SPEED_GOAL},
     }
     json.dump({"meta": meta, "traces": results, "runs": runs},

@@ -6,13 +6,14 @@
 # CSV carries them.  The RSS goal: replays that write their blocks are
 # judged with the live runs (both must be within 1.05x), replays that do not
 # on the live runs alone (replay's JSON says which; older logs said it
-# beside the JSON, as the first runs below do).
+# beside the JSON, as the first runs below do).  The summary says whether
+# the replays ran pinned to one CPU, as each run's "pinned" says.
 . tests/lib/tap.inc
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 9
+plan 11
 
 # replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
@@ -68,6 +69,16 @@ goals() {
 		sed 's/^/# /' "$tmp/err"
 	grep '^| t | .* | RSS ' "$tmp/g/realtrace.md"
 }
+grep -q 'contenders rotated; the replays ran unpinned (no taskset)\.$' "$tmp/realtrace.md"
+ok $? "runs that do not say they were pinned: the summary says unpinned"
+sed 's/"rep": \([0-9]\), /"rep": \1, "pinned": true, /' "$tmp/runs.jsonl" >"$tmp/pinned.jsonl"
+mkdir "$tmp/p"
+PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/pinned.jsonl" "$tmp/p" "$O" >/dev/null 2>"$tmp/err" ||
+	sed 's/^/# /' "$tmp/err"
+grep -q 'contenders rotated; every replay ran pinned to one CPU (scripts/pin.inc)\.$' "$tmp/p/realtrace.md" &&
+	$PY -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["meta"]["replays_pinned"] != "all")' "$tmp/p/realtrace.json"
+ok $? "replays run pinned: the summary and realtrace.json's meta say so"
+
 row=$(goals true 1024 1200)
 echo "$row" | grep -q '| 1.00 (glibc) | 1.20 (glibc) | .* | RSS \*\*missed\*\*, speed met |'
 r=$?; [ $r -eq 0 ] || echo "# $row"
