@@ -103,6 +103,8 @@ static void test_large_frees_not_parked_once_busy(void **state)
 			slotslab_free(p);
 			parked |= strcmp(prot_at(p), "---p") == 0;
 		}
+		for (int i = 0; i < N; i++)
+			slotslab_free(small[i]);
 		_exit(parked ? 1 : 0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
