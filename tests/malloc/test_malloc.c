@@ -76,7 +76,7 @@ static void expect_abort(int (*fn)(void *), size_t n, const char *what);
  * Parking is for a program's first moments: once its small blocks take
  * more than PARK_SLAB_MAX of slabs, a large block it frees is not parked
  * (its pages stay for the next block of its size), nor any freed later.
- * In a child, forked before this process froze a large block (this test
+ * In a child, forked before this process freed any large block (this test
  * runs first), so that the test below still finds parking to come.
  */
 static void test_large_frees_not_parked_once_busy(void **state)
