@@ -469,7 +469,6 @@ struct kmem_cache {
 	unsigned int lazy_ops;         /* operations without magazines, this burst */
 	uint32_t lazy_ms;              /* when the burst began (now_ms) */
 	const struct tcache *depot_last;  /* the thread cache of the last trip */
-	bool depot_busy;               /* a trip holds depot_lock (read unlocked, magazine.c) */
 	unsigned long depot_seen;      /* depot_windows at the last trip (magazine.c 3) */
 
 	/* statistics not kept per thread (atomic adds, slow paths only) */

@@ -466,32 +466,25 @@ static void depot_window_end(struct kmem_cache *s)
 
 /*
  * Take the depot lock of @s, counting the trip (3): contended if another
- * trip held the lock or another thread took it last (its line, and the
- * depot's, then come from another core).  Whether a trip holds it is
- * depot_busy, read before locking, rather than a trylock: glibc's
- * pthread_mutex_trylock dispatches on the mutex's kind through a table in
- * libc's read-only data, whose first read maps up to 64 KiB of it into a
- * program that takes no lock of its own (fault-around; alloc/README.md).
- * A reap holding the lock is not seen: it does not touch the magazines.
+ * thread took it last (its line, and the depot's, then come from another
+ * core).  That also covers a lock another trip holds now: it names its
+ * thread in depot_last before this one gets the lock.  No trylock first:
+ * glibc's pthread_mutex_trylock dispatches on the mutex's kind through a
+ * table in libc's read-only data, whose first read maps up to 64 KiB of
+ * it into a program that takes no lock of its own (fault-around;
+ * alloc/README.md).  A reap holding the lock is not counted: it does not
+ * touch the magazines.
  */
 static bool depot_lock(struct kmem_cache *s)
 {
-	bool contended = __atomic_load_n(&s->depot_busy, __ATOMIC_RELAXED);
+	bool contended = false;
 
 	pthread_mutex_lock(&s->depot_lock);
-	__atomic_store_n(&s->depot_busy, true, __ATOMIC_RELAXED);
 	if (s->depot_last != tls_tc) {
 		s->depot_last = tls_tc;
 		contended = true;
 	}
 	return mag_depot_trip(s, contended);
-}
-
-/* Drop the depot lock a trip took (depot_lock, or a __GFP_NOWAIT trylock). */
-static void depot_unlock(struct kmem_cache *s)
-{
-	__atomic_store_n(&s->depot_busy, false, __ATOMIC_RELAXED);
-	pthread_mutex_unlock(&s->depot_lock);
 }
 
 /* The magazines' size may have grown since @slot last looked (3). */
@@ -736,7 +729,7 @@ static struct magazine *depot_get_full(struct kmem_cache *s, struct magazine *e,
 	if (gfp & __GFP_NOWAIT) {
 		if (pthread_mutex_trylock(&s->depot_lock))
 			return NULL;
-		__atomic_store_n(&s->depot_busy, true, __ATOMIC_RELAXED);
+		s->depot_last = tls_tc;	/* for the next trip's verdict */
 		window_end = mag_depot_trip(s, false);
 	} else {
 		window_end = depot_lock(s);
@@ -758,7 +751,7 @@ static struct magazine *depot_get_full(struct kmem_cache *s, struct magazine *e,
 	}
 	/* under the lock, whose line this thread holds: one writer at a time */
 	stat_inc_local(f ? &s->st_depot_hit : &s->st_depot_miss);
-	depot_unlock(s);
+	pthread_mutex_unlock(&s->depot_lock);
 	mag_delete(drop);
 	if (unlikely(window_end) && !(gfp & __GFP_NOWAIT))
 		depot_window_end(s);
@@ -789,7 +782,7 @@ static struct magazine *depot_put_full(struct kmem_cache *s, struct magazine *m,
 	} else {
 		s->depot_spills++;
 	}
-	depot_unlock(s);
+	pthread_mutex_unlock(&s->depot_lock);
 	if (unlikely(window_end))
 		depot_window_end(s);
 	if (e)
