@@ -441,14 +441,6 @@ static void test_large_guard(void **state)
 }
 
 /*
- * A large block resized where it is (krealloc_in_place, and krealloc's same
- * fast path): small appends stay at the same address with ksize() the new
- * size and the guard moved after it; a block whose pages cannot hold the
- * size, an object of a size class, a pointer into a block or one that is
- * not slotslab's are declined with nothing changed; a broken guard is
- * declined too, and krealloc's general path reports it.
- */
-/*
  * A large block in the last quarter of its chunk that grows past the
  * chunk's end cannot grow in place: krealloc moves it, its contents kept.
  * (page_large_resize used to count the dirty pages past the chunk's end
@@ -481,6 +473,14 @@ static void test_large_grow_at_chunk_end(void **state)
 		kfree(p[i]);
 }
 
+/*
+ * A large block resized where it is (krealloc_in_place, and krealloc's same
+ * fast path): small appends stay at the same address with ksize() the new
+ * size and the guard moved after it; a block whose pages cannot hold the
+ * size, an object of a size class, a pointer into a block or one that is
+ * not slotslab's are declined with nothing changed; a broken guard is
+ * declined too, and krealloc's general path reports it.
+ */
 static void test_large_resize_in_place(void **state)
 {
 	char stack_buf[32], *p, *q;
