@@ -324,7 +324,7 @@ def chart(results, replay_cols, live_cols, out):
 PINNED_SAYS = {
     "all": "every replay ran pinned to one CPU (scripts/pin.inc)",
     "some": "the replays of one-thread traces ran pinned to one CPU, the others not",
-    "none": "the replays ran unpinned (no taskset)",
+    "none": "the replays ran unpinned",
 }
 
 

@@ -13,7 +13,7 @@ PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 11
+plan 12
 
 # replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
@@ -50,6 +50,22 @@ tr -d '\r' <"$tmp/realtrace.csv" >"$tmp/csv"	# the csv module ends rows with CR 
 grep -q '^t,replay,slab,.*,400$' "$tmp/csv" && grep -q '^t,replay,slotslab-malloc,.*,$' "$tmp/csv"
 ok $? "the CSV carries page_faults, empty where unmeasured"
 
+grep -q 'contenders rotated; the replays ran unpinned\.$' "$tmp/realtrace.md"
+ok $? "runs that do not say they were pinned: the summary says unpinned"
+sed 's/"rep": \([0-9]\), /"rep": \1, "pinned": true, /' "$tmp/runs.jsonl" >"$tmp/pinned.jsonl"
+mkdir "$tmp/p"
+PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/pinned.jsonl" "$tmp/p" "$O" >/dev/null 2>"$tmp/err" ||
+	sed 's/^/# /' "$tmp/err"
+grep -q 'contenders rotated; every replay ran pinned to one CPU (scripts/pin.inc)\.$' "$tmp/p/realtrace.md" &&
+	$PY -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["meta"]["replays_pinned"] != "all")' "$tmp/p/realtrace.json"
+ok $? "replays run pinned: the summary and realtrace.json's meta say so"
+sed '/"contender": "slab"/s/"rep": \([0-9]\), /"rep": \1, "pinned": true, /' "$tmp/runs.jsonl" >"$tmp/some.jsonl"
+mkdir "$tmp/s"
+PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/some.jsonl" "$tmp/s" "$O" >/dev/null 2>"$tmp/err" ||
+	sed 's/^/# /' "$tmp/err"
+grep -q 'contenders rotated; the replays of one-thread traces ran pinned to one CPU, the others not\.$' "$tmp/s/realtrace.md"
+ok $? "some replays pinned, some not: the summary says so"
+
 # live CONTENDER MAXRSS_KB: one live run of trace "t"
 live() {
 	printf '{"kind": "live", "trace": "t", "contender": "%s", "rep": 0, "maxrss_kb": %s, "seconds": 0.1, "cpu_seconds": 0.1}\n' "$1" "$2"
@@ -69,16 +85,6 @@ goals() {
 		sed 's/^/# /' "$tmp/err"
 	grep '^| t | .* | RSS ' "$tmp/g/realtrace.md"
 }
-grep -q 'contenders rotated; the replays ran unpinned (no taskset)\.$' "$tmp/realtrace.md"
-ok $? "runs that do not say they were pinned: the summary says unpinned"
-sed 's/"rep": \([0-9]\), /"rep": \1, "pinned": true, /' "$tmp/runs.jsonl" >"$tmp/pinned.jsonl"
-mkdir "$tmp/p"
-PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/pinned.jsonl" "$tmp/p" "$O" >/dev/null 2>"$tmp/err" ||
-	sed 's/^/# /' "$tmp/err"
-grep -q 'contenders rotated; every replay ran pinned to one CPU (scripts/pin.inc)\.$' "$tmp/p/realtrace.md" &&
-	$PY -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["meta"]["replays_pinned"] != "all")' "$tmp/p/realtrace.json"
-ok $? "replays run pinned: the summary and realtrace.json's meta say so"
-
 row=$(goals true 1024 1200)
 echo "$row" | grep -q '| 1.00 (glibc) | 1.20 (glibc) | .* | RSS \*\*missed\*\*, speed met |'
 r=$?; [ $r -eq 0 ] || echo "# $row"
