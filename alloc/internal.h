@@ -484,6 +484,7 @@ struct kmem_cache {
 	unsigned int nr_names;
 	bool names_owned;              /* names were copied (user caches) */
 	struct list_head list;         /* slab_caches */
+	bool registered;               /* on slab_caches (a destroy takes it off) */
 	bool dead;                     /* destroyed with live objects */
 };
 
@@ -494,12 +495,33 @@ extern pthread_mutex_t slab_mutex;
 extern pthread_mutex_t thread_lock;
 extern struct list_head slab_caches;
 extern struct list_head thread_caches;
-extern struct kmem_cache *cache_table[MAX_CACHES];
+/*
+ * Every cache, at the index of its id (slab_common.c 4); an id no cache
+ * has is a zeroed struct.  An array of the structs themselves, not of
+ * pointers: kfree goes from the page map's entry to its cache's fields
+ * with a multiply-add instead of a load, one step less on the chain of
+ * dependent loads that a free waits for.
+ */
+extern struct kmem_cache cache_table[MAX_CACHES];
+
+/*
+ * The cache whose id is @id: cache_table[id].  The empty asm hides where
+ * the pointer came from, so that GCC keeps it in a register rather than
+ * computing it again after the free's stores (it did, and the registers
+ * that took gave kfree_or a stack frame).
+ */
+static __always_inline struct kmem_cache *cache_of(unsigned int id)
+{
+	struct kmem_cache *s = &cache_table[id];
+
+	__asm__("" : "+r"(s));
+	return s;
+}
 
 void slab_init(void);
 bool slab_lock_nested(void);
 void slab_unlock_nested(bool locked);
-int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
+struct kmem_cache *slab_boot_cache(const char *name, size_t size,
 		    size_t align, unsigned long flags);
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			       unsigned long flags, void (*ctor)(void *), bool copy_name);

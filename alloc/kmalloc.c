@@ -777,7 +777,7 @@ __cold void slab_invalid_free(const char *who, const void *p, uint64_t e)
 	else
 		why = "is inside a large kmalloc block, not its start";
 	snprintf(what, sizeof(what), "%s(): invalid pointer %p: %s", who, p, why);
-	debug_bad_free(pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL, p, what,
+	debug_bad_free(pm_id(e) ? cache_of(pm_id(e)) : NULL, p, what,
 		       "free ignored");
 }
 
@@ -802,7 +802,7 @@ void kmalloc_resized(const void *p, size_t size)
 	if (likely(!READ_ONCE(kmalloc_debugged)))	/* no class keeps a requested size */
 		return;
 	e = pagemap_lookup(p);
-	s = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;
+	s = pm_id(e) ? cache_of(pm_id(e)) : NULL;
 	if (s && debug_on(s) && obj_offset_ok(s, p, e))
 		debug_set_orig_size(s, (void *)p, size);
 }
@@ -824,7 +824,7 @@ static __always_inline void kfree_inline(const void *p, void (*not_ours)(void *)
 	unsigned int id = pm_id(e);
 
 	if (likely(id)) {
-		struct kmem_cache *s = READ_ONCE(cache_table[id]);
+		struct kmem_cache *s = cache_of(id);
 
 		if (likely(obj_offset_ok(s, p, e))) {
 			slab_free(s, (void *)p, ip);
@@ -862,7 +862,7 @@ static __always_inline size_t capacity_at(const void *p, uint64_t e, struct slab
 {
 	*large = NULL;
 	if (pm_id(e)) {
-		const struct kmem_cache *s = READ_ONCE(cache_table[pm_id(e)]);
+		const struct kmem_cache *s = cache_of(pm_id(e));
 
 		/* a pointer into an object is none (realloc reports it, as free) */
 		return obj_offset_ok(s, p, e) ? s->object_size : 0;

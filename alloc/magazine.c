@@ -149,7 +149,7 @@ static __thread bool tls_tc_exited __attribute__((tls_model("initial-exec")));
 LIST_HEAD_DECL(thread_caches);
 pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t tc_key;
-static struct kmem_cache magazine_cache;
+static struct kmem_cache *magazine_cache;
 
 /* Empty magazines a depot keeps: its full ones' limit and a few. */
 static unsigned int depot_max_empty(const struct kmem_cache *s)
@@ -159,7 +159,11 @@ static unsigned int depot_max_empty(const struct kmem_cache *s)
 
 static struct magazine *mag_new(void)
 {
-	struct magazine *m = slab_alloc(&magazine_cache, GFP_KERNEL, _RET_IP_);
+	struct magazine *m;
+
+	if (unlikely(!magazine_cache))	/* its boot failed: no magazines */
+		return NULL;
+	m = slab_alloc(magazine_cache, GFP_KERNEL, _RET_IP_);
 
 	if (m) {
 		m->next = NULL;
@@ -171,7 +175,7 @@ static struct magazine *mag_new(void)
 static void mag_delete(struct magazine *m)
 {
 	if (m)
-		slab_free(&magazine_cache, m, _RET_IP_);
+		slab_free(magazine_cache, m, _RET_IP_);
 }
 
 /* ---- sizes ---------------------------------------------------------------- */
@@ -575,9 +579,9 @@ static void tc_destructor(void *arg)
 	for (unsigned int w = 0; w < ARRAY_SIZE(tc->used); w++) {
 		for (uint64_t m = tc->used[w]; m; m &= m - 1) {
 			unsigned int id = w * 64 + (unsigned int)__builtin_ctzll(m);
-			struct kmem_cache *s = cache_table[id];
+			struct kmem_cache *s = cache_of(id);
 
-			if (s)
+			if (s->registered)
 				slot_flush(s, &tc->slot[id]);
 			else	/* its cache was destroyed, the slot flushed then */
 				memset(&tc->slot[id], 0, sizeof(tc->slot[id]));
@@ -1088,8 +1092,9 @@ void mag_fork_child(void)
 /** mag_cache_init - set up the magazine cache and the thread-exit hook */
 void mag_cache_init(void)
 {
-	slab_boot_cache(&magazine_cache, "kmem_magazine",
-			sizeof(struct magazine) + MAX(SLAB_MAG_ROUNDS, 1) * sizeof(void *),
-			CACHE_LINE, SLAB_NO_CPU_CACHE | SLAB_NO_FAILSLAB);
+	magazine_cache = slab_boot_cache("kmem_magazine",
+					 sizeof(struct magazine) +
+					 MAX(SLAB_MAG_ROUNDS, 1) * sizeof(void *),
+					 CACHE_LINE, SLAB_NO_CPU_CACHE | SLAB_NO_FAILSLAB);
 	pthread_key_create(&tc_key, tc_destructor);
 }

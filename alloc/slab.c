@@ -465,7 +465,7 @@ void slab_bad_free(struct kmem_cache *s, const void *obj, uint64_t e, const char
 		debug_bad_free(s, obj, what, "free ignored");
 		return;
 	}
-	owner = pm_id(e) ? READ_ONCE(cache_table[pm_id(e)]) : NULL;
+	owner = pm_id(e) ? cache_of(pm_id(e)) : NULL;
 	if (!owner) {
 		snprintf(what, sizeof(what), "Invalid free: %s: %p is a large kmalloc block",
 			 who, obj);

@@ -35,6 +35,12 @@
  * 4. Ids: a cache's id (1 .. MAX_CACHES - 1) tags its pages in the page
  *    map and indexes the thread caches; ids are reused after destroy.  A
  *    cache destroyed with live objects keeps its id and stays listed.
+ *    The id is also where the cache lives: cache_table[id], a static
+ *    array, so that kfree finds the cache of a page-map entry by address
+ *    arithmetic, not by a load that waits on the entry's (internal.h,
+ *    cache_of).  An id is taken before its cache is set up and given back
+ *    only once nothing touches the cache any more (cache_destroy), so a
+ *    new cache never shares a struct with one still being torn down.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -55,15 +61,12 @@
  */
 pthread_mutex_t slab_mutex = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 LIST_HEAD_DECL(slab_caches);
-struct kmem_cache *cache_table[MAX_CACHES] __big_bss;
+struct kmem_cache cache_table[MAX_CACHES] __big_bss;
 
 static pthread_once_t slab_once = PTHREAD_ONCE_INIT;
 static uint64_t id_map[MAX_CACHES / 64];
 static bool slab_nomerge = !IS_ENABLED(CONFIG_SLAB_MERGE_DEFAULT);
 static unsigned int min_objects_default;
-
-/* The cache of struct kmem_cache itself: bootstrapped statically. */
-static struct kmem_cache kmem_cache_boot;
 
 /* ---- geometry ----------------------------------------------------------- */
 
@@ -328,14 +331,41 @@ static void id_free(unsigned int id)
 	id_map[id / 64] &= ~(1ULL << (id % 64));
 }
 
-/* Register @s under a new id with @name (not copied when @copy is false). */
+/*
+ * A new cache's struct: cache_table[id] under a new id, zeroed; NULL with
+ * errno ENOSPC when every id is taken.
+ */
+static struct kmem_cache *cache_alloc(void)
+{
+	unsigned int id = id_alloc();
+	struct kmem_cache *s;
+
+	if (!id) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	s = cache_of(id);
+	memset(s, 0, sizeof(*s));
+	s->id = id;
+	return s;
+}
+
+/*
+ * Give back the id of @id's cache, which nothing touches any more: its
+ * struct may then be a new cache's.  slab_mutex held.
+ */
+static void cache_release(unsigned int id)
+{
+	memset(cache_of(id), 0, sizeof(struct kmem_cache));
+	id_free(id);
+}
+
+/*
+ * Register @s, from cache_alloc() and set up, with @name (not copied when
+ * @copy is false).  On failure the caller gives its id back (cache_release).
+ */
 static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 {
-	s->id = id_alloc();
-	if (!s->id) {
-		errno = ENOSPC;
-		return -1;
-	}
 	s->tc_off = (unsigned int)(offsetof(struct tcache, slot) +
 				   s->id * sizeof(struct tc_slot));
 	s->names = &s->name0;
@@ -347,22 +377,21 @@ static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 
 		s->name0 = kmalloc(len, GFP_KERNEL);
 		if (!s->name0) {
-			id_free(s->id);
 			errno = ENOMEM;
 			return -1;
 		}
 		memcpy(s->name0, name, len);
 	}
-	WRITE_ONCE(cache_table[s->id], s);
+	WRITE_ONCE(s->registered, true);
 	list_add_tail(&s->list, &slab_caches);
 	return 0;
 }
 
+/* Take @s off the list of caches; its id stays taken (cache_release). */
 static void cache_unregister(struct kmem_cache *s)
 {
 	list_del(&s->list);
-	WRITE_ONCE(cache_table[s->id], NULL);
-	id_free(s->id);
+	WRITE_ONCE(s->registered, false);
 	if (s->names_owned) {
 		for (unsigned int i = 0; i < s->nr_names; i++)
 			kfree(s->names[i]);
@@ -499,11 +528,6 @@ static void slab_init_once(void)
 	page_prefault_setup();
 	min_objects_default = 4 * (fls_uint(cpus) + 1);
 
-	pthread_mutex_lock(&slab_mutex);
-	cache_setup(&kmem_cache_boot, sizeof(struct kmem_cache), _Alignof(struct kmem_cache),
-		    SLAB_NO_MERGE | SLAB_NO_CPU_CACHE | SLAB_NO_FAILSLAB, NULL);
-	cache_register(&kmem_cache_boot, "kmem_cache", false);
-	pthread_mutex_unlock(&slab_mutex);
 	mag_cache_init();
 	kmalloc_init();
 	pthread_atfork(slab_fork_prepare, slab_fork_release, slab_fork_child);
@@ -515,22 +539,29 @@ void slab_init(void)
 }
 
 /**
- * slab_boot_cache - set up a statically allocated cache (for the
- * allocator's own metadata) under a static @name.  Return: 0 or -1.
+ * slab_boot_cache - a cache for the allocator's own metadata, under a
+ * static @name, never merged nor destroyed.  Return: it, or NULL.
  */
-int slab_boot_cache(struct kmem_cache *s, const char *name, size_t size,
-		    size_t align, unsigned long flags)
+struct kmem_cache *slab_boot_cache(const char *name, size_t size, size_t align,
+				   unsigned long flags)
 {
-	int ret;
+	struct kmem_cache *s;
 
 	if (IS_ENABLED(CONFIG_SLAB_DEBUG))
 		flags |= debug_flags_for(name);
-	cache_setup(s, size, align, flags | SLAB_NO_MERGE, NULL);
-	setup_random_seq(s);
 	pthread_mutex_lock(&slab_mutex);
-	ret = cache_register(s, name, false);
+	s = cache_alloc();
+	if (s) {
+		cache_setup(s, size, align, flags | SLAB_NO_MERGE, NULL);
+		setup_random_seq(s);
+		if (cache_register(s, name, false) != 0) {
+			free_random_seq(s);
+			cache_release(s->id);
+			s = NULL;
+		}
+	}
 	pthread_mutex_unlock(&slab_mutex);
-	return ret;
+	return s;
 }
 
 static bool can_merge(unsigned long flags, void (*ctor)(void *))
@@ -606,23 +637,23 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			return s;
 		}
 	}
-	err = ENOMEM;
-	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL, _RET_IP_);
-	if (!s)
+	s = cache_alloc();
+	if (!s) {
+		err = ENOSPC;
 		goto fail_unlock;
-	memset(s, 0, sizeof(*s));
+	}
 	cache_setup(s, size, align, flags, ctor);
 	if (s->objects == 0) {
 		/* debug padding pushed the object past the largest slab */
 		err = EINVAL;
-		slab_free(&kmem_cache_boot, s, _RET_IP_);
+		cache_release(s->id);
 		goto fail_unlock;
 	}
 	setup_random_seq(s);
 	if (cache_register(s, name, copy_name) != 0) {
 		free_random_seq(s);
 		err = errno;
-		slab_free(&kmem_cache_boot, s, _RET_IP_);
+		cache_release(s->id);
 		goto fail_unlock;
 	}
 	slab_unlock_nested(locked);
@@ -689,7 +720,9 @@ static void cache_destroy(struct kmem_cache *s, const char *name)
 	pthread_mutex_destroy(&s->depot_lock);
 	free_random_seq(s);
 	quarantine_release(s);
-	slab_free(&kmem_cache_boot, s, _RET_IP_);
+	pthread_mutex_lock(&slab_mutex);
+	cache_release(s->id);
+	pthread_mutex_unlock(&slab_mutex);
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)
