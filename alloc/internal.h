@@ -136,6 +136,8 @@ int page_large_resize(struct slab *slab, size_t new_size);
 void page_large_zero(struct slab *d, size_t bytes);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
+void *page_meta_reserve(size_t bytes);
+void page_meta_account(size_t bytes);
 void page_prefault(void *p, size_t bytes);
 void page_prefault_setup(void);
 extern size_t prefault_max;
@@ -168,18 +170,44 @@ struct pm_leaf {
 };
 extern struct pm_leaf *pagemap_root[1UL << PM_ROOT_BITS];
 
+/*
+ * The window (pagemap.c): PM_WINDOW_PAGES entries for the pages from
+ * pm_window_base on, the leaves of that range laid end to end, so that a
+ * lookup there is one load.  pm_window_base is 1 << 63 while there is no
+ * window, which puts every user address outside it.
+ */
+#define PM_WINDOW_BITS  36	/* 64 GiB of address space; 128 MiB of entries */
+#define PM_WINDOW_PAGES (1UL << (PM_WINDOW_BITS - PAGE_SHIFT))
+extern uintptr_t pm_window_base;
+extern uint64_t *pm_window;
+
+uint64_t pagemap_lookup_far(const void *p);
+
+/*
+ * The entry of @p's page: one load inside the window, where slotslab's
+ * chunks are (pagemap_lookup_near: false outside it); anything else (a
+ * block mapped far away, a foreign pointer) walks the radix tree out of
+ * line.  Never touches memory that is not the page map's: a foreign
+ * pointer is recognised safely.
+ */
+static __always_inline bool pagemap_lookup_near(const void *p, uint64_t *e)
+{
+	uintptr_t i = ((uintptr_t)p - __atomic_load_n(&pm_window_base, __ATOMIC_ACQUIRE)) >>
+		      PAGE_SHIFT;
+
+	if (unlikely(i >= PM_WINDOW_PAGES))
+		return false;
+	*e = READ_ONCE(pm_window[i]);
+	return true;
+}
+
 static __always_inline uint64_t pagemap_lookup(const void *p)
 {
-	uintptr_t a = (uintptr_t)p;
-	uintptr_t i = a >> (PAGE_SHIFT + PM_LEAF_BITS);
-	struct pm_leaf *leaf;
+	uint64_t e;
 
-	if (unlikely(i >= (1UL << PM_ROOT_BITS)))
-		return 0;	/* beyond the 47-bit user address space */
-	leaf = __atomic_load_n(&pagemap_root[i], __ATOMIC_ACQUIRE);
-	if (unlikely(!leaf))
-		return 0;
-	return READ_ONCE(leaf->e[(a >> PAGE_SHIFT) & ((1UL << PM_LEAF_BITS) - 1)]);
+	if (likely(pagemap_lookup_near(p, &e)))
+		return e;
+	return pagemap_lookup_far(p);
 }
 
 static inline unsigned int pm_id(uint64_t e)

@@ -814,13 +814,13 @@ __cold void kmalloc_invalid(const char *who, const void *p)
 }
 
 /*
- * kfree, with @not_ours (when not NULL) taking a pointer the page map
- * knows nothing of: NULL, a low address, a block of another allocator.
+ * kfree of @p, whose page-map entry is @e, with @not_ours (when not NULL)
+ * taking a pointer the page map knows nothing of: NULL, a low address, a
+ * block of another allocator.
  */
-static __always_inline void kfree_inline(const void *p, void (*not_ours)(void *),
-					 unsigned long ip)
+static __always_inline void kfree_at(const void *p, uint64_t e, void (*not_ours)(void *),
+				     unsigned long ip)
 {
-	uint64_t e = pagemap_lookup(p);
 	unsigned int id = pm_id(e);
 
 	if (likely(id)) {
@@ -836,6 +836,24 @@ static __always_inline void kfree_inline(const void *p, void (*not_ours)(void *)
 		return;
 	}
 	kfree_slow(p, e);
+}
+
+/* kfree_inline() of a pointer outside the page map's window: out of line */
+static __noinline void kfree_far(const void *p, void (*not_ours)(void *), unsigned long ip)
+{
+	kfree_at(p, pagemap_lookup_far(p), not_ours, ip);
+}
+
+static __always_inline void kfree_inline(const void *p, void (*not_ours)(void *),
+					 unsigned long ip)
+{
+	uint64_t e;
+
+	if (unlikely(!pagemap_lookup_near(p, &e))) {
+		kfree_far(p, not_ours, ip);	/* a jump: the fast path keeps no frame */
+		return;
+	}
+	kfree_at(p, e, not_ours, ip);
 }
 
 void kfree(const void *p)

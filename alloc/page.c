@@ -489,6 +489,22 @@ void *page_meta_map(size_t bytes)
 	return p;
 }
 
+/**
+ * page_meta_reserve - address space of @bytes for metadata that is used
+ * bit by bit (the page map's window): zero pages until written, and not
+ * counted in meta_bytes until page_meta_account() says a part is in use
+ */
+void *page_meta_reserve(size_t bytes)
+{
+	return os_map(bytes);
+}
+
+/* @bytes of a reservation from page_meta_reserve() now count as metadata. */
+void page_meta_account(size_t bytes)
+{
+	__atomic_fetch_add(&page_stats.meta_bytes, bytes, __ATOMIC_RELAXED);
+}
+
 void page_meta_unmap(void *p, size_t bytes)
 {
 	os_unmap(p, bytes);

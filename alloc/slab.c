@@ -500,15 +500,32 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 	return slab_alloc(s, flags, _RET_IP_);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+/* kmem_cache_free of @obj, whose page-map entry is @e */
+static __always_inline void cache_free_at(struct kmem_cache *s, void *obj, uint64_t e,
+					  unsigned long ip)
 {
-	uint64_t e = pagemap_lookup(obj);
-
 	if (unlikely(pm_id(e) != s->id || !obj_offset_ok(s, obj, e))) {
 		slab_bad_free(s, obj, e, "kmem_cache_free");
 		return;
 	}
-	slab_free(s, obj, _RET_IP_);
+	slab_free(s, obj, ip);
+}
+
+/* kmem_cache_free of an object outside the page map's window: out of line */
+static __noinline void cache_free_far(struct kmem_cache *s, void *obj, unsigned long ip)
+{
+	cache_free_at(s, obj, pagemap_lookup_far(obj), ip);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	uint64_t e;
+
+	if (unlikely(!pagemap_lookup_near(obj, &e))) {
+		cache_free_far(s, obj, _RET_IP_);	/* a jump: no frame here */
+		return;
+	}
+	cache_free_at(s, obj, e, _RET_IP_);
 }
 
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t n, void **p)

@@ -85,6 +85,46 @@ static void test_foreign_addresses(void **state)
 	munmap(map, 4096);
 }
 
+/*
+ * The page map's window (pagemap.c): a slab's entry is read there with one
+ * load, and the radix tree holds the same leaf; an address outside the
+ * window is mapped by the tree alone, and reads the same either way.
+ */
+static void test_pagemap_window(void **state)
+{
+	const uintptr_t span = 1UL << PM_WINDOW_BITS, top = 1UL << 47;
+	struct slab *s = page_slab_alloc(0, 9, 0);
+	uint64_t want, e = 0;
+	uintptr_t base, far;
+
+	(void)state;
+	assert_non_null(s);
+	base = __atomic_load_n(&pm_window_base, __ATOMIC_ACQUIRE);
+	assert_true(base <= top - span);	/* reserved, inside the user space */
+	assert_true(pagemap_lookup_near(s->base, &e));
+	assert_int_equal(pm_id(e), 9);
+	assert_int_equal(pagemap_lookup_far(s->base), e);
+
+	/* a page beyond the window's end, or else below its base */
+	far = base + 2 * span <= top ? base + span + 3 * PAGE_SIZE : base - 5 * PAGE_SIZE;
+	assert_false(pagemap_lookup_near((void *)far, &e));
+	assert_int_equal(pagemap_lookup((void *)far), 0);
+	want = pm_entry(s, 11, 3);
+	assert_int_equal(pagemap_set((void *)far, 2, want), 0);
+	assert_int_equal(pagemap_lookup((void *)far), want);
+	assert_int_equal(pagemap_lookup((void *)(far + PAGE_SIZE + 17)), want);
+	assert_int_equal(pagemap_lookup((void *)(far + 2 * PAGE_SIZE)), 0);
+	pagemap_clear((void *)far, 2);
+	assert_int_equal(pagemap_lookup((void *)far), 0);
+
+	/* the window's first and last pages, and its neighbours outside */
+	assert_false(pagemap_lookup_near((void *)(base - 1), &e));
+	assert_true(pagemap_lookup_near((void *)base, &e));
+	assert_true(pagemap_lookup_near((void *)(base + span - 1), &e));
+	assert_false(pagemap_lookup_near((void *)(base + span), &e));
+	page_slab_free(s);
+}
+
 static void test_large_first_page_only(void **state)
 {
 	size_t dirty;
@@ -824,6 +864,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_natural_alignment_every_order),
 		cmocka_unit_test(test_foreign_addresses),
+		cmocka_unit_test(test_pagemap_window),
 		cmocka_unit_test(test_large_first_page_only),
 		cmocka_unit_test(test_large_grows_in_place),
 		cmocka_unit_test(test_chunks_return_to_os),
