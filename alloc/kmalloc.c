@@ -879,7 +879,7 @@ void kfree_or(const void *p, void (*not_ours)(void *))
 static __always_inline size_t capacity_at(const void *p, uint64_t e, struct slab **large)
 {
 	*large = NULL;
-	if (pm_id(e)) {
+	if (likely(pm_id(e))) {
 		const struct kmem_cache *s = cache_of(pm_id(e));
 
 		/* a pointer into an object is none (realloc reports it, as free) */
@@ -911,19 +911,47 @@ size_t kmalloc_capacity(const void *p)
 	return capacity_of(p);
 }
 
-/*
- * ksize - kmalloc_capacity(@p), inlined: malloc_usable_size() is this, and
- * programs (and slotslab replay, to count the bytes held) may call it
- * after every allocation and before every free.
- */
-size_t ksize(const void *p)
+/* ksize() of a block whose red zone goes: out of line, so ksize keeps no frame */
+static __noinline size_t ksize_resized(const void *p, size_t n)
 {
-	size_t n = capacity_of(p);
+	kmalloc_resized(p, n);
+	return n;
+}
+
+/* ksize() of @p, whose page-map entry is @e */
+static __always_inline size_t ksize_at(const void *p, uint64_t e)
+{
+	struct slab *d;
+	size_t n = capacity_at(p, e, &d);
 
 	/* The caller may use it all: a red-zoned block gives up its kmalloc red zone. */
 	if (unlikely(READ_ONCE(kmalloc_debugged)) && n && n <= KMALLOC_MAX_CACHE_SIZE)
-		kmalloc_resized(p, n);
+		return ksize_resized(p, n);
 	return n;
+}
+
+/* ksize() of a pointer outside the page map's window (NULL among them) */
+static __noinline size_t ksize_far(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	return ksize_at(p, pagemap_lookup_far(p));
+}
+
+/*
+ * ksize - kmalloc_capacity(@p), inlined: malloc_usable_size() is this, and
+ * programs (and slotslab replay, to count the bytes held) may call it
+ * after every allocation and before every free.  A pointer inside the
+ * window is never NULL or ZERO_SIZE_PTR but where the window starts at 0,
+ * and there its entry is 0: no block.
+ */
+size_t ksize(const void *p)
+{
+	uint64_t e;
+
+	if (unlikely(!pagemap_lookup_near(p, &e)))
+		return ksize_far(p);	/* a jump */
+	return ksize_at(p, e);
 }
 
 /**

@@ -33,7 +33,12 @@ static void test_no_window(void **state)
 	assert_int_equal(__atomic_load_n(&pm_window_base, __ATOMIC_ACQUIRE), 1UL << 63);
 	assert_false(pagemap_lookup_near(p, &e));
 	assert_int_not_equal(pm_id(pagemap_lookup(p)), 0);
+	assert_int_equal(ksize(NULL), 0);
+	assert_int_equal(ksize(ZERO_SIZE_PTR), 0);
+	assert_int_equal(ksize(&e), 0);	/* not slotslab's */
 	kfree(p);
+	kfree(NULL);
+	kfree(ZERO_SIZE_PTR);
 }
 
 /* kmalloc, ksize, krealloc and kfree of every class and of large blocks */
