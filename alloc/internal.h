@@ -549,8 +549,8 @@ static __always_inline struct kmem_cache *cache_of(unsigned int id)
 void slab_init(void);
 bool slab_lock_nested(void);
 void slab_unlock_nested(bool locked);
-struct kmem_cache *slab_boot_cache(const char *name, size_t size,
-		    size_t align, unsigned long flags);
+struct kmem_cache *slab_boot_cache(const char *name, size_t size, size_t align,
+				   unsigned long flags);
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			       unsigned long flags, void (*ctor)(void *), bool copy_name);
 unsigned int slab_calculate_order(unsigned int size);
