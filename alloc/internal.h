@@ -137,7 +137,7 @@ void page_large_zero(struct slab *d, size_t bytes);
 void *page_meta_map(size_t bytes);
 void page_meta_unmap(void *p, size_t bytes);
 void *page_meta_reserve(size_t bytes);
-void page_meta_account(size_t bytes);
+int page_meta_open(void *p, size_t bytes);
 void page_prefault(void *p, size_t bytes);
 void page_prefault_setup(void);
 extern size_t prefault_max;

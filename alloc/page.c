@@ -491,18 +491,27 @@ void *page_meta_map(size_t bytes)
 
 /**
  * page_meta_reserve - address space of @bytes for metadata that is used
- * bit by bit (the page map's window): zero pages until written, and not
- * counted in meta_bytes until page_meta_account() says a part is in use
+ * part by part (the page map's window): read-only zero pages, which a
+ * private mapping does not charge to the commit limit (strict overcommit)
+ * and which a stray write cannot change, until page_meta_open() makes a
+ * part writable; counted in meta_bytes from then on
  */
 void *page_meta_reserve(size_t bytes)
 {
-	return os_map(bytes);
+	return os_map_prot(bytes, PROT_READ);
 }
 
-/* @bytes of a reservation from page_meta_reserve() now count as metadata. */
-void page_meta_account(size_t bytes)
+/*
+ * Make [@p, @p + @bytes) of a reservation from page_meta_reserve()
+ * writable, and count it as metadata.  Return: 0, or -1 if the kernel
+ * refused (no commit left, or the limit on areas).
+ */
+int page_meta_open(void *p, size_t bytes)
 {
+	if (mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0)
+		return -1;
 	__atomic_fetch_add(&page_stats.meta_bytes, bytes, __ATOMIC_RELAXED);
+	return 0;
 }
 
 void page_meta_unmap(void *p, size_t bytes)

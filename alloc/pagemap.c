@@ -18,9 +18,11 @@
  * waits for (the entry names the cache, the cache its thread's magazine
  * slot).  So the leaves of 64 GiB of address space around the first page
  * ever registered lie end to end in one reservation (128 MiB of address
- * space, MAP_NORESERVE: a page of it is memory only once an entry on it is
- * written), and pagemap_lookup() indexes it directly: one subtraction, one
- * compare, one load.  The kernel hands out mappings top-down next to each
+ * space, read-only until a leaf is first used, then that leaf writable:
+ * a page of it is memory only once an entry on it is written, and the
+ * commit charge of strict overcommit only the leaves in use), and
+ * pagemap_lookup() indexes it directly: one subtraction, one compare, one
+ * load.  The kernel hands out mappings top-down next to each
  * other, so a heap's chunks fall in the window unless it outgrows 64 GiB;
  * whatever lies outside (or everything, if the reservation failed) takes
  * the radix tree, pagemap_lookup_far().  A window leaf is also installed
@@ -84,8 +86,10 @@ static struct pm_leaf *leaf_get(uintptr_t a)
 		if (!window_tried)
 			window_setup_locked(a);
 		if (a - pm_window_base < WINDOW_SPAN) {
+			/* the window's own leaf or none: lookups read it there */
 			leaf = (struct pm_leaf *)pm_window + (a - pm_window_base) / LEAF_SPAN;
-			page_meta_account(sizeof(*leaf));
+			if (page_meta_open(leaf, sizeof(*leaf)) != 0)
+				leaf = NULL;
 		} else {
 			leaf = page_meta_map(sizeof(*leaf));
 		}

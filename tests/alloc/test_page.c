@@ -85,6 +85,24 @@ static void test_foreign_addresses(void **state)
 	munmap(map, 4096);
 }
 
+/* The permissions ("rw-p") of the mapping that holds @addr, from /proc/self/maps. */
+static void maps_perms(uintptr_t addr, char perms[5])
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char p[5];
+
+	assert_non_null(f);
+	strcpy(perms, "none");
+	while (fscanf(f, "%lx-%lx %4s%*[^\n]", &lo, &hi, p) == 3) {
+		if (addr >= lo && addr < hi) {
+			memcpy(perms, p, 5);
+			break;
+		}
+	}
+	fclose(f);
+}
+
 /*
  * The page map's window (pagemap.c): a slab's entry is read there with one
  * load, and the radix tree holds the same leaf; an address outside the
@@ -116,6 +134,24 @@ static void test_pagemap_window(void **state)
 	assert_int_equal(pagemap_lookup((void *)(far + 2 * PAGE_SIZE)), 0);
 	pagemap_clear((void *)far, 2);
 	assert_int_equal(pagemap_lookup((void *)far), 0);
+
+	/*
+	 * Read-only but for the leaves in use: the slab's leaf is writable,
+	 * a leaf 32 leaves away (4 GiB) that nothing registered is not.
+	 */
+	{
+		uintptr_t used = (uintptr_t)pm_window +
+				 ((uintptr_t)s->base - base) / (1UL << (PAGE_SHIFT + PM_LEAF_BITS)) *
+				 sizeof(struct pm_leaf);
+		uintptr_t other = (uintptr_t)s->base - base >= span / 2 ?
+				  used - 32 * sizeof(struct pm_leaf) : used + 32 * sizeof(struct pm_leaf);
+		char perms[5];
+
+		maps_perms(used, perms);
+		assert_string_equal(perms, "rw-p");
+		maps_perms(other, perms);
+		assert_string_equal(perms, "r--p");
+	}
 
 	/* the window's first and last pages, and its neighbours outside */
 	assert_false(pagemap_lookup_near((void *)(base - 1), &e));
