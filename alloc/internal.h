@@ -512,7 +512,7 @@ struct kmem_cache {
 	unsigned int nr_names;
 	bool names_owned;              /* names were copied (user caches) */
 	struct list_head list;         /* slab_caches */
-	bool registered;               /* on slab_caches (a destroy takes it off) */
+	bool registered;               /* on slab_caches (slab_mutex; a destroy takes it off) */
 	bool dead;                     /* destroyed with live objects */
 };
 

@@ -481,13 +481,11 @@ static void depot_window_end(struct kmem_cache *s)
  */
 static bool depot_lock(struct kmem_cache *s)
 {
-	bool contended = false;
+	bool contended;
 
 	pthread_mutex_lock(&s->depot_lock);
-	if (s->depot_last != tls_tc) {
-		s->depot_last = tls_tc;
-		contended = true;
-	}
+	contended = s->depot_last != tls_tc;
+	s->depot_last = tls_tc;
 	return mag_depot_trip(s, contended);
 }
 

@@ -332,8 +332,9 @@ static void id_free(unsigned int id)
 }
 
 /*
- * A new cache's struct: cache_table[id] under a new id, zeroed; NULL with
- * errno ENOSPC when every id is taken.
+ * A new cache's struct: cache_table[id] under a new id, zeroed (as every
+ * id no cache has: BSS, then cache_release); NULL with errno ENOSPC when
+ * every id is taken.
  */
 static struct kmem_cache *cache_alloc(void)
 {
@@ -345,7 +346,6 @@ static struct kmem_cache *cache_alloc(void)
 		return NULL;
 	}
 	s = cache_of(id);
-	memset(s, 0, sizeof(*s));
 	s->id = id;
 	return s;
 }
@@ -382,7 +382,7 @@ static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 		}
 		memcpy(s->name0, name, len);
 	}
-	WRITE_ONCE(s->registered, true);
+	s->registered = true;
 	list_add_tail(&s->list, &slab_caches);
 	return 0;
 }
@@ -391,7 +391,7 @@ static int cache_register(struct kmem_cache *s, const char *name, bool copy)
 static void cache_unregister(struct kmem_cache *s)
 {
 	list_del(&s->list);
-	WRITE_ONCE(s->registered, false);
+	s->registered = false;
 	if (s->names_owned) {
 		for (unsigned int i = 0; i < s->nr_names; i++)
 			kfree(s->names[i]);
