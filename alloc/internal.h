@@ -145,6 +145,7 @@ void page_get_mem_info(struct slab_mem_info *info);
 unsigned int page_validate(void);
 const char *page_slab_check(const struct slab *d);
 void page_purge(void);
+extern uint32_t page_decay_ms;	/* CONFIG_SLAB_DECAY_MS; tests lengthen it */
 void page_fork_lock(void);
 void page_fork_unlock(void);
 

@@ -314,6 +314,7 @@ static unsigned int park_held;	/* blocks on park_list */
 static unsigned int park_frees;	/* large blocks freed by their users while any
 				   can be parked or is */
 static bool page_ready;
+uint32_t page_decay_ms = CONFIG_SLAB_DECAY_MS;	/* how long freed memory waits (4 above) */
 /* descriptors of large blocks mapped directly */
 static struct meta_pool slab_pool = { .size = sizeof(struct slab) };
 
@@ -992,7 +993,7 @@ static size_t growth_purge_locked(size_t grow)
 /* Has the descriptor @d waited longer than the decay time? */
 static bool expired(const struct slab *d, uint32_t now)
 {
-	return (uint32_t)(now - d->freed_ms) > (uint32_t)CONFIG_SLAB_DECAY_MS;
+	return (uint32_t)(now - d->freed_ms) > page_decay_ms;
 }
 
 /*
@@ -1051,7 +1052,7 @@ static void kept_note_purge_locked(size_t bytes, uint32_t now)
 static void kept_check_regret_locked(size_t bytes, uint32_t now)
 {
 	if (kept_purged_bytes >= bytes &&
-	    (uint32_t)(now - kept_purged_ms) <= (uint32_t)CONFIG_SLAB_DECAY_MS)
+	    (uint32_t)(now - kept_purged_ms) <= page_decay_ms)
 		kept_regret = true;
 }
 
@@ -1159,7 +1160,7 @@ void page_purge(void)
 /* Purge what has expired, at most every quarter of the decay time. */
 static void purge_maybe(uint32_t now)
 {
-	if ((uint32_t)(now - READ_ONCE(last_purge_ms)) > (uint32_t)CONFIG_SLAB_DECAY_MS / 4)
+	if ((uint32_t)(now - READ_ONCE(last_purge_ms)) > page_decay_ms / 4)
 		purge(false, 0);
 }
 
