@@ -53,10 +53,10 @@
  *    the smallest order that fits, split towards its dirty pages, else a clean
  *    one, else a new chunk.  dirty_bytes counts the dirty pages of free blocks,
  *    and a dirty block keeps the time it was freed (the newer of two merged
- *    ones).  A block dirty for longer than CONFIG_SLAB_DECAY_MS is purged,
- *    oldest first: madvise(MADV_DONTNEED), then it is clean and merges with
- *    its clean and dirty buddies; a chunk that becomes one clean free block is
- *    unmapped.  To keep freed memory from lifting RSS above its peak when the
+ *    ones).  A block dirty for longer than the decay time (page_decay_ms:
+ *    CONFIG_SLAB_DECAY_MS) is purged, oldest first: madvise(MADV_DONTNEED),
+ *    then it is clean and merges with its clean and dirty buddies; a chunk
+ *    that becomes one clean free block is unmapped.  To keep freed memory from lifting RSS above its peak when the
  *    program moves on to other sizes, every clean block handed out first
  *    purges as many bytes of the oldest dirty memory, as long as more than
  *    1/64 of the memory in use is kept (so RSS grows beyond the program's use
@@ -68,13 +68,14 @@
  *    replacing 20 blocks of 1-100 MiB at random, whose requests the kept
  *    mappings met without new memory, kept 372 MB of them beside 347 MB in
  *    use (bench/workloads/large, 300 steps: peak RSS 464 MB, jemalloc's
- *    276; with the bound 322 MB, for 1.5x the page faults).  A partly dirty block counts as dirty: counting
- *    its clean pages too makes each purge create clean pages that the next
- *    block brings in again.  No fixed size limit on dirty memory: a mass free
- *    would then refault what it frees.  (The measurements behind these
- *    choices: alloc/README.md, "Why the purge is shaped so".)  Purging runs on
- *    the page-level slow paths, at most every quarter of the decay time, and
- *    from kmem_cache_shrink(), which purges everything.  With no allocator
+ *    276; with the bound 322 MB, for 1.5x the page faults).  A partly
+ *    dirty block counts as dirty: counting its clean pages too makes each
+ *    purge create clean pages that the next block brings in again.  No
+ *    fixed size limit on dirty memory: a mass free would then refault what
+ *    it frees.  (The measurements behind these choices: alloc/README.md,
+ *    "Why the purge is shaped so".)  Purging runs on the page-level slow
+ *    paths, at most every quarter of the decay time, and from
+ *    kmem_cache_shrink(), which purges everything.  With no allocator
  *    activity at all, dirty blocks wait for the next (as in jemalloc without
  *    background threads).
  *
@@ -1165,8 +1166,9 @@ static void purge_maybe(uint32_t now)
 }
 
 /*
- * After a block was handed out: purge what new memory displaces (@grow
- * bytes, see 4 above), else what has expired.
+ * After a block was handed out, or a mapping freed: purge @grow bytes (what
+ * new memory displaces, or what the freed memory kept exceeds: 4 above),
+ * else what has expired.
  */
 static void purge_after_alloc(size_t grow, uint32_t now)
 {
@@ -1346,13 +1348,6 @@ static struct slab *large_map(size_t bytes, bool kept_only, uint32_t now, size_t
 }
 
 /*
- * Give back a large block the page map no longer holds: pages of a chunk
- * as dirty free blocks; a mapping of its own is kept (5 above), the
- * oldest kept one unmapped if there are too many, or unmapped at once if
- * it cannot be made inaccessible.  @marked: kmalloc wrote its free mark
- * at the block's base (6 above).
- */
-/*
  * Freed memory kept resident beyond DIRTY_SHARE of the memory in use and
  * DIRTY_FLOOR: what a mapping's free purges at once (4 above).  page_lock
  * held.
@@ -1365,6 +1360,13 @@ static size_t dirty_excess_locked(void)
 	return dirty_bytes > most ? dirty_bytes - most : 0;
 }
 
+/*
+ * Give back a large block the page map no longer holds: pages of a chunk
+ * as dirty free blocks; a mapping of its own is kept (5 above), the
+ * oldest kept one unmapped if there are too many, or unmapped at once if
+ * it cannot be made inaccessible.  @marked: kmalloc wrote its free mark
+ * at the block's base (6 above).
+ */
 static void large_release(struct slab *d, uint32_t now, bool marked)
 {
 	size_t bytes = d->large_size, excess;
