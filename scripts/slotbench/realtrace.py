@@ -103,6 +103,12 @@ def summarise(runs):
                 "cpu_seconds": bl.median([x.get("cpu_seconds") for x in rs]),
                 "page_faults": bl.median([x.get("page_faults") for x in rs]),
             }
+        # the prepass scans the trace before any allocation: the same work in
+        # every run, so its spread is how much the machine's speed moved
+        pre = [r["result"].get("prepass_seconds") for r in replays if r["trace"] == t]
+        pre = [x for x in pre if x]
+        if pre:
+            e["prepass_range"] = (min(pre), max(pre))
         for c in sorted({r["contender"] for r in lives if r["trace"] == t}):
             ls = [r for r in lives if r["trace"] == t and r["contender"] == c]
             e["live"][c] = {"runs": len(ls),
@@ -152,6 +158,18 @@ def summarise(runs):
     return results, touched
 
 
+def machine_moved(e, most=1.2):
+    """A warning when the machine's speed moved during a trace's runs by
+    more than @most (the prepass, the same work in every run, took that much
+    longer in one run than in another): the speed ratios are then the
+    machine's as much as the allocators'.  The figures stay as measured."""
+    lo, hi = e.get("prepass_range", (None, None))
+    if not lo or hi / lo <= most:
+        return ""
+    return (" The machine's speed moved during these runs: the prepass, the same work in "
+            "every run, took %.4f to %.4f s (%.2fx); rerun before reading this ratio." % (lo, hi, hi / lo))
+
+
 def speed_faults(results):
     """Beside each speed goal missed: the replayed pass's page faults
     against the fastest peer's (the table below has them all)."""
@@ -163,9 +181,9 @@ def speed_faults(results):
                 continue
             mine = e["replay"].get(who, {}).get("page_faults")
             theirs = e["replay"].get(x["speed_peer"], {}).get("page_faults")
-            md.append("- %s, %s: speed %.2fx %s's; page faults in the replayed pass %s, %s's %s." % (
+            md.append("- %s, %s: speed %.2fx %s's; page faults in the replayed pass %s, %s's %s.%s" % (
                 e["trace"], who, x["speed_ratio"], x["speed_peer"],
-                bl.fmt(mine, "%d"), x["speed_peer"], bl.fmt(theirs, "%d")))
+                bl.fmt(mine, "%d"), x["speed_peer"], bl.fmt(theirs, "%d"), machine_moved(e)))
     return md + [""] if md else []
 
 

@@ -13,7 +13,7 @@ PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 12
+plan 13
 
 # replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
@@ -46,6 +46,19 @@ grep -q '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, 
 r=$?
 [ $r -eq 0 ] || grep '^- t' "$tmp/realtrace.md" | sed 's/^/# /'
 ok $r "a speed goal missed says the replayed pass's faults beside the fastest peer's"
+# the prepass, the same work in every run, 1.8x slower in glibc's runs than
+# in slab's: the machine moved, and the line says so; within 1.2x, nothing
+sed '/"contender": "glibc"/s/"events": 1000,/"events": 1000, "prepass_seconds": 0.009,/; /"contender": "slab"/s/"events": 1000,/"events": 1000, "prepass_seconds": 0.005,/' "$tmp/runs.jsonl" >"$tmp/moved.jsonl"
+mkdir "$tmp/m"
+PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/moved.jsonl" "$tmp/m" "$O" >/dev/null 2>"$tmp/err" ||
+	sed 's/^/# /' "$tmp/err"
+grep -q "^- t, slab: speed 0.50x glibc.s; .* The machine's speed moved during these runs: the prepass, the same work in every run, took 0.0050 to 0.0090 s (1.80x); rerun before reading this ratio\.$" "$tmp/m/realtrace.md" &&
+	sed 's/0\.009,/0.0055,/' "$tmp/moved.jsonl" >"$tmp/still.jsonl" && mkdir "$tmp/st" &&
+	PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/still.jsonl" "$tmp/st" "$O" >/dev/null 2>&1 &&
+	grep -q '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$' "$tmp/st/realtrace.md"
+r=$?
+[ $r -eq 0 ] || grep '^- t' "$tmp/m/realtrace.md" | sed 's/^/# /'
+ok $r "a speed goal missed while the machine's speed moved (the prepass's spread) says so; within 1.2x, not"
 tr -d '\r' <"$tmp/realtrace.csv" >"$tmp/csv"	# the csv module ends rows with CR LF
 grep -q '^t,replay,slab,.*,400$' "$tmp/csv" && grep -q '^t,replay,slotslab-malloc,.*,$' "$tmp/csv"
 ok $? "the CSV carries page_faults, empty where unmeasured"
