@@ -500,12 +500,6 @@ static void mem_now(unsigned long *dirty, unsigned long *mapped)
 }
 
 /*
- * A freed mapping of its own is kept as dirty memory, still mapped; the
- * next large block is cut from the smallest that holds it (same address,
- * the rest kept), else the largest grows by mremap, its old bytes kept
- * and its new ones zero; the purge unmaps them; at most MAP_KEPT_MAX.
- */
-/*
  * An untouched mapping of 160 MiB in use, so that the freed memory a
  * mapping's free leaves resident, a quarter of what is in use (at least 16
  * MiB: alloc/page.c 4), is above what a test keeps.
@@ -519,6 +513,12 @@ static struct slab *ballast(void)
 	return b;
 }
 
+/*
+ * A freed mapping of its own is kept as dirty memory, still mapped; the
+ * next large block is cut from the smallest that holds it (same address,
+ * the rest kept), else the largest grows by mremap, its old bytes kept
+ * and its new ones zero; the purge unmaps them; at most MAP_KEPT_MAX.
+ */
 static void test_kept_mappings(void **state)
 {
 	const size_t big = 3 * LARGE_CHUNK_MAX, small = LARGE_CHUNK_MAX + 2 * PAGE_SIZE;
@@ -593,6 +593,7 @@ static void test_kept_mappings(void **state)
 	page_purge();
 	mem_now(&dirty0, &mapped0);
 
+	page_decay_ms = 1U << 30;	/* none ages out, however slow the run */
 	held = ballast();
 	for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
 		assert_non_null(many[i] = page_large_alloc(small, &dirty, &mark));
@@ -602,6 +603,7 @@ static void test_kept_mappings(void **state)
 	assert_int_equal(dirty1 - dirty0, MAP_KEPT_MAX * small);
 	assert_int_equal(page_validate(), 0);
 	page_large_free(held, false);
+	page_decay_ms = CONFIG_SLAB_DECAY_MS;
 	page_purge();
 	mem_now(&dirty1, &mapped1);
 	assert_int_equal(mapped1, mapped0);
