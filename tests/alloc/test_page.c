@@ -85,24 +85,6 @@ static void test_foreign_addresses(void **state)
 	munmap(map, 4096);
 }
 
-/* The permissions ("rw-p") of the mapping that holds @addr, from /proc/self/maps. */
-static void maps_perms(uintptr_t addr, char perms[5])
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	unsigned long lo, hi;
-	char p[5];
-
-	assert_non_null(f);
-	strcpy(perms, "none");
-	while (fscanf(f, "%lx-%lx %4s%*[^\n]", &lo, &hi, p) == 3) {
-		if (addr >= lo && addr < hi) {
-			memcpy(perms, p, 5);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 /*
  * The page map's window (pagemap.c): a slab's entry is read there with one
  * load, and the radix tree holds the same leaf; an address outside the
@@ -145,12 +127,8 @@ static void test_pagemap_window(void **state)
 				 sizeof(struct pm_leaf);
 		uintptr_t other = (uintptr_t)s->base - base >= span / 2 ?
 				  used - 32 * sizeof(struct pm_leaf) : used + 32 * sizeof(struct pm_leaf);
-		char perms[5];
-
-		maps_perms(used, perms);
-		assert_string_equal(perms, "rw-p");
-		maps_perms(other, perms);
-		assert_string_equal(perms, "r--p");
+		assert_string_equal(test_map_perms((void *)used), "rw-p");
+		assert_string_equal(test_map_perms((void *)other), "r--p");
 	}
 
 	/* the window's first and last pages, and its neighbours outside */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/lib/testutil.h - helpers shared by the cmocka test programs:
- * RSS readings, capturing what a call writes to stderr, and running a
- * check in a forked child.
+ * RSS readings, a mapping's permissions, capturing what a call writes to
+ * stderr, and running a check in a forked child.
  */
 #ifndef SLOTSLAB_TESTUTIL_H
 #define SLOTSLAB_TESTUTIL_H
@@ -89,6 +89,28 @@ static inline int test_under_instrumentation(void)
 static inline size_t test_rss_bytes(void)
 {
 	return proc_rss_bytes();
+}
+
+/*
+ * test_map_perms - the permissions /proc/self/maps gives the page at @p
+ * ("rw-p", "r--p", "---p"...), or "" if nothing is mapped there.  The
+ * string is static: read it before the next call.
+ */
+static inline const char *test_map_perms(const void *p)
+{
+	static char perms[8];
+	unsigned long lo, hi;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	perms[0] = 0;
+	while (fscanf(f, "%lx-%lx %7s%*[^\n]", &lo, &hi, perms) == 3)
+		if ((uintptr_t)p >= lo && (uintptr_t)p < hi)
+			break;
+		else
+			perms[0] = 0;
+	fclose(f);
+	return perms;
 }
 
 /*

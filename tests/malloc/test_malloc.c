@@ -24,24 +24,6 @@
 
 /* ---- the first large blocks freed are parked (alloc/page.c 7) ------------ */
 
-/* The permissions /proc/self/maps gives the page at @p ("rw-p"...), or "" unmapped. */
-static const char *prot_at(const void *p)
-{
-	static char perms[8];
-	unsigned long lo, hi;
-	FILE *f = fopen("/proc/self/maps", "r");
-
-	assert_non_null(f);
-	perms[0] = 0;
-	while (fscanf(f, "%lx-%lx %7s%*[^\n]", &lo, &hi, perms) == 3)
-		if ((uintptr_t)p >= lo && (uintptr_t)p < hi)
-			break;
-		else
-			perms[0] = 0;
-	fclose(f);
-	return perms;
-}
-
 static char *parked_block;
 
 static int err_parked_read(void *arg)
@@ -101,7 +83,7 @@ static void test_large_frees_not_parked_once_busy(void **state)
 				_exit(2);
 			memset(p, 1, 300 << 10);
 			slotslab_free(p);
-			parked |= strcmp(prot_at(p), "---p") == 0;
+			parked |= strcmp(test_map_perms(p), "---p") == 0;
 		}
 		for (int i = 0; i < N; i++)
 			slotslab_free(small[i]);
@@ -134,7 +116,7 @@ static void test_first_large_frees_parked(void **state)
 		assert_non_null(p);
 		memset(p, 1, n);
 		slotslab_free(p);
-		assert_string_equal(prot_at(p), "---p");
+		assert_string_equal(test_map_perms(p), "---p");
 		q = slotslab_malloc(n);
 		assert_non_null(q);
 		assert_ptr_not_equal(q, p);
@@ -143,12 +125,12 @@ static void test_first_large_frees_parked(void **state)
 		expect_abort(err_parked_free, n, "double free of a parked block");
 		slotslab_free(q);
 		if (k == 0)
-			assert_string_equal(prot_at(q), "---p");
+			assert_string_equal(test_map_perms(q), "---p");
 		else	/* beyond the budget: kept (rw) or unmapped */
-			assert_string_not_equal(prot_at(q), "---p");
+			assert_string_not_equal(test_map_perms(q), "---p");
 	}
 	assert_int_equal(kmem_cache_validate(NULL), 0);
-	for (i = 0; i < 1000 && strcmp(prot_at(parked_block), "---p") == 0; i++)
+	for (i = 0; i < 1000 && strcmp(test_map_perms(parked_block), "---p") == 0; i++)
 		slotslab_free(slotslab_malloc(300 << 10));
 	assert_true(i < 1000);		/* back: rw, or unmapped */
 	assert_int_equal(kmem_cache_validate(NULL), 0);
