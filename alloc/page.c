@@ -56,8 +56,9 @@
  *    ones).  A block dirty for longer than the decay time (page_decay_ms:
  *    CONFIG_SLAB_DECAY_MS) is purged, oldest first: madvise(MADV_DONTNEED),
  *    then it is clean and merges with its clean and dirty buddies; a chunk
- *    that becomes one clean free block is unmapped.  To keep freed memory from lifting RSS above its peak when the
- *    program moves on to other sizes, every clean block handed out first
+ *    that becomes one clean free block is unmapped.  To keep freed memory
+ *    from lifting RSS above its peak when the program moves on to other
+ *    sizes, every clean block handed out first
  *    purges as many bytes of the oldest dirty memory, as long as more than
  *    1/64 of the memory in use is kept (so RSS grows beyond the program's use
  *    by at most that slack); so do a large block mapped on its own and what
