@@ -22,7 +22,9 @@
 # slotslab: libslotslab-malloc.so): its peak RSS (GNU time's %M, which
 # covers the children), wall and CPU time; and under the recording library
 # (what `slotslab record` runs) against glibc, which the recorder passes
-# every call to: what recording costs.
+# every call to: what recording costs.  Once a trace, `slotslab slabinfo
+# TRACE --at peak` logs what kmalloc holds at the trace's peak of live
+# blocks, which the summary gives beside an RSS goal missed.
 #
 # Writes OUT_DIR/realtrace.json (every run, medians, goals), realtrace.csv,
 # realtrace.md (the tables, also printed) and, when /usr/bin/python3 has
@@ -185,6 +187,16 @@ while [ $rep -lt "$REPS" ]; do
 	done
 	rep=$((rep + 1))
 	printf 'realtrace: replay round %d of %d done\n' $rep "$REPS" >&2
+done
+
+# ---- accounting: what kmalloc holds at each trace's peak (beside a missed RSS goal) --
+for w in $workloads; do
+	if "$S" slabinfo "$T/$w.bin" --at peak >"$work/si.txt" 2>"$work/si.err"; then
+		emit "\"kind\": \"accounting\", \"trace\": \"$w\", \"slabinfo\": $($PY -c 'import json, sys; print(json.dumps(sys.stdin.read()))' <"$work/si.txt")"
+	else
+		echo "realtrace.sh: slabinfo of $w failed; its accounting is unavailable:" >&2
+		cat "$work/si.err" >&2
+	fi
 done
 
 # ---- live: the programs themselves under each allocator ---------------------------

@@ -25,6 +25,10 @@ judged too: the goal holds only if the replay's RSS and the live
 program's are both within it (rss_ratio is the larger).
 Page faults of the replayed pass (page_faults) are tabled beside them:
 where the replay's CPU time goes when the heaps' instructions are alike.
+Beside each RSS goal the slab heap misses: what kmalloc held at the
+trace's peak of live blocks, by its own accounting (runs of kind
+"accounting": `slotslab slabinfo TRACE --at peak`, logged once a trace),
+so that the RSS is explained, not only measured.
 
 Goals, per trace: RSS at most 1.05x the best peer's, speed at least the
 best peer's (the general-purpose malloc's goal); checked for the slab heap
@@ -68,6 +72,34 @@ def best(d, key, lower):
     return p, v
 
 
+def parse_slabinfo(text):
+    """What `slotslab slabinfo TRACE` printed, in bytes: the memory line
+    (chunks, slabs, large, freed and resident, metadata, mapped) and, over
+    every cache listed, the objects in use, in magazines and depots
+    (sharedavail), and free in their slabs; None if the memory line is
+    missing."""
+    acc = None
+    live = cached = objs = 0
+    for line in text.splitlines():
+        if line.startswith("# memory (KiB): "):
+            nums = [int(t.strip(",;")) for t in line.split() if t.strip(",;").isdigit()]
+            if len(nums) != 6:
+                return None
+            acc = dict(zip(("chunk", "slabs", "large", "resident_free", "meta", "mapped"),
+                           (n * 1024 for n in nums)))
+        elif line and not line.startswith("#") and " : slabdata " in line:
+            f = line.split()
+            size = int(f[3])
+            live += int(f[1]) * size
+            objs += int(f[2]) * size
+            cached += int(f[-1]) * size
+    if acc is None:
+        return None
+    acc.update({"objects_live": live, "objects_cached": cached,
+                "objects_free": max(0, objs - live - cached)})
+    return acc
+
+
 def summarise(runs):
     traces = []
     for r in runs:
@@ -81,6 +113,9 @@ def summarise(runs):
     results = []
     for t in traces:
         e = {"trace": t, "replay": {}, "live": {}, "goals": {}}
+        acc = [r for r in runs if r["kind"] == "accounting" and r["trace"] == t]
+        if acc:
+            e["accounting"] = parse_slabinfo(acc[-1].get("slabinfo", ""))
         rec = records.get(t)
         if rec:
             info = rec["info"]
@@ -187,6 +222,30 @@ def speed_faults(results):
     return md + [""] if md else []
 
 
+def rss_accounting(results):
+    """Beside each RSS goal the slab heap missed: what kmalloc held at the
+    trace's peak of live blocks (parse_slabinfo), in MB."""
+    def mb2(b):
+        return bl.fmt(None if b is None else b / 1e6, "%.2f")
+    md = []
+    for e in results:
+        x, a = e["goals"].get("slab"), e.get("accounting")
+        if not x or x["rss_met"] or x["rss_ratio"] is None:
+            continue
+        head = "- %s, slab: RSS %.2fx the best peer's; " % (e["trace"], x["rss_ratio"])
+        if not a:
+            md.append(head + "kmalloc's accounting at the peak: unavailable.")
+            continue
+        md.append(head + "kmalloc at the peak of live blocks held slabs %s MB (objects in use "
+                  "%s, in magazines and depots %s, free in their slabs %s), large blocks %s MB, "
+                  "freed pages kept resident %s MB, metadata %s MB mapped; the replay's blocks "
+                  "held %s MB at their own peak." % (
+                      mb2(a["slabs"]), mb2(a["objects_live"]), mb2(a["objects_cached"]),
+                      mb2(a["objects_free"]), mb2(a["large"]), mb2(a["resident_free"]),
+                      mb2(a["meta"]), mb2(e["replay"].get("slab", {}).get("bytes_held_peak"))))
+    return md + [""] if md else []
+
+
 def faults_table(results, cols):
     """The replayed pass's minor page faults: where its CPU time goes when
     the contenders' instructions are alike (a fault costs microseconds on
@@ -281,6 +340,7 @@ def markdown(results, touched, meta):
                                   "goals missed on " + ", ".join(missed)))
     md.append("")
     md += speed_faults(results)
+    md += rss_accounting(results)
     md += faults_table(results, replay_cols)
     md.append("### Recording cost\n")
     md.append("Each program live under glibc and under the recording library "
