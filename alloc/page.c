@@ -180,21 +180,22 @@
  *    purged since), are made resident in one system call,
  *    madvise(MADV_POPULATE_WRITE, Linux 5.14), instead of one page fault
  *    each: the same pages, zeroed by the same kernel code, without a trap
- *    per page.  On this project's VMs a fault costs 11-12 us a page and a
- *    populate 5-7 (alloc/README.md, "Prefaulting"); on bare metal the trap
- *    is a smaller share of the fault, the saving too.  page_prefault() is
- *    the primitive; its callers decide what is to be written: for
- *    certain, the pages a slab's carve stores free marks in (slab.c) and
- *    those krealloc copies a moved block into; on a guess, the first
- *    prefault_max bytes (CONFIG_SLAB_PREFAULT_KB, SLOTSLAB_PREFAULT) of a
- *    large block kmalloc (so malloc) hands out, and of the part of one
- *    grown in place over clean pages: a program writes what it asks for
- *    (not calloc's: a sparse table reads as zeros untouched).  The guess is
- *    capped because a big block may be used sparsely: bench/workloads/
- *    large's 5-25 MiB blocks, prefaulted whole, doubled its RSS.  0 turns
- *    all of it off.  A kernel without MADV_POPULATE_WRITE says EINVAL once
- *    (a seccomp filter, EPERM) and the primitive turns itself off: the
- *    pages then fault as before.
+ *    per page.  On the VMs of 2026-12-05 a fault cost 11-12 us a page and
+ *    a populate 5-7; on those of 2026-12-07, 1.55 against 1.26 in runs and
+ *    1.74 for one page alone (alloc/README.md, "Prefaulting"); on bare
+ *    metal the trap is a smaller share of the fault, the saving too.
+ *    page_prefault() is the primitive; its callers decide what is to be
+ *    written: for certain, the pages a slab's carve stores free marks in
+ *    (slab.c) and those krealloc copies a moved block into; on a guess,
+ *    the first prefault_max bytes (CONFIG_SLAB_PREFAULT_KB,
+ *    SLOTSLAB_PREFAULT) of a large block kmalloc (so malloc) hands out,
+ *    and of the part of one grown in place over clean pages: a program
+ *    writes what it asks for (not calloc's: a sparse table reads as zeros
+ *    untouched).  The guess is capped because a big block may be used
+ *    sparsely: bench/workloads/large's 5-25 MiB blocks, prefaulted whole,
+ *    doubled its RSS.  0 turns all of it off.  A kernel without
+ *    MADV_POPULATE_WRITE says EINVAL once (a seccomp filter, EPERM) and the
+ *    primitive turns itself off: the pages then fault as before.
  *
  * 9. The untouched part of a chunk is inaccessible.  A chunk is mapped
  *    PROT_NONE and made writable from its start in steps of
