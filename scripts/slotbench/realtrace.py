@@ -76,8 +76,8 @@ def parse_slabinfo(text):
     """What `slotslab slabinfo TRACE` printed, in bytes: the memory line
     (chunks, slabs, large, freed and resident, metadata, mapped) and, over
     every cache listed, the objects in use, in magazines and depots
-    (sharedavail), and free in their slabs; None if the memory line is
-    missing."""
+    (sharedavail), and free or never used in their slabs (not resident
+    until carved); None if the memory line is missing."""
     acc = None
     live = cached = objs = 0
     for line in text.splitlines():
@@ -237,7 +237,7 @@ def rss_accounting(results):
             md.append(head + "kmalloc's accounting at the peak: unavailable.")
             continue
         md.append(head + "kmalloc at the peak of live blocks held slabs %s MB (objects in use "
-                  "%s, in magazines and depots %s, free in their slabs %s), large blocks %s MB, "
+                  "%s, in magazines and depots %s, free or never used %s), large blocks %s MB, "
                   "freed pages kept resident %s MB, metadata %s MB mapped; the replay's blocks "
                   "held %s MB at their own peak." % (
                       mb2(a["slabs"]), mb2(a["objects_live"]), mb2(a["objects_cached"]),
