@@ -142,6 +142,7 @@ void page_prefault(void *p, size_t bytes);
 void page_prefault_setup(void);
 extern size_t prefault_max;
 void page_get_mem_info(struct slab_mem_info *info);
+unsigned long page_slab_bytes(void);
 unsigned int page_validate(void);
 const char *page_slab_check(const struct slab *d);
 void page_purge(void);
@@ -263,6 +264,8 @@ void pagemap_fork_unlock(void);
 #define DEPOT_GROW_TOTAL (4UL << 20)	/* slabs' bytes / 8, within these */
 #define DEPOT_WINDOW   256U		/* depot trips per contention verdict */
 #define DEPOT_IDLE_WINDOWS 16UL	/* windows ended elsewhere that make a depot idle */
+#define SCAVENGE_BYTES (16UL << 10)	/* a thread's growth between scavenges: this, */
+#define SCAVENGE_SHARE 64UL		/* or the slabs' bytes / this (magazine.c 8) */
 #define MAG_LAZY_SIZE  4096U	/* objects larger get magazines once busy (magazine.c 7) */
 #define MAG_LAZY_OPS   128U	/* ... busy: this many operations ... */
 #define MAG_LAZY_MS    4U	/* ... within a tick or two of the coarse clock */
@@ -312,13 +315,15 @@ struct magazine {
  */
 /* tc_slot.fill: prev holds objects freed before the first allocation */
 #define FILL_FOREIGN (1U << 31)
+/* tc_slot.fill: a slow path of the slot ran since the thread's last scavenge */
+#define FILL_BUSY    (1U << 30)
 
 struct tc_slot {
 	unsigned int avail;            /* rounds in loaded */
 	unsigned int limit;
 	unsigned int prev_avail;       /* rounds in prev: 0 or limit, as a rule */
 	unsigned int fill;             /* rounds the next refill from the slabs takes,
-					* | FILL_FOREIGN */
+					* | FILL_FOREIGN | FILL_BUSY */
 	struct magazine *loaded;
 	struct magazine *prev;
 	unsigned long allocs, frees;   /* CONFIG_SLAB_STATS */
@@ -358,6 +363,8 @@ struct tcache {
 	void *recent[1U << RECENT_BITS];
 	void *displaced;               /* what the last free's entry held */
 	struct list_head list;         /* thread_caches, under slab_mutex */
+	unsigned long grown;           /* bytes the heap grew by for this thread
+					* since its last scavenge (magazine.c 8) */
 	/* bit id: slot[id] was set up (magazine.c); what the thread's exit flushes */
 	uint64_t used[MAX_CACHES / 64];
 	struct tc_slot slot[MAX_CACHES];
@@ -401,6 +408,7 @@ unsigned int mag_alloc_bulk(struct kmem_cache *s, void **p, unsigned int n);
 unsigned int mag_free_bulk(struct kmem_cache *s, void **p, unsigned int n);
 void mag_flush_thread_slot(struct kmem_cache *s, struct tcache *tc);
 void mag_flush_all_threads(struct kmem_cache *s);
+void mag_note_growth(struct kmem_cache *cur, size_t bytes);
 void mag_drain_depot(struct kmem_cache *s);
 void mag_size_init(struct kmem_cache *s);
 unsigned int mag_size_cap(const struct kmem_cache *s);
@@ -473,13 +481,16 @@ struct kmem_cache {
 	/* slab layer */
 	pthread_mutex_t list_lock __attribute__((aligned(CACHE_LINE)));
 	struct list_head partial, full, empty;
-	unsigned long nr_partial, nr_full, nr_empty, nr_slabs;
+	unsigned long nr_partial, nr_full, nr_empty;
+	unsigned long nr_slabs;        /* written with WRITE_ONCE: read unlocked (magazine.c 8) */
 	unsigned int colour_next;
 	/* a debug cache's freed objects before reuse (quarantine.c) */
 	void **quar;
 	unsigned int quar_cap, quar_head, quar_len;
 
-	/* depot: stacks of full and empty magazines */
+	/* depot: stacks of full and empty magazines; depot_nfull, depot_contended
+	 * and depot_last are written with WRITE_ONCE, for a scavenge's look
+	 * without the lock (magazine.c 8) */
 	pthread_mutex_t depot_lock __attribute__((aligned(CACHE_LINE)));
 	struct magazine *depot_full, *depot_empty;
 	unsigned int depot_nfull, depot_nempty;

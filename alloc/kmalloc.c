@@ -602,6 +602,8 @@ static __cold void *kmalloc_large_touch(size_t size, gfp_t flags, size_t touch)
 	} while (unlikely(mark) && !large_mark_ok(d, mark));
 	if (mark)
 		large_mark_clear(d);
+	if (d->chunk && dirty < d->large_size)	/* the heap grew: scavenge (magazine.c 8) */
+		mag_note_growth(NULL, d->large_size - dirty);
 	d->colour_off = (unsigned int)head;
 	if (junk)
 		touch = size;

@@ -982,6 +982,12 @@ static void kept_unmap(struct slab *d)
 
 /* ---- purging ------------------------------------------------------------ */
 
+/** page_slab_bytes - the bytes cut into slabs now, read without page_lock */
+unsigned long page_slab_bytes(void)
+{
+	return READ_ONCE(page_stats.slab_bytes);	/* written with WRITE_ONCE */
+}
+
 /*
  * Freed memory kept beyond 1/64 of what is in use, and at most @grow of it:
  * what a growth of @grow bytes purges first.  page_lock held.
@@ -1208,7 +1214,7 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 	if (!from.dirty_pages)	/* new memory is about to be touched: give back as much old */
 		grow = growth_purge_locked(PAGE_SIZE << order);
 	slab->fresh = !from.dirty_pages;	/* not resident: slab.c prefaults (8 above) */
-	page_stats.slab_bytes += PAGE_SIZE << order;
+	WRITE_ONCE(page_stats.slab_bytes, page_stats.slab_bytes + (PAGE_SIZE << order));
 	pthread_mutex_unlock(&page_lock);
 	purge_after_alloc(grow, now);
 
@@ -1216,7 +1222,7 @@ struct slab *page_slab_alloc(unsigned int order, unsigned int cache_id,
 		return slab;
 	c = slab->chunk;
 	pthread_mutex_lock(&page_lock);
-	page_stats.slab_bytes -= PAGE_SIZE << order;
+	WRITE_ONCE(page_stats.slab_bytes, page_stats.slab_bytes - (PAGE_SIZE << order));
 	empty = blk_free_locked(c, blk_index(c, slab), order, from.freed_ms);
 	if (empty)
 		chunk_drop_locked(c);
@@ -1238,7 +1244,7 @@ void page_slab_free(struct slab *slab)
 
 	pagemap_clear(slab->base, 1UL << order);
 	pthread_mutex_lock(&page_lock);
-	page_stats.slab_bytes -= PAGE_SIZE << order;
+	WRITE_ONCE(page_stats.slab_bytes, page_stats.slab_bytes - (PAGE_SIZE << order));
 	dirty_mark(c, blk_index(c, slab), blk_index(c, slab) + (1U << order), true);
 	blk_free_locked(c, blk_index(c, slab), order, now);
 	pthread_mutex_unlock(&page_lock);

@@ -164,7 +164,7 @@ static void relist(struct kmem_cache *s, struct slab *slab, struct list_head *di
 	}
 	if (want == SLAB_ON_EMPTY && discard && !keep_empty(s)) {
 		slab->list = SLAB_ON_NONE;
-		s->nr_slabs--;
+		WRITE_ONCE(s->nr_slabs, s->nr_slabs - 1);	/* read unlocked: magazine.c 8 */
 		list_add(&slab->lru, discard);
 		return;
 	}
@@ -305,7 +305,7 @@ unsigned int slab_take(struct kmem_cache *s, void **p, unsigned int n, gfp_t gfp
 			pthread_mutex_lock(&s->list_lock);
 			if (!slab)
 				break;
-			s->nr_slabs++;
+			WRITE_ONCE(s->nr_slabs, s->nr_slabs + 1);
 			slab->list = SLAB_ON_NONE;
 		}
 		got += take_from_slab(s, slab, p + got, n - got);
@@ -616,7 +616,7 @@ int slab_discard_empty(struct kmem_cache *s)
 		list_move(&slab->lru, &discard);
 		slab->list = SLAB_ON_NONE;
 		s->nr_empty--;
-		s->nr_slabs--;
+		WRITE_ONCE(s->nr_slabs, s->nr_slabs - 1);
 		empty_account(s, -1);
 	}
 	ret = s->nr_slabs != 0;

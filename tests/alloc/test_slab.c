@@ -874,6 +874,76 @@ static void test_depot_drained_when_idle(void **state)
 }
 
 /*
+ * Scavenging when the heap grows (alloc/magazine.c 8): a thread whose
+ * refills cut new slabs of one cache gives back what its other caches hold
+ * idle: the previous magazine of a slot that took no slow path since the
+ * last scavenge, and the full magazines of a depot only it visits that no
+ * trip took since the last trim (the first scavenge clears the slot's
+ * mark and sets the depot's, the second gives back).  A depot another
+ * thread traded through keeps its magazines.
+ */
+static struct kmem_cache *traded;	/* filled by another thread */
+
+static void *fill_traded(void *arg)
+{
+	void **p = arg;
+
+	swing(traded, p, SWING, 1);	/* its frees push full magazines to the depot */
+	return NULL;
+}
+
+static void grow(struct kmem_cache *g, void **keep, unsigned int *n, size_t bytes)
+{
+	for (size_t got = 0; got < bytes; got += g->size)
+		assert_non_null(keep[(*n)++] = kmem_cache_alloc(g, GFP_KERNEL));
+}
+
+static void test_scavenge_on_growth(void **state)
+{
+	struct depot_pair d;
+	struct kmem_cache *idle, *g;
+	unsigned int rounds = depot_pair_open(&d, "scavidle", "scavgrow", 1024);
+	unsigned int n = 0, traded_full;
+	void **keep, *one;
+	pthread_t t;
+
+	if (!rounds)
+		return;
+	idle = d.s;
+	g = d.other;
+	keep = malloc(32 * SCAVENGE_BYTES / g->size * sizeof(*keep));
+	assert_non_null(keep);
+	traded = kmem_cache_create("scavtraded", 64, 0, SLAB_NO_MERGE, NULL);
+	assert_non_null(traded);
+	assert_non_null(one = kmem_cache_alloc(traded, GFP_KERNEL));	/* this thread uses it too */
+	kmem_cache_free(traded, one);
+	assert_int_equal(pthread_create(&t, NULL, fill_traded, d.p), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	traded_full = traded->depot_nfull;
+	assert_true(traded_full > 0);
+
+	swing(idle, d.p, 4 * rounds, 1);	/* loaded and previous full, the rest in the depot */
+	assert_true(tc_slot_of(tls_tc, idle)->prev_avail > 0);
+	assert_true(idle->depot_nfull > 0);
+
+	grow(g, keep, &n, 8 * SCAVENGE_BYTES);	/* the first scavenges */
+	assert_int_equal(tc_slot_of(tls_tc, idle)->prev_avail, 0);
+	grow(g, keep, &n, 16 * SCAVENGE_BYTES);	/* and the next ones */
+	assert_int_equal(idle->depot_nfull, 0);
+	assert_true(info_of(idle).cached_objs <= rounds);	/* only the loaded magazine */
+	assert_int_equal(traded->depot_nfull, traded_full);
+
+	while (n)
+		kmem_cache_free(g, keep[--n]);
+	assert_int_equal(kmem_cache_validate(idle), 0);
+	assert_int_equal(kmem_cache_validate(g), 0);
+	assert_int_equal(kmem_cache_validate(traded), 0);
+	kmem_cache_destroy(traded);
+	free(keep);
+	depot_pair_close(&d);
+}
+
+/*
  * A thread's first refill from the slabs takes a page of objects, then
  * twice as many each time up to a full magazine: one allocation from a
  * new cache keeps one page of it in the magazine, not 32 KiB.
@@ -2007,6 +2077,7 @@ int main(void)
 		cmocka_unit_test(test_depot_shared_swing_no_growth),
 		cmocka_unit_test(test_depot_reaped_after_a_period),
 		cmocka_unit_test(test_depot_drained_when_idle),
+		cmocka_unit_test(test_scavenge_on_growth),
 		cmocka_unit_test(test_first_refill_is_a_page),
 		cmocka_unit_test(test_destroy_reports_leaks),
 		cmocka_unit_test(test_destroy_clean_is_silent),
