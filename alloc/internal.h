@@ -501,7 +501,7 @@ struct kmem_cache {
 	unsigned int depot_contended;  /* of them, found the lock held or last taken by another thread */
 	unsigned int depot_spills;     /* in this window: full magazines refused (emptied into slabs) */
 	unsigned int depot_misses;     /* in this window: trips that found no full magazine */
-	unsigned int depot_low;        /* fewest full magazines since depot_reap_ms */
+	unsigned int depot_low;        /* fewest full magazines since the last reap or trim */
 	uint32_t depot_reap_ms;        /* start of this reap period (now_ms) */
 	bool depot_swung;              /* a window of this period both spilled and missed */
 	/* magazines deferred until the cache is busy (magazine.c 7) */

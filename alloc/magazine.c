@@ -372,7 +372,7 @@ bool mag_depot_trip(struct kmem_cache *s, bool contended)
 
 /*
  * The working-set part of a reap: detach the full magazines that no trip
- * needed since the last reap or scavenge (the oldest depot_low of them;
+ * needed since the last reap or trim (the oldest depot_low of them;
  * beyond depot_max, any), and the empty ones beyond depot_max_empty.
  * Return: the detached full magazines (linked by next, rounds set) and,
  * in *@empties, the empty ones, for the caller to free unlocked.
