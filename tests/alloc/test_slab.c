@@ -904,6 +904,7 @@ static void test_scavenge_on_growth(void **state)
 	struct kmem_cache *idle, *g;
 	unsigned int rounds = depot_pair_open(&d, "scavidle", "scavgrow", 1024);
 	unsigned int n = 0, traded_full;
+	size_t gap = MAX(SCAVENGE_BYTES, page_slab_bytes() / SCAVENGE_SHARE);	/* grows a little */
 	void **keep, *one;
 	pthread_t t;
 
@@ -911,7 +912,7 @@ static void test_scavenge_on_growth(void **state)
 		return;
 	idle = d.s;
 	g = d.other;
-	keep = malloc(32 * SCAVENGE_BYTES / g->size * sizeof(*keep));
+	keep = malloc(10 * gap / g->size * sizeof(*keep));
 	assert_non_null(keep);
 	traded = kmem_cache_create("scavtraded", 64, 0, SLAB_NO_MERGE, NULL);
 	assert_non_null(traded);
@@ -926,9 +927,9 @@ static void test_scavenge_on_growth(void **state)
 	assert_true(tc_slot_of(tls_tc, idle)->prev_avail > 0);
 	assert_true(idle->depot_nfull > 0);
 
-	grow(g, keep, &n, 8 * SCAVENGE_BYTES);	/* the first scavenges */
+	grow(g, keep, &n, 4 * gap);	/* the first scavenges */
 	assert_int_equal(tc_slot_of(tls_tc, idle)->prev_avail, 0);
-	grow(g, keep, &n, 16 * SCAVENGE_BYTES);	/* and the next ones */
+	grow(g, keep, &n, 4 * gap);	/* and the next ones */
 	assert_int_equal(idle->depot_nfull, 0);
 	assert_true(info_of(idle).cached_objs <= rounds);	/* only the loaded magazine */
 	assert_int_equal(traded->depot_nfull, traded_full);
