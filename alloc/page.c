@@ -982,12 +982,6 @@ static void kept_unmap(struct slab *d)
 
 /* ---- purging ------------------------------------------------------------ */
 
-/** page_slab_bytes - the bytes cut into slabs now, read without page_lock */
-unsigned long page_slab_bytes(void)
-{
-	return READ_ONCE(page_stats.slab_bytes);	/* written with WRITE_ONCE */
-}
-
 /*
  * Freed memory kept beyond 1/64 of what is in use, and at most @grow of it:
  * what a growth of @grow bytes purges first.  page_lock held.
@@ -1845,6 +1839,12 @@ void page_fork_unlock(void)
 }
 
 /* ---- accounting --------------------------------------------------------- */
+
+/** page_slab_bytes - the bytes cut into slabs now, read without page_lock */
+unsigned long page_slab_bytes(void)
+{
+	return READ_ONCE(page_stats.slab_bytes);	/* written with WRITE_ONCE */
+}
 
 void page_get_mem_info(struct slab_mem_info *info)
 {
