@@ -1007,7 +1007,6 @@ static unsigned int slot_refill(struct kmem_cache *s, struct tc_slot *slot, gfp_
 	return n;
 }
 
-
 /**
  * mag_alloc_slow - the thread's loaded magazine is empty (or there is
  * none): swap, go to the depot, or refill from the slabs.

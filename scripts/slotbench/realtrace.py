@@ -47,9 +47,9 @@ RSS_GOAL = 1.05
 SPEED_GOAL = 1.00
 
 
-def mb(b):
+def mb(b, spec="%.1f"):
     """Bytes (or events) in millions, for a table."""
-    return bl.fmt(None if b is None else b / 1e6)
+    return bl.fmt(None if b is None else b / 1e6, spec)
 
 
 mev = mb
@@ -226,7 +226,7 @@ def rss_accounting(results):
     """Beside each RSS goal the slab heap missed: what kmalloc held at the
     trace's peak of live blocks (parse_slabinfo), in MB."""
     def mb2(b):
-        return bl.fmt(None if b is None else b / 1e6, "%.2f")
+        return mb(b, "%.2f")
     md = []
     for e in results:
         x, a = e["goals"].get("slab"), e.get("accounting")
