@@ -333,6 +333,76 @@ static void test_buddies_merge_across_orders(void **state)
 }
 
 /*
+ * The descriptors of blocks of order 1 and up fill the first half of their
+ * chunk's descriptor array (page.c 2): a chunk cut into order-1 slabs
+ * writes 16 KiB of descriptors, not 32.  An odd page's descriptor lies in
+ * the other half.  Order-1 slabs are taken until one chunk is all of them
+ * (the other chunks' free blocks go first).
+ */
+static void test_descriptors_packed_by_order(void **state)
+{
+	enum { PER_CHUNK = 1U << (CHUNK_ORDER - 1), MOST = 4 * PER_CHUNK };
+	struct slab **s = calloc(MOST, sizeof(*s)), *lo = NULL, *hi = NULL, *odd;
+	struct chunk *full = NULL;
+	unsigned int n = 0, in_full = 0;
+
+	assert_non_null(s);
+	page_purge();
+	while (!full && n < MOST) {
+		unsigned int same = 0;
+
+		s[n] = page_slab_alloc(1, 4, 0);
+		assert_non_null(s[n]);
+		for (unsigned int k = 0; k <= n; k++)
+			same += s[k]->chunk == s[n]->chunk;
+		if (same == PER_CHUNK)
+			full = s[n]->chunk;
+		n++;
+	}
+	assert_non_null(full);
+	for (unsigned int k = 0; k < n; k++) {
+		if (s[k]->chunk != full)
+			continue;
+		in_full++;
+		if (!lo || s[k] < lo)
+			lo = s[k];
+		if (!hi || s[k] > hi)
+			hi = s[k];
+	}
+	assert_int_equal(in_full, PER_CHUNK);
+	/* 256 distinct descriptors, 256 slots apart at most: packed */
+	assert_int_equal(hi - lo, PER_CHUNK - 1);
+	/* the full chunk's last block, freed: an odd page's descriptor is past them */
+	for (unsigned int k = 0; k < n; k++)
+		if (s[k]->chunk == full && s[k] == hi) {
+			char *base = s[k]->base;
+
+			page_slab_free(s[k]);
+			s[k] = page_slab_alloc(1, 4, 0);	/* the same block back */
+			assert_ptr_equal(s[k]->base, base);
+			page_slab_free(s[k]);
+			odd = page_slab_alloc(0, 4, 0);	/* its halves, in either order */
+			assert_true(odd->base == base || odd->base == base + PAGE_SIZE);
+			s[k] = page_slab_alloc(0, 4, 0);
+			assert_true(s[k]->base == base || s[k]->base == base + PAGE_SIZE);
+			if (odd->base == base) {
+				struct slab *t = odd;
+
+				odd = s[k];
+				s[k] = t;
+			}
+			assert_ptr_equal(s[k], hi);	/* the even page keeps its slot */
+			assert_true(odd > hi);
+			page_slab_free(odd);
+		}
+	for (unsigned int k = 0; k < n; k++)
+		page_slab_free(s[k]);
+	free(s);
+	assert_int_equal(page_validate(), 0);
+	page_purge();
+}
+
+/*
  * A block split from a dirty one is dirty only if its own pages are: the
  * clean half reads as zeros and says so, as does a block given back to the
  * OS by a purge.
@@ -906,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_chunks_return_to_os),
 		cmocka_unit_test(test_dirty_block_reused),
 		cmocka_unit_test(test_buddies_merge_across_orders),
+		cmocka_unit_test(test_descriptors_packed_by_order),
 		cmocka_unit_test(test_clean_reads_as_zeros),
 		cmocka_unit_test(test_purge_unmaps_chunks),
 		cmocka_unit_test(test_direct_mapping_purges),
