@@ -23,8 +23,9 @@
 # covers the children), wall and CPU time; and under the recording library
 # (what `slotslab record` runs) against glibc, which the recorder passes
 # every call to: what recording costs.  Once a trace, `slotslab slabinfo
-# TRACE --at peak` logs what kmalloc holds at the trace's peak of live
-# blocks, which the summary gives beside an RSS goal missed.
+# TRACE --at bytes` logs what kmalloc holds at the trace's peak of bytes
+# live (where its RSS peaks: the count of blocks may peak earlier, with
+# small ones), which the summary gives beside an RSS goal missed.
 #
 # Writes OUT_DIR/realtrace.json (every run, medians, goals), realtrace.csv,
 # realtrace.md (the tables, also printed) and, when /usr/bin/python3 has
@@ -189,9 +190,9 @@ while [ $rep -lt "$REPS" ]; do
 	printf 'realtrace: replay round %d of %d done\n' $rep "$REPS" >&2
 done
 
-# ---- accounting: what kmalloc holds at each trace's peak (beside a missed RSS goal) --
+# ---- accounting: what kmalloc holds at each trace's peak of bytes (beside a missed RSS goal) --
 for w in $workloads; do
-	if "$S" slabinfo "$T/$w.bin" --at peak >"$work/si.txt" 2>"$work/si.err"; then
+	if "$S" slabinfo "$T/$w.bin" --at bytes >"$work/si.txt" 2>"$work/si.err"; then
 		emit "\"kind\": \"accounting\", \"trace\": \"$w\", \"slabinfo\": $($PY -c 'import json, sys; print(json.dumps(sys.stdin.read()))' <"$work/si.txt")"
 	else
 		echo "realtrace.sh: slabinfo of $w failed; its accounting is unavailable:" >&2

@@ -6,7 +6,8 @@
  *
  * With a TRACE, the workload is that trace replayed on the slab heap with
  * the layout and profile asked for, and the report is taken at its peak
- * (--at end: after the last event); without one (or with --demo) it is the
+ * of live objects and blocks (--at bytes: of malloc-level bytes live;
+ * --at end: after the last event); without one (or with --demo) it is the
  * demo workload.  A failed replay prints nothing but its error.
  */
 #include <getopt.h>
@@ -20,7 +21,7 @@ static void slabinfo_usage(FILE *f)
 {
 	fprintf(f, "usage: slotslab slabinfo [--demo] [--objects N] [--stats] [--all]\n"
 		"       slotslab slabinfo TRACE [--layout declared|slots|dict] [--profile NAME]\n"
-		"                               [--at peak|end] [--stats] [--all]\n\n"
+		"                               [--at peak|bytes|end] [--stats] [--all]\n\n"
 		"Run a workload on the slab allocator, then print its caches in the\n"
 		"layout of /proc/slabinfo (version 2.1).\n\n"
 		"  TRACE         replay this trace on the slab heap (as `slotslab replay\n"
@@ -30,6 +31,10 @@ static void slabinfo_usage(FILE *f)
 		"                resident, metadata, all mapped)\n"
 		"  --at peak     the report at the peak of live objects and blocks, right\n"
 		"                after the first event that reaches it (the default)\n"
+		"  --at bytes    the report at the peak of malloc-level bytes live (asked\n"
+		"                for), within 1/64: taken again at each new high 1/64\n"
+		"                above the last, the last one kept.  Where a program's RSS\n"
+		"                peaks; its count of blocks may peak earlier\n"
 		"  --at end      the report after the last event, before what the trace\n"
 		"                left live is freed\n"
 		"  --layout L, --profile P   as for replay\n"
@@ -56,7 +61,8 @@ int cmd_slabinfo(int argc, char **argv)
 	};
 	struct replay_opts o = REPLAY_OPTS_INIT;
 	struct replay_failure f;
-	bool demo_asked = false, trace_opts = false, at_end_asked = false;
+	bool demo_asked = false, trace_opts = false;
+	enum slabinfo_at at = SLABINFO_AT_PEAK;
 	uint64_t n = 100000;
 	unsigned int flags = 0;
 	int c, choice, status;
@@ -85,11 +91,16 @@ int cmd_slabinfo(int argc, char **argv)
 			break;
 		case 't':
 			trace_opts = true;
-			if (strcmp(optarg, "peak") != 0 && strcmp(optarg, "end") != 0) {
-				cli_error("slabinfo", "--at wants peak or end, not '%s'", optarg);
+			if (strcmp(optarg, "peak") == 0) {
+				at = SLABINFO_AT_PEAK;
+			} else if (strcmp(optarg, "bytes") == 0) {
+				at = SLABINFO_AT_BYTES;
+			} else if (strcmp(optarg, "end") == 0) {
+				at = SLABINFO_AT_END;
+			} else {
+				cli_error("slabinfo", "--at wants peak, bytes or end, not '%s'", optarg);
 				return EXIT_USAGE;
 			}
-			at_end_asked = strcmp(optarg, "end") == 0;
 			break;
 		case 'n':
 			if (cli_parse_u64("slabinfo", "--objects", optarg, 1, 100000000, &n) != 0)
@@ -119,7 +130,7 @@ int cmd_slabinfo(int argc, char **argv)
 	}
 	if (optind < argc) {
 		o.path = argv[optind];
-		status = replay_slabinfo(&o, flags, at_end_asked, stdout, &f);
+		status = replay_slabinfo(&o, flags, at, stdout, &f);
 	} else if (trace_opts) {
 		cli_error("slabinfo", "--layout, --profile and --at apply to a trace");
 		return EXIT_USAGE;

@@ -145,6 +145,7 @@ struct replay {
 	struct idmap objs, blks;
 	struct replay_blocks blocks;
 	uint64_t live_peak;	/* objects + blocks at the peak, for at_peak */
+	uint64_t bytes_mark;	/* at_bytes: blocks' bytes live at at_peak's last call */
 	struct mt *mt;
 };
 

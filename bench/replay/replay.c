@@ -536,7 +536,14 @@ static __noinline int step_peak(struct replay *rp, struct replay_worker *w,
 {
 	int r = step(rp, w, ev, ordinal);
 
-	if (!r && rp->live_peak && rp->objs.n + rp->blks.n >= rp->live_peak) {
+	if (!r && rp->o->at_bytes) {
+		uint64_t live = rp->blocks.live.requested;
+
+		if (live > rp->bytes_mark + rp->bytes_mark / 64) {
+			rp->bytes_mark = live;
+			rp->o->at_peak(rp->o->at_arg);
+		}
+	} else if (!r && rp->live_peak && rp->objs.n + rp->blks.n >= rp->live_peak) {
 		rp->live_peak = 0;
 		rp->o->at_peak(rp->o->at_arg);
 	}

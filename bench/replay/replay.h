@@ -77,6 +77,10 @@ const char *replay_errkind_name(enum replay_errkind k);
  * @at_peak:    if set, called once, on the replaying thread, right after
  *              the first event at which live objects + live blocks reach
  *              their peak (forces a serial replay); @at_arg its argument
+ * @at_bytes:   with @at_peak: call it instead after each event at which
+ *              the malloc-level bytes live (asked for) first exceed by
+ *              1/64 what they were at its last call, so that its last call
+ *              comes within 1/64 of their peak
  * @at_end:     if set, called once after the replay pass succeeded, while
  *              what the trace left live is still allocated; @at_arg
  */
@@ -96,6 +100,7 @@ struct replay_opts {
 	void (*at_peak)(void *arg);
 	void (*at_end)(void *arg);
 	void *at_arg;
+	bool at_bytes;
 };
 
 #define REPLAY_DEFAULT_SAMPLE 64
@@ -248,17 +253,23 @@ int replay_result_json(FILE *f, const struct replay_opts *o, const struct replay
 /** replay_result_text - write @r as a human-readable summary */
 int replay_result_text(FILE *f, const struct replay_opts *o, const struct replay_result *r);
 
+/* When `slotslab slabinfo TRACE` takes its report (replay_slabinfo). */
+enum slabinfo_at {
+	SLABINFO_AT_PEAK,	/* the peak of live objects and blocks */
+	SLABINFO_AT_BYTES,	/* the peak of malloc-level bytes live, within 1/64 */
+	SLABINFO_AT_END,	/* after the last event */
+};
+
 /**
  * replay_slabinfo - replay @o->path serially on the slab heap (with its
  * layout and profile) and write the /proc/slabinfo report (slabinfo_write
- * @flags), taken at the peak of live objects and blocks, or at the end with
- * @at_end, to @out after three comment lines: the trace, layout, profile
- * and when it was taken; the events and peaks; what the allocator holds
- * from the OS (slabinfo.c)
+ * @flags), taken when @at says, to @out after three comment lines: the
+ * trace, layout, profile and when it was taken; the events and peaks; what
+ * the allocator holds from the OS (slabinfo.c)
  * Return: 0, or @f->status (nothing written then).
  */
-int replay_slabinfo(const struct replay_opts *o, unsigned int flags, bool at_end, FILE *out,
-		    struct replay_failure *f);
+int replay_slabinfo(const struct replay_opts *o, unsigned int flags, enum slabinfo_at at,
+		    FILE *out, struct replay_failure *f);
 
 /**
  * replay_slabinfo_demo - run the demo workload instead of a trace (@n

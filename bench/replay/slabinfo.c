@@ -8,14 +8,20 @@
  * and profile, and the report is taken at the peak: right after the first
  * event at which live objects and blocks reach the peak the first pass
  * counted (replay_opts.at_peak), when every class's cache is at its
- * fullest.  With @at_end it is taken after the last event instead
- * (replay_opts.at_end), before anything the trace left live is freed.
+ * fullest.  At the peak of bytes (SLABINFO_AT_BYTES) it is taken again
+ * each time the malloc-level bytes live reach a new high 1/64 above the
+ * last report's (replay_opts.at_bytes), and the last one stays: within
+ * 1/64 of the bytes' peak, where a malloc-level trace's RSS peaks (the
+ * count of blocks may peak earlier, when they are small).  At the end it
+ * is taken after the last event instead (replay_opts.at_end), before
+ * anything the trace left live is freed.
  * Should the peak never be reached (a trace that frees ids that are not
  * live counts lower than the replay does), the report falls back to the
  * end, and says so.
  *
  * States of a snapshot: empty --take--> taken (buf, len, taken) or failed;
- * it is taken at most once.  The report is captured in memory
+ * it is taken at most once, but at the peak of bytes, where each take
+ * replaces the last.  The report is captured in memory
  * (open_memstream) when taken and written after the replay, so a failed
  * replay writes nothing but leaves its error in the failure.
  *
@@ -40,7 +46,7 @@
  */
 struct snapshot {
 	unsigned int flags;
-	bool at_end;
+	enum slabinfo_at at;
 	char *buf;
 	size_t len;
 	const char *taken;
@@ -64,8 +70,12 @@ static void take(struct snapshot *s, const char *when)
 {
 	FILE *f;
 
-	if (s->buf || s->failed)
+	if (s->failed)
 		return;
+	if (s->buf && s->at != SLABINFO_AT_BYTES)
+		return;
+	free(s->buf);
+	s->buf = NULL;
 	f = open_memstream(&s->buf, &s->len);
 	if (f)
 		mem_summary(f);
@@ -80,13 +90,17 @@ static void at_peak(void *arg)
 {
 	struct snapshot *s = arg;
 
-	if (!s->at_end)
-		take(s, "peak");
+	if (s->at != SLABINFO_AT_END)
+		take(s, s->at == SLABINFO_AT_BYTES ? "peak of bytes (within 1/64)" : "peak");
 }
 
+/* At the end: the report, unless one was taken at a peak (the fallback). */
 static void at_end(void *arg)
 {
-	take(arg, "end");
+	struct snapshot *s = arg;
+
+	if (!s->buf)
+		take(s, "end");
 }
 
 static int fail(struct replay_failure *f, const char *msg)
@@ -95,10 +109,10 @@ static int fail(struct replay_failure *f, const char *msg)
 	return f->status = 1;
 }
 
-int replay_slabinfo(const struct replay_opts *opts, unsigned int flags, bool end, FILE *out,
-		    struct replay_failure *f)
+int replay_slabinfo(const struct replay_opts *opts, unsigned int flags, enum slabinfo_at at,
+		    FILE *out, struct replay_failure *f)
 {
-	struct snapshot snap = { .flags = flags, .at_end = end };
+	struct snapshot snap = { .flags = flags, .at = at };
 	struct replay_result *r = malloc(sizeof(*r));
 	struct replay_opts o = *opts;
 	int status;
@@ -113,6 +127,7 @@ int replay_slabinfo(const struct replay_opts *opts, unsigned int flags, bool end
 	o.at_peak = at_peak;
 	o.at_end = at_end;
 	o.at_arg = &snap;
+	o.at_bytes = at == SLABINFO_AT_BYTES;
 	status = replay_run(&o, r, f);
 	if (status) {
 		/* f says why */
@@ -122,7 +137,7 @@ int replay_slabinfo(const struct replay_opts *opts, unsigned int flags, bool end
 		fprintf(out, "# slotslab slabinfo %s: layout %s, profile %s, taken at the %s%s\n"
 			"# %llu events; peak %llu objects, %llu blocks; at the end %llu objects, "
 			"%llu blocks\n", o.path, replay_layout_name(o.layout), r->profile,
-			snap.taken, !end && strcmp(snap.taken, "end") == 0 ?
+			snap.taken, at != SLABINFO_AT_END && strcmp(snap.taken, "end") == 0 ?
 			" (the peak was never reached)" : "",
 			(unsigned long long)r->events, (unsigned long long)r->objects_peak,
 			(unsigned long long)r->blocks_peak, (unsigned long long)r->objects_end,

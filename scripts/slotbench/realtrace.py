@@ -26,9 +26,10 @@ program's are both within it (rss_ratio is the larger).
 Page faults of the replayed pass (page_faults) are tabled beside them:
 where the replay's CPU time goes when the heaps' instructions are alike.
 Beside each RSS goal the slab heap misses: what kmalloc held at the
-trace's peak of live blocks, by its own accounting (runs of kind
-"accounting": `slotslab slabinfo TRACE --at peak`, logged once a trace),
-so that the RSS is explained, not only measured.
+trace's peak of bytes live (within 1/64), by its own accounting (runs of
+kind "accounting": `slotslab slabinfo TRACE --at bytes`, logged once a
+trace; `--at peak`, the peak of live blocks, before 2026-12-07: the report
+says which), so that the RSS is explained, not only measured.
 
 Goals, per trace: RSS at most 1.05x the best peer's, speed at least the
 best peer's (the general-purpose malloc's goal); checked for the slab heap
@@ -80,8 +81,13 @@ def parse_slabinfo(text):
     until carved); None if the memory line is missing."""
     acc = None
     live = cached = objs = 0
+    when = "peak of live blocks"
     for line in text.splitlines():
-        if line.startswith("# memory (KiB): "):
+        if line.startswith("# slotslab slabinfo ") and ", taken at the " in line:
+            taken = line.split(", taken at the ", 1)[1]
+            when = {"peak": "peak of live blocks",
+                    "peak of bytes (within 1/64)": "peak of bytes live"}.get(taken, taken)
+        elif line.startswith("# memory (KiB): "):
             nums = [int(t.strip(",;")) for t in line.split() if t.strip(",;").isdigit()]
             if len(nums) != 6:
                 return None
@@ -96,7 +102,7 @@ def parse_slabinfo(text):
     if acc is None:
         return None
     acc.update({"objects_live": live, "objects_cached": cached,
-                "objects_free": max(0, objs - live - cached)})
+                "objects_free": max(0, objs - live - cached), "when": when})
     return acc
 
 
@@ -223,8 +229,8 @@ def speed_faults(results):
 
 
 def rss_accounting(results):
-    """Beside each RSS goal the slab heap missed: what kmalloc held at the
-    trace's peak of live blocks (parse_slabinfo), in MB."""
+    """Beside each RSS goal the slab heap missed: what kmalloc held when
+    the slabinfo report was taken (parse_slabinfo: its "when"), in MB."""
     def mb2(b):
         return mb(b, "%.2f")
     md = []
@@ -236,11 +242,11 @@ def rss_accounting(results):
         if not a:
             md.append(head + "kmalloc's accounting at the peak: unavailable.")
             continue
-        md.append(head + "kmalloc at the peak of live blocks held slabs %s MB (objects in use "
+        md.append(head + "kmalloc at the %s held slabs %s MB (objects in use "
                   "%s, in magazines and depots %s, free or never used %s), large blocks %s MB, "
                   "freed pages kept resident %s MB, metadata %s MB mapped; the replay's blocks "
                   "held %s MB at their own peak." % (
-                      mb2(a["slabs"]), mb2(a["objects_live"]), mb2(a["objects_cached"]),
+                      a.get("when", "peak of live blocks"), mb2(a["slabs"]), mb2(a["objects_live"]), mb2(a["objects_cached"]),
                       mb2(a["objects_free"]), mb2(a["large"]), mb2(a["resident_free"]),
                       mb2(a["meta"]), mb2(e["replay"].get("slab", {}).get("bytes_held_peak"))))
     return md + [""] if md else []

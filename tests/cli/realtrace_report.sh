@@ -15,7 +15,7 @@ PY=/usr/bin/python3
 [ -x $PY ] || skip_all "no $PY"
 export PYTHONDONTWRITEBYTECODE=1	# no __pycache__ in the tree
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-plan 15
+plan 16
 
 # replay CONTENDER REP CPU-SECONDS [FIELDS]: one logged replay of trace "t"
 replay() {
@@ -137,6 +137,15 @@ grep -q "$line" "$tmp/a/realtrace.md"
 r=$?
 [ $r -eq 0 ] || grep '^- t' "$tmp/a/realtrace.md" | sed 's/^/# /'
 ok $r "an RSS goal missed says what kmalloc held at the peak, by kind"
+# the same report taken at the peak of bytes (--at bytes) says so
+sed 's/taken at the peak\([\\n"]\)/taken at the peak of bytes (within 1\/64)\1/' "$tmp/acc.jsonl" >"$tmp/accb.jsonl"
+mkdir "$tmp/b"
+PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/accb.jsonl" "$tmp/b" "$O" >/dev/null 2>"$tmp/err" ||
+	sed 's/^/# /' "$tmp/err"
+grep -q '^- t, slab: RSS 1.27x the best peer.s; kmalloc at the peak of bytes live held slabs 2.10 MB ' "$tmp/b/realtrace.md"
+r=$?
+[ $r -eq 0 ] || grep '^- t' "$tmp/b/realtrace.md" | sed 's/^/# /'
+ok $r "taken at the peak of bytes: the line says so"
 grep -q '^- t, slab: RSS 1.27x the best peer.s; kmalloc.s accounting at the peak: unavailable\.$' "$tmp/g/realtrace.md" &&
 	goals true 1024 1000 | grep -q 'RSS met' && ! grep -q '^- t, slab: RSS' "$tmp/g/realtrace.md"
 ok $? "no accounting logged: unavailable; an RSS goal met: no line"

@@ -15,7 +15,7 @@ S=$O/slotslab
 PY=/usr/bin/python3
 tmp=$(mktemp -d); log=$(mktemp -d); trap 'rm -rf "$tmp" "$log"' EXIT
 export SLOTSLAB_PROGRESS=0
-plan 61
+plan 62
 
 # json FILE CHECK...: each CHECK holds of the JSON in FILE (tests/lib/jsoncheck.py).
 json() {
@@ -61,7 +61,7 @@ expect 2 "pypy 3.9.16, whose objects no profile models" "$S" replay --profile au
 expect 2 "cpython 3.5.10, which no profile models" "$S" replay --profile auto "$tmp/py35.txt"
 expect 2 "unrecognized option" "$S" replay --frob "$tmp/student.txt"
 expect 2 "missing.bin: cannot open" "$S" replay "$tmp/missing.bin"
-expect 2 "--at wants peak or end" "$S" slabinfo --at top "$tmp/student.txt"
+expect 2 "--at wants peak, bytes or end" "$S" slabinfo --at top "$tmp/student.txt"
 expect 2 "apply to a trace" "$S" slabinfo --layout slots
 
 # The JSON result: every pinned field, the types they must have.
@@ -200,6 +200,11 @@ active=$(awk '$1 == "kmalloc-32" || $1 ~ /om:MyClass/ {s += $2} END {print s + 0
 ok $? "at the peak the 500 MyClass instances are in the report ($active active)"
 "$S" slabinfo "$tmp/myclass.bin" --at end --stats >"$log/out" && grep -q "taken at the end" "$log/out"
 ok $? "slabinfo TRACE --at end"
+printf 'malloc 1 48\nmalloc 2 48\nmfree 1\nmfree 2\nmalloc 3 1048576\nmfree 3\n' >"$tmp/bytes.txt"
+"$S" slabinfo "$tmp/bytes.txt" --at bytes >"$log/out" &&
+	grep -q "taken at the peak of bytes (within 1/64)$" "$log/out" &&
+	grep -Eq "^# memory \(KiB\): .*, large (10[2-9][0-9]|1[1-9][0-9][0-9])," "$log/out"
+ok $? "slabinfo TRACE --at bytes: the report where the 1 MiB block is live"
 expect 2 "bad.txt:3:" "$S" slabinfo "$tmp/bad.txt"
 "$S" slabinfo --demo --objects 1000 | grep -q "^slabinfo - version: 2.1"
 ok $? "slabinfo --demo still works"

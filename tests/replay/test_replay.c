@@ -551,6 +551,64 @@ static unsigned long active_in(const char *report, const char *what)
 	return n;
 }
 
+/* The large blocks' KiB on a report's memory line; -1 without one. */
+static long large_kib(const char *report)
+{
+	const char *m = strstr(report, "# memory (KiB): ");
+	long kib;
+
+	if (!m || !(m = strstr(m, ", large ")) || sscanf(m, ", large %ld", &kib) != 1)
+		return -1;
+	return kib;
+}
+
+/*
+ * --at bytes: a malloc-level trace whose count of blocks peaks with ten
+ * small ones (48 bytes: no other class's name holds kmalloc-48), and whose bytes peak later with one of 1 MiB alone.  The
+ * count's peak sees the ten and no large block; the bytes' peak the block
+ * and none of the ten.  A trace of objects only never reaches it: the
+ * report falls back to the end, and says so.
+ */
+static void test_slabinfo_at_bytes(void **state)
+{
+	const char *path = write_trace("slabinfo_bytes.txt",
+				       "malloc 1 48\nmalloc 2 48\nmalloc 3 48\nmalloc 4 48\n"
+				       "malloc 5 48\nmalloc 6 48\nmalloc 7 48\nmalloc 8 48\n"
+				       "malloc 9 48\nmalloc 10 48\nmfree 1\nmfree 2\nmfree 3\n"
+				       "mfree 4\nmfree 5\nmfree 6\nmfree 7\nmfree 8\nmfree 9\n"
+				       "mfree 10\nmalloc 11 1048576\nmfree 11\n");
+	struct replay_opts o = REPLAY_OPTS_INIT;
+	struct replay_failure f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	o.path = path;
+	o.no_counters = true;
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo(&o, SLABINFO_ALL, SLABINFO_AT_PEAK, out, &f), 0);
+	fclose(out);
+	assert_int_equal(active_in(buf, "kmalloc-48"), 10);
+	assert_int_equal(large_kib(buf), 0);
+	free(buf);
+
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo(&o, SLABINFO_ALL, SLABINFO_AT_BYTES, out, &f), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "taken at the peak of bytes (within 1/64)\n"));
+	assert_int_equal(active_in(buf, "kmalloc-48"), 0);
+	assert_true(large_kib(buf) >= 1024);
+	free(buf);
+
+	o.path = write_trace("slabinfo_bytes_objs.txt", "class Obj slots=a\nnew 1 Obj\n");
+	out = open_memstream(&buf, &len);
+	assert_int_equal(replay_slabinfo(&o, 0, SLABINFO_AT_BYTES, out, &f), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "taken at the end (the peak was never reached)\n"));
+	free(buf);
+}
+
 static void test_slabinfo_report(void **state)
 {
 	const char *path = write_trace("slabinfo.txt",
@@ -567,7 +625,7 @@ static void test_slabinfo_report(void **state)
 	o.layout = REPLAY_LAYOUT_SLOTS;
 	o.no_counters = true;
 	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, 0, false, out, &f), 0);
+	assert_int_equal(replay_slabinfo(&o, 0, SLABINFO_AT_PEAK, out, &f), 0);
 	fclose(out);
 	assert_non_null(strstr(buf, "slabinfo.txt: layout slots, profile native, taken at the peak\n"));
 	assert_non_null(strstr(buf, "# 8 events; peak 3 objects, 0 blocks; at the end 1 objects"));
@@ -577,7 +635,7 @@ static void test_slabinfo_report(void **state)
 	free(buf);
 
 	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, SLABINFO_STATS, true, out, &f), 0);
+	assert_int_equal(replay_slabinfo(&o, SLABINFO_STATS, SLABINFO_AT_END, out, &f), 0);
 	fclose(out);
 	assert_non_null(strstr(buf, "taken at the end\n"));
 	assert_int_equal(active_in(buf, "Obj"), 1);	/* what the trace left */
@@ -585,7 +643,7 @@ static void test_slabinfo_report(void **state)
 
 	o.path = write_trace("slabinfo_bad.txt", "class P slots=x\nnew 1 P\nset 1 x\n");
 	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, 0, false, out, &f), 2);
+	assert_int_equal(replay_slabinfo(&o, 0, SLABINFO_AT_PEAK, out, &f), 2);
 	fclose(out);
 	assert_int_equal(len, 0);	/* nothing written */
 	assert_non_null(strstr(f.msg, "slabinfo_bad.txt:3:"));
@@ -638,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_sampled_timing),
 		cmocka_unit_test(test_decode_modes),
 		cmocka_unit_test(test_slabinfo_report),
+		cmocka_unit_test(test_slabinfo_at_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
