@@ -551,6 +551,20 @@ static unsigned long active_in(const char *report, const char *what)
 	return n;
 }
 
+/* The report replay_slabinfo() writes for @o, taken @at (it succeeds); free() it. */
+static char *slabinfo_of(const struct replay_opts *o, unsigned int flags, enum slabinfo_at at)
+{
+	struct replay_failure f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	assert_int_equal(replay_slabinfo(o, flags, at, out, &f), 0);
+	assert_int_equal(fclose(out), 0);
+	return buf;
+}
+
 /* The large blocks' KiB on a report's memory line; -1 without one. */
 static long large_kib(const char *report)
 {
@@ -564,9 +578,9 @@ static long large_kib(const char *report)
 
 /*
  * --at bytes: a malloc-level trace whose count of blocks peaks with ten
- * small ones (48 bytes: no other class's name holds kmalloc-48), and whose bytes peak later with one of 1 MiB alone.  The
- * count's peak sees the ten and no large block; the bytes' peak the block
- * and none of the ten.  A trace of objects only never reaches it: the
+ * small ones (48 bytes: no other class's name holds kmalloc-48), and whose
+ * bytes peak later with one of 1 MiB alone.  The count's peak sees the ten
+ * and no large block; the bytes' peak the block and none of the ten.  A trace of objects only never reaches it: the
  * report falls back to the end, and says so.
  */
 static void test_slabinfo_at_bytes(void **state)
@@ -578,33 +592,24 @@ static void test_slabinfo_at_bytes(void **state)
 				       "mfree 4\nmfree 5\nmfree 6\nmfree 7\nmfree 8\nmfree 9\n"
 				       "mfree 10\nmalloc 11 1048576\nmfree 11\n");
 	struct replay_opts o = REPLAY_OPTS_INIT;
-	struct replay_failure f;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out;
+	char *buf;
 
 	(void)state;
 	o.path = path;
 	o.no_counters = true;
-	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, SLABINFO_ALL, SLABINFO_AT_PEAK, out, &f), 0);
-	fclose(out);
+	buf = slabinfo_of(&o, SLABINFO_ALL, SLABINFO_AT_PEAK);
 	assert_int_equal(active_in(buf, "kmalloc-48"), 10);
 	assert_int_equal(large_kib(buf), 0);
 	free(buf);
 
-	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, SLABINFO_ALL, SLABINFO_AT_BYTES, out, &f), 0);
-	fclose(out);
+	buf = slabinfo_of(&o, SLABINFO_ALL, SLABINFO_AT_BYTES);
 	assert_non_null(strstr(buf, "taken at the peak of bytes (within 1/64)\n"));
 	assert_int_equal(active_in(buf, "kmalloc-48"), 0);
 	assert_true(large_kib(buf) >= 1024);
 	free(buf);
 
 	o.path = write_trace("slabinfo_bytes_objs.txt", "class Obj slots=a\nnew 1 Obj\n");
-	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, 0, SLABINFO_AT_BYTES, out, &f), 0);
-	fclose(out);
+	buf = slabinfo_of(&o, 0, SLABINFO_AT_BYTES);
 	assert_non_null(strstr(buf, "taken at the end (the peak was never reached)\n"));
 	free(buf);
 }
@@ -624,9 +629,7 @@ static void test_slabinfo_report(void **state)
 	o.path = path;
 	o.layout = REPLAY_LAYOUT_SLOTS;
 	o.no_counters = true;
-	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, 0, SLABINFO_AT_PEAK, out, &f), 0);
-	fclose(out);
+	buf = slabinfo_of(&o, 0, SLABINFO_AT_PEAK);
 	assert_non_null(strstr(buf, "slabinfo.txt: layout slots, profile native, taken at the peak\n"));
 	assert_non_null(strstr(buf, "# 8 events; peak 3 objects, 0 blocks; at the end 1 objects"));
 	assert_non_null(strstr(buf, "# memory (KiB): chunks "));
@@ -634,9 +637,7 @@ static void test_slabinfo_report(void **state)
 	assert_int_equal(active_in(buf, "Obj"), 3);	/* all three live at the peak */
 	free(buf);
 
-	out = open_memstream(&buf, &len);
-	assert_int_equal(replay_slabinfo(&o, SLABINFO_STATS, SLABINFO_AT_END, out, &f), 0);
-	fclose(out);
+	buf = slabinfo_of(&o, SLABINFO_STATS, SLABINFO_AT_END);
 	assert_non_null(strstr(buf, "taken at the end\n"));
 	assert_int_equal(active_in(buf, "Obj"), 1);	/* what the trace left */
 	free(buf);
