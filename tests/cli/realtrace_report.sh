@@ -34,6 +34,22 @@ PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/runs.jsonl" "$tmp" "$O" >"$t
 r=$?
 [ $r -eq 0 ] || sed 's/^/# /' "$tmp/err"
 ok $r "realtrace.py summarises runs written by hand"
+
+# summarise RUNS DIR: realtrace.py's summary of RUNS, into DIR made anew;
+# its errors as comments.  Status: realtrace.py's.
+summarise() {
+	rm -rf "$2" && mkdir "$2" || return 1
+	PYTHONPATH=scripts $PY -m slotbench.realtrace "$1" "$2" "$O" >/dev/null 2>"$tmp/err" && return 0
+	sed 's/^/# /' "$tmp/err"
+	return 1
+}
+# has_line DIR REGEX: DIR/realtrace.md has a line REGEX matches; if not,
+# its lines of trace "t" as comments.  Status: grep's.
+has_line() {
+	grep -q "$2" "$1/realtrace.md" && return 0
+	grep '^- t' "$1/realtrace.md" | sed 's/^/# /'
+	return 1
+}
 grep -q '^### Page faults of the replayed pass' "$tmp/realtrace.md"
 ok $? "the summary has the page-fault table"
 # columns: slab, the peers present (glibc), slotslab-malloc
@@ -44,23 +60,17 @@ ok $r "medians per contender (400 of 300/500/400, 210 of 200/220); unmeasured is
 grep -q '^### Goals: RSS <= 1.05x and speed >= 1.00x the best peer$' "$tmp/realtrace.md"
 ok $? "the speed goal is the best peer's speed"
 # slab's speed (1000 events / 0.01 s) is half glibc's (0.005 s): the why
-grep -q '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$' "$tmp/realtrace.md"
-r=$?
-[ $r -eq 0 ] || grep '^- t' "$tmp/realtrace.md" | sed 's/^/# /'
-ok $r "a speed goal missed says the replayed pass's faults beside the fastest peer's"
+has_line "$tmp" '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$'
+ok $? "a speed goal missed says the replayed pass's faults beside the fastest peer's"
 # the prepass, the same work in every run, 1.8x slower in glibc's runs than
 # in slab's: the machine moved, and the line says so; within 1.2x, nothing
 sed '/"contender": "glibc"/s/"events": 1000,/"events": 1000, "prepass_seconds": 0.009,/; /"contender": "slab"/s/"events": 1000,/"events": 1000, "prepass_seconds": 0.005,/' "$tmp/runs.jsonl" >"$tmp/moved.jsonl"
-mkdir "$tmp/m"
-PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/moved.jsonl" "$tmp/m" "$O" >/dev/null 2>"$tmp/err" ||
-	sed 's/^/# /' "$tmp/err"
-grep -q "^- t, slab: speed 0.50x glibc.s; .* The machine's speed moved during these runs: the prepass, the same work in every run, took 0.0050 to 0.0090 s (1.80x); rerun before reading this ratio\.$" "$tmp/m/realtrace.md" &&
-	sed 's/0\.009,/0.0055,/' "$tmp/moved.jsonl" >"$tmp/still.jsonl" && mkdir "$tmp/st" &&
-	PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/still.jsonl" "$tmp/st" "$O" >/dev/null 2>&1 &&
-	grep -q '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$' "$tmp/st/realtrace.md"
-r=$?
-[ $r -eq 0 ] || grep '^- t' "$tmp/m/realtrace.md" | sed 's/^/# /'
-ok $r "a speed goal missed while the machine's speed moved (the prepass's spread) says so; within 1.2x, not"
+summarise "$tmp/moved.jsonl" "$tmp/m"
+has_line "$tmp/m" "^- t, slab: speed 0.50x glibc.s; .* The machine's speed moved during these runs: the prepass, the same work in every run, took 0.0050 to 0.0090 s (1.80x); rerun before reading this ratio\.$" &&
+	sed 's/0\.009,/0.0055,/' "$tmp/moved.jsonl" >"$tmp/still.jsonl" &&
+	summarise "$tmp/still.jsonl" "$tmp/st" &&
+	has_line "$tmp/st" '^- t, slab: speed 0.50x glibc.s; page faults in the replayed pass 400, glibc.s 210\.$'
+ok $? "a speed goal missed while the machine's speed moved (the prepass's spread) says so; within 1.2x, not"
 tr -d '\r' <"$tmp/realtrace.csv" >"$tmp/csv"	# the csv module ends rows with CR LF
 grep -q '^t,replay,slab,.*,400$' "$tmp/csv" && grep -q '^t,replay,slotslab-malloc,.*,$' "$tmp/csv"
 ok $? "the CSV carries page_faults, empty where unmeasured"
@@ -68,16 +78,12 @@ ok $? "the CSV carries page_faults, empty where unmeasured"
 grep -q 'contenders rotated; the replays ran unpinned\.$' "$tmp/realtrace.md"
 ok $? "runs that do not say they were pinned: the summary says unpinned"
 sed 's/"rep": \([0-9]\), /"rep": \1, "pinned": true, /' "$tmp/runs.jsonl" >"$tmp/pinned.jsonl"
-mkdir "$tmp/p"
-PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/pinned.jsonl" "$tmp/p" "$O" >/dev/null 2>"$tmp/err" ||
-	sed 's/^/# /' "$tmp/err"
+summarise "$tmp/pinned.jsonl" "$tmp/p"
 grep -q 'contenders rotated; every replay ran pinned to one CPU (scripts/pin.inc)\.$' "$tmp/p/realtrace.md" &&
 	$PY -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["meta"]["replays_pinned"] != "all")' "$tmp/p/realtrace.json"
 ok $? "replays run pinned: the summary and realtrace.json's meta say so"
 sed '/"contender": "slab"/s/"rep": \([0-9]\), /"rep": \1, "pinned": true, /' "$tmp/runs.jsonl" >"$tmp/some.jsonl"
-mkdir "$tmp/s"
-PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/some.jsonl" "$tmp/s" "$O" >/dev/null 2>"$tmp/err" ||
-	sed 's/^/# /' "$tmp/err"
+summarise "$tmp/some.jsonl" "$tmp/s"
 grep -q 'contenders rotated; the replays of one-thread traces ran pinned to one CPU, the others not\.$' "$tmp/s/realtrace.md"
 ok $? "some replays pinned, some not: the summary says so"
 
@@ -95,9 +101,7 @@ goals() {
 		live glibc 1000
 		live slotslab "$3"
 	} >"$tmp/g.jsonl"
-	rm -rf "$tmp/g" && mkdir "$tmp/g"
-	PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/g.jsonl" "$tmp/g" "$O" >/dev/null 2>"$tmp/err" ||
-		sed 's/^/# /' "$tmp/err"
+	summarise "$tmp/g.jsonl" "$tmp/g"
 	grep '^| t | .* | RSS ' "$tmp/g/realtrace.md"
 }
 row=$(goals true 1024 1200)
@@ -127,25 +131,17 @@ kmalloc-64           100    400     64   64    1 : tunables   64    8    0 : sla
 kmalloc-1k           500   1000   1024   16    4 : tunables   32    4    0 : slabdata     63     63    100
 SIEOF
 } >"$tmp/acc.jsonl"
-mkdir "$tmp/a"
-PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/acc.jsonl" "$tmp/a" "$O" >/dev/null 2>"$tmp/err" ||
-	sed 's/^/# /' "$tmp/err"
+summarise "$tmp/acc.jsonl" "$tmp/a"
 # in use 100 x 64 + 500 x 1024 = 518400; cached 200 x 64 + 100 x 1024 = 115200;
 # all 400 x 64 + 1000 x 1024 = 1049600, so free 416000
 line='^- t, slab: RSS 1.27x the best peer.s; kmalloc at the peak of live blocks held slabs 2.10 MB (objects in use 0.52, in magazines and depots 0.12, free or never used 0.42), large blocks 1.05 MB, freed pages kept resident 0.52 MB, metadata 0.26 MB mapped; the replay.s blocks held 0.52 MB at their own peak\.$'
-grep -q "$line" "$tmp/a/realtrace.md"
-r=$?
-[ $r -eq 0 ] || grep '^- t' "$tmp/a/realtrace.md" | sed 's/^/# /'
-ok $r "an RSS goal missed says what kmalloc held at the peak, by kind"
+has_line "$tmp/a" "$line"
+ok $? "an RSS goal missed says what kmalloc held at the peak, by kind"
 # the same report taken at the peak of bytes (--at bytes) says so
 sed 's/taken at the peak\([\\n"]\)/taken at the peak of bytes (within 1\/64)\1/' "$tmp/acc.jsonl" >"$tmp/accb.jsonl"
-mkdir "$tmp/b"
-PYTHONPATH=scripts $PY -m slotbench.realtrace "$tmp/accb.jsonl" "$tmp/b" "$O" >/dev/null 2>"$tmp/err" ||
-	sed 's/^/# /' "$tmp/err"
-grep -q '^- t, slab: RSS 1.27x the best peer.s; kmalloc at the peak of bytes live held slabs 2.10 MB ' "$tmp/b/realtrace.md"
-r=$?
-[ $r -eq 0 ] || grep '^- t' "$tmp/b/realtrace.md" | sed 's/^/# /'
-ok $r "taken at the peak of bytes: the line says so"
+summarise "$tmp/accb.jsonl" "$tmp/b"
+has_line "$tmp/b" '^- t, slab: RSS 1.27x the best peer.s; kmalloc at the peak of bytes live held slabs 2.10 MB '
+ok $? "taken at the peak of bytes: the line says so"
 grep -q '^- t, slab: RSS 1.27x the best peer.s; kmalloc.s accounting at the peak: unavailable\.$' "$tmp/g/realtrace.md" &&
 	goals true 1024 1000 | grep -q 'RSS met' && ! grep -q '^- t, slab: RSS' "$tmp/g/realtrace.md"
 ok $? "no accounting logged: unavailable; an RSS goal met: no line"
