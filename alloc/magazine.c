@@ -643,7 +643,7 @@ static void tc_destructor(void *arg)
 		}
 		tc->used[w] = 0;
 	}
-	tc->displaced = NULL;
+	tc->displaced = 0;
 	memset(tc->recent, 0, sizeof(tc->recent));
 	tc->grown = 0;
 	pthread_mutex_lock(&thread_lock);
@@ -1074,7 +1074,8 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	unsigned int avail;
 
 	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
-	if (slot ? freed_before(s, tls_tc, recent_entry(tls_tc, obj), obj) : mark_says_free(s, obj)) {
+	if (slot ? recent_freed_before(s, tls_tc, recent_entry(tls_tc, obj), obj, mark_word(s, obj)) :
+		   mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
 		return;
 	}
@@ -1090,7 +1091,6 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	if (fresh) {
 		/* set up by a free: another thread's object, kept aside (6) */
 		slot->prev->objs[0] = obj;
-		recent_note(tls_tc, recent_entry(tls_tc, obj), obj);
 		WRITE_ONCE(slot->prev_avail, 1);
 		slot->fill |= FILL_FOREIGN;
 		stat_inc_local(&slot->frees);
@@ -1110,7 +1110,6 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	}
 	avail = slot->avail;
 	slot->loaded->objs[avail] = obj;
-	recent_note(tls_tc, recent_entry(tls_tc, obj), obj);
 	WRITE_ONCE(slot->avail, avail + 1);
 	stat_inc_local(&slot->frees);
 }
