@@ -671,7 +671,7 @@ static __always_inline void *kmalloc_inline(size_t size, gfp_t flags, unsigned l
 	return slab_alloc_sized(s, flags, ip, size);
 }
 
-void *kmalloc(size_t size, gfp_t flags)
+__fast_path void *kmalloc(size_t size, gfp_t flags)
 {
 	return kmalloc_inline(size, flags, _RET_IP_);
 }
@@ -693,7 +693,7 @@ static __noinline void *kmalloc_or_slow(size_t size, void *(*fallback)(void *),
  * instead.  The malloc layer's malloc() is then one jump here, with no
  * frame of its own on the fast path.
  */
-void *kmalloc_or(size_t size, void *(*fallback)(void *))
+__fast_path void *kmalloc_or(size_t size, void *(*fallback)(void *))
 {
 	/*
 	 * kmalloc_inline's fast path, whose object needs no test, for every
@@ -858,7 +858,7 @@ static __always_inline void kfree_inline(const void *p, void (*not_ours)(void *)
 	kfree_at(p, e, not_ours, ip);
 }
 
-void kfree(const void *p)
+__fast_path void kfree(const void *p)
 {
 	kfree_inline(p, NULL, _RET_IP_);
 }
@@ -869,7 +869,7 @@ void kfree(const void *p)
  * the malloc layer's free() is one jump here, and its own blocks (zero-size
  * and huge ones) and NULL are found on the slow path.
  */
-void kfree_or(const void *p, void (*not_ours)(void *))
+__fast_path void kfree_or(const void *p, void (*not_ours)(void *))
 {
 	kfree_inline(p, not_ours, _RET_IP_);
 }

@@ -495,7 +495,7 @@ __attribute__((noinline)) void *slab_zero(const struct kmem_cache *s, void *obj)
 
 /* ---- public API --------------------------------------------------------- */
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
+__fast_path void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
 	return slab_alloc(s, flags, _RET_IP_);
 }
@@ -517,7 +517,7 @@ static __noinline void cache_free_far(struct kmem_cache *s, void *obj, unsigned 
 	cache_free_at(s, obj, pagemap_lookup_far(obj), ip);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+__fast_path void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
 	uint64_t e;
 

@@ -80,7 +80,7 @@ static __cold void *malloc_zero_or_fail(void *p)
  * errno ENOMEM.
  * Context: any thread, also before constructors run.
  */
-SLOTSLAB_API void *MALLOC_API(malloc)(size_t size)
+SLOTSLAB_API __fast_path void *MALLOC_API(malloc)(size_t size)
 {
 	return kmalloc_or(size, malloc_zero_or_fail);	/* a jump */
 }
@@ -109,7 +109,7 @@ static __cold void free_not_ours(void *p)
  * reported on stderr, and the process aborts (or with SLOTSLAB_ERRORS=kernel
  * the free is ignored; alloc/debug.c).
  */
-SLOTSLAB_API void MALLOC_API(free)(void *p)
+SLOTSLAB_API __fast_path void MALLOC_API(free)(void *p)
 {
 	kfree_or(p, free_not_ours);	/* a jump */
 }
