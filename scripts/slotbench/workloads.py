@@ -211,11 +211,17 @@ WHY_RSS = {  # the same for peak RSS
              "(alloc/page.c 4): at 300 steps, peak RSS 322 MB against jemalloc's 276 (464 "
              "before the bound)",
 }
-CROSS_CORE = ("cross-core cache-line traffic, not instructions: larson takes 0.36 s of CPU on 2 "
-              "cores but 0.19 s with both threads pinned to one (mimalloc 0.15 both ways), and 0.31 "
-              "with each array kept on its own core. About half is false sharing: magazines hand a "
-              "thread objects whose neighbours in the same line the other thread holds (sizes "
-              "rounded up to 64 bytes: 0.27 s). Mimalloc's thread-owned pages never do that")
+CROSS_CORE = ("cross-core cache-line traffic, not instructions, and it comes with the rounds: "
+              "at full size (5M replacements a thread, 2026-12-08, medians of 5-7) 1.12x "
+              "mimalloc's time when the two threads live the whole run, 1.34x with 2 rounds, "
+              "1.59x with 5, 1.71x with 20 (one thread: 1.14x). The objects an exiting thread "
+              "leaves in its magazines go to the depot and the slabs, and the next threads' "
+              "refills take them beside objects the other thread holds, so their pools share "
+              "lines from then on; nothing sorts them apart again, where mimalloc's remote "
+              "frees go back to the page's owner, whose pages then serve it alone. Bigger "
+              "magazines, and a depot that gives a thread back its own magazines first, change "
+              "nothing. The default size's runs (0.04 s) also swing with where the host puts "
+              "the two virtual CPUs: 1.03-1.09x in one period, 1.6x in another")
 WHY = {
     "larson": CROSS_CORE,
     "randsize-1": "first-level cache misses, not instructions (cachegrind, 500k steps: ours 96.6M "
