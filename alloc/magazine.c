@@ -1073,7 +1073,12 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	struct tc_slot *slot = slot_get(s);
 	unsigned int avail;
 
-	/* Without magazines the object goes straight to its slab: its mark says whether it is free. */
+	/*
+	 * Without magazines the object goes straight to its slab: its mark says
+	 * whether it is free.  With them the table's entry is written here, before
+	 * the object is placed: nothing between frees through the table (the
+	 * magazines' own cache has none), so no other free can displace it.
+	 */
 	if (slot ? recent_freed_before(s, tls_tc, recent_entry(tls_tc, obj), obj, mark_word(s, obj)) :
 		   mark_says_free(s, obj)) {
 		debug_double_free(s, obj, ip);
