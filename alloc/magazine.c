@@ -1076,8 +1076,9 @@ void mag_free_slow(struct kmem_cache *s, void *obj, unsigned long ip)
 	/*
 	 * Without magazines the object goes straight to its slab: its mark says
 	 * whether it is free.  With them the table's entry is written here, before
-	 * the object is placed: nothing between frees through the table (the
-	 * magazines' own cache has none), so no other free can displace it.
+	 * the object is placed: nothing in between frees through the table
+	 * (the magazines' own cache keeps no magazines), so no other free can
+	 * displace it.
 	 */
 	if (slot ? recent_freed_before(s, tls_tc, recent_entry(tls_tc, obj), obj, mark_word(s, obj)) :
 		   mark_says_free(s, obj)) {
