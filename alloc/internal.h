@@ -739,7 +739,7 @@ static __always_inline void free_mark(const struct kmem_cache *s, void *obj)
 /* Was @obj freed, not freed twice and handed out since?  (slab_put) */
 static __always_inline bool free_marked(const struct kmem_cache *s, void *obj)
 {
-	return fp_read(s, obj) == (uintptr_t)obj;
+	return mark_reads(s, obj, mark_word(s, obj));
 }
 
 /* Is @obj free (freed, or on its freelist): does its word decode into its slab? */

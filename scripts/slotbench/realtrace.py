@@ -247,8 +247,8 @@ def rss_accounting(results):
                   "freed pages kept resident %s MB, metadata %s MB mapped; the replay's blocks "
                   "held %s MB at their own peak." % (
                       a["when"], mb2(a["slabs"]), mb2(a["objects_live"]),
-                      mb2(a["objects_cached"]), mb2(a["objects_free"]), mb2(a["large"]), mb2(a["resident_free"]),
-                      mb2(a["meta"]), mb2(e["replay"].get("slab", {}).get("bytes_held_peak"))))
+                      mb2(a["objects_cached"]), mb2(a["objects_free"]), mb2(a["large"]),
+                      mb2(a["resident_free"]), mb2(a["meta"]), mb2(e["replay"].get("slab", {}).get("bytes_held_peak"))))
     return md + [""] if md else []
 
 
