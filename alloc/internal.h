@@ -338,7 +338,7 @@ struct tc_slot {
  * An entry holds the free mark of its object, the word the free stored in
  * it (mark_word: the address, encoded by its cache), rather than the
  * address: the free computes that word anyway, and a hit then compares it
- * with the object's word as it is, with no decoding (3 instructions
+ * with the object's word as it is, with no decoding (2 instructions
  * fewer where the table hits: every free of the hot pair).  Two objects
  * of different caches whose marks happen to be equal only cost a load.
  * It tells slab_free which frees are worth the load of the object's free
